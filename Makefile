@@ -1,0 +1,62 @@
+# cpsim: two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+# Needs a Python >= 3.12 (python3.13, python3.12 or pyenv's 3.12/3.13) and, for the
+# browser tests, Debian's chromium (installed here with apt-get when missing and root).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+OUT ?= out
+
+PYTHON_FOR_VENV := $(shell \
+  for c in python3.13 python3.12; do \
+    if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo $$c; exit; fi; \
+  done; \
+  for v in 3.13 3.12; do \
+    for d in $$HOME/.pyenv/versions/$$v*/bin; do \
+      if [ -x $$d/python3 ]; then echo $$d/python3; exit; fi; \
+    done; \
+  done)
+
+.PHONY: demo test lint bench venv install install-dev chromium clean
+
+$(VENV)/.made:
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "cpsim needs Python >= 3.12 (python3.12/python3.13 or pyenv)"; exit 2; fi
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.made pyproject.toml
+	$(PY) -m pip install -q -e '.[dask,app]'
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dask,app,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Browser tests drive Debian's chromium; never a downloaded browser.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "no chromium and no root: browser tests will skip"; fi; \
+	fi
+
+demo: install
+	$(VENV)/bin/cpsim compare scenarios/baseline.toml scenarios/budget_cut.toml scenarios/liaison.toml \
+	  scenarios/budget_cut_liaison.toml --replicates 8 --days 365 --out $(OUT)/demo
+
+test: install-dev chromium
+	$(PY) -m pytest -q
+
+lint: install-dev
+	$(VENV)/bin/ruff check cpsim tests benchmarks
+
+bench: install
+	$(PY) benchmarks/bench_scale.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

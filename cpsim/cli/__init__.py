@@ -1,0 +1,6 @@
+"""The `cpsim` command. Each command lives in a module of its own and registers on `app`."""
+
+from cpsim.cli import run  # noqa: F401  (registers run, check)
+from cpsim.cli.base import InputError, app, main
+
+__all__ = ["InputError", "app", "main"]

@@ -1,0 +1,136 @@
+"""The day's experiences, gathered from every mechanism and program, applied at once.
+
+Each experience names the resident, a valence for legitimacy and one for effectiveness
+(NaN when the experience says nothing about that component), the procedural quality of
+the officer's conduct (NaN when no officer was present), whether familiarity with the
+beat team amplifies it, a weight (dose x fidelity) and whether it is a police contact in
+the Police-Public Contact Survey's sense (F6). Applying them all together keeps the order
+of mechanisms from mattering within a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cpsim.mechanisms.trust import experience_delta, read_valence
+
+KINDS: list[str] = []
+
+
+def kind_code(name: str) -> int:
+    """Stable integer code of an experience kind (registered on first use)."""
+    if name not in KINDS:
+        KINDS.append(name)
+    return KINDS.index(name)
+
+
+@dataclass
+class Contacts:
+    """Buffer of the day's experiences."""
+
+    parts: list[tuple] = field(default_factory=list)
+
+    def add(
+        self,
+        kind: str,
+        idx: np.ndarray,
+        v_legitimacy: np.ndarray | float,
+        v_effectiveness: np.ndarray | float,
+        quality: np.ndarray | float = np.nan,
+        familiar: bool = False,
+        weight: np.ndarray | float = 1.0,
+        police: bool = True,
+    ) -> None:
+        """Record experiences of one kind.
+
+        Args:
+            kind: Name of the kind ("stop", "patrol", "event", ...).
+            idx: Resident indices.
+            v_legitimacy: Legitimacy valence, -1..1 (NaN: none).
+            v_effectiveness: Effectiveness valence, -1..1 (NaN: none).
+            quality: Procedural quality 0..1 of the officer's conduct (NaN: no officer).
+            familiar: Whether familiarity with the beat team amplifies the effect.
+            weight: Effect multiplier (dose x fidelity), 0..
+            police: Whether this is a police contact (F6 prevalence; positive/negative counts).
+        """
+        idx = np.asarray(idx, np.int64)
+        if idx.size == 0:
+            return
+        n = idx.size
+
+        def arr(v):
+            return np.broadcast_to(np.asarray(v, float), (n,))
+
+        self.parts.append(
+            (kind_code(kind), idx, arr(v_legitimacy), arr(v_effectiveness), arr(quality),
+             np.full(n, familiar), arr(weight), np.full(n, police))
+        )
+
+    def take(self) -> dict[str, np.ndarray]:
+        """Concatenate and clear the buffer."""
+        names = ("kind", "idx", "v_leg", "v_eff", "quality", "familiar", "weight", "police")
+        if not self.parts:
+            empty = {k: np.empty(0) for k in names}
+            empty["idx"] = np.empty(0, np.int64)
+            empty["kind"] = np.empty(0, np.int64)
+            empty["familiar"] = np.empty(0, bool)
+            empty["police"] = np.empty(0, bool)
+            return empty
+        cols = list(zip(*self.parts, strict=True))
+        self.parts = []
+        out = {}
+        for name, col in zip(names, cols, strict=True):
+            out[name] = (
+                np.array(col) if name == "kind" else np.concatenate(col)
+            )
+        counts = [len(p) for p in cols[1]]
+        out["kind"] = np.repeat(out["kind"], counts)
+        return out
+
+
+def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float = 1.0) -> dict[str, np.ndarray]:
+    """Apply experiences to residents' legitimacy and effectiveness (in place).
+
+    Args:
+        res: Residents arrays.
+        c: Experiences, as returned by Contacts.take().
+        t: The trust section of the scenario.
+        patrol: The patrol section (familiarity gain and step).
+        vicarious: Extra multiplier on the steps (word_of_mouth.vicarious_weight for stories).
+
+    Returns:
+        Per experience: the read valences and the resulting change of the trust index.
+    """
+    idx = c["idx"]
+    prior = res.trust[idx]
+    v_leg = read_valence(np.nan_to_num(c["v_leg"]), prior, t.prior_bias)
+    v_eff = read_valence(np.nan_to_num(c["v_eff"]), prior, t.prior_bias)
+    has_leg, has_eff = ~np.isnan(c["v_leg"]), ~np.isnan(c["v_eff"])
+    mult = c["weight"] * vicarious
+    if patrol is not None:
+        mult = mult * np.where(c["familiar"], 1.0 + patrol.familiarity_gain * res.familiarity[idx], 1.0)
+    d_leg = np.where(
+        has_leg,
+        experience_delta(res.legitimacy[idx], v_leg, t.positive_step_legitimacy * mult, t.negativity_ratio_legitimacy),
+        0.0,
+    )
+    d_eff = np.where(
+        has_eff,
+        experience_delta(res.effectiveness[idx], v_eff, t.positive_step_effectiveness * mult, t.negativity_ratio_effectiveness),
+        0.0,
+    )
+    np.add.at(res.legitimacy, idx, d_leg)
+    np.add.at(res.effectiveness, idx, d_eff)
+    res.legitimacy[idx] = np.clip(res.legitimacy[idx], 0.0, 1.0)
+    res.effectiveness[idx] = np.clip(res.effectiveness[idx], 0.0, 1.0)
+    if patrol is not None:
+        fam = idx[c["familiar"]]
+        res.familiarity[fam] += patrol.familiarity_step * (1.0 - res.familiarity[fam])
+    w = t.legitimacy_weight
+    return {
+        "v_leg": np.where(has_leg, v_leg, 0.0),
+        "v_eff": np.where(has_eff, v_eff, 0.0),
+        "d_trust": w * d_leg + (1 - w) * d_eff,
+    }

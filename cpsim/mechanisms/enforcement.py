@@ -1,0 +1,54 @@
+"""Proactive enforcement: stops, and arrests (from stops and from cleared crimes).
+
+Stops per beat are Poisson(enforcement hours x ``stops_per_hour``); the person stopped is
+drawn from the beat's residents with weight group ratio x youth ratio x offender ratio.
+Each stop has a procedural quality q (the officer's skill plus noise). Its legitimacy
+valence is 2q - 1 whatever the outcome (F3: fair treatment raises legitimacy even when
+the outcome is unfavourable); its effectiveness valence is the outcome's valence plus a
+procedural tint, so a stop is usually a negative experience for effectiveness (F1).
+An arrested active offender is off the street for an exponential time of mean
+``crime.incapacitation_days``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cpsim.world.layout import sample_weighted_within
+
+
+def stop_cumweights(residents) -> np.ndarray:
+    """Cumulative stop weights in beat order (leading 0), for weighted sampling in a beat."""
+    return np.concatenate([[0.0], np.cumsum(residents.stop_weight[residents.by_beat])])
+
+
+def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcement, rng) -> np.ndarray:
+    """Residents stopped today."""
+    k = rng.poisson(enf_per_beat * enforcement.stops_per_hour)
+    beats = np.repeat(np.arange(len(k)), k)
+    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
+    return who[who >= 0]
+
+
+def enforcement_valences(quality: np.ndarray, outcome_valence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Legitimacy and effectiveness valences of an enforcement contact."""
+    proc = 2.0 * quality - 1.0
+    return proc, np.clip(outcome_valence + 0.3 * proc, -1.0, 1.0)
+
+
+def pick_offenders(
+    beats: np.ndarray, residents, day: int, rng: np.random.Generator
+) -> np.ndarray:
+    """An active offender of each beat, weighted by offending (-1 where the beat has none)."""
+    if beats.size == 0:
+        return np.empty(0, np.int64)
+    w = residents.offending * (residents.free_day <= day)
+    cumw = np.concatenate([[0.0], np.cumsum(w[residents.by_beat])])
+    return sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
+
+
+def incapacitate(residents, who: np.ndarray, day: int, mean_days: float, rng) -> None:
+    """Take arrested offenders off the street for a while (in place)."""
+    who = who[residents.offender[who]]
+    if who.size and mean_days > 0:
+        residents.free_day[who] = day + 1 + rng.exponential(mean_days, who.size).astype(np.int32)

@@ -1,0 +1,52 @@
+"""Car and foot patrol: where officers are seen, and casual non-enforcement contacts.
+
+Foot-patrol hours in a beat are spent at its places in proportion to their crime risk
+(officers walk where trouble is), which is the local presence that deters crime there
+(F9). Each hour on foot yields ``contacts_per_foot_hour`` conversations with residents of
+the beat (Poisson), each a positive-leaning contact whose legitimacy valence is set by
+the officer's procedural quality and whose effect grows with the resident's familiarity
+with the beat team.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cpsim.world.layout import sample_weighted_within
+
+
+def spread_foot_hours(places, foot_per_beat: np.ndarray) -> np.ndarray:
+    """Foot-patrol hours per place: a beat's hours split in proportion to place risk."""
+    risk_in_beat = np.bincount(places.beat, weights=places.risk, minlength=len(foot_per_beat))
+    return foot_per_beat[places.beat] * places.risk / np.maximum(risk_in_beat[places.beat], 1e-12)
+
+
+def street_cumweights(residents) -> np.ndarray:
+    """Cumulative street-time weights in beat order (leading 0): who is out to be met."""
+    return np.concatenate([[0.0], np.cumsum(residents.street_time[residents.by_beat])])
+
+
+def draw_patrol_contacts(
+    foot_per_beat: np.ndarray, car_per_beat: np.ndarray, residents, cumw: np.ndarray, patrol, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """Residents met on patrol today (weighted by time out on the street), and whether on foot."""
+    lam_foot = foot_per_beat * patrol.contacts_per_foot_hour
+    lam_car = car_per_beat * patrol.contacts_per_car_hour
+    k_foot, k_car = rng.poisson(lam_foot), rng.poisson(lam_car)
+    beats = np.concatenate([np.repeat(np.arange(len(k_foot)), k_foot), np.repeat(np.arange(len(k_car)), k_car)])
+    on_foot = np.concatenate([np.ones(k_foot.sum(), bool), np.zeros(k_car.sum(), bool)])
+    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
+    ok = who >= 0
+    return who[ok], on_foot[ok]
+
+
+def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray]:
+    """Legitimacy and effectiveness valence of casual contacts of the given quality.
+
+    Legitimacy: ``2q - 1 + contact_valence / 2`` (a fair conversation is positive, a rude
+    one negative, F3); effectiveness: ``contact_valence / 2 + (2q - 1) / 4`` (a friendly
+    contact says little about whether police get results).
+    """
+    v_leg = np.clip(2.0 * quality - 1.0 + 0.5 * patrol.contact_valence, -1.0, 1.0)
+    v_eff = np.clip(0.5 * patrol.contact_valence + (2.0 * quality - 1.0) * 0.25, -1.0, 1.0)
+    return v_leg, v_eff

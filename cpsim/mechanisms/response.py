@@ -1,0 +1,39 @@
+"""Answering calls, recording reported crime, and clearing recorded crime.
+
+Calls take officer hours before anything else. When the day's call hours exceed the
+hours available, each call is answered with probability hours available / hours needed;
+an unanswered crime report is not recorded. Answered crime reports are recorded with
+``reporting.recording_share``. A recorded crime is cleared with probability
+
+    clearance_k * (neighbour legitimacy / reference_legitimacy)^cooperation_elasticity
+
+where neighbour legitimacy is the mean legitimacy of the residents of the crime's place:
+witnesses who see police as legitimate come forward (F3).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def answer_share(hours_needed: float, hours_available: float) -> float:
+    """Share of calls answered when call hours compete for limited officer hours."""
+    if hours_needed <= 0:
+        return 1.0
+    return float(min(1.0, max(hours_available, 0.0) / hours_needed))
+
+
+def clearance_probability(
+    violent: np.ndarray, neighbour_legitimacy: np.ndarray, resp, reference: float
+) -> np.ndarray:
+    """Chance that each recorded crime is cleared."""
+    base = np.where(violent, resp.clearance_violent, resp.clearance_property)
+    coop = np.maximum(neighbour_legitimacy, 1e-3) / max(reference, 1e-3)
+    return np.clip(base * coop**resp.cooperation_elasticity, 0.0, 0.95)
+
+
+def place_mean(values: np.ndarray, place: np.ndarray, residents_per_place: np.ndarray) -> np.ndarray:
+    """Mean of a resident value per place."""
+    return np.bincount(place, weights=values, minlength=len(residents_per_place)) / np.maximum(
+        residents_per_place, 1
+    )

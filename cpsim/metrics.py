@@ -1,0 +1,169 @@
+"""Daily figures: their definitions, the DataCollector reporters, and per-group tables.
+
+The model computes the day's figures once (``model.today``); the Mesa DataCollector's
+named reporters read them, so results pickle and nothing is computed twice. Every figure
+is defined here and listed in docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+# name -> (unit, definition). Order is the column order of Result.timeseries.
+DAILY: dict[str, tuple[str, str]] = {
+    "trust_mean": ("0-1", "Mean trust index over residents at the end of the day"),
+    "legitimacy_mean": ("0-1", "Mean perceived legitimacy (procedural fairness)"),
+    "effectiveness_mean": ("0-1", "Mean perceived police effectiveness"),
+    "safety_mean": ("0-1", "Mean perceived safety (feelings of security)"),
+    "trust_gap": ("0-1", "Mean trust of the most trusting group minus the least trusting"),
+    "victimizations": ("count", "True victimisations today (violent + property)"),
+    "victimizations_violent": ("count", "True violent victimisations today"),
+    "victimizations_property": ("count", "True property victimisations today"),
+    "crimes_reported": ("count", "Victimisations reported to police by the victim today"),
+    "crimes_recorded": ("count", "Reported crimes answered and recorded by police today"),
+    "crimes_cleared": ("count", "Recorded crimes cleared today"),
+    "reporting_rate": ("share", "crimes_reported / victimizations today (NaN when none)"),
+    "clearance_rate": ("share", "crimes_cleared / crimes_recorded today (NaN when none)"),
+    "calls": ("count", "Calls for service today (crime reports, other resident calls, other workload)"),
+    "calls_answered_share": ("share", "Share of call hours officers could give today"),
+    "contacts": ("count", "Police contacts with residents today (calls answered, stops, arrests, patrol, programs)"),
+    "contacts_positive": ("count", "Police contacts that raised the resident's trust"),
+    "contacts_negative": ("count", "Police contacts that lowered the resident's trust"),
+    "stops": ("count", "Pedestrian and traffic stops today"),
+    "arrests": ("count", "Arrests today (from stops and cleared crimes)"),
+    "complaints": ("count", "Formal complaints filed today"),
+    "heard_stories": ("count", "Residents who heard about someone else's police contact today"),
+    "officers_on_duty": ("count", "Sworn beat officers working today"),
+    "hours_response": ("hours", "Officer hours answering calls"),
+    "hours_patrol": ("hours", "Officer hours on patrol (car + foot)"),
+    "hours_foot": ("hours", "Officer hours on foot patrol"),
+    "hours_car": ("hours", "Officer hours on car patrol"),
+    "hours_enforcement": ("hours", "Officer hours on proactive enforcement"),
+    "hours_community": ("hours", "Officer hours on community work (programs)"),
+    "hours_admin": ("hours", "Officer hours on administration"),
+    "hours_total": ("hours", "All officer hours worked today"),
+}
+
+# Figures per resident group and per beat (long format: day, key, metric columns).
+BY_KEY: dict[str, tuple[str, str]] = {
+    "residents": ("count", "Residents in the group or beat"),
+    "trust_mean": ("0-1", "Mean trust index"),
+    "legitimacy_mean": ("0-1", "Mean legitimacy"),
+    "effectiveness_mean": ("0-1", "Mean effectiveness"),
+    "safety_mean": ("0-1", "Mean perceived safety"),
+    "victimizations": ("count", "True victimisations of its residents today"),
+    "crimes_reported": ("count", "Of which reported"),
+    "reporting_rate": ("share", "crimes_reported / victimizations (NaN when none)"),
+    "contacts": ("count", "Police contacts with its residents today"),
+    "stops": ("count", "Stops of its residents today"),
+    "complaints": ("count", "Complaints by its residents today"),
+}
+
+SUMMARY: dict[str, tuple[str, str]] = {
+    "days": ("days", "Days simulated"),
+    "residents": ("persons", "Residents"),
+    "officers": ("officers", "Sworn officers"),
+    "officers_per_1000": ("per 1000", "Sworn officers per 1000 residents"),
+    "trust_start": ("0-1", "Mean trust before the first day"),
+    "trust_end": ("0-1", "Mean trust at the end"),
+    "trust_change": ("0-1", "trust_end - trust_start"),
+    "legitimacy_end": ("0-1", "Mean legitimacy at the end"),
+    "effectiveness_end": ("0-1", "Mean effectiveness at the end"),
+    "safety_end": ("0-1", "Mean perceived safety at the end"),
+    "trust_gap_end": ("0-1", "Trust gap between groups at the end"),
+    "trust_end_by_group": ("0-1", "Mean trust per group at the end ({group: value})"),
+    "victimizations": ("count", "True victimisations over the run"),
+    "violent_per_1000_year": ("per 1000 persons/yr", "True violent victimisation rate (F12)"),
+    "property_per_1000_year": ("per 1000 persons/yr", "True property victimisation rate (F12)"),
+    "crimes_reported": ("count", "Reported crimes over the run"),
+    "crimes_recorded": ("count", "Recorded crimes over the run"),
+    "recorded_per_1000_year": ("per 1000 persons/yr", "Recorded crime rate"),
+    "reporting_rate": ("share", "Reported / true victimisations over the run"),
+    "reporting_rate_violent": ("share", "Share of violent victimisations reported (F5)"),
+    "reporting_rate_property": ("share", "Share of property victimisations reported (F5)"),
+    "clearance_rate": ("share", "Cleared / recorded crimes over the run"),
+    "contact_prevalence": ("share", "Share of residents with any police contact in the first 365 days, or over the run if shorter (F6)"),
+    "crime_report_share_of_initiated": ("share", "Share of resident-initiated contacts that report a crime (F6)"),
+    "contacts": ("count", "Police contacts over the run"),
+    "stops": ("count", "Stops over the run"),
+    "arrests": ("count", "Arrests over the run"),
+    "complaints": ("count", "Complaints over the run"),
+    "complaints_per_1000_contacts": ("per 1000", "Complaints per 1000 police contacts"),
+    "hours_total": ("hours", "Officer hours worked over the run"),
+    "hours_response": ("hours", "Officer hours answering calls over the run"),
+    "hours_patrol": ("hours", "Officer hours on patrol over the run"),
+    "hours_enforcement": ("hours", "Officer hours on enforcement over the run"),
+    "hours_community": ("hours", "Officer hours on community work over the run"),
+    "trust_change_per_1000_hours": ("0-1 per 1000 h", "trust_change per 1000 officer hours worked"),
+}
+
+
+def read_metric(model, name: str) -> float:
+    """The model's figure ``name`` for the current day."""
+    return model.today[name]
+
+
+def model_reporters() -> dict[str, partial]:
+    """The DataCollector's model reporters, one named, picklable reporter per daily figure."""
+    return {name: partial(read_metric, name=name) for name in DAILY}
+
+
+def ratio(a: float, b: float) -> float:
+    """a / b, NaN when b is zero."""
+    return float(a) / float(b) if b else float("nan")
+
+
+def grouped(keys: np.ndarray, n_keys: int, res, events: dict[str, np.ndarray], counts: np.ndarray) -> np.ndarray:
+    """Per-key table (n_keys x len(BY_KEY)) of the day's figures.
+
+    Args:
+        keys: Group or beat of each resident.
+        n_keys: Number of groups or beats.
+        res: Residents arrays.
+        events: Resident indices of today's victims, reporters, contacts, stops and complainants.
+        counts: Residents per key.
+
+    Returns:
+        One row per key, columns in BY_KEY order.
+    """
+    def mean(x):
+        return np.bincount(keys, weights=x, minlength=n_keys) / np.maximum(counts, 1)
+
+    def count(idx):
+        return np.bincount(keys[idx], minlength=n_keys).astype(float)
+
+    vic, rep = count(events["victims"]), count(events["reporters"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(vic > 0, rep / vic, np.nan)
+    return np.column_stack(
+        [
+            counts.astype(float),
+            mean(res.trust),
+            mean(res.legitimacy),
+            mean(res.effectiveness),
+            mean(res.safety),
+            vic,
+            rep,
+            rate,
+            count(events["contacts"]),
+            count(events["stops"]),
+            count(events["complainants"]),
+        ]
+    )
+
+
+def long_table(rows: list[np.ndarray], labels: list, key_name: str) -> pd.DataFrame:
+    """Stack per-day tables into a long DataFrame (day, key, figures...)."""
+    if not rows:
+        return pd.DataFrame(columns=["day", key_name, *BY_KEY])
+    data = np.concatenate(rows)
+    n_keys = len(labels)
+    out = pd.DataFrame(data, columns=list(BY_KEY))
+    out.insert(0, key_name, np.tile(np.asarray(labels, dtype=object), len(rows)))
+    out.insert(0, "day", np.repeat(np.arange(1, len(rows) + 1), n_keys))
+    for col in ("residents", "victimizations", "crimes_reported", "contacts", "stops", "complaints"):
+        out[col] = out[col].astype(np.int64)
+    return out

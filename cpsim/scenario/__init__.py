@@ -1,0 +1,27 @@
+"""Scenarios: the schema of every parameter and the TOML loader."""
+
+from cpsim.scenario.load import (
+    SECTIONS,
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    parse_override,
+    resolved_toml,
+    scenario_from_dict,
+)
+from cpsim.scenario.params import Spec, param, spec_of
+
+__all__ = [
+    "SECTIONS",
+    "Scenario",
+    "ScenarioError",
+    "Spec",
+    "apply_overrides",
+    "load_scenario",
+    "param",
+    "parse_override",
+    "resolved_toml",
+    "scenario_from_dict",
+    "spec_of",
+]

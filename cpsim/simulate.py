@@ -1,0 +1,95 @@
+"""simulate(): one run of a scenario, returned as tables a researcher can analyse."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from cpsim.metrics import DAILY, long_table
+from cpsim.model import CommunityModel
+from cpsim.scenario import Scenario, apply_overrides, load_scenario
+
+
+@dataclass
+class Result:
+    """The outcome of one run.
+
+    Attributes:
+        timeseries: One row per day (docs/metrics.md, daily figures).
+        by_group: Long table: day, group, figures per resident group.
+        by_neighborhood: Long table: day, beat, figures per police beat.
+        summary: Whole-run and end-of-run figures.
+        scenario: The scenario that ran.
+        seed: The run seed.
+        seconds: Wall-clock seconds of the run (build + steps).
+        extra: Tables added by programs or trials (e.g. ``trial``).
+    """
+
+    timeseries: pd.DataFrame
+    by_group: pd.DataFrame
+    by_neighborhood: pd.DataFrame
+    summary: dict[str, Any]
+    scenario: Any
+    seed: int
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve(scenario: Scenario | str | Path | None, overrides: Mapping[str, Any] | Iterable[str] | None = None):
+    """A Scenario from a Scenario, a file path or None (defaults), with overrides applied."""
+    if scenario is None:
+        scenario = Scenario()
+    if isinstance(scenario, (str, Path)):
+        return load_scenario(scenario, overrides)
+    return apply_overrides(scenario, overrides) if overrides else scenario
+
+
+def simulate(
+    scenario: Scenario | str | Path | None = None,
+    seed: int | None = None,
+    days: int | None = None,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    graph: nx.Graph | None = None,
+) -> Result:
+    """Run one scenario and collect its results.
+
+    Args:
+        scenario: A Scenario, a path to a scenario file, or None for the defaults.
+        seed: Run seed (defaults to the scenario's run.seed).
+        days: Days to simulate (defaults to the scenario's run.days).
+        overrides: Dotted overrides applied to the scenario.
+        graph: Optional networkx social graph (one node per resident).
+
+    Returns:
+        The run's Result.
+    """
+    start = time.perf_counter()
+    params = resolve(scenario, overrides)
+    model = CommunityModel(params, seed=seed, graph=graph)
+    n_days = params.run.days if days is None else int(days)
+    for _ in range(n_days):
+        model.step()
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    ts.insert(0, "day", range(1, len(ts) + 1))
+    ts = ts[["day", *DAILY]]
+    groups = list(params.population.group_names)
+    result = Result(
+        timeseries=ts,
+        by_group=long_table(model.by_group_rows, groups, "group"),
+        by_neighborhood=long_table(model.by_beat_rows, list(range(model.n_beats)), "beat"),
+        summary=model.summary(),
+        scenario=params,
+        seed=model.seed,
+    )
+    for program in model.programs:
+        if hasattr(program, "results"):
+            result.extra.update(program.results(model))
+    result.seconds = time.perf_counter() - start
+    result.summary["seconds"] = result.seconds
+    return result

@@ -1,0 +1,261 @@
+"""Residents, places and officers built straight into numpy arrays.
+
+The population is a struct of arrays: per-resident state lives in one array per
+variable, so every daily mechanism is a vectorised operation over all residents. Mesa
+agents (cpsim.agents) are thin views onto these arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cpsim.world.layout import beat_index
+
+
+@dataclass
+class Residents:
+    """Per-resident state (index i is resident i)."""
+
+    beat: np.ndarray
+    place: np.ndarray
+    household: np.ndarray
+    group: np.ndarray
+    youth: np.ndarray
+    engagement: np.ndarray
+    offender: np.ndarray
+    offending: np.ndarray
+    legitimacy: np.ndarray
+    effectiveness: np.ndarray
+    trust: np.ndarray
+    base_legitimacy: np.ndarray
+    base_effectiveness: np.ndarray
+    safety: np.ndarray
+    base_safety: np.ndarray
+    familiarity: np.ndarray
+    free_day: np.ndarray
+    contacted: np.ndarray
+    victimized: np.ndarray
+    stop_weight: np.ndarray
+    street_time: np.ndarray
+    by_beat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    beat_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    by_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    place_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+
+    @property
+    def n(self) -> int:
+        """Number of residents."""
+        return len(self.beat)
+
+
+@dataclass
+class Places:
+    """Per-place (street segment) state."""
+
+    beat: np.ndarray
+    risk: np.ndarray
+    residents: np.ndarray
+    guardianship: np.ndarray
+    base_disorder: np.ndarray
+    disorder: np.ndarray
+    extra_guardianship: np.ndarray
+    hotspot_hours: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of places."""
+        return len(self.beat)
+
+
+@dataclass
+class Officers:
+    """Per-officer state; beat -1 means a non-beat assignment (investigations, staff)."""
+
+    beat: np.ndarray
+    skill: np.ndarray
+    on_duty: np.ndarray
+    hours: dict[str, np.ndarray]
+
+    @property
+    def n(self) -> int:
+        """Number of sworn officers."""
+        return len(self.beat)
+
+
+def _beta(rng: np.random.Generator, mean: float, conc: float, n: int) -> np.ndarray:
+    return rng.beta(mean * conc, (1.0 - mean) * conc, n)
+
+
+def build_residents_and_places(
+    scenario, rng: np.random.Generator
+) -> tuple[Residents, Places, np.ndarray]:
+    """Draw the population: beats, groups, places, households, engagement, offenders, trust.
+
+    Args:
+        scenario: The validated scenario.
+        rng: The population stream.
+
+    Returns:
+        Residents, Places and the beat-level risk multipliers.
+    """
+    pop = scenario.population
+    n, n_beats = pop.residents, min(pop.beats, pop.residents)
+    shares = np.asarray(pop.group_shares, float)
+
+    beat_risk = rng.lognormal(0.0, pop.beat_risk_sigma, n_beats)
+    beat_risk /= beat_risk.mean()
+
+    group = rng.choice(len(shares), size=n, p=shares).astype(np.int8)
+    # Groups cluster by beat; the last groups take the riskier beats when disadvantage > 0
+    # (concentrated disadvantage), so group, risk and trust line up as in US cities.
+    order_key = pop.disadvantage * _ranks(beat_risk) + (1 - pop.disadvantage) * rng.random(n_beats)
+    beat_order = np.argsort(order_key)
+    sorted_block = np.minimum(
+        (np.cumsum(shares)[:, None] * n_beats > np.arange(n_beats)[None, :]).argmax(0),
+        len(shares) - 1,
+    )
+    block_of_beat = np.empty(n_beats, np.int64)
+    block_of_beat[beat_order] = sorted_block
+    beat = rng.integers(0, n_beats, n)
+    sorted_res = rng.random(n) < pop.segregation
+    for g in range(len(shares)):
+        own = np.flatnonzero(block_of_beat == g)
+        if own.size == 0:
+            continue
+        idx = np.flatnonzero(sorted_res & (group == g))
+        beat[idx] = own[rng.integers(0, own.size, idx.size)]
+    beat = beat.astype(np.int32)
+
+    # Places: a beat's residents spread over its street segments.
+    per_beat = np.bincount(beat, minlength=n_beats)
+    k = np.maximum(1, np.round(per_beat / pop.residents_per_place)).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum(k)])
+    place = (offsets[beat] + (rng.random(n) * k[beat]).astype(np.int64)).astype(np.int32)
+    n_places = int(offsets[-1])
+    place_beat = np.repeat(np.arange(n_beats), k).astype(np.int32)
+    place_res = np.bincount(place, minlength=n_places)
+    raw = rng.lognormal(0.0, pop.place_risk_sigma, n_places) * beat_risk[place_beat]
+    risk = raw / (np.sum(raw * place_res) / n)  # resident-weighted mean of 1
+
+    by_place = np.argsort(place, kind="stable")
+    place_start = np.concatenate([[0], np.cumsum(place_res)])
+    # Households: consecutive runs of residents within a place.
+    rank_in_place = np.empty(n, np.int64)
+    rank_in_place[by_place] = np.arange(n) - np.repeat(place_start[:-1], place_res)
+    hh_size = max(pop.household_size, 1.0)
+    household = place.astype(np.int64) * 10_000 + (rank_in_place / hh_size).astype(np.int64)
+    _, household = np.unique(household, return_inverse=True)
+
+    youth = rng.random(n) < pop.youth_share
+    engagement = _beta(rng, pop.engagement_mean, pop.engagement_concentration, n)
+    # Offender odds: youth_offender_ratio times adults', overall share offender_share.
+    p_adult = _solve_adult_share(pop.offender_share, pop.youth_share, pop.youth_offender_ratio)
+    odds = p_adult / (1 - p_adult) if p_adult < 1 else np.inf
+    p_youth = pop.youth_offender_ratio * odds / (1 + pop.youth_offender_ratio * odds)
+    offender = rng.random(n) < np.where(youth, p_youth, p_adult)
+    # Offending is heavy tailed among offenders (a few commit most offences).
+    offending = np.where(offender, rng.lognormal(0.0, 1.0, n), 0.0)
+
+    t = scenario.trust
+    mean = np.asarray(t.initial_by_group, float)[group]
+    common = rng.standard_normal(n)
+    legit = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
+    eff = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
+    w = t.legitimacy_weight
+    safety0 = np.clip(scenario.safety.initial + 0.1 * rng.standard_normal(n), 0.01, 0.99)
+
+    e = scenario.enforcement
+    stop_weight = (
+        np.asarray(e.group_stop_ratio, float)[group]
+        * np.where(youth, e.youth_stop_ratio, 1.0)
+        * np.where(offender, e.offender_stop_ratio, 1.0)
+    )
+
+    residents = Residents(
+        beat=beat,
+        place=place,
+        household=household.astype(np.int64),
+        group=group,
+        youth=youth,
+        engagement=engagement,
+        offender=offender,
+        offending=offending,
+        legitimacy=legit,
+        effectiveness=eff,
+        trust=w * legit + (1 - w) * eff,
+        base_legitimacy=legit.copy(),
+        base_effectiveness=eff.copy(),
+        safety=safety0.copy(),
+        base_safety=safety0,
+        familiarity=np.zeros(n),
+        free_day=np.zeros(n, np.int32),
+        contacted=np.zeros(n, bool),
+        victimized=np.zeros(n, bool),
+        stop_weight=stop_weight,
+        street_time=rng.lognormal(0.0, pop.street_time_sigma, n) * np.where(youth, 1.5, 1.0),
+    )
+    residents.by_beat, residents.beat_start = beat_index(beat, n_beats)
+    residents.by_place, residents.place_start = by_place, place_start
+
+    guard = np.bincount(place, weights=engagement, minlength=n_places) / np.maximum(place_res, 1)
+    dis = np.clip(scenario.crime.disorder_mean * np.sqrt(risk), 0.0, 1.0)
+    places = Places(
+        beat=place_beat,
+        risk=risk,
+        residents=place_res,
+        guardianship=guard,
+        base_disorder=dis,
+        disorder=dis.copy(),
+        extra_guardianship=np.zeros(n_places),
+        hotspot_hours=np.zeros(n_places),
+    )
+    return residents, places, beat_risk
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    r = np.empty(len(x))
+    r[np.argsort(x)] = np.arange(len(x))
+    return r / max(len(x) - 1, 1)
+
+
+def _solve_adult_share(total: float, youth_share: float, ratio: float) -> float:
+    """Adult offender share such that youth have `ratio` times the odds and the mix is `total`."""
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        p = (lo + hi) / 2
+        odds = p / (1 - p) if p < 1 else np.inf
+        py = ratio * odds / (1 + ratio * odds)
+        if youth_share * py + (1 - youth_share) * p > total:
+            hi = p
+        else:
+            lo = p
+    return lo
+
+
+def build_officers(scenario, residents: Residents, beat_risk: np.ndarray, rng) -> Officers:
+    """Sworn officers: patrol officers on beats (by workload), the rest off-beat.
+
+    Args:
+        scenario: The validated scenario.
+        residents: The residents (for beat sizes).
+        beat_risk: Beat-level crime risk, which drives the workload allocation.
+        rng: The officers stream.
+
+    Returns:
+        The officers' arrays.
+    """
+    pol = scenario.policing
+    n = int(round(residents.n * pol.officers_per_1000 / 1000))
+    n_patrol = int(round(n * pol.patrol_share))
+    n_beats = len(beat_risk)
+    # Agencies allocate patrol by workload: residents times risk, at least spread evenly.
+    workload = np.bincount(residents.beat, minlength=n_beats) * (0.5 + 0.5 * beat_risk)
+    beat = np.full(n, -1, np.int32)
+    if n_patrol:
+        beat[:n_patrol] = rng.choice(n_beats, size=n_patrol, p=workload / workload.sum())
+        if n_patrol >= n_beats:
+            beat[:n_beats] = np.arange(n_beats)  # every beat has an officer
+    skill = np.clip(pol.skill_mean + pol.skill_sd * rng.standard_normal(n), 0.0, 1.0)
+    return Officers(beat=beat, skill=skill, on_duty=np.zeros(n, bool), hours={})
