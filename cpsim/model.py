@@ -91,7 +91,9 @@ class CommunityModel(mesa.Model):
         Officer.create_agents(self, self.officers.n, np.arange(self.officers.n))
 
         self.contacts = Contacts()
-        self.stories = np.zeros((n, 3))  # legitimacy, effectiveness, fear
+        # Stories to pass on today: (resident, [legitimacy, effectiveness, fear]) kept sparse,
+        # since only a few residents have something to tell on a given day.
+        self._story_parts: list[tuple[np.ndarray, np.ndarray]] = []
         self.community_requests = np.zeros(self.n_beats)
         self.extra_hotspot_hours = np.zeros(pl.n)
         self.extra_stops = np.zeros(self.n_beats)
@@ -100,6 +102,7 @@ class CommunityModel(mesa.Model):
         self.presence_per_1000 = np.full(self.n_beats, params.crime.reference_presence)
         self.initial_offending = np.maximum(np.bincount(res.beat, weights=res.offending, minlength=self.n_beats), 1e-12)
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
+        self.disorder_mean = float(np.average(pl.base_disorder, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
         self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
@@ -241,14 +244,13 @@ class CommunityModel(mesa.Model):
         contact_idx = c["idx"][police]
         res.contacted[contact_idx] = True
         tell = c["weight"] * (c["kind"] != kind_code("victim"))  # own victimisation goes to the fear channel
-        np.add.at(self.stories[:, 0], c["idx"], out["v_leg"] * tell)
-        np.add.at(self.stories[:, 1], c["idx"], out["v_eff"] * tell)
-        np.add.at(self.stories[:, 2], victims, 1.0)
+        self.tell(c["idx"], out["v_leg"] * tell, out["v_eff"] * tell, 0.0)
+        self.tell(victims, 0.0, 0.0, 1.0)
         res.victimized[victims] = True
 
         # 12. Word of mouth: stories reach ties; a share is retold tomorrow.
-        listeners, heard = wom_mech.hear(self.social, self.stories, p.word_of_mouth.tell_probability)
-        self.stories[:] = 0.0
+        speakers, stories = self._take_stories()
+        listeners, heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
         if listeners.size:
             quiet = np.abs(heard) <= wom_mech.MIN_STORY
             vic = {
@@ -260,7 +262,7 @@ class CommunityModel(mesa.Model):
                 "weight": np.ones(listeners.size),
             }
             apply_experiences(res, vic, p.trust, None, vicarious=p.word_of_mouth.vicarious_weight)
-            self.stories[listeners] = p.word_of_mouth.retell_share * heard
+            self.tell(listeners, *(p.word_of_mouth.retell_share * heard.T))
 
         # 13. Perceived safety; disorder relaxes toward its base.
         street = hours["response"] + hours["foot"] + hours["enforcement"] + hours["car"] + 0.5 * hours["community"]
@@ -272,7 +274,7 @@ class CommunityModel(mesa.Model):
         self.places.disorder += (1 - self._decay["safety"]) * (self.places.base_disorder - self.places.disorder)
         np.clip(self.places.disorder, 0, 1, out=self.places.disorder)
         safety_mech.update_safety(
-            res, self.places.disorder[res.place], float(np.average(self.places.base_disorder, weights=self.places.residents)),
+            res, self.places.disorder[res.place], self.disorder_mean,
             visible[res.beat], victims, listeners, heard[:, 2] if listeners.size else heard, p.safety, self._decay["safety"],
         )
 
@@ -291,6 +293,28 @@ class CommunityModel(mesa.Model):
             stopped=stopped, arrested=arrested, listeners=listeners,
         )
         self.datacollector.collect(self)
+
+    def tell(self, idx, v_legitimacy, v_effectiveness, fear) -> None:
+        """Give residents a story to pass to their ties today (word of mouth).
+
+        Args:
+            idx: Resident indices.
+            v_legitimacy: Legitimacy valence of the story, -1..1 (scalar or per resident).
+            v_effectiveness: Effectiveness valence of the story.
+            fear: Victimisation news, 0..1 (moves perceived safety of listeners).
+        """
+        idx = np.asarray(idx, np.int64)
+        if idx.size:
+            vals = np.column_stack([np.broadcast_to(np.asarray(v, float), idx.shape) for v in (v_legitimacy, v_effectiveness, fear)])
+            self._story_parts.append((idx, vals))
+
+    def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._story_parts:
+            return np.empty(0, np.int64), np.empty((0, 3))
+        idx = np.concatenate([i for i, _ in self._story_parts])
+        vals = np.concatenate([v for _, v in self._story_parts])
+        self._story_parts = []
+        return wom_mech.merge(idx, vals)
 
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         working = np.flatnonzero(self.officers.on_duty & (self.officers.beat >= 0))

@@ -16,20 +16,38 @@ import numpy as np
 MIN_STORY = 0.02  # stories weaker than this are forgotten (keeps the gather sparse)
 
 
-def hear(graph, stories: np.ndarray, tell_probability: float) -> tuple[np.ndarray, np.ndarray]:
-    """What each resident hears today.
+def merge(idx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the stories of residents who appear more than once; drop forgettable ones.
+
+    Args:
+        idx: Resident of each story.
+        values: Story values, shape (len(idx), channels).
+
+    Returns:
+        Unique speakers and their summed stories.
+    """
+    if idx.size == 0:
+        return idx.astype(np.int64), values.reshape(0, values.shape[1] if values.ndim == 2 else 3)
+    uniq, inv = np.unique(idx, return_inverse=True)
+    summed = np.stack([np.bincount(inv, values[:, c], minlength=uniq.size) for c in range(values.shape[1])], axis=1)
+    keep = np.any(np.abs(summed) > MIN_STORY, axis=1)
+    return uniq[keep], summed[keep]
+
+
+def hear(graph, speakers: np.ndarray, stories: np.ndarray, tell_probability: float) -> tuple[np.ndarray, np.ndarray]:
+    """What residents hear today: ``tell_probability * A @ story`` over the speakers' ties.
 
     Args:
         graph: The social graph (CSR).
-        stories: Per-resident stories, shape (n, channels).
+        speakers: Unique residents with a story.
+        stories: Their stories, shape (len(speakers), channels).
         tell_probability: Chance a tie hears a story.
 
     Returns:
-        Indices of residents who heard something and what they heard (rows, channels).
+        Residents who heard something and what they heard (clipped to [-1, 1]).
     """
-    speakers = np.flatnonzero(np.any(np.abs(stories) > MIN_STORY, axis=1))
-    if speakers.size == 0:
-        return np.empty(0, np.int64), np.empty((0, stories.shape[1]))
-    heard = graph.spread(speakers, stories[speakers]) * tell_probability
-    listeners = np.flatnonzero(np.any(np.abs(heard) > MIN_STORY, axis=1))
-    return listeners, np.clip(heard[listeners], -1.0, 1.0)
+    listeners, counts = graph.gather(speakers)
+    if listeners.size == 0:
+        return listeners, np.empty((0, stories.shape[1]))
+    uniq, heard = merge(listeners, np.repeat(stories, counts, axis=0) * tell_probability)
+    return uniq, np.clip(heard, -1.0, 1.0)

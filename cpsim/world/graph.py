@@ -51,6 +51,21 @@ class SocialGraph:
         g.add_edges_from(zip(src[keep].tolist(), self.indices[keep].tolist(), strict=True))
         return g
 
+    def gather(self, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ties of each speaker, concatenated, and how many each speaker has.
+
+        Args:
+            speakers: Resident indices.
+
+        Returns:
+            Neighbour indices (speaker by speaker) and the tie count of each speaker.
+        """
+        lo, hi = self.indptr[speakers], self.indptr[speakers + 1]
+        counts = hi - lo
+        total = int(counts.sum())
+        first = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        return self.indices[first + np.arange(total)].astype(np.int64), counts
+
     def spread(self, speakers: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Sum each resident's neighbours' values: the sparse product A @ v over the speakers.
 
