@@ -17,8 +17,9 @@ from typing import Any
 from cpsim.scenario.params import Spec, spec_of
 from cpsim.scenario.programs import PROGRAM_SECTIONS
 from cpsim.scenario.schema import CORE_SECTIONS
+from cpsim.scenario.trial import TRIAL_SECTIONS, trial_problem
 
-SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS}
+SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS}
 
 Scenario = dataclasses.make_dataclass(
     "Scenario",
@@ -198,6 +199,9 @@ def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
         raise ScenarioError(
             f"{where('graph', 'path')}: empty; allowed: a GraphML or edge-list file when graph.kind = 'file'"
         )
+    problem = trial_problem(scenario)  # the [trial] section (cpsim/scenario/trial.py)
+    if problem:
+        raise ScenarioError(f"{where('trial', problem[0])}: {problem[1]}")
 
 
 def parse_override(text: str) -> tuple[str, Any]:

@@ -1,0 +1,105 @@
+"""The ``[trial]`` section: a randomised field trial run inside one simulation.
+
+Eligible residents (everyone, one group, one beat, or a band of trust) are split at
+random, on ``start_day``, into a treatment arm (``assigned_share``) and a control arm.
+Officers try to deliver the treatment to the treatment arm; only ``contact_rate`` of
+them are reached (F2: 41% of households in Peyton et al. 2019). Outcomes are measured
+``followup_days`` after the start. The trial is carried out by cpsim.programs.trial.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cpsim.scenario.params import param
+
+TREATMENTS = ("visit", "meeting_invitation", "mentorship", "liaison_followup")
+ELIGIBILITY = ("all", "group", "beat", "trust_band")
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A virtual randomised field trial (off unless ``enabled``)."""
+
+    enabled: bool = param(False, "", None, None, "Run a randomised trial in this scenario", "assumption")
+    eligibility: str = param(
+        "all", "", None, None, "Who may be assigned: all residents, one group, one beat or a trust band",
+        "assumption", choices=ELIGIBILITY,
+    )
+    group: str = param(
+        "", "", None, None, "Eligible group (a name in population.group_names) when eligibility = 'group'",
+        "assumption",
+    )
+    beat: int = param(0, "beat", 0, 20_000, "Eligible beat (0-based) when eligibility = 'beat'", "assumption")
+    trust_low: float = param(
+        0.0, "1", 0, 1, "Lowest trust at the start day that is eligible when eligibility = 'trust_band'",
+        "assumption",
+    )
+    trust_high: float = param(
+        1.0, "1", 0, 1, "Highest trust at the start day that is eligible when eligibility = 'trust_band'",
+        "assumption",
+    )
+    assigned_share: float = param(
+        0.5, "1", 0.01, 0.99, "Share of eligible residents assigned to treatment (the rest are controls)",
+        "assumption: balanced two-arm design",
+    )
+    treatment: str = param(
+        "visit", "", None, None,
+        "What the treatment arm is offered: a door-to-door non-enforcement visit, an invitation to a "
+        "meeting, a mentorship slot, or a liaison follow-up",
+        "F2 Peyton, Sierra-Arevalo & Rand 2019 (visit); assumption for the others", choices=TREATMENTS,
+    )
+    contact_rate: float = param(
+        0.41, "1", 0, 1, "Share of assigned residents the treatment actually reaches",
+        "F2 Peyton et al. 2019: 41% of assigned households were reached",
+    )
+    valence: float = param(
+        0.5, "valence", 0, 1, "Mean valence of a treatment contact delivered well (as patrol.contact_valence)",
+        "F2 Peyton et al. 2019: a positive, non-enforcement conversation",
+    )
+    sessions: int = param(
+        1, "contacts", 1, 100, "Contacts per reached resident (several for mentorship)",
+        "F2 Peyton et al. 2019: a single visit; assumption for mentorship",
+    )
+    session_interval_days: int = param(
+        7, "days", 1, 365, "Days between a reached resident's sessions", "assumption: weekly sessions"
+    )
+    hours_per_contact: float = param(
+        0.5, "hours", 0, 8, "Officer hours per contact (taken from the beat's community hours)",
+        "assumption: a 10-20 minute conversation plus travel between doors",
+    )
+    start_day: int = param(
+        60, "day", 1, 36500, "Day the residents are assigned and treatment starts",
+        "assumption: after a burn-in of the simulated city",
+    )
+    followup_days: tuple[int, ...] = param(
+        (3, 21), "days", 0, 3650, "Days after the start at which outcomes are measured",
+        "F2 Peyton et al. 2019: surveys at 3 and 21 days",
+    )
+
+
+TRIAL_SECTIONS: dict[str, type] = {"trial": Trial}
+
+
+def trial_problem(scenario: Any) -> tuple[str, str] | None:
+    """Cross-section checks of the trial section.
+
+    Args:
+        scenario: A Scenario with a ``trial`` section.
+
+    Returns:
+        None when the trial is consistent, else (key, "problem; allowed: ...").
+    """
+    t = scenario.trial
+    if not t.enabled:
+        return None
+    names = scenario.population.group_names
+    if t.eligibility == "group" and t.group not in names:
+        return "group", f"{t.group!r} is not a group; allowed: one of " + ", ".join(repr(g) for g in names)
+    beats = scenario.population.beats
+    if t.eligibility == "beat" and t.beat >= beats:
+        return "beat", f"{t.beat} is not a beat; allowed: a whole number in [0, {beats - 1}] (population.beats = {beats})"
+    if t.eligibility == "trust_band" and t.trust_low >= t.trust_high:
+        return "trust_low", f"{t.trust_low:g} is not below trial.trust_high = {t.trust_high:g}; allowed: trust_low < trust_high"
+    return None
