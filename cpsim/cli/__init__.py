@@ -1,6 +1,8 @@
 """The `cpsim` command. Each command lives in a module of its own and registers on `app`."""
 
+import cpsim.cli.compare  # noqa: F401  (registers compare)
 from cpsim.cli import run  # noqa: F401  (registers run, check)
+from cpsim.cli import trial  # noqa: F401  (registers trial)
 from cpsim.cli.base import InputError, app, main
 
 __all__ = ["InputError", "app", "main"]
