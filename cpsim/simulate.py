@@ -40,6 +40,11 @@ class Result:
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def trial(self) -> pd.DataFrame | None:
+        """The virtual field trial's table (cpsim.programs.trial), or None without a trial."""
+        return self.extra.get("trial")
+
 
 def resolve(scenario: Scenario | str | Path | None, overrides: Mapping[str, Any] | Iterable[str] | None = None):
     """A Scenario from a Scenario, a file path or None (defaults), with overrides applied."""

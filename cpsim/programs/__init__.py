@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from cpsim.programs.base import Program
+from cpsim.programs.trial import FieldTrial
 
 REGISTRY: list[type[Program]] = []
+REGISTRY.append(FieldTrial)  # last: a trial measures what every other program did
 
 
 def build_programs(params) -> list[Program]:

@@ -1,10 +1,11 @@
 """The ``[trial]`` section: a randomised field trial run inside one simulation.
 
-Eligible residents (everyone, one group, one beat, or a band of trust) are split at
-random, on ``start_day``, into a treatment arm (``assigned_share``) and a control arm.
-Officers try to deliver the treatment to the treatment arm; only ``contact_rate`` of
-them are reached (F2: 41% of households in Peyton et al. 2019). Outcomes are measured
-``followup_days`` after the start. The trial is carried out by cpsim.programs.trial.
+Eligible residents (everyone, one group, one beat, a band of trust, or youth) are split at
+random, on ``start_day``, into a treatment arm (``assigned_share``) and a control arm, and
+each gets a scheduled date within ``delivery_days``. Officers try to deliver the treatment
+to the treatment arm on those dates; only ``contact_rate`` of them are reached (F2: 41% of
+households in Peyton et al. 2019). Outcomes are measured ``followup_days`` after each
+resident's date. The trial is carried out by cpsim.programs.trial.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from cpsim.scenario.params import param
 
 TREATMENTS = ("visit", "meeting_invitation", "mentorship", "liaison_followup")
-ELIGIBILITY = ("all", "group", "beat", "trust_band")
+ELIGIBILITY = ("all", "group", "beat", "trust_band", "youth")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Trial:
 
     enabled: bool = param(False, "", None, None, "Run a randomised trial in this scenario", "assumption")
     eligibility: str = param(
-        "all", "", None, None, "Who may be assigned: all residents, one group, one beat or a trust band",
+        "all", "", None, None,
+        "Who may be assigned: all residents, one group, one beat, a trust band or the youth age band",
         "assumption", choices=ELIGIBILITY,
     )
     group: str = param(
@@ -73,9 +75,14 @@ class Trial:
         60, "day", 1, 36500, "Day the residents are assigned and treatment starts",
         "assumption: after a burn-in of the simulated city",
     )
+    delivery_days: int = param(
+        28, "days", 1, 3650,
+        "Days over which each resident's first contact (a placebo date for controls) is scheduled",
+        "F2 Peyton et al. 2019: visits were made over several weeks; assumption on the length",
+    )
     followup_days: tuple[int, ...] = param(
-        (3, 21), "days", 0, 3650, "Days after the start at which outcomes are measured",
-        "F2 Peyton et al. 2019: surveys at 3 and 21 days",
+        (3, 21), "days", 0, 3650, "Days after each resident's scheduled first contact at which outcomes are measured",
+        "F2 Peyton et al. 2019: surveys 3 and 21 days after the visit",
     )
 
 
@@ -90,6 +97,7 @@ def trial_problem(scenario: Any) -> tuple[str, str] | None:
 
     Returns:
         None when the trial is consistent, else (key, "problem; allowed: ...").
+
     """
     t = scenario.trial
     if not t.enabled:
@@ -99,7 +107,7 @@ def trial_problem(scenario: Any) -> tuple[str, str] | None:
         return "group", f"{t.group!r} is not a group; allowed: one of " + ", ".join(repr(g) for g in names)
     beats = scenario.population.beats
     if t.eligibility == "beat" and t.beat >= beats:
-        return "beat", f"{t.beat} is not a beat; allowed: a whole number in [0, {beats - 1}] (population.beats = {beats})"
+        return "beat", f"{t.beat} is not a beat; allowed: a whole number in [0, {beats - 1}] (population.beats)"
     if t.eligibility == "trust_band" and t.trust_low >= t.trust_high:
-        return "trust_low", f"{t.trust_low:g} is not below trial.trust_high = {t.trust_high:g}; allowed: trust_low < trust_high"
+        return "trust_low", f"{t.trust_low:g} is not below trust_high ({t.trust_high:g}); allowed: a lower value"
     return None
