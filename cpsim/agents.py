@@ -36,9 +36,7 @@ class Resident(mesa.Agent):
         doc="Perceived police effectiveness, 0-1.",
     )
     safety = property(lambda self: float(self._get("safety")), doc="Perceived safety, 0-1.")
-    familiarity = property(
-        lambda self: float(self._get("familiarity")), doc="Familiarity with the beat team, 0-1."
-    )
+    familiarity = property(lambda self: float(self._get("familiarity")), doc="Familiarity with the beat team, 0-1.")
     beat = property(lambda self: int(self._get("beat")), doc="Police beat (neighbourhood).")
     place = property(lambda self: int(self._get("place")), doc="Home street segment.")
     youth = property(lambda self: bool(self._get("youth")), doc="Aged 12-24.")

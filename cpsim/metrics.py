@@ -85,7 +85,10 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "reporting_rate_violent": ("share", "Share of violent victimisations reported (F5)"),
     "reporting_rate_property": ("share", "Share of property victimisations reported (F5)"),
     "clearance_rate": ("share", "Cleared / recorded crimes over the run"),
-    "contact_prevalence": ("share", "Share of residents with any police contact in the first 365 days, or over the run if shorter (F6)"),
+    "contact_prevalence": (
+        "share",
+        "Share of residents with any police contact in the first 365 days, or over the run if shorter (F6)",
+    ),
     "crime_report_share_of_initiated": ("share", "Share of resident-initiated contacts that report a crime (F6)"),
     "contacts": ("count", "Police contacts over the run"),
     "stops": ("count", "Stops over the run"),
@@ -112,47 +115,58 @@ def model_reporters() -> dict[str, partial]:
 
 
 def ratio(a: float, b: float) -> float:
-    """a / b, NaN when b is zero."""
+    """A / b, NaN when b is zero."""
     return float(a) / float(b) if b else float("nan")
 
 
-def grouped(keys: np.ndarray, n_keys: int, res, events: dict[str, np.ndarray], counts: np.ndarray) -> np.ndarray:
-    """Per-key table (n_keys x len(BY_KEY)) of the day's figures.
+def grouped(
+    beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int, res, events: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group and per-beat tables of the day's figures (columns in BY_KEY order).
+
+    Sums are taken once over (beat, group) cells and then added up both ways, which halves
+    the passes over the resident arrays.
 
     Args:
-        keys: Group or beat of each resident.
-        n_keys: Number of groups or beats.
+        beat: Beat of each resident.
+        group: Group of each resident.
+        n_beats: Number of beats.
+        n_groups: Number of groups.
         res: Residents arrays.
         events: Resident indices of today's victims, reporters, contacts, stops and complainants.
-        counts: Residents per key.
 
     Returns:
-        One row per key, columns in BY_KEY order.
+        The group table (n_groups rows) and the beat table (n_beats rows).
+
     """
-    def mean(x):
-        return np.bincount(keys, weights=x, minlength=n_keys) / np.maximum(counts, 1)
+    cell = beat.astype(np.int64) * n_groups + group
+    n_cells = n_beats * n_groups
 
-    def count(idx):
-        return np.bincount(keys[idx], minlength=n_keys).astype(float)
+    def cells(weights=None, idx=None):
+        keys = cell if idx is None else cell[idx]
+        return np.bincount(keys, weights=weights, minlength=n_cells).reshape(n_beats, n_groups).astype(float)
 
-    vic, rep = count(events["victims"]), count(events["reporters"])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(vic > 0, rep / vic, np.nan)
-    return np.column_stack(
-        [
-            counts.astype(float),
-            mean(res.trust),
-            mean(res.legitimacy),
-            mean(res.effectiveness),
-            mean(res.safety),
-            vic,
-            rep,
-            rate,
-            count(events["contacts"]),
-            count(events["stops"]),
-            count(events["complainants"]),
-        ]
-    )
+    sums = [
+        cells(),
+        cells(res.trust),
+        cells(res.legitimacy),
+        cells(res.effectiveness),
+        cells(res.safety),
+        cells(idx=events["victims"]),
+        cells(idx=events["reporters"]),
+        cells(idx=events["contacts"]),
+        cells(idx=events["stops"]),
+        cells(idx=events["complainants"]),
+    ]
+
+    def table(axis: int) -> np.ndarray:
+        tot = [x.sum(axis=axis) for x in sums]
+        n = np.maximum(tot[0], 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(tot[5] > 0, tot[6] / tot[5], np.nan)
+        return np.column_stack([tot[0], tot[1] / n, tot[2] / n, tot[3] / n, tot[4] / n, tot[5], tot[6], rate, *tot[7:]])
+
+    return table(0), table(1)
 
 
 def long_table(rows: list[np.ndarray], labels: list, key_name: str) -> pd.DataFrame:

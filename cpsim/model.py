@@ -30,8 +30,19 @@ from cpsim.scenario import Scenario
 from cpsim.world import build_world
 
 STREAMS = (
-    "population", "graph", "officers", "duty", "crime", "reporting", "response",
-    "patrol", "enforcement", "quality", "complaints", "programs", "trial",
+    "population",
+    "graph",
+    "officers",
+    "duty",
+    "crime",
+    "reporting",
+    "response",
+    "patrol",
+    "enforcement",
+    "quality",
+    "complaints",
+    "programs",
+    "trial",
 )
 
 
@@ -58,6 +69,7 @@ class CommunityModel(mesa.Model):
         social: The social graph as CSR arrays (``graph`` gives a networkx view).
         contacts: Buffer where mechanisms and programs record the day's experiences.
         today: The day's figures (read by the DataCollector).
+
     """
 
     def __init__(
@@ -73,6 +85,7 @@ class CommunityModel(mesa.Model):
             scenario: The validated scenario (defaults: the built-in baseline values).
             seed: Run seed; defaults to the scenario's ``run.seed``.
             graph: Optional networkx social graph with one node per resident.
+
         """
         params = scenario if scenario is not None else Scenario()
         seed = int(params.run.seed if seed is None else seed)
@@ -189,7 +202,9 @@ class CommunityModel(mesa.Model):
         callers = np.concatenate([reporters[answered], other[other_answered]])
         who = policing_mech.pick_officers(self.officers, res.beat[callers], s["quality"])
         q = policing_mech.contact_quality(self.officers, who, p.policing.contact_sd, s["quality"])
-        self.contacts.add("call", callers, 2 * q - 1, np.clip(p.response.answered_valence + 0.3 * (2 * q - 1), -1, 1), q)
+        self.contacts.add(
+            "call", callers, 2 * q - 1, np.clip(p.response.answered_valence + 0.3 * (2 * q - 1), -1, 1), q
+        )
         unanswered = np.concatenate([reporters[~answered], other[~other_answered]])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += int(answered.sum())
@@ -207,7 +222,9 @@ class CommunityModel(mesa.Model):
 
         # 7. Patrol: foot presence at places, casual contacts.
         self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, hours["foot"]) + self.extra_hotspot_hours
-        met, on_foot = patrol_mech.draw_patrol_contacts(hours["foot"], hours["car"], res, self.street_cumw, p.patrol, s["patrol"])
+        met, on_foot = patrol_mech.draw_patrol_contacts(
+            hours["foot"], hours["car"], res, self.street_cumw, p.patrol, s["patrol"]
+        )
         who = policing_mech.pick_officers(self.officers, res.beat[met], s["quality"])
         q = policing_mech.contact_quality(self.officers, who, p.policing.contact_sd, s["quality"])
         v_leg, v_eff = patrol_mech.casual_valences(q, p.patrol)
@@ -215,8 +232,13 @@ class CommunityModel(mesa.Model):
         self.contacts.add("patrol_car", met[~on_foot], v_leg[~on_foot], v_eff[~on_foot], q[~on_foot])
 
         # 8. Enforcement: stops and arrests.
-        stopped = enf_mech.draw_stops(hours["enforcement"] + self.extra_stops / max(p.enforcement.stops_per_hour, 1e-9),
-                                      res, self.stop_cumw, p.enforcement, s["enforcement"])
+        stopped = enf_mech.draw_stops(
+            hours["enforcement"] + self.extra_stops / max(p.enforcement.stops_per_hour, 1e-9),
+            res,
+            self.stop_cumw,
+            p.enforcement,
+            s["enforcement"],
+        )
         stop_arrest = s["enforcement"].random(stopped.size) < p.enforcement.stop_arrest_share
         arrested = np.concatenate([arrested, stopped[stop_arrest]])
         for kind, idx, outcome in (
@@ -270,12 +292,23 @@ class CommunityModel(mesa.Model):
         ema = self._decay["presence"]
         self.presence_per_1000 = ema * self.presence_per_1000 + (1 - ema) * street * per_1000
         vis = p.patrol.car_visibility
-        visible = self.presence_per_1000 * (1.0 + (1.0 / vis - 1.0) * hours["foot"] / np.maximum(street, 1e-9)) / max(p.crime.reference_presence, 1e-9)
+        visible = (
+            self.presence_per_1000
+            * (1.0 + (1.0 / vis - 1.0) * hours["foot"] / np.maximum(street, 1e-9))
+            / max(p.crime.reference_presence, 1e-9)
+        )
         self.places.disorder += (1 - self._decay["safety"]) * (self.places.base_disorder - self.places.disorder)
         np.clip(self.places.disorder, 0, 1, out=self.places.disorder)
         safety_mech.update_safety(
-            res, self.places.disorder[res.place], self.disorder_mean,
-            visible[res.beat], victims, listeners, heard[:, 2] if listeners.size else heard, p.safety, self._decay["safety"],
+            res,
+            self.places.disorder[res.place],
+            self.disorder_mean,
+            visible[res.beat],
+            victims,
+            listeners,
+            heard[:, 2] if listeners.size else heard,
+            p.safety,
+            self._decay["safety"],
         )
 
         # 14. Memory: trust relaxes toward each resident's baseline; baselines follow slowly.
@@ -288,9 +321,22 @@ class CommunityModel(mesa.Model):
         # 15. Officer hours by activity, and the day's figures.
         self._book_hours(hours, admin, on_duty)
         self._record(
-            hours, admin, on_duty, victims, violent, reported, recorded, cleared, answered_share,
-            n_calls=n_reports + other.size + workload, c=c, out=out, complained=complained,
-            stopped=stopped, arrested=arrested, listeners=listeners,
+            hours,
+            admin,
+            on_duty,
+            victims,
+            violent,
+            reported,
+            recorded,
+            cleared,
+            answered_share,
+            n_calls=n_reports + other.size + workload,
+            c=c,
+            out=out,
+            complained=complained,
+            stopped=stopped,
+            arrested=arrested,
+            listeners=listeners,
         )
         self.datacollector.collect(self)
 
@@ -302,10 +348,13 @@ class CommunityModel(mesa.Model):
             v_legitimacy: Legitimacy valence of the story, -1..1 (scalar or per resident).
             v_effectiveness: Effectiveness valence of the story.
             fear: Victimisation news, 0..1 (moves perceived safety of listeners).
+
         """
         idx = np.asarray(idx, np.int64)
         if idx.size:
-            vals = np.column_stack([np.broadcast_to(np.asarray(v, float), idx.shape) for v in (v_legitimacy, v_effectiveness, fear)])
+            vals = np.column_stack(
+                [np.broadcast_to(np.asarray(v, float), idx.shape) for v in (v_legitimacy, v_effectiveness, fear)]
+            )
             self._story_parts.append((idx, vals))
 
     def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:
@@ -322,8 +371,25 @@ class CommunityModel(mesa.Model):
         for name, per_beat in (*hours.items(), ("admin", admin)):
             self.officers.hours[name][working] += per_beat[self.officers.beat[working]] * share
 
-    def _record(self, hours, admin, on_duty, victims, violent, reported, recorded, cleared, answered_share,
-                n_calls, c, out, complained, stopped, arrested, listeners) -> None:
+    def _record(
+        self,
+        hours,
+        admin,
+        on_duty,
+        victims,
+        violent,
+        reported,
+        recorded,
+        cleared,
+        answered_share,
+        n_calls,
+        c,
+        out,
+        complained,
+        stopped,
+        arrested,
+        listeners,
+    ) -> None:
         res = self.residents
         police = c["police"]
         d = out["d_trust"][police]
@@ -363,11 +429,26 @@ class CommunityModel(mesa.Model):
             "hours_community": float(hours["community"].sum()),
             "hours_admin": float(admin.sum()),
         }
-        t["hours_total"] = sum(t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin"))
+        t["hours_total"] = sum(
+            t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")
+        )
         self.today = t
-        for key in ("victimizations", "victimizations_violent", "crimes_reported", "crimes_recorded", "crimes_cleared",
-                    "contacts", "stops", "arrests", "complaints", "hours_total", "hours_response", "hours_patrol",
-                    "hours_enforcement", "hours_community"):
+        for key in (
+            "victimizations",
+            "victimizations_violent",
+            "crimes_reported",
+            "crimes_recorded",
+            "crimes_cleared",
+            "contacts",
+            "stops",
+            "arrests",
+            "complaints",
+            "hours_total",
+            "hours_response",
+            "hours_patrol",
+            "hours_enforcement",
+            "hours_community",
+        ):
             self.totals[key] = self.totals.get(key, 0) + t[key]
         self.totals["reported_violent"] = self.totals.get("reported_violent", 0) + int((reported & violent).sum())
         if self.day == 365:
@@ -379,8 +460,9 @@ class CommunityModel(mesa.Model):
             "stops": stopped,
             "complainants": c["idx"][complained],
         }
-        self.by_group_rows.append(grouped(res.group.astype(np.int64), n_groups, res, events, self.group_residents))
-        self.by_beat_rows.append(grouped(res.beat.astype(np.int64), self.n_beats, res, events, self.beat_residents))
+        by_group, by_beat = grouped(res.beat, res.group, self.n_beats, n_groups, res, events)
+        self.by_group_rows.append(by_group)
+        self.by_beat_rows.append(by_beat)
 
     def summary(self) -> dict:
         """Whole-run and end-of-run figures (defined in docs/metrics.md)."""

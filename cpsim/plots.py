@@ -28,13 +28,17 @@ def run_figure(result, path: str | Path, title: str | None = None) -> Path:
 
     Returns:
         The path written.
+
     """
     ts, bg = result.timeseries, result.by_group
     fig, ax = plt.subplots(1, 3, figsize=(15, 4.2), constrained_layout=True)
     for name, part in bg.groupby("group", sort=False):
         ax[0].plot(part["day"], part["trust_mean"], label=str(name))
     ax[0].plot(ts["day"], ts["trust_mean"], color="black", lw=1.5, ls="--", label="all residents")
-    ax[0].set(title="Trust in police by group", xlabel="day", ylabel="trust index (0-1)", ylim=(0, 1))
+    ax[0].set(title="Trust in police by group", xlabel="day", ylabel="trust index (0-1)")
+    lo, hi = ax[0].get_ylim()
+    pad = max(0.05, 0.1 * (hi - lo))
+    ax[0].set_ylim(max(0.0, lo - pad), min(1.0, hi + pad))
     ax[0].legend(fontsize=8)
 
     weekly = _weekly(ts, ["victimizations", "crimes_reported", "crimes_recorded"])

@@ -29,6 +29,7 @@ class Result:
         seed: The run seed.
         seconds: Wall-clock seconds of the run (build + steps).
         extra: Tables added by programs or trials (e.g. ``trial``).
+
     """
 
     timeseries: pd.DataFrame
@@ -73,6 +74,7 @@ def simulate(
 
     Returns:
         The run's Result.
+
     """
     start = time.perf_counter()
     params = resolve(scenario, overrides)

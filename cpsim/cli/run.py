@@ -32,7 +32,9 @@ SHOWN = (
     ("hours_total", "officer hours", "{:,.0f}"),
 )
 
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: section.key=value (repeatable).")]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="Override a parameter: section.key=value (repeatable).")
+]
 
 
 def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
@@ -53,12 +55,14 @@ def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
-    days: Annotated[int | None, typer.Option(min=1, help="Days to simulate (default: the scenario's run.days).")] = None,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Days to simulate (default: the scenario's run.days).")
+    ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Run seed (default: the scenario's run.seed).")] = None,
     set_: SetOpt = None,
-    out: Annotated[Path, typer.Option(help="Directory for timeseries.csv, by_group.csv, summary.json, run.png.")] = Path(
-        "out/run"
-    ),
+    out: Annotated[
+        Path, typer.Option(help="Directory for timeseries.csv, by_group.csv, summary.json, run.png.")
+    ] = Path("out/run"),
 ) -> None:
     """Run one scenario; write CSV, JSON and a PNG figure; print a summary table."""
     params = load_scenario(scenario, set_ or None)

@@ -54,6 +54,7 @@ class Contacts:
             familiar: Whether familiarity with the beat team amplifies the effect.
             weight: Effect multiplier (dose x fidelity), 0..
             police: Whether this is a police contact (F6 prevalence; positive/negative counts).
+
         """
         idx = np.asarray(idx, np.int64)
         if idx.size == 0:
@@ -64,8 +65,16 @@ class Contacts:
             return np.broadcast_to(np.asarray(v, float), (n,))
 
         self.parts.append(
-            (kind_code(kind), idx, arr(v_legitimacy), arr(v_effectiveness), arr(quality),
-             np.full(n, familiar), arr(weight), np.full(n, police))
+            (
+                kind_code(kind),
+                idx,
+                arr(v_legitimacy),
+                arr(v_effectiveness),
+                arr(quality),
+                np.full(n, familiar),
+                arr(weight),
+                np.full(n, police),
+            )
         )
 
     def take(self) -> dict[str, np.ndarray]:
@@ -82,9 +91,7 @@ class Contacts:
         self.parts = []
         out = {}
         for name, col in zip(names, cols, strict=True):
-            out[name] = (
-                np.array(col) if name == "kind" else np.concatenate(col)
-            )
+            out[name] = np.array(col) if name == "kind" else np.concatenate(col)
         counts = [len(p) for p in cols[1]]
         out["kind"] = np.repeat(out["kind"], counts)
         return out
@@ -102,6 +109,7 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
 
     Returns:
         Per experience: the read valences and the resulting change of the trust index.
+
     """
     idx = c["idx"]
     prior = res.trust[idx]
@@ -118,7 +126,9 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     )
     d_eff = np.where(
         has_eff,
-        experience_delta(res.effectiveness[idx], v_eff, t.positive_step_effectiveness * mult, t.negativity_ratio_effectiveness),
+        experience_delta(
+            res.effectiveness[idx], v_eff, t.positive_step_effectiveness * mult, t.negativity_ratio_effectiveness
+        ),
         0.0,
     )
     np.add.at(res.legitimacy, idx, d_leg)

@@ -41,6 +41,7 @@ def expected_victimizations(
 
     Returns:
         Expected violent and property victimisations per place.
+
     """
     guard = np.clip(places.guardianship + places.extra_guardianship, 0.0, 1.0)
     g = crime.guardianship_effect
@@ -60,9 +61,7 @@ def expected_victimizations(
     return violent, prop
 
 
-def draw_victims(
-    lam: np.ndarray, residents, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw victimisation counts per place and pick each victim among the place's residents.
 
     Args:
@@ -72,6 +71,7 @@ def draw_victims(
 
     Returns:
         Victim resident indices and the place of each victimisation.
+
     """
     counts = rng.poisson(lam)
     where = np.repeat(np.arange(len(lam)), counts)

@@ -36,9 +36,7 @@ def enforcement_valences(quality: np.ndarray, outcome_valence: float) -> tuple[n
     return proc, np.clip(outcome_valence + 0.3 * proc, -1.0, 1.0)
 
 
-def pick_offenders(
-    beats: np.ndarray, residents, day: int, rng: np.random.Generator
-) -> np.ndarray:
+def pick_offenders(beats: np.ndarray, residents, day: int, rng: np.random.Generator) -> np.ndarray:
     """An active offender of each beat, weighted by offending (-1 where the beat has none)."""
     if beats.size == 0:
         return np.empty(0, np.int64)

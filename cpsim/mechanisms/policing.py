@@ -57,6 +57,7 @@ def allocate_hours(
     Returns:
         Hours per activity per beat, administration hours per beat, and the share of
         call hours that could be given.
+
     """
     hours = on_duty_per_beat * pol.shift_hours
     admin_full = hours * pol.admin_share
@@ -86,8 +87,11 @@ def allocate_hours(
 
 
 def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Pick the officer who handles each contact: an on-duty officer of that beat if any,
-    else any on-duty officer, else any officer."""
+    """Pick the officer who handles each contact.
+
+    An on-duty officer of the contact's beat if there is one, else any on-duty officer,
+    else any officer.
+    """
     if beats.size == 0:
         return np.empty(0, np.int64)
     on = np.flatnonzero(officers.on_duty)

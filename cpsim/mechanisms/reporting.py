@@ -29,9 +29,7 @@ def report_probability(legitimacy: np.ndarray, share: float, rep) -> np.ndarray:
 def draw_reports(victims: np.ndarray, violent: np.ndarray, legitimacy: np.ndarray, rep, rng) -> np.ndarray:
     """Which victimisations are reported (boolean per victimisation)."""
     share = np.where(violent, rep.violent_share, rep.property_share)
-    z = np.log(share / (1 - share)) + rep.legitimacy_log_odds * (
-        legitimacy[victims] - rep.reference_legitimacy
-    )
+    z = np.log(share / (1 - share)) + rep.legitimacy_log_odds * (legitimacy[victims] - rep.reference_legitimacy)
     return rng.random(victims.size) < 1.0 / (1.0 + np.exp(-z))
 
 

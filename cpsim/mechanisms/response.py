@@ -23,9 +23,7 @@ def answer_share(hours_needed: float, hours_available: float) -> float:
     return float(min(1.0, max(hours_available, 0.0) / hours_needed))
 
 
-def clearance_probability(
-    violent: np.ndarray, neighbour_legitimacy: np.ndarray, resp, reference: float
-) -> np.ndarray:
+def clearance_probability(violent: np.ndarray, neighbour_legitimacy: np.ndarray, resp, reference: float) -> np.ndarray:
     """Chance that each recorded crime is cleared."""
     base = np.where(violent, resp.clearance_violent, resp.clearance_property)
     coop = np.maximum(neighbour_legitimacy, 1e-3) / max(reference, 1e-3)
@@ -34,6 +32,4 @@ def clearance_probability(
 
 def place_mean(values: np.ndarray, place: np.ndarray, residents_per_place: np.ndarray) -> np.ndarray:
     """Mean of a resident value per place."""
-    return np.bincount(place, weights=values, minlength=len(residents_per_place)) / np.maximum(
-        residents_per_place, 1
-    )
+    return np.bincount(place, weights=values, minlength=len(residents_per_place)) / np.maximum(residents_per_place, 1)

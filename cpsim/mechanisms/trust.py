@@ -33,6 +33,7 @@ def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndar
 
     Returns:
         The valence as the resident reads it.
+
     """
     return np.clip(valence + bias * (2.0 * prior - 1.0) * (1.0 - np.abs(valence)), -1.0, 1.0)
 
@@ -48,6 +49,7 @@ def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | floa
 
     Returns:
         The change to add to x.
+
     """
     pos = step * valence * (1.0 - x)
     neg = step * ratio * valence * x

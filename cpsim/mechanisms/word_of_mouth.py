@@ -25,6 +25,7 @@ def merge(idx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         Unique speakers and their summed stories.
+
     """
     if idx.size == 0:
         return idx.astype(np.int64), values.reshape(0, values.shape[1] if values.ndim == 2 else 3)
@@ -45,6 +46,7 @@ def hear(graph, speakers: np.ndarray, stories: np.ndarray, tell_probability: flo
 
     Returns:
         Residents who heard something and what they heard (clipped to [-1, 1]).
+
     """
     listeners, counts = graph.gather(speakers)
     if listeners.size == 0:

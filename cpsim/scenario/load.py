@@ -111,9 +111,7 @@ def _check_value(value: Any, default: Any, spec: Spec, where: str) -> Any:
             raise fail(f"{value!r} is not a choice")
         return value
     if isinstance(default, int):
-        if isinstance(value, bool) or not (
-            isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-        ):
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
             raise fail(f"expected a whole number, got {value!r}")
         value = int(value)
     else:
@@ -143,9 +141,7 @@ def _build(tree: dict[str, Any]) -> Any:
     for sec, body in tree.items():
         if sec not in SECTIONS:
             origin = _origin(body)
-            raise ScenarioError(
-                f"{origin}: {sec}: unknown section; allowed: extends, " + ", ".join(SECTIONS)
-            )
+            raise ScenarioError(f"{origin}: {sec}: unknown section; allowed: extends, " + ", ".join(SECTIONS))
         if not isinstance(body, dict):
             raise ScenarioError(f"{_origin(body)}: {sec}: expected a [{sec}] table")
         cls = SECTIONS[sec]
@@ -187,14 +183,11 @@ def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
         got = len(scenario.get(f"{sec}.{key}"))
         if got != n:
             raise ScenarioError(
-                f"{where(sec, key)}: has {got} values; allowed: one per group in "
-                f"population.group_names ({n})"
+                f"{where(sec, key)}: has {got} values; allowed: one per group in population.group_names ({n})"
             )
     total = sum(scenario.population.group_shares)
     if abs(total - 1.0) > 1e-6:
-        raise ScenarioError(
-            f"{where('population', 'group_shares')}: shares sum to {total:g}; allowed: a sum of 1"
-        )
+        raise ScenarioError(f"{where('population', 'group_shares')}: shares sum to {total:g}; allowed: a sum of 1")
     if scenario.graph.kind == "file" and not scenario.graph.path:
         raise ScenarioError(
             f"{where('graph', 'path')}: empty; allowed: a GraphML or edge-list file when graph.kind = 'file'"
@@ -222,9 +215,7 @@ def _override_tree(
 ) -> dict[str, Any]:
     if not overrides:
         return tree
-    items = (
-        overrides.items() if isinstance(overrides, Mapping) else map(parse_override, overrides)
-    )
+    items = overrides.items() if isinstance(overrides, Mapping) else map(parse_override, overrides)
     out = _merge(tree, {})
     for key, value in items:
         sec, _, name = key.partition(".")
@@ -239,9 +230,7 @@ def _override_tree(
     return out
 
 
-def load_scenario(
-    path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None
-) -> Any:
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Any:
     """Load, merge and validate a scenario file.
 
     Args:
@@ -253,6 +242,7 @@ def load_scenario(
 
     Raises:
         ScenarioError: With one line naming the file, the key and what is allowed.
+
     """
     tree = _read_toml(Path(path))
     return _build(_override_tree(tree, overrides, "--set"))

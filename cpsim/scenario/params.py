@@ -24,6 +24,7 @@ class Spec:
         doc: One-line meaning.
         source: Where the default comes from (study, statistic or stated assumption).
         choices: Allowed strings, for text parameters.
+
     """
 
     unit: str
@@ -68,6 +69,7 @@ def param(
 
     Returns:
         A dataclass field carrying a Spec in its metadata.
+
     """
     spec = Spec(unit, lo, hi, doc, source, choices)
     if isinstance(default, list):

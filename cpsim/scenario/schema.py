@@ -20,13 +20,9 @@ class Run:
     """What the scenario is and how long it runs."""
 
     name: str = param("baseline", "", None, None, "Short name shown in tables and plots", ASSUME)
-    description: str = param(
-        "", "", None, None, "One paragraph saying what the scenario represents", ASSUME
-    )
+    description: str = param("", "", None, None, "One paragraph saying what the scenario represents", ASSUME)
     days: int = param(365, "days", 1, 36500, "Simulated days (one tick is one day)", ASSUME)
-    seed: int = param(
-        1, "", 0, 2**63 - 1, "Run seed; every mechanism draws from its own stream", ASSUME
-    )
+    seed: int = param(1, "", 0, 2**63 - 1, "Run seed; every mechanism draws from its own stream", ASSUME)
 
 
 @dataclass(frozen=True)
@@ -35,62 +31,109 @@ class Population:
 
     residents: int = param(10_000, "persons", 10, 5_000_000, "Number of residents", ASSUME)
     beats: int = param(
-        8, "beats", 1, 20_000, "Police beats (neighbourhoods)",
-        "assumption: ~1000-10000 residents per beat (Chicago CAPS beats ~10000)"
+        8,
+        "beats",
+        1,
+        20_000,
+        "Police beats (neighbourhoods)",
+        "assumption: ~1000-10000 residents per beat (Chicago CAPS beats ~10000)",
     )
     residents_per_place: float = param(
-        60.0, "persons", 5, 5000, "Mean residents per place (street segment)",
+        60.0,
+        "persons",
+        5,
+        5000,
+        "Mean residents per place (street segment)",
         "assumption: a residential street segment holds tens of households",
     )
     household_size: float = param(
-        2.5, "persons", 1, 8, "Mean household size (household members are all tied)",
+        2.5,
+        "persons",
+        1,
+        8,
+        "Mean household size (household members are all tied)",
         "US Census ACS 2020: 2.5 persons per household",
     )
-    group_names: tuple[str, ...] = param(
-        ("majority", "minority"), "", None, None, "Names of resident groups", ASSUME
-    )
+    group_names: tuple[str, ...] = param(("majority", "minority"), "", None, None, "Names of resident groups", ASSUME)
     group_shares: tuple[float, ...] = param(
-        (0.7, 0.3), "1", 0, 1, "Population share of each group (sums to 1)",
+        (0.7, 0.3),
+        "1",
+        0,
+        1,
+        "Population share of each group (sums to 1)",
         "assumption: a mixed US city",
     )
     segregation: float = param(
-        0.6, "1", 0, 1, "How strongly groups cluster by beat (0 random, 1 fully sorted)",
+        0.6,
+        "1",
+        0,
+        1,
+        "How strongly groups cluster by beat (0 random, 1 fully sorted)",
         "assumption; residential segregation indices of US cities are ~0.5-0.7",
     )
     disadvantage: float = param(
-        0.5, "1", 0, 1,
+        0.5,
+        "1",
+        0,
+        1,
         "How strongly the beats with more of the last group carry higher crime risk",
         "Sampson, Raudenbush & Earls 1997 (concentrated disadvantage); assumption on size",
     )
     youth_share: float = param(
-        0.16, "1", 0, 0.6, "Share of residents aged 12-24 (the youth age band)",
+        0.16,
+        "1",
+        0,
+        0.6,
+        "Share of residents aged 12-24 (the youth age band)",
         "US Census ACS 2020: ~16% aged 12-24",
     )
     engagement_mean: float = param(
-        0.3, "1", 0.01, 0.99, "Mean civic engagement (0-1), Beta distributed",
+        0.3,
+        "1",
+        0.01,
+        0.99,
+        "Mean civic engagement (0-1), Beta distributed",
         "assumption: ~30% of adults take part in local civic activity (CPS civic supplement)",
     )
     engagement_concentration: float = param(
-        4.0, "1", 0.5, 100, "Beta concentration of civic engagement (low = more unequal)",
+        4.0,
+        "1",
+        0.5,
+        100,
+        "Beta concentration of civic engagement (low = more unequal)",
         ASSUME,
     )
     place_risk_sigma: float = param(
-        1.6, "log", 0, 3, "Log-SD of place crime risk (law of crime concentration)",
+        1.6,
+        "log",
+        0,
+        3,
+        "Log-SD of place crime risk (law of crime concentration)",
         "Weisburd 2015: ~50% of crime at ~4-6% of street segments; sigma 1.6 gives ~48% at 5%",
     )
-    beat_risk_sigma: float = param(
-        0.35, "log", 0, 2, "Log-SD of beat-level crime risk", ASSUME
-    )
+    beat_risk_sigma: float = param(0.35, "log", 0, 2, "Log-SD of beat-level crime risk", ASSUME)
     street_time_sigma: float = param(
-        1.2, "log", 0, 3, "Log-SD of time residents spend out on the street (who patrols meet)",
+        1.2,
+        "log",
+        0,
+        3,
+        "Log-SD of time residents spend out on the street (who patrols meet)",
         "assumption: a minority of residents account for most casual police encounters",
     )
     offender_share: float = param(
-        0.04, "1", 0, 0.5, "Share of residents who are active offenders",
+        0.04,
+        "1",
+        0,
+        0.5,
+        "Share of residents who are active offenders",
         "Wolfgang et al. 1972: ~6% of a birth cohort commit half of offences; assumption",
     )
     youth_offender_ratio: float = param(
-        3.0, "ratio", 1, 20, "Odds of being an active offender for youth vs adults",
+        3.0,
+        "ratio",
+        1,
+        20,
+        "Odds of being an active offender for youth vs adults",
         "age-crime curve (Farrington 1986); assumption on size",
     )
 
@@ -100,26 +143,38 @@ class Graph:
     """The social network that carries word of mouth."""
 
     kind: str = param(
-        "local", "", None, None,
+        "local",
+        "",
+        None,
+        None,
         "How ties are built: clustered local ties, a networkx generator, or a file",
-        ASSUME, choices=("local", "watts_strogatz", "powerlaw_cluster", "file"),
+        ASSUME,
+        choices=("local", "watts_strogatz", "powerlaw_cluster", "file"),
     )
-    path: str = param(
-        "", "", None, None, "GraphML (.graphml) or edge-list file when kind = 'file'", ASSUME
-    )
+    path: str = param("", "", None, None, "GraphML (.graphml) or edge-list file when kind = 'file'", ASSUME)
     neighbour_ties: float = param(
-        3.0, "ties", 0, 50, "Mean ties to people on the same street segment (outside the household)",
+        3.0,
+        "ties",
+        0,
+        50,
+        "Mean ties to people on the same street segment (outside the household)",
         "assumption: residents know a few neighbours (Hampton & Wellman 2003)",
     )
     long_ties: float = param(
-        3.0, "ties", 0, 50, "Mean ties to people elsewhere in the city",
+        3.0,
+        "ties",
+        0,
+        50,
+        "Mean ties to people elsewhere in the city",
         "assumption: core discussion networks ~4-8 people (McPherson et al. 2006)",
     )
-    homophily_beat: float = param(
-        0.6, "1", 0, 1, "Share of long ties that stay within the same beat", ASSUME
-    )
+    homophily_beat: float = param(0.6, "1", 0, 1, "Share of long ties that stay within the same beat", ASSUME)
     homophily_group: float = param(
-        0.6, "1", 0, 1, "Share of long ties forced within the same group",
+        0.6,
+        "1",
+        0,
+        1,
+        "Share of long ties forced within the same group",
         "McPherson, Smith-Lovin & Cook 2001 (homophily); assumption on size",
     )
     ws_k: int = param(8, "ties", 2, 200, "Neighbours per node for watts_strogatz / powerlaw_cluster", ASSUME)
@@ -131,50 +186,74 @@ class Trust:
     """Trust: two components (legitimacy and effectiveness) with memory."""
 
     initial_by_group: tuple[float, ...] = param(
-        (0.56, 0.25), "1", 0, 1, "Mean starting trust of each group (0-1)",
+        (0.56, 0.25),
+        "1",
+        0,
+        1,
+        "Mean starting trust of each group (0-1)",
         "F7 Gallup 2020-21: confidence in police 56% White, 19-27% Black adults",
     )
-    initial_sd: float = param(
-        0.15, "1", 0, 0.5, "Individual spread of starting trust (SD)", ASSUME
-    )
+    initial_sd: float = param(0.15, "1", 0, 0.5, "Individual spread of starting trust (SD)", ASSUME)
     legitimacy_weight: float = param(
-        0.5, "1", 0, 1, "Weight of legitimacy in the trust index (rest: effectiveness)",
+        0.5,
+        "1",
+        0,
+        1,
+        "Weight of legitimacy in the trust index (rest: effectiveness)",
         "assumption: Tyler 1990 treats both as equal parts of confidence",
     )
     half_life_days: float = param(
-        45.0, "days", 1, 3650,
+        45.0,
+        "days",
+        1,
+        3650,
         "Half-life of a change in trust back to the resident's long-run baseline",
         "F2 Peyton et al. 2019: visit effect strong at 3 days, still detectable at 21 days",
     )
     baseline_half_life_days: float = param(
-        1095.0, "days", 30, 36500,
-        "Half-life with which the long-run baseline follows current trust", ASSUME
+        1095.0, "days", 30, 36500, "Half-life with which the long-run baseline follows current trust", ASSUME
     )
     positive_step_legitimacy: float = param(
-        0.08, "1", 0, 0.5,
+        0.08,
+        "1",
+        0,
+        0.5,
         "Share of the distance to 1 that a fully positive direct contact closes (legitimacy)",
         "F2 Peyton et al. 2019: one positive visit ~0.1-0.2 SD",
     )
     positive_step_effectiveness: float = param(
-        0.06, "1", 0, 0.5,
+        0.06,
+        "1",
+        0,
+        0.5,
         "Share of the distance to 1 that a fully positive direct contact closes (effectiveness)",
         "F2 Peyton et al. 2019; assumption on the split between components",
     )
     negativity_ratio_effectiveness: float = param(
-        6.0, "ratio", 1, 20, "How much more a bad contact moves effectiveness than a good one",
+        6.0,
+        "ratio",
+        1,
+        20,
+        "How much more a bad contact moves effectiveness than a good one",
         "F1 Skogan 2006: bad contacts weigh 4-14x good ones",
     )
     negativity_ratio_legitimacy: float = param(
-        1.3, "ratio", 1, 5, "How much more a bad contact moves legitimacy than a good one",
+        1.3,
+        "ratio",
+        1,
+        5,
+        "How much more a bad contact moves legitimacy than a good one",
         "F1 Oliveira et al. 2021: procedural effects closer to symmetric",
     )
     prior_bias: float = param(
-        0.3, "1", 0, 1, "How strongly prior trust colours how an experience is read",
+        0.3,
+        "1",
+        0,
+        1,
+        "How strongly prior trust colours how an experience is read",
         "F4 Rosenbaum et al. 2005; assumption on size",
     )
-    victimization_valence: float = param(
-        -0.4, "valence", -1, 0, "Effectiveness valence of being victimised", ASSUME
-    )
+    victimization_valence: float = param(-0.4, "valence", -1, 0, "Effectiveness valence of being victimised", ASSUME)
 
 
 @dataclass(frozen=True)
@@ -182,15 +261,27 @@ class WordOfMouth:
     """Stories passed along social ties."""
 
     tell_probability: float = param(
-        0.35, "1", 0, 1, "Chance a tie hears a resident's story of a police contact that day",
+        0.35,
+        "1",
+        0,
+        1,
+        "Chance a tie hears a resident's story of a police contact that day",
         "F4 Rosenbaum et al. 2005; assumption on size",
     )
     vicarious_weight: float = param(
-        0.3, "1", 0, 1, "Effect of a heard story relative to a direct experience",
+        0.3,
+        "1",
+        0,
+        1,
+        "Effect of a heard story relative to a direct experience",
         "F4 Rosenbaum et al. 2005: vicarious experience moves attitudes, less than direct",
     )
     retell_share: float = param(
-        0.25, "1", 0, 0.95, "Share of a heard story passed on the next day (further hops)",
+        0.25,
+        "1",
+        0,
+        0.95,
+        "Share of a heard story passed on the next day (further hops)",
         ASSUME,
     )
 
@@ -200,35 +291,59 @@ class Crime:
     """True victimisations at places."""
 
     violent_per_1000: float = param(
-        20.0, "per 1000 persons/yr", 0, 500,
-        "True violent victimisation rate at reference policing",
-        "F12 NCVS 2021-22: 16.5-23.5 per 1000 persons 12+",
+        18.0,
+        "per 1000 persons/yr",
+        0,
+        500,
+        "True violent victimisation rate at reference policing (before beat and place variation)",
+        "F12 NCVS 2021-22: 16.5-23.5 per 1000 persons 12+; set so the baseline realises ~20 (docs/calibration.md)",
     )
     property_per_1000: float = param(
-        48.0, "per 1000 persons/yr", 0, 1000,
-        "True property victimisation rate at reference policing",
-        "F12 NCVS 2016: ~119 per 1000 households / 2.5 persons per household",
+        46.0,
+        "per 1000 persons/yr",
+        0,
+        1000,
+        "True property victimisation rate at reference policing (before beat and place variation)",
+        "F12 NCVS 2016: ~119 per 1000 households / 2.5 persons per household; baseline realises ~48",
     )
     elasticity_violent: float = param(
-        0.4, "1", 0, 2, "Elasticity of violent crime to visible police hours (sign: more hours, less crime)",
+        0.4,
+        "1",
+        0,
+        2,
+        "Elasticity of violent crime to visible police hours (sign: more hours, less crime)",
         "F8 Chalfin & McCrary 2018; Chalfin et al. 2022: -0.3 to -0.5",
     )
     elasticity_property: float = param(
-        0.25, "1", 0, 2, "Elasticity of property crime to visible police hours",
+        0.25,
+        "1",
+        0,
+        2,
+        "Elasticity of property crime to visible police hours",
         "F8 Chalfin & McCrary 2018: property less elastic than violent",
     )
     reference_presence: float = param(
-        5.67, "hours per 1000 residents/day", 0.01, 1000,
+        5.67,
+        "hours per 1000 residents/day",
+        0.01,
+        1000,
         "Visible police hours at which crime equals the rates above",
         "calibration: policing defaults, 2.2 x 0.65 x 0.62 x 8 h x (1 - 0.2)",
     )
     hotspot_deterrence: float = param(
-        0.06, "per hour/day", 0, 2,
+        0.06,
+        "per hour/day",
+        0,
+        2,
         "Local crime reduction per daily hour of foot presence at a place (exponential)",
         "F9 Ratcliffe et al. 2011: -23% violent in treated hot spots",
     )
     guardianship_effect: float = param(
-        0.25, "1", 0, 1, "Largest victimisation reduction from engaged residents (guardianship)",
+        0.25,
+        "1",
+        0,
+        1,
+        "Largest victimisation reduction from engaged residents (guardianship)",
         "Sampson et al. 1997 (collective efficacy); assumption on size",
     )
     disorder_mean: float = param(
@@ -244,23 +359,43 @@ class Reporting:
     """Victims reporting to police, and reports becoming recorded crimes."""
 
     violent_share: float = param(
-        0.45, "1", 0, 1, "Share of violent victimisations reported at reference legitimacy",
+        0.45,
+        "1",
+        0,
+        1,
+        "Share of violent victimisations reported at reference legitimacy",
         "F5 NCVS 1993-2022: ~40-50%",
     )
     property_share: float = param(
-        0.33, "1", 0, 1, "Share of property victimisations reported at reference legitimacy",
+        0.33,
+        "1",
+        0,
+        1,
+        "Share of property victimisations reported at reference legitimacy",
         "F5 NCVS 1993-2022: ~30-40%",
     )
     legitimacy_log_odds: float = param(
-        2.5, "log-odds per unit", 0, 10, "Rise in the log-odds of reporting per unit of legitimacy",
+        2.5,
+        "log-odds per unit",
+        0,
+        10,
+        "Rise in the log-odds of reporting per unit of legitimacy",
         "F3 Tyler & Fagan 2008: legitimacy drives cooperation; assumption on size",
     )
     reference_legitimacy: float = param(
-        0.47, "1", 0, 1, "Legitimacy at which the shares above apply",
+        0.47,
+        "1",
+        0,
+        1,
+        "Legitimacy at which the shares above apply",
         "calibration: baseline's mean starting legitimacy",
     )
     recording_share: float = param(
-        0.82, "1", 0, 1, "Share of attended crime reports recorded as crimes",
+        0.82,
+        "1",
+        0,
+        1,
+        "Share of attended crime reports recorded as crimes",
         "HMIC 2014 crime data integrity: ~81% of reported crime recorded",
     )
 
@@ -270,37 +405,49 @@ class Response:
     """Calls for service, response and clearance."""
 
     other_calls_per_1000: float = param(
-        28.0, "per 1000 persons/yr", 0, 2000,
+        28.0,
+        "per 1000 persons/yr",
+        0,
+        2000,
         "Resident-initiated calls that do not report a crime (help, disturbances)",
         "F6 PPCS 2015-2020: about half of resident-initiated contacts report a crime",
     )
     workload_per_1000: float = param(
-        500.0, "per 1000 persons/yr", 0, 5000,
+        500.0,
+        "per 1000 persons/yr",
+        0,
+        5000,
         "Other calls for service (alarms, traffic, transports) that take response hours",
         "assumption: US agencies log ~0.5-1 call per resident a year",
     )
     hours_per_crime_call: float = param(
         2.0, "hours", 0.1, 24, "Officer hours to answer and write up a crime report", ASSUME
     )
-    hours_per_call: float = param(
-        1.0, "hours", 0.1, 24, "Officer hours per other call", ASSUME
-    )
-    answered_valence: float = param(
-        0.3, "valence", 0, 1, "Effectiveness valence of a call that is answered", ASSUME
-    )
-    unanswered_valence: float = param(
-        -0.6, "valence", -1, 0, "Effectiveness valence of a call nobody answers", ASSUME
-    )
+    hours_per_call: float = param(1.0, "hours", 0.1, 24, "Officer hours per other call", ASSUME)
+    answered_valence: float = param(0.3, "valence", 0, 1, "Effectiveness valence of a call that is answered", ASSUME)
+    unanswered_valence: float = param(-0.6, "valence", -1, 0, "Effectiveness valence of a call nobody answers", ASSUME)
     clearance_violent: float = param(
-        0.45, "1", 0, 1, "Clearance share of recorded violent crime at reference cooperation",
+        0.45,
+        "1",
+        0,
+        1,
+        "Clearance share of recorded violent crime at reference cooperation",
         "FBI UCR 2019: 45.5% of violent crimes cleared",
     )
     clearance_property: float = param(
-        0.17, "1", 0, 1, "Clearance share of recorded property crime at reference cooperation",
+        0.17,
+        "1",
+        0,
+        1,
+        "Clearance share of recorded property crime at reference cooperation",
         "FBI UCR 2019: 17.2% of property crimes cleared",
     )
     cooperation_elasticity: float = param(
-        1.0, "1", 0, 5, "Elasticity of clearance to neighbours' legitimacy (willingness to help)",
+        1.0,
+        "1",
+        0,
+        5,
+        "Elasticity of clearance to neighbours' legitimacy (willingness to help)",
         "F3 Tyler & Fagan 2008; assumption on size",
     )
     cleared_valence: float = param(
@@ -313,27 +460,44 @@ class Policing:
     """Officers, beats, shifts and the time budget."""
 
     officers_per_1000: float = param(
-        2.2, "officers per 1000", 0, 20, "Full-time sworn officers per 1000 residents",
+        2.2,
+        "officers per 1000",
+        0,
+        20,
+        "Full-time sworn officers per 1000 residents",
         "F13 BJS LEMAS: 2.17 in 2016",
     )
     patrol_share: float = param(
-        0.65, "1", 0, 1, "Share of sworn officers on beat (patrol) assignments",
+        0.65,
+        "1",
+        0,
+        1,
+        "Share of sworn officers on beat (patrol) assignments",
         "BJS LEMAS 2013: about two thirds of sworn officers respond to calls",
     )
     shift_hours: float = param(8.0, "hours", 1, 16, "Hours in a shift", "common 8-hour shift")
     duty_share: float = param(
-        0.62, "1", 0.1, 1, "Share of days an officer is on duty (days off, leave, training, court)",
+        0.62,
+        "1",
+        0.1,
+        1,
+        "Share of days an officer is on duty (days off, leave, training, court)",
         "assumption: 5 of 7 days less ~13% leave and training",
     )
     admin_share: float = param(
-        0.2, "1", 0, 0.9, "Share of on-duty hours spent on administration and breaks",
+        0.2,
+        "1",
+        0,
+        0.9,
+        "Share of on-duty hours spent on administration and breaks",
         "assumption: time-use studies report 15-30%",
     )
-    budget_cut: float = param(
-        0.0, "1", 0, 0.9, "Share of officer hours removed by a budget cut", ASSUME
-    )
+    budget_cut: float = param(0.0, "1", 0, 0.9, "Share of officer hours removed by a budget cut", ASSUME)
     cut_order: tuple[str, ...] = param(
-        ("community", "foot", "enforcement", "car", "response"), "", None, None,
+        ("community", "foot", "enforcement", "car", "response"),
+        "",
+        None,
+        None,
         "Order in which a budget cut removes activity hours (first listed goes first)",
         "assumption: agencies protect call response (PERF 2010 survey on cuts)",
         choices=("community", "foot", "enforcement", "car", "response"),
@@ -342,13 +506,15 @@ class Policing:
         180.0, "days", 1, 36500, "Mean days an officer stays on a beat before reassignment", ASSUME
     )
     skill_mean: float = param(
-        0.7, "1", 0, 1, "Mean procedural skill of officers (chance-weighted quality of a contact)",
+        0.7,
+        "1",
+        0,
+        1,
+        "Mean procedural skill of officers (chance-weighted quality of a contact)",
         "assumption: PPCS 2018 ~85-90% say police behaved properly",
     )
     skill_sd: float = param(0.08, "1", 0, 0.5, "Spread of skill between officers", ASSUME)
-    contact_sd: float = param(
-        0.2, "1", 0, 0.5, "Spread of quality between contacts of one officer", ASSUME
-    )
+    contact_sd: float = param(0.2, "1", 0, 0.5, "Spread of quality between contacts of one officer", ASSUME)
 
 
 @dataclass(frozen=True)
@@ -356,37 +522,65 @@ class Patrol:
     """Car and foot patrol; non-enforcement contacts and familiarity."""
 
     foot_hours: float = param(
-        0.5, "hours per officer-shift", 0, 12, "Foot patrol hours per on-duty beat officer per shift",
+        0.5,
+        "hours per officer-shift",
+        0,
+        12,
+        "Foot patrol hours per on-duty beat officer per shift",
         ASSUME,
     )
     contacts_per_foot_hour: float = param(
-        1.0, "contacts/hour", 0, 30, "Non-enforcement conversations per hour on foot",
+        1.0,
+        "contacts/hour",
+        0,
+        30,
+        "Non-enforcement conversations per hour on foot",
         "assumption: Cordner 2010 (foot patrol); Newark and Flint experiments",
     )
     contacts_per_car_hour: float = param(
-        0.02, "contacts/hour", 0, 10, "Non-enforcement conversations per hour of car patrol",
+        0.02,
+        "contacts/hour",
+        0,
+        10,
+        "Non-enforcement conversations per hour of car patrol",
         "F6 calibration (contact prevalence)",
     )
     contact_valence: float = param(
-        0.5, "valence", 0, 1, "Mean valence of a well-delivered casual contact",
-        "F2 Peyton et al. 2019: a positive non-enforcement visit", 
+        0.5,
+        "valence",
+        0,
+        1,
+        "Mean valence of a well-delivered casual contact",
+        "F2 Peyton et al. 2019: a positive non-enforcement visit",
     )
     familiarity_step: float = param(
         0.2, "1", 0, 1, "Share of the distance to full familiarity closed by one contact", ASSUME
     )
     familiarity_gain: float = param(
-        1.0, "1", 0, 5, "Extra effect of a contact with a fully familiar beat team (x(1+gain))",
+        1.0,
+        "1",
+        0,
+        5,
+        "Extra effect of a contact with a fully familiar beat team (x(1+gain))",
         "assumption: neighbourhood policing evaluations (Weisburd et al. 2021)",
     )
     familiarity_half_life_days: float = param(
         120.0, "days", 1, 3650, "Half-life of familiarity without contact", ASSUME
     )
     presence_half_life_days: float = param(
-        14.0, "days", 1, 365, "Half-life of the running average of police presence that offenders and residents respond to",
+        14.0,
+        "days",
+        1,
+        365,
+        "Half-life of the running average of police presence that offenders and residents respond to",
         ASSUME,
     )
     car_visibility: float = param(
-        0.5, "1", 0, 1, "Visible presence of a car-patrol hour relative to a foot-patrol hour",
+        0.5,
+        "1",
+        0,
+        1,
+        "Visible presence of a car-patrol hour relative to a foot-patrol hour",
         ASSUME,
     )
 
@@ -396,20 +590,30 @@ class Enforcement:
     """Proactive stops and arrests."""
 
     proactive_hours: float = param(
-        1.0, "hours per officer-shift", 0, 12, "Proactive enforcement hours per on-duty beat officer",
+        1.0,
+        "hours per officer-shift",
+        0,
+        12,
+        "Proactive enforcement hours per on-duty beat officer",
         ASSUME,
     )
     stops_per_hour: float = param(
-        0.3, "stops/hour", 0, 10, "Pedestrian and traffic stops per proactive hour",
+        0.25,
+        "stops/hour",
+        0,
+        10,
+        "Pedestrian and traffic stops per proactive hour",
         "F6 calibration: ~8-10% of residents stopped a year (PPCS 2018)",
     )
     group_stop_ratio: tuple[float, ...] = param(
-        (1.0, 1.5), "ratio", 0, 10, "Per-capita stop propensity of each group (relative)",
+        (1.0, 1.5),
+        "ratio",
+        0,
+        10,
+        "Per-capita stop propensity of each group (relative)",
         "Pierson et al. 2020 (Stanford Open Policing): Black drivers stopped ~1.4x more",
     )
-    youth_stop_ratio: float = param(
-        2.5, "ratio", 0, 20, "Stop propensity of youth relative to adults", ASSUME
-    )
+    youth_stop_ratio: float = param(2.5, "ratio", 0, 20, "Stop propensity of youth relative to adults", ASSUME)
     offender_stop_ratio: float = param(
         5.0, "ratio", 0, 100, "Stop propensity of active offenders relative to others", ASSUME
     )
@@ -429,11 +633,18 @@ class Complaints:
     """Complaints that follow poor contacts."""
 
     poor_contact_rate: float = param(
-        0.04, "1", 0, 1, "Chance that a contact of the worst quality leads to a complaint",
+        0.08,
+        "1",
+        0,
+        1,
+        "Chance that a contact of the worst quality leads to a complaint",
         "assumption: ~1-5 complaints per 1000 contacts (Terrill & Ingram 2016)",
     )
     trust_dependency: float = param(
-        0.5, "1", 0, 1,
+        0.5,
+        "1",
+        0,
+        1,
         "How much residents with little legitimacy give up on complaining (0 none, 1 fully)",
         ASSUME,
     )
@@ -443,22 +654,26 @@ class Complaints:
 class Safety:
     """Perceived safety (feelings of security)."""
 
-    initial: float = param(0.65, "1", 0, 1, "Mean starting perceived safety", "Gallup crime poll: ~2/3 feel safe walking alone at night")
-    half_life_days: float = param(
-        30.0, "days", 1, 3650, "Half-life of adjustment toward what residents see", ASSUME
+    initial: float = param(
+        0.65, "1", 0, 1, "Mean starting perceived safety", "Gallup crime poll: ~2/3 feel safe walking alone at night"
     )
-    victim_drop: float = param(
-        0.3, "1", 0, 1, "Share of perceived safety lost when victimised", ASSUME
-    )
-    heard_weight: float = param(
-        0.3, "1", 0, 1, "Effect of hearing of a victimisation relative to one's own", ASSUME
-    )
+    half_life_days: float = param(30.0, "days", 1, 3650, "Half-life of adjustment toward what residents see", ASSUME)
+    victim_drop: float = param(0.3, "1", 0, 1, "Share of perceived safety lost when victimised", ASSUME)
+    heard_weight: float = param(0.3, "1", 0, 1, "Effect of hearing of a victimisation relative to one's own", ASSUME)
     disorder_weight: float = param(
-        0.5, "1", 0, 1, "Weight of visible disorder in what residents see",
+        0.5,
+        "1",
+        0,
+        1,
+        "Weight of visible disorder in what residents see",
         "Skogan 1990 (disorder and decline); assumption on size",
     )
     presence_weight: float = param(
-        0.15, "1", 0, 1, "Weight of visible police presence (relative to reference) in what residents see",
+        0.15,
+        "1",
+        0,
+        1,
+        "Weight of visible police presence (relative to reference) in what residents see",
         "Police Foundation 1981 Newark foot patrol: residents felt safer",
     )
 

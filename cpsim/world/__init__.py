@@ -36,9 +36,7 @@ class World:
         return len(self.beat_risk)
 
 
-def build_world(
-    scenario, streams: dict[str, np.random.Generator], graph: nx.Graph | None = None
-) -> World:
+def build_world(scenario, streams: dict[str, np.random.Generator], graph: nx.Graph | None = None) -> World:
     """Draw the population, officers and social graph of a scenario.
 
     Args:
@@ -51,6 +49,7 @@ def build_world(
 
     Raises:
         ScenarioError: When a supplied or file graph does not match the population size.
+
     """
     n = scenario.population.residents
     if graph is None and scenario.graph.kind == "file":
@@ -60,8 +59,7 @@ def build_world(
             raise ScenarioError(f"graph.path: cannot read {scenario.graph.path!r} ({err})") from None
     if graph is not None and graph.number_of_nodes() != n:
         raise ScenarioError(
-            f"graph.path: the graph has {graph.number_of_nodes()} nodes; allowed: exactly "
-            f"population.residents = {n}"
+            f"graph.path: the graph has {graph.number_of_nodes()} nodes; allowed: exactly population.residents = {n}"
         )
     residents, places, beat_risk = build_residents_and_places(scenario, streams["population"])
     social = build_graph(scenario, residents, streams["graph"], graph)

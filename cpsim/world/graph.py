@@ -59,6 +59,7 @@ class SocialGraph:
 
         Returns:
             Neighbour indices (speaker by speaker) and the tie count of each speaker.
+
         """
         lo, hi = self.indptr[speakers], self.indptr[speakers + 1]
         counts = hi - lo
@@ -75,6 +76,7 @@ class SocialGraph:
 
         Returns:
             Per-resident sums, shape (n,) or (n, channels).
+
         """
         lo, hi = self.indptr[speakers], self.indptr[speakers + 1]
         counts = hi - lo
@@ -138,6 +140,7 @@ def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:
 
     Returns:
         The social graph.
+
     """
     g = scenario.graph
     n = residents.n
@@ -153,9 +156,17 @@ def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:
         dsts.append(hh_order[d:][same])
 
     # Each tie has two ends, so each resident starts half of its expected ties.
+    # Neighbours: a ring of nearby doors within the street segment (Watts-Strogatz style),
+    # so people who know the same neighbours know each other (clustering).
     k_local = rng.poisson(g.neighbour_ties / 2, n)
     src = np.repeat(np.arange(n), k_local)
-    dst = sample_within(residents.by_place, residents.place_start, residents.place[src], rng)
+    pos = np.empty(n, np.int64)
+    pos[residents.by_place] = np.arange(n)
+    lo = residents.place_start[residents.place[src]]
+    size = residents.place_start[residents.place[src] + 1] - lo
+    window = max(2, int(round(g.neighbour_ties + 1)))
+    step = rng.integers(1, window + 1, src.size)
+    dst = residents.by_place[lo + (pos[src] - lo + step) % np.maximum(size, 1)]
     srcs.append(src)
     dsts.append(dst)
 
@@ -194,6 +205,7 @@ def build_graph(scenario, residents, rng: np.random.Generator, graph: nx.Graph |
 
     Returns:
         The social graph.
+
     """
     kind = scenario.graph.kind
     n = residents.n

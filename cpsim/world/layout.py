@@ -14,15 +14,14 @@ def beat_index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         The stable sort order of members and the start offset of each group.
+
     """
     order = np.argsort(keys, kind="stable")
     start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n_keys))])
     return order, start
 
 
-def sample_within(
-    order: np.ndarray, start: np.ndarray, keys: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
+def sample_within(order: np.ndarray, start: np.ndarray, keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Draw one member uniformly from each requested group (-1 where a group is empty).
 
     Args:
@@ -33,6 +32,7 @@ def sample_within(
 
     Returns:
         Member index per draw.
+
     """
     lo, hi = start[keys], start[keys + 1]
     size = hi - lo
@@ -59,6 +59,7 @@ def sample_weighted_within(
 
     Returns:
         Member index per draw (-1 where the group has no weight).
+
     """
     lo_w, hi_w = cum_weight[start[keys]], cum_weight[start[keys + 1]]
     u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)

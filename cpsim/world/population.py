@@ -88,9 +88,7 @@ def _beta(rng: np.random.Generator, mean: float, conc: float, n: int) -> np.ndar
     return rng.beta(mean * conc, (1.0 - mean) * conc, n)
 
 
-def build_residents_and_places(
-    scenario, rng: np.random.Generator
-) -> tuple[Residents, Places, np.ndarray]:
+def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Residents, Places, np.ndarray]:
     """Draw the population: beats, groups, places, households, engagement, offenders, trust.
 
     Args:
@@ -99,6 +97,7 @@ def build_residents_and_places(
 
     Returns:
         Residents, Places and the beat-level risk multipliers.
+
     """
     pop = scenario.population
     n, n_beats = pop.residents, min(pop.beats, pop.residents)
@@ -245,6 +244,7 @@ def build_officers(scenario, residents: Residents, beat_risk: np.ndarray, rng) -
 
     Returns:
         The officers' arrays.
+
     """
     pol = scenario.policing
     n = int(round(residents.n * pol.officers_per_1000 / 1000))

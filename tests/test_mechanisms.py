@@ -1,0 +1,143 @@
+"""Each mechanism in isolation: direction and size of its effect."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cpsim.mechanisms import complaints, crime, enforcement, policing, reporting
+from cpsim.mechanisms.contacts import Contacts, apply_experiences
+from cpsim.mechanisms.trust import experience_delta, read_valence
+from cpsim.model import make_streams
+from cpsim.scenario import Scenario
+from cpsim.world import build_world
+from cpsim.world.graph import from_edges, from_networkx
+
+S = Scenario()
+
+
+@pytest.mark.parametrize("ratio", [1.0, 4.0, 6.0, 14.0])
+def test_bad_contact_moves_trust_ratio_times_a_good_one(ratio):
+    x = np.array([0.5, 0.5])
+    d = experience_delta(x, np.array([1.0, -1.0]), 0.05, ratio)
+    assert d[0] > 0 > d[1]
+    assert abs(d[1]) / d[0] == pytest.approx(ratio)
+
+
+@given(x=st.floats(0, 1), v=st.floats(-1, 1), step=st.floats(0, 0.5), ratio=st.floats(1, 20))
+def test_experience_keeps_trust_in_unit_interval(x, v, step, ratio):
+    d = experience_delta(np.array([x]), np.array([v]), step, ratio)
+    assert -1e-12 <= x + d[0] <= 1 + 1e-12
+
+
+def test_prior_trust_colours_how_an_experience_is_read():
+    v = read_valence(np.array([0.2, 0.2]), np.array([0.1, 0.9]), 0.3)
+    assert v[0] < 0.2 < v[1]
+    assert read_valence(np.array([0.2]), np.array([0.1]), 0.0)[0] == pytest.approx(0.2)
+
+
+def test_reporting_rises_with_legitimacy_and_matches_share_at_reference():
+    rep = S.reporting
+    p = reporting.report_probability(np.array([0.2, rep.reference_legitimacy, 0.8]), rep.violent_share, rep)
+    assert p[0] < p[1] < p[2]
+    assert p[1] == pytest.approx(rep.violent_share)
+
+
+def test_deterrence_more_presence_less_crime():
+    f = crime.deterrence(np.array([2.0, 5.67, 10.0]), 5.67, 0.4)
+    assert f[0] > 1.0 > f[2] and f[1] == pytest.approx(1.0)
+    # a 10% cut of presence raises crime by ~ elasticity x 10% (F8)
+    assert crime.deterrence(np.array([0.9]), 1.0, 0.4)[0] == pytest.approx(0.9**-0.4)
+
+
+def test_calls_take_hours_first_and_a_cut_goes_in_priority_order():
+    pol = S.policing
+    on = np.array([2.0, 2.0])
+    hours, admin, share = policing.allocate_hours(on, 10.0, np.array([1.0, 1.0]), pol, S.patrol, S.enforcement)
+    assert share == 1.0 and hours["response"].sum() == pytest.approx(10.0)
+    assert hours["community"].tolist() == [1.0, 1.0]
+    # calls beyond capacity: everything goes to response, nothing left for the rest
+    hours, _, share = policing.allocate_hours(on, 1000.0, np.array([1.0, 1.0]), pol, S.patrol, S.enforcement)
+    assert share < 0.05 and hours["foot"].sum() == 0 and hours["car"].sum() == 0
+    cut = S.with_overrides({"policing.budget_cut": 0.1}).policing
+    hours, admin_cut, _ = policing.allocate_hours(on, 10.0, np.array([1.0, 1.0]), cut, S.patrol, S.enforcement)
+    assert hours["community"].sum() == 0  # community work goes first
+    assert hours["response"].sum() == pytest.approx(10.0)  # response last
+    assert admin_cut.sum() == pytest.approx(0.9 * admin.sum())
+
+
+def test_fair_stop_raises_legitimacy_even_with_an_unfavourable_outcome():
+    v_leg, v_eff = enforcement.enforcement_valences(np.array([0.9, 0.1]), -0.7)
+    assert v_leg[0] > 0 > v_leg[1]
+    assert v_eff[0] < 0 and v_eff[1] < v_eff[0]
+
+
+def test_complaints_only_follow_poor_contacts_and_rise_as_quality_falls():
+    rng = np.random.default_rng(0)
+    comp = S.with_overrides({"complaints.poor_contact_rate": 0.5}).complaints
+    n = 20000
+    rates = [complaints.draw_complaints(np.full(n, q), np.full(n, 0.5), comp, rng).mean() for q in (0.8, 0.4, 0.0)]
+    assert rates[0] == 0 and 0 < rates[1] < rates[2]
+    assert rates[2] == pytest.approx(0.5 * (1 - 0.5 * 0.5), abs=0.02)
+
+
+def _world(n=2000, **over):
+    s = Scenario().with_overrides({"population.residents": n, **over})
+    return s, build_world(s, make_streams(3))
+
+
+def test_familiarity_amplifies_a_patrol_contact():
+    s, w = _world()
+    res = w.residents
+    res.familiarity[:2] = [0.0, 1.0]
+    res.legitimacy[:2] = res.effectiveness[:2] = res.trust[:2] = 0.5
+    c = Contacts()
+    c.add("patrol_foot", np.array([0, 1]), 0.5, 0.2, 0.8, familiar=True)
+    before = res.legitimacy[:2].copy()
+    apply_experiences(res, c.take(), s.trust, s.patrol)
+    gain = res.legitimacy[:2] - before
+    assert gain[1] == pytest.approx(gain[0] * (1 + s.patrol.familiarity_gain))
+    assert res.familiarity[0] == pytest.approx(s.patrol.familiarity_step)
+
+
+def test_population_groups_start_at_their_gallup_trust():
+    s, w = _world(20000)
+    res = w.residents
+    for g, target in enumerate(s.trust.initial_by_group):
+        assert res.trust[res.group == g].mean() == pytest.approx(target, abs=0.02)
+    assert res.group.mean() == pytest.approx(s.population.group_shares[1], abs=0.02)
+    # crime risk is concentrated: the riskiest 5% of places hold a large share of it
+    risk = np.sort(w.places.risk * w.places.residents)[::-1]
+    assert risk[: max(1, len(risk) // 20)].sum() / risk.sum() > 0.25
+
+
+def test_local_graph_is_clustered_and_homophilous():
+    s, w = _world(5000)
+    g, res = w.graph, w.residents
+    src = np.repeat(np.arange(g.n), g.degree())
+    same_beat = (res.beat[src] == res.beat[g.indices]).mean()
+    chance = np.sum((np.bincount(res.beat) / res.n) ** 2)
+    assert same_beat > chance + 0.3
+    same_group = (res.group[src] == res.group[g.indices]).mean()
+    assert same_group > np.sum((np.bincount(res.group) / res.n) ** 2) + 0.1
+    assert 5 < g.degree().mean() < 12
+    assert nx.average_clustering(g.to_networkx()) > 0.1
+
+
+def test_spread_is_the_sparse_matrix_product():
+    rng = np.random.default_rng(1)
+    nxg = nx.gnm_random_graph(200, 800, seed=2)
+    g = from_networkx(nxg)
+    v = rng.standard_normal(200)
+    a = nx.to_numpy_array(nxg, nodelist=range(200))
+    speakers = np.arange(200)
+    assert np.allclose(g.spread(speakers, v), a @ v)
+    assert g.to_networkx().number_of_edges() == 800
+
+
+def test_from_edges_drops_self_ties_and_duplicates():
+    g = from_edges(np.array([0, 0, 1, 2, 2]), np.array([1, 1, 0, 2, 0]), 3)
+    assert g.n_edges == 2 and sorted(g.neighbors(0).tolist()) == [1, 2]
