@@ -1,0 +1,218 @@
+"""The driver of a sweep: plan, submit batches, commit results as they come, show progress.
+
+Only the driver writes the store. It keeps a bounded window of batches in flight (twice
+the executor's slots), so a killed sweep loses at most those runs and a huge sweep never
+queues everything at once. Results are committed batch by batch in completion order; since
+every run's seed is fixed by the run table, the final store does not depend on that order,
+on the executor or on interruptions.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from cpsim.sweep.executors import Pool, make_pool
+from cpsim.sweep.run import Job, run_batch
+from cpsim.sweep.sampling import Run, run_table
+from cpsim.sweep.spec import Experiment, group_column, load_experiment
+from cpsim.sweep.store import Store
+
+
+class SweepIncomplete(RuntimeError):
+    """Workers died (not a run raising: that is recorded): some runs are still pending."""
+
+
+@dataclass
+class SweepReport:
+    """How a sweep (or one session of it) went.
+
+    Attributes:
+        out: The store.
+        total: Runs in the experiment.
+        done: Runs done (ok or failed), all sessions.
+        failed: Runs that raised, all sessions.
+        ran: Runs finished in this session.
+        seconds: Wall-clock seconds of this session.
+        sim_seconds: Worker seconds inside simulate() in this session.
+        worker_seconds: Worker seconds in batches (simulate + the runner's worker-side overhead).
+        slots: Parallel workers used.
+
+    """
+
+    out: Path
+    total: int
+    done: int
+    failed: int
+    ran: int = 0
+    seconds: float = 0.0
+    sim_seconds: float = 0.0
+    worker_seconds: float = 0.0
+    slots: int = 1
+
+    @property
+    def rate(self) -> float:
+        """Runs per second in this session."""
+        return self.ran / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def in_simulation(self) -> float:
+        """Share of worker time spent inside simulate() (NaN when nothing ran)."""
+        return self.sim_seconds / self.worker_seconds if self.worker_seconds > 0 else float("nan")
+
+
+def batch_size(pending: int, slots: int) -> int:
+    """Choose the runs per task: enough tasks to balance the workers (~20 each), at most 8 runs a task."""
+    return max(1, min(8, math.ceil(pending / (slots * 20))))
+
+
+def chunks(runs: list[Run], size: int) -> Iterator[list[tuple]]:
+    """Yield the batches' argument lists."""
+    for i in range(0, len(runs), size):
+        yield [(r.run_id, r.scenario, r.params, r.seed) for r in runs[i : i + size]]
+
+
+def job_of(exp: Experiment) -> Job:
+    """Collect what every worker needs to know about the experiment."""
+    groups = ()
+    if "trust_end" in exp.metrics:
+        names = dict.fromkeys(g for sc in exp.scenarios.values() for g in sc.population.group_names)
+        groups = tuple((g, group_column(g)) for g in names)
+    return Job(exp.scenarios, exp.days, exp.metrics, groups, exp.timeseries)
+
+
+def run_sweep(
+    experiment: Experiment | str | Path,
+    out: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    pool: Pool | None = None,
+    resume: bool = False,
+    progress: bool | None = None,
+    verbose: bool = False,
+) -> SweepReport:
+    """Run (or resume) an experiment into its DuckDB store.
+
+    Args:
+        experiment: An Experiment or the path of an experiment file.
+        out: The store (default: out/<experiment name>.duckdb).
+        workers: Local worker processes (default: all cores).
+        scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local processes).
+        pool: An executor to use instead (anything whose submit() returns a Future).
+        resume: Require an existing store (a matching store is always resumed).
+        progress: Show a live progress bar (default: when stderr is a terminal).
+        verbose: Print a line per committed batch to stderr (for logs and tests).
+
+    Returns:
+        How the sweep went.
+
+    Raises:
+        ExperimentError: Bad experiment file, or a store of another experiment (before any run).
+        SweepIncomplete: Workers died; the runs they held are still pending (rerun to resume).
+
+    """
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    out = Path(out) if out is not None else Path("out") / f"{exp.name}.duckdb"
+    plan = run_table(exp)
+    store = Store.open(out, exp, plan, must_exist=resume)
+    console = Console(stderr=True)
+    try:
+        pending = set(store.pending())
+        counts = store.counts()
+        report = SweepReport(out, len(plan), counts["ok"] + counts["failed"], counts["failed"])
+        todo = [r for r in plan if r.run_id in pending]
+        where = "nothing to run"
+        if todo:
+            with nullcontext(pool) if pool is not None else make_pool(workers, scheduler) as p:
+                where = p.where
+                report.slots = p.slots
+                show = console.is_terminal if progress is None else progress
+                _drive(exp, store, todo, p, report, console, show, verbose)
+    except KeyboardInterrupt:
+        print(_final_line(exp, report, "interrupted") + "; run the same command again to resume", file=sys.stderr)
+        raise
+    finally:
+        store.close()
+    print(_final_line(exp, report, where), file=sys.stderr, flush=True)
+    return report
+
+
+def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
+    job = job_of(exp)
+    batches = chunks(todo, exp.batch or batch_size(len(todo), pool.slots))
+    window = 2 * pool.slots
+    inflight: dict[Future, int] = {}
+    broken: BaseException | None = None
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+    )
+    start = time.perf_counter()
+    with Progress(*columns, console=console, disable=not show, transient=False) as bar:
+        task = bar.add_task(exp.name, total=report.total, completed=report.done, failed=report.failed, rate="")
+
+        def fill() -> None:
+            while broken is None and len(inflight) < window:
+                args = next(batches, None)
+                if args is None:
+                    return
+                inflight[pool.executor.submit(run_batch, job, args)] = len(args)
+
+        try:
+            fill()
+            while inflight:
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    inflight.pop(fut)
+                    try:
+                        batch = fut.result()
+                    except Exception as err:  # noqa: BLE001  (the executor failed, not a run: runs stay pending)
+                        broken = broken or err
+                        continue
+                    store.commit(batch)
+                    failed = sum(o.status == "failed" for o in batch.outcomes)
+                    report.ran += len(batch.outcomes)
+                    report.done += len(batch.outcomes)
+                    report.failed += failed
+                    report.sim_seconds += batch.sim_seconds
+                    report.worker_seconds += batch.worker_seconds
+                    report.seconds = time.perf_counter() - start
+                    rate = f"{report.rate:.2f} runs/s"
+                    bar.update(task, advance=len(batch.outcomes), failed=report.failed, rate=rate)
+                    if verbose:
+                        line = f"{exp.name}: {report.done}/{report.total} runs done, {report.failed} failed"
+                        print(line, file=sys.stderr, flush=True)
+                fill()
+        finally:
+            for fut in inflight:
+                fut.cancel()
+            report.seconds = time.perf_counter() - start
+    if broken is not None:
+        left = report.total - report.done
+        raise SweepIncomplete(
+            f"{exp.name}: workers failed ({type(broken).__name__}: {broken}); {left} runs not done; "
+            f"run the same command again to resume"
+        )
+
+
+def _final_line(exp: Experiment, r: SweepReport, where: str) -> str:
+    line = f"{exp.name}: {r.done}/{r.total} runs done, {r.failed} failed -> {r.out}"
+    if r.ran:
+        line += (
+            f"; this session {r.ran} runs in {r.seconds:.1f} s ({r.rate:.2f} runs/s, {where}), "
+            f"{100 * r.in_simulation:.1f}% of worker time inside simulate()"
+        )
+    if r.failed:
+        line += f"; see why: cpsim results {r.out} --failed"
+    return line

@@ -1,0 +1,103 @@
+"""Run tables: sample points of the varied parameters, times scenarios, times replicates.
+
+Grid designs take every combination of the listed values; Latin hypercube designs use
+scipy.stats.qmc; Sobol and Morris designs use SALib's samplers, whose point order the
+matching analysers expect. Every run gets its own seed from
+``SeedSequence(experiment.seed).spawn(n_runs)``, so the table (and therefore every result)
+is fixed by the experiment file alone, whichever executor runs it and in whatever order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from scipy.stats import qmc
+
+from cpsim.scenario import SECTIONS
+from cpsim.sweep.spec import Experiment
+
+
+@dataclass(frozen=True)
+class Run:
+    """One planned run.
+
+    Attributes:
+        run_id: Position in the run table (scenario-major, then point, then replicate).
+        scenario: Scenario name (run.name).
+        point: Index of the sample point (the same values across scenarios).
+        replicate: Replicate number at this point, from 0.
+        params: Varied key -> value of this run.
+        seed: The run seed.
+
+    """
+
+    run_id: int
+    scenario: str
+    point: int
+    replicate: int
+    params: dict[str, Any]
+    seed: int
+
+
+def problem(exp: Experiment) -> dict[str, Any]:
+    """Return the SALib problem of a sampled experiment."""
+    return {
+        "num_vars": len(exp.vary),
+        "names": exp.varied,
+        "bounds": [list(exp.vary[k]) for k in exp.varied],
+    }
+
+
+def sample_matrix(exp: Experiment) -> np.ndarray:
+    """Sample the design of a sampled experiment (points x parameters), before rounding."""
+    prob = problem(exp)
+    if exp.design == "lhs":
+        unit = qmc.LatinHypercube(d=prob["num_vars"], rng=exp.seed).random(exp.samples)
+        lo, hi = np.array(prob["bounds"]).T
+        return qmc.scale(unit, lo, hi)
+    if exp.design == "sobol":
+        return sobol_sample.sample(prob, exp.samples, calc_second_order=exp.second_order, seed=exp.seed)
+    if exp.design == "morris":
+        return morris_sample.sample(prob, exp.samples, num_levels=exp.levels, seed=exp.seed)
+    raise ValueError(f"not a sampled design: {exp.design}")
+
+
+def points(exp: Experiment) -> list[dict[str, Any]]:
+    """List the sample points: one dict of varied key -> value per point."""
+    keys = exp.varied
+    if exp.design == "grid":
+        return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(exp.vary[k] for k in keys))]
+    whole = [_is_whole(k) for k in keys]
+    return [
+        {k: int(round(v)) if w else float(v) for k, v, w in zip(keys, row, whole, strict=True)}
+        for row in sample_matrix(exp)
+    ]
+
+
+def _is_whole(key: str) -> bool:
+    """Whether a parameter takes whole numbers (sampled values are then rounded)."""
+    sec, _, name = key.partition(".")
+    default = {f.name: f.default for f in dataclasses.fields(SECTIONS[sec])}[name]
+    return isinstance(default, int) and not isinstance(default, bool)
+
+
+def seeds(base: int, n: int) -> list[int]:
+    """``n`` distinct run seeds from ``SeedSequence(base).spawn(n)`` (63-bit, fit a BIGINT)."""
+    children = np.random.SeedSequence(base).spawn(n)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+def run_table(exp: Experiment) -> list[Run]:
+    """Every run of the experiment: scenarios x points x replicates, with seeds."""
+    pts = points(exp)
+    combos = [(sc, p, r) for sc in exp.scenarios for p in range(len(pts)) for r in range(exp.replicates)]
+    return [
+        Run(run_id=i, scenario=sc, point=p, replicate=r, params=pts[p], seed=s)
+        for i, ((sc, p, r), s) in enumerate(zip(combos, seeds(exp.seed, len(combos)), strict=True))
+    ]

@@ -1,0 +1,315 @@
+"""Experiment files: which scenarios to run, what to vary and how, and what to keep.
+
+An experiment is a TOML file (experiments/*.toml)::
+
+    name = "budget_sweep"
+    scenarios = ["../scenarios/baseline.toml", "../scenarios/foot_patrol.toml"]
+    design = "grid"            # grid | lhs | sobol | morris
+    replicates = 10
+    days = 180
+    seed = 2024
+    metrics = "all"            # or a list of summary figures (docs/metrics.md)
+    timeseries = false         # or true, or a list of daily figures
+
+    [vary]                     # grid: a list of values; lhs/sobol/morris: [lo, hi]
+    policing.budget_cut = [0.0, 0.1, 0.2]
+
+    [overrides]                # applied to every run, before the varied values
+    population.residents = 3000
+
+Everything is checked here, before a run starts: a problem raises :class:`ExperimentError`
+with one line naming the file, the key and what is allowed (the CLI exits with code 2).
+Scenario paths are relative to the experiment file, like ``extends`` in scenario files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cpsim.metrics import DAILY, SUMMARY
+from cpsim.scenario import SECTIONS, ScenarioError, load_scenario, spec_of
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+KEYS = (
+    "name", "description", "scenarios", "design", "samples", "replicates", "days", "seed",
+    "metrics", "timeseries", "batch", "second_order", "levels", "vary", "overrides",
+)
+# Per-group end-of-run trust is a dict in Result.summary; the store keeps one column per group.
+GROUP_METRIC = "trust_end_by_group"
+SCALAR_METRICS = tuple(k for k in SUMMARY if k != GROUP_METRIC)
+
+
+class ExperimentError(ScenarioError):
+    """An experiment file that cannot be run; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment.
+
+    Attributes:
+        path: The experiment file.
+        name: Short name (store and report titles).
+        description: One or two sentences for the report.
+        scenarios: Scenario name -> validated Scenario (fixed overrides applied).
+        scenario_files: Scenario name -> the file it came from.
+        design: grid, lhs, sobol or morris.
+        vary: Dotted key -> list of values (grid) or (lo, hi) range (sampled designs).
+        samples: Points (lhs), base samples N (sobol: N(D+2) points) or trajectories (morris).
+        replicates: Runs per scenario and sample point, each with its own seed.
+        days: Days per run (None: each scenario's run.days).
+        seed: Base seed of SeedSequence(seed).spawn(n_runs).
+        metrics: Summary figures stored per run.
+        timeseries: Daily figures stored per run and day (empty: none).
+        batch: Runs per task (0: chosen by the runner).
+        second_order: Sobol: also sample for second-order indices.
+        levels: Morris: grid levels.
+        overrides: Dotted overrides applied to every run.
+
+    """
+
+    path: Path
+    name: str
+    description: str
+    scenarios: dict[str, Any]
+    scenario_files: dict[str, str]
+    design: str
+    vary: dict[str, Any]
+    samples: int
+    replicates: int
+    days: int | None
+    seed: int
+    metrics: tuple[str, ...]
+    timeseries: tuple[str, ...]
+    batch: int
+    second_order: bool
+    levels: int
+    overrides: dict[str, Any]
+
+    @property
+    def varied(self) -> list[str]:
+        """The varied keys, in file order."""
+        return list(self.vary)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the experiment as plain data (stored with the results)."""
+        out = dataclasses.asdict(self)
+        out["path"] = str(self.path)
+        out["scenarios"] = {k: s.to_dict() for k, s in self.scenarios.items()}
+        out["vary"] = {k: list(v) for k, v in self.vary.items()}
+        return out
+
+
+def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten ``{"a": {"b": 1}}`` into ``{"a.b": 1}``: TOML dotted and quoted keys both work."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, full + "."))
+        else:
+            out[full] = value
+    return out
+
+
+def group_column(group: str) -> str:
+    """Name the store column of a group's end-of-run trust: ``trust_end_<group>``."""
+    return "trust_end_" + re.sub(r"[^0-9a-z]+", "_", group.lower()).strip("_")
+
+
+def group_columns(scenarios: dict[str, Any]) -> list[str]:
+    """``trust_end_<group>`` columns for the groups of every scenario (first seen first)."""
+    return list(dict.fromkeys(group_column(g) for sc in scenarios.values() for g in sc.population.group_names))
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file.
+
+    Args:
+        path: The TOML file.
+
+    Returns:
+        The validated Experiment.
+
+    Raises:
+        ExperimentError: One line naming the file, the key and what is allowed.
+
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ExperimentError(f"{path}: file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ExperimentError(f"{path}: not valid TOML ({err})") from None
+
+    def fail(key: str, problem: str, allowed: str) -> ExperimentError:
+        return ExperimentError(f"{path}: {key}: {problem}; allowed: {allowed}")
+
+    for key in data:
+        if key not in KEYS:
+            raise fail(key, "unknown key", ", ".join(KEYS))
+
+    def whole(key: str, default: int | None, lo: int, hi: int) -> int | None:
+        value = data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise fail(key, f"got {value!r}", f"a whole number in [{lo}, {hi}]")
+        return value
+
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise fail("name", f"got {name!r}", "letters, digits, '_', '-' and '.'")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise fail("description", f"got {description!r}", "text")
+    design = data.get("design", "grid")
+    if design not in DESIGNS:
+        raise fail("design", f"got {design!r}", "one of " + ", ".join(DESIGNS))
+    replicates = whole("replicates", 1, 1, 100_000)
+    days = whole("days", None, 1, 36_500)
+    seed = whole("seed", 0, 0, 2**63 - 1)
+    batch = whole("batch", 0, 0, 10_000)
+    levels = whole("levels", 4, 2, 100)
+    samples = whole("samples", None if design != "grid" else 0, 0 if design == "grid" else 1, 1_000_000)
+    if samples is None:
+        raise fail("samples", "missing", f"a whole number of samples for design = {design!r}")
+    second_order = data.get("second_order", False)
+    if not isinstance(second_order, bool):
+        raise fail("second_order", f"got {second_order!r}", "true or false")
+
+    overrides = flatten(_table(data, "overrides", fail))
+    for key in overrides:
+        _check_key(key, f"overrides.{key}", fail)
+    scenarios, files = _scenarios(path, data, overrides, fail)
+
+    vary_raw = flatten(_table(data, "vary", fail))
+    if not vary_raw:
+        raise fail("vary", "nothing to vary", "a [vary] table with at least one dotted parameter key")
+    vary: dict[str, Any] = {}
+    for key, spec in vary_raw.items():
+        where = f"vary.{key}"
+        field = _check_key(key, where, fail)
+        if key in overrides:
+            raise fail(where, "also set in [overrides]", "a key in [vary] or in [overrides], not both")
+        if design == "grid":
+            values = _grid_values(spec, where, fail)
+        else:
+            values = _range(spec, field, where, fail)
+        for value in values:
+            for sc_name, sc_file in files.items():
+                _try_override(sc_file, {**overrides, key: value}, where, value, path, sc_name)
+        vary[key] = values
+
+    metrics = _names(data, "metrics", SCALAR_METRICS, fail)
+    timeseries = _names(data, "timeseries", tuple(DAILY), fail)
+    if design in ("sobol", "morris") and len(vary) < 2:
+        raise fail("vary", f"{len(vary)} parameter", f"at least 2 parameters for design = {design!r}")
+    return Experiment(
+        path=path, name=name, description=description, scenarios=scenarios, scenario_files=files,
+        design=design, vary=vary, samples=samples, replicates=replicates, days=days, seed=seed,
+        metrics=metrics, timeseries=timeseries, batch=batch, second_order=second_order, levels=levels,
+        overrides=overrides,
+    )
+
+
+def _table(data: dict[str, Any], key: str, fail) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise fail(key, "expected a table", f"a [{key}] table of dotted parameter keys")
+    return value
+
+
+def _check_key(key: str, where: str, fail) -> dataclasses.Field:
+    """Return the scenario field of a dotted key."""
+    sec, _, name = key.partition(".")
+    if sec not in SECTIONS or not name:
+        raise fail(where, "unknown parameter", "section.key with a section in " + ", ".join(SECTIONS))
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[sec])}
+    if name not in fields:
+        raise fail(where, "unknown parameter", f"a key of [{sec}]: " + ", ".join(fields))
+    return fields[name]
+
+
+def _scenarios(path: Path, data: dict[str, Any], overrides: dict[str, Any], fail):
+    raw = data.get("scenarios")
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
+        raise fail("scenarios", f"got {raw!r}", "a list of scenario files (relative to the experiment file)")
+    scenarios: dict[str, Any] = {}
+    files: dict[str, str] = {}
+    for rel in raw:
+        file = path.parent / rel
+        if not file.is_file():
+            raise fail("scenarios", f"file {str(file)!r} not found", "existing scenario files")
+        sc = _try_override(str(file), overrides, "overrides", None, path)
+        if sc.run.name in scenarios:
+            raise fail("scenarios", f"two scenarios named {sc.run.name!r}", "scenarios with distinct run.name")
+        scenarios[sc.run.name] = sc
+        files[sc.run.name] = str(file)
+    return scenarios, files
+
+
+def _try_override(file: str, overrides: dict[str, Any], where: str, value: Any, path: Path, sc_name: str = ""):
+    """Load a scenario with overrides; re-word an override's error to name the experiment key."""
+    try:
+        return load_scenario(file, overrides)
+    except ScenarioError as err:
+        found = re.match(r"--set:? (\S+?): (.*)", str(err))
+        if found is None:
+            raise  # the scenario file itself is wrong: its own one-line error names it
+        key, detail = found.groups()
+        if value is None:
+            where = f"overrides.{key}"
+        else:
+            detail = f"{value!r} in scenario {sc_name!r}: {detail}"
+        raise ExperimentError(f"{path}: {where}: {detail}") from None
+
+
+def _grid_values(spec: Any, where: str, fail) -> list[Any]:
+    if not isinstance(spec, list) or not spec:
+        raise fail(where, f"got {spec!r}", "a non-empty list of values for design = 'grid'")
+    if len({repr(v) for v in spec}) != len(spec):
+        raise fail(where, "repeated values", "distinct values")
+    return list(spec)
+
+
+def _range(spec: Any, field: dataclasses.Field, where: str, fail) -> tuple[float, float]:
+    allowed = "[lo, hi] with lo < hi for a sampled design"
+    default = field.default
+    if isinstance(default, bool) or not isinstance(default, (int, float)):
+        raise fail(where, "not a number parameter", "number parameters for a sampled design")
+    ok = (
+        isinstance(spec, list) and len(spec) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
+        and spec[0] < spec[1]
+    )
+    if not ok:
+        raise fail(where, f"got {spec!r}", allowed)
+    s = spec_of(field)
+    lo, hi = float(spec[0]), float(spec[1])
+    if s.lo is not None and lo < s.lo or s.hi is not None and hi > s.hi:
+        raise fail(where, f"[{lo:g}, {hi:g}] is out of range", s.allowed())
+    return (lo, hi)
+
+
+def _names(data: dict[str, Any], key: str, known: tuple[str, ...], fail) -> tuple[str, ...]:
+    """Read a list of figure names, or true/"all" (every figure) or false (none)."""
+    value = data.get(key, key == "metrics")
+    if value == "all" or value is True:
+        return known
+    if value is False:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, f"got {value!r}", f'"all", true, false or a list of names from: {", ".join(known)}')
+    for v in value:
+        if v not in known:
+            raise fail(key, f"unknown figure {v!r}", ", ".join(known))
+    return tuple(dict.fromkeys(value))

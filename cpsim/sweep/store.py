@@ -1,0 +1,342 @@
+"""The results store: one DuckDB file per experiment, written only by the driver.
+
+Tables:
+
+- ``experiment``: one row: name, design, varied keys, the experiment as JSON and a
+  fingerprint of everything that decides the results (scenarios, run table, seeds, days,
+  kept figures).
+- ``runs``: one row per planned run, written when the sweep starts with status
+  ``pending``: run_id (primary key), scenario, point, replicate, params (JSON), seed,
+  status (pending, ok, failed), error (text and traceback), duration (seconds inside
+  simulate()), one column per varied key (named by the key, e.g. "policing.budget_cut")
+  and one column per kept summary figure.
+- ``timeseries``: run_id, day and the kept daily figures.
+- ``points``: the sample points: point, params (JSON) and raw (JSON list, the design
+  before whole-number parameters are rounded; Morris analysis needs it).
+- ``tasks``: one row per finished batch: runs, worker, seconds inside simulate() and in
+  total (the runner's own overhead is the difference).
+
+A batch's runs, their summaries and their time series are committed in one transaction,
+so a sweep killed at any moment (kill -9 included) loses only the runs in flight; a rerun
+finds the same fingerprint and submits only the runs still pending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cpsim import __version__
+from cpsim.metrics import DAILY, SUMMARY
+from cpsim.sweep.run import BatchOutcome
+from cpsim.sweep.sampling import Run, sample_matrix
+from cpsim.sweep.spec import Experiment, ExperimentError, group_columns
+
+WHOLE_UNITS = {"count", "days", "persons", "officers"}
+RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "params", "seed", "status", "error", "duration")
+
+
+def quote(name: str) -> str:
+    """Quote a SQL identifier (varied keys contain dots)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_type(unit: str) -> str:
+    return "BIGINT" if unit in WHOLE_UNITS else "DOUBLE"
+
+
+def _param_type(values: list[Any]) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "BOOLEAN"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "BIGINT"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "DOUBLE"
+    return "VARCHAR"
+
+
+def metric_columns(exp: Experiment) -> dict[str, str]:
+    """Summary figure column -> SQL type, in store order."""
+    cols = {m: _sql_type(SUMMARY[m][0]) for m in exp.metrics}
+    if "trust_end" in exp.metrics:
+        cols.update({c: "DOUBLE" for c in group_columns(exp.scenarios)})
+    return cols
+
+
+def fingerprint(exp: Experiment, plan: list[Run]) -> str:
+    """Hash everything that decides the stored results (not the batch size or paths)."""
+    data = {
+        "scenarios": {k: s.to_dict() for k, s in exp.scenarios.items()},
+        "days": exp.days,
+        "metrics": list(metric_columns(exp)),
+        "timeseries": list(exp.timeseries),
+        "plan": [(r.run_id, r.scenario, r.point, r.replicate, r.params, r.seed) for r in plan],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Store:
+    """The driver's connection to an experiment's DuckDB file."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, exp: Experiment) -> None:
+        self.con, self.path, self.exp = con, path, exp
+        self.metrics = metric_columns(exp)
+
+    @classmethod
+    def open(cls, path: str | Path, exp: Experiment, plan: list[Run], must_exist: bool = False) -> Store:
+        """Open the store of an experiment, creating it with its run table when new.
+
+        Raises:
+            ExperimentError: The file belongs to another experiment (or to a changed version of
+                this one), is locked by a running sweep, or is missing while ``must_exist``.
+
+        """
+        path = Path(path)
+        existed = path.exists()
+        if must_exist and not existed:
+            raise ExperimentError(f"{path}: --resume: no such store; allowed: an existing store of {exp.path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as err:
+            raise ExperimentError(f"{path}: cannot open the store ({_first_line(err)})") from None
+        store = cls(con, path, exp)
+        fp = fingerprint(exp, plan)
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "experiment" in tables:
+            row = con.execute("SELECT fingerprint, name FROM experiment").fetchone()
+            if row is None or row[0] != fp:
+                con.close()
+                raise ExperimentError(
+                    f"{path}: holds results of a different experiment or of an earlier version of "
+                    f"{exp.path.name}; allowed: the same experiment unchanged (use another --out to start afresh)"
+                )
+            return store
+        store._create(plan, fp)
+        return store
+
+    def _create(self, plan: list[Run], fp: str) -> None:
+        exp, con = self.exp, self.con
+        params = {k: _param_type([r.params[k] for r in plan]) for k in exp.varied}
+        cols = [
+            "run_id BIGINT PRIMARY KEY", "scenario VARCHAR NOT NULL", "point BIGINT NOT NULL",
+            "replicate BIGINT NOT NULL", "params JSON NOT NULL", "seed BIGINT NOT NULL",
+            "status VARCHAR NOT NULL", "error VARCHAR", "duration DOUBLE",
+            *[f"{quote(k)} {t}" for k, t in params.items()],
+            *[f"{quote(m)} {t}" for m, t in self.metrics.items()],
+        ]
+        ts_cols = ", ".join(f"{quote(m)} {_sql_type(DAILY[m][0])}" for m in exp.timeseries)
+        rows = pd.DataFrame(
+            {
+                "run_id": [r.run_id for r in plan],
+                "scenario": [r.scenario for r in plan],
+                "point": [r.point for r in plan],
+                "replicate": [r.replicate for r in plan],
+                "params": [json.dumps(r.params) for r in plan],
+                "seed": [r.seed for r in plan],
+                **{k: pd.Series([r.params[k] for r in plan], dtype=object) for k in exp.varied},
+            }
+        )
+        con.begin()
+        con.execute(
+            "CREATE TABLE experiment (name VARCHAR, file VARCHAR, design VARCHAR, varied JSON, metrics JSON, "
+            "timeseries JSON, n_runs BIGINT, fingerprint VARCHAR, spec JSON, created TIMESTAMP, cpsim VARCHAR)"
+        )
+        con.execute(
+            "INSERT INTO experiment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                exp.name, str(exp.path), exp.design, json.dumps(exp.varied), json.dumps(list(self.metrics)),
+                json.dumps(list(exp.timeseries)), len(plan), fp, json.dumps(exp.to_dict(), default=str),
+                datetime.now(UTC).replace(tzinfo=None), __version__,
+            ],
+        )
+        con.execute(f"CREATE TABLE runs ({', '.join(cols)})")
+        names = ", ".join(quote(c) for c in ["run_id", "scenario", "point", "replicate", "params", "seed", *exp.varied])
+        casts = ", ".join(
+            [
+                "run_id", "scenario", "point", "replicate", "params", "seed",
+                *[f"CAST({quote(k)} AS {t})" for k, t in params.items()],
+            ]
+        )
+        con.register("plan_rows", rows)
+        con.execute(f"INSERT INTO runs ({names}, status) SELECT {casts}, 'pending' FROM plan_rows")
+        con.unregister("plan_rows")
+        con.execute(
+            "CREATE TABLE timeseries (run_id BIGINT NOT NULL, day BIGINT NOT NULL"
+            + (", " + ts_cols if ts_cols else "")
+            + ", PRIMARY KEY (run_id, day))"
+        )
+        con.execute("CREATE TABLE points (point BIGINT PRIMARY KEY, params JSON, raw JSON)")
+        pts = {r.point: r.params for r in plan}
+        order = sorted(pts)
+        raw = sample_matrix(exp).tolist() if exp.design != "grid" else [list(pts[p].values()) for p in order]
+        points = {"point": order, "params": [json.dumps(pts[p]) for p in order], "raw": [json.dumps(r) for r in raw]}
+        con.register("plan_points", pd.DataFrame(points))
+        con.execute("INSERT INTO points SELECT point, params, raw FROM plan_points")
+        con.unregister("plan_points")
+        con.execute(
+            "CREATE TABLE tasks (finished TIMESTAMP, runs BIGINT, worker VARCHAR, sim_seconds DOUBLE, "
+            "worker_seconds DOUBLE)"
+        )
+        con.commit()
+
+    def pending(self) -> list[int]:
+        """Run ids not done yet, in order."""
+        rows = self.con.execute("SELECT run_id FROM runs WHERE status = 'pending' ORDER BY run_id").fetchall()
+        return [r[0] for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Count runs per status."""
+        out = {"pending": 0, "ok": 0, "failed": 0}
+        out.update(dict(self.con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall()))
+        return out
+
+    def commit(self, batch: BatchOutcome) -> None:
+        """Write a finished batch (runs, summaries, time series, timing) in one transaction."""
+        exp, con = self.exp, self.con
+        metric_names = list(self.metrics)
+        runs = pd.DataFrame(
+            {
+                "run_id": [o.run_id for o in batch.outcomes],
+                "status": [o.status for o in batch.outcomes],
+                "error": pd.Series([o.error for o in batch.outcomes], dtype=object),
+                "duration": [o.duration for o in batch.outcomes],
+                **{
+                    m: pd.Series([o.values.get(m) for o in batch.outcomes], dtype=object)
+                    for m in metric_names
+                },
+            }
+        )
+        sets = ", ".join(
+            ["status = b.status", "error = b.error", "duration = b.duration"]
+            + [f"{quote(m)} = CAST(b.{quote(m)} AS {t})" for m, t in self.metrics.items()]
+        )
+        con.begin()
+        try:
+            con.register("batch_runs", runs)
+            con.execute(f"UPDATE runs SET {sets} FROM batch_runs b WHERE runs.run_id = b.run_id")
+            con.unregister("batch_runs")
+            series = [o for o in batch.outcomes if o.timeseries is not None]
+            if series and exp.timeseries:
+                names = ["day", *exp.timeseries]
+                ts = pd.concat([pd.DataFrame(o.timeseries, columns=names).assign(run_id=o.run_id) for o in series])
+                cols = ["run_id", "day", *exp.timeseries]
+                casts = ", ".join(
+                    ["run_id", "CAST(day AS BIGINT)"]
+                    + [f"CAST({quote(m)} AS {_sql_type(DAILY[m][0])})" for m in exp.timeseries]
+                )
+                con.register("batch_ts", ts[cols])
+                con.execute(f"INSERT INTO timeseries SELECT {casts} FROM batch_ts")
+                con.unregister("batch_ts")
+            con.execute(
+                "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
+                [datetime.now(UTC).replace(tzinfo=None), len(batch.outcomes), batch.worker, batch.sim_seconds,
+                 batch.worker_seconds],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def close(self) -> None:
+        """Checkpoint and close the file."""
+        try:
+            self.con.execute("CHECKPOINT")
+        finally:
+            self.con.close()
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+@dataclass
+class SweepResults:
+    """An experiment's stored results, as DataFrames.
+
+    Attributes:
+        experiment: The experiment row (name, design, varied keys, spec, ...).
+        runs: One row per run (pending runs included), params expanded into columns.
+        timeseries: One row per run and day (empty when none were kept).
+        tasks: One row per finished batch (worker, seconds inside simulate() and in total).
+        points: One row per sample point: params and the raw (unrounded) design values.
+
+    """
+
+    experiment: dict[str, Any]
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    tasks: pd.DataFrame
+    points: pd.DataFrame
+
+    @property
+    def varied(self) -> list[str]:
+        """The varied keys."""
+        return list(self.experiment["varied"])
+
+    @property
+    def metrics(self) -> list[str]:
+        """The summary figure columns."""
+        return list(self.experiment["metrics"])
+
+
+def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a read-only connection, with one-line errors for a missing or busy file.
+
+    Raises:
+        ExperimentError: No such store, not a store, or a running sweep holds it.
+
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ExperimentError(f"{path}: no such results store")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as err:
+        text = _first_line(err)
+        if "lock" in text.lower():
+            raise ExperimentError(f"{path}: a running sweep is writing it; wait until it ends ({text})") from None
+        raise ExperimentError(f"{path}: not a readable DuckDB store ({text})") from None
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not {"experiment", "runs", "timeseries", "points"} <= tables:
+        con.close()
+        raise ExperimentError(f"{path}: not a cpsim results store (no experiment/runs tables)")
+    return con
+
+
+def open_results(path: str | Path, timeseries: bool = True) -> SweepResults:
+    """Load an experiment's results for a notebook or a script (the file is closed again).
+
+    Args:
+        path: The DuckDB store written by ``cpsim sweep``.
+        timeseries: Also load the daily time series (can be large).
+
+    Returns:
+        The results as DataFrames.
+
+    """
+    con = connect_read(path)
+    try:
+        exp = con.execute("SELECT * FROM experiment").fetchdf().iloc[0].to_dict()
+        for key in ("varied", "metrics", "timeseries", "spec"):
+            exp[key] = json.loads(exp[key])
+        runs = con.execute("SELECT * FROM runs ORDER BY run_id").fetchdf()
+        ts = (
+            con.execute("SELECT * FROM timeseries ORDER BY run_id, day").fetchdf()
+            if timeseries
+            else pd.DataFrame(columns=["run_id", "day"])
+        )
+        tasks = con.execute("SELECT * FROM tasks ORDER BY finished").fetchdf()
+        points = con.execute("SELECT * FROM points ORDER BY point").fetchdf()
+    finally:
+        con.close()
+    points["params"] = points["params"].map(json.loads)
+    points["raw"] = points["raw"].map(json.loads)
+    return SweepResults(exp, runs, ts, tasks, points)
