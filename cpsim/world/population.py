@@ -145,7 +145,10 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     rank_in_place[by_place] = np.arange(n) - np.repeat(place_start[:-1], place_res)
     hh_size = max(pop.household_size, 1.0)
     household = place.astype(np.int64) * 10_000 + (rank_in_place / hh_size).astype(np.int64)
-    _, household = np.unique(household, return_inverse=True)
+    order = np.argsort(household, kind="stable")
+    first = np.concatenate([[True], household[order][1:] != household[order][:-1]])
+    household = np.empty(n, np.int64)
+    household[order] = np.cumsum(first) - 1
 
     youth = rng.random(n) < pop.youth_share
     engagement = _beta(rng, pop.engagement_mean, pop.engagement_concentration, n)
