@@ -15,6 +15,7 @@ import numpy as np
 from cpsim.agents import Officer, Resident
 from cpsim.mechanisms import complaints as complaints_mech
 from cpsim.mechanisms import crime as crime_mech
+from cpsim.mechanisms import crisis as crisis_mech
 from cpsim.mechanisms import enforcement as enf_mech
 from cpsim.mechanisms import patrol as patrol_mech
 from cpsim.mechanisms import policing as policing_mech
@@ -43,6 +44,8 @@ STREAMS = (
     "complaints",
     "programs",
     "trial",
+    "crisis",
+    "watch",
 )
 
 
@@ -110,6 +113,13 @@ class CommunityModel(mesa.Model):
         self.community_requests = np.zeros(self.n_beats)
         self.extra_hotspot_hours = np.zeros(pl.n)
         self.extra_stops = np.zeros(self.n_beats)
+        # Program hooks: officers who never rotate (steady beat officers), the chance that a
+        # victimisation at a place is reported by someone else (watch), crisis calls a team claims.
+        self.steady_officers = np.zeros(self.officers.n, bool)
+        self.place_reporting = np.zeros(pl.n)
+        self.crisis_calls = np.empty(0, np.int64)
+        self.crisis_draws = np.empty(0)
+        self.crisis_claimed = np.empty(0, bool)
         self.beat_residents = np.bincount(res.beat, minlength=self.n_beats)
         self.group_residents = np.bincount(res.group, minlength=len(params.population.group_names))
         self.presence_per_1000 = np.full(self.n_beats, params.crime.reference_presence)
@@ -155,7 +165,9 @@ class CommunityModel(mesa.Model):
 
         # 1. Officers: who works today, beat reassignments (familiarity with the team fades).
         policing_mech.draw_duty(self.officers, p.policing.duty_share, s["duty"])
-        replaced = policing_mech.rotate(self.officers, self.n_beats, p.policing.rotation_days, s["duty"])
+        replaced = policing_mech.rotate(
+            self.officers, self.n_beats, p.policing.rotation_days, s["duty"], self.steady_officers
+        )
         res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
 
         # 2. Programs plan their day (hour requests, places to cover).
@@ -180,6 +192,8 @@ class CommunityModel(mesa.Model):
 
         # 4. Reporting: victims decide to call, others call for help.
         reported = reporting_mech.draw_reports(victims, violent, res.legitimacy, p.reporting, s["reporting"])
+        if self.place_reporting.any():  # someone else (a watch member) reports it
+            reported |= s["watch"].random(victims.size) < self.place_reporting[crime_place]
         other = reporting_mech.draw_other_calls(res.n, p.response.other_calls_per_1000, s["reporting"])
         workload = s["reporting"].poisson(res.n * p.response.workload_per_1000 / 1000 / 365)
         n_reports = int(reported.sum())
@@ -209,6 +223,10 @@ class CommunityModel(mesa.Model):
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += int(answered.sum())
         self.initiated["other"] += int(other_answered.sum())
+        self.crisis_calls, self.crisis_draws = crisis_mech.draw_crisis_calls(
+            other[other_answered], p.crisis, s["crisis"]
+        )
+        self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
 
         neighbour_legit = response_mech.place_mean(res.legitimacy, res.place, self.places.residents)
         p_clear = response_mech.clearance_probability(
@@ -253,6 +271,8 @@ class CommunityModel(mesa.Model):
         # 9. Programs deliver what the hours allow (events, liaison, mentoring, ...).
         for program in self.programs:
             program.act(self, hours)
+        alone = ~self.crisis_claimed & (self.crisis_draws < p.crisis.force_share)
+        crisis_mech.record_force(self.contacts, self.tell, self.crisis_calls[alone], p.crisis)
 
         # 10. Victimisation is an experience too (not a police contact).
         self.contacts.add("victim", victims, np.nan, p.trust.victimization_valence, police=False)

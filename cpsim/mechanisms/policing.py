@@ -23,15 +23,24 @@ def draw_duty(officers, duty_share: float, rng: np.random.Generator) -> None:
     officers.on_duty[:] = rng.random(officers.n) < duty_share
 
 
-def rotate(officers, n_beats: int, rotation_days: float, rng: np.random.Generator) -> np.ndarray:
-    """Reassign some beat officers to another beat; return the share of each beat's team replaced."""
+def rotate(
+    officers, n_beats: int, rotation_days: float, rng: np.random.Generator, fixed: np.ndarray | None = None
+) -> np.ndarray:
+    """Reassign some beat officers to another beat; return the share of each beat's team replaced.
+
+    Officers marked in ``fixed`` (steady neighbourhood officers) stay; the draws are the
+    same either way, so fixing officers changes nothing else (common random numbers).
+    """
     on_beat = np.flatnonzero(officers.beat >= 0)
     if n_beats < 2 or on_beat.size == 0:
         return np.zeros(n_beats)
     moving = on_beat[rng.random(on_beat.size) < 1.0 / rotation_days]
+    shift = rng.integers(1, n_beats, moving.size)
+    if fixed is not None:
+        stay = fixed[moving]
+        moving, shift = moving[~stay], shift[~stay]
     team = np.bincount(officers.beat[on_beat], minlength=n_beats).astype(float)
     left = np.bincount(officers.beat[moving], minlength=n_beats)
-    shift = rng.integers(1, n_beats, moving.size)
     officers.beat[moving] = (officers.beat[moving] + shift) % n_beats
     return np.where(team > 0, left / np.maximum(team, 1), 0.0)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from cpsim.programs.base import Program
+from cpsim.programs.events import EVENTS
 from cpsim.programs.trial import FieldTrial
 
-REGISTRY: list[type[Program]] = []
+REGISTRY: list[type[Program]] = [*EVENTS]
 REGISTRY.append(FieldTrial)  # last: a trial measures what every other program did
 
 

@@ -1,0 +1,114 @@
+"""What every program shares: its own random stream, hours granted, attendance, delivery.
+
+Programs share the community-work hours of each beat: each requests hours in ``plan``
+(``model.community_requests``) and, after the day's split, gets the same granted share
+of its request as every other program in the beat (a budget cut that takes community
+hours first shrinks them all alike). Each program draws from its own random stream, so
+switching one program on leaves the draws of the others, and of the core, unchanged
+(common random numbers across scenarios).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from cpsim.mechanisms.patrol import casual_valences
+from cpsim.mechanisms.policing import contact_quality, pick_officers
+
+
+def program_stream(model, name: str) -> np.random.Generator:
+    """An independent stream for one program, derived from the run seed and the program name."""
+    key = (zlib.crc32(b"programs"), zlib.crc32(name.encode()))
+    return np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=key))
+
+
+def granted_share(model, hours: dict) -> np.ndarray:
+    """Share of each beat's community-hour requests that the day's split granted (0..1)."""
+    req = model.community_requests
+    share = np.divide(hours["community"], req, out=np.zeros(model.n_beats), where=req > 0)
+    return np.clip(share, 0.0, 1.0)
+
+
+def thin(idx: np.ndarray, keep: np.ndarray | float, rng: np.random.Generator) -> np.ndarray:
+    """Keep each element with probability ``keep`` (a scalar or one probability per element)."""
+    return idx[rng.random(idx.size) < keep]
+
+
+def zscore(x: np.ndarray) -> np.ndarray:
+    """Standardise (0 where the spread is zero)."""
+    sd = float(x.std())
+    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+
+
+def attendance_probability(
+    logit_reach: float | np.ndarray, engagement_z: np.ndarray, trust_z: np.ndarray, distance_z: np.ndarray, sec
+) -> np.ndarray:
+    """Chance of attending a voluntary event: self-selection by engagement, trust, distance (F10)."""
+    z = (
+        logit_reach
+        + sec.engagement_log_odds * engagement_z
+        + sec.trust_log_odds * trust_z
+        - sec.distance_log_odds * distance_z
+    )
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def logit(p: float) -> float:
+    """Log-odds of a probability (clipped away from 0 and 1)."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return float(np.log(p / (1 - p)))
+
+
+def deliver(
+    model,
+    kind: str,
+    idx: np.ndarray,
+    v_legitimacy: float,
+    v_effectiveness: np.ndarray | float,
+    fidelity: float,
+    rng: np.random.Generator,
+    familiar: bool = False,
+    officers: np.ndarray | None = None,
+) -> np.ndarray:
+    """Deliver program contacts to residents: as designed with probability ``fidelity``.
+
+    A contact delivered as designed carries the program's valences, tinted by the
+    officer's procedural quality that day (F3); one that is not (a perfunctory
+    appearance) is an ordinary casual contact of that quality. Either way it is a police
+    contact handled by an officer of the resident's beat (or the given officers), so it
+    counts toward contact prevalence and may bring a complaint.
+
+    Args:
+        model: The model.
+        kind: Experience kind (shown in the contacts buffer).
+        idx: Residents reached.
+        v_legitimacy: Legitimacy valence as designed.
+        v_effectiveness: Effectiveness valence as designed (scalar or per resident).
+        fidelity: Chance each contact is delivered as designed.
+        rng: The program's stream.
+        familiar: Whether familiarity with the beat team amplifies it.
+        officers: Officer of each contact (default: an on-duty officer of the beat).
+
+    Returns:
+        Whether each contact was delivered as designed.
+
+    """
+    idx = np.asarray(idx, np.int64)
+    if officers is None:
+        officers = pick_officers(model.officers, model.residents.beat[idx], rng)
+    q = contact_quality(model.officers, officers, model.params.policing.contact_sd, rng)
+    designed = rng.random(idx.size) < fidelity
+    tint = (2.0 * q - 1.0) - (2.0 * model.params.policing.skill_mean - 1.0)
+    casual_leg, casual_eff = casual_valences(q, model.params.patrol)
+    v_leg = np.where(designed, np.clip(v_legitimacy + tint, -1, 1), casual_leg)
+    v_eff = np.where(designed, np.clip(np.asarray(v_effectiveness, float) + 0.25 * tint, -1, 1), casual_eff)
+    model.contacts.add(kind, idx, v_leg, v_eff, q, familiar=familiar)
+    return designed
+
+
+def reduce_offending(res, who: np.ndarray, base: np.ndarray, doses: np.ndarray, largest: float, scale: float) -> None:
+    """Lower offenders' offending with the doses they received: ``base * (1 - largest * (1 - e^(-doses/scale)))``."""
+    if who.size:
+        res.offending[who] = np.minimum(res.offending[who], base * (1.0 - largest * (1.0 - np.exp(-doses / scale))))

@@ -1,0 +1,187 @@
+"""Voluntary community events held in every beat.
+
+Beat meetings, listening sessions, Coffee with a Cop, block parties and cleanups, and the
+police athletic league share one mechanism with different defaults.
+
+Each event recurs every ``interval_days`` (scheduled with Mesa's ``schedule_recurring``;
+the event is held the day after the callback fires, once its officer hours are granted).
+Attendance is self-selected (F10): an eligible resident attends with probability
+
+    logistic(logit(reach) + b_e * z(engagement) + b_t * z(trust) - b_d * z(distance))
+
+where distance is the home's distance to the beat's venue (homes spread uniformly over a
+round beat: distance = sqrt(U) beat radii, per street segment). When fewer officer hours
+are granted than requested, the event is smaller in that proportion. Attendees get a
+police contact, as designed with probability ``fidelity`` (the program's valences) or as
+a perfunctory appearance. Attendees delivered as designed name the places that trouble
+them (their home segment, weighted by its visible disorder); the top ``named_places``
+per beat get ``problem_solving_hours`` a day of directed presence for ``follow_up_days``
+(deterrence there tomorrow, F9) and lose disorder, or, for a cleanup, are cleaned at once.
+Offenders attending an event with ``offending_reduction`` > 0 (the athletic league) offend
+less with the sessions they attend.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from mesa.time import Schedule
+
+from cpsim.programs.base import Program
+from cpsim.programs.delivery import (
+    attendance_probability,
+    deliver,
+    granted_share,
+    logit,
+    program_stream,
+    reduce_offending,
+    thin,
+    zscore,
+)
+
+
+def top_per_beat(place_beat: np.ndarray, votes: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` places with most votes in each beat (only places with votes)."""
+    order = np.lexsort((-votes, place_beat))
+    beats = place_beat[order]
+    first = np.searchsorted(beats, beats, side="left")
+    rank = np.arange(order.size) - first
+    keep = (rank < k) & (votes[order] > 0)
+    return order[keep]
+
+
+class Event(Program):
+    """A recurring voluntary event in every beat, configured by one scenario section."""
+
+    section = "event"
+
+    def __init__(self, sec) -> None:
+        """Keep the section; the model is attached later."""
+        self.sec = sec
+        self.name = self.section
+        self.pending = False
+        self.log: list[tuple] = []
+
+    @classmethod
+    def from_scenario(cls, params):
+        """The program, or None when it is off (disabled, no staff or hours, zero fidelity)."""
+        sec = getattr(params, cls.section)
+        if not sec.enabled or sec.fidelity <= 0 or sec.officers_per_event <= 0 or sec.hours_per_event <= 0:
+            return None
+        return cls(sec)
+
+    def attach(self, model) -> None:
+        """Draw venue distances, remember offending, schedule the events."""
+        res, sec = model.residents, self.sec
+        self.rng = program_stream(model, self.name)
+        self.distance = np.sqrt(self.rng.random(model.places.n))[res.place]
+        self.eligible = res.youth.copy() if sec.youth_only else np.ones(res.n, bool)
+        self.attended = np.zeros(res.n, np.int32)
+        self.base_offending = res.offending.copy()
+        self.named = np.empty(0, np.int64)
+        self.follow_until = -1
+        self.request = np.zeros(model.n_beats)
+        model.schedule_recurring(self._due, Schedule(interval=sec.interval_days, start=sec.start_day))
+
+    def _due(self) -> None:
+        self.pending = True
+
+    def plan(self, model) -> None:
+        """Request event hours on event days and problem-solving hours during follow-up."""
+        sec = self.sec
+        self.request[:] = 0.0
+        if self.pending:
+            self.request += sec.officers_per_event * sec.hours_per_event
+        if self.named.size and model.day <= self.follow_until:
+            beats = np.unique(model.places.beat[self.named])
+            self.request[beats] += sec.problem_solving_hours
+        model.community_requests += self.request
+
+    def act(self, model, hours: dict) -> None:
+        """Hold today's event and do the follow-up work, within the hours granted."""
+        share = granted_share(model, hours)
+        sec = self.sec
+        if self.named.size and model.day <= self.follow_until and sec.problem_solving_hours > 0:
+            self._problem_solving(model, share)
+        if self.pending:
+            self.pending = False
+            self._hold(model, share)
+
+    def _hold(self, model, share: np.ndarray) -> None:
+        res, sec, rng = model.residents, self.sec, self.rng
+        pool = np.flatnonzero(self.eligible)
+        p = attendance_probability(
+            logit(sec.reach) + sec.habit_log_odds * (self.attended[pool] > 0),
+            zscore(res.engagement)[pool], zscore(res.trust)[pool], zscore(self.distance)[pool], sec,
+        )
+        came = pool[rng.random(pool.size) < p]
+        came = thin(came, share[res.beat[came]], rng)
+        self.attended[came] += 1
+        designed = deliver(
+            model, self.name, came, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng, sec.familiar
+        )
+        voiced = came[designed]
+        if sec.problem_solving_hours > 0 or sec.disorder_fix > 0:
+            pl = model.places
+            votes = np.bincount(res.place[voiced], weights=pl.disorder[res.place[voiced]] + 1e-6, minlength=pl.n)
+            self.named = top_per_beat(pl.beat, votes, sec.named_places)
+            self.follow_until = model.day + int(sec.follow_up_days)
+            if sec.problem_solving_hours <= 0:  # a cleanup day: the named places are cleaned now
+                pl.disorder[self.named] *= 1.0 - sec.disorder_fix * share[pl.beat[self.named]]
+        if sec.offending_reduction > 0:
+            who = voiced[res.offender[voiced]]
+            reduce_offending(res, who, self.base_offending[who], self.attended[who].astype(float),
+                             sec.offending_reduction, sec.sessions_to_effect)
+        self.log.append((model.day, pool.size, came.size, int(designed.sum()),
+                         float(res.engagement[came].mean()) if came.size else np.nan,
+                         float(res.trust[came].mean()) if came.size else np.nan,
+                         float(res.engagement[pool].mean()), float(res.trust[pool].mean())))
+
+    def _problem_solving(self, model, share: np.ndarray) -> None:
+        pl, sec = model.places, self.sec
+        beats = pl.beat[self.named]
+        per_beat = np.bincount(beats, minlength=model.n_beats)
+        h = sec.problem_solving_hours * share[beats] / np.maximum(per_beat[beats], 1)
+        pl.hotspot_hours[self.named] += h
+        pl.disorder[self.named] *= (1.0 - sec.disorder_fix) ** h
+
+    def results(self, model) -> dict[str, pd.DataFrame]:
+        """Per event day: eligible, attendees, as designed, and how attendees differ (F10)."""
+        cols = ["day", "eligible", "attendees", "as_designed", "attendee_engagement", "attendee_trust",
+                "eligible_engagement", "eligible_trust"]
+        table = pd.DataFrame(self.log, columns=cols)
+        table.attrs["ever_attended_share"] = float((self.attended[self.eligible] > 0).mean())
+        return {self.name: table}
+
+
+class BeatMeetings(Event):
+    """Beat meetings / town halls (Chicago CAPS)."""
+
+    section = "beat_meetings"
+
+
+class ListeningSessions(Event):
+    """Listening sessions with command staff."""
+
+    section = "listening_sessions"
+
+
+class CoffeeWithCop(Event):
+    """Coffee with a Cop."""
+
+    section = "coffee_with_cop"
+
+
+class BlockParties(Event):
+    """Block parties and cleanup days."""
+
+    section = "block_parties"
+
+
+class AthleticLeague(Event):
+    """Police athletic league (youth)."""
+
+    section = "athletic_league"
+
+
+EVENTS = (BeatMeetings, ListeningSessions, CoffeeWithCop, BlockParties, AthleticLeague)
