@@ -438,7 +438,7 @@ def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LE
         part = runs[runs["scenario"] == name].set_index("replicate")
         err = status[name]
         is_base = name == baseline
-        paired = part.join(base, rsuffix="__base", how="inner") if base_ok and not err else None
+        paired = part.join(base.add_suffix("__base"), how="inner") if base_ok and not err else None
         for m in HEADLINE:
             row = _row(name, files[name], is_base, m, err)
             if not err:
