@@ -2,6 +2,7 @@
 
 import cpsim.cli.compare  # noqa: F401  (registers compare)
 from cpsim.cli import run  # noqa: F401  (registers run, check)
+from cpsim.cli import sweep  # noqa: F401  (registers sweep, results, analyze)
 from cpsim.cli import trial  # noqa: F401  (registers trial)
 from cpsim.cli.base import InputError, app, main
 
