@@ -466,7 +466,7 @@ class HotSpots:
         1.0, "contacts/hour", 0, 30, "Casual conversations per hour on foot", "core patrol.contacts_per_foot_hour"
     )
     stops_per_hour: float = param(
-        0.2,
+        0.1,
         "stops/hour",
         0,
         10,
@@ -610,6 +610,7 @@ class FocusedDeterrence:
         182.0, "days", 1, 3650, "Days between call-ins (new participants)", "assumption: twice a year"
     )
     start_day: float = param(14.0, "day", 1, 36500, "Day of the first call-in", ASSUME)
+    callin_days: float = param(14.0, "days", 1, 365, "Days over which one round of call-ins is spread", ASSUME)
     hours_per_participant: float = param(
         4.0, "hours", 0, 100, "Officer hours per participant per call-in and follow-up", ASSUME
     )

@@ -1,0 +1,131 @@
+"""Youth mentorship: officers paired with at-risk youth over months.
+
+Each beat has ``mentors_per_beat`` officer mentors (fractional: a beat gets the remainder
+with that probability), each paired with ``mentees_per_mentor`` youth of the beat, drawn
+with weight ``risk_targeting`` for youth who offend (referrals of at-risk youth). Pairs
+meet every ``interval_days`` (a Mesa recurring event) for ``duration_days``; then a new
+cohort is drawn. Each meeting costs ``hours_per_meeting`` officer hours; when fewer are
+granted, that share of meetings happens. A meeting is a police contact with the mentor,
+as designed with probability ``fidelity``. Mentees who offend offend less with the
+designed meetings they have had (Tolan et al. 2013), and a share ``peer_share`` of that
+reduction passes to their offending friends (social graph). Their stories reach their
+friends through word of mouth like any contact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from mesa.time import Schedule
+
+from cpsim.programs.base import Program
+from cpsim.programs.delivery import deliver, granted_share, program_stream, reduce_offending
+
+
+def weighted_pick_per_group(groups: np.ndarray, weight: np.ndarray, k: np.ndarray, rng) -> np.ndarray:
+    """Pick ``k[g]`` members of each group without replacement, with probability ~ weight (Gumbel top-k)."""
+    ok = weight > 0
+    cand = np.flatnonzero(ok)
+    key = np.log(weight[cand]) + rng.gumbel(size=cand.size)
+    order = cand[np.lexsort((-key, groups[cand]))]
+    g = groups[order]
+    rank = np.arange(order.size) - np.searchsorted(g, g, side="left")
+    return order[rank < k[g]]
+
+
+class Mentorship(Program):
+    """Officer mentors paired with at-risk youth."""
+
+    name = "mentorship"
+
+    def __init__(self, sec) -> None:
+        """Keep the section."""
+        self.sec = sec
+        self.pending = False
+        self.cohort_end = -1
+        self.log: list[tuple] = []
+
+    @classmethod
+    def from_scenario(cls, params):
+        """The program, or None when off."""
+        sec = params.mentorship
+        if not sec.enabled or sec.fidelity <= 0 or sec.mentors_per_beat <= 0 or sec.hours_per_meeting <= 0:
+            return None
+        return cls(sec)
+
+    def attach(self, model) -> None:
+        """Remember offending; schedule the meetings."""
+        self.rng = program_stream(model, self.name)
+        self.base_offending = model.residents.offending.copy()
+        self.meetings = np.zeros(model.residents.n)
+        self.mentees = np.empty(0, np.int64)
+        self.mentor = np.empty(0, np.int64)
+        self.request = np.zeros(model.n_beats)
+        model.schedule_recurring(self._due, Schedule(interval=self.sec.interval_days, start=self.sec.start_day))
+
+    def _due(self) -> None:
+        self.pending = True
+
+    def _new_cohort(self, model) -> None:
+        res, off, sec, rng = model.residents, model.officers, self.sec, self.rng
+        whole, frac = divmod(sec.mentors_per_beat, 1.0)
+        per_beat = (int(whole) + (rng.random(model.n_beats) < frac)).astype(np.int64)
+        beat_officer = off.beat >= 0
+        mentors = weighted_pick_per_group(
+            np.where(beat_officer, off.beat, 0), beat_officer.astype(float), per_beat, rng
+        )
+        slots = np.bincount(off.beat[mentors], minlength=model.n_beats) * sec.mentees_per_mentor
+        weight = res.youth * np.where(res.offender, sec.risk_targeting, 1.0)
+        self.mentees = weighted_pick_per_group(res.beat.astype(np.int64), weight.astype(float), slots, rng)
+        # Pair each mentee with a mentor of the same beat, mentors taking turns.
+        by_beat = [mentors[off.beat[mentors] == b] for b in range(model.n_beats)]
+        beat = res.beat[self.mentees]
+        turn = np.arange(self.mentees.size) - np.searchsorted(beat, beat, side="left")
+        self.mentor = np.array(
+            [by_beat[b][t % len(by_beat[b])] for b, t in zip(beat.tolist(), turn.tolist(), strict=True)], np.int64
+        )
+        self.cohort_end = model.day + int(sec.duration_days)
+
+    def plan(self, model) -> None:
+        """Form a cohort when none is running; request meeting hours on meeting days."""
+        self.request[:] = 0.0
+        if not self.pending:
+            return
+        if model.day >= self.cohort_end:
+            self._new_cohort(model)
+        pairs = np.bincount(model.residents.beat[self.mentees], minlength=model.n_beats)
+        self.request += pairs * self.sec.hours_per_meeting
+        model.community_requests += self.request
+
+    def act(self, model, hours: dict) -> None:
+        """Hold the meetings the granted hours allow; lower mentees' and friends' offending."""
+        if not self.pending:
+            return
+        self.pending = False
+        res, sec, rng = model.residents, self.sec, self.rng
+        share = granted_share(model, hours)
+        met = rng.random(self.mentees.size) < share[res.beat[self.mentees]]
+        who = self.mentees[met]
+        designed = deliver(model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
+                           officers=self.mentor[met])
+        self.meetings[who[designed]] += 1
+        offenders = self.mentees[res.offender[self.mentees] & (self.meetings[self.mentees] > 0)]
+        reduce_offending(res, offenders, self.base_offending[offenders], self.meetings[offenders],
+                         sec.offending_reduction, sec.sessions_to_effect)
+        if sec.peer_share > 0 and offenders.size:
+            friends, counts = model.social.gather(offenders)
+            cut = np.repeat(sec.peer_share * sec.offending_reduction
+                            * (1.0 - np.exp(-self.meetings[offenders] / sec.sessions_to_effect)), counts)
+            keep = res.offender[friends]
+            friends, cut = friends[keep], cut[keep]
+            target = np.full(res.n, np.inf)
+            np.minimum.at(target, friends, self.base_offending[friends] * (1.0 - cut))
+            f = np.unique(friends)
+            res.offending[f] = np.minimum(res.offending[f], target[f])
+        self.log.append((model.day, self.mentees.size, int(met.sum()), int(designed.sum()),
+                         float(res.offending[self.mentees].sum()), float(self.base_offending[self.mentees].sum())))
+
+    def results(self, model) -> dict[str, pd.DataFrame]:
+        """Per meeting day: pairs, meetings held, as designed, mentees' offending now and at start."""
+        cols = ["day", "pairs", "meetings", "as_designed", "mentee_offending", "mentee_offending_start"]
+        return {self.name: pd.DataFrame(self.log, columns=cols)}
