@@ -70,10 +70,10 @@ HEADLINE: tuple[Metric, ...] = (
 # Staffing changes move the hours worked; programs staffed from existing shifts move
 # hours into community work instead, so both denominators are reported.
 COST: tuple[tuple[Metric, str], ...] = (
-    (Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", "{:+.4f}"),
+    (Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", "{:+.3g}"),
      "hours_total"),
     (Metric("trust_per_1000_community_hours", "trust change per 1,000 community-work hours", "0-1 per 1000 h",
-            "higher", "{:+.4f}"), "hours_community"),
+            "higher", "{:+.3g}"), "hours_community"),
 )
 METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *(m for m, _ in COST))}
 
@@ -427,6 +427,8 @@ def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LE
         The tidy comparison table (columns in ``COLUMNS``); ``attrs`` copied from ``runs``.
 
     """
+    # A runs table read back from runs.csv has NaN where a run had no error.
+    runs = runs.assign(error=[e if isinstance(e, str) else "" for e in runs["error"]])
     names = list(dict.fromkeys(runs["scenario"]))
     baseline = baseline or runs.attrs.get("baseline") or names[0]
     files = dict(zip(runs["scenario"], runs["file"], strict=False))

@@ -101,6 +101,7 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.ticklabel_format(axis="x", style="plain", useOffset=False)
     base = rows[rows["baseline"]]
     if len(base) and not math.isnan(base["mean"].iloc[0]):
         axes[0].axvline(base["mean"].iloc[0], color=BASE_COLOR, ls="--", lw=1, alpha=0.7)
@@ -145,8 +146,11 @@ def cost_figure(table: pd.DataFrame, path: str | Path) -> Path | None:
         ax.set_ylim(-0.7, len(y) - 0.3)
         ax.set_title(m.label, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 5), useOffset=False)
         if part.empty:
-            ax.text(0.5, 0.5, "hours did not change", ha="center", transform=ax.transAxes, color="grey")
+            ax.text(0.5, 0.5, "hours did not change clearly", ha="center", transform=ax.transAxes, color="grey")
+            ax.set_xticks([])
     fig.suptitle("Cost-effectiveness relative to the baseline (Fieller 95% CI)", fontsize=11)
     path = Path(path)
     fig.savefig(path, dpi=110)

@@ -32,7 +32,7 @@ def comparison_table(table: pd.DataFrame) -> Table:
     out.add_column("figure")
     for name in names:
         base = table.loc[table["scenario"] == name, "baseline"].iloc[0]
-        out.add_column(baseline_label(name) if base else name, justify="right")
+        out.add_column(baseline_label(name) if base else name, justify="right", no_wrap=True)
     for m in HEADLINE:
         cells = []
         for name in names:
@@ -91,6 +91,8 @@ def compare(
     figures = write_figures(table, out)
     html_report(table, out / "report.html", figures)
     console = Console()
+    if not console.is_terminal:  # piped or redirected: don't squeeze the table into 80 columns
+        console.width = max(console.width, 40 + 28 * len(files))
     console.print(comparison_table(table))
     console.print(f"wrote {out}/comparison.csv, runs.csv, report.html and {len(figures)} PNG figures")
     failed = table.loc[table["error"] != "", "scenario"].unique()
