@@ -1,0 +1,42 @@
+"""`cpsim validate`: replay published findings in the model and report PASS/FAIL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cpsim.cli.base import InputError, app
+from cpsim.validation import STUDIES, markdown, run_validation
+
+
+@app.command()
+def validate(
+    quick: Annotated[bool, typer.Option("--quick", help="Fewer replicates (what the tests run).")] = False,
+    only: Annotated[list[str] | None, typer.Option(help="Run only this study (repeatable): " + ", ".join(STUDIES))] = (
+        None
+    ),
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    out: Annotated[Path, typer.Option(help="Markdown report to write.")] = Path("docs/validation.md"),
+) -> int:
+    """Run virtual replications of published findings; print and write PASS/FAIL for each."""
+    unknown = [name for name in only or [] if name not in STUDIES]
+    if unknown:
+        raise InputError(f"--only {unknown[0]}: unknown study; allowed: " + ", ".join(STUDIES))
+    findings, info = run_validation(quick=quick, workers=workers, only=only)
+    table = Table(title="cpsim validate" + (" --quick" if quick else ""))
+    for col in ("fact", "finding", "published", "range", "model [95% CI]", "rule", "result"):
+        table.add_column(col, justify="right" if col in ("range", "model [95% CI]") else "left")
+    for f in findings:
+        table.add_row(f.fact, f.title, f.published, f.band(), f.figure(), "CI" if f.strict else "mean",
+                      "[green]PASS[/]" if f.passed else "[red]FAIL[/]")
+    console = Console(width=None if Console().is_terminal else 160)
+    console.print(table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown(findings, info), encoding="utf-8")
+    failed = sum(not f.passed for f in findings)
+    console.print(f"{len(findings) - failed} of {len(findings)} findings reproduced; wrote {out}")
+    return 1 if failed else 0
