@@ -198,6 +198,10 @@ def test_cli_writes_table_figures_and_report(tmp_path):
     assert (table.loc[table["metric"] == "trust_end", "replicates"] == 3).all()
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 6 and runs.groupby("replicate")["seed"].nunique().eq(1).all()
+    # runs.csv read back gives the same comparison (empty errors come back as NaN)
+    again = summarize(runs)
+    assert (again["error"] == "").all()
+    np.testing.assert_allclose(again["diff"], table["diff"], rtol=1e-12)
     for m in HEADLINE:
         assert (out / f"{m.name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "report.html").read_text()
