@@ -1,19 +1,29 @@
-"""Experiments at scale: experiment files, run tables, executors, the results store, analysis."""
+"""Experiments at scale: experiment files, run tables, executors, the results store, analysis.
 
-from cpsim.sweep.runner import SweepIncomplete, SweepReport, run_sweep
-from cpsim.sweep.sampling import Run, run_table
-from cpsim.sweep.spec import Experiment, ExperimentError, load_experiment
-from cpsim.sweep.store import SweepResults, open_results
+Names are imported on first use, so a worker process that only needs
+``cpsim.sweep.run`` does not pay for DuckDB, SALib and rich at start-up.
+"""
 
-__all__ = [
-    "Experiment",
-    "ExperimentError",
-    "Run",
-    "SweepIncomplete",
-    "SweepReport",
-    "SweepResults",
-    "load_experiment",
-    "open_results",
-    "run_sweep",
-    "run_table",
-]
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "Experiment": "spec",
+    "ExperimentError": "spec",
+    "load_experiment": "spec",
+    "Run": "sampling",
+    "run_table": "sampling",
+    "SweepIncomplete": "runner",
+    "SweepReport": "runner",
+    "run_sweep": "runner",
+    "SweepResults": "store",
+    "open_results": "store",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'cpsim.sweep' has no attribute {name!r}")
+    return getattr(import_module(f"cpsim.sweep.{_WHERE[name]}"), name)

@@ -27,7 +27,7 @@ from cpsim.sweep.store import SweepResults, open_results  # noqa: E402
 
 # Figures shown when the experiment keeps them and none are asked for.
 KEY_METRICS = (
-    "trust_end", "trust_gap_end", "legitimacy_end", "effectiveness_end", "violent_per_1000_year",
+    "trust_end", "trust_gap_end", "legitimacy_end", "effectiveness_end", "safety_end", "violent_per_1000_year",
     "property_per_1000_year", "reporting_rate", "contact_prevalence", "complaints_per_1000_contacts",
 )
 

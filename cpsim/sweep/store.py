@@ -232,6 +232,8 @@ class Store:
                     ["run_id", "CAST(day AS BIGINT)"]
                     + [f"CAST({quote(m)} AS {_sql_type(DAILY[m][0])})" for m in exp.timeseries]
                 )
+                # idempotent: a run's days are replaced, never duplicated
+                con.execute(f"DELETE FROM timeseries WHERE run_id IN ({', '.join(str(o.run_id) for o in series)})")
                 con.register("batch_ts", ts[cols])
                 con.execute(f"INSERT INTO timeseries SELECT {casts} FROM batch_ts")
                 con.unregister("batch_ts")

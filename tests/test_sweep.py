@@ -1,0 +1,398 @@
+"""Experiments at scale: run tables, seeds, executors, the resumable store, failures, overhead."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from SALib.sample import sobol as sobol_sample
+
+from cpsim import simulate
+from cpsim.cli import main
+from cpsim.sweep import load_experiment, open_results, run_sweep, run_table
+from cpsim.sweep.analyze import analyze, point_means, sensitivity
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+FOOT = ROOT / "scenarios" / "foot_patrol.toml"
+# Tiny runs: ~300 residents in 2 beats for a few days (a few hundredths of a second each).
+TINY = "[overrides]\npopulation.residents = 300\npopulation.beats = 2\n"
+
+
+def write(tmp_path: Path, body: str, name: str = "exp.toml", tiny: bool = True) -> Path:
+    path = tmp_path / name
+    path.write_text(body + ("\n" + TINY if tiny else ""))
+    return path
+
+
+def grid(tmp_path: Path, replicates: int = 2, days: int = 4, extra: str = "", name: str = "grid") -> Path:
+    return write(
+        tmp_path,
+        f'name = "{name}"\nscenarios = ["{BASELINE}", "{FOOT}"]\ndesign = "grid"\nreplicates = {replicates}\n'
+        f'days = {days}\nseed = 11\ntimeseries = ["trust_mean", "victimizations", "hours_foot"]\n{extra}\n'
+        "[vary]\npolicing.budget_cut = [0.0, 0.2, 0.4]\nwatch.enabled = [false, true]\n",
+        name=f"{name}.toml",
+    )
+
+
+def cli(*args: str, capsys) -> tuple[int, str, str]:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out = capsys.readouterr()
+    return exit_info.value.code, out.out, out.err
+
+
+def runs_without_timing(path: Path) -> pd.DataFrame:
+    return open_results(path).runs.drop(columns=["duration"])
+
+
+# --- run tables ---------------------------------------------------------------------------
+
+
+def test_grid_run_table_crosses_scenarios_values_and_replicates(tmp_path):
+    exp = load_experiment(grid(tmp_path, replicates=3))
+    table = run_table(exp)
+    assert len(table) == 2 * 3 * 2 * 3
+    assert [r.run_id for r in table] == list(range(len(table)))
+    combos = {(r.scenario, r.params["policing.budget_cut"], r.params["watch.enabled"]) for r in table}
+    assert len(combos) == 12
+    # every point has its replicates 0..2, and a point has the same values in every scenario
+    for point in range(6):
+        rows = [r for r in table if r.point == point]
+        assert sorted(r.replicate for r in rows) == [0, 0, 1, 1, 2, 2]
+        assert len({tuple(r.params.items()) for r in rows}) == 1
+
+
+def test_seeds_are_distinct_and_come_from_spawned_seed_sequences(tmp_path):
+    table = run_table(load_experiment(grid(tmp_path, replicates=5)))
+    seeds = [r.seed for r in table]
+    assert len(set(seeds)) == len(seeds)
+    children = np.random.SeedSequence(11).spawn(len(seeds))
+    assert seeds == [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    assert all(0 <= s < 2**63 for s in seeds)
+
+
+def test_lhs_run_table_is_a_latin_hypercube_within_bounds(tmp_path):
+    path = write(
+        tmp_path,
+        f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\nsamples = 20\nreplicates = 1\nseed = 3\n'
+        "[vary]\ntrust.half_life_days = [20.0, 90.0]\nword_of_mouth.vicarious_weight = [0.1, 0.6]\n"
+        "graph.ws_k = [2, 12]\n",
+    )
+    table = run_table(load_experiment(path))
+    assert len(table) == 20
+    for key, (lo, hi) in {"trust.half_life_days": (20, 90), "word_of_mouth.vicarious_weight": (0.1, 0.6)}.items():
+        x = np.array([r.params[key] for r in table])
+        assert ((x >= lo) & (x <= hi)).all()
+        # one point in each of the 20 equal strata: the defining property of a Latin hypercube
+        strata = np.floor((x - lo) / (hi - lo) * 20).astype(int)
+        assert sorted(strata) == list(range(20))
+    ties = [r.params["graph.ws_k"] for r in table]
+    assert all(isinstance(k, int) and 2 <= k <= 12 for k in ties) and len(set(ties)) >= 8
+
+
+def test_sobol_run_table_follows_salib_saltelli_order(tmp_path):
+    body = (
+        f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 8\nreplicates = 2\nseed = 5\n'
+        "[vary]\ntrust.half_life_days = [20.0, 90.0]\nword_of_mouth.vicarious_weight = [0.1, 0.6]\n"
+        "crime.elasticity_violent = [0.3, 0.5]\n"
+    )
+    table = run_table(load_experiment(write(tmp_path, body)))
+    assert len(table) == 8 * (3 + 2) * 2
+    problem = {
+        "num_vars": 3,
+        "names": ["trust.half_life_days", "word_of_mouth.vicarious_weight", "crime.elasticity_violent"],
+        "bounds": [[20.0, 90.0], [0.1, 0.6], [0.3, 0.5]],
+    }
+    expected = sobol_sample.sample(problem, 8, calc_second_order=False, seed=5)
+    got = np.array([[r.params[k] for k in problem["names"]] for r in table if r.replicate == 0])
+    np.testing.assert_array_equal(got, expected)
+    second = write(tmp_path, body.replace("replicates = 2", "replicates = 1\nsecond_order = true"), "s2.toml")
+    assert len(run_table(load_experiment(second))) == 8 * (2 * 3 + 2)
+
+
+# --- running, the store, executors ----------------------------------------------------------
+
+
+def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(tmp_path):
+    exp_path = grid(tmp_path)
+    store = tmp_path / "g.duckdb"
+    report = run_sweep(exp_path, store, workers=1)
+    assert (report.total, report.done, report.failed) == (24, 24, 0)
+    res = open_results(store)
+    table = run_table(load_experiment(exp_path))
+    assert res.runs["seed"].tolist() == [r.seed for r in table]
+    assert (res.runs["status"] == "ok").all() and res.runs["error"].isna().all()
+    row = res.runs.iloc[23]
+    params = {"policing.budget_cut": row["policing.budget_cut"], "watch.enabled": bool(row["watch.enabled"])}
+    assert row["params"] == '{"policing.budget_cut": 0.4, "watch.enabled": true}'
+    direct = simulate(
+        FOOT if row["scenario"] == "foot_patrol" else BASELINE, seed=int(row["seed"]), days=4,
+        overrides={"population.residents": 300, "population.beats": 2, **params},
+    )
+    for metric in ("trust_end", "contacts", "hours_total", "safety_end"):
+        assert row[metric] == pytest.approx(direct.summary[metric], rel=0, abs=0)
+    ts = res.timeseries[res.timeseries["run_id"] == row["run_id"]]
+    np.testing.assert_array_equal(ts["trust_mean"].to_numpy(), direct.timeseries["trust_mean"].to_numpy())
+    assert len(res.timeseries) == 24 * 4
+    # the budget cut reaches the runs: fewer officer hours at a 40% cut than at none
+    hours = res.runs.groupby("policing.budget_cut")["hours_total"].mean()
+    assert hours[0.4] < 0.75 * hours[0.0]
+    # foot patrol hours only in the foot_patrol scenario
+    foot = res.timeseries.merge(res.runs[["run_id", "scenario"]]).groupby("scenario")["hours_foot"].sum()
+    assert foot["foot_patrol"] > foot["baseline"]
+
+
+def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    exp_path = grid(tmp_path, replicates=1, extra="batch = 2")
+    run_sweep(exp_path, tmp_path / "w1.duckdb", workers=1)
+    run_sweep(exp_path, tmp_path / "w2.duckdb", workers=2)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        report = run_sweep(exp_path, tmp_path / "dask.duckdb", scheduler=cluster.scheduler_address)
+    assert report.slots == 2 and report.done == 12
+    one = runs_without_timing(tmp_path / "w1.duckdb")
+    pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "w2.duckdb"))
+    pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "dask.duckdb"))
+    pd.testing.assert_frame_equal(open_results(tmp_path / "w1.duckdb").timeseries,
+                                  open_results(tmp_path / "dask.duckdb").timeseries)
+    # the Dask runs really ran on the cluster's worker processes, not in this process
+    workers = set(open_results(tmp_path / "dask.duckdb").tasks["worker"])
+    assert not any(w.endswith(f":{os.getpid()}") for w in workers) and len(workers) >= 1
+
+
+def test_kill_9_of_the_driver_then_resume_gives_the_uninterrupted_store(tmp_path, capsys):
+    exp_path = write(
+        tmp_path,
+        f'name = "killme"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 6\ndays = 10\nseed = 2\n'
+        'batch = 1\ntimeseries = ["trust_mean", "contacts"]\n'
+        "[vary]\npolicing.budget_cut = [0.0, 0.1, 0.2, 0.3, 0.4]\n",
+        tiny=False,
+    )
+    exp_path.write_text(exp_path.read_text() + "[overrides]\npopulation.residents = 800\npopulation.beats = 2\n")
+    reference = tmp_path / "reference.duckdb"
+    run_sweep(exp_path, reference, workers=2)
+    store = tmp_path / "killed.duckdb"
+    cmd = [sys.executable, "-m", "cpsim.cli", "sweep", str(exp_path), "--out", str(store), "--workers", "2"]
+    proc = subprocess.Popen([*cmd, "--verbose"], stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT)
+    try:
+        for line in proc.stderr:
+            done = int(line.split()[1].split("/")[0]) if "runs done" in line else 0
+            if done >= 4:
+                # a second process cannot read the store while the driver holds it: one clear line
+                code, _, err = cli("results", str(store), capsys=capsys)
+                assert code == 2 and "running sweep" in err and len(err.strip().splitlines()) == 1
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        proc.wait(timeout=30)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the orphaned pool workers, if still alive
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == -signal.SIGKILL
+    status = open_results(store).runs["status"].value_counts()
+    assert 4 <= status.get("ok", 0) < 30 and status.get("pending", 0) > 0
+    # resume: the same command again (here through main(), the CLI's entry point, in-process)
+    code, _, err = cli(*cmd[3:], capsys=capsys)
+    assert code == 0 and "30/30 runs done, 0 failed" in err
+    assert len(err.strip().splitlines()) == 1  # not a terminal: a final line only
+    pd.testing.assert_frame_equal(runs_without_timing(store), runs_without_timing(reference))
+    pd.testing.assert_frame_equal(open_results(store).timeseries, open_results(reference).timeseries)
+    # a rerun of a finished sweep submits nothing
+    code, _, err = cli(*cmd[3:], capsys=capsys)
+    assert code == 0 and "30/30 runs done" in err and "this session" not in err
+
+
+def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
+    exp_path = write(
+        tmp_path,
+        f'name = "faulty"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 3\ndays = 3\nseed = 1\n'
+        '[vary]\ngraph.kind = ["local", "file"]\n'
+        f'[overrides]\ngraph.path = "{tmp_path / "missing.graphml"}"\npopulation.residents = 300\n'
+        "population.beats = 2\n",
+        tiny=False,
+    )
+    store = tmp_path / "faulty.duckdb"
+    code, _, err = cli("sweep", str(exp_path), "--out", str(store), "--workers", "2", capsys=capsys)
+    assert code == 0
+    assert "6 runs done, 3 failed" in err and f"cpsim results {store} --failed" in err
+    runs = open_results(store).runs
+    failed = runs[runs["status"] == "failed"]
+    assert set(failed["graph.kind"]) == {"file"} and len(failed) == 3
+    assert failed["error"].str.split("\n").str[0].str.contains("missing.graphml").all()
+    assert failed["error"].str.contains("Traceback").all() and failed["trust_end"].isna().all()
+    assert (runs.loc[runs["status"] == "ok", "graph.kind"] == "local").all()
+    assert runs.loc[runs["status"] == "ok", "trust_end"].notna().all()
+    code, out, _ = cli("results", str(store), "--failed", capsys=capsys)
+    assert code == 0 and "3 failed runs" in out and "missing.graphml" in out
+
+
+BAD = [
+    ("replicate = 3\n", "replicate: unknown key; allowed: name,"),
+    ('design = "grd"\n', "design: got 'grd'; allowed: one of grid, lhs, sobol, morris"),
+    ("replicates = 0\n", "replicates: got 0; allowed: a whole number in [1, 100000]"),
+    ('metrics = ["trust_ending"]\n', "metrics: unknown figure 'trust_ending'"),
+    ("[vary]\npolicing.budget_cutt = [0.1]\n",
+     "vary.policing.budget_cutt: unknown parameter; allowed: a key of [policing]"),
+    ("[vary]\npolicing.budget_cut = [0.1, 1.5]\n",
+     "vary.policing.budget_cut: 1.5 in scenario 'baseline': 1.5 is out of range; allowed: a value in [0, 0.9]"),
+    ("[vary]\npolicing.budget_cut = 0.1\n", "vary.policing.budget_cut: got 0.1; allowed: a non-empty list of values"),
+    ("[vary]\n", "vary: nothing to vary"),
+    ("[vary]\npolicing.budget_cut = [0.1]\n[overrides]\npopulation.residents = -5\n",
+     "overrides.population.residents: -5 is out of range"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), BAD)
+def test_bad_experiment_files_fail_before_anything_runs_with_one_line(tmp_path, capsys, body, message):
+    tables = body if body.startswith("[") else "[vary]\npolicing.budget_cut = [0.1]\n"
+    top = "" if body.startswith("[") else body
+    text = f'scenarios = ["{BASELINE}"]\n{top}{tables}'
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    store = tmp_path / "bad.duckdb"
+    code, out, err = cli("sweep", str(path), "--out", str(store), capsys=capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"cpsim: error: {path}: ") and message in err
+    assert not store.exists()
+
+
+def test_bad_sampled_designs_missing_files_and_foreign_stores(tmp_path, capsys):
+    cases = [
+        (f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+         "samples: missing; allowed: a whole number of samples for design = 'lhs'"),
+        (f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\nsamples = 4\n[vary]\ntrust.half_life_days = [90.0, 20.0]\n',
+         "vary.trust.half_life_days: got [90.0, 20.0]; allowed: [lo, hi] with lo < hi"),
+        (f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 9000.0]\n'
+         "trust.prior_bias = [0.1, 0.5]\n",
+         "vary.trust.half_life_days: [20, 9000] is out of range; allowed: a value in [1, 3650]"),
+        (f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+         "vary: 1 parameter; allowed: at least 2 parameters for design = 'morris'"),
+        ('scenarios = ["nowhere.toml"]\n[vary]\npolicing.budget_cut = [0.1]\n', "scenarios: file"),
+        ("scenarios = [\n", "not valid TOML"),
+    ]
+    for text, message in cases:
+        path = tmp_path / "bad.toml"
+        path.write_text(text)
+        code, _, err = cli("sweep", str(path), "--out", str(tmp_path / "x.duckdb"), capsys=capsys)
+        assert code == 2 and err.count("\n") == 1 and message in err, err
+    # a store of another experiment is refused, not mixed
+    store = tmp_path / "g.duckdb"
+    run_sweep(grid(tmp_path, replicates=1, days=2), store, workers=1)
+    other = grid(tmp_path, replicates=2, days=2, name="other")
+    code, _, err = cli("sweep", str(other), "--out", str(store), capsys=capsys)
+    assert code == 2 and "holds results of a different experiment" in err and err.count("\n") == 1
+    code, _, err = cli("sweep", str(other), "--out", str(tmp_path / "new.duckdb"), "--resume", capsys=capsys)
+    assert code == 2 and "--resume: no such store" in err
+
+
+def test_runner_overhead_is_small_next_to_the_simulations(tmp_path):
+    # many short runs (a few hundredths of a second each), several per task
+    exp_path = write(
+        tmp_path,
+        f'name = "short"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 30\ndays = 3\nseed = 9\n'
+        'batch = 6\ntimeseries = ["trust_mean", "contacts"]\n[vary]\npolicing.budget_cut = [0.0, 0.2]\n',
+    )
+    store = tmp_path / "short.duckdb"
+    report = run_sweep(exp_path, store, workers=2)
+    res = open_results(store)
+    sim, work = res.tasks["sim_seconds"].sum(), res.tasks["worker_seconds"].sum()
+    # the mechanism: per batch, seconds inside simulate() and seconds from the batch's start to its return
+    assert len(res.tasks) == 10 and (res.tasks["runs"] == 6).all()
+    assert sim == pytest.approx(res.runs["duration"].sum()) and work >= sim
+    assert report.in_simulation == pytest.approx(sim / work)
+    assert res.runs["duration"].median() < 0.5  # they are short runs, where overhead would show
+    assert sim / work >= 0.95, f"only {sim / work:.1%} of worker time inside simulate()"
+
+
+# --- reading and analysing results ---------------------------------------------------------
+
+
+def test_results_status_sql_and_export(tmp_path, capsys):
+    store = tmp_path / "g.duckdb"
+    run_sweep(grid(tmp_path), store, workers=1)
+    code, out, _ = cli("results", str(store), capsys=capsys)
+    assert code == 0 and "24/24 done (24 ok, 0 failed, 0 pending)" in out and "foot_patrol" in out
+    code, out, _ = cli("results", str(store), "--csv", "--sql",
+                       'SELECT "policing.budget_cut" AS cut, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1',
+                       capsys=capsys)
+    assert code == 0 and out.splitlines() == ["cut,n", "0.0,8", "0.2,8", "0.4,8"]
+    code, _, err = cli("results", str(store), "--sql", "SELECT nope FROM runs", capsys=capsys)
+    assert code == 2 and err.startswith("cpsim: error: --sql: ") and err.count("\n") == 1
+    export = tmp_path / "export"
+    code, _, _ = cli("results", str(store), "--export", str(export), capsys=capsys)
+    assert code == 0
+    con = duckdb.connect()
+    parquet = con.execute(f"SELECT * FROM '{export / 'runs.parquet'}' ORDER BY run_id").fetchdf()
+    csv = pd.read_csv(export / "runs.csv")
+    assert len(parquet) == len(csv) == 24
+    np.testing.assert_allclose(parquet["trust_end"], csv["trust_end"])
+    assert con.execute(f"SELECT count(*) FROM '{export / 'timeseries.parquet'}'").fetchone()[0] == 96
+
+
+def test_analyze_writes_effect_figures_and_report(tmp_path, capsys):
+    store = tmp_path / "g.duckdb"
+    run_sweep(grid(tmp_path), store, workers=1)
+    code, out, _ = cli("analyze", str(store), "--out", str(tmp_path / "rep"), capsys=capsys)
+    assert code == 0
+    html = (tmp_path / "rep" / "report.html").read_text()
+    for name in ("effect_policing_budget_cut.png", "effect_watch_enabled.png"):
+        assert (tmp_path / "rep" / name).stat().st_size > 10_000 and name in html
+    summary = pd.read_csv(tmp_path / "rep" / "summary.csv")
+    assert len(summary) == 12 and (summary["runs"] == 2).all()
+    code, _, err = cli("analyze", str(store), "--metric", "nope", capsys=capsys)
+    assert code == 2 and "--metric nope: not kept in this store" in err
+
+
+@pytest.mark.parametrize("design", ["sobol", "morris"])
+def test_sensitivity_indices_find_the_parameter_that_drives_the_figure(tmp_path, design):
+    # Starting perceived safety sets end-of-run safety after a few days; the weight of heard
+    # stories barely moves it. The indices must say so, with intervals.
+    path = write(
+        tmp_path,
+        f'name = "{design}"\nscenarios = ["{BASELINE}"]\ndesign = "{design}"\n'
+        f'samples = {16 if design == "sobol" else 10}\n'
+        'replicates = 2\ndays = 3\nseed = 4\nmetrics = ["safety_end", "trust_end"]\n'
+        "[vary]\nsafety.initial = [0.3, 0.9]\nword_of_mouth.vicarious_weight = [0.1, 0.6]\n",
+    )
+    store = tmp_path / f"{design}.duckdb"
+    run_sweep(path, store, workers=2)
+    res = open_results(store)
+    # replicates are averaged per point before the analysis
+    y = point_means(res, "baseline", "safety_end")
+    assert len(y) == len(res.points)
+    assert y[0] == pytest.approx(res.runs.loc[res.runs["point"] == 0, "safety_end"].mean())
+    table = sensitivity(res, "safety_end").set_index("parameter")
+    if design == "sobol":
+        assert table.loc["safety.initial", "ST"] > 0.8 and table.loc["safety.initial", "S1"] > 0.8
+        assert table.loc["word_of_mouth.vicarious_weight", "ST"] < 0.05
+        assert (table["ST_conf"] > 0).all()
+    else:
+        assert table.loc["safety.initial", "mu_star"] > 20 * table.loc["word_of_mouth.vicarious_weight", "mu_star"]
+        assert (table["mu_star_conf"] > 0).all()
+    report = analyze(store, tmp_path / "rep")
+    assert (tmp_path / "rep" / f"{design}_safety_end.png").exists() and f"{design}_safety_end.png" in report.read_text()
+
+
+def test_a_rerun_submits_only_the_pending_runs(tmp_path):
+    store = tmp_path / "g.duckdb"
+    exp_path = grid(tmp_path)
+    run_sweep(exp_path, store, workers=1)
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE runs SET status = 'pending', trust_end = NULL WHERE run_id >= 20")
+    con.close()
+    report = run_sweep(exp_path, store, workers=1)
+    assert report.ran == 4 and report.done == 24
+    assert open_results(store).runs["trust_end"].notna().all()
