@@ -1,0 +1,61 @@
+"""The documentation cannot drift from the code: parameters in scenarios.md, submodels in ODD.md."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from cpsim.scenario import SECTIONS
+from cpsim.scenario.schema import CORE_SECTIONS
+from cpsim.scenario.trial import TRIAL_SECTIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+ODD_ELEMENTS = [
+    "Purpose and patterns",
+    "Entities, state variables and scales",
+    "Process overview and scheduling",
+    "Design concepts",
+    "Initialization",
+    "Input data",
+    "Submodels",
+]
+
+
+def parameters(sections):
+    return [f"{name}.{f.name}" for name, cls in sections.items() for f in dataclasses.fields(cls)]
+
+
+def modules(package: str) -> list[str]:
+    return sorted(p.stem for p in (ROOT / "cpsim" / package).glob("*.py") if p.stem != "__init__")
+
+
+def test_every_scenario_parameter_is_in_scenarios_md():
+    text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
+    missing = [key for key in parameters(SECTIONS) if key not in text]
+    assert not missing, f"docs/scenarios.md lacks {missing} (run `python -m cpsim.reference`)"
+
+
+@pytest.mark.parametrize("package", ["mechanisms", "programs"])
+def test_every_submodel_module_is_in_odd(package):
+    text = (DOCS / "ODD.md").read_text(encoding="utf-8")
+    names = modules(package)
+    assert names, package
+    missing = [n for n in names if f"cpsim/{package}/{n}.py" not in text]
+    assert not missing, f"docs/ODD.md does not describe {missing}"
+
+
+def test_odd_elements_in_order():
+    text = (DOCS / "ODD.md").read_text(encoding="utf-8")
+    headings = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("## ")]
+    titles = [h.split(". ", 1)[-1] for h in headings]
+    assert titles == ODD_ELEMENTS
+
+
+def test_core_and_trial_parameters_are_named_in_odd():
+    """The submodel equations use the scenario files' dotted names."""
+    text = (DOCS / "ODD.md").read_text(encoding="utf-8")
+    missing = [key for key in parameters({**CORE_SECTIONS, **TRIAL_SECTIONS}) if key not in text]
+    assert not missing, f"docs/ODD.md does not name {missing}"
