@@ -44,7 +44,8 @@ class Metric:
         label: What a reader sees.
         unit: Unit of the figure.
         better: "higher", "lower" or "" (no direction, e.g. hours used).
-        fmt: Format of one value.
+        decimals: Decimal places shown at least (more when a CI is narrower); None for 3
+            significant digits.
 
     """
 
@@ -52,28 +53,28 @@ class Metric:
     label: str
     unit: str
     better: str
-    fmt: str
+    decimals: int | None
 
 
 HEADLINE: tuple[Metric, ...] = (
-    Metric("trust_end", "trust in police at end", "0-1", "higher", "{:.3f}"),
-    Metric("trust_gap_end", "trust gap between groups at end", "0-1", "lower", "{:.3f}"),
-    Metric("safety_end", "perceived safety at end", "0-1", "higher", "{:.3f}"),
-    Metric("reporting_rate", "share of victimisations reported", "share", "higher", "{:.3f}"),
-    Metric("victimizations_per_1000_year", "true victimisations /1000/yr", "per 1000 persons/yr", "lower", "{:.1f}"),
-    Metric("recorded_per_1000_year", "recorded crimes /1000/yr", "per 1000 persons/yr", "", "{:.1f}"),
-    Metric("complaints", "complaints", "count over the run", "lower", "{:,.1f}"),
-    Metric("hours_total", "officer hours used", "hours over the run", "", "{:,.0f}"),
+    Metric("trust_end", "trust in police at end", "0-1", "higher", 3),
+    Metric("trust_gap_end", "trust gap between groups at end", "0-1", "lower", 3),
+    Metric("safety_end", "perceived safety at end", "0-1", "higher", 3),
+    Metric("reporting_rate", "share of victimisations reported", "share", "higher", 3),
+    Metric("victimizations_per_1000_year", "true victimisations /1000/yr", "per 1000 persons/yr", "lower", 1),
+    Metric("recorded_per_1000_year", "recorded crimes /1000/yr", "per 1000 persons/yr", "", 1),
+    Metric("complaints", "complaints", "count over the run", "lower", 1),
+    Metric("hours_total", "officer hours used", "hours over the run", "", 0),
 )
 
 # Cost-effectiveness: change in trust per 1,000 officer hours relative to the baseline.
 # Staffing changes move the hours worked; programs staffed from existing shifts move
 # hours into community work instead, so both denominators are reported.
 COST: tuple[tuple[Metric, str], ...] = (
-    (Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", "{:+.3g}"),
+    (Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", None),
      "hours_total"),
     (Metric("trust_per_1000_community_hours", "trust change per 1,000 community-work hours", "0-1 per 1000 h",
-            "higher", "{:+.3g}"), "hours_community"),
+            "higher", None), "hours_community"),
 )
 METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *(m for m, _ in COST))}
 

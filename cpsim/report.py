@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from cpsim.analysis import COST, HEADLINE, METRICS  # noqa: E402
 
+CHANGES = {m.name for m, _ in COST}  # figures that are themselves changes: shown with a sign
 BASE_COLOR, OTHER_COLOR, FAIL_COLOR = "#444444", "#1f77b4", "#b22222"
 VERDICT_COLOR = {"better": "#1a7f1a", "worse": "#c0392b", "clear": OTHER_COLOR, "": OTHER_COLOR}
 
@@ -27,22 +28,42 @@ def baseline_label(name: str) -> str:
     return name if "baseline" in name.lower() else f"{name} (baseline)"
 
 
-def fmt(value: float, metric: str, signed: bool = False) -> str:
-    """Format one figure of a metric ("n/a" for NaN)."""
+def fmt(value: float, metric: str, signed: bool = False, decimals: int | None = None) -> str:
+    """Format one figure of a metric ("n/a" for NaN).
+
+    Args:
+        value: The figure.
+        metric: Its metric name (sets the decimals shown, see ``Metric.decimals``).
+        signed: Show a plus sign on positive values (differences).
+        decimals: Decimal places to show instead of the metric's.
+
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    text = METRICS[metric].fmt.format(value) if metric in METRICS else f"{value:.4g}"
-    return f"+{text}" if signed and value >= 0 and not text.startswith(("+", "-")) else text
+    m = METRICS.get(metric)
+    places = decimals if decimals is not None else m.decimals if m else None
+    sign = "+" if signed else ""
+    return f"{value:{sign},.{places}f}" if places is not None else f"{value:{sign}.3g}"
 
 
 def interval(row: pd.Series, prefix: str = "") -> str:
-    """Format ``mean [low, high]`` (or ``diff [low, high]`` with prefix "diff")."""
+    """Format ``mean [low, high]`` (or ``diff [low, high]`` with prefix "diff").
+
+    A narrow interval gets more decimals, so that its width shows two significant digits.
+    """
     centre = row["mean"] if not prefix else row[prefix]
     if isinstance(centre, float) and math.isnan(centre):
         return "n/a"
     low, high = row[f"{prefix}_ci_low" if prefix else "ci_low"], row[f"{prefix}_ci_high" if prefix else "ci_high"]
-    metric, signed = row["metric"], bool(prefix)
-    return f"{fmt(centre, metric, signed)} [{fmt(low, metric, signed)}, {fmt(high, metric, signed)}]"
+    metric = row["metric"]
+    signed = bool(prefix) or metric in CHANGES
+    m = METRICS.get(metric)
+    places = m.decimals if m else None
+    half = (high - low) / 2
+    if places is not None and half > 0 and not math.isnan(half):
+        places = min(max(places, 1 - math.floor(math.log10(half))), 6)
+    return (f"{fmt(centre, metric, signed, places)} "
+            f"[{fmt(low, metric, signed, places)}, {fmt(high, metric, signed, places)}]")
 
 
 def verdict(row: pd.Series, prefix: str = "diff") -> str:
@@ -167,9 +188,9 @@ def write_figures(table: pd.DataFrame, out: str | Path) -> list[Path]:
 
 
 CSS = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:1.5em auto;color:#222;font-size:14px}
+body{font-family:system-ui,sans-serif;max-width:1300px;margin:1.5em auto;color:#222;font-size:14px}
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}
-th{background:#f3f3f3}td.l,th.l{text-align:left}.d{font-size:12px;color:#555}.better{color:#116611;font-weight:bold}
+th{background:#f3f3f3}td{white-space:nowrap}td.l,th.l{text-align:left;white-space:normal}.d{font-size:12px;color:#555}.better{color:#116611;font-weight:bold}
 .worse{color:#aa1111;font-weight:bold}.clear{font-weight:bold}.err{color:#aa1111}
 .figs{display:grid;grid-template-columns:1fr 1fr;gap:6px}.figs img{width:100%}p.note{color:#555;font-size:13px}
 """

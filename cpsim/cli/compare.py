@@ -29,7 +29,7 @@ def comparison_table(table: pd.DataFrame) -> Table:
         "mean [95% CI]; Δ paired difference from baseline [95% CI]",
         show_lines=True,
     )
-    out.add_column("figure")
+    out.add_column("figure", min_width=24)
     for name in names:
         base = table.loc[table["scenario"] == name, "baseline"].iloc[0]
         out.add_column(baseline_label(name) if base else name, justify="right", no_wrap=True)
