@@ -1,7 +1,7 @@
 """Neighbourhood watch: residents as guardians and a reporting channel (F11).
 
-Watch groups form on ``coverage`` of the street segments, chosen with weight the mean
-civic engagement of their residents (watches form where people already take part). Each
+Watch groups form on ``coverage`` of the street segments, those whose residents are the
+most civically engaged (watches form where people already take part). Each
 group is active with probability ``fidelity`` (many schemes lapse). An active group adds
 ``guardianship_boost`` to its place's guardianship (fewer victimisations there, through
 the crime mechanism's guardianship term) and is a reporting channel: a victimisation at
@@ -46,8 +46,7 @@ class Watch(Program):
         pl, res, sec = model.places, model.residents, self.sec
         self.rng = rng = program_stream(model, self.name)
         n_cover = int(round(sec.coverage * pl.n))
-        key = np.log(np.maximum(pl.guardianship, 1e-9)) + rng.gumbel(size=pl.n)
-        covered = np.argsort(-key)[:n_cover]
+        covered = np.argsort(-pl.guardianship, kind="stable")[:n_cover]
         self.active = covered[rng.random(covered.size) < sec.fidelity]
         pl.extra_guardianship[self.active] += sec.guardianship_boost
         unreported = 1.0 - model.place_reporting[self.active]
