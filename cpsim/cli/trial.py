@@ -26,8 +26,8 @@ def _fmt(x: float, digits: int = 4) -> str:
 def effects_table(table: pd.DataFrame, day: int) -> Table:
     """ITT and TOT by subgroup, and spillover, for one follow-up day (the key outcomes)."""
     out = Table(title=f"follow-up: {day} days after the scheduled visit")
-    for col in ("estimate", "subgroup", "outcome", "n", "effect", "se", "95% CI", "in SD"):
-        out.add_column(col, justify="left" if col in ("estimate", "subgroup", "outcome") else "right")
+    for col in ("figure", "subgroup", "outcome", "n", "estimate", "se", "95% CI", "in SD"):
+        out.add_column(col, justify="left" if col in ("figure", "subgroup", "outcome") else "right")
     rows = table[(table["day"] == day) & table["outcome"].isin(SHOWN_OUTCOMES)]
     for part in ("arm", "itt", "tot", "spillover_effect"):
         for _, r in rows[rows["part"] == part].iterrows():
