@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from cpsim.app.classroom import SCENARIO_ENV, default_scenario_file
+from cpsim.app.levers import scenario_files
 from cpsim.cli.base import InputError, app
 from cpsim.scenario import load_scenario
 
@@ -30,8 +31,6 @@ def classroom(
     missing = [m for m in ("solara", "altair") if importlib.util.find_spec(m) is None]
     if missing:
         raise InputError(f"the classroom page needs {', '.join(missing)}; install it with: pip install 'cpsim[app]'")
-    from cpsim.app.classroom import SCENARIO_ENV, default_scenario_file
-    from cpsim.app.levers import scenario_files
 
     path = (scenario or default_scenario_file()).resolve()
     load_scenario(path)  # a bad file fails here, with one line, before the server starts
@@ -42,4 +41,7 @@ def classroom(
     typer.echo(f"cpsim classroom page: http://{host}:{port}  (scenario {path.name}; Ctrl-C stops it)", err=True)
     cmd = [sys.executable, "-m", "solara", "run", PAGE, "--host", host, "--port", str(port)]
     cmd += ["--production", "--no-open"]
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become the server (no child left behind when the class's terminal is closed).
+    os.execve(sys.executable, cmd, env)
