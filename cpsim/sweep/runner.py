@@ -163,11 +163,15 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
         task = bar.add_task(exp.name, total=report.total, completed=report.done, failed=report.failed, rate="")
 
         def fill() -> None:
+            nonlocal broken
             while broken is None and len(inflight) < window:
                 args = next(batches, None)
                 if args is None:
                     return
-                inflight[pool.executor.submit(run_batch, job, args)] = len(args)
+                try:
+                    inflight[pool.executor.submit(run_batch, job, args)] = len(args)
+                except Exception as err:  # noqa: BLE001  (a broken pool refuses work: stop, runs stay pending)
+                    broken = err
 
         try:
             fill()
