@@ -49,6 +49,21 @@ STREAMS = (
 )
 
 
+def day_streams(seed: int, day: int, names=STREAMS) -> dict[str, np.random.Generator]:
+    """Fresh streams for one day, keyed by (mechanism, day).
+
+    A mechanism that draws a different number of numbers in two scenarios (more stops,
+    more calls) would otherwise push every later draw out of step; re-keying by day keeps
+    scenarios run with the same seed coupled for the rest of the run.
+    """
+    return {
+        name: np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(zlib.crc32(name.encode()), day))
+        )
+        for name in names
+    }
+
+
 def make_streams(seed: int, names=STREAMS) -> dict[str, np.random.Generator]:
     """One independent Generator per named mechanism, derived from the run seed.
 
@@ -161,7 +176,7 @@ class CommunityModel(mesa.Model):
     def step(self) -> None:
         """Simulate one day, in the order of the ODD process overview."""
         p, res, day = self.params, self.residents, self.day
-        s = self.streams
+        s = day_streams(self.seed, day)
 
         # 1. Officers: who works today, beat reassignments (familiarity with the team fades).
         policing_mech.draw_duty(self.officers, p.policing.duty_share, s["duty"])

@@ -134,3 +134,12 @@ def test_cli_bad_flag_exits_2_with_one_line():
     )
     assert proc.returncode == 2 and "--days" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0
+
+
+def test_graph_file_is_found_relative_to_the_scenario_and_must_exist(tmp_path):
+    (tmp_path / "ties.edges").write_text("0 1\n1 2\n")
+    ok = write(tmp_path, "[graph]\nkind = 'file'\npath = 'ties.edges'\n")
+    assert load_scenario(ok).graph.path == str(tmp_path / "ties.edges")
+    bad = write(tmp_path, "[graph]\nkind = 'file'\npath = 'nope.edges'\n", "bad.toml")
+    with pytest.raises(ScenarioError, match=r"bad\.toml: graph\.path: file 'nope\.edges' not found"):
+        load_scenario(bad)

@@ -61,20 +61,55 @@ def expected_victimizations(
     return violent, prop
 
 
+def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Poisson counts by inverting the CDF at given uniforms.
+
+    Drawing counts this way couples scenarios: with the same uniforms, a place whose
+    expected count rises gets the same or a higher count, never an unrelated one, so a
+    difference between scenarios is the policy's effect and not noise (common random numbers).
+
+    Args:
+        u: One uniform per place.
+        lam: Expected count per place.
+
+    Returns:
+        Counts per place.
+    """
+    k = np.zeros(u.shape, np.int64)
+    pmf = np.exp(-lam)
+    cdf = pmf.copy()
+    idx = np.flatnonzero(u > cdf)
+    step = 0
+    while idx.size:
+        step += 1
+        pmf[idx] *= lam[idx] / step
+        cdf[idx] += pmf[idx]
+        k[idx] = step
+        idx = idx[(u[idx] > cdf[idx]) & (pmf[idx] > 1e-300)]
+    return k
+
+
+GOLDEN = 0.6180339887498949  # low-discrepancy step between successive victims at one place
+
+
 def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw victimisation counts per place and pick each victim among the place's residents.
+
+    Two uniforms per place are drawn whatever the counts (the count, and where the choice of
+    victims starts), so scenarios run with the same seed stay in step (see poisson_from_uniform).
 
     Args:
         lam: Expected victimisations per place.
         residents: Residents arrays (by_place index).
-        rng: The crime stream.
+        rng: The crime stream of the day.
 
     Returns:
         Victim resident indices and the place of each victimisation.
-
     """
-    counts = rng.poisson(lam)
-    where = np.repeat(np.arange(len(lam)), counts)
+    u_count, u_victim = rng.random(lam.size), rng.random(lam.size)
+    counts = poisson_from_uniform(u_count, lam)
+    where = np.repeat(np.arange(lam.size), counts)
+    nth = np.arange(where.size) - np.repeat(np.cumsum(counts) - counts, counts)
     lo, hi = residents.place_start[where], residents.place_start[where + 1]
-    pick = lo + (rng.random(where.size) * (hi - lo)).astype(np.int64)
+    pick = lo + (np.mod(u_victim[where] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
     return residents.by_place[pick], where

@@ -155,8 +155,25 @@ def _build(tree: dict[str, Any]) -> Any:
             values[key] = _check_value(value, f.default, spec_of(f), where)
         sections[sec] = cls(**values)
     scenario = Scenario(**sections)
+    scenario = _resolve_graph_path(scenario, tree)
     _check_consistency(scenario, tree)
     return scenario
+
+
+def _resolve_graph_path(scenario: Any, tree: dict[str, Any]) -> Any:
+    """Read graph.path relative to the file that names it, and check the file exists."""
+    entry = tree.get("graph", {}).get("path") if isinstance(tree.get("graph"), dict) else None
+    if entry is None or not entry[0] or scenario.graph.kind != "file":
+        return scenario
+    value, origin = entry
+    path = Path(value)
+    if not path.is_absolute() and not path.exists() and Path(origin).is_file():
+        path = Path(origin).parent / path
+    if not path.is_file():
+        allowed = "an existing GraphML or edge-list file"
+        raise ScenarioError(f"{origin}: graph.path: file {value!r} not found; allowed: {allowed}")
+    graph = dataclasses.replace(scenario.graph, path=str(path))
+    return dataclasses.replace(scenario, graph=graph)
 
 
 def _origin(body: Any) -> str:
