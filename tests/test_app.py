@@ -87,7 +87,7 @@ def page_text(rc) -> str:
 
 def test_levers_lie_inside_the_schema_and_a_bad_one_is_caught(monkeypatch):
     check_levers()
-    bad = levers.Lever("foot_hours", "patrol.foot_hours", "x", 0.0, 13.0, 1.0, "x")
+    bad = levers.Lever("foot_hours", "patrol.foot_hours", "x", 0.0, 13.0, 1.0, "too far")
     monkeypatch.setattr(levers, "LEVERS", (bad,))
     with pytest.raises(ValueError, match=r"patrol.foot_hours = 13.0, outside"):
         check_levers()
@@ -140,9 +140,9 @@ def test_page_has_a_slider_per_lever_starting_at_the_scenarios_values():
 def test_moving_sliders_then_reset_rebuilds_the_model_with_them(viz):
     model, rc = viz()
     first = model.value
-    slider(rc, "Foot-patrol hours per officer shift").v_model = 2.0
-    slider(rc, "Officers per 1,000 residents").v_model = 4.0
-    slider(rc, "Publicized incident on day (0: none)").v_model = 30
+    slider(rc, "Foot patrol h/shift").v_model = 2.0
+    slider(rc, "Officers per 1,000").v_model = 4.0
+    slider(rc, "Incident on day").v_model = 30
     assert model.value is first  # levers wait for Reset, as in Mesa
     click(rc, "Reset")
     m = model.value
@@ -153,7 +153,7 @@ def test_moving_sliders_then_reset_rebuilds_the_model_with_them(viz):
     assert "incident" in {p.name for p in m.programs}
     assert m.baseline.params.patrol.foot_hours == 0.5  # the baseline stays the baseline
     assert sorted(m.changed) == ["foot_hours", "incident_day", "officers_per_1000"]
-    assert "foot-patrol hours a shift 2 (changed)" in page_text(rc)
+    assert "Foot patrol h/shift 2 (changed)" in page_text(rc)
 
 
 def test_step_advances_the_model_and_its_baseline(viz):
@@ -186,7 +186,7 @@ def test_picking_a_scenario_loads_it_and_its_levers():
         picker = next(w for w in rc.find(v.Select).widgets if w.label == "Scenario file")
         assert "foot_patrol" in picker.items and "incident" in picker.items
         picker.v_model = "foot_patrol"
-        assert slider(rc, "Foot-patrol hours per officer shift").v_model == 2.0
+        assert slider(rc, "Foot patrol h/shift").v_model == 2.0
         text = page_text(rc)
         assert "Scenario: foot_patrol" in text and "Beat officers walk two hours a shift" in text
         assert day_text(rc) == "Day 0 of 365"

@@ -24,11 +24,11 @@ class Lever:
     Attributes:
         name: Keyword of ClassroomModel (and of Mesa's model_params).
         key: The dotted scenario key it sets.
-        label: What the page shows.
+        label: The slider's label (short: a long label squeezes the slider).
         lo: Slider minimum.
         hi: Slider maximum.
         step: Slider step.
-        short: A few words for the page's summary of a run's settings.
+        doc: What the lever does, in a sentence for the class.
         switch: The program's ``enabled`` key, if any: 0 on the slider switches the
             program off, anything else switches it on with that dose.
         per_year: The slider counts events a year; the key holds days between them.
@@ -41,7 +41,7 @@ class Lever:
     lo: float
     hi: float
     step: float
-    short: str
+    doc: str
     switch: str | None = None
     per_year: bool = False
 
@@ -73,25 +73,26 @@ class Lever:
 
 # Slider ranges span what a class would try, inside the ranges the schema allows.
 LEVERS: tuple[Lever, ...] = (
-    Lever("officers_per_1000", "policing.officers_per_1000", "Officers per 1,000 residents", 0.5, 5.0, 0.1,
-          "officers per 1,000"),
-    Lever("budget_cut", "policing.budget_cut", "Budget cut (share of officer hours removed)", 0.0, 0.6, 0.05,
-          "budget cut"),
-    Lever("foot_hours", "patrol.foot_hours", "Foot-patrol hours per officer shift", 0.0, 6.0, 0.25,
-          "foot-patrol hours a shift"),
-    Lever("proactive_hours", "enforcement.proactive_hours", "Proactive stop hours per officer shift", 0.0, 4.0, 0.25,
-          "stop hours a shift"),
-    Lever("beat_meetings_per_year", "beat_meetings.interval_days", "Beat meetings a year in each beat (0: none)",
-          0, 24, 1, "beat meetings a year", switch="beat_meetings.enabled", per_year=True),
-    Lever("liaison_per_beat", "liaison.officers_per_beat", "Liaison officers per beat (0: none)", 0.0, 2.0, 0.25,
-          "liaison officers per beat", switch="liaison.enabled"),
-    Lever("training_share", "training.share_per_month",
-          "Procedural-justice training: share of officers trained a month (0: none)", 0.0, 0.5, 0.05,
-          "PJ training share a month", switch="training.enabled"),
-    Lever("watch_coverage", "watch.coverage", "Neighbourhood watch: share of streets covered (0: none)", 0.0, 1.0, 0.05,
-          "watch coverage", switch="watch.enabled"),
-    Lever("incident_day", "incident.day", "Publicized incident on day (0: none)", 0, 365, 1, "incident on day",
-          switch="incident.enabled"),
+    Lever("officers_per_1000", "policing.officers_per_1000", "Officers per 1,000", 0.5, 5.0, 0.1,
+          "Sworn officers per 1,000 residents (US average 2.2); about two thirds work beats."),
+    Lever("budget_cut", "policing.budget_cut", "Budget cut", 0.0, 0.6, 0.05,
+          "Share of officer hours removed: community work goes first, answering calls last."),
+    Lever("foot_hours", "patrol.foot_hours", "Foot patrol h/shift", 0.0, 6.0, 0.25,
+          "Hours of each beat officer's shift spent walking the beat instead of driving it."),
+    Lever("proactive_hours", "enforcement.proactive_hours", "Stop hours/shift", 0.0, 4.0, 0.25,
+          "Hours of each shift spent on proactive stops of pedestrians and drivers."),
+    Lever("beat_meetings_per_year", "beat_meetings.interval_days", "Beat meetings/year", 0, 24, 1,
+          "Community meetings a year in every beat (0: none); attendance is voluntary.",
+          switch="beat_meetings.enabled", per_year=True),
+    Lever("liaison_per_beat", "liaison.officers_per_beat", "Liaison per beat", 0.0, 2.0, 0.25,
+          "Community liaison officers per beat (0: none), taken from patrol.", switch="liaison.enabled"),
+    Lever("training_share", "training.share_per_month", "PJ training/month", 0.0, 0.5, 0.05,
+          "Share of untrained beat officers given procedural-justice training each month (0: none).",
+          switch="training.enabled"),
+    Lever("watch_coverage", "watch.coverage", "Watch coverage", 0.0, 1.0, 0.05,
+          "Share of streets with a neighbourhood watch group (0: none).", switch="watch.enabled"),
+    Lever("incident_day", "incident.day", "Incident on day", 0, 365, 1,
+          "Day a badly handled encounter is filmed and spreads (0: none).", switch="incident.enabled"),
 )
 
 BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}

@@ -80,7 +80,7 @@ def day_view(model: ClassroomModel):
         solara.Text(
             f"{model.residents.n:,} residents in {model.n_beats} beats, {model.officers.n} officers "
             f"({int((model.officers.beat >= 0).sum())} on beats), seed {model.seed}. This run: "
-            + "; ".join(f"{lv.short} {lv.read(p):g}{' (changed)' if lv.name in model.changed else ''}" for lv in LEVERS)
+            + "; ".join(f"{lv.label} {lv.read(p):g}{' (changed)' if lv.name in model.changed else ''}" for lv in LEVERS)
             + ".",
             style=CAPTION_STYLE,
         )
@@ -224,6 +224,9 @@ def ScenarioPicker(files: list[ScenarioFile], chosen: solara.Reactive[str]):
         with solara.Details("All scenarios"):
             items = "".join(f"<li><b>{esc(f.path.stem)}</b>: {esc(f.description)}</li>" for f in files)
             _html(f"<ul>{items}</ul>")
+        with solara.Details("What the levers do"):
+            items = "".join(f"<li><b>{esc(lv.label)}</b>: {esc(lv.doc)}</li>" for lv in LEVERS)
+            _html(f"<ul>{items}</ul><p>Set them below, then press Reset.</p>")
 
 
 @solara.component
