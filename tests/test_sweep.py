@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -122,10 +123,17 @@ def test_sobol_run_table_follows_salib_saltelli_order(tmp_path):
 # --- running, the store, executors ----------------------------------------------------------
 
 
-def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(tmp_path):
-    exp_path = grid(tmp_path)
-    store = tmp_path / "g.duckdb"
-    report = run_sweep(exp_path, store, workers=1)
+@pytest.fixture(scope="module")
+def grid_store(tmp_path_factory):
+    """The grid experiment run once with 2 workers: (experiment file, store, report)."""
+    tmp = tmp_path_factory.mktemp("grid")
+    exp_path = grid(tmp)
+    report = run_sweep(exp_path, tmp / "g.duckdb", workers=2)
+    return exp_path, tmp / "g.duckdb", report
+
+
+def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(grid_store):
+    exp_path, store, report = grid_store
     assert (report.total, report.done, report.failed) == (24, 24, 0)
     res = open_results(store)
     table = run_table(load_experiment(exp_path))
@@ -215,11 +223,15 @@ def test_kill_9_of_the_driver_then_resume_gives_the_uninterrupted_store(tmp_path
 
 
 def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
+    # A social-graph file with 3 people passes the scenario check (the file exists) but a run
+    # that uses it for 300 residents raises when it builds the world.
+    ties = tmp_path / "ties.edgelist"
+    ties.write_text("0 1\n1 2\n")
     exp_path = write(
         tmp_path,
         f'name = "faulty"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 3\ndays = 3\nseed = 1\n'
         '[vary]\ngraph.kind = ["local", "file"]\n'
-        f'[overrides]\ngraph.path = "{tmp_path / "missing.graphml"}"\npopulation.residents = 300\n'
+        f'[overrides]\ngraph.path = "{ties}"\npopulation.residents = 300\n'
         "population.beats = 2\n",
         tiny=False,
     )
@@ -230,12 +242,12 @@ def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
     runs = open_results(store).runs
     failed = runs[runs["status"] == "failed"]
     assert set(failed["graph.kind"]) == {"file"} and len(failed) == 3
-    assert failed["error"].str.split("\n").str[0].str.contains("missing.graphml").all()
+    assert failed["error"].str.split("\n").str[0].str.contains("graph has 3 nodes").all()
     assert failed["error"].str.contains("Traceback").all() and failed["trust_end"].isna().all()
     assert (runs.loc[runs["status"] == "ok", "graph.kind"] == "local").all()
     assert runs.loc[runs["status"] == "ok", "trust_end"].notna().all()
     code, out, _ = cli("results", str(store), "--failed", capsys=capsys)
-    assert code == 0 and "3 failed runs" in out and "missing.graphml" in out
+    assert code == 0 and "3 failed runs" in out and out.count("graph has 3 nodes") == 3
 
 
 BAD = [
@@ -320,9 +332,8 @@ def test_runner_overhead_is_small_next_to_the_simulations(tmp_path):
 # --- reading and analysing results ---------------------------------------------------------
 
 
-def test_results_status_sql_and_export(tmp_path, capsys):
-    store = tmp_path / "g.duckdb"
-    run_sweep(grid(tmp_path), store, workers=1)
+def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
+    store = grid_store[1]
     code, out, _ = cli("results", str(store), capsys=capsys)
     assert code == 0 and "24/24 done (24 ok, 0 failed, 0 pending)" in out and "foot_patrol" in out
     code, out, _ = cli("results", str(store), "--csv", "--sql",
@@ -342,9 +353,8 @@ def test_results_status_sql_and_export(tmp_path, capsys):
     assert con.execute(f"SELECT count(*) FROM '{export / 'timeseries.parquet'}'").fetchone()[0] == 96
 
 
-def test_analyze_writes_effect_figures_and_report(tmp_path, capsys):
-    store = tmp_path / "g.duckdb"
-    run_sweep(grid(tmp_path), store, workers=1)
+def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
+    store = grid_store[1]
     code, out, _ = cli("analyze", str(store), "--out", str(tmp_path / "rep"), capsys=capsys)
     assert code == 0
     html = (tmp_path / "rep" / "report.html").read_text()
@@ -386,10 +396,9 @@ def test_sensitivity_indices_find_the_parameter_that_drives_the_figure(tmp_path,
     assert (tmp_path / "rep" / f"{design}_safety_end.png").exists() and f"{design}_safety_end.png" in report.read_text()
 
 
-def test_a_rerun_submits_only_the_pending_runs(tmp_path):
-    store = tmp_path / "g.duckdb"
-    exp_path = grid(tmp_path)
-    run_sweep(exp_path, store, workers=1)
+def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
+    exp_path = grid_store[0]
+    store = Path(shutil.copy(grid_store[1], tmp_path / "g.duckdb"))
     con = duckdb.connect(str(store))
     con.execute("UPDATE runs SET status = 'pending', trust_end = NULL WHERE run_id >= 20")
     con.close()

@@ -124,25 +124,24 @@ def run_sweep(
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     out = Path(out) if out is not None else Path("out") / f"{exp.name}.duckdb"
     plan = run_table(exp)
-    store = Store.open(out, exp, plan, must_exist=resume)
     console = Console(stderr=True)
-    try:
-        pending = set(store.pending())
+    # the executor first: an unreachable scheduler fails before a store is created
+    with nullcontext(pool) if pool is not None else make_pool(workers, scheduler) as p:
+        store = Store.open(out, exp, plan, must_exist=resume)
         counts = store.counts()
-        report = SweepReport(out, len(plan), counts["ok"] + counts["failed"], counts["failed"])
-        todo = [r for r in plan if r.run_id in pending]
-        where = "nothing to run"
-        if todo:
-            with nullcontext(pool) if pool is not None else make_pool(workers, scheduler) as p:
-                where = p.where
-                report.slots = p.slots
+        report = SweepReport(out, len(plan), counts["ok"] + counts["failed"], counts["failed"], slots=p.slots)
+        where = p.where
+        try:
+            pending = set(store.pending())
+            todo = [r for r in plan if r.run_id in pending]
+            if todo:
                 show = console.is_terminal if progress is None else progress
                 _drive(exp, store, todo, p, report, console, show, verbose)
-    except KeyboardInterrupt:
-        print(_final_line(exp, report, "interrupted") + "; run the same command again to resume", file=sys.stderr)
-        raise
-    finally:
-        store.close()
+        except KeyboardInterrupt:
+            print(_final_line(exp, report, "interrupted") + "; run the same command again to resume", file=sys.stderr)
+            raise
+        finally:
+            store.close()
     print(_final_line(exp, report, where), file=sys.stderr, flush=True)
     return report
 
