@@ -456,6 +456,23 @@ def meetings_study(cfg: Settings, workers: int) -> list[Finding]:
     ]
 
 
+# Why a finding is not reproduced today, and the default that would fix it (checked by
+# tests/test_validation.py: a fixed one turns its strict xfail into a failure).
+DIAGNOSES = {
+    "A bad contact moves effectiveness much more than a good one": (
+        "trust.negativity_ratio_effectiveness = 6 gives a measured bad/good ratio of ~3.8 per police contact "
+        "(bad contacts are mostly mild: few have a quality far below 0.5). The measured ratio scales with the "
+        "parameter: 8 gives ~4.8-5.3 (measured on two baseline cities)."
+    ),
+    "Foot patrol at hot spots cuts violent crime there": (
+        "Hot-spot hours are requested as community work, which counts 0.5 toward a beat's street presence "
+        "(cpsim/model.py step 13) and replaces car hours (1.0), so the spots' beats lose ~15-20% of presence "
+        "and the general deterrence lost (crime.elasticity_violent) outweighs the local deterrence gained. "
+        "Also crime.hotspot_deterrence = 0.06 per hour gives at most -13% locally at the default dose "
+        "(hotspots.hours_per_spot 3 x fidelity 0.8 = 2.4 h); -23% needs ~0.11 per hour at that dose."
+    ),
+}
+
 STUDIES = {
     "baseline": baseline_study,
     "trial": trial_study,
@@ -510,10 +527,14 @@ def markdown(findings: list[Finding], info: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for f in findings:
-        lines.append(
-            f"| {f.fact} | {f.title} | {f.source} | {f.published} | {f.measure} | {f.band()} | {f.figure()} | "
-            f"{'CI' if f.strict else 'mean'} | {'PASS' if f.passed else '**FAIL**'} |"
-        )
+        cells = (f.fact, f.title, f.source, f.published, f.measure, f.band(), f.figure(), "CI" if f.strict else "mean")
+        row = " | ".join(c.replace("|", "\\|") for c in cells)
+        lines.append(f"| {row} | {'PASS' if f.passed else '**FAIL**'} |")
+    failed = [f for f in findings if not f.passed]
+    if failed:
+        lines += ["", "## Findings not reproduced", ""]
+        for f in failed:
+            lines.append(f"- **{f.fact} {f.title}**: " + DIAGNOSES.get(f.title, "not diagnosed yet."))
     lines += ["", "Seconds per study (2 worker processes): " + ", ".join(
         f"{k} {v:.0f}" for k, v in info["seconds"].items()), ""]
     return "\n".join(lines)

@@ -14,22 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cpsim.validation import QUICK, Finding, markdown, run_validation
+from cpsim.validation import DIAGNOSES, QUICK, Finding, markdown, run_validation
 
 ROOT = Path(__file__).resolve().parent.parent
-
-KNOWN_FAILURES = {
-    "A bad contact moves effectiveness much more than a good one": (
-        "trust.negativity_ratio_effectiveness = 6 gives a measured bad/good ratio of ~3.7-4.0 per contact "
-        "(F1: 4-14); the ratio scales with the parameter, 8 gives ~4.9"
-    ),
-    "Foot patrol at hot spots cuts violent crime there": (
-        "hot-spot hours are booked as community work, which counts 0.5 toward beat presence "
-        "(model.py step 13), so the spots' beats lose ~15-20% of presence and general deterrence "
-        "outweighs the local effect; crime.hotspot_deterrence = 0.06/h also gives at most -13% "
-        "at hotspots.hours_per_spot x fidelity = 2.4 h (-23% needs ~0.11/h)"
-    ),
-}
 
 EXPECTED = [
     ("F1", "A bad contact moves effectiveness much more than a good one"),
@@ -71,8 +58,8 @@ def test_every_expected_finding_is_measured(suite):
 @pytest.mark.parametrize(
     ("fact", "title"),
     [
-        pytest.param(fact, title, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[title]))
-        if title in KNOWN_FAILURES
+        pytest.param(fact, title, marks=pytest.mark.xfail(strict=True, reason=DIAGNOSES[title]))
+        if title in DIAGNOSES
         else (fact, title)
         for fact, title in EXPECTED
     ],
