@@ -230,12 +230,13 @@ class Trust:
         "F2 Peyton et al. 2019; assumption on the split between components",
     )
     negativity_ratio_effectiveness: float = param(
-        6.0,
+        8.0,
         "ratio",
         1,
         20,
-        "How much more a bad contact moves effectiveness than a good one",
-        "F1 Skogan 2006: bad contacts weigh 4-14x good ones",
+        "How much more a bad contact moves effectiveness than a good one (per unit of valence)",
+        "F1 Skogan 2006: bad contacts weigh 4-14x good ones; 8 gives a measured ratio of ~5 per contact "
+        "(docs/validation.md), since most bad contacts are only mildly bad",
     )
     negativity_ratio_legitimacy: float = param(
         1.3,
@@ -331,12 +332,13 @@ class Crime:
         "calibration: policing defaults, 2.2 x 0.65 x 0.62 x 8 h x (1 - 0.2)",
     )
     hotspot_deterrence: float = param(
-        0.06,
+        0.12,
         "per hour/day",
         0,
         2,
         "Local crime reduction per daily hour of foot presence at a place (exponential)",
-        "F9 Ratcliffe et al. 2011: -23% violent in treated hot spots",
+        "F9 Ratcliffe et al. 2011: -23% violent with ~2 officer-hours a day per street segment (32 h/day over "
+        "~15-20 segments a beat): exp(-0.12 x 2.2) = 0.77",
     )
     guardianship_effect: float = param(
         0.25,
