@@ -194,6 +194,24 @@ def test_picking_a_scenario_loads_it_and_its_levers():
         rc.close()
 
 
+def test_a_broken_scenario_file_shows_one_line_and_the_picker_still_works(tmp_path, monkeypatch):
+    (tmp_path / "baseline.toml").write_text(BASELINE.read_text())
+    broken = 'extends = "baseline.toml"\n[run]\ndescription = "x"\n[patrol]\nfoot_hours = -1\n'
+    (tmp_path / "broken.toml").write_text(broken)
+    monkeypatch.setenv("CPSIM_APP_SCENARIO", str(tmp_path / "baseline.toml"))
+    _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    try:
+        picker = next(w for w in rc.find(v.Select).widgets if w.label == "Scenario file")
+        assert picker.items == ["baseline", "broken"]
+        picker.v_model = "broken"
+        text = page_text(rc)
+        assert "This scenario cannot be loaded" in text and "patrol.foot_hours" in text and "-1 is out of range" in text
+        picker.v_model = "baseline"
+        assert day_text(rc) == "Day 0 of 365"
+    finally:
+        rc.close()
+
+
 # --- the baseline alongside -------------------------------------------------------------
 
 
@@ -208,6 +226,10 @@ def test_the_baseline_alongside_shares_the_random_numbers():
     mine, base = (np.array(m.datacollector.model_vars["trust_mean"]) for m in (incident, incident.baseline))
     np.testing.assert_array_equal(mine[:4], base[:4])  # identical until the incident
     assert (mine[4:] < base[4:]).all()  # and lower every day after it
+    option = charts.compare_difference_chart(incident, incident.baseline)
+    last = _series(option, "all residents")[-1][1]
+    assert last < 0 and last == pytest.approx(mine[-1] - base[-1], abs=1e-4)
+    assert "min" not in option["yAxis"] and option["yAxis"]["scale"]  # zoomed to the data
 
 
 # --- layout and pictures ----------------------------------------------------------------

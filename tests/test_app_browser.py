@@ -98,7 +98,7 @@ def test_page_shows_the_neighbourhood_steps_plays_and_pauses(page):
     page.screenshot(path=OUT / "classroom_plots.png", full_page=True)
 
     page.get_by_role("tab", name="Page 2").click()
-    for name in ("compare-trust", "compare-crime", "compare-reporting"):
+    for name in ("compare-trust", "compare-difference", "compare-crime", "compare-reporting"):
         expect(page.locator(f".cpsim-chart-{name} canvas").first).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".cpsim-compare-table")).to_contain_text(f"on day {paused}")
     page.screenshot(path=OUT / "classroom_compare.png", full_page=True)

@@ -157,6 +157,14 @@ def compare_trust_view(model: ClassroomModel):
     return _chart(charts.compare_trust_chart(model, model.baseline), charts.CAPTIONS["compare_trust"], "compare-trust")
 
 
+def compare_difference_view(model: ClassroomModel):
+    """Trust: this run minus the baseline."""
+    if model.baseline is None:
+        return _no_baseline()
+    option = charts.compare_difference_chart(model, model.baseline)
+    return _chart(option, charts.CAPTIONS["compare_difference"], "compare-difference")
+
+
 def compare_crime_view(model: ClassroomModel):
     """Crime so far: this run vs the baseline."""
     if model.baseline is None:
@@ -195,20 +203,29 @@ def compare_table_view(model: ClassroomModel):
         return "n/a" if v != v else fmt_.format(v)  # NaN before the first victimisation
 
     rows = "".join(
-        f"<tr><td>{label}</td><td align=right>{fmt(f, mine[k])}</td><td align=right>{fmt(f, base[k])}</td></tr>"
+        f"<tr><td>{label}</td><td align=right>{fmt(f, mine[k])}</td><td align=right>{fmt(f, base[k])}</td>"
+        f"<td align=right>{fmt('{:+' + f[2:], mine[k] - base[k])}</td></tr>"
         for k, label, f in SUMMARY_ROWS
     )
-    head = f"<tr><th align=left>on day {model.day}</th><th align=right>yours</th><th align=right>baseline</th></tr>"
+    head = (
+        f"<tr><th align=left>on day {model.day}</th><th align=right>yours</th><th align=right>baseline</th>"
+        "<th align=right>difference</th></tr>"
+    )
     with solara.Column(gap="4px", classes=["cpsim-compare-table"]) as main:
         _html(f"<table style='border-spacing: 14px 4px; font-size: 14px'>{head}{rows}</table>")
-        _caption("The same figures for your run and the baseline, counted since day 1.")
+        _caption(
+            "The same figures for your run and the baseline, counted since day 1. A neighbourhood of 2,000 has about "
+            "140 victimisations a year: differences of a few crimes can be chance. Change the seed and Reset to see "
+            "how much runs vary."
+        )
     return main
 
 
 COMPONENTS = [
     (day_view, 0), (network_view, 0), (beat_map_view, 0), (trust_view, 0),
     (reporting_view, 1), (crime_view, 1), (complaints_view, 1), (hours_view, 1),
-    (compare_trust_view, 2), (compare_crime_view, 2), (compare_reporting_view, 2), (compare_table_view, 2),
+    (compare_trust_view, 2), (compare_difference_view, 2), (compare_crime_view, 2), (compare_reporting_view, 2),
+    (compare_table_view, 2),
 ]
 
 
