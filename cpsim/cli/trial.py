@@ -43,7 +43,7 @@ def effects_table(table: pd.DataFrame, day: int) -> Table:
 
 @app.command()
 def trial(
-    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with a [trial] section.")],
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an enabled trial section.")],
     replicates: Annotated[int, typer.Option(min=1, help="Independent simulated cities (seeds).")] = 1,
     seed: Annotated[int | None, typer.Option(min=0, help="Base seed of the replicates (default: run.seed).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
