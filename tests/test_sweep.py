@@ -17,8 +17,10 @@ from SALib.sample import sobol as sobol_sample
 
 from cpsim import simulate
 from cpsim.cli import main
-from cpsim.sweep import load_experiment, open_results, run_sweep, run_table
+from cpsim.sweep import Run, load_experiment, open_results, run_sweep, run_table
 from cpsim.sweep.analyze import analyze, point_means, sensitivity
+from cpsim.sweep.run import BatchOutcome, Outcome
+from cpsim.sweep.runner import Batches
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -327,6 +329,23 @@ def test_runner_overhead_is_small_next_to_the_simulations(tmp_path):
     assert report.in_simulation == pytest.approx(sim / work)
     assert res.runs["duration"].median() < 0.5  # they are short runs, where overhead would show
     assert sim / work >= 0.95, f"only {sim / work:.1%} of worker time inside simulate()"
+
+
+def test_adaptive_batches_hold_about_two_seconds_of_runs_and_keep_workers_busy():
+    runs = [Run(i, "baseline", i, 0, {}, i) for i in range(1000)]
+    batches = Batches(runs, fixed=0, slots=2)
+    first = [batches.take() for _ in range(4)]
+    assert [len(b) for b in first] == [1, 1, 1, 1] and [b[0][0] for b in first] == [0, 1, 2, 3]
+    short = [Outcome(i, "ok", None, 0.05, {}) for i in range(4)]
+    batches.observe(BatchOutcome(outcomes=short, sim_seconds=0.2, worker_seconds=0.2))
+    assert batches.size() == 40  # 2 s / 0.05 s
+    assert [r[0] for r in batches.take()] == list(range(4, 44))
+    batches.observe(BatchOutcome(outcomes=[Outcome(0, "ok", None, 30.0, {})] * 4, sim_seconds=120))
+    assert batches.size() == 1  # long runs go one per task
+    batches.next_index, batches.seconds = 990, 0.001  # very short runs, 10 left for 2 workers
+    assert batches.size() == 3
+    fixed = Batches(runs, fixed=5, slots=2)
+    assert len(fixed.take()) == 5 and fixed.size() == 5
 
 
 # --- reading and analysing results ---------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from cpsim.sweep.executors import Pool, make_pool
-from cpsim.sweep.run import Job, run_batch
+from cpsim.sweep.run import BatchOutcome, Job, run_batch
 from cpsim.sweep.sampling import Run, run_table
 from cpsim.sweep.spec import Experiment, group_column, load_experiment
 from cpsim.sweep.store import Store
@@ -70,15 +69,50 @@ class SweepReport:
         return self.sim_seconds / self.worker_seconds if self.worker_seconds > 0 else float("nan")
 
 
-def batch_size(pending: int, slots: int) -> int:
-    """Choose the runs per task: enough tasks to balance the workers (~20 each), at most 8 runs a task."""
-    return max(1, min(8, math.ceil(pending / (slots * 20))))
+# Adaptive batches: enough runs per task for about this many seconds of simulation, so the
+# per-task cost (pickling, scheduling, a commit; ~ms) stays well under 1% of a task.
+TARGET_TASK_SECONDS = 2.0
+MAX_BATCH = 64
 
 
-def chunks(runs: list[Run], size: int) -> Iterator[list[tuple]]:
-    """Yield the batches' argument lists."""
-    for i in range(0, len(runs), size):
-        yield [(r.run_id, r.scenario, r.params, r.seed) for r in runs[i : i + size]]
+class Batches:
+    """The runs still to submit, cut into batches.
+
+    With a fixed size (the experiment's ``batch``) every batch has that many runs. Otherwise
+    the first batches hold one run each; once runs have finished, a batch holds enough runs
+    for about TARGET_TASK_SECONDS of simulation (at most MAX_BATCH), and never more than a
+    share of the remaining runs that keeps every worker busy until the end.
+    """
+
+    def __init__(self, runs: list[Run], fixed: int, slots: int) -> None:
+        self.runs, self.fixed, self.slots = runs, fixed, slots
+        self.next_index = 0
+        self.seconds = 0.0
+        self.finished = 0
+
+    def observe(self, batch: BatchOutcome) -> None:
+        """Learn the runs' typical length from a finished batch."""
+        self.seconds += batch.sim_seconds
+        self.finished += len(batch.outcomes)
+
+    def size(self) -> int:
+        """Runs in the next batch."""
+        if self.fixed:
+            return self.fixed
+        if not self.finished:
+            return 1
+        per_run = max(self.seconds / self.finished, 1e-6)
+        remaining = len(self.runs) - self.next_index
+        balance = math.ceil(remaining / (2 * self.slots))
+        return max(1, min(math.ceil(TARGET_TASK_SECONDS / per_run), MAX_BATCH, balance))
+
+    def take(self) -> list[tuple] | None:
+        """Arguments of the next batch: (run_id, scenario, params, seed) per run; None when done."""
+        if self.next_index >= len(self.runs):
+            return None
+        chunk = self.runs[self.next_index : self.next_index + self.size()]
+        self.next_index += len(chunk)
+        return [(r.run_id, r.scenario, r.params, r.seed) for r in chunk]
 
 
 def job_of(exp: Experiment) -> Job:
@@ -148,7 +182,7 @@ def run_sweep(
 
 def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
     job = job_of(exp)
-    batches = chunks(todo, exp.batch or batch_size(len(todo), pool.slots))
+    batches = Batches(todo, exp.batch, pool.slots)
     window = 2 * pool.slots
     inflight: dict[Future, int] = {}
     broken: BaseException | None = None
@@ -164,7 +198,7 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
         def fill() -> None:
             nonlocal broken
             while broken is None and len(inflight) < window:
-                args = next(batches, None)
+                args = batches.take()
                 if args is None:
                     return
                 try:
@@ -184,6 +218,7 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
                         broken = broken or err
                         continue
                     store.commit(batch)
+                    batches.observe(batch)
                     failed = sum(o.status == "failed" for o in batch.outcomes)
                     report.ran += len(batch.outcomes)
                     report.done += len(batch.outcomes)
