@@ -128,6 +128,8 @@ class CommunityModel(mesa.Model):
         self.community_requests = np.zeros(self.n_beats)
         self.extra_hotspot_hours = np.zeros(pl.n)
         self.extra_stops = np.zeros(self.n_beats)
+        self.foot_requests = np.zeros(self.n_beats)  # directed foot patrol (hot spots)
+        self.directed_foot = np.zeros(self.n_beats)  # ... and the share of foot hours it got
         # Program hooks: officers who never rotate (steady beat officers), the chance that a
         # victimisation at a place is reported by someone else (watch), crisis calls a team claims.
         self.steady_officers = np.zeros(self.officers.n, bool)
@@ -189,6 +191,7 @@ class CommunityModel(mesa.Model):
         self.community_requests[:] = 0.0
         self.extra_hotspot_hours[:] = 0.0
         self.extra_stops[:] = 0.0
+        self.foot_requests[:] = 0.0
         for program in self.programs:
             program.plan(self)
 
@@ -219,7 +222,7 @@ class CommunityModel(mesa.Model):
             self.officers.beat[self.officers.on_duty & (self.officers.beat >= 0)], minlength=self.n_beats
         ).astype(float)
         hours, admin, answered_share = policing_mech.allocate_hours(
-            on_duty, needed, self.community_requests, p.policing, p.patrol, p.enforcement
+            on_duty, needed, self.community_requests, p.policing, p.patrol, p.enforcement, self.foot_requests
         )
 
         # 6. Response: answered reports are recorded; recorded crimes may be cleared.
@@ -254,7 +257,13 @@ class CommunityModel(mesa.Model):
         arrested = arrested[arrested >= 0]
 
         # 7. Patrol: foot presence at places, casual contacts.
-        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, hours["foot"]) + self.extra_hotspot_hours
+        # Directed foot hours (programs place them in act) get the same share of their request as routine ones.
+        requested_foot = on_duty * p.patrol.foot_hours + self.foot_requests
+        self.directed_foot = hours["foot"] * np.divide(
+            self.foot_requests, requested_foot, out=np.zeros(self.n_beats), where=requested_foot > 0
+        )
+        routine_foot = hours["foot"] - self.directed_foot
+        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, routine_foot) + self.extra_hotspot_hours
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, s["patrol"]
         )

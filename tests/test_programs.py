@@ -100,7 +100,9 @@ def test_beat_meeting_attendance_is_self_selected_and_reaches_few():
     r = run(days=365, **{"beat_meetings__enabled": True})
     t = r.extra["beat_meetings"]
     assert len(t) == 13  # monthly from day 8
-    assert (t.attendees > 0).all() and (t.attendees < 0.05 * t.eligible).all()
+    # a meeting is smaller, or off, on a day its beats' officers are taken up by calls
+    assert (t.attendees > 0).mean() > 0.7 and (t.attendees < 0.05 * t.eligible).all()
+    t = t[t.attendees > 0]
     # attendees are the engaged and the trusting (F10)
     assert (t.attendee_engagement > t.eligible_engagement + 0.1).all()
     assert (t.attendee_trust > t.eligible_trust + 0.03).all()
@@ -146,14 +148,18 @@ def test_event_effect_grows_with_fidelity(baseline):
 # --- mentorship, liaison --------------------------------------------------------------
 
 def test_mentorship_lowers_mentee_and_friend_offending_and_raises_mentee_trust():
-    kw = {"mentorship__enabled": True, "mentorship__offending_reduction": 0.4}
+    kw = {"mentorship__enabled": True, "mentorship__offending_reduction": 0.4, "mentorship__risk_targeting": 20.0}
     m, base = model_after(200, **kw), model_after(200)
     p, res = program(m, "mentorship"), m.residents
     mentees = p.mentees
     assert mentees.size == 4 * 3 and res.youth[mentees].all()
     assert res.offender[mentees].mean() > res.offender[res.youth].mean()  # at-risk youth referred
     off = mentees[res.offender[mentees]]
-    assert res.offending[off].sum() < 0.9 * p.base_offending[off].sum()
+    doses = p.meetings[off]
+    assert off.size and doses.min() > 0
+    # the offending reduction follows the designed meetings each mentee has had
+    assert np.all(res.offending[off] <= p.base_offending[off] * (1 - 0.4 * (1 - np.exp(-doses / 10))) + 1e-12)
+    assert res.offending[off].sum() < 0.97 * p.base_offending[off].sum()
     friends = np.setdiff1d(np.flatnonzero(res.offending < p.base_offending - 1e-12), mentees)
     assert friends.size > 0  # the reduction reaches friends through the graph
     assert res.legitimacy[mentees].mean() > base.residents.legitimacy[mentees].mean()
@@ -272,10 +278,10 @@ def test_focused_deterrence_lowers_participants_offending_and_raises_enforcement
 def test_transparency_moves_perceived_effectiveness_toward_what_is_achieved():
     kw = {"transparency__enabled": True, "transparency__reach": 1.0, "transparency__engagement_log_odds": 0.0,
           "transparency__strength": 1.0, "transparency__fidelity": 1.0, "transparency__interval_days": 30}
-    m, base = model_after(32, **kw), model_after(32)
+    m, base = model_after(92, **kw), model_after(92)
     p = program(m, "transparency")
-    assert len(p.log) == 1
-    warranted = p.log[0][2]
+    assert len(p.log) == 3
+    warranted = p.log[-1][2]
     gap = np.abs(m.residents.effectiveness - warranted).mean()
     gap0 = np.abs(base.residents.effectiveness - warranted).mean()
     assert gap < 0.95 * gap0  # one release moves each viewer a step of the way

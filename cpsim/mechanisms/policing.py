@@ -52,6 +52,7 @@ def allocate_hours(
     pol,
     patrol,
     enforcement,
+    foot_requests: np.ndarray | float = 0.0,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, float]:
     """Split each beat's officer hours among activities.
 
@@ -62,6 +63,7 @@ def allocate_hours(
         pol: The policing section.
         patrol: The patrol section (foot hours per officer).
         enforcement: The enforcement section (proactive hours per officer).
+        foot_requests: Extra foot-patrol hours requested per beat (directed patrol programs).
 
     Returns:
         Hours per activity per beat, administration hours per beat, and the share of
@@ -77,7 +79,7 @@ def allocate_hours(
     plan["response"] = capacity * (response_total / total_cap) if total_cap > 0 else 0 * capacity
     left = capacity - plan["response"]
     for name, request in (
-        ("foot", on_duty_per_beat * patrol.foot_hours),
+        ("foot", on_duty_per_beat * patrol.foot_hours + foot_requests),
         ("enforcement", on_duty_per_beat * enforcement.proactive_hours),
         ("community", community_requests),
     ):

@@ -3,9 +3,10 @@
 Programs share the community-work hours of each beat: each requests hours in ``plan``
 (``model.community_requests``) and, after the day's split, gets the same granted share
 of its request as every other program in the beat (a budget cut that takes community
-hours first shrinks them all alike). Each program draws from its own random stream, so
-switching one program on leaves the draws of the others, and of the core, unchanged
-(common random numbers across scenarios).
+hours first shrinks them all alike). Each program draws from its own random stream, fresh
+each day like the core's (cpsim.model.day_streams), so switching one program on leaves the
+draws of the others and of the core unchanged, and a program that draws more one day in
+one scenario stays in step with itself from the next day on (common random numbers).
 """
 
 from __future__ import annotations
@@ -14,14 +15,32 @@ import zlib
 
 import numpy as np
 
-from cpsim.mechanisms.patrol import casual_valences
 from cpsim.mechanisms.policing import contact_quality, pick_officers
 
 
-def program_stream(model, name: str) -> np.random.Generator:
-    """An independent stream for one program, derived from the run seed and the program name."""
-    key = (zlib.crc32(b"programs"), zlib.crc32(name.encode()))
-    return np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=key))
+class ProgramStream:
+    """A program's random stream: a Generator keyed by (run seed, program name, model day).
+
+    Use it like a Generator (``stream.random(n)``); it switches to the day's generator when
+    the model's day changes.
+    """
+
+    def __init__(self, model, name: str) -> None:
+        """Bind the stream to a model and a program name."""
+        self._model, self._key = model, (zlib.crc32(b"programs"), zlib.crc32(name.encode()))
+        self._day, self._rng = -1, None
+
+    def __getattr__(self, attr: str):
+        day = self._model.day
+        if day != self._day:
+            seq = np.random.SeedSequence(self._model.seed, spawn_key=(*self._key, day))
+            self._day, self._rng = day, np.random.default_rng(seq)
+        return getattr(self._rng, attr)
+
+
+def program_stream(model, name: str) -> ProgramStream:
+    """The random stream of one program (see ProgramStream)."""
+    return ProgramStream(model, name)
 
 
 def granted_share(model, hours: dict) -> np.ndarray:
@@ -74,9 +93,10 @@ def deliver(
 ) -> np.ndarray:
     """Deliver program contacts to residents: as designed with probability ``fidelity``.
 
-    A contact delivered as designed carries the program's valences, tinted by the
-    officer's procedural quality that day (F3); one that is not (a perfunctory
-    appearance) is an ordinary casual contact of that quality. Either way it is a police
+    A contact delivered as designed carries the program's valences; one that is not (a
+    perfunctory appearance: officers present, nothing of the design delivered) carries
+    none. Both are tinted by the officer's procedural quality that day relative to the
+    average officer (F3), so the effect scales with fidelity. Either way it is a police
     contact handled by an officer of the resident's beat (or the given officers), so it
     counts toward contact prevalence and may bring a complaint.
 
@@ -101,9 +121,8 @@ def deliver(
     q = contact_quality(model.officers, officers, model.params.policing.contact_sd, rng)
     designed = rng.random(idx.size) < fidelity
     tint = (2.0 * q - 1.0) - (2.0 * model.params.policing.skill_mean - 1.0)
-    casual_leg, casual_eff = casual_valences(q, model.params.patrol)
-    v_leg = np.where(designed, np.clip(v_legitimacy + tint, -1, 1), casual_leg)
-    v_eff = np.where(designed, np.clip(np.asarray(v_effectiveness, float) + 0.25 * tint, -1, 1), casual_eff)
+    v_leg = np.clip(np.where(designed, v_legitimacy, 0.0) + tint, -1, 1)
+    v_eff = np.clip(np.where(designed, v_effectiveness, 0.0) + 0.25 * tint, -1, 1)
     model.contacts.add(kind, idx, v_leg, v_eff, q, familiar=familiar)
     return designed
 

@@ -1,13 +1,15 @@
-"""Hot-spot patrol: officers (on foot by default) at the riskiest places (F9).
+"""Hot-spot foot patrol: officers walking the riskiest places (F9).
 
-The riskiest ``spots_share`` of street segments get ``hours_per_spot`` officer hours a
-day, requested in their beat. Of the hours granted, ``fidelity`` are actually spent at
-the spots: that presence deters crime there the next day (the crime mechanism's local
-deterrence, ``crime.hotspot_deterrence``; F9: -23% violent crime in Philadelphia's foot
-beats). Officers on foot talk with people at the spot (``contacts_per_hour``, casual
-contacts with familiar faces) and also stop more people: ``stops_per_hour`` extra stops
-per hour at the spots are made the next day through the enforcement mechanism (F9:
-pedestrian stops +64%), the trust cost of the strategy.
+The riskiest ``spots_share`` of street segments get ``hours_per_spot`` foot-patrol hours a
+day, requested in their beat as foot patrol (``model.foot_requests``): they get the same
+share as routine foot patrol in the day's split, are cut with it in a budget cut, count
+as visible foot presence, and the core patrol mechanism draws the casual contacts of
+every foot hour. Of the directed hours granted, ``fidelity`` are spent at the spots and
+deter crime there the next day (the crime mechanism's local deterrence,
+``crime.hotspot_deterrence``; F9: -23% violent crime in Philadelphia's foot beats); the
+rest are spent elsewhere in the beat like routine foot patrol. Officers at the spots stop
+more people: ``stops_per_hour`` extra stops per hour at the spots are made through the
+enforcement mechanism the next day (F9: pedestrian stops +64%), the trust cost.
 """
 
 from __future__ import annotations
@@ -15,14 +17,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.mechanisms.patrol import casual_valences
-from cpsim.mechanisms.policing import contact_quality, pick_officers
+from cpsim.mechanisms.patrol import spread_foot_hours
 from cpsim.programs.base import Program
-from cpsim.programs.delivery import granted_share, program_stream
 
 
 class HotSpots(Program):
-    """Directed patrol at hot spots."""
+    """Directed foot patrol at hot spots."""
 
     name = "hotspots"
 
@@ -42,39 +42,29 @@ class HotSpots(Program):
     def attach(self, model) -> None:
         """Pick the spots: the riskiest places."""
         pl = model.places
-        self.rng = program_stream(model, self.name)
         n_spots = max(1, int(round(self.sec.spots_share * pl.n)))
         self.spots = np.argsort(-pl.risk, kind="stable")[:n_spots]
         self.request = np.bincount(pl.beat[self.spots], minlength=model.n_beats) * self.sec.hours_per_spot
         self.yesterday = np.zeros(model.n_beats)
 
     def plan(self, model) -> None:
-        """Request the spots' hours; yesterday's hours at the spots bring today's extra stops."""
-        model.community_requests += self.request
+        """Request the spots' foot hours; yesterday's hours at the spots bring today's extra stops."""
+        model.foot_requests += self.request
         model.extra_stops += self.sec.stops_per_hour * self.yesterday
 
     def act(self, model, hours: dict) -> None:
-        """Spend the granted hours at the spots: presence, and on foot, casual contacts."""
-        pl, res, sec, rng = model.places, model.residents, self.sec, self.rng
-        at_spots = self.request * granted_share(model, hours) * sec.fidelity
+        """Place the directed foot hours: ``fidelity`` at the spots, the rest around the beat."""
+        pl, sec = model.places, self.sec
+        granted = model.directed_foot
+        at_spots = granted * sec.fidelity
         beat = pl.beat[self.spots]
-        per_spot = at_spots[beat] * sec.hours_per_spot / np.maximum(self.request[beat], 1e-12)
-        pl.hotspot_hours[self.spots] += per_spot
+        pl.hotspot_hours[self.spots] += at_spots[beat] * sec.hours_per_spot / np.maximum(self.request[beat], 1e-12)
+        pl.hotspot_hours += spread_foot_hours(pl, granted - at_spots)
         self.yesterday = at_spots
-        met = np.empty(0, np.int64)
-        if sec.on_foot and sec.contacts_per_hour > 0:
-            k = rng.poisson(per_spot * sec.contacts_per_hour)
-            where = np.repeat(self.spots, k)
-            lo, hi = res.place_start[where], res.place_start[where + 1]
-            met = res.by_place[lo + (rng.random(where.size) * (hi - lo)).astype(np.int64)]
-            who = pick_officers(model.officers, res.beat[met], rng)
-            q = contact_quality(model.officers, who, model.params.policing.contact_sd, rng)
-            v_leg, v_eff = casual_valences(q, model.params.patrol)
-            model.contacts.add("hotspot_foot", met, v_leg, v_eff, q, familiar=True)
-        self.log.append((model.day, float(at_spots.sum()), met.size))
+        self.log.append((model.day, float(granted.sum()), float(at_spots.sum())))
 
     def results(self, model) -> dict[str, pd.DataFrame]:
-        """Per day: hours spent at the spots and casual contacts there."""
-        table = pd.DataFrame(self.log, columns=["day", "hours_at_spots", "contacts"])
+        """Per day: directed foot hours granted and hours spent at the spots."""
+        table = pd.DataFrame(self.log, columns=["day", "hours_granted", "hours_at_spots"])
         table.attrs["spots"] = self.spots.tolist()
         return {self.name: table}

@@ -439,7 +439,7 @@ class Neighbourhood:
 
 @dataclass(frozen=True)
 class HotSpots:
-    """Foot (or car) patrol directed at the riskiest places (F9)."""
+    """Foot patrol directed at the riskiest places (F9)."""
 
     enabled: bool = _enabled("hot-spot patrol")
     fidelity: float = _fidelity(
@@ -460,10 +460,6 @@ class HotSpots:
         24,
         "Officer hours a day at each spot (0: off)",
         "F9 Ratcliffe et al. 2011: two pairs of officers, 16 h a weekday; scaled",
-    )
-    on_foot: bool = param(True, "", None, None, "On foot (contacts, familiarity) rather than in cars", "F9 foot patrol")
-    contacts_per_hour: float = param(
-        1.0, "contacts/hour", 0, 30, "Casual conversations per hour on foot", "core patrol.contacts_per_foot_hour"
     )
     stops_per_hour: float = param(
         0.1,
