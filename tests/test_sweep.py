@@ -83,6 +83,15 @@ def test_seeds_are_distinct_and_come_from_spawned_seed_sequences(tmp_path):
     assert all(0 <= s < 2**63 for s in seeds)
 
 
+def test_common_random_numbers_share_one_seed_per_replicate_across_points_and_scenarios(tmp_path):
+    path = grid(tmp_path, replicates=3, extra="common_random_numbers = true")
+    table = run_table(load_experiment(path))
+    children = np.random.SeedSequence(11).spawn(3)
+    per_replicate = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    assert [r.seed for r in table] == [per_replicate[r.replicate] for r in table]
+    assert len({r.seed for r in table}) == 3
+
+
 def test_lhs_run_table_is_a_latin_hypercube_within_bounds(tmp_path):
     path = write(
         tmp_path,

@@ -22,8 +22,8 @@ import pandas as pd  # noqa: E402
 from SALib.analyze import morris as morris_analyze  # noqa: E402
 from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 
-from cpsim.metrics import SUMMARY  # noqa: E402
-from cpsim.sweep.store import SweepResults, open_results  # noqa: E402
+from cpsim.metrics import DAILY, SUMMARY  # noqa: E402
+from cpsim.sweep.store import SweepResults, connect_read, open_results, quote  # noqa: E402
 
 # Figures shown when the experiment keeps them and none are asked for.
 KEY_METRICS = (
@@ -110,6 +110,66 @@ def effect_figure(res: SweepResults, key: str, metrics: list[str], path: Path) -
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def timeseries_figure(path: Path, res: SweepResults, out: Path, max_panels: int = 6) -> Path | None:
+    """Draw the kept daily figures over time: mean over runs per scenario.
+
+    Grid designs get one line per value of the first varied parameter (averaged over any
+    others); sampled designs one mean line with the 10-90% band of single runs. Counts are
+    shown as 7-day means. Aggregation runs in DuckDB, so big stores are never loaded whole.
+
+    Returns:
+        The PNG written, or None when the store keeps no time series.
+    """
+    figures = [f for f in res.experiment["timeseries"]][:max_panels]
+    if not figures:
+        return None
+    grid = res.experiment["design"] == "grid"
+    key = res.varied[0]
+    by = f"r.{quote(key)}" if grid else "NULL"
+    aggs = ", ".join(
+        f"avg(t.{quote(f)}) AS {quote(f)}, quantile_cont(t.{quote(f)}, 0.1) AS {quote(f + '_p10')}, "
+        f"quantile_cont(t.{quote(f)}, 0.9) AS {quote(f + '_p90')}"
+        for f in figures
+    )
+    con = connect_read(path)
+    try:
+        df = con.execute(
+            f"SELECT r.scenario, {by} AS x, t.day, {aggs} FROM timeseries t JOIN runs r USING (run_id) "
+            "WHERE r.status = 'ok' GROUP BY ALL ORDER BY r.scenario, x, t.day"
+        ).fetchdf()
+    finally:
+        con.close()
+    if df.empty:
+        return None
+    scenarios = list(dict.fromkeys(df["scenario"]))
+    fig, axes = plt.subplots(
+        len(scenarios), len(figures), figsize=(4.2 * len(figures), 3.2 * len(scenarios)), squeeze=False,
+        constrained_layout=True,
+    )
+    values = list(dict.fromkeys(df["x"]))
+    cmap = plt.get_cmap("viridis", max(len(values), 2))
+    for row, scenario in enumerate(scenarios):
+        part = df[df["scenario"] == scenario]
+        for col, name in enumerate(figures):
+            ax = axes[row, col]
+            weekly = DAILY[name][0] == "count"
+            for i, (x, line) in enumerate(part.groupby("x", sort=False, dropna=False)):
+                y = line[name].rolling(7, min_periods=1).mean() if weekly else line[name]
+                if grid:
+                    ax.plot(line["day"], y, color=cmap(i), lw=1.2, label=f"{x}")
+                else:
+                    ax.fill_between(line["day"], line[name + "_p10"], line[name + "_p90"], color="C0", alpha=0.2, lw=0)
+                    ax.plot(line["day"], y, color="C0", lw=1.2, label="mean")
+            ax.set(title=f"{scenario}: {name}" + (" (7-day mean)" if weekly else ""), xlabel="day")
+            ax.grid(alpha=0.3)
+        axes[row, 0].legend(fontsize=7, title=key if grid else None, title_fontsize=7)
+    fig.suptitle(f"{res.experiment['name']}: daily figures, mean over runs", fontsize=10)
+    target = out / "timeseries.png"
+    fig.savefig(target, dpi=100)
+    plt.close(fig)
+    return target
 
 
 def point_means(res: SweepResults, scenario: str, metric: str) -> np.ndarray:
@@ -241,6 +301,9 @@ def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] 
         for key in res.varied:
             fig = effect_figure(res, key, chosen, out / f"effect_{_slug(key)}.png")
             sections.append(f"<h3>Against {html.escape(key)}</h3><img src='{fig.name}' alt='{html.escape(key)}'>")
+        daily = timeseries_figure(path, res, out)
+        if daily is not None:
+            sections.append(f"<h3>Over time</h3><img src='{daily.name}' alt='daily figures'>")
         if design in ("sobol", "morris"):
             for metric in chosen:
                 table = sensitivity(res, metric)

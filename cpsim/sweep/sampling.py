@@ -3,7 +3,8 @@
 Grid designs take every combination of the listed values; Latin hypercube designs use
 scipy.stats.qmc; Sobol and Morris designs use SALib's samplers, whose point order the
 matching analysers expect. Every run gets its own seed from
-``SeedSequence(experiment.seed).spawn(n_runs)``, so the table (and therefore every result)
+``SeedSequence(experiment.seed).spawn(n_runs)`` (or one per replicate, shared across points
+and scenarios, with ``common_random_numbers``), so the table (and therefore every result)
 is fixed by the experiment file alone, whichever executor runs it and in whatever order.
 """
 
@@ -94,10 +95,21 @@ def seeds(base: int, n: int) -> list[int]:
 
 
 def run_table(exp: Experiment) -> list[Run]:
-    """Every run of the experiment: scenarios x points x replicates, with seeds."""
+    """List every run of the experiment: scenarios x points x replicates, with seeds.
+
+    Seeds come from ``SeedSequence(exp.seed).spawn``: one per run, or, with
+    ``common_random_numbers``, one per replicate shared by every point and scenario (the
+    model draws each mechanism from its own named stream, so paired runs differ only
+    where the varied parameters make them differ).
+    """
     pts = points(exp)
     combos = [(sc, p, r) for sc in exp.scenarios for p in range(len(pts)) for r in range(exp.replicates)]
+    if exp.common_random_numbers:
+        per_replicate = seeds(exp.seed, exp.replicates)
+        run_seeds = [per_replicate[r] for _, _, r in combos]
+    else:
+        run_seeds = seeds(exp.seed, len(combos))
     return [
         Run(run_id=i, scenario=sc, point=p, replicate=r, params=pts[p], seed=s)
-        for i, ((sc, p, r), s) in enumerate(zip(combos, seeds(exp.seed, len(combos)), strict=True))
+        for i, ((sc, p, r), s) in enumerate(zip(combos, run_seeds, strict=True))
     ]

@@ -37,7 +37,7 @@ from cpsim.scenario import SECTIONS, ScenarioError, load_scenario, spec_of
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEYS = (
     "name", "description", "scenarios", "design", "samples", "replicates", "days", "seed",
-    "metrics", "timeseries", "batch", "second_order", "levels", "vary", "overrides",
+    "metrics", "timeseries", "batch", "second_order", "levels", "common_random_numbers", "vary", "overrides",
 )
 # Per-group end-of-run trust is a dict in Result.summary; the store keeps one column per group.
 GROUP_METRIC = "trust_end_by_group"
@@ -68,6 +68,8 @@ class Experiment:
         timeseries: Daily figures stored per run and day (empty: none).
         batch: Runs per task (0: chosen by the runner).
         second_order: Sobol: also sample for second-order indices.
+        common_random_numbers: Replicate r uses the same seed at every point and in every
+            scenario (paired comparisons), instead of one seed per run.
         levels: Morris: grid levels.
         overrides: Dotted overrides applied to every run.
 
@@ -88,6 +90,7 @@ class Experiment:
     timeseries: tuple[str, ...]
     batch: int
     second_order: bool
+    common_random_numbers: bool
     levels: int
     overrides: dict[str, Any]
 
@@ -183,6 +186,9 @@ def load_experiment(path: str | Path) -> Experiment:
     second_order = data.get("second_order", False)
     if not isinstance(second_order, bool):
         raise fail("second_order", f"got {second_order!r}", "true or false")
+    crn = data.get("common_random_numbers", False)
+    if not isinstance(crn, bool):
+        raise fail("common_random_numbers", f"got {crn!r}", "true or false")
 
     overrides = flatten(_table(data, "overrides", fail))
     for key in overrides:
@@ -215,6 +221,7 @@ def load_experiment(path: str | Path) -> Experiment:
         path=path, name=name, description=description, scenarios=scenarios, scenario_files=files,
         design=design, vary=vary, samples=samples, replicates=replicates, days=days, seed=seed,
         metrics=metrics, timeseries=timeseries, batch=batch, second_order=second_order, levels=levels,
+        common_random_numbers=crn,
         overrides=overrides,
     )
 
