@@ -315,7 +315,11 @@ def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] 
                 table.to_csv(out / f"{design}_{metric}.csv", index=False)
         summary = summary_table(res, chosen)
         summary.to_csv(out / "summary.csv", index=False)
-        sections.append("<h2>Summary by scenario</h2>" + _html_table(summary))
+        compact = summary[[c for c in summary.columns if not c.endswith((" mean", " sd"))]].copy()
+        for m in chosen:
+            pairs = zip(summary[f"{m} mean"], summary[f"{m} sd"], strict=True)
+            compact[m] = ["" if math.isnan(a) else f"{a:.4g} ({b:.2g})" for a, b in pairs]
+        sections.append("<h2>Summary: mean (SD) over finished runs</h2>" + _html_table(compact))
     report = out / "report.html"
     report.write_text(_page(res, chosen, sections), encoding="utf-8")
     return report
