@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cpsim.scenario import SECTIONS
+from cpsim.scenario.programs import PROGRAM_SECTIONS
 from cpsim.scenario.schema import CORE_SECTIONS
 from cpsim.scenario.trial import TRIAL_SECTIONS
 
@@ -58,4 +59,12 @@ def test_core_and_trial_parameters_are_named_in_odd():
     """The submodel equations use the scenario files' dotted names."""
     text = (DOCS / "ODD.md").read_text(encoding="utf-8")
     missing = [key for key in parameters({**CORE_SECTIONS, **TRIAL_SECTIONS}) if key not in text]
+    assert not missing, f"docs/ODD.md does not name {missing}"
+
+
+def test_program_parameters_are_named_in_odd():
+    """Program sections are described with their keys (section name once, then bare keys)."""
+    text = (DOCS / "ODD.md").read_text(encoding="utf-8")
+    missing = [f"{name}.{f.name}" for name, cls in PROGRAM_SECTIONS.items() for f in dataclasses.fields(cls)
+               if f"`{name}`" not in text or f.name not in text]
     assert not missing, f"docs/ODD.md does not name {missing}"
