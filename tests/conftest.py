@@ -2,12 +2,15 @@
 
 The browser fixture below only takes effect in tests that open a browser (pytest-playwright
 fixtures are lazy): it points Playwright at the system's chromium (Debian's package; we
-never download a browser) and skips those tests, saying why, when there is none.
+never download a browser) and skips those tests, saying why, when there is none. Solara's
+test server gets a free port unless --solara-port is given, so two test runs on one
+machine do not collide on solara's fixed default (18865).
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
 
 import pytest
 
@@ -22,6 +25,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_configure(config) -> None:
+    """Give solara's test server a free port unless one was asked for."""
+    asked = any(arg.startswith("--solara-port") for arg in config.invocation_params.args)
+    if hasattr(config.option, "solara_port") and not asked:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            config.option.solara_port = s.getsockname()[1]
 
 
 def find_chromium() -> str | None:
