@@ -127,7 +127,7 @@ def line_chart(title: str, days: int, series: Sequence[Series], y_name: str, y_m
             for d, v in zip(keep, s.values[keep], strict=True)
         ]
         item = {
-            "type": "line", "name": s.name, "data": data, "showSymbol": False, "color": s.colour,
+            "type": "line", "name": s.name, "data": data, "showSymbol": len(data) == 1, "color": s.colour,
             "lineStyle": {"width": s.width, "type": "dashed" if s.dashed else "solid"},
         }
         if s.area:
