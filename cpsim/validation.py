@@ -458,20 +458,7 @@ def meetings_study(cfg: Settings, workers: int) -> list[Finding]:
 
 # Why a finding is not reproduced today, and the default that would fix it (checked by
 # tests/test_validation.py: a fixed one turns its strict xfail into a failure).
-DIAGNOSES = {
-    "A bad contact moves effectiveness much more than a good one": (
-        "trust.negativity_ratio_effectiveness = 6 gives a measured bad/good ratio of ~3.8 per police contact "
-        "(bad contacts are mostly mild: few have a quality far below 0.5). The measured ratio scales with the "
-        "parameter: 8 gives ~4.8-5.3 (measured on two baseline cities)."
-    ),
-    "Foot patrol at hot spots cuts violent crime there": (
-        "Hot-spot hours are requested as community work, which counts 0.5 toward a beat's street presence "
-        "(cpsim/model.py step 13) and replaces car hours (1.0), so the spots' beats lose ~15-20% of presence "
-        "and the general deterrence lost (crime.elasticity_violent) outweighs the local deterrence gained. "
-        "Also crime.hotspot_deterrence = 0.06 per hour gives at most -13% locally at the default dose "
-        "(hotspots.hours_per_spot 3 x fidelity 0.8 = 2.4 h); -23% needs ~0.11 per hour at that dose."
-    ),
-}
+DIAGNOSES: dict[str, str] = {}
 
 STUDIES = {
     "baseline": baseline_study,
