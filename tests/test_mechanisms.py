@@ -163,3 +163,10 @@ def test_scenarios_stay_coupled_day_by_day():
     # different stop counts, but victimisation days still mostly identical (coupled streams)
     assert (a["stops"] != b["stops"]).any()
     assert (a["victimizations"] == b["victimizations"]).mean() > 0.8
+
+
+def test_every_group_gets_beats_of_its_own_even_with_few_beats():
+    s, w = _world(2000, **{"population.beats": 3, "population.segregation": 1.0})
+    res = w.residents
+    minority_share = np.bincount(res.beat, weights=res.group == 1, minlength=3) / np.bincount(res.beat, minlength=3)
+    assert minority_share.max() > 0.9 and minority_share.min() < 0.1

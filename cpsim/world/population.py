@@ -111,10 +111,7 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     # (concentrated disadvantage), so group, risk and trust line up as in US cities.
     order_key = pop.disadvantage * _ranks(beat_risk) + (1 - pop.disadvantage) * rng.random(n_beats)
     beat_order = np.argsort(order_key)
-    sorted_block = np.minimum(
-        (np.cumsum(shares)[:, None] * n_beats > np.arange(n_beats)[None, :]).argmax(0),
-        len(shares) - 1,
-    )
+    sorted_block = np.repeat(np.arange(len(shares)), _blocks(shares, n_beats))
     block_of_beat = np.empty(n_beats, np.int64)
     block_of_beat[beat_order] = sorted_block
     beat = rng.integers(0, n_beats, n)
@@ -214,6 +211,22 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         hotspot_hours=np.zeros(n_places),
     )
     return residents, places, beat_risk
+
+
+def _blocks(shares: np.ndarray, n_beats: int) -> np.ndarray:
+    """Beats given to each group's block, in proportion to its share.
+
+    Every group gets at least one beat when there are enough beats; otherwise a 30% group
+    in 3 beats would get none and segregation would vanish.
+    """
+    counts = np.floor(shares * n_beats).astype(np.int64)
+    if n_beats >= len(shares):
+        counts = np.maximum(counts, 1)
+    while counts.sum() > n_beats:
+        counts[np.argmax(counts)] -= 1
+    while counts.sum() < n_beats:
+        counts[np.argmax(shares * n_beats - counts)] += 1
+    return counts
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
