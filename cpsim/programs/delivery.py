@@ -74,10 +74,24 @@ def attendance_probability(
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def logit(p: float) -> float:
-    """Log-odds of a probability (clipped away from 0 and 1)."""
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return float(np.log(p / (1 - p)))
+def top_k_per_group(candidates: np.ndarray, groups: np.ndarray, key: np.ndarray, k: np.ndarray | int) -> np.ndarray:
+    """The candidates with the ``k`` largest keys in each group (``k`` per group or one for all).
+
+    Args:
+        candidates: Indices to choose from.
+        groups: Group of each candidate.
+        key: Key of each candidate (a Gumbel-perturbed log weight gives weighted sampling
+            without replacement).
+        k: How many to keep per group.
+
+    Returns:
+        The chosen indices, grouped.
+    """
+    order = np.lexsort((-key, groups))
+    g = groups[order]
+    rank = np.arange(order.size) - np.searchsorted(g, g, side="left")
+    limit = k[g] if isinstance(k, np.ndarray) else k
+    return candidates[order[rank < limit]]
 
 
 def deliver(

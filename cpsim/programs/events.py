@@ -27,27 +27,18 @@ import numpy as np
 import pandas as pd
 from mesa.time import Schedule
 
+from cpsim.mechanisms.reporting import logit
 from cpsim.programs.base import Program
 from cpsim.programs.delivery import (
     attendance_probability,
     deliver,
     granted_share,
-    logit,
     program_stream,
     reduce_offending,
     thin,
+    top_k_per_group,
     zscore,
 )
-
-
-def top_per_beat(place_beat: np.ndarray, votes: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` places with most votes in each beat (only places with votes)."""
-    order = np.lexsort((-votes, place_beat))
-    beats = place_beat[order]
-    first = np.searchsorted(beats, beats, side="left")
-    rank = np.arange(order.size) - first
-    keep = (rank < k) & (votes[order] > 0)
-    return order[keep]
 
 
 class Event(Program):
@@ -124,7 +115,8 @@ class Event(Program):
         if sec.problem_solving_hours > 0 or sec.disorder_fix > 0:
             pl = model.places
             votes = np.bincount(res.place[voiced], weights=pl.disorder[res.place[voiced]] + 1e-6, minlength=pl.n)
-            self.named = top_per_beat(pl.beat, votes, sec.named_places)
+            named = np.flatnonzero(votes > 0)
+            self.named = top_k_per_group(named, pl.beat[named], votes[named], sec.named_places)
             self.follow_until = model.day + int(sec.follow_up_days)
             if sec.problem_solving_hours <= 0:  # a cleanup day: the named places are cleaned now
                 pl.disorder[self.named] *= 1.0 - sec.disorder_fix * share[pl.beat[self.named]]

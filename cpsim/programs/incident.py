@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpsim.mechanisms.reporting import logit
 from cpsim.programs.base import Program
-from cpsim.programs.delivery import logit, program_stream
+from cpsim.programs.delivery import program_stream
 from cpsim.scenario import ScenarioError
 from cpsim.world.layout import sample_weighted_within
 

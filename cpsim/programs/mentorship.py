@@ -19,18 +19,14 @@ import pandas as pd
 from mesa.time import Schedule
 
 from cpsim.programs.base import Program
-from cpsim.programs.delivery import deliver, granted_share, program_stream, reduce_offending
+from cpsim.programs.delivery import deliver, granted_share, program_stream, reduce_offending, top_k_per_group
 
 
 def weighted_pick_per_group(groups: np.ndarray, weight: np.ndarray, k: np.ndarray, rng) -> np.ndarray:
     """Pick ``k[g]`` members of each group without replacement, with probability ~ weight (Gumbel top-k)."""
-    ok = weight > 0
-    cand = np.flatnonzero(ok)
+    cand = np.flatnonzero(weight > 0)
     key = np.log(weight[cand]) + rng.gumbel(size=cand.size)
-    order = cand[np.lexsort((-key, groups[cand]))]
-    g = groups[order]
-    rank = np.arange(order.size) - np.searchsorted(g, g, side="left")
-    return order[rank < k[g]]
+    return top_k_per_group(cand, groups[cand], key, k)
 
 
 class Mentorship(Program):
@@ -78,12 +74,12 @@ class Mentorship(Program):
         weight = res.youth * np.where(res.offender, sec.risk_targeting, 1.0)
         self.mentees = weighted_pick_per_group(res.beat.astype(np.int64), weight.astype(float), slots, rng)
         # Pair each mentee with a mentor of the same beat, mentors taking turns.
-        by_beat = [mentors[off.beat[mentors] == b] for b in range(model.n_beats)]
+        mentors = mentors[np.argsort(off.beat[mentors], kind="stable")]
         beat = res.beat[self.mentees]
         turn = np.arange(self.mentees.size) - np.searchsorted(beat, beat, side="left")
-        self.mentor = np.array(
-            [by_beat[b][t % len(by_beat[b])] for b, t in zip(beat.tolist(), turn.tolist(), strict=True)], np.int64
-        )
+        first = np.searchsorted(off.beat[mentors], beat, side="left")
+        count = np.searchsorted(off.beat[mentors], beat, side="right") - first
+        self.mentor = mentors[first + turn % np.maximum(count, 1)]
         self.cohort_end = model.day + int(sec.duration_days)
 
     def plan(self, model) -> None:

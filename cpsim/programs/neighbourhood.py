@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cpsim.programs.base import Program
-from cpsim.programs.delivery import deliver, granted_share, program_stream
+from cpsim.programs.delivery import deliver, granted_share, program_stream, top_k_per_group
 from cpsim.world.layout import beat_index, sample_weighted_within, sample_within
 
 
@@ -42,9 +42,7 @@ class Neighbourhood(Program):
         off = model.officers
         self.rng = program_stream(model, self.name)
         on_beat = np.flatnonzero(off.beat >= 0)
-        order = on_beat[np.argsort(off.beat[on_beat], kind="stable")]
-        rank = np.arange(order.size) - np.searchsorted(off.beat[order], off.beat[order], side="left")
-        self.steady = order[rank < self.sec.officers_per_beat]
+        self.steady = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
         model.steady_officers[self.steady] = True
         pol = model.params.policing
         self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share

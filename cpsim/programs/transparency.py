@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from mesa.time import Schedule
 
+from cpsim.mechanisms.reporting import logit
 from cpsim.programs.base import Program
-from cpsim.programs.delivery import granted_share, logit, program_stream, zscore
+from cpsim.programs.delivery import granted_share, program_stream, zscore
 
 
 class Transparency(Program):
