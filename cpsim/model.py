@@ -126,7 +126,6 @@ class CommunityModel(mesa.Model):
         # since only a few residents have something to tell on a given day.
         self._story_parts: list[tuple[np.ndarray, np.ndarray]] = []
         self.community_requests = np.zeros(self.n_beats)
-        self.extra_hotspot_hours = np.zeros(pl.n)
         self.extra_stops = np.zeros(self.n_beats)
         self.foot_requests = np.zeros(self.n_beats)  # directed foot patrol (hot spots)
         self.directed_foot = np.zeros(self.n_beats)  # ... and the share of foot hours it got
@@ -189,7 +188,6 @@ class CommunityModel(mesa.Model):
 
         # 2. Programs plan their day (hour requests, places to cover).
         self.community_requests[:] = 0.0
-        self.extra_hotspot_hours[:] = 0.0
         self.extra_stops[:] = 0.0
         self.foot_requests[:] = 0.0
         for program in self.programs:
@@ -263,7 +261,7 @@ class CommunityModel(mesa.Model):
             self.foot_requests, requested_foot, out=np.zeros(self.n_beats), where=requested_foot > 0
         )
         routine_foot = hours["foot"] - self.directed_foot
-        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, routine_foot) + self.extra_hotspot_hours
+        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, routine_foot)
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, s["patrol"]
         )
@@ -306,7 +304,8 @@ class CommunityModel(mesa.Model):
         prior_legit = res.legitimacy[c["idx"]].copy()
         out = apply_experiences(res, c, p.trust, p.patrol)
         police = c["police"]
-        complained = complaints_mech.draw_complaints(c["quality"], prior_legit, p.complaints, s["complaints"])
+        formal = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.FORMAL_KINDS])
+        complained = complaints_mech.draw_complaints(c["quality"], prior_legit, p.complaints, s["complaints"], formal)
         contact_idx = c["idx"][police]
         res.contacted[contact_idx] = True
         tell = c["weight"] * (c["kind"] != kind_code("victim"))  # own victimisation goes to the fear channel

@@ -170,3 +170,22 @@ def test_every_group_gets_beats_of_its_own_even_with_few_beats():
     res = w.residents
     minority_share = np.bincount(res.beat, weights=res.group == 1, minlength=3) / np.bincount(res.beat, minlength=3)
     assert minority_share.max() > 0.9 and minority_share.min() < 0.1
+
+
+def test_poor_casual_contacts_complain_less_than_poor_stops():
+    rng = np.random.default_rng(2)
+    n = 50_000
+    q, legit = np.zeros(n), np.full(n, 1.0)
+    stops = complaints.draw_complaints(q, legit, S.complaints, rng, formal=True).mean()
+    casual = complaints.draw_complaints(q, legit, S.complaints, rng, formal=False).mean()
+    assert stops == pytest.approx(S.complaints.poor_contact_rate, rel=0.1)
+    assert casual == pytest.approx(S.complaints.casual_factor * stops, rel=0.2)
+
+
+def test_staffing_changes_each_beat_team_in_proportion():
+    s, w = _world(10_000)
+    s2 = s.with_overrides({"policing.officers_per_1000": 1.1})
+    w2 = build_world(s2, make_streams(3))
+    full = np.bincount(w.officers.beat[w.officers.beat >= 0], minlength=w.n_beats)
+    half = np.bincount(w2.officers.beat[w2.officers.beat >= 0], minlength=w.n_beats)
+    assert (half <= full).all() and np.abs(half - full / 2).max() <= 1

@@ -650,6 +650,14 @@ class Complaints:
         "How much residents with little legitimacy give up on complaining (0 none, 1 fully)",
         ASSUME,
     )
+    casual_factor: float = param(
+        0.25,
+        "1",
+        0,
+        1,
+        "Complaint chance of a poor casual or program contact relative to a poor stop, arrest or call",
+        "assumption: most complaints arise from enforcement and calls for service (Terrill & Ingram 2016)",
+    )
 
 
 @dataclass(frozen=True)

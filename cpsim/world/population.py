@@ -270,8 +270,16 @@ def build_officers(scenario, residents: Residents, beat_risk: np.ndarray, rng) -
     workload = np.bincount(residents.beat, minlength=n_beats) * (0.5 + 0.5 * beat_risk)
     beat = np.full(n, -1, np.int32)
     if n_patrol:
-        beat[:n_patrol] = rng.choice(n_beats, size=n_patrol, p=workload / workload.sum())
+        # Proportional (largest-remainder) allocation: a change in staffing changes each
+        # beat's team by its share, instead of reshuffling every officer.
+        quota = n_patrol * workload / workload.sum()
+        teams = np.floor(quota).astype(np.int64)
         if n_patrol >= n_beats:
-            beat[:n_beats] = np.arange(n_beats)  # every beat has an officer
+            teams = np.maximum(teams, 1)  # every beat has an officer
+        while teams.sum() > n_patrol:
+            teams[np.argmax(teams - quota)] -= 1
+        while teams.sum() < n_patrol:
+            teams[np.argmax(quota - teams)] += 1
+        beat[:n_patrol] = np.repeat(np.arange(n_beats), teams)
     skill = np.clip(pol.skill_mean + pol.skill_sd * rng.standard_normal(n), 0.0, 1.0)
     return Officers(beat=beat, skill=skill, on_duty=np.zeros(n, bool), hours={})
