@@ -83,7 +83,8 @@ def effect_figure(res: SweepResults, key: str, metrics: list[str], path: Path) -
     cols = min(3, len(metrics))
     rows = math.ceil(len(metrics) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.6 * rows), squeeze=False, constrained_layout=True)
-    numeric = pd.api.types.is_numeric_dtype(res.runs[key])
+    column = res.runs[key]
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         table = effect_table(res, key, metric)
         for i, (scenario, part) in enumerate(table.groupby("scenario", sort=False)):
@@ -100,10 +101,14 @@ def effect_figure(res: SweepResults, key: str, metrics: list[str], path: Path) -
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=8, title="scenario", title_fontsize=8)
-    n_rep = res.experiment["spec"]["replicates"]
+    spec = res.experiment["spec"]
+    paired = (
+        "\ncommon random numbers: every value ran on the same replicate cities, so differences between values "
+        "are paired and much tighter than the bands" if spec.get("common_random_numbers") else ""
+    )
     fig.suptitle(
-        f"{res.experiment['name']}: figures against {key} "
-        f"(line: mean; dark band: 95% CI of the mean; light band: 10-90% of single runs; {n_rep} replicates)",
+        f"{res.experiment['name']}: figures against {key} (line: mean; dark band: 95% CI of the mean; "
+        f"light band: 10-90% of single runs; {spec['replicates']} replicates){paired}",
         fontsize=10,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
