@@ -170,7 +170,7 @@ def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(grid_sto
     assert foot["foot_patrol"] > foot["baseline"]
 
 
-def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path):
+def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path, capsys, monkeypatch):
     distributed = pytest.importorskip("distributed")
     exp_path = grid(tmp_path, replicates=1, extra="batch = 2")
     run_sweep(exp_path, tmp_path / "w1.duckdb", workers=1)
@@ -178,8 +178,11 @@ def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path):
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
-        report = run_sweep(exp_path, tmp_path / "dask.duckdb", scheduler=cluster.scheduler_address)
-    assert report.slots == 2 and report.done == 12
+        # the CLI with DASK_SCHEDULER_ADDRESS set (the same path as --scheduler ADDRESS)
+        monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster.scheduler_address)
+        code, _, err = cli("sweep", str(exp_path), "--out", str(tmp_path / "dask.duckdb"), capsys=capsys)
+    assert code == 0 and "12/12 runs done" in err
+    assert f"Dask at {cluster.scheduler_address} (2 worker threads)" in err
     one = runs_without_timing(tmp_path / "w1.duckdb")
     pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "w2.duckdb"))
     pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "dask.duckdb"))
