@@ -1,11 +1,9 @@
 """The `cpsim` command. Each command lives in a module of its own and registers on `app`."""
 
-import cpsim.cli.compare  # noqa: F401  (registers compare)
-from cpsim.cli import app as _app  # noqa: F401  (registers app: the classroom page)
-from cpsim.cli import run  # noqa: F401  (registers run, check)
-from cpsim.cli import sweep  # noqa: F401  (registers sweep, results, analyze)
-from cpsim.cli import trial  # noqa: F401  (registers trial)
-from cpsim.cli import validate  # noqa: F401  (registers validate)
+# Importing a command module registers its commands on `app`, in this order in --help.
+from cpsim.cli import run  # noqa: F401  (run, check)
+from cpsim.cli import compare, sweep, trial, validate  # noqa: F401, I001
+from cpsim.cli import app as _app  # noqa: F401, I001  (app: the classroom page)
 from cpsim.cli.base import InputError, app, main
 
 __all__ = ["InputError", "app", "main"]
