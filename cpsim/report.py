@@ -132,7 +132,7 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
     axes[0].set_ylim(-0.7, n - 0.3)
     reps = int(rows["replicates"].max()) if n else 0
     better = f"; {m.better} is better" if m.better else ""
-    axes[1].set_xlabel("filled: 95% CI excludes 0 (green better, red worse); hollow: no clear difference",
+    axes[1].set_xlabel("filled: 95% CI excludes 0 (green better, red worse)\nhollow: no clear difference",
                        fontsize=8)
     fig.suptitle(f"{m.label}: mean and 95% CI over {reps} replicates{better}", fontsize=11)
     path = Path(path)
