@@ -29,6 +29,7 @@ from cpsim.metrics import BY_KEY, grouped, model_reporters, ratio
 from cpsim.programs import build_programs
 from cpsim.scenario import Scenario
 from cpsim.world import build_world
+from cpsim.world.layout import beat_index
 
 STREAMS = (
     "population",
@@ -56,12 +57,20 @@ def day_streams(seed: int, day: int, names=STREAMS) -> dict[str, np.random.Gener
     more calls) would otherwise push every later draw out of step; re-keying by day keeps
     scenarios run with the same seed coupled for the rest of the run.
     """
-    return {
-        name: np.random.default_rng(
-            np.random.SeedSequence(seed, spawn_key=(zlib.crc32(name.encode()), day))
-        )
-        for name in names
-    }
+    return _DayStreams(seed, day)
+
+
+class _DayStreams(dict):
+    """Day streams created on first use (a day touches only some mechanisms' streams)."""
+
+    def __init__(self, seed: int, day: int) -> None:
+        super().__init__()
+        self.seed, self.day = seed, day
+
+    def __missing__(self, name: str) -> np.random.Generator:
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(zlib.crc32(name.encode()), self.day)))
+        self[name] = rng
+        return rng
 
 
 def make_streams(seed: int, names=STREAMS) -> dict[str, np.random.Generator]:
@@ -140,6 +149,8 @@ class CommunityModel(mesa.Model):
         self.group_residents = np.bincount(res.group, minlength=len(params.population.group_names))
         self.presence_per_1000 = np.full(self.n_beats, params.crime.reference_presence)
         self.initial_offending = np.maximum(np.bincount(res.beat, weights=res.offending, minlength=self.n_beats), 1e-12)
+        self.offender_idx = np.flatnonzero(res.offending > 0)
+        self.offenders_by_beat = beat_index(res.beat[self.offender_idx], self.n_beats)
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
         self.disorder_mean = float(np.average(pl.base_disorder, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
@@ -194,8 +205,9 @@ class CommunityModel(mesa.Model):
             program.plan(self)
 
         # 3. Crime: true victimisations at places (deterrence from yesterday's presence).
-        active = res.offending * (res.free_day <= day)
-        offender_factor = np.bincount(res.beat, weights=active, minlength=self.n_beats) / self.initial_offending
+        oi = self.offender_idx  # offending only ever falls, so non-offenders stay at zero
+        active = res.offending[oi] * (res.free_day[oi] <= day)
+        offender_factor = np.bincount(res.beat[oi], weights=active, minlength=self.n_beats) / self.initial_offending
         lam_v, lam_p = crime_mech.expected_victimizations(
             self.places, offender_factor, self.presence_per_1000, p.crime, self.guard_mean
         )
@@ -251,7 +263,9 @@ class CommunityModel(mesa.Model):
         cleared = rr.random(p_clear.size) < p_clear
         rec_victims = reporters[recorded]
         self.contacts.add("cleared", rec_victims[cleared], np.nan, p.response.cleared_valence, police=False)
-        arrested = enf_mech.pick_offenders(res.beat[rec_victims[cleared]], res, day, s["enforcement"])
+        arrested = enf_mech.pick_offenders(
+            res.beat[rec_victims[cleared]], res, day, s["enforcement"], self.offender_idx, self.offenders_by_beat
+        )
         arrested = arrested[arrested >= 0]
 
         # 7. Patrol: foot presence at places, casual contacts.

@@ -36,13 +36,34 @@ def enforcement_valences(quality: np.ndarray, outcome_valence: float) -> tuple[n
     return proc, np.clip(outcome_valence + 0.3 * proc, -1.0, 1.0)
 
 
-def pick_offenders(beats: np.ndarray, residents, day: int, rng: np.random.Generator) -> np.ndarray:
-    """An active offender of each beat, weighted by offending (-1 where the beat has none)."""
+def pick_offenders(
+    beats: np.ndarray,
+    residents,
+    day: int,
+    rng: np.random.Generator,
+    offenders: np.ndarray,
+    by_beat: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """An active offender of each beat, weighted by offending (-1 where the beat has none).
+
+    Args:
+        beats: Beat of each arrest to make.
+        residents: Residents arrays.
+        day: Today (offenders still incapacitated are not on the street).
+        rng: Random stream.
+        offenders: Indices of residents who offend.
+        by_beat: (order, start) of ``offenders`` grouped by beat (cpsim.world.layout.beat_index).
+
+    Returns:
+        Resident index per arrest.
+    """
     if beats.size == 0:
         return np.empty(0, np.int64)
-    w = residents.offending * (residents.free_day <= day)
-    cumw = np.concatenate([[0.0], np.cumsum(w[residents.by_beat])])
-    return sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
+    order, start = by_beat
+    w = residents.offending[offenders] * (residents.free_day[offenders] <= day)
+    cumw = np.concatenate([[0.0], np.cumsum(w[order])])
+    pick = sample_weighted_within(order, start, cumw, beats, rng)
+    return np.where(pick >= 0, offenders[np.maximum(pick, 0)], -1)
 
 
 def incapacitate(residents, who: np.ndarray, day: int, mean_days: float, rng) -> None:
