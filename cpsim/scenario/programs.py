@@ -462,12 +462,12 @@ class HotSpots:
         "F9 Ratcliffe et al. 2011: two pairs of officers, 16 h a weekday; scaled",
     )
     stops_per_hour: float = param(
-        0.14,
+        0.12,
         "stops/hour",
         0,
         10,
         "Pedestrian stops per hour at a spot (the trust cost)",
-        "F9 Ratcliffe et al. 2011: pedestrian stops +64% in treated areas; 0.1 gave +46% (docs/validation.md)",
+        "F9 Ratcliffe et al. 2011: pedestrian stops +64%; 0.11 gave +57%, 0.14 +79% (docs/validation.md)",
     )
 
 
