@@ -25,18 +25,7 @@ class CoResponder(Program):
 
     name = "co_responder"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.co_responder
-        if not sec.enabled or sec.fidelity <= 0 or sec.team_hours_per_day <= 0:
-            return None
-        return cls(sec)
+    doses = ("team_hours_per_day",)
 
     def attach(self, model) -> None:
         """Spread the team's hours over beats by population."""

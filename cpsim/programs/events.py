@@ -44,22 +44,8 @@ from cpsim.programs.delivery import (
 class Event(Program):
     """A recurring voluntary event in every beat, configured by one scenario section."""
 
-    section = "event"
-
-    def __init__(self, sec) -> None:
-        """Keep the section; the model is attached later."""
-        self.sec = sec
-        self.name = self.section
-        self.pending = False
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when it is off (disabled, no staff or hours, zero fidelity)."""
-        sec = getattr(params, cls.section)
-        if not sec.enabled or sec.fidelity <= 0 or sec.officers_per_event <= 0 or sec.hours_per_event <= 0:
-            return None
-        return cls(sec)
+    name = "event"
+    doses = ("officers_per_event", "hours_per_event")
 
     def attach(self, model) -> None:
         """Draw venue distances, remember offending, schedule the events."""
@@ -149,31 +135,31 @@ class Event(Program):
 class BeatMeetings(Event):
     """Beat meetings / town halls (Chicago CAPS)."""
 
-    section = "beat_meetings"
+    name = "beat_meetings"
 
 
 class ListeningSessions(Event):
     """Listening sessions with command staff."""
 
-    section = "listening_sessions"
+    name = "listening_sessions"
 
 
 class CoffeeWithCop(Event):
     """Coffee with a Cop."""
 
-    section = "coffee_with_cop"
+    name = "coffee_with_cop"
 
 
 class BlockParties(Event):
     """Block parties and cleanup days."""
 
-    section = "block_parties"
+    name = "block_parties"
 
 
 class AthleticLeague(Event):
     """Police athletic league (youth)."""
 
-    section = "athletic_league"
+    name = "athletic_league"
 
 
 EVENTS = (BeatMeetings, ListeningSessions, CoffeeWithCop, BlockParties, AthleticLeague)

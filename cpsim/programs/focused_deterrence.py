@@ -29,19 +29,7 @@ class FocusedDeterrence(Program):
 
     name = "focused_deterrence"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.pending = False
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.focused_deterrence
-        if not sec.enabled or sec.fidelity <= 0 or sec.offender_share <= 0 or sec.hours_per_participant <= 0:
-            return None
-        return cls(sec)
+    doses = ("offender_share", "hours_per_participant")
 
     def attach(self, model) -> None:
         """Schedule the call-ins."""

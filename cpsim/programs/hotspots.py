@@ -26,18 +26,7 @@ class HotSpots(Program):
 
     name = "hotspots"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.hotspots
-        if not sec.enabled or sec.fidelity <= 0 or sec.spots_share <= 0 or sec.hours_per_spot <= 0:
-            return None
-        return cls(sec)
+    doses = ("spots_share", "hours_per_spot")
 
     def attach(self, model) -> None:
         """Pick the spots: the riskiest places."""

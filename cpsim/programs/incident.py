@@ -27,22 +27,17 @@ class Incident(Program):
 
     name = "incident"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.log: list[tuple] = []
+    doses = ("strength",)
 
     @classmethod
     def from_scenario(cls, params):
         """The program, or None when off; the beat must exist."""
         sec = params.incident
-        if not sec.enabled or sec.strength <= 0:
-            return None
-        if sec.beat >= params.population.beats:
+        if sec.enabled and sec.strength > 0 and sec.beat >= params.population.beats:
             raise ScenarioError(
                 f"incident.beat: {sec.beat} is not a beat; allowed: -1 or 0..{params.population.beats - 1}"
             )
-        return cls(sec)
+        return super().from_scenario(params)
 
     def attach(self, model) -> None:
         """Prepare the stream."""

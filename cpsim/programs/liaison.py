@@ -25,18 +25,7 @@ class Liaison(Program):
 
     name = "liaison"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.liaison
-        if not sec.enabled or sec.fidelity <= 0 or sec.officers_per_beat <= 0 or sec.contacts_per_hour <= 0:
-            return None
-        return cls(sec)
+    doses = ("officers_per_beat", "contacts_per_hour")
 
     def attach(self, model) -> None:
         """Work out the liaison hours each beat requests a day."""

@@ -34,20 +34,12 @@ class Mentorship(Program):
 
     name = "mentorship"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.pending = False
-        self.cohort_end = -1
-        self.log: list[tuple] = []
+    doses = ("mentors_per_beat", "hours_per_meeting")
 
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.mentorship
-        if not sec.enabled or sec.fidelity <= 0 or sec.mentors_per_beat <= 0 or sec.hours_per_meeting <= 0:
-            return None
-        return cls(sec)
+    def __init__(self, sec) -> None:
+        """Keep the section; no cohort yet."""
+        super().__init__(sec)
+        self.cohort_end = -1
 
     def attach(self, model) -> None:
         """Remember offending; schedule the meetings."""

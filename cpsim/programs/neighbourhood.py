@@ -24,18 +24,7 @@ class Neighbourhood(Program):
 
     name = "neighbourhood"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.neighbourhood
-        if not sec.enabled or sec.fidelity <= 0 or sec.officers_per_beat <= 0 or sec.community_share <= 0:
-            return None
-        return cls(sec)
+    doses = ("officers_per_beat", "community_share")
 
     def attach(self, model) -> None:
         """Make the first ``officers_per_beat`` officers of each beat steady."""

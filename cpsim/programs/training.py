@@ -35,19 +35,7 @@ class Training(Program):
 
     name = "training"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.pending = False
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.training
-        if not sec.enabled or sec.fidelity <= 0 or sec.share_per_month <= 0 or sec.hours_per_officer <= 0:
-            return None
-        return cls(sec)
+    doses = ("share_per_month", "hours_per_officer")
 
     def attach(self, model) -> None:
         """Schedule the monthly cohorts."""
@@ -102,18 +90,7 @@ class Orientation(Program):
 
     name = "orientation"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.orientation
-        if not sec.enabled or sec.fidelity <= 0 or sec.hours_per_officer <= 0:
-            return None
-        return cls(sec)
+    doses = ("hours_per_officer",)
 
     def attach(self, model) -> None:
         """Remember every officer's beat, to notice arrivals."""

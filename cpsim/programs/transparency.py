@@ -31,19 +31,7 @@ class Transparency(Program):
 
     name = "transparency"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.pending = False
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.transparency
-        if not sec.enabled or sec.fidelity <= 0 or sec.staff_hours <= 0 or sec.reach <= 0:
-            return None
-        return cls(sec)
+    doses = ("staff_hours", "reach")
 
     def attach(self, model) -> None:
         """Remember the reference opinion; schedule the releases."""

@@ -27,19 +27,7 @@ class Watch(Program):
 
     name = "watch"
 
-    def __init__(self, sec) -> None:
-        """Keep the section."""
-        self.sec = sec
-        self.pending = False
-        self.log: list[tuple] = []
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off."""
-        sec = params.watch
-        if not sec.enabled or sec.fidelity <= 0 or sec.coverage <= 0:
-            return None
-        return cls(sec)
+    doses = ("coverage",)
 
     def attach(self, model) -> None:
         """Form the groups: guardians and a reporting channel at active places; pick members."""
