@@ -78,15 +78,7 @@ class SocialGraph:
             Per-resident sums, shape (n,) or (n, channels).
 
         """
-        lo, hi = self.indptr[speakers], self.indptr[speakers + 1]
-        counts = hi - lo
-        total = int(counts.sum())
-        if total == 0:
-            shape = (self.n,) + values.shape[1:]
-            return np.zeros(shape)
-        # Positions of every speaker's ties in `indices`, without a Python loop.
-        first = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        listeners = self.indices[first + np.arange(total)]
+        listeners, counts = self.gather(speakers)
         if values.ndim == 1:
             return np.bincount(listeners, np.repeat(values, counts), minlength=self.n)
         rep = np.repeat(values, counts, axis=0)
