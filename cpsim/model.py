@@ -216,7 +216,7 @@ class CommunityModel(mesa.Model):
         victims = np.concatenate([vic_v, vic_p])
         crime_place = np.concatenate([place_v, place_p])
         violent = np.concatenate([np.ones(vic_v.size, bool), np.zeros(vic_p.size, bool)])
-        self.places.disorder += 0.01 * np.bincount(crime_place, minlength=self.places.n)
+        self.places.disorder += p.crime.disorder_per_crime * np.bincount(crime_place, minlength=self.places.n)
 
         # 4. Reporting: victims decide to call, others call for help.
         reported = reporting_mech.draw_reports(victims, violent, res.legitimacy, p.reporting, s["reporting"])

@@ -351,6 +351,11 @@ class Crime:
     disorder_mean: float = param(
         0.25, "1", 0, 1, "Mean visible disorder at places (0-1), rising with crime risk", ASSUME
     )
+    disorder_per_crime: float = param(
+        0.01, "1 per crime", 0, 0.5,
+        "Visible disorder a victimisation adds at its place (it then relaxes toward the place's base)",
+        "assumption: Skogan 1990 (crime and disorder feed each other); small so disorder follows crime slowly",
+    )
     incapacitation_days: float = param(
         60.0, "days", 0, 3650, "Mean days an arrested offender is off the street", ASSUME
     )
