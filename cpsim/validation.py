@@ -25,7 +25,6 @@ from types import SimpleNamespace
 import numpy as np
 from scipy import stats
 
-from cpsim.mechanisms import crime as crime_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.model import CommunityModel
 from cpsim.programs.base import Program
@@ -155,6 +154,8 @@ class ContactLog(Contacts):
             alone = SimpleNamespace(
                 trust=res.trust[idx].copy(), legitimacy=res.legitimacy[idx].copy(),
                 effectiveness=res.effectiveness[idx].copy(), familiarity=res.familiarity[idx].copy(),
+                attitude_legitimacy=res.attitude_legitimacy[idx].copy(),
+                attitude_effectiveness=res.attitude_effectiveness[idx].copy(),
             )
             apply_experiences(alone, {**c, "idx": np.arange(idx.size)}, p.trust, p.patrol)
             self.log.append({
@@ -326,12 +327,7 @@ class CrimeRate(Program):
 
     def plan(self, model) -> None:
         """Record today's expected victimisations."""
-        res = model.residents
-        active = res.offending * (res.free_day <= model.day)
-        offenders = np.bincount(res.beat, weights=active, minlength=model.n_beats) / model.initial_offending
-        lam_v, lam_p = crime_mech.expected_victimizations(
-            model.places, offenders, model.presence_per_1000, model.params.crime, model.guard_mean
-        )
+        lam_v, lam_p = model.expected_victimizations()
         self.violent.append(float(lam_v.sum()))
         self.property.append(float(lam_p.sum()))
         if self.per_place:

@@ -3,11 +3,12 @@
 A contact of procedural quality q leads to a formal complaint with probability
 
     poor_contact_rate * clip((0.5 - q) / 0.5, 0, 1) * (1 - trust_dependency * (1 - legitimacy))
+                      * (1 - familiarity_discount * familiarity)
 
 times ``casual_factor`` for contacts that are neither enforcement (stops, arrests, force)
 nor calls for service, so only poor contacts (q < 0.5) produce complaints, mostly from
-enforcement, and residents who see police as illegitimate are less likely to believe a
-complaint is worth filing.
+enforcement; residents who see police as illegitimate are less likely to believe a
+complaint is worth filing, and those who know the beat team settle problems informally.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ FORMAL_KINDS = ("stop", "arrest", "call", "crisis_force", "incident")
 
 
 def draw_complaints(
-    quality: np.ndarray, legitimacy: np.ndarray, comp, rng, formal: np.ndarray | bool = True
+    quality: np.ndarray,
+    legitimacy: np.ndarray,
+    comp,
+    rng,
+    formal: np.ndarray | bool = True,
+    familiarity: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Which contacts produce a complaint (NaN quality: no officer, no complaint).
 
@@ -28,6 +34,7 @@ def draw_complaints(
         comp: The complaints section.
         rng: Random stream.
         formal: Whether each contact is enforcement or a call (else casual_factor applies).
+        familiarity: The resident's familiarity with the beat team.
 
     Returns:
         Boolean per contact.
@@ -36,4 +43,5 @@ def draw_complaints(
     p = comp.poor_contact_rate * np.clip((0.5 - q) / 0.5, 0.0, 1.0)
     p *= np.where(formal, 1.0, comp.casual_factor)
     p *= 1.0 - comp.trust_dependency * (1.0 - legitimacy)
+    p *= 1.0 - comp.familiarity_discount * familiarity
     return rng.random(q.size) < p

@@ -109,8 +109,10 @@ def deliver(
 
     A contact delivered as designed carries the program's valences; one that is not (a
     perfunctory appearance: officers present, nothing of the design delivered) carries
-    none. Both are tinted by the officer's procedural quality that day relative to the
-    average officer (F3), so the effect scales with fidelity. Either way it is a police
+    none: it says nothing about effectiveness and, for legitimacy, only how the officer
+    behaved. Both are tinted by the officer's procedural quality that day relative to the
+    average officer (F3), which is neutral on average, so the effect scales with fidelity
+    and a program delivered at fidelity 0 neither helps nor harms. Either way it is a police
     contact handled by an officer of the resident's beat (or the given officers), so it
     counts toward contact prevalence and may bring a complaint.
 
@@ -130,13 +132,16 @@ def deliver(
 
     """
     idx = np.asarray(idx, np.int64)
+    beats = model.residents.beat[idx]
     if officers is None:
-        officers = pick_officers(model.officers, model.residents.beat[idx], rng)
-    q = contact_quality(model.officers, officers, model.params.policing.contact_sd, rng)
+        officers = pick_officers(model.officers, beats, rng)
+    q = contact_quality(
+        model.officers, officers, model.params.policing.contact_sd, rng, model.beat_quality_shift()[beats]
+    )
     designed = rng.random(idx.size) < fidelity
     tint = (2.0 * q - 1.0) - (2.0 * model.params.policing.skill_mean - 1.0)
     v_leg = np.clip(np.where(designed, v_legitimacy, 0.0) + tint, -1, 1)
-    v_eff = np.clip(np.where(designed, v_effectiveness, 0.0) + 0.25 * tint, -1, 1)
+    v_eff = np.where(designed, np.clip(v_effectiveness + 0.25 * tint, -1, 1), np.nan)
     model.contacts.add(kind, idx, v_leg, v_eff, q, familiar=familiar)
     return designed
 

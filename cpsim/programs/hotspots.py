@@ -4,10 +4,10 @@ The riskiest ``spots_share`` of street segments get ``hours_per_spot`` foot-patr
 day, requested in their beat as foot patrol (``model.foot_requests``): they get the same
 share as routine foot patrol in the day's split, are cut with it in a budget cut, count
 as visible foot presence, and the core patrol mechanism draws the casual contacts of
-every foot hour. Of the directed hours granted, ``fidelity`` are spent at the spots and
-deter crime there the next day (the crime mechanism's local deterrence,
-``crime.hotspot_deterrence``; F9: -23% violent crime in Philadelphia's foot beats); the
-rest are spent elsewhere in the beat like routine foot patrol. Officers at the spots stop
+every foot hour. Only ``fidelity`` of the assigned hours are walked (the rest stay in the
+car, as routine patrol): they are spent at the spots and deter crime there the next day
+(the crime mechanism's local deterrence, ``crime.hotspot_deterrence``; F9: -23% violent
+crime in Philadelphia's foot beats). Officers at the spots stop
 more people: ``stops_per_hour`` extra stops per hour at the spots are made through the
 enforcement mechanism the next day (F9: pedestrian stops +64%), the trust cost.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.mechanisms.patrol import spread_foot_hours
 from cpsim.programs.base import Program
 
 
@@ -33,7 +32,8 @@ class HotSpots(Program):
         pl = model.places
         n_spots = max(1, int(round(self.sec.spots_share * pl.n)))
         self.spots = np.argsort(-pl.risk, kind="stable")[:n_spots]
-        self.request = np.bincount(pl.beat[self.spots], minlength=model.n_beats) * self.sec.hours_per_spot
+        per_beat = np.bincount(pl.beat[self.spots], minlength=model.n_beats)
+        self.request = per_beat * self.sec.hours_per_spot * self.sec.fidelity
         self.yesterday = np.zeros(model.n_beats)
 
     def plan(self, model) -> None:
@@ -42,13 +42,13 @@ class HotSpots(Program):
         model.extra_stops += self.sec.stops_per_hour * self.yesterday
 
     def act(self, model, hours: dict) -> None:
-        """Place the directed foot hours: ``fidelity`` at the spots, the rest around the beat."""
-        pl, sec = model.places, self.sec
-        granted = model.directed_foot
-        at_spots = granted * sec.fidelity
+        """Place the directed foot hours granted at the spots."""
+        pl = model.places
+        at_spots = model.directed_foot
         beat = pl.beat[self.spots]
-        pl.hotspot_hours[self.spots] += at_spots[beat] * sec.hours_per_spot / np.maximum(self.request[beat], 1e-12)
-        pl.hotspot_hours += spread_foot_hours(pl, granted - at_spots)
+        share = np.divide(at_spots, self.request, out=np.zeros(model.n_beats), where=self.request > 0)
+        pl.hotspot_hours[self.spots] += share[beat] * self.sec.hours_per_spot * self.sec.fidelity
+        granted = at_spots
         self.yesterday = at_spots
         self.log.append((model.day, float(granted.sum()), float(at_spots.sum())))
 

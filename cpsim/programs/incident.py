@@ -5,9 +5,14 @@ who gets stopped, has an encounter of the worst procedure (quality 0; valences
 ``-strength``): a police contact that may bring a complaint. The video is retold
 ``story_weight`` times as much as an ordinary contact (word of mouth over the social
 graph, F4), and the news reaches ``news_reach`` of residents, members of the victim's
-group ``group_salience`` times the odds of others. Seeing it is a vicarious experience
-(``news_weight`` of a direct one, read through each viewer's prior trust) that viewers
-retell in turn. No outcome is set: every change runs through contacts and stories.
+group ``group_salience`` times the odds of others. The story stays in the news for
+``news_days`` days, in which a viewer meets it ``news_exposures`` times on average (the
+video, follow-ups, protests); each time is a vicarious experience (``news_weight`` of a
+direct one, read through each viewer's prior trust) that viewers retell in turn. Strong
+experiences are remembered (trust.salience_consolidation), so the incident is not
+forgotten within weeks (Desmond, Papachristos & Kirk 2016: a publicized beating lowered
+911 calls from Black neighbourhoods for over a year). No outcome is set: every change
+runs through contacts and stories.
 """
 
 from __future__ import annotations
@@ -42,12 +47,26 @@ class Incident(Program):
     def attach(self, model) -> None:
         """Prepare the stream."""
         self.rng = program_stream(model, self.name)
+        self.viewers = np.empty(0, np.int64)
 
     def act(self, model, hours: dict) -> None:
-        """On the day: the encounter, its retelling and the news."""
+        """On the day: the encounter, its retelling and the news; then the news cycle."""
+        sec = self.sec
+        if model.day == sec.day:
+            self._encounter(model)
+        if self.viewers.size and sec.day <= model.day < sec.day + sec.news_days:
+            seen = self.viewers[self.rng.random(self.viewers.size) < min(1.0, sec.news_exposures / sec.news_days)]
+            model.contacts.add(
+                "incident_news",
+                seen,
+                sec.strength * sec.news_legitimacy,
+                sec.strength * sec.news_effectiveness,
+                weight=sec.news_weight,
+                police=False,
+            )
+
+    def _encounter(self, model) -> None:
         sec, res, rng = self.sec, model.residents, self.rng
-        if model.day != sec.day:
-            return
         trust_by_beat = np.bincount(res.beat, weights=res.trust, minlength=model.n_beats) / np.maximum(
             model.beat_residents, 1
         )
@@ -59,9 +78,7 @@ class Incident(Program):
         if sec.news_reach > 0:
             z = logit(sec.news_reach) + np.log(sec.group_salience) * (res.group == res.group[victim[0]])
             news = np.flatnonzero(rng.random(res.n) < 1.0 / (1.0 + np.exp(-z)))
-            news = news[news != victim[0]]
-            model.contacts.add("incident_news", news, sec.strength * sec.news_legitimacy,
-                               sec.strength * sec.news_effectiveness, weight=sec.news_weight, police=False)
+            self.viewers = news = news[news != victim[0]]
         self.log.append((model.day, beat, int(victim[0]), news.size))
 
     def results(self, model) -> dict[str, pd.DataFrame]:

@@ -1,12 +1,16 @@
 """Neighbourhood policing: steady beat officers with protected community time (NYC NCOs).
 
-In each beat ``officers_per_beat`` of its officers become steady: they are never rotated
+In each beat ``officers_per_beat`` of its officers are named steady: they are not rotated
 to another beat (``model.steady_officers``), so residents' familiarity with the beat team
-is not reset when they would have moved. On duty, a steady officer spends
-``community_share`` of the shift's working hours (requested as community work) meeting
-residents of the beat, ``contacts_per_hour`` an hour, drawn by time spent on the street.
-Each is a familiar contact with that officer, as designed with probability ``fidelity``
-(off-radio time protected from calls) or an ordinary casual contact.
+is not reset when they would have moved. On duty, a steady officer is to spend
+``community_share`` of the shift's working hours off-radio meeting residents of the beat,
+``contacts_per_hour`` an hour, drawn by time spent on the street; each is a familiar
+contact with that officer, as designed.
+
+``fidelity`` gates delivery, as abstraction does in practice (Rix et al. 2009): each named
+officer is actually kept on the beat with probability ``fidelity``, and only ``fidelity``
+of the off-radio time is protected from calls (the rest stays on routine car patrol and
+response). At fidelity 0 the program is the baseline.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ class Neighbourhood(Program):
         off = model.officers
         self.rng = program_stream(model, self.name)
         on_beat = np.flatnonzero(off.beat >= 0)
-        self.steady = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
+        named = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
+        self.steady = named[self.rng.random(named.size) < self.sec.fidelity]
         model.steady_officers[self.steady] = True
         pol = model.params.policing
-        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share
+        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share * self.sec.fidelity
         self.request = np.zeros(model.n_beats)
 
     def plan(self, model) -> None:
@@ -56,8 +61,9 @@ class Neighbourhood(Program):
         who, beats = who[ok], beats[ok]
         order, start = beat_index(model.officers.beat[self.working], model.n_beats)
         officer = self.working[sample_within(order, start, beats, rng)] if self.working.size else beats[:0]
-        designed = deliver(model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
-                           familiar=True, officers=officer)
+        designed = deliver(
+            model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, 1.0, rng, familiar=True, officers=officer
+        )
         self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum())))
 
     def results(self, model) -> dict[str, pd.DataFrame]:

@@ -416,8 +416,8 @@ class Neighbourhood:
     enabled: bool = _enabled("neighbourhood (steady beat) officers")
     fidelity: float = _fidelity(
         0.7,
-        "off-radio time protected from calls",
-        "NYPD neighbourhood policing: off-radio time often lost to calls; assumption",
+        "named steady officers kept on the beat and off-radio time protected from calls",
+        "NYPD neighbourhood policing: off-radio time often lost to calls; Rix et al. 2009 (abstraction); assumption",
     )
     officers_per_beat: int = param(
         1, "officers", 0, 20, "Steady officers per beat who never rotate (0: off)", "NYPD: 2 NCOs per sector"
@@ -443,7 +443,8 @@ class HotSpots:
 
     enabled: bool = _enabled("hot-spot patrol")
     fidelity: float = _fidelity(
-        0.8, "assigned hours actually spent at the spots", "Ratcliffe et al. 2011: dosage varied; assumption"
+        0.8, "assigned hours actually walked at the spots (the rest stay in the car)",
+        "Ratcliffe et al. 2011: dosage varied; assumption"
     )
     spots_share: float = param(
         0.02,
@@ -701,6 +702,17 @@ class Incident:
     news_effectiveness: float = param(-0.2, "valence", -1, 0, "Effectiveness valence of seeing the video", ASSUME)
     news_weight: float = param(
         0.3, "1", 0, 1, "Effect of seeing the news relative to a direct experience", "word_of_mouth.vicarious_weight"
+    )
+    news_days: int = param(
+        21, "days", 1, 365, "Days the story stays in the news", "assumption (range 7-60): a local news cycle"
+    )
+    news_exposures: float = param(
+        5.0,
+        "times",
+        0,
+        100,
+        "Times a viewer meets the story in the news cycle (the video, follow-ups, protests)",
+        "assumption (range 1-20)",
     )
 
 

@@ -29,8 +29,10 @@ class Residents:
     legitimacy: np.ndarray
     effectiveness: np.ndarray
     trust: np.ndarray
-    base_legitimacy: np.ndarray
-    base_effectiveness: np.ndarray
+    attitude_legitimacy: np.ndarray
+    attitude_effectiveness: np.ndarray
+    disposition_legitimacy: np.ndarray
+    disposition_effectiveness: np.ndarray
     safety: np.ndarray
     base_safety: np.ndarray
     familiarity: np.ndarray
@@ -162,6 +164,7 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     common = rng.standard_normal(n)
     legit = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
     eff = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
+    # The stable part of each resident's difference from their group (the rest is chance experience).
     w = t.legitimacy_weight
     safety0 = np.clip(scenario.safety.initial + 0.1 * rng.standard_normal(n), 0.01, 0.99)
 
@@ -184,8 +187,10 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         legitimacy=legit,
         effectiveness=eff,
         trust=w * legit + (1 - w) * eff,
-        base_legitimacy=legit.copy(),
-        base_effectiveness=eff.copy(),
+        attitude_legitimacy=legit.copy(),
+        attitude_effectiveness=eff.copy(),
+        disposition_legitimacy=t.disposition_share * (legit - mean),
+        disposition_effectiveness=t.disposition_share * (eff - mean),
         safety=safety0.copy(),
         base_safety=safety0,
         familiarity=np.zeros(n),
