@@ -77,6 +77,12 @@ class Contacts:
             )
         )
 
+    def of_kinds(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Residents with an experience of these kinds recorded so far today."""
+        codes = {kind_code(k) for k in kinds}
+        parts = [p[1] for p in self.parts if p[0] in codes]
+        return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
     def take(self) -> dict[str, np.ndarray]:
         """Concatenate and clear the buffer."""
         names = ("kind", "idx", "v_leg", "v_eff", "quality", "familiar", "weight", "police")
