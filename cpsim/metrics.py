@@ -36,6 +36,7 @@ DAILY: dict[str, tuple[str, str]] = {
     "stops": ("count", "Pedestrian and traffic stops today"),
     "arrests": ("count", "Arrests today (from stops and cleared crimes)"),
     "complaints": ("count", "Formal complaints filed today"),
+    "complaints_expected": ("count", "Expected complaints today: the sum of every contact's complaint chance"),
     "heard_stories": ("count", "Residents who heard about someone else's police contact today"),
     "officers_on_duty": ("count", "Sworn beat officers working today"),
     "hours_response": ("hours", "Officer hours answering calls"),

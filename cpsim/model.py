@@ -119,6 +119,7 @@ class Day:
     experiences: dict = field(default_factory=dict)
     effects: dict = field(default_factory=dict)
     complained: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    complaint_risk: np.ndarray = field(default_factory=lambda: np.empty(0))
     listeners: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     heard: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
 
@@ -134,6 +135,9 @@ class Neighbourhoods:
         expected: Per beat, the recorded crimes a day the department expected at the start.
         victimisation: Per beat, true victimisations per resident a day.
         foot: Per place, hours of police seen on foot a day.
+        victimisation_start: Per beat, true victimisations per resident a day expected at the start.
+        disorder_start: Per place, the visible disorder at the start.
+        seen: Per resident, the chance of seeing police on foot in a week at the start.
         reference: City means at the start ("disorder", "seen", "effectiveness", "victimisation").
     """
 
@@ -143,6 +147,9 @@ class Neighbourhoods:
     expected: np.ndarray
     victimisation: np.ndarray
     foot: np.ndarray
+    victimisation_start: np.ndarray
+    disorder_start: np.ndarray
+    seen: np.ndarray
     reference: dict[str, float]
 
 
@@ -209,7 +216,7 @@ class CommunityModel(mesa.Model):
         self.crisis_claimed = np.empty(0, bool)
         self.beat_residents = np.bincount(res.beat, minlength=self.n_beats)
         self.group_residents = np.bincount(res.group, minlength=len(params.population.group_names))
-        self.presence_per_1000 = np.full(self.n_beats, params.crime.reference_presence)
+        self.presence_per_1000 = np.zeros(self.n_beats)  # each beat's own, once officers are known (below)
         self.offender_idx = np.flatnonzero(res.offending > 0)
         self.offenders_by_beat = beat_index(res.beat[self.offender_idx], self.n_beats)
         # crime.*_per_1000 are the rates of a beat whose offenders are all free and at the reference legitimacy.
@@ -218,11 +225,20 @@ class CommunityModel(mesa.Model):
             1e-12,
         )
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
-        self.disorder_mean = float(np.average(pl.base_disorder, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
         self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
         self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
+        pol = params.policing
+        # Street hours a beat's team gives on an average day: everything but administration.
+        self.presence_per_1000 = (
+            self.officers_per_beat()
+            * pol.duty_share
+            * pol.shift_hours
+            * (1 - pol.admin_share)
+            * 1000.0
+            / np.maximum(self.beat_residents, 1)
+        )
         p = params
         self._decay = {
             "trust": trust_mech.decay_factor(p.trust.half_life_days),
@@ -463,9 +479,10 @@ class CommunityModel(mesa.Model):
         familiarity = res.familiarity[c["idx"]].copy()
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
         formal = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.FORMAL_KINDS])
-        d.complained = complaints_mech.draw_complaints(
-            c["quality"], prior_legit, p.complaints, d.streams["complaints"], formal, familiarity
+        d.complaint_risk = complaints_mech.complaint_probability(
+            c["quality"], prior_legit, p.complaints, formal, familiarity
         )
+        d.complained = complaints_mech.draw_complaints(d.complaint_risk, d.streams["complaints"])
         res.contacted[c["idx"][c["police"]]] = True
         tell = c["weight"] * (c["kind"] != kind_code("victim"))  # own victimisation goes to the fear channel
         self.tell(c["idx"], d.effects["v_leg"] * tell, d.effects["v_eff"] * tell, 0.0)
@@ -514,14 +531,8 @@ class CommunityModel(mesa.Model):
         self.presence_per_1000 = ema * self.presence_per_1000 + (1 - ema) * street * 1000.0 / np.maximum(
             self.beat_residents, 1
         )
-        # Police seen on foot at each place: foot hours where they walked, community work where people live.
-        seen_community = (
-            p.patrol.community_visibility
-            * hours["community"][pl.beat]
-            * pl.residents
-            / np.maximum(self.beat_residents[pl.beat], 1)
-        )
-        self.hood.foot += (1.0 - ema) * (pl.hotspot_hours + seen_community - self.hood.foot)
+        # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
+        self.hood.foot += (1.0 - ema) * (pl.hotspot_hours - self.hood.foot)
         pl.disorder += (1 - self._decay["safety"]) * (pl.base_disorder - pl.disorder)
         np.clip(pl.disorder, 0, 1, out=pl.disorder)
         if d.number % WEEK == 0:
@@ -551,14 +562,16 @@ class CommunityModel(mesa.Model):
             + res.disposition_legitimacy
             + t.performance_weight * (res.attitude_effectiveness - hood.reference["effectiveness"])
         )
-        crime_ratio = hood.victimisation / max(hood.reference["victimisation"], 1e-12)
-        own_e = (
-            np.asarray(t.norm_effectiveness_by_group)[res.group]
-            + res.disposition_effectiveness
-            + conditions_mech.effectiveness_conditions(
-                self.places.disorder[res.place], crime_ratio[res.beat], self.seen, hood.reference, t
-            )
+        crime_ratio = hood.victimisation / np.maximum(hood.victimisation_start, 1e-12)
+        conditions = conditions_mech.effectiveness_conditions(
+            self.places.disorder[res.place],
+            hood.disorder_start[res.place],
+            crime_ratio[res.beat],
+            self.seen,
+            hood.seen,
+            t,
         )
+        own_e = np.asarray(t.norm_effectiveness_by_group)[res.group] + res.disposition_effectiveness + conditions
         climate_l = trust_mech.tie_mean(self.social, res.attitude_legitimacy, res.attitude_legitimacy)
         climate_e = trust_mech.tie_mean(self.social, res.attitude_effectiveness, res.attitude_effectiveness)
         return (
@@ -593,13 +606,27 @@ class CommunityModel(mesa.Model):
             * climate_mech.routine_share(audience, audience, p.policing),
         )
         seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
+        # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
+        pl.disorder[:] = np.clip(
+            pl.base_disorder + p.crime.disorder_per_crime * (lam_v + lam_p) / (1.0 - self._decay["safety"]), 0.0, 1.0
+        )
         reference = {
             "disorder": float(np.average(pl.disorder[res.place])),
             "seen": float(seen.mean()),
             "effectiveness": float(res.effectiveness.mean()),
-            "victimisation": float((lam_v + lam_p).sum() / res.n),
         }
-        return Neighbourhoods(audience, audience.copy(), expected.copy(), expected, victimisation, foot, reference)
+        return Neighbourhoods(
+            audience,
+            audience.copy(),
+            expected.copy(),
+            expected,
+            victimisation,
+            foot,
+            victimisation.copy(),
+            pl.disorder.copy(),
+            seen,
+            reference,
+        )
 
     def _start_custody(self) -> None:
         """Offenders in custody at the start, as many as the arrest process keeps there."""
@@ -713,6 +740,7 @@ class CommunityModel(mesa.Model):
             "stops": int(d.stopped.size),
             "arrests": int(d.arrested.size),
             "complaints": int(d.complained.sum()),
+            "complaints_expected": float(d.complaint_risk.sum()),
             "heard_stories": int(d.listeners.size),
             "officers_on_duty": int(d.on_duty.sum()),
             "hours_response": float(hours["response"].sum()),
@@ -737,6 +765,7 @@ class CommunityModel(mesa.Model):
             "stops",
             "arrests",
             "complaints",
+            "complaints_expected",
             "hours_total",
             "hours_response",
             "hours_patrol",
@@ -745,6 +774,10 @@ class CommunityModel(mesa.Model):
         ):
             self.totals[key] = self.totals.get(key, 0) + t[key]
         self.totals["reported_violent"] = self.totals.get("reported_violent", 0) + int((d.reported & d.violent).sum())
+        enforcement = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.ENFORCEMENT_KINDS])
+        self.totals["complaints_expected_enforcement"] = self.totals.get(
+            "complaints_expected_enforcement", 0.0
+        ) + float(d.complaint_risk[enforcement].sum())
         if self.day == 365:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
         events = {

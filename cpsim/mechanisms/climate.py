@@ -23,24 +23,22 @@ import numpy as np
 
 
 def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor: float) -> None:
-    """Move each key's running average toward today's observations (in place).
+    """Move each key's running average one day toward today's mean observation (in place).
 
-    Each observation nudges the average as one day of an exponential average would, so a
-    beat with more contacts today moves further: weight ``1 - factor ** count``.
+    Keys with no observation today keep their average (officers sense nothing new).
 
     Args:
         avg: Running average per key.
         keys: Key (beat) of each observation.
         values: Observed values.
-        factor: Share of the old average kept per observation.
+        factor: Share of the old average kept per day.
     """
     if keys.size == 0:
         return
     counts = np.bincount(keys, minlength=avg.size)
     sums = np.bincount(keys, weights=values, minlength=avg.size)
     seen = counts > 0
-    w = 1.0 - factor ** counts[seen]
-    avg[seen] += w * (sums[seen] / counts[seen] - avg[seen])
+    avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
 
 
 # Withdrawal is a collective turn of a beat's officers: it switches over a few hundredths of

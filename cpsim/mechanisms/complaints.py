@@ -16,32 +16,36 @@ from __future__ import annotations
 import numpy as np
 
 FORMAL_KINDS = ("stop", "arrest", "call", "crisis_force", "incident")
+ENFORCEMENT_KINDS = ("stop", "arrest", "crisis_force", "incident")  # force and coercion, not calls for help
 
 
-def draw_complaints(
+def complaint_probability(
     quality: np.ndarray,
     legitimacy: np.ndarray,
     comp,
-    rng,
     formal: np.ndarray | bool = True,
     familiarity: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Which contacts produce a complaint (NaN quality: no officer, no complaint).
+    """Chance that each contact brings a complaint (NaN quality: no officer, no complaint).
 
     Args:
         quality: Procedural quality of each contact.
         legitimacy: The resident's legitimacy before the contact.
         comp: The complaints section.
-        rng: Random stream.
         formal: Whether each contact is enforcement or a call (else casual_factor applies).
         familiarity: The resident's familiarity with the beat team.
 
     Returns:
-        Boolean per contact.
+        Probability per contact.
     """
     q = np.nan_to_num(quality, nan=1.0)
     p = comp.poor_contact_rate * np.clip((0.5 - q) / 0.5, 0.0, 1.0)
     p *= np.where(formal, 1.0, comp.casual_factor)
     p *= 1.0 - comp.trust_dependency * (1.0 - legitimacy)
     p *= 1.0 - comp.familiarity_discount * familiarity
-    return rng.random(q.size) < p
+    return p
+
+
+def draw_complaints(probability: np.ndarray, rng) -> np.ndarray:
+    """Which contacts bring a complaint (one uniform per contact)."""
+    return rng.random(probability.size) < probability

@@ -103,9 +103,9 @@ def relax(x: np.ndarray, base: np.ndarray | float, factor: float) -> None:
 def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Mean of each resident's ties' values (``fallback`` for residents without ties)."""
     deg = graph.degree()
-    if graph.indices.size == 0:
-        return fallback.copy()
-    sums = np.add.reduceat(values[graph.indices], graph.indptr[:-1].clip(max=graph.indices.size - 1))
+    # Segment sums over the CSR rows as differences of one running sum: one pass, empty rows are 0.
+    running = np.concatenate([[0.0], np.cumsum(values[graph.indices])])
+    sums = running[graph.indptr[1:]] - running[graph.indptr[:-1]]
     return np.where(deg > 0, sums / np.maximum(deg, 1), fallback)
 
 

@@ -3,9 +3,10 @@
 In each beat ``officers_per_beat`` of its officers are named steady: they are not rotated
 to another beat (``model.steady_officers``), so residents' familiarity with the beat team
 is not reset when they would have moved. On duty, a steady officer is to spend
-``community_share`` of the shift's working hours off-radio meeting residents of the beat,
-``contacts_per_hour`` an hour, drawn by time spent on the street; each is a familiar
-contact with that officer, as designed.
+``community_share`` of the shift's working hours off-radio walking the beat and meeting
+residents, ``contacts_per_hour`` an hour, drawn by time spent on the street; each is a
+familiar contact with that officer, as designed, and the hours are foot presence where
+those residents live (seen on foot, deterring crime there the next day).
 
 ``fidelity`` gates delivery, as abstraction does in practice (Rix et al. 2009): each named
 officer is actually kept on the beat with probability ``fidelity``, and only ``fidelity``
@@ -64,6 +65,9 @@ class Neighbourhood(Program):
         designed = deliver(
             model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, 1.0, rng, familiar=True, officers=officer
         )
+        # The time is spent walking the beat: seen on foot where the residents met live.
+        per_contact = np.divide(granted, k, out=np.zeros(model.n_beats), where=k > 0)
+        np.add.at(model.places.hotspot_hours, res.place[who], per_contact[beats])
         self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum())))
 
     def results(self, model) -> dict[str, pd.DataFrame]:

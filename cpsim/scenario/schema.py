@@ -262,7 +262,7 @@ class Trust:
         "assumption (range 0.5-0.9): attitudes toward institutions are partly stable traits",
     )
     norm_legitimacy_by_group: tuple[float, ...] = param(
-        (0.539, 0.246),
+        (0.541, 0.251),
         "1",
         0,
         1,
@@ -272,7 +272,7 @@ class Trust:
         "F7 Gallup group gap",
     )
     norm_effectiveness_by_group: tuple[float, ...] = param(
-        (0.56, 0.231),
+        (0.562, 0.238),
         "1",
         0,
         1,
@@ -741,14 +741,6 @@ class Patrol:
         "Daily chance rate of seeing police on foot per hour of foot presence at one's street segment, "
         "per unit of time spent out",
         "calibration: CSEW 2013/14, 32% of adults see police on foot at least weekly (data/README.md)",
-    )
-    community_visibility: float = param(
-        1.0,
-        "1",
-        0,
-        1,
-        "Share of community-work hours that residents can see as police on foot in the neighbourhood",
-        "assumption (range 0.5-1): meetings, engagement and problem solving happen on the beat, on foot",
     )
     community_presence: float = param(
         0.5,
