@@ -32,6 +32,7 @@ from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.metrics import BY_KEY, grouped, model_reporters, ratio
 from cpsim.programs import build_programs
+from cpsim.programs.base import Surface
 from cpsim.scenario import Scenario
 from cpsim.world import build_world
 from cpsim.world.layout import beat_index
@@ -260,9 +261,10 @@ class CommunityModel(mesa.Model):
         self.by_beat_rows: list[np.ndarray] = []
         self.today: dict[str, float] = {}
 
+        self.surface = Surface(self)  # the only door programs have to the model
         self.programs = build_programs(params)
         for program in self.programs:
-            program.attach(self)
+            program.attach(self.surface)
         self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
 
     @property
@@ -315,7 +317,7 @@ class CommunityModel(mesa.Model):
         self.extra_stops[:] = 0.0
         self.foot_requests[:] = 0.0
         for program in self.programs:
-            program.plan(self)
+            program.plan(self.surface)
 
     def expected_victimizations(self) -> tuple[np.ndarray, np.ndarray]:
         """Expected violent and property victimisations per place today (before Poisson noise)."""
@@ -465,7 +467,7 @@ class CommunityModel(mesa.Model):
     def _programs_act(self, d: Day) -> None:
         """9. Programs deliver what the hours allow; crisis calls not claimed by a team may end in force."""
         for program in self.programs:
-            program.act(self, d.hours)
+            program.act(self.surface, d.hours)
         crisis = self.params.crisis
         alone = ~self.crisis_claimed & (self.crisis_draws < crisis.force_share)
         crisis_mech.record_force(self.contacts, self.tell, self.crisis_calls[alone], crisis)

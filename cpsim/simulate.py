@@ -96,7 +96,7 @@ def simulate(
     )
     for program in model.programs:
         if hasattr(program, "results"):
-            result.extra.update(program.results(model))
+            result.extra.update(program.results(model.surface))
     result.seconds = time.perf_counter() - start
     result.summary["seconds"] = result.seconds
     return result

@@ -27,7 +27,7 @@ from scipy import stats
 
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.model import CommunityModel
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.scenario import apply_overrides, load_scenario
 from cpsim.simulate import simulate
 from cpsim.trials import replicate_seeds, run_parallel, trial_days
@@ -325,9 +325,9 @@ class CrimeRate(Program):
         self.property: list[float] = []
         self.violent_places: list[np.ndarray] = []
 
-    def plan(self, model) -> None:
+    def plan(self, surface: Surface) -> None:
         """Record today's expected victimisations."""
-        lam_v, lam_p = model.expected_victimizations()
+        lam_v, lam_p = surface.expected_victimizations()
         self.violent.append(float(lam_v.sum()))
         self.property.append(float(lam_p.sum()))
         if self.per_place:

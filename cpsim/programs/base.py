@@ -10,6 +10,7 @@ and the few ways it may change the model, each named after what it delivers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MappingProxyType
 
 import numpy as np
 from mesa.time import Schedule
@@ -19,20 +20,26 @@ from cpsim.mechanisms.enforcement import stop_cumweights
 from cpsim.mechanisms.policing import contact_quality, pick_officers
 
 
+def frozen(value):
+    """A read-only view of an array or a mapping; anything else as it is."""
+    if isinstance(value, np.ndarray):
+        view = value.view()
+        view.flags.writeable = False
+        return view
+    if isinstance(value, dict):
+        return MappingProxyType(value)
+    return value
+
+
 class ReadOnly:
     """Read-only views of a state object's arrays (writes raise ``ValueError``)."""
 
     def __init__(self, state) -> None:
-        """Wrap a Residents, Places or Officers object."""
+        """Wrap a Residents, Places or Officers object (or the social graph)."""
         object.__setattr__(self, "_state", state)
 
     def __getattr__(self, name: str):
-        value = getattr(self._state, name)
-        if isinstance(value, np.ndarray):
-            view = value.view()
-            view.flags.writeable = False
-            return view
-        return value
+        return frozen(getattr(self._state, name))
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"programs change the model only through Surface methods, not .{name}")
@@ -45,7 +52,8 @@ class Surface:
     ``residents``, ``places`` and ``officers`` (read-only views), ``street_cumw`` and
     ``stop_cumw`` (who is out on the street, who gets stopped), ``directed_foot`` (the
     directed foot hours the day's split granted), ``crisis_calls`` and ``crisis_draws``
-    (today's answered crisis calls), ``totals`` and ``today`` (figures so far).
+    (today's answered crisis calls), ``totals`` and ``today`` (figures so far). Arrays and
+    mappings come as read-only views.
     """
 
     def __init__(self, model) -> None:
@@ -57,18 +65,20 @@ class Surface:
 
     # ------------------------------------------------------------ reads
     day = property(lambda self: self._model.day, doc="Today (1 during the first step).")
-    params = property(lambda self: self._model.params, doc="The scenario.")
+    params = property(lambda self: self._model.params, doc="The scenario (frozen).")
     seed = property(lambda self: self._model.seed, doc="The run seed.")
     n_beats = property(lambda self: self._model.n_beats, doc="Number of beats.")
-    beat_residents = property(lambda self: self._model.beat_residents, doc="Residents per beat.")
-    social = property(lambda self: self._model.social, doc="The social graph (CSR).")
-    street_cumw = property(lambda self: self._model.street_cumw, doc="Street-time weights in beat order.")
-    stop_cumw = property(lambda self: self._model.stop_cumw, doc="Stop weights in beat order.")
-    directed_foot = property(lambda self: self._model.directed_foot, doc="Directed foot hours granted per beat.")
-    crisis_calls = property(lambda self: self._model.crisis_calls, doc="Today's answered crisis calls.")
-    crisis_draws = property(lambda self: self._model.crisis_draws, doc="Outcome draw of each crisis call.")
-    totals = property(lambda self: self._model.totals, doc="Run totals so far (victimisations, ...).")
-    today = property(lambda self: self._model.today, doc="Yesterday's daily figures (before today's record).")
+    beat_residents = property(lambda self: frozen(self._model.beat_residents), doc="Residents per beat.")
+    social = property(lambda self: ReadOnly(self._model.social), doc="The social graph (CSR).")
+    street_cumw = property(lambda self: frozen(self._model.street_cumw), doc="Street-time weights in beat order.")
+    stop_cumw = property(lambda self: frozen(self._model.stop_cumw), doc="Stop weights in beat order.")
+    directed_foot = property(
+        lambda self: frozen(self._model.directed_foot), doc="Directed foot hours granted per beat."
+    )
+    crisis_calls = property(lambda self: frozen(self._model.crisis_calls), doc="Today's answered crisis calls.")
+    crisis_draws = property(lambda self: frozen(self._model.crisis_draws), doc="Outcome draw of each crisis call.")
+    totals = property(lambda self: frozen(self._model.totals), doc="Run totals so far (victimisations, ...).")
+    today = property(lambda self: frozen(self._model.today), doc="Yesterday's daily figures (before today's record).")
 
     def expected_victimizations(self) -> tuple[np.ndarray, np.ndarray]:
         """Expected violent and property victimisations per place today (measurement probes)."""
@@ -77,6 +87,10 @@ class Surface:
     def stops_today(self) -> np.ndarray:
         """Residents stopped or arrested so far today."""
         return self._model.contacts.of_kinds(("stop", "arrest"))
+
+    def run_stream(self, name: str) -> np.random.Generator:
+        """The run's own random stream ``name``: one Generator for the whole run (cpsim.model.make_streams)."""
+        return self._model.streams[name]
 
     def schedule(self, callback: Callable[[], None], interval: float, start: float) -> None:
         """Call ``callback`` every ``interval`` days from day ``start`` (Mesa's recurring events)."""
@@ -89,7 +103,7 @@ class Surface:
 
     def community_requests(self) -> np.ndarray:
         """Community-work hours all programs requested today, per beat."""
-        return self._model.community_requests
+        return frozen(self._model.community_requests)
 
     def request_foot_hours(self, per_beat: np.ndarray | float) -> None:
         """Ask for directed foot-patrol hours in each beat today (split like routine foot patrol)."""

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cpsim.mechanisms.reporting import logit
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import program_stream
 from cpsim.scenario import ScenarioError
 from cpsim.world.layout import sample_weighted_within
@@ -44,19 +44,19 @@ class Incident(Program):
             )
         return super().from_scenario(params)
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Prepare the stream."""
         self.rng = program_stream(model, self.name)
         self.viewers = np.empty(0, np.int64)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """On the day: the encounter, its retelling and the news; then the news cycle."""
         sec = self.sec
         if model.day == sec.day:
             self._encounter(model)
         if self.viewers.size and sec.day <= model.day < sec.day + sec.news_days:
             seen = self.viewers[self.rng.random(self.viewers.size) < min(1.0, sec.news_exposures / sec.news_days)]
-            model.contacts.add(
+            model.add_experiences(
                 "incident_news",
                 seen,
                 sec.strength * sec.news_legitimacy,
@@ -65,14 +65,14 @@ class Incident(Program):
                 police=False,
             )
 
-    def _encounter(self, model) -> None:
+    def _encounter(self, model: Surface) -> None:
         sec, res, rng = self.sec, model.residents, self.rng
         trust_by_beat = np.bincount(res.beat, weights=res.trust, minlength=model.n_beats) / np.maximum(
             model.beat_residents, 1
         )
         beat = int(np.argmin(trust_by_beat)) if sec.beat < 0 else sec.beat
         victim = sample_weighted_within(res.by_beat, res.beat_start, model.stop_cumw, np.array([beat]), rng)
-        model.contacts.add(self.name, victim, -sec.strength, -sec.strength, 1.0 - sec.strength)
+        model.add_experiences(self.name, victim, -sec.strength, -sec.strength, 1.0 - sec.strength)
         model.tell(victim, -sec.strength * sec.story_weight, -sec.strength * sec.story_weight, 0.0)
         news = np.empty(0, np.int64)
         if sec.news_reach > 0:
@@ -81,6 +81,6 @@ class Incident(Program):
             self.viewers = news = news[news != victim[0]]
         self.log.append((model.day, beat, int(victim[0]), news.size))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """The incident: day, beat, the resident, how many saw the news."""
         return {self.name: pd.DataFrame(self.log, columns=["day", "beat", "resident", "news_viewers"])}

@@ -1,7 +1,7 @@
 """Neighbourhood policing: steady beat officers with protected community time (NYC NCOs).
 
 In each beat ``officers_per_beat`` of its officers are named steady: they are not rotated
-to another beat (``model.steady_officers``), so residents' familiarity with the beat team
+to another beat (``Surface.keep_on_beat``), so residents' familiarity with the beat team
 is not reset when they would have moved. On duty, a steady officer is to spend
 ``community_share`` of the shift's working hours off-radio walking the beat and meeting
 residents, ``contacts_per_hour`` an hour, drawn by time spent on the street; each is a
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream, top_k_per_group
 from cpsim.world.layout import beat_index, sample_weighted_within, sample_within
 
@@ -31,27 +31,27 @@ class Neighbourhood(Program):
 
     doses = ("officers_per_beat", "community_share")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Make the first ``officers_per_beat`` officers of each beat steady."""
         off = model.officers
         self.rng = program_stream(model, self.name)
         on_beat = np.flatnonzero(off.beat >= 0)
         named = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
         self.steady = named[self.rng.random(named.size) < self.sec.fidelity]
-        model.steady_officers[self.steady] = True
+        model.keep_on_beat(self.steady)
         pol = model.params.policing
         self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share * self.sec.fidelity
         self.request = np.zeros(model.n_beats)
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request the community hours of the steady officers on duty today."""
         off = model.officers
         working = self.steady[off.on_duty[self.steady]]
         self.working = working
         self.request = np.bincount(off.beat[working], minlength=model.n_beats) * self.hours_per_shift
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Meet as many residents as the granted hours allow."""
         res, sec, rng = model.residents, self.sec, self.rng
         granted = self.request * granted_share(model, hours)
@@ -70,6 +70,6 @@ class Neighbourhood(Program):
         np.add.at(model.places.hotspot_hours, res.place[who], per_contact[beats])
         self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum())))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: community hours granted, residents met, as designed."""
         return {self.name: pd.DataFrame(self.log, columns=["day", "hours", "contacts", "as_designed"])}
