@@ -67,7 +67,7 @@ class Neighbourhood(Program):
         )
         # The time is spent walking the beat: seen on foot where the residents met live.
         per_contact = np.divide(granted, k, out=np.zeros(model.n_beats), where=k > 0)
-        np.add.at(model.places.hotspot_hours, res.place[who], per_contact[beats])
+        model.add_foot_presence(res.place[who], per_contact[beats])
         self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum())))
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
