@@ -158,6 +158,9 @@ class CommunityModel(mesa.Model):
         contacts: Buffer where mechanisms and programs record the day's experiences.
         hood: Running averages of what officers and residents sense (Neighbourhoods).
         today: The day's figures (read by the DataCollector).
+        experiences_today: The day's experiences as applied (Contacts.take()), read by the
+            classroom page to mark who was touched today.
+        heard_today: Residents who heard a story today (word of mouth), read likewise.
 
     """
 
@@ -243,6 +246,8 @@ class CommunityModel(mesa.Model):
         self.by_group_rows: list[np.ndarray] = []
         self.by_beat_rows: list[np.ndarray] = []
         self.today: dict[str, float] = {}
+        self.experiences_today: dict[str, np.ndarray] = {}
+        self.heard_today = np.empty(0, np.int64)
 
         self.programs = build_programs(params)
         for program in self.programs:
@@ -489,6 +494,7 @@ class CommunityModel(mesa.Model):
             }
             apply_experiences(res, heard, p.trust, None, vicarious=p.word_of_mouth.vicarious_weight)
             self.tell(d.listeners, *(p.word_of_mouth.retell_share * d.heard.T))
+        self.experiences_today, self.heard_today = d.experiences, d.listeners
 
     def _climate(self, d: Day) -> None:
         """12. What officers sense (their audience's legitimacy) and what crime reviews see (recorded crime)."""
