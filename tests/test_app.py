@@ -367,6 +367,12 @@ def test_network_picture_colours_residents_by_trust_or_change_and_rings_todays_c
             assert (np.abs(around - ring[name]).max(axis=1) < 50).any(), name
 
 
+def test_a_rebuilt_neighbourhood_reuses_its_network_background():
+    first, again = (NetworkPicture(ClassroomModel(str(BASELINE), compare_with="").mine) for _ in range(2))
+    other = NetworkPicture(ClassroomModel(str(BASELINE), seed=2, compare_with="").mine)
+    assert first.canvas is again.canvas and other.canvas is not first.canvas
+
+
 def test_change_scale_follows_the_data():
     assert change_scale(np.zeros(100)) == 0.005
     assert change_scale(np.r_[np.zeros(995), np.full(5, 0.04)]) == 0.005  # 99% of residents unchanged

@@ -57,7 +57,7 @@ def captions(group_names: Sequence[str], other: str = "the baseline") -> dict[st
         "compare_trust": f"Average trust by group with your choices (solid) and in {other} (dashed). Both runs use "
         "the same random numbers, so the gap between the lines is the effect of the difference between them.",
         "compare_difference": f"How much higher (above the grey line) or lower (below it) trust is with your choices "
-        f"than in {other}, day by day. Programs change trust by hundredths, about the size field experiments find.",
+        f"than in {other}, day by day. Programs change trust by small amounts, as field experiments find.",
         "compare_crime": f"Crimes since day 1: true victimisations and recorded crimes, with your choices (solid) and "
         f"in {other} (dashed). Recorded crime can rise while true crime falls, when more victims report.",
         "compare_reporting": f"Share of victimisations reported since day 1, with your choices (solid) and in {other} "
@@ -233,6 +233,8 @@ def legend_lines(series: Sequence[Series], width: int = 440) -> int:
 
 
 def _zoom_note(lo: float, hi: float, full: str) -> str:
+    if lo <= 0 and hi >= 1:
+        return f"Whole scale: 0 to 1 {full}"
     return f"Zoomed in: {_number(lo)} to {_number(hi)} {full}"
 
 

@@ -317,7 +317,7 @@ def SideBySideTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]):
         for label, run in (("Your choices", model.mine), (title_of(model.settings.compare_with), model.other)):
             with solara.Column(gap="2px", style={"flex": "1 1 50%", "min-width": "0"}):
                 who = f"{label}: {title_of(model.scenario_file)}" if run is model.mine else label
-                changed = changes_text(model.settings) if run is model.mine else "as in its scenario file"
+                changed = changes_text(model.settings) if run is model.mine else "as in its scenario"
                 _html(f"<b>{esc(who)}</b> <span style='color:#555'>({esc(changed)})</span>")
                 NetworkView(run, day, colours, key_view=False)
                 _html(esc(today_text(run)), style={"font-size": "14px"})

@@ -14,7 +14,9 @@ residents, so the few residents a day touches stand out while the scale stays re
 
 from __future__ import annotations
 
+import hashlib
 import io
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -44,6 +46,7 @@ SIZE = (7.0, 5.0)  # inches at DPI: 700 x 500 pixels, the drawing's 1.4 : 1
 DPI = 100
 LABEL_PT = 13
 TIE_ALPHA, TIE_GREY = 0.04, 110
+_BACKGROUNDS: OrderedDict[bytes, tuple] = OrderedDict()  # network backgrounds by neighbourhood, newest last
 NAVY, WHITE, INK = np.array([20, 33, 99], np.uint8), np.array([255, 255, 255], np.uint8), (30, 30, 30)
 
 
@@ -217,22 +220,30 @@ class NetworkPicture:
     def __init__(self, run) -> None:
         """Draw the background (ties, beats) and precompute every stamp.
 
+        A Reset, or a scenario that changes no resident or tie, builds the same
+        neighbourhood again: its background is reused (drawing it is most of a Reset).
+
         Args:
             run: A cpsim.app.classroom.Run (its model and layout).
 
         """
         layout: Layout = run.layout
-        fig, ax = _figure(layout)
-        _beat_outlines(ax, layout, names=True)
-        self.canvas = _render(fig, ax)
-        rows, cols = self.canvas.pixels(layout.xy)
         g = run.model.social
-        src = np.repeat(np.arange(g.n), g.degree())
-        keep = src < g.indices
-        _draw_ties(self.canvas, rows, cols, src[keep], g.indices[keep])
+        key = hashlib.blake2b(b"".join(a.tobytes() for a in (layout.xy, layout.beat_box, g.indptr, g.indices))).digest()
+        if key not in _BACKGROUNDS:
+            fig, ax = _figure(layout)
+            _beat_outlines(ax, layout, names=True)
+            canvas = _render(fig, ax)
+            rows, cols = canvas.pixels(layout.xy)
+            src = np.repeat(np.arange(g.n), g.degree())
+            keep = src < g.indices
+            _draw_ties(canvas, rows, cols, src[keep], g.indices[keep])
+            _BACKGROUNDS[key] = (canvas, rows, cols)
+            while len(_BACKGROUNDS) > 8:
+                _BACKGROUNDS.popitem(last=False)
+        self.canvas, self.rows, self.cols = _BACKGROUNDS[key]
         radius = float(np.clip(2.6 * np.sqrt(2000 / max(g.n, 1)), 1.5, 4.0))
-        self.rows, self.cols = rows, cols
-        self.nodes = self.canvas.stamp(rows, cols, _disc(radius))
+        self.nodes = self.canvas.stamp(self.rows, self.cols, _disc(radius))
         self.rings = {name: _ring(radius + 0.3, width) for name, _, _, width in MARKS}
         self.layout = layout
 
