@@ -6,7 +6,7 @@ the server only sends a few hundred numbers per series each day. Series come fro
 A neighbourhood of 2,000 residents has about one victimisation every three days, so
 crime figures are shown as rolling sums or totals so far, never as raw daily counts.
 
-Trust moves by hundredths: trust charts zoom in on the data and say so under the title
+Trust moves by small amounts on its 0-1 scale: trust charts zoom in on the data and say so under the title
 ("zoomed in: 0.30 to 0.60 of the 0-1 scale"), so a class never reads a zoomed axis as the
 whole scale. Fonts are sized for a projector.
 """

@@ -134,6 +134,19 @@ LESSONS: dict[str, Lesson] = {
         ),
         "What is familiarity worth, and what does it cost in visible patrol?",
     ),
+    "neighbourhood_policing": Lesson(
+        "Neighbourhood-policing package",
+        (
+            "All three parts at once: steady beat officers with community time, foot patrol where the trouble is, "
+            "and beat meetings whose problems get solved (NRPP: it works when all three are delivered).",
+            "Watch the difference from the baseline over months, not days: relationships accumulate.",
+        ),
+        (
+            "Pick neighbourhood as **Compare with** and Reset: the steady officer alone against the whole package.",
+            "Move **Proactive stops** to 2 h per shift and Reset: does a crackdown undo the package?",
+        ),
+        "What would a package delivered in name only look like, and how would residents notice?",
+    ),
     "orientation": Lesson(
         "Beat orientation",
         ("Officers new to a beat are introduced to its residents. Rotations are when familiarity is lost.",),

@@ -200,23 +200,19 @@ def BeatMapView(run: Run, day: int, mode: str):
         )
 
 
+def other_name(model: ClassroomModel) -> str:
+    """How the page names the run alongside: "the baseline", or its scenario's title."""
+    stem = Path(model.settings.compare_with).stem
+    return "the baseline" if stem in ("baseline", "") else title_of(model.settings.compare_with)
+
+
 @solara.component
 def ChartView(name: str, model: ClassroomModel, day: int, key_view: bool = False):
-    """One chart by name (see CHARTS), with its caption."""
-    other = model.other
-    other_name = (
-        "the baseline"
-        if other is None or Path(model.settings.compare_with).stem == "baseline"
-        else (title_of(model.settings.compare_with))
-    )
-    caps = charts.captions(model.params.population.group_names, other_name)
-    short = other_name.removeprefix("the ")
-    if name.startswith("compare"):
-        builder = getattr(charts, f"{name}_chart")
-        option = builder(model, model.alongside, short)
-    else:
-        option = getattr(charts, f"{name}_chart")(model)
-    caption = caps[name]
+    """The chart ``cpsim.app.charts.<name>_chart`` with its caption (its first sentence in the key view)."""
+    other = other_name(model)
+    build = getattr(charts, f"{name}_chart")
+    option = build(model, model.alongside, other.removeprefix("the ")) if name.startswith("compare") else build(model)
+    caption = charts.captions(model.params.population.group_names, other)[name]
     if key_view:
         caption = caption.split(". ")[0] + "."
     return _chart(option, caption, name.replace("_", "-"), KEY_CHART if key_view else CHART)
@@ -243,9 +239,8 @@ def CompareTable(model: ClassroomModel, day: int):
     with solara.Column(gap="4px", classes=["cpsim-compare-table"]):
         _html(f"<table style='border-spacing: 14px 4px; font-size: 15px'>{head}{rows}</table>")
         _caption(
-            "The same figures for both runs, counted since day 1. A neighbourhood of 2,000 has about 140 "
-            "victimisations a year: differences of a few crimes can be chance. Change the seed and Reset to see how "
-            "much runs vary."
+            "The same figures for both runs, counted since day 1. A neighbourhood this size has a few victimisations "
+            "a week: differences of a few crimes can be chance. Change the seed and Reset to see how much runs vary."
         )
 
 
