@@ -58,6 +58,7 @@ CSS = """
 .v-tab, .v-btn { text-transform: none !important; letter-spacing: 0 !important; }
 .v-tab { font-size: 15px !important; }
 .cpsim-lesson li { margin-bottom: 4px; }
+.v-card__title { word-break: normal !important; }
 .cpsim-lesson ul { padding-left: 18px; }
 """
 
@@ -163,11 +164,12 @@ def today_text(run: Run) -> str:
     """What happened today, in counts a class can check against the rings."""
     if run.model.day == 0:
         return "Day 0: nothing has happened yet. Press Step for one day or ▶ to play."
-    t = run.touched_today()
-    n = {k: len(v) for k, v in t.items()}
+    n = {k: len(v) for k, v in run.touched_today().items()}
+    contact = "1 resident" if n["contact"] == 1 else f"{n['contact']} residents"
     return (
-        f"Today: {n['contact']} residents had a police contact or a crime, {n['program']} were at a program or "
-        f"event, {n['heard']} heard a story from a friend or neighbour."
+        f"Today: {contact} had a police contact or a crime, {n['program']} "
+        f"{'was' if n['program'] == 1 else 'were'} at a program or event, {n['heard']} heard a story from a friend "
+        "or neighbour."
     )
 
 
