@@ -166,6 +166,9 @@ class CommunityModel(mesa.Model):
         contacts: Buffer where mechanisms and programs record the day's experiences.
         hood: Running averages of what officers and residents sense (Neighbourhoods).
         today: The day's figures (read by the DataCollector).
+        experiences_today: The day's experiences as applied (Contacts.take()), read by the
+            classroom page to mark who was touched today.
+        heard_today: Residents who heard a story today (word of mouth), read likewise.
 
     """
 
@@ -260,6 +263,8 @@ class CommunityModel(mesa.Model):
         self.by_group_rows: list[np.ndarray] = []
         self.by_beat_rows: list[np.ndarray] = []
         self.today: dict[str, float] = {}
+        self.experiences_today: dict[str, np.ndarray] = {}
+        self.heard_today = np.empty(0, np.int64)
 
         self.surface = Surface(self)  # the only door programs have to the model
         self.programs = build_programs(params)
@@ -508,6 +513,7 @@ class CommunityModel(mesa.Model):
             }
             apply_experiences(res, heard, p.trust, None, vicarious=p.word_of_mouth.vicarious_weight)
             self.tell(d.listeners, *(p.word_of_mouth.retell_share * d.heard.T))
+        self.experiences_today, self.heard_today = d.experiences, d.listeners
 
     def _climate(self, d: Day) -> None:
         """12. What officers sense (their audience's legitimacy) and what crime reviews see (recorded crime)."""
