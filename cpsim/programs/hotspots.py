@@ -38,11 +38,15 @@ class HotSpots(Program):
 
     def plan(self, model: Surface) -> None:
         """Request the spots' foot hours; yesterday's hours at the spots bring today's extra stops."""
+        if model.day < self.sec.start_day:
+            return
         model.request_foot_hours(self.request)
         model.request_stops(self.sec.stops_per_hour * self.yesterday)
 
     def act(self, model: Surface, hours: dict) -> None:
         """Place the directed foot hours granted at the spots."""
+        if model.day < self.sec.start_day:
+            return
         pl = model.places
         at_spots = model.directed_foot
         beat = pl.beat[self.spots]

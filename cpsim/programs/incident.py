@@ -5,7 +5,8 @@ who gets stopped, has an encounter of the worst procedure (quality 0; valences
 ``-strength``): a police contact that may bring a complaint. The video is retold
 ``story_weight`` times as much as an ordinary contact (word of mouth over the social
 graph, F4), and the news reaches ``news_reach`` of residents, members of the victim's
-group ``group_salience`` times the odds of others. The story stays in the news for
+group ``group_salience`` times the odds of others and residents of the beat
+``local_salience`` times (neighbours hear of it first). The story stays in the news for
 ``news_days`` days, in which a viewer meets it ``news_exposures`` times on average (the
 video, follow-ups, protests); each time is a vicarious experience (``news_weight`` of a
 direct one, read through each viewer's prior trust) that viewers retell in turn. Strong
@@ -76,7 +77,11 @@ class Incident(Program):
         model.tell(victim, -sec.strength * sec.story_weight, -sec.strength * sec.story_weight, 0.0)
         news = np.empty(0, np.int64)
         if sec.news_reach > 0:
-            z = logit(sec.news_reach) + np.log(sec.group_salience) * (res.group == res.group[victim[0]])
+            z = (
+                logit(sec.news_reach)
+                + np.log(sec.group_salience) * (res.group == res.group[victim[0]])
+                + np.log(sec.local_salience) * (res.beat == beat)
+            )
             news = np.flatnonzero(rng.random(res.n) < 1.0 / (1.0 + np.exp(-z)))
             self.viewers = news = news[news != victim[0]]
         self.log.append((model.day, beat, int(victim[0]), news.size))

@@ -38,13 +38,19 @@ class Neighbourhood(Program):
         on_beat = np.flatnonzero(off.beat >= 0)
         named = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
         self.steady = named[self.rng.random(named.size) < self.sec.fidelity]
-        model.keep_on_beat(self.steady)
+        if self.sec.start_day <= 1:
+            model.keep_on_beat(self.steady)
         pol = model.params.policing
         self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share * self.sec.fidelity
         self.request = np.zeros(model.n_beats)
 
     def plan(self, model: Surface) -> None:
-        """Request the community hours of the steady officers on duty today."""
+        """Request the community hours of the steady officers on duty today (from the start day)."""
+        if model.day < self.sec.start_day:
+            self.working, self.request = self.steady[:0], np.zeros(model.n_beats)
+            return
+        if model.day == self.sec.start_day > 1:
+            model.keep_on_beat(self.steady)
         off = model.officers
         working = self.steady[off.on_duty[self.steady]]
         self.working = working
@@ -53,6 +59,8 @@ class Neighbourhood(Program):
 
     def act(self, model: Surface, hours: dict) -> None:
         """Meet as many residents as the granted hours allow."""
+        if model.day < self.sec.start_day:
+            return
         res, sec, rng = model.residents, self.sec, self.rng
         granted = self.request * granted_share(model, hours)
         k = rng.poisson(granted * sec.contacts_per_hour)

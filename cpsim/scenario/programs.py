@@ -431,6 +431,7 @@ class Neighbourhood:
         "NYPD neighbourhood policing: one third of the shift off-radio",
     )
     contacts_per_hour: float = param(1.5, "contacts/hour", 0, 10, "Residents met per community hour", ASSUME)
+    start_day: int = param(1, "day", 1, 36500, "Day the steady officers start (e.g. after a shock)", ASSUME)
     v_legitimacy: float = param(0.6, "valence", -1, 1, "Legitimacy valence of a community contact as designed", PJ)
     v_effectiveness: float = param(
         0.3, "valence", -1, 1, "Effectiveness valence of a community contact as designed", "F2 Peyton et al. 2019"
@@ -470,6 +471,7 @@ class HotSpots:
         "Pedestrian stops per hour at a spot (the trust cost)",
         "F9 Ratcliffe et al. 2011: pedestrian stops +64%; 0.11 gave +57%, 0.14 +79% (docs/validation.md)",
     )
+    start_day: int = param(1, "day", 1, 36500, "Day the directed patrol starts", ASSUME)
 
 
 @dataclass(frozen=True)
@@ -690,6 +692,14 @@ class Incident:
     )
     group_salience: float = param(
         2.0, "ratio", 1, 20, "Odds that a member of the victim's group sees it, relative to others", ASSUME
+    )
+    local_salience: float = param(
+        3.0,
+        "ratio",
+        1,
+        100,
+        "Odds that a resident of the incident's beat sees it, relative to others",
+        "assumption (range 1-10): neighbours hear of it first",
     )
     news_legitimacy: float = param(
         -0.5,

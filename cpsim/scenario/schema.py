@@ -262,7 +262,7 @@ class Trust:
         "assumption (range 0.5-0.9): attitudes toward institutions are partly stable traits",
     )
     norm_legitimacy_by_group: tuple[float, ...] = param(
-        (0.541, 0.251),
+        (0.543, 0.248),
         "1",
         0,
         1,
@@ -272,7 +272,7 @@ class Trust:
         "F7 Gallup group gap",
     )
     norm_effectiveness_by_group: tuple[float, ...] = param(
-        (0.562, 0.238),
+        (0.582, 0.225),
         "1",
         0,
         1,
