@@ -121,6 +121,7 @@ class Day:
     effects: dict = field(default_factory=dict)
     complained: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     complaint_risk: np.ndarray = field(default_factory=lambda: np.empty(0))
+    prior_legitimacy: np.ndarray = field(default_factory=lambda: np.empty(0))
     listeners: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     heard: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
 
@@ -482,7 +483,7 @@ class CommunityModel(mesa.Model):
         p, res = self.params, self.residents
         self.contacts.add("victim", d.victims, np.nan, p.trust.victimization_valence, police=False)
         c = d.experiences = self.contacts.take()
-        prior_legit = res.legitimacy[c["idx"]].copy()
+        prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]].copy()
         familiarity = res.familiarity[c["idx"]].copy()
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
         formal = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.FORMAL_KINDS])
@@ -518,8 +519,11 @@ class CommunityModel(mesa.Model):
     def _climate(self, d: Day) -> None:
         """12. What officers sense (their audience's legitimacy) and what crime reviews see (recorded crime)."""
         res, hood, c = self.residents, self.hood, d.experiences
-        police = c["idx"][c["police"]]
-        climate_mech.update_average(hood.audience, res.beat[police], res.legitimacy[police], self._decay["climate"])
+        police = c["police"]
+        # Officers sense the demeanor residents bring to the encounter: their legitimacy before it.
+        climate_mech.update_average(
+            hood.audience, res.beat[c["idx"][police]], d.prior_legitimacy[police], self._decay["climate"]
+        )
         daily = np.bincount(d.recorded_beats, minlength=self.n_beats)
         hood.recorded += (1.0 - self._decay["review"]) * (daily - hood.recorded)
         per_resident = np.bincount(res.beat[d.victims], minlength=self.n_beats) / np.maximum(self.beat_residents, 1)
@@ -591,11 +595,7 @@ class CommunityModel(mesa.Model):
     def _start_neighbourhoods(self) -> Neighbourhoods:
         """Running averages at the values the start implies (so the baseline does not drift)."""
         p, res, pl = self.params, self.residents, self.places
-        # Officers meet residents by time out (patrol, calls) and stop propensity (enforcement).
-        met = res.street_time / res.street_time.mean() + res.stop_weight / res.stop_weight.mean()
-        audience = np.bincount(res.beat, weights=met * res.legitimacy, minlength=self.n_beats) / np.maximum(
-            np.bincount(res.beat, weights=met, minlength=self.n_beats), 1e-12
-        )
+        audience = self._expected_audience()
         lam_v, lam_p = self.expected_victimizations()
         legit_place = response_mech.place_mean(res.legitimacy, res.place, pl.residents)
         share_v = reporting_mech.report_probability(legit_place, p.reporting.violent_share, p.reporting)
@@ -635,6 +635,33 @@ class CommunityModel(mesa.Model):
             seen,
             reference,
         )
+
+    def _expected_audience(self) -> np.ndarray:
+        """Legitimacy of the residents each beat's officers meet on an average day at the start.
+
+        Contacts come from patrol (by time out on the street), stops (by stop weight) and calls
+        (anyone), in the numbers the start's hours give; officers get used to that audience.
+        """
+        p, res = self.params, self.residents
+        on_duty = self.officers_per_beat() * p.policing.duty_share
+        working = on_duty * p.policing.shift_hours * (1 - p.policing.admin_share)
+        foot, stops = on_duty * p.patrol.foot_hours, on_duty * p.enforcement.proactive_hours
+        car = np.maximum(working - foot - stops, 0.0)  # before calls: an upper bound, car contacts are rare
+        rates = {
+            "street_time": foot * p.patrol.contacts_per_foot_hour + car * p.patrol.contacts_per_car_hour,
+            "stop_weight": stops * p.enforcement.stops_per_hour,
+            None: self.beat_residents * p.response.other_calls_per_1000 / 1000 / 365,
+        }
+        total = np.zeros(self.n_beats)
+        weighted = np.zeros(self.n_beats)
+        for weight_name, rate in rates.items():
+            w = np.ones(res.n) if weight_name is None else getattr(res, weight_name)
+            mean = np.bincount(res.beat, weights=w * res.legitimacy, minlength=self.n_beats) / np.maximum(
+                np.bincount(res.beat, weights=w, minlength=self.n_beats), 1e-12
+            )
+            weighted += rate * mean
+            total += rate
+        return weighted / np.maximum(total, 1e-12)
 
     def _start_custody(self) -> None:
         """Offenders in custody at the start, as many as the arrest process keeps there."""

@@ -382,3 +382,198 @@ def package_study(cfg: PatternSettings, workers: int) -> list:
             fmt="{:+.1%}",
         ),
     ]
+
+
+# ---------------------------------------------------------------------------- M3 loops, shocks, recovery
+LOOPS_OFF = {
+    "policing.climate_quality": 0.0,
+    "policing.withdrawal": 0.0,
+    "policing.demeanor_quality": 0.0,
+    "crime.compliance": 0.0,
+    "enforcement.crime_response": 0.0,
+    "trust.performance_weight": 0.0,
+    "safety.effectiveness_weight": 0.0,
+}
+SHOCK_DAY = 60
+SEVERE = {
+    "incident.enabled": True,
+    "incident.day": SHOCK_DAY,
+    "incident.news_reach": 0.5,
+    "incident.news_exposures": 15,
+    "incident.local_salience": 10,
+}
+MILD = {"incident.enabled": True, "incident.day": SHOCK_DAY, "incident.strength": 0.5, "incident.news_exposures": 2}
+RECOVERY_START = 240
+PACKAGE_LATE = {
+    "neighbourhood.enabled": True,
+    "neighbourhood.fidelity": 1.0,
+    "neighbourhood.start_day": RECOVERY_START,
+    "hotspots.enabled": True,
+    "hotspots.fidelity": 1.0,
+    "hotspots.stops_per_hour": 0.0,
+    "hotspots.start_day": RECOVERY_START,
+    "beat_meetings.enabled": True,
+    "beat_meetings.fidelity": 1.0,
+    "beat_meetings.start_day": RECOVERY_START,
+}
+
+
+def shock_run(residents: int | None, overrides: dict, seed: int, days: int, beat: int) -> dict[str, float]:
+    """One city after a shock: the beat's trust and crime, officers' routine share, city reporting."""
+    from cpsim.mechanisms import climate
+
+    model = CommunityModel(city("baseline.toml", residents, overrides), seed=seed)
+    res, here = model.residents, None
+    on_beat = model.places.beat == beat
+    here = res.beat == beat
+    out = {"routine_min": 1.0, "crime": 0.0}
+    for day in range(1, days + 1):
+        model.step()
+        routine = climate.routine_share(model.hood.audience, model.hood.normal, model.params.policing)[beat]
+        out["routine_min"] = min(out["routine_min"], float(routine))
+        if SHOCK_DAY < day <= SHOCK_DAY + YEAR:
+            lam_v, lam_p = model.expected_victimizations()
+            out["crime"] += float(lam_v[on_beat].sum() + lam_p[on_beat].sum())
+        if day == SHOCK_DAY + YEAR:
+            out["reporting"] = expected_reporting(model)
+    out["trust"] = float(res.trust[here].mean())
+    return out
+
+
+def lowest_trust_beat(residents: int | None, seed: int) -> int:
+    """The beat with the lowest mean trust at the start (where the incident happens)."""
+    model = CommunityModel(city("baseline.toml", residents), seed=seed)
+    res = model.residents
+    return int(np.argmin(np.bincount(res.beat, weights=res.trust) / model.beat_residents))
+
+
+def shock_study(cfg: PatternSettings, workers: int) -> list:
+    """M3: a severe shock starts a vicious circle the loops deepen; a sustained program brings it back."""
+    days = 3 * YEAR
+    seeds = _seeds(909, cfg.replicates)
+    beats = _parallel(lowest_trust_beat, [(cfg.residents, s) for s in seeds], workers)
+    variants = {
+        "base": {},
+        "mild": MILD,
+        "severe": SEVERE,
+        "base_off": LOOPS_OFF,
+        "severe_off": {**SEVERE, **LOOPS_OFF},
+        "severe+package": {**SEVERE, **PACKAGE_LATE},
+    }
+    jobs = [(cfg.residents, over, s, days, b) for s, b in zip(seeds, beats, strict=True) for over in variants.values()]
+    flat = _parallel(shock_run, jobs, workers)
+    runs = [dict(zip(variants, flat[i : i + len(variants)], strict=True)) for i in range(0, len(flat), len(variants))]
+
+    def loss(r: dict, label: str, base: str = "base") -> float:
+        return r[label]["trust"] - r[base]["trust"]
+
+    src = "issue 9 / DESIGN.md M3; Desmond, Papachristos & Kirk 2016; Nix & Wolfe 2016"
+    shock = (
+        "a severe publicized incident in the lowest-trust beat (day 60: worst encounter, half the city and most "
+        "of the beat see it 15 times in three weeks)"
+    )
+    return [
+        _finding(
+            "M3",
+            "After a severe shock, crime in the neighbourhood rises (legitimacy -> compliance)",
+            src,
+            "rises",
+            f"{shock}: the beat's expected victimisations over the year after, vs no shock",
+            0.0,
+            math.inf,
+            [r["severe"]["crime"] / r["base"]["crime"] - 1 for r in runs],
+            strict=True,
+            fmt="{:+.1%}",
+        ),
+        _finding(
+            "M3",
+            "... fewer victims report (legitimacy -> reporting)",
+            src,
+            "falls",
+            "city's expected reporting rate a year after, vs no shock",
+            -math.inf,
+            0.0,
+            [r["severe"]["reporting"] - r["base"]["reporting"] for r in runs],
+            strict=True,
+            fmt="{:+.4f}",
+        ),
+        _finding(
+            "M3",
+            "... and past a threshold the beat's officers withdraw from routine foot patrol and stops",
+            "Nix & Wolfe 2016",
+            "withdraw",
+            "lowest share of routine work the beat's officers keep, severe shock",
+            0.0,
+            0.8,
+            [r["severe"]["routine_min"] for r in runs],
+            fmt="{:.2f}",
+        ),
+        _finding(
+            "M3",
+            "A mild shock does not turn them",
+            "Nix & Wolfe 2016",
+            "no withdrawal",
+            "lowest share of routine work kept, mild shock (half as bad, seen twice)",
+            0.95,
+            1.0,
+            [r["mild"]["routine_min"] for r in runs],
+            fmt="{:.2f}",
+        ),
+        _finding(
+            "M3",
+            "The loops make a severe shock's loss larger and longer",
+            src,
+            "deeper with loops",
+            "beat trust loss at 3 years with the loops / with the new loops switched off",
+            1.0,
+            math.inf,
+            [loss(r, "severe") / loss(r, "severe_off", "base_off") for r in runs],
+            strict=True,
+            fmt="{:.2f}",
+        ),
+        _finding(
+            "M3",
+            "A sustained, well-delivered program brings the neighbourhood back",
+            "NRPP (Tuffin et al. 2006)",
+            "recovers",
+            f"the package from day {RECOVERY_START}: beat trust loss at 3 years with it / without it (0 = fully back)",
+            -math.inf,
+            0.5,
+            [loss(r, "severe+package") / loss(r, "severe") for r in runs],
+            fmt="{:.2f}",
+        ),
+    ]
+
+
+def memory_run(residents: int | None, seed: int) -> float:
+    """Share of a publicized incident's loss to its victims' group still there a year on (vs 30 days on)."""
+    from cpsim.simulate import simulate
+
+    day = city("incident.toml", residents).incident.day
+    runs = [
+        simulate(city(name, residents), seed=seed, days=day + YEAR).by_group
+        for name in ("incident.toml", "baseline.toml")
+    ]
+    trust = [r.pivot(index="day", columns="group", values="trust_mean") for r in runs]
+    gap = trust[0] - trust[1]
+    group = gap.loc[day + 30].idxmin()  # the group that lost most: the victim's
+    return float(gap.loc[day + YEAR, group] / gap.loc[day + 30, group])
+
+
+def memory_study(cfg: PatternSettings, workers: int) -> list:
+    """M3: a publicized incident is remembered for months, not weeks."""
+    values = _parallel(memory_run, [(cfg.residents, s) for s in _seeds(1010, cfg.replicates)], workers)
+    return [
+        _finding(
+            "M3",
+            "A publicized incident is remembered a year on",
+            "Desmond, Papachristos & Kirk 2016: 911 calls fell for over a year",
+            "lasting",
+            "scenarios/incident.toml vs baseline: the most affected group's trust loss a year after the "
+            "incident / 30 days after",
+            0.25,
+            1.0,
+            values,
+            fmt="{:.2f}",
+        )
+    ]

@@ -621,12 +621,13 @@ class Policing:
         180.0, "days", 1, 36500, "Mean days an officer stays on a beat before reassignment", ASSUME
     )
     climate_half_life_days: float = param(
-        90.0,
+        30.0,
         "days",
         1,
         3650,
         "Half-life of the running average of contacted residents' legitimacy that a beat's officers sense",
-        "assumption (range 30-365): officers' sense of public hostility forms over months",
+        "assumption (range 14-180): officers react within weeks to a turn of the public (de-policing after "
+        "publicized incidents, Shjarback et al. 2017)",
     )
     climate_quality: float = param(
         0.3,
@@ -647,12 +648,12 @@ class Policing:
         "(range 0.2-0.8)",
     )
     withdrawal_threshold: float = param(
-        0.08,
+        0.05,
         "1",
         0,
         1,
         "Fall of sensed audience legitimacy (below what officers are used to) at which half the withdrawal happens",
-        "assumption (range 0.04-0.2): withdrawal follows a marked turn, e.g. after a publicized incident",
+        "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident",
     )
     demeanor_quality: float = param(
         0.2,
