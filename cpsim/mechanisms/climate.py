@@ -43,7 +43,7 @@ def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor
 
 # Withdrawal is a collective turn of a beat's officers: it switches over a few hundredths of
 # sensed legitimacy around the threshold rather than growing linearly (assumption).
-WIDTH = 0.02
+WIDTH = 0.015
 
 
 def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:

@@ -702,7 +702,7 @@ class Incident:
         "assumption (range 1-10): neighbours hear of it first",
     )
     news_legitimacy: float = param(
-        -0.5,
+        -0.8,
         "valence",
         -1,
         0,

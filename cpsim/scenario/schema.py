@@ -648,7 +648,7 @@ class Policing:
         "(range 0.2-0.8)",
     )
     withdrawal_threshold: float = param(
-        0.05,
+        0.07,
         "1",
         0,
         1,
