@@ -17,9 +17,10 @@ from typing import Any
 from cpsim.scenario.params import Spec, spec_of
 from cpsim.scenario.programs import PROGRAM_SECTIONS
 from cpsim.scenario.schema import CORE_SECTIONS
+from cpsim.scenario.survey import SURVEY_SECTIONS, survey_problem
 from cpsim.scenario.trial import TRIAL_SECTIONS, trial_problem
 
-SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS}
+SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS}
 
 Scenario = dataclasses.make_dataclass(
     "Scenario",
@@ -212,6 +213,9 @@ def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
     problem = trial_problem(scenario)  # the [trial] section (cpsim/scenario/trial.py)
     if problem:
         raise ScenarioError(f"{where('trial', problem[0])}: {problem[1]}")
+    problem = survey_problem(scenario)  # the [survey] section (cpsim/scenario/survey.py)
+    if problem:
+        raise ScenarioError(f"{where('survey', problem[0])}: {problem[1]}")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
