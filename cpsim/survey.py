@@ -18,7 +18,7 @@ Sampling (``survey.design``):
 
 Measurement model (one per item j; latent x_i in 0-1)::
 
-    z_ij = 0.5 + slope * (x_i - 0.5) + item_offsets[j] + u_i + item_noise[j] * e_ij
+    z_ij = 0.5 + slope * (x_i - 0.5) + offset + item_offsets[j] + u_i + item_noise[j] * e_ij
     answer_ij = clip(round(K_j * z_ij), 0, K_j)     u_i ~ N(0, person_sd), e_ij ~ N(0, 1)
 
 K_j = 10 for the 0-10 items and 1 for the yes/no item (yes when z >= 0.5): a censored,
@@ -81,7 +81,7 @@ def answer_items(latent: dict[str, np.ndarray], params, rng: np.random.Generator
     noise = rng.standard_normal((n, len(ITEM_SOURCES)))
     out = np.empty((n, len(ITEM_SOURCES)), np.int16)
     for j, (source, k) in enumerate(ITEM_SOURCES.values()):
-        z = 0.5 + params.slope * (latent[source] - 0.5) + params.item_offsets[j] + style
+        z = 0.5 + params.slope * (latent[source] - 0.5) + params.offset + params.item_offsets[j] + style
         z += params.item_noise[j] * noise[:, j]
         out[:, j] = np.clip(np.floor(k * z + 0.5), 0, k)
     return out
@@ -91,7 +91,7 @@ def expected_answer(x: np.ndarray | float, item: str, params) -> np.ndarray:
     """Expected answer to one item of a resident with latent state x (no sampling error).
 
     E[answer] = sum_{k=1..K} P(answer >= k) = sum_k Phi((mu - (k - 0.5)/K) / sigma), with
-    mu = 0.5 + slope (x - 0.5) + offset and sigma^2 = item_noise^2 + person_sd^2.
+    mu = 0.5 + slope (x - 0.5) + offset + item offset and sigma^2 = item_noise^2 + person_sd^2.
 
     Args:
         x: Latent state(s), 0-1.
@@ -106,7 +106,7 @@ def expected_answer(x: np.ndarray | float, item: str, params) -> np.ndarray:
 
     j = list(ITEM_SOURCES).index(item)
     k = ITEM_SOURCES[item][1]
-    mu = 0.5 + params.slope * (np.asarray(x, float) - 0.5) + params.item_offsets[j]
+    mu = 0.5 + params.slope * (np.asarray(x, float) - 0.5) + params.offset + params.item_offsets[j]
     sigma = float(np.hypot(params.item_noise[j], params.person_sd))
     cuts = (np.arange(1, k + 1) - 0.5) / k
     if sigma == 0:

@@ -112,6 +112,14 @@ class Survey:
         "How far answers move per unit of latent state (0-1 scale; 1 = one scale point per 0.1)",
         "assumption; a calibration parameter",
     )
+    offset: float = param(
+        0.0,
+        "1",
+        -1,
+        1,
+        "Shift of every item's answers on the 0-1 scale (how agreeable respondents are overall)",
+        "assumption; a calibration parameter (per-item shifts: item_offsets)",
+    )
     item_offsets: tuple[float, ...] = param(
         (0.0, 0.0, 0.0, 0.0, 0.0),
         "1",
