@@ -149,3 +149,20 @@ def test_bad_survey_sections_name_the_key(tmp_path):
     bad.write_text('[survey]\ndesign = "phone"\n')
     with pytest.raises(ScenarioError, match=r"survey.design: 'phone' is not a choice"):
         load_scenario(bad)
+
+
+def test_compare_reports_as_surveyed_figures_beside_the_latent_ones():
+    from cpsim.analysis import compare
+
+    survey = {
+        "population.residents": 600,
+        "survey.design": "random",
+        "survey.period_days": 20,
+        "survey.fieldwork_days": 1,
+        "survey.respondents_per_area": 40.0,
+    }
+    table = compare([BASE, "scenarios/budget_cut.toml"], replicates=2, days=20, workers=1, overrides=survey)
+    rows = table[table["metric"] == "survey_trust"]
+    assert len(rows) == 2 and rows["mean"].between(0, 100).all() and rows["diff"].notna().iloc[1]
+    plain = compare([BASE], replicates=2, days=5, workers=1, overrides={"population.residents": 300})
+    assert "survey_trust" not in set(plain["metric"]) and "trust_end" in set(plain["metric"])
