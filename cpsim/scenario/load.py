@@ -196,6 +196,8 @@ def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
     for sec, key in [
         ("population", "group_shares"),
         ("trust", "initial_by_group"),
+        ("trust", "norm_legitimacy_by_group"),
+        ("trust", "norm_effectiveness_by_group"),
         ("enforcement", "group_stop_ratio"),
     ]:
         got = len(scenario.get(f"{sec}.{key}"))
