@@ -29,13 +29,13 @@ PRIORS = {"safety.initial": (0.4, 0.9), "survey.slope": (0.5, 2.0), "survey.offs
 SCENARIO = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
 [run]
 name = "recovery"
-days = 60
+days = 40
 [population]
 residents = 1000
 beats = 6
 [survey]
 design = "online"
-period_days = 30
+period_days = 20
 fieldwork_days = 2
 respondents_per_area = 60.0
 """

@@ -24,19 +24,19 @@ from cpsim.cli import main  # noqa: E402
 from cpsim.sweep.executors import Pool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-TRUE = {"safety.initial": 0.7, "survey.slope": 1.4}
+TRUE = {"safety.initial": 0.8, "survey.slope": 1.8}  # away from the priors' midpoints
 SCENARIO = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
 [run]
 name = "tiny"
-days = 30
+days = 10
 [population]
 residents = 500
 beats = 5
 [survey]
 design = "random"
-period_days = 30
+period_days = 10
 fieldwork_days = 1
-respondents_per_area = 60.0
+respondents_per_area = 150.0
 """
 CALIBRATION = """name = "tiny"
 scenario = "tiny.toml"
@@ -90,10 +90,12 @@ def test_parameters_are_recovered_from_data_simulated_with_them(tiny):
     post = parquet(d / "out" / "posterior.parquet")
     assert len(post) == 8 and post["weight"].sum() == pytest.approx(1.0)
     for key, (lo, hi) in {"safety.initial": (0.4, 0.9), "survey.slope": (0.5, 2.0)}.items():
-        q05, q95 = weighted_quantile(post[key].to_numpy(), post["weight"].to_numpy(), np.array([0.05, 0.95]))
-        assert q05 <= TRUE[key] <= q95, key  # the 90% interval covers the truth
-        assert q95 - q05 < 0.8 * (hi - lo), key  # and the data narrowed the prior
-    assert report.estimates["safety.initial"] == pytest.approx(0.7, abs=0.1)
+        q05, q50, q95 = weighted_quantile(post[key].to_numpy(), post["weight"].to_numpy(), np.array([0.05, 0.5, 0.95]))
+        # Near the truth, and the data narrowed the prior. (Whether 90% intervals cover the truth 90% of the
+        # time needs many repetitions: benchmarks/bench_recovery.py.)
+        assert abs(q50 - TRUE[key]) < 0.2 * (hi - lo), key
+        assert q95 - q05 < 0.8 * (hi - lo), key
+    assert report.estimates["safety.initial"] == pytest.approx(0.8, abs=0.1)
     assert set(report.checks["target"]) == {"area_safety_mean", "group_gap", "area_trust_median"}
 
 
@@ -102,7 +104,7 @@ def test_outputs_calibrated_scenario_store_and_report(tiny):
     out = d / "out"
     sc = load_scenario(out / "calibrated.toml")
     assert sc.safety.initial == pytest.approx(report.estimates["safety.initial"])
-    assert sc.survey.slope == pytest.approx(report.estimates["survey.slope"]) and sc.run.days == 30
+    assert sc.survey.slope == pytest.approx(report.estimates["survey.slope"]) and sc.run.days == 10
     props = parquet(out / "proposals.parquet")
     assert set(props["generation"]) == {-1, 0, 1} and props["error"].isna().all()
     assert (props.groupby("generation")["accepted"].sum().loc[[0, 1]] == 8).all()

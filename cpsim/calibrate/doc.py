@@ -64,7 +64,7 @@ def write(out: Path) -> None:
         con.close()
     meta = {
         "out": str(out),
-        "command": f"cpsim calibrate {file} --particles {spec['particles']}",
+        "command": f"cpsim calibrate {file} --particles {spec['particles']} --generations {n_gen}",
         "particles": spec["particles"],
         "generations": n_gen,
         "simulations": n_sims,
