@@ -24,7 +24,7 @@ from cpsim.cli import main  # noqa: E402
 from cpsim.sweep.executors import Pool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-TRUE = {"safety.initial": 0.8, "survey.slope": 1.8}  # away from the priors' midpoints
+TRUE = {"safety.initial": 0.8, "survey.offset": 0.12}  # away from the priors' midpoints
 SCENARIO = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
 [run]
 name = "tiny"
@@ -47,7 +47,7 @@ particles = 8
 generations = 2
 [parameters]
 "safety.initial" = { prior = "uniform", lo = 0.4, hi = 0.9 }
-survey.slope = { prior = "uniform", lo = 0.5, hi = 2.0 }
+survey.offset = { prior = "uniform", lo = -0.2, hi = 0.2 }
 [statistics]
 gap = ["majority", "minority"]
 [targets]
@@ -89,7 +89,7 @@ def test_parameters_are_recovered_from_data_simulated_with_them(tiny):
     d, report = tiny
     post = parquet(d / "out" / "posterior.parquet")
     assert len(post) == 8 and post["weight"].sum() == pytest.approx(1.0)
-    for key, (lo, hi) in {"safety.initial": (0.4, 0.9), "survey.slope": (0.5, 2.0)}.items():
+    for key, (lo, hi) in {"safety.initial": (0.4, 0.9), "survey.offset": (-0.2, 0.2)}.items():
         q05, q50, q95 = weighted_quantile(post[key].to_numpy(), post["weight"].to_numpy(), np.array([0.05, 0.5, 0.95]))
         # Near the truth, and the data narrowed the prior. (Whether 90% intervals cover the truth 90% of the
         # time needs many repetitions: benchmarks/bench_recovery.py.)
@@ -104,7 +104,7 @@ def test_outputs_calibrated_scenario_store_and_report(tiny):
     out = d / "out"
     sc = load_scenario(out / "calibrated.toml")
     assert sc.safety.initial == pytest.approx(report.estimates["safety.initial"])
-    assert sc.survey.slope == pytest.approx(report.estimates["survey.slope"]) and sc.run.days == 10
+    assert sc.survey.offset == pytest.approx(report.estimates["survey.offset"]) and sc.run.days == 10
     props = parquet(out / "proposals.parquet")
     assert set(props["generation"]) == {-1, 0, 1} and props["error"].isna().all()
     assert (props.groupby("generation")["accepted"].sum().loc[[0, 1]] == 8).all()
