@@ -105,7 +105,7 @@ def simulate(
             result.extra.update(program.results(model.surface))
     if model.survey is not None:
         result.extra["survey"] = model.survey.table()
-        result.summary.update(survey_summary(result.extra["survey"]))
+    result.summary.update(survey_summary(result.survey))
     result.seconds = time.perf_counter() - start
     result.summary["seconds"] = result.seconds
     return result

@@ -52,6 +52,14 @@ ITEM_SOURCES: dict[str, tuple[str, int]] = {
 # Reported scores (0-100), computed per respondent from the items.
 SCORES = ("trust", "listen", "respect", "safety", "confidence", "good_job")
 LATENT = ("trust", "legitimacy", "effectiveness", "safety")
+SUMMARY_KEYS = (
+    "survey_respondents",
+    "survey_trust",
+    "survey_trust_se",
+    "survey_safety",
+    "survey_good_job",
+    "survey_trust_gap",
+)
 COLUMNS = [
     "wave",
     "day",
@@ -305,10 +313,10 @@ def make_survey(scenario, residents, n_beats: int) -> SurveyLayer | None:
     return SurveyLayer(scenario.survey, residents, n_beats, scenario.population.group_names)
 
 
-def survey_summary(table: pd.DataFrame) -> dict[str, float]:
-    """Headline "as surveyed" figures of a run: the city's last wave (docs/metrics.md)."""
-    if table.empty:
-        return {}
+def survey_summary(table: pd.DataFrame | None) -> dict[str, float]:
+    """Headline "as surveyed" figures of a run: the city's last wave (NaN without a survey; docs/metrics.md)."""
+    if table is None or table.empty:
+        return {"survey_respondents": 0, **{k: float("nan") for k in SUMMARY_KEYS[1:]}}
     last = table[(table["wave"] == table["wave"].max()) & (table["beat"] == -1)]
     city = last[last["group"] == "all"].iloc[0]
     groups = last[(last["group"] != "all") & (last["n"] > 0)]

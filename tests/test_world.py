@@ -11,7 +11,7 @@ from cpsim.world.population import dissimilarity
 
 @pytest.fixture(scope="module")
 def chicago():
-    return CommunityModel(load_scenario("scenarios/chicago.toml"), seed=1)
+    return CommunityModel(load_scenario("scenarios/cities/chicago.toml"), seed=1)
 
 
 def test_chicago_is_as_segregated_as_chicago(chicago):

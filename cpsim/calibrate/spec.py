@@ -3,7 +3,7 @@
 A calibration is a TOML file (experiments/*_calibration.toml)::
 
     name = "chicago"
-    scenario = "../scenarios/chicago.toml"      # must have a [survey]
+    scenario = "../scenarios/cities/chicago.toml"  # must have a [survey]
     observed = "../data/chicago/police_sentiment_by_community_area.csv"
     replicates = 2          # runs per proposal, averaged; replicate k uses the same seed for every proposal
     seed = 2026
