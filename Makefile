@@ -26,11 +26,11 @@ $(VENV)/.made:
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.made pyproject.toml
-	$(PY) -m pip install -q -e '.[dask,app]'
+	$(PY) -m pip install -q -e '.[dask,app,calibrate]'
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[dask,app,dev]'
+	$(PY) -m pip install -q -e '.[dask,app,calibrate,dev]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -67,6 +67,13 @@ HEADLINE: tuple[Metric, ...] = (
     Metric("hours_total", "officer hours used", "hours over the run", "", 0),
 )
 
+# "As surveyed" figures (cpsim/survey.py), added after the headline ones when the scenarios have a [survey].
+SURVEYED: tuple[Metric, ...] = (
+    Metric("survey_trust", "trust as surveyed (0-100)", "0-100", "higher", 1),
+    Metric("survey_safety", "safety as surveyed (0-100)", "0-100", "higher", 1),
+    Metric("survey_trust_gap", "trust gap as surveyed (0-100)", "0-100", "lower", 1),
+)
+
 # Cost-effectiveness: change in trust per 1,000 officer hours relative to the baseline.
 # Staffing changes move the hours worked; programs staffed from existing shifts move
 # hours into community work instead, so both denominators are reported.
@@ -76,7 +83,7 @@ COST: tuple[tuple[Metric, str], ...] = (
     (Metric("trust_per_1000_community_hours", "trust change per 1,000 community-work hours", "0-1 per 1000 h",
             "higher", None), "hours_community"),
 )
-METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *(m for m, _ in COST))}
+METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *SURVEYED, *(m for m, _ in COST))}
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 COLUMNS = [
@@ -436,13 +443,14 @@ def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LE
     status = {name: _status(part) for name, part in runs.groupby("scenario", sort=False)}
     base = runs[runs["scenario"] == baseline].set_index("replicate")
     base_ok = status[baseline] == ""
+    surveyed = [m for m in SURVEYED if m.name in runs and runs[m.name].notna().any()]
     rows = []
     for name in names:
         part = runs[runs["scenario"] == name].set_index("replicate")
         err = status[name]
         is_base = name == baseline
         paired = part.join(base.add_suffix("__base"), how="inner") if base_ok and not err else None
-        for m in HEADLINE:
+        for m in (*HEADLINE, *surveyed):
             row = _row(name, files[name], is_base, m, err)
             if not err:
                 row["mean"], row["ci_low"], row["ci_high"], row["sd"], row["replicates"] = mean_ci(part[m.name], level)

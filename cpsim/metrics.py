@@ -104,6 +104,13 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "hours_enforcement": ("hours", "Officer hours on enforcement over the run"),
     "hours_community": ("hours", "Officer hours on community work over the run"),
     "trust_change_per_1000_hours": ("0-1 per 1000 h", "trust_change per 1000 officer hours worked"),
+    # As surveyed (only with a [survey] section; cpsim/survey.py): the city estimate of the last wave.
+    "survey_respondents": ("count", "Survey answers collected over the run (all waves)"),
+    "survey_trust": ("0-100", "As surveyed: mean of 'police listen' and 'treat with respect' (0-10) x 10, last wave"),
+    "survey_trust_se": ("0-100", "Standard error of survey_trust implied by the sampling design"),
+    "survey_safety": ("0-100", "As surveyed: 'how safe do you feel' (0-10) x 10, last wave"),
+    "survey_good_job": ("%", "As surveyed: share saying the police do a good or excellent job, last wave"),
+    "survey_trust_gap": ("0-100", "As surveyed: survey_trust of the most trusting group minus the least, last wave"),
 }
 
 

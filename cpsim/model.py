@@ -34,6 +34,7 @@ from cpsim.metrics import BY_KEY, grouped, model_reporters, ratio
 from cpsim.programs import build_programs
 from cpsim.programs.base import Surface
 from cpsim.scenario import Scenario
+from cpsim.survey import make_survey
 from cpsim.world import build_world
 from cpsim.world.layout import beat_index
 
@@ -266,6 +267,7 @@ class CommunityModel(mesa.Model):
         self.today: dict[str, float] = {}
         self.experiences_today: dict[str, np.ndarray] = {}
         self.heard_today = np.empty(0, np.int64)
+        self.survey = make_survey(params, res, self.n_beats)  # reads residents on fieldwork days; own stream
 
         self.surface = Surface(self)  # the only door programs have to the model
         self.programs = build_programs(params)
@@ -302,6 +304,8 @@ class CommunityModel(mesa.Model):
         self._safety(d)  # 13. what residents see; perceived safety
         self._memory(d)  # 14. memory: current trust toward attitudes, attitudes toward anchors
         self._record(d)  # 15. the day's figures
+        if self.survey is not None:  # the simulated survey reads residents on fieldwork days (own stream)
+            self.survey.observe(d.number, self.residents, d.streams["survey"])
         self.datacollector.collect(self)
 
     def _officers(self, d: Day) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 from cpsim.metrics import DAILY, long_table
 from cpsim.model import CommunityModel
 from cpsim.scenario import Scenario, apply_overrides, load_scenario
+from cpsim.survey import survey_summary
 
 
 @dataclass
@@ -45,6 +46,11 @@ class Result:
     def trial(self) -> pd.DataFrame | None:
         """The virtual field trial's table (cpsim.programs.trial), or None without a trial."""
         return self.extra.get("trial")
+
+    @property
+    def survey(self) -> pd.DataFrame | None:
+        """The simulated survey's estimates per wave, area and group (cpsim.survey), or None without one."""
+        return self.extra.get("survey")
 
 
 def resolve(scenario: Scenario | str | Path | None, overrides: Mapping[str, Any] | Iterable[str] | None = None):
@@ -97,6 +103,9 @@ def simulate(
     for program in model.programs:
         if hasattr(program, "results"):
             result.extra.update(program.results(model.surface))
+    if model.survey is not None:
+        result.extra["survey"] = model.survey.table()
+    result.summary.update(survey_summary(result.survey))
     result.seconds = time.perf_counter() - start
     result.summary["seconds"] = result.seconds
     return result

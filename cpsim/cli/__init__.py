@@ -3,6 +3,7 @@
 # ruff: noqa: I001  -- importing a command module registers its commands, in --help order.
 from cpsim.cli import run  # noqa: F401  (run, check)
 from cpsim.cli import compare, sweep, trial, validate  # noqa: F401
+from cpsim.cli import calibrate  # noqa: F401
 from cpsim.cli import app as _app  # noqa: F401  (app: the classroom page)
 from cpsim.cli.base import InputError, app, main
 

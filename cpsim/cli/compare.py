@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from cpsim.analysis import COST, HEADLINE, load_all, normalize_overrides, run_replicates, summarize
+from cpsim.analysis import COST, HEADLINE, SURVEYED, load_all, normalize_overrides, run_replicates, summarize
 from cpsim.cli.base import InputError, app
 from cpsim.cli.run import SetOpt
 from cpsim.report import baseline_label, html_report, interval, verdict, write_figures
@@ -33,7 +33,8 @@ def comparison_table(table: pd.DataFrame) -> Table:
     for name in names:
         base = table.loc[table["scenario"] == name, "baseline"].iloc[0]
         out.add_column(baseline_label(name) if base else name, justify="right", no_wrap=True)
-    for m in HEADLINE:
+    shown = set(table["metric"])
+    for m in (m for m in (*HEADLINE, *SURVEYED) if m.name in shown):
         cells = []
         for name in names:
             r = table[(table["scenario"] == name) & (table["metric"] == m.name)].iloc[0]

@@ -17,9 +17,10 @@ from typing import Any
 from cpsim.scenario.params import Spec, spec_of
 from cpsim.scenario.programs import PROGRAM_SECTIONS
 from cpsim.scenario.schema import CORE_SECTIONS
+from cpsim.scenario.survey import SURVEY_SECTIONS, survey_problem
 from cpsim.scenario.trial import TRIAL_SECTIONS, trial_problem
 
-SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS}
+SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS}
 
 Scenario = dataclasses.make_dataclass(
     "Scenario",
@@ -195,6 +196,8 @@ def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
     for sec, key in [
         ("population", "group_shares"),
         ("trust", "initial_by_group"),
+        ("trust", "norm_legitimacy_by_group"),
+        ("trust", "norm_effectiveness_by_group"),
         ("enforcement", "group_stop_ratio"),
     ]:
         got = len(scenario.get(f"{sec}.{key}"))
@@ -212,6 +215,9 @@ def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
     problem = trial_problem(scenario)  # the [trial] section (cpsim/scenario/trial.py)
     if problem:
         raise ScenarioError(f"{where('trial', problem[0])}: {problem[1]}")
+    problem = survey_problem(scenario)  # the [survey] section (cpsim/scenario/survey.py)
+    if problem:
+        raise ScenarioError(f"{where('survey', problem[0])}: {problem[1]}")
 
 
 def parse_override(text: str) -> tuple[str, Any]:

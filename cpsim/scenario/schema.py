@@ -71,6 +71,14 @@ class Population:
         "How strongly groups cluster by beat (0 random, 1 fully sorted)",
         "assumption; residential segregation indices of US cities are ~0.5-0.7",
     )
+    beat_size_sigma: float = param(
+        0.0,
+        "log",
+        0,
+        3,
+        "Log-SD of beat (area) sizes: 0 gives beats of about equal size; larger, a few big and many small",
+        "assumption; Chicago's 77 community areas run from a few thousand to ~100,000 residents (sigma ~0.6)",
+    )
     disadvantage: float = param(
         0.5,
         "1",
