@@ -55,6 +55,7 @@ STREAMS = (
     "crisis",
     "watch",
     "custody",
+    "national",
 )
 
 WEEK = 7  # days between updates of what moves slowly: attitudes' anchors, what residents see
@@ -257,6 +258,7 @@ class CommunityModel(mesa.Model):
         }
         self._start_custody()
         self.hood = self._start_neighbourhoods()
+        self.national = 0.0  # the national mood about police, added to every group's norm
         self.safety_target = self._safety_target()
         res.safety[:] = self.safety_target  # residents start where their surroundings put them
         self.initial = {"trust_mean": float(res.trust.mean())}
@@ -564,6 +566,10 @@ class CommunityModel(mesa.Model):
         trust_mech.relax(res.legitimacy, res.attitude_legitimacy, self._decay["trust"])
         trust_mech.relax(res.effectiveness, res.attitude_effectiveness, self._decay["trust"])
         if d.number % WEEK == 0:
+            if t.national_sd > 0:  # an Ornstein-Uhlenbeck wander, one step a week
+                keep = 0.5 ** (WEEK / t.national_half_life_days)
+                shock = d.streams["national"].standard_normal()
+                self.national = keep * self.national + t.national_sd * np.sqrt(1 - keep**2) * shock
             for attitude, target in zip(
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):
@@ -575,6 +581,7 @@ class CommunityModel(mesa.Model):
         res, t, hood = self.residents, self.params.trust, self.hood
         own_l = (
             np.asarray(t.norm_legitimacy_by_group)[res.group]
+            + self.national
             + res.disposition_legitimacy
             + t.performance_weight * (res.attitude_effectiveness - hood.reference["effectiveness"])
         )
@@ -587,7 +594,12 @@ class CommunityModel(mesa.Model):
             hood.seen,
             t,
         )
-        own_e = np.asarray(t.norm_effectiveness_by_group)[res.group] + res.disposition_effectiveness + conditions
+        own_e = (
+            np.asarray(t.norm_effectiveness_by_group)[res.group]
+            + self.national
+            + res.disposition_effectiveness
+            + conditions
+        )
         climate_l = trust_mech.tie_mean(self.social, res.attitude_legitimacy, res.attitude_legitimacy)
         climate_e = trust_mech.tie_mean(self.social, res.attitude_effectiveness, res.attitude_effectiveness)
         return (

@@ -176,3 +176,21 @@ def test_the_baseline_city_keeps_its_trust():
     for _ in range(2 * 365):
         m.step()
     assert m.residents.trust.mean() == pytest.approx(start, rel=0.02)
+
+
+def test_random_incidents_happen_at_their_rate_where_stops_are():
+    from cpsim import simulate
+
+    s = _city(**{"incident.enabled": True, "incident.day": 0, "incident.rate_per_beat_year": 3.0})
+    log = simulate(s, seed=3, days=365).extra["incident"]
+    assert 4 <= len(log) <= 22  # 4 beats x 3 a year = 12 expected (Poisson)
+    assert set(log["beat"]) <= {0, 1, 2, 3}
+
+
+def test_the_national_mood_moves_the_whole_city_and_is_reproducible():
+    from cpsim import simulate
+
+    calm = simulate(_city(), seed=4, days=200).timeseries["trust_mean"]
+    moody = [simulate(_city(**{"trust.national_sd": 0.08}), seed=4, days=200).timeseries["trust_mean"] for _ in "ab"]
+    assert moody[0].equals(moody[1])
+    assert (moody[0] - calm).abs().max() > 0.005

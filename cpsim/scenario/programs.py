@@ -676,7 +676,15 @@ class Incident:
     """A publicized incident: one badly handled encounter that spreads (a video)."""
 
     enabled: bool = _enabled("a publicized incident")
-    day: int = param(60, "day", 1, 36500, "Day of the incident", ASSUME)
+    day: int = param(60, "day", 0, 36500, "Day of the incident (0: no incident on a set day)", ASSUME)
+    rate_per_beat_year: float = param(
+        0.0,
+        "per beat per year",
+        0,
+        20,
+        "Publicized incidents happening at random, per beat a year, where stops are (0: none)",
+        "assumption; a calibration target (area trust moves from year to year: data/README.md)",
+    )
     beat: int = param(-1, "beat", -1, 20_000, "Beat of the incident (-1: the beat with the lowest trust)", ASSUME)
     strength: float = param(1.0, "valence", 0, 1, "How bad the encounter is (0: off; 1: the worst)", ASSUME)
     story_weight: float = param(

@@ -287,6 +287,23 @@ class Trust:
         "Collective memory of each group: where perceived effectiveness settles before local experience",
         "calibration: the baseline city stays at F7's starting levels (cpsim validate, stationarity)",
     )
+    national_sd: float = param(
+        0.0,
+        "1",
+        0,
+        0.3,
+        "SD of the national mood about police, a wander of every group's norm shared city-wide (0: none)",
+        "assumption; a calibration target: Chicago's city mean moved +5.8 and -6.7 points a year in 2019-2021 "
+        "(data/README.md); Gallup national confidence moves a few points a year",
+    )
+    national_half_life_days: float = param(
+        365.0,
+        "days",
+        7,
+        7300,
+        "Half-life of a swing of the national mood",
+        "assumption (range 90-1825): national events fade over months to years",
+    )
     performance_weight: float = param(
         0.25,
         "1",
