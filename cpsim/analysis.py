@@ -78,17 +78,42 @@ SURVEYED: tuple[Metric, ...] = (
 # Staffing changes move the hours worked; programs staffed from existing shifts move
 # hours into community work instead, so both denominators are reported.
 COST: tuple[tuple[Metric, str], ...] = (
-    (Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", None),
-     "hours_total"),
-    (Metric("trust_per_1000_community_hours", "trust change per 1,000 community-work hours", "0-1 per 1000 h",
-            "higher", None), "hours_community"),
+    (
+        Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", None),
+        "hours_total",
+    ),
+    (
+        Metric(
+            "trust_per_1000_community_hours",
+            "trust change per 1,000 community-work hours",
+            "0-1 per 1000 h",
+            "higher",
+            None,
+        ),
+        "hours_community",
+    ),
 )
 METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *SURVEYED, *(m for m, _ in COST))}
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 COLUMNS = [
-    "scenario", "file", "baseline", "metric", "label", "unit", "better", "replicates", "mean", "sd", "ci_low",
-    "ci_high", "diff", "diff_sd", "diff_ci_low", "diff_ci_high", "error",
+    "scenario",
+    "file",
+    "baseline",
+    "metric",
+    "label",
+    "unit",
+    "better",
+    "replicates",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_sd",
+    "diff_ci_low",
+    "diff_ci_high",
+    "error",
 ]
 
 
@@ -260,7 +285,10 @@ def run_replicates(
     rows = _execute(tasks, workers, executor, progress)
     runs = _runs_table(rows, [name for name, _, _ in loaded])
     runs.attrs.update(
-        baseline=loaded[0][0], replicates=int(replicates), days=days, seed=seed,
+        baseline=loaded[0][0],
+        replicates=int(replicates),
+        days=days,
+        seed=seed,
         overrides=[f"{k}={v}" for k, v in overrides.items()] if isinstance(overrides, dict) else list(overrides),
         files={name: file for name, file, _ in loaded},
     )
@@ -297,8 +325,15 @@ def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, 
                 row = fut.result()
             except Exception as err:  # noqa: BLE001  (a worker that died, e.g. out of memory)
                 task = futures[fut]
-                row = {"scenario": task["name"], "file": task["file"], "replicate": task["replicate"],
-                       "seed": task["seed"], "days": task["days"], "seconds": float("nan"), "error": one_line(err)}
+                row = {
+                    "scenario": task["name"],
+                    "file": task["file"],
+                    "replicate": task["replicate"],
+                    "seed": task["seed"],
+                    "days": task["days"],
+                    "seconds": float("nan"),
+                    "error": one_line(err),
+                }
             book(row)
     finally:
         if own:
@@ -481,10 +516,23 @@ def _status(part: pd.DataFrame) -> str:
 
 def _row(name: str, file: str, is_base: bool, m: Metric, error: str) -> dict[str, Any]:
     return {
-        "scenario": name, "file": file, "baseline": is_base, "metric": m.name, "label": m.label, "unit": m.unit,
-        "better": m.better, "replicates": 0, "mean": math.nan, "sd": math.nan, "ci_low": math.nan,
-        "ci_high": math.nan, "diff": math.nan, "diff_sd": math.nan, "diff_ci_low": math.nan,
-        "diff_ci_high": math.nan, "error": error,
+        "scenario": name,
+        "file": file,
+        "baseline": is_base,
+        "metric": m.name,
+        "label": m.label,
+        "unit": m.unit,
+        "better": m.better,
+        "replicates": 0,
+        "mean": math.nan,
+        "sd": math.nan,
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+        "diff": math.nan,
+        "diff_sd": math.nan,
+        "diff_ci_low": math.nan,
+        "diff_ci_high": math.nan,
+        "error": error,
     }
 
 

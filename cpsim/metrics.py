@@ -97,6 +97,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "stops": ("count", "Stops over the run"),
     "arrests": ("count", "Arrests over the run"),
     "complaints": ("count", "Complaints over the run"),
+    "complaints_expected": ("count", "Expected complaints over the run: the sum of every contact's complaint chance"),
     "complaints_per_1000_contacts": ("per 1000", "Complaints per 1000 police contacts"),
     "hours_total": ("hours", "Officer hours worked over the run"),
     "hours_response": ("hours", "Officer hours answering calls over the run"),

@@ -888,6 +888,7 @@ class CommunityModel(mesa.Model):
             "stops": int(t.get("stops", 0)),
             "arrests": int(t.get("arrests", 0)),
             "complaints": int(t.get("complaints", 0)),
+            "complaints_expected": float(t.get("complaints_expected", 0.0)),
             "complaints_per_1000_contacts": 1000 * ratio(t.get("complaints", 0), t.get("contacts", 0)),
             "hours_total": float(t.get("hours_total", 0.0)),
             "hours_response": float(t.get("hours_response", 0.0)),

@@ -62,8 +62,10 @@ def interval(row: pd.Series, prefix: str = "") -> str:
     half = (high - low) / 2
     if places is not None and half > 0 and not math.isnan(half):
         places = min(max(places, 1 - math.floor(math.log10(half))), 6)
-    return (f"{fmt(centre, metric, signed, places)} "
-            f"[{fmt(low, metric, signed, places)}, {fmt(high, metric, signed, places)}]")
+    return (
+        f"{fmt(centre, metric, signed, places)} "
+        f"[{fmt(low, metric, signed, places)}, {fmt(high, metric, signed, places)}]"
+    )
 
 
 def verdict(row: pd.Series, prefix: str = "diff") -> str:
@@ -102,14 +104,23 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
     n = len(rows)
     y = list(range(n))[::-1]
     fig, axes = plt.subplots(1, 2, figsize=(10, 1.6 + 0.55 * n), sharey=True, constrained_layout=True)
-    panels = (("mean", "ci_low", "ci_high", f"{m.label} ({m.unit})"),
-              ("diff", "diff_ci_low", "diff_ci_high", "difference from baseline (paired, same seeds)"))
+    panels = (
+        ("mean", "ci_low", "ci_high", f"{m.label} ({m.unit})"),
+        ("diff", "diff_ci_low", "diff_ci_high", "difference from baseline (paired, same seeds)"),
+    )
     for ax, (col, lo, hi, title) in zip(axes, panels, strict=True):
         for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
             if r["error"]:
                 why = r["error"].partition("): ")[2][:70]
-                ax.text(0.02, yi, f"failed: {why}", color=FAIL_COLOR, va="center", fontsize=8,
-                        transform=ax.get_yaxis_transform())
+                ax.text(
+                    0.02,
+                    yi,
+                    f"failed: {why}",
+                    color=FAIL_COLOR,
+                    va="center",
+                    fontsize=8,
+                    transform=ax.get_yaxis_transform(),
+                )
                 continue
             if math.isnan(r[col]):
                 continue
@@ -117,8 +128,16 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
             color = BASE_COLOR if r["baseline"] else OTHER_COLOR if col == "mean" else VERDICT_COLOR[kind]
             err = [[r[col] - r[lo]], [r[hi] - r[col]]] if not math.isnan(r[lo]) else None
             clear = col == "mean" or bool(kind)
-            ax.errorbar(r[col], yi, xerr=err, fmt="D" if r["baseline"] else "o", color=color, capsize=4,
-                        markerfacecolor=color if clear else "white", markersize=7)
+            ax.errorbar(
+                r[col],
+                yi,
+                xerr=err,
+                fmt="D" if r["baseline"] else "o",
+                color=color,
+                capsize=4,
+                markerfacecolor=color if clear else "white",
+                markersize=7,
+            )
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(6))
@@ -127,13 +146,13 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
     if len(base) and not math.isnan(base["mean"].iloc[0]):
         axes[0].axvline(base["mean"].iloc[0], color=BASE_COLOR, ls="--", lw=1, alpha=0.7)
     axes[1].axvline(0, color=BASE_COLOR, ls="--", lw=1, alpha=0.7)
-    axes[0].set_yticks(y, [baseline_label(s) if b else s for s, b in zip(rows["scenario"], rows["baseline"],
-                                                                          strict=True)])
+    axes[0].set_yticks(
+        y, [baseline_label(s) if b else s for s, b in zip(rows["scenario"], rows["baseline"], strict=True)]
+    )
     axes[0].set_ylim(-0.7, n - 0.3)
     reps = int(rows["replicates"].max()) if n else 0
     better = f"; {m.better} is better" if m.better else ""
-    axes[1].set_xlabel("filled: 95% CI excludes 0 (green better, red worse)\nhollow: no clear difference",
-                       fontsize=8)
+    axes[1].set_xlabel("filled: 95% CI excludes 0 (green better, red worse)\nhollow: no clear difference", fontsize=8)
     fig.suptitle(f"{m.label}: mean and 95% CI over {reps} replicates{better}", fontsize=11)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,8 +172,9 @@ def cost_figure(table: pd.DataFrame, path: str | Path) -> Path | None:
     rows = rows[rows["mean"].notna()]
     if rows.empty:
         return None
-    fig, axes = plt.subplots(1, len(COST), figsize=(10, 1.6 + 0.55 * rows["scenario"].nunique()),
-                             constrained_layout=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(COST), figsize=(10, 1.6 + 0.55 * rows["scenario"].nunique()), constrained_layout=True, squeeze=False
+    )
     names = list(dict.fromkeys(table.loc[~table["baseline"], "scenario"]))
     y = {s: i for i, s in enumerate(names[::-1])}
     for ax, (m, _) in zip(axes[0], COST, strict=True):
@@ -212,11 +232,17 @@ def html_report(table: pd.DataFrame, path: str | Path, figures: Sequence[str | P
     names = list(dict.fromkeys(table["scenario"]))
     first = table.drop_duplicates("scenario").set_index("scenario")
     esc = html.escape
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>cpsim comparison</title><style>{CSS}</style>"
-           "</head><body>", "<h1>cpsim comparison</h1>"]
-    settings = [f"baseline <b>{esc(str(a.get('baseline', names[0])))}</b>",
-                f"{a.get('replicates', '?')} replicates per scenario", f"{a.get('days', '?')} days",
-                f"base seed {a.get('seed', '?')}"]
+    out = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>cpsim comparison</title><style>{CSS}</style>"
+        "</head><body>",
+        "<h1>cpsim comparison</h1>",
+    ]
+    settings = [
+        f"baseline <b>{esc(str(a.get('baseline', names[0])))}</b>",
+        f"{a.get('replicates', '?')} replicates per scenario",
+        f"{a.get('days', '?')} days",
+        f"base seed {a.get('seed', '?')}",
+    ]
     if a.get("overrides"):
         settings.append("overrides " + esc(", ".join(a["overrides"])))
     out.append("<p>" + "; ".join(settings) + f". Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.</p>")
@@ -238,12 +264,17 @@ def html_report(table: pd.DataFrame, path: str | Path, figures: Sequence[str | P
             diff = "" if r["baseline"] else f"<br><span class='d {verdict(r)}'>Δ {esc(interval(r, 'diff'))}</span>"
             cells.append(f"<td>{esc(interval(r))}{diff}</td>")
         better = f" ({m.better} is better)" if m.better else ""
-        out.append(f"<tr><td class='l'>{esc(m.label)}<br><span class='d'>{esc(m.unit)}{better}</span></td>"
-                   f"{''.join(cells)}</tr>")
-    out.append("</table><h2>Cost-effectiveness</h2><p class='note'>Change in trust (0-1) per 1,000 officer "
-               "hours relative to the baseline: ratio of the paired mean changes, Fieller 95% CI; n/a when the "
-               "hours did not change clearly.</p><table><tr><th class='l'>ratio</th>"
-               + "".join(f"<th>{esc(s)}</th>" for s in names[1:]) + "</tr>")
+        out.append(
+            f"<tr><td class='l'>{esc(m.label)}<br><span class='d'>{esc(m.unit)}{better}</span></td>"
+            f"{''.join(cells)}</tr>"
+        )
+    out.append(
+        "</table><h2>Cost-effectiveness</h2><p class='note'>Change in trust (0-1) per 1,000 officer "
+        "hours relative to the baseline: ratio of the paired mean changes, Fieller 95% CI; n/a when the "
+        "hours did not change clearly.</p><table><tr><th class='l'>ratio</th>"
+        + "".join(f"<th>{esc(s)}</th>" for s in names[1:])
+        + "</tr>"
+    )
     for m, _ in COST:
         cells = []
         for s in names[1:]:
@@ -253,12 +284,20 @@ def html_report(table: pd.DataFrame, path: str | Path, figures: Sequence[str | P
     out.append("</table>")
     failed = first[first["error"] != ""]
     if len(failed):
-        out.append("<h2>Failed scenarios</h2><ul>" + "".join(
-            f"<li class='err'><b>{esc(s)}</b> {esc(str(r['file']))}: {esc(r['error'])}</li>"
-            for s, r in failed.iterrows()) + "</ul>")
+        out.append(
+            "<h2>Failed scenarios</h2><ul>"
+            + "".join(
+                f"<li class='err'><b>{esc(s)}</b> {esc(str(r['file']))}: {esc(r['error'])}</li>"
+                for s, r in failed.iterrows()
+            )
+            + "</ul>"
+        )
     files = a.get("files") or {s: first.loc[s, "file"] for s in names}
-    out.append("<p class='note'>Scenario files: " + "; ".join(
-        f"{esc(s)}: {esc(str(f)) or '(in memory)'}" for s, f in files.items()) + "</p>")
+    out.append(
+        "<p class='note'>Scenario files: "
+        + "; ".join(f"{esc(s)}: {esc(str(f)) or '(in memory)'}" for s, f in files.items())
+        + "</p>"
+    )
     if figures:
         out.append("<h2>Figures</h2><div class='figs'>")
         for fig in figures:

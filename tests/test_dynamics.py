@@ -194,3 +194,40 @@ def test_the_national_mood_moves_the_whole_city_and_is_reproducible():
     moody = [simulate(_city(**{"trust.national_sd": 0.08}), seed=4, days=200).timeseries["trust_mean"] for _ in "ab"]
     assert moody[0].equals(moody[1])
     assert (moody[0] - calm).abs().max() > 0.005
+
+
+def _package(n=4000, days=365, **over):
+    from cpsim import simulate
+    from cpsim.patterns import PACKAGE_FIDELITY, SCENARIOS
+
+    base = {"population.residents": n, **over}
+    out = {}
+    for label, extra in (
+        ("baseline", {}),
+        ("package", {}),
+        ("fidelity~0", {k: 0.01 for k in PACKAGE_FIDELITY}),
+    ):
+        path = SCENARIOS / ("baseline.toml" if label == "baseline" else "neighbourhood_policing.toml")
+        out[label] = simulate(path, seed=8, days=days, overrides={**base, **extra}).summary
+    return out
+
+
+@pytest.fixture(scope="module")
+def package_runs():
+    return _package()
+
+
+def test_the_package_raises_trust_and_safety_and_fidelity_gates_it(package_runs):
+    r = package_runs
+    sd = CommunityModel(Scenario().with_overrides({"population.residents": 4000}), seed=8).residents.trust.std()
+    effect = (r["package"]["trust_end"] - r["baseline"]["trust_end"]) / sd
+    assert effect > 0.04  # a year of the full package: a clear rise (0.1-0.3 SD at two years, M4)
+    assert r["package"]["safety_end"] > r["baseline"]["safety_end"] + 0.01
+    near_zero = (r["fidelity~0"]["trust_end"] - r["baseline"]["trust_end"]) / sd
+    assert abs(near_zero) < 0.01  # delivered in name only: neither help nor harm
+
+
+def test_the_package_does_not_multiply_complaints(package_runs):
+    r = package_runs
+    base, pkg = r["baseline"]["complaints_expected"], r["package"]["complaints_expected"]
+    assert pkg < 1.05 * base

@@ -77,12 +77,22 @@ def compare(
         raise InputError(f"--out {out}: is a file; allowed: a directory (created if missing)")
     err = Console(stderr=True)
     with Progress(
-        TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
-        TimeRemainingColumn(), console=err, transient=True,
+        TextColumn("running"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task("runs", total=replicates * len(files), failed=0)
         runs = run_replicates(
-            files, replicates=replicates, days=days, seed=seed, workers=workers, overrides=overrides,
+            files,
+            replicates=replicates,
+            days=days,
+            seed=seed,
+            workers=workers,
+            overrides=overrides,
             progress=lambda done, total, failed: bar.update(task, completed=done, failed=failed),
         )
     table = summarize(runs)

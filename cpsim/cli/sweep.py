@@ -111,9 +111,7 @@ def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> No
         "SELECT name, design, varied, metrics, n_runs, file FROM experiment"
     ).fetchone()
     counts = dict(con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall())
-    sim, work, n_tasks = con.execute(
-        "SELECT sum(sim_seconds), sum(worker_seconds), count(*) FROM tasks"
-    ).fetchone()
+    sim, work, n_tasks = con.execute("SELECT sum(sim_seconds), sum(worker_seconds), count(*) FROM tasks").fetchone()
     varied, metrics = json.loads(varied), json.loads(metrics)
     done = counts.get("ok", 0) + counts.get("failed", 0)
     console.print(

@@ -31,11 +31,21 @@ def effects_table(table: pd.DataFrame, day: int) -> Table:
     rows = table[(table["day"] == day) & table["outcome"].isin(SHOWN_OUTCOMES)]
     for part in ("arm", "itt", "tot", "spillover_effect"):
         for _, r in rows[rows["part"] == part].iterrows():
-            label = {"arm": f"mean, {r['level']}", "itt": "ITT", "tot": "TOT",
-                     "spillover_effect": f"spillover, {r['level']} treated ties"}[part]
+            label = {
+                "arm": f"mean, {r['level']}",
+                "itt": "ITT",
+                "tot": "TOT",
+                "spillover_effect": f"spillover, {r['level']} treated ties",
+            }[part]
             out.add_row(
-                label, r["subgroup"], r["outcome"], f"{r['n']:,.0f}", _fmt(r["estimate"]), _fmt(r["se"]),
-                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]", _fmt(r["effect_sd"], 3),
+                label,
+                r["subgroup"],
+                r["outcome"],
+                f"{r['n']:,.0f}",
+                _fmt(r["estimate"]),
+                _fmt(r["se"]),
+                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]",
+                _fmt(r["effect_sd"], 3),
             )
         out.add_section()
     return out

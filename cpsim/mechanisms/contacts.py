@@ -143,12 +143,16 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
         ),
         0.0,
     )
-    for x, a, d, v in (
-        (res.legitimacy, res.attitude_legitimacy, d_leg, v_leg),
-        (res.effectiveness, res.attitude_effectiveness, d_eff, v_eff),
+    # How memorable an experience is belongs to the experience, not to one component of it.
+    kept = consolidation(
+        t, fam, np.maximum(np.abs(np.where(has_leg, v_leg, 0.0)), np.abs(np.where(has_eff, v_eff, 0.0)))
+    )
+    for x, a, d in (
+        (res.legitimacy, res.attitude_legitimacy, d_leg),
+        (res.effectiveness, res.attitude_effectiveness, d_eff),
     ):
         np.add.at(x, idx, d)
-        np.add.at(a, idx, consolidation(t, fam, v) * d)
+        np.add.at(a, idx, kept * d)
         x[idx] = np.clip(x[idx], 0.0, 1.0)
         a[idx] = np.clip(a[idx], 0.0, 1.0)
     if patrol is not None:

@@ -16,7 +16,7 @@ and then moves the current value (F1: negativity ratio r for bad experiences):
 A share kappa of the change is consolidated into the attitude; the rest fades:
 
     kappa = consolidation + familiar_consolidation * familiarity (familiar contacts)
-            + salience_consolidation * v'^2
+            + salience_consolidation * max(|v'_legitimacy|, |v'_effectiveness|)^2
 
 so one visit fades within weeks (F2), while repeated contact with officers a resident
 knows, and strong events (an incident on video), leave a lasting mark. Every day x

@@ -88,7 +88,10 @@ class Event(Program):
         pool = np.flatnonzero(self.eligible)
         p = attendance_probability(
             logit(sec.reach) + sec.habit_log_odds * (self.attended[pool] > 0),
-            zscore(res.engagement)[pool], zscore(res.trust)[pool], zscore(self.distance)[pool], sec,
+            zscore(res.engagement)[pool],
+            zscore(res.trust)[pool],
+            zscore(self.distance)[pool],
+            sec,
         )
         came = pool[rng.random(pool.size) < p]
         came = thin(came, share[res.beat[came]], rng)
@@ -107,12 +110,26 @@ class Event(Program):
                 model.reduce_disorder(self.named, 1.0 - sec.disorder_fix * share[pl.beat[self.named]])
         if sec.offending_reduction > 0:
             who = voiced[res.offender[voiced]]
-            reduce_offending(model, who, self.base_offending[who], self.attended[who].astype(float),
-                             sec.offending_reduction, sec.sessions_to_effect)
-        self.log.append((model.day, pool.size, came.size, int(designed.sum()),
-                         float(res.engagement[came].mean()) if came.size else np.nan,
-                         float(res.trust[came].mean()) if came.size else np.nan,
-                         float(res.engagement[pool].mean()), float(res.trust[pool].mean())))
+            reduce_offending(
+                model,
+                who,
+                self.base_offending[who],
+                self.attended[who].astype(float),
+                sec.offending_reduction,
+                sec.sessions_to_effect,
+            )
+        self.log.append(
+            (
+                model.day,
+                pool.size,
+                came.size,
+                int(designed.sum()),
+                float(res.engagement[came].mean()) if came.size else np.nan,
+                float(res.trust[came].mean()) if came.size else np.nan,
+                float(res.engagement[pool].mean()),
+                float(res.trust[pool].mean()),
+            )
+        )
 
     def _problem_solving(self, model: Surface, share: np.ndarray) -> None:
         pl, sec = model.places, self.sec
@@ -124,8 +141,16 @@ class Event(Program):
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per event day: eligible, attendees, as designed, and how attendees differ (F10)."""
-        cols = ["day", "eligible", "attendees", "as_designed", "attendee_engagement", "attendee_trust",
-                "eligible_engagement", "eligible_trust"]
+        cols = [
+            "day",
+            "eligible",
+            "attendees",
+            "as_designed",
+            "attendee_engagement",
+            "attendee_trust",
+            "eligible_engagement",
+            "eligible_trust",
+        ]
         table = pd.DataFrame(self.log, columns=cols)
         table.attrs["ever_attended_share"] = float((self.attended[self.eligible] > 0).mean())
         return {self.name: table}

@@ -54,8 +54,16 @@ class Liaison(Program):
         fixed = res.place[who[resolved & designed]]
         model.reduce_disorder(fixed, 1.0 - sec.disorder_fix)
         self.reached[who] = True
-        self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum()),
-                         float(res.legitimacy[who].mean()) if who.size else np.nan, float(res.legitimacy.mean())))
+        self.log.append(
+            (
+                model.day,
+                float(granted.sum()),
+                who.size,
+                int(designed.sum()),
+                float(res.legitimacy[who].mean()) if who.size else np.nan,
+                float(res.legitimacy.mean()),
+            )
+        )
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: hours granted, residents helped, as designed, their legitimacy vs everyone's."""

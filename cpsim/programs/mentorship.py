@@ -93,24 +93,43 @@ class Mentorship(Program):
         share = granted_share(model, hours)
         met = rng.random(self.mentees.size) < share[res.beat[self.mentees]]
         who = self.mentees[met]
-        designed = deliver(model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
-                           officers=self.mentor[met])
+        designed = deliver(
+            model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng, officers=self.mentor[met]
+        )
         self.meetings[who[designed]] += 1
         offenders = self.mentees[res.offender[self.mentees] & (self.meetings[self.mentees] > 0)]
-        reduce_offending(model, offenders, self.base_offending[offenders], self.meetings[offenders],
-                         sec.offending_reduction, sec.sessions_to_effect)
+        reduce_offending(
+            model,
+            offenders,
+            self.base_offending[offenders],
+            self.meetings[offenders],
+            sec.offending_reduction,
+            sec.sessions_to_effect,
+        )
         if sec.peer_share > 0 and offenders.size:
             friends, counts = model.social.gather(offenders)
-            cut = np.repeat(sec.peer_share * sec.offending_reduction
-                            * (1.0 - np.exp(-self.meetings[offenders] / sec.sessions_to_effect)), counts)
+            cut = np.repeat(
+                sec.peer_share
+                * sec.offending_reduction
+                * (1.0 - np.exp(-self.meetings[offenders] / sec.sessions_to_effect)),
+                counts,
+            )
             keep = res.offender[friends]
             friends, cut = friends[keep], cut[keep]
             target = np.full(res.n, np.inf)
             np.minimum.at(target, friends, self.base_offending[friends] * (1.0 - cut))
             f = np.unique(friends)
             model.lower_offending(f, target[f])
-        self.log.append((model.day, self.mentees.size, int(met.sum()), int(designed.sum()),
-                         float(res.offending[self.mentees].sum()), float(self.base_offending[self.mentees].sum())))
+        self.log.append(
+            (
+                model.day,
+                self.mentees.size,
+                int(met.sum()),
+                int(designed.sum()),
+                float(res.offending[self.mentees].sum()),
+                float(self.base_offending[self.mentees].sum()),
+            )
+        )
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per meeting day: pairs, meetings held, as designed, mentees' offending now and at start."""

@@ -124,8 +124,17 @@ class Orientation(Program):
         officer = np.repeat(busy, k)
         who = sample_weighted_within(res.by_beat, res.beat_start, self.engaged_cumw, off.beat[officer], rng)
         ok = who >= 0
-        deliver(model, self.name, who[ok], sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
-                familiar=True, officers=officer[ok])
+        deliver(
+            model,
+            self.name,
+            who[ok],
+            sec.v_legitimacy,
+            sec.v_effectiveness,
+            sec.fidelity,
+            rng,
+            familiar=True,
+            officers=officer[ok],
+        )
         finished = busy[(self.remaining[busy] == 0) & (spent > 0)]
         applies = finished[rng.random(finished.size) < sec.fidelity]
         model.change_skill(applies, sec.skill_gain)

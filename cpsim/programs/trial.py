@@ -173,8 +173,14 @@ class FieldTrial(Program):
             self._measure(model, np.flatnonzero(self.sched + f == model.day), store)
         neighbours = _reached_ties(model.social, self.received > 0)
         table = trial_table(
-            self.baseline, self.follow, self.eligible, self.assigned, self.received > 0,
-            model.residents.group, model.params.population.group_names, neighbours,
+            self.baseline,
+            self.follow,
+            self.eligible,
+            self.assigned,
+            self.received > 0,
+            model.residents.group,
+            model.params.population.group_names,
+            neighbours,
         )
         return {"trial": table}
 

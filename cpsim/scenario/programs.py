@@ -81,7 +81,11 @@ class Event:
         "assumption: attendance falls with travel distance (homes spread uniformly over a round beat)",
     )
     habit_log_odds: float = param(
-        1.5, "log-odds", 0, 10, "Rise in the log-odds of attending for residents who attended before (regulars)",
+        1.5,
+        "log-odds",
+        0,
+        10,
+        "Rise in the log-odds of attending for residents who attended before (regulars)",
         "Skogan 2006: a core of regular attenders; assumption on size",
     )
     youth_only: bool = param(False, "", None, None, "Only residents of the youth age band attend", ASSUME)
@@ -271,7 +275,11 @@ class AthleticLeague(Event):
     officers_per_event: float = param(1.0, "officers", 0, 50, "Officers coaching each session (0: off)", ASSUME)
     hours_per_event: float = param(2.0, "hours", 0, 24, "Officer hours per officer per session (0: off)", ASSUME)
     reach: float = param(
-        0.004, "1", 0, 1, "Chance an eligible youth of average engagement, trust and distance attends a session",
+        0.004,
+        "1",
+        0,
+        1,
+        "Chance an eligible youth of average engagement, trust and distance attends a session",
         "assumption: a league of a few dozen regulars per beat",
     )
     habit_log_odds: float = param(
@@ -444,8 +452,9 @@ class HotSpots:
 
     enabled: bool = _enabled("hot-spot patrol")
     fidelity: float = _fidelity(
-        0.8, "assigned hours actually walked at the spots (the rest stay in the car)",
-        "Ratcliffe et al. 2011: dosage varied; assumption"
+        0.8,
+        "assigned hours actually walked at the spots (the rest stay in the car)",
+        "Ratcliffe et al. 2011: dosage varied; assumption",
     )
     spots_share: float = param(
         0.02,

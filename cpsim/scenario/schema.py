@@ -274,8 +274,7 @@ class Trust:
         "1",
         0,
         1,
-        "Collective memory of each group (history, national climate): where legitimacy settles before "
-        "local experience",
+        "Collective memory of each group (history, national climate): where legitimacy settles before local experience",
         "calibration: the baseline city stays at F7's starting levels (cpsim validate, stationarity); "
         "F7 Gallup group gap",
     )
@@ -476,7 +475,10 @@ class Crime:
         0.25, "1", 0, 1, "Mean visible disorder at places (0-1), rising with crime risk", ASSUME
     )
     disorder_per_crime: float = param(
-        0.01, "1 per crime", 0, 0.5,
+        0.01,
+        "1 per crime",
+        0,
+        0.5,
         "Visible disorder a victimisation adds at its place (it then relaxes toward the place's base)",
         "assumption: Skogan 1990 (crime and disorder feed each other); small so disorder follows crime slowly",
     )
@@ -876,12 +878,13 @@ class Complaints:
         ASSUME,
     )
     casual_factor: float = param(
-        0.1,
+        0.02,
         "1",
         0,
         1,
         "Complaint chance of a poor casual or program contact relative to a poor stop, arrest or call",
-        "assumption: most complaints arise from enforcement and calls for service (Terrill & Ingram 2016)",
+        "assumption (range 0-0.1): complaints arise from enforcement, force and calls, rarely from a "
+        "conversation (Terrill & Ingram 2016)",
     )
     familiarity_discount: float = param(
         0.5,

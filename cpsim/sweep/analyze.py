@@ -27,8 +27,16 @@ from cpsim.sweep.store import SweepResults, connect_read, open_results, quote  #
 
 # Figures shown when the experiment keeps them and none are asked for.
 KEY_METRICS = (
-    "trust_end", "trust_gap_end", "legitimacy_end", "effectiveness_end", "safety_end", "violent_per_1000_year",
-    "property_per_1000_year", "reporting_rate", "contact_prevalence", "complaints_per_1000_contacts",
+    "trust_end",
+    "trust_gap_end",
+    "legitimacy_end",
+    "effectiveness_end",
+    "safety_end",
+    "violent_per_1000_year",
+    "property_per_1000_year",
+    "reporting_rate",
+    "contact_prevalence",
+    "complaints_per_1000_contacts",
 )
 
 
@@ -39,9 +47,7 @@ def pick_metrics(res: SweepResults, metrics: list[str] | None = None) -> list[st
         if unknown:
             from cpsim.sweep.spec import ExperimentError
 
-            raise ExperimentError(
-                f"--metric {unknown[0]}: not kept in this store; allowed: " + ", ".join(res.metrics)
-            )
+            raise ExperimentError(f"--metric {unknown[0]}: not kept in this store; allowed: " + ", ".join(res.metrics))
         return list(metrics)
     chosen = [m for m in KEY_METRICS if m in res.metrics]
     return chosen or list(res.metrics)[:6]
@@ -71,8 +77,14 @@ def effect_table(res: SweepResults, key: str, metric: str) -> pd.DataFrame:
             half = 1.96 * y.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
             rows.append(
                 {
-                    "scenario": scenario, "x": x, "n": n, "mean": y.mean(), "ci_lo": y.mean() - half,
-                    "ci_hi": y.mean() + half, "p10": np.percentile(y, 10), "p90": np.percentile(y, 90),
+                    "scenario": scenario,
+                    "x": x,
+                    "n": n,
+                    "mean": y.mean(),
+                    "ci_lo": y.mean() - half,
+                    "ci_hi": y.mean() + half,
+                    "p10": np.percentile(y, 10),
+                    "p90": np.percentile(y, 90),
                 }
             )
     return pd.DataFrame(rows, columns=["scenario", "x", "n", "mean", "ci_lo", "ci_hi", "p10", "p90"])
@@ -104,7 +116,9 @@ def effect_figure(res: SweepResults, key: str, metrics: list[str], path: Path) -
     spec = res.experiment["spec"]
     paired = (
         "\ncommon random numbers: every value ran on the same replicate cities, so differences between values "
-        "are paired and much tighter than the bands" if spec.get("common_random_numbers") else ""
+        "are paired and much tighter than the bands"
+        if spec.get("common_random_numbers")
+        else ""
     )
     fig.suptitle(
         f"{res.experiment['name']}: figures against {key} (line: mean; dark band: 95% CI of the mean; "
@@ -150,7 +164,10 @@ def timeseries_figure(path: Path, res: SweepResults, out: Path, max_panels: int 
         return None
     scenarios = list(dict.fromkeys(df["scenario"]))
     fig, axes = plt.subplots(
-        len(scenarios), len(figures), figsize=(4.2 * len(figures), 3.2 * len(scenarios)), squeeze=False,
+        len(scenarios),
+        len(figures),
+        figsize=(4.2 * len(figures), 3.2 * len(scenarios)),
+        squeeze=False,
         constrained_layout=True,
     )
     values = list(dict.fromkeys(df["x"]))
@@ -213,14 +230,17 @@ def sensitivity(res: SweepResults, metric: str, seed: int = 0) -> pd.DataFrame:
             rows += [{"scenario": scenario, "parameter": k, "note": note} for k in names]
             continue
         if design == "sobol":
-            si = sobol_analyze.analyze(
-                problem, y, calc_second_order=spec["second_order"], conf_level=0.95, seed=seed
-            )
+            si = sobol_analyze.analyze(problem, y, calc_second_order=spec["second_order"], conf_level=0.95, seed=seed)
             for i, k in enumerate(names):
                 rows.append(
                     {
-                        "scenario": scenario, "parameter": k, "S1": si["S1"][i], "S1_conf": si["S1_conf"][i],
-                        "ST": si["ST"][i], "ST_conf": si["ST_conf"][i], "note": "",
+                        "scenario": scenario,
+                        "parameter": k,
+                        "S1": si["S1"][i],
+                        "S1_conf": si["S1_conf"][i],
+                        "ST": si["ST"][i],
+                        "ST_conf": si["ST_conf"][i],
+                        "note": "",
                     }
                 )
         else:
@@ -229,8 +249,12 @@ def sensitivity(res: SweepResults, metric: str, seed: int = 0) -> pd.DataFrame:
             for i, k in enumerate(names):
                 rows.append(
                     {
-                        "scenario": scenario, "parameter": k, "mu_star": si["mu_star"][i],
-                        "mu_star_conf": si["mu_star_conf"][i], "sigma": si["sigma"][i], "note": "",
+                        "scenario": scenario,
+                        "parameter": k,
+                        "mu_star": si["mu_star"][i],
+                        "mu_star_conf": si["mu_star_conf"][i],
+                        "sigma": si["sigma"][i],
+                        "note": "",
                     }
                 )
     return pd.DataFrame(rows)
@@ -239,8 +263,9 @@ def sensitivity(res: SweepResults, metric: str, seed: int = 0) -> pd.DataFrame:
 def sensitivity_figure(table: pd.DataFrame, design: str, metric: str, path: Path) -> Path:
     """Draw first-order and total Sobol indices (or Morris mu* and sigma) with 95% CIs."""
     scenarios = list(table["scenario"].unique())
-    fig, axes = plt.subplots(1, len(scenarios), figsize=(5.5 * len(scenarios), 3.8), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(
+        1, len(scenarios), figsize=(5.5 * len(scenarios), 3.8), squeeze=False, constrained_layout=True
+    )
     for ax, scenario in zip(axes.flat, scenarios, strict=True):
         part = table[table["scenario"] == scenario]
         y = np.arange(len(part))
@@ -253,8 +278,15 @@ def sensitivity_figure(table: pd.DataFrame, design: str, metric: str, path: Path
             ax.set(xlabel="Sobol index (95% CI)")
             ax.axvline(0, color="black", lw=0.8)
         else:
-            ax.barh(y - 0.2, part["mu_star"], 0.4, xerr=part["mu_star_conf"], label="mu* (mean |effect|)",
-                    color="C0", capsize=3)
+            ax.barh(
+                y - 0.2,
+                part["mu_star"],
+                0.4,
+                xerr=part["mu_star_conf"],
+                label="mu* (mean |effect|)",
+                color="C0",
+                capsize=3,
+            )
             ax.barh(y + 0.2, part["sigma"], 0.4, label="sigma (interactions, non-linearity)", color="C2")
             ax.set(xlabel=f"elementary effect on {metric} (95% CI)")
         if not part["note"].astype(bool).all():
@@ -346,32 +378,34 @@ def _page(res: SweepResults, metrics: list[str], sections: list[str]) -> str:
     failures = ""
     if len(failed):
         first = failed["error"].map(lambda e: str(e).splitlines()[0]).value_counts().head(5)
-        failures = "<h2>Failures</h2><ul>" + "".join(
-            f"<li>{n} runs: {html.escape(msg)}</li>" for msg, n in first.items()
-        ) + "</ul>"
+        failures = (
+            "<h2>Failures</h2><ul>"
+            + "".join(f"<li>{n} runs: {html.escape(msg)}</li>" for msg, n in first.items())
+            + "</ul>"
+        )
     sampled = "" if exp["design"] == "grid" else f", {spec['samples']} samples"
     design = f"{exp['design']}{sampled}, {len(res.points)} points x {spec['replicates']} replicates"
     vary = "".join(f"<li><code>{html.escape(k)}</code>: {html.escape(str(v))}</li>" for k, v in spec["vary"].items())
     return f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>{html.escape(exp['name'])}: sweep report</title>
+<html><head><meta charset="utf-8"><title>{html.escape(exp["name"])}: sweep report</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }}
 img {{ max-width: 100%; }} code {{ background: #f3f3f3; padding: 0 3px; }}
 table.t {{ border-collapse: collapse; font-size: 12px; margin: 1em 0; }}
 table.t td, table.t th {{ padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; }}
 </style></head><body>
-<h1>{html.escape(exp['name'])}</h1>
-<p>{html.escape(spec.get('description') or '')}</p>
+<h1>{html.escape(exp["name"])}</h1>
+<p>{html.escape(spec.get("description") or "")}</p>
 <ul>
-<li>experiment file: <code>{html.escape(str(exp['file']))}</code>;
-scenarios: {html.escape(', '.join(spec['scenarios']))}</li>
-<li>design: {html.escape(design)}; {spec['days'] or 'scenario'} days a run; base seed {spec['seed']}</li>
-<li>runs: {counts['ok']} ok, {counts['failed']} failed, {counts['pending']} pending (of {len(runs)})</li>
+<li>experiment file: <code>{html.escape(str(exp["file"]))}</code>;
+scenarios: {html.escape(", ".join(spec["scenarios"]))}</li>
+<li>design: {html.escape(design)}; {spec["days"] or "scenario"} days a run; base seed {spec["seed"]}</li>
+<li>runs: {counts["ok"]} ok, {counts["failed"]} failed, {counts["pending"]} pending (of {len(runs)})</li>
 <li>varied: <ul>{vary}</ul></li>
-<li>figures analysed: {html.escape(', '.join(metrics))} (docs/metrics.md)</li>
+<li>figures analysed: {html.escape(", ".join(metrics))} (docs/metrics.md)</li>
 </ul>
 {failures}
 <h2>Effects of the varied parameters</h2>
-{''.join(sections)}
+{"".join(sections)}
 </body></html>
 """

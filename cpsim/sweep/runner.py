@@ -187,9 +187,14 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
     inflight: dict[Future, int] = {}
     broken: BaseException | None = None
     columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"), TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
     )
     start = time.perf_counter()
     with Progress(*columns, console=console, disable=not show, transient=False) as bar:

@@ -126,9 +126,15 @@ class Store:
         exp, con = self.exp, self.con
         params = {k: _param_type([r.params[k] for r in plan]) for k in exp.varied}
         cols = [
-            "run_id BIGINT PRIMARY KEY", "scenario VARCHAR NOT NULL", "point BIGINT NOT NULL",
-            "replicate BIGINT NOT NULL", "params JSON NOT NULL", "seed BIGINT NOT NULL",
-            "status VARCHAR NOT NULL", "error VARCHAR", "duration DOUBLE",
+            "run_id BIGINT PRIMARY KEY",
+            "scenario VARCHAR NOT NULL",
+            "point BIGINT NOT NULL",
+            "replicate BIGINT NOT NULL",
+            "params JSON NOT NULL",
+            "seed BIGINT NOT NULL",
+            "status VARCHAR NOT NULL",
+            "error VARCHAR",
+            "duration DOUBLE",
             *[f"{quote(k)} {t}" for k, t in params.items()],
             *[f"{quote(m)} {t}" for m, t in self.metrics.items()],
         ]
@@ -152,16 +158,29 @@ class Store:
         con.execute(
             "INSERT INTO experiment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                exp.name, str(exp.path), exp.design, json.dumps(exp.varied), json.dumps(list(self.metrics)),
-                json.dumps(list(exp.timeseries)), len(plan), fp, json.dumps(exp.to_dict(), default=str),
-                datetime.now(UTC).replace(tzinfo=None), __version__,
+                exp.name,
+                str(exp.path),
+                exp.design,
+                json.dumps(exp.varied),
+                json.dumps(list(self.metrics)),
+                json.dumps(list(exp.timeseries)),
+                len(plan),
+                fp,
+                json.dumps(exp.to_dict(), default=str),
+                datetime.now(UTC).replace(tzinfo=None),
+                __version__,
             ],
         )
         con.execute(f"CREATE TABLE runs ({', '.join(cols)})")
         names = ", ".join(quote(c) for c in ["run_id", "scenario", "point", "replicate", "params", "seed", *exp.varied])
         casts = ", ".join(
             [
-                "run_id", "scenario", "point", "replicate", "params", "seed",
+                "run_id",
+                "scenario",
+                "point",
+                "replicate",
+                "params",
+                "seed",
                 *[f"CAST({quote(k)} AS {t})" for k, t in params.items()],
             ]
         )
@@ -208,10 +227,7 @@ class Store:
                 "status": [o.status for o in batch.outcomes],
                 "error": pd.Series([o.error for o in batch.outcomes], dtype=object),
                 "duration": [o.duration for o in batch.outcomes],
-                **{
-                    m: pd.Series([o.values.get(m) for o in batch.outcomes], dtype=object)
-                    for m in metric_names
-                },
+                **{m: pd.Series([o.values.get(m) for o in batch.outcomes], dtype=object) for m in metric_names},
             }
         )
         sets = ", ".join(
@@ -239,8 +255,13 @@ class Store:
                 con.unregister("batch_ts")
             con.execute(
                 "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
-                [datetime.now(UTC).replace(tzinfo=None), len(batch.outcomes), batch.worker, batch.sim_seconds,
-                 batch.worker_seconds],
+                [
+                    datetime.now(UTC).replace(tzinfo=None),
+                    len(batch.outcomes),
+                    batch.worker,
+                    batch.sim_seconds,
+                    batch.worker_seconds,
+                ],
             )
             con.commit()
         except BaseException:
