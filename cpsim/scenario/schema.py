@@ -270,7 +270,7 @@ class Trust:
         "assumption (range 0.5-0.9): attitudes toward institutions are partly stable traits",
     )
     norm_legitimacy_by_group: tuple[float, ...] = param(
-        (0.543, 0.248),
+        (0.54, 0.249),
         "1",
         0,
         1,
@@ -279,7 +279,7 @@ class Trust:
         "F7 Gallup group gap",
     )
     norm_effectiveness_by_group: tuple[float, ...] = param(
-        (0.582, 0.225),
+        (0.58, 0.219),
         "1",
         0,
         1,
