@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cpsim.cli.base import InputError, app
 from cpsim.cli.run import SetOpt
 from cpsim.scenario import load_scenario
-from cpsim.trials import run_trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
 
 SHOWN_OUTCOMES = ("trust", "legitimacy", "effectiveness", "reports_violent")
 
@@ -25,6 +25,8 @@ def _fmt(x: float, digits: int = 4) -> str:
 
 def effects_table(table: pd.DataFrame, day: int) -> Table:
     """ITT and TOT by subgroup, and spillover, for one follow-up day (the key outcomes)."""
+    from rich.table import Table
+
     out = Table(title=f"follow-up: {day} days after the scheduled visit")
     for col in ("figure", "subgroup", "outcome", "n", "estimate", "se", "95% CI", "in SD"):
         out.add_column(col, justify="left" if col in ("figure", "subgroup", "outcome") else "right")
@@ -51,6 +53,10 @@ def trial(
     out: Annotated[Path, typer.Option(help="Directory for trial.csv and trial_replicates.csv.")] = Path("out/trial"),
 ) -> None:
     """Run a virtual field trial: ITT and TOT effects by subgroup, and spillover, per follow-up."""
+    from rich.console import Console
+
+    from cpsim.trials import run_trial
+
     params = load_scenario(scenario, set_ or None)
     if not params.trial.enabled:
         raise InputError(
