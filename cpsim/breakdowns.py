@@ -87,6 +87,66 @@ COLUMNS = [
 ]
 
 
+VALUES = [f.name for f in FIGURES]
+
+
+def breakdown_arrays(result) -> tuple[list[str], list[str], np.ndarray]:
+    """The breakdown of one run as arrays: levels, keys and one row of values per key.
+
+    Values are ``residents`` then :data:`VALUES` (the columns of :func:`run_breakdown`):
+    end-of-run scores over the residents of that group or beat, rates over the whole run.
+    Plain arrays keep a sweep's workers fast; :func:`run_breakdown` makes the table.
+    """
+    days = max(len(result.timeseries), 1)
+    per_year = 1000.0 * 365.0 / days
+    final = result.final
+    names = list(result.scenario.population.group_names)
+    n_beats = int(result.scenario.population.beats)
+    counts = ["victimizations", "crimes_reported", "contacts", "stops", "complaints"]
+    levels: list[str] = []
+    keys: list[str] = []
+    blocks = []
+    for level, daily, codes, labels in (
+        ("group", result.by_group, final["group"], names),
+        ("beat", result.by_neighborhood, final["beat"], [str(b) for b in range(n_beats)]),
+    ):
+        k = len(labels)
+        n = np.bincount(codes, minlength=k).astype(float)
+        safe = np.maximum(n, 1.0)
+        # the daily table holds one row per day and key, keys in the same order every day
+        sums = np.column_stack([daily[c].to_numpy(float) for c in counts]).reshape(-1, k, len(counts)).sum(axis=0)
+        vic, reported, contacts, stops, complaints = sums.T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reporting = np.where(vic > 0, reported / np.maximum(vic, 1.0), np.nan)
+        blocks.append(
+            np.column_stack(
+                [
+                    n,
+                    np.bincount(codes, weights=final["trust"], minlength=k) / safe,
+                    np.bincount(codes, weights=final["trust"] >= CONFIDENT_TRUST, minlength=k) / safe,
+                    np.bincount(codes, weights=final["safety"], minlength=k) / safe,
+                    vic * per_year / safe,
+                    reporting,
+                    contacts * per_year / safe,
+                    stops * per_year / safe,
+                    complaints,
+                ]
+            )
+        )
+        levels += [level] * k
+        keys += labels
+    return levels, keys, np.vstack(blocks)
+
+
+def breakdown_table(levels: list[str], keys: list[str], values: np.ndarray) -> pd.DataFrame:
+    """The table of :func:`breakdown_arrays`' arrays."""
+    out = pd.DataFrame(values, columns=["residents", *VALUES])
+    out.insert(0, "key", keys)
+    out.insert(0, "level", levels)
+    out["residents"] = out["residents"].astype(np.int64)
+    return out
+
+
 def run_breakdown(result) -> pd.DataFrame:
     """Break one run down by group and by beat.
 
@@ -99,47 +159,7 @@ def run_breakdown(result) -> pd.DataFrame:
         (end-of-run scores; rates over the whole run).
 
     """
-    days = max(len(result.timeseries), 1)
-    per_year = 1000.0 * 365.0 / days
-    final = result.final
-    names = list(result.scenario.population.group_names)
-    n_beats = int(result.scenario.population.beats)
-    rows = []
-    for level, daily, codes, labels in (
-        ("group", result.by_group, final["group"], names),
-        ("beat", result.by_neighborhood, final["beat"], list(range(n_beats))),
-    ):
-        k = len(labels)
-        n = np.bincount(codes, minlength=k).astype(float)
-        safe = np.maximum(n, 1.0)
-        trust = np.bincount(codes, weights=final["trust"], minlength=k) / safe
-        confident = np.bincount(codes, weights=final["trust"] >= CONFIDENT_TRUST, minlength=k) / safe
-        safety = np.bincount(codes, weights=final["safety"], minlength=k) / safe
-        col = "group" if level == "group" else "beat"
-        sums = daily.groupby(col, sort=False)[
-            ["victimizations", "crimes_reported", "contacts", "stops", "complaints"]
-        ].sum()
-        sums = sums.reindex(labels).fillna(0.0)
-        vic = sums["victimizations"].to_numpy(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            reporting = np.where(vic > 0, sums["crimes_reported"].to_numpy(float) / vic, np.nan)
-        for i, label in enumerate(labels):
-            rows.append(
-                {
-                    "level": level,
-                    "key": str(label),
-                    "residents": int(n[i]),
-                    "trust_end": trust[i],
-                    "confident_share_end": confident[i],
-                    "safety_end": safety[i],
-                    "victimizations_per_1000_year": vic[i] * per_year / safe[i],
-                    "reporting_rate": reporting[i],
-                    "contacts_per_1000_year": sums["contacts"].iloc[i] * per_year / safe[i],
-                    "stops_per_1000_year": sums["stops"].iloc[i] * per_year / safe[i],
-                    "complaints": float(sums["complaints"].iloc[i]),
-                }
-            )
-    return pd.DataFrame(rows)
+    return breakdown_table(*breakdown_arrays(result))
 
 
 def city_of(parts: pd.DataFrame, figure: str) -> float:

@@ -29,9 +29,12 @@ def duration(seconds: float) -> str:
 class LogLines:
     """A progress callback that writes periodic one-line reports to a stream."""
 
-    def __init__(self, what: str, unit: str = "runs", stream: TextIO | None = None, every: float = 60.0) -> None:
-        """Report on ``stream`` (default stderr) about ``what``, counting ``unit``."""
+    def __init__(
+        self, what: str, unit: str = "runs", stream: TextIO | None = None, every: float = 60.0, already: int = 0
+    ) -> None:
+        """Report on ``stream`` (default stderr) about ``what``, counting ``unit``; ``already`` were done before."""
         self.what, self.unit, self.stream, self.every = what, unit, stream or sys.stderr, every
+        self.already = already
         self.start = time.monotonic()
         self.last_time = self.start
         self.last_tenth = -1
@@ -44,7 +47,8 @@ class LogLines:
             return
         self.last_tenth, self.last_time = tenth, now
         elapsed = now - self.start
-        left = f", ~{duration(elapsed / done * (total - done))} left" if 0 < done < total else ""
+        now_done = done - self.already  # the rate of this session (a resumed sweep started part done)
+        left = f", ~{duration(elapsed / now_done * (total - done))} left" if now_done > 0 and done < total else ""
         print(
             f"{self.what}: {done}/{total} {self.unit} ({100 * done // max(total, 1)}%), {failed} failed, "
             f"{duration(elapsed)} elapsed{left}",

@@ -13,8 +13,8 @@ import pytest
 
 import cpsim
 from cpsim.analysis import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
-from cpsim.headline import CHANGES
 from cpsim.cli import main
+from cpsim.headline import CHANGES
 from cpsim.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]

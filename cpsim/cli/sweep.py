@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Figures in the `cpsim results` summary table, when the store keeps them.
 SHOWN = ("trust_end", "trust_gap_end", "violent_per_1000_year", "reporting_rate", "contact_prevalence")
-TABLES = ("experiment", "runs", "timeseries", "points", "tasks")
+TABLES = ("experiment", "runs", "timeseries", "points", "tasks", "breakdown", "provenance")
 
 
 @app.command()
@@ -76,13 +76,17 @@ def results(
             return
         if export is not None:
             export.mkdir(parents=True, exist_ok=True)
-            for name in TABLES:
-                order = {"runs": "run_id", "timeseries": "run_id, day", "points": "point"}.get(name)
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            names = [name for name in TABLES if name in present]  # older stores lack breakdown and provenance
+            for name in names:
+                order = {"runs": "run_id", "timeseries": "run_id, day", "points": "point",
+                         "breakdown": "run_id, level, key"}.get(name)
                 query = f"SELECT * FROM {name}" + (f" ORDER BY {order}" if order else "")
                 for fmt, ext in (("PARQUET", "parquet"), ("CSV, HEADER", "csv")):
                     target = str(export / f"{name}.{ext}").replace("'", "''")
                     con.execute(f"COPY ({query}) TO '{target}' (FORMAT {fmt})")
-            console.print(f"wrote {', '.join(TABLES)} as .parquet and .csv to {export}")
+            console.print(f"wrote {', '.join(names)} as .parquet and .csv to {export} "
+                          "(pandas.read_parquet reads them with fastparquet, a cpsim dependency)")
             return
         if failed:
             df = con.execute(
