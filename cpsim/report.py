@@ -24,11 +24,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from cpsim import tables  # noqa: E402
 from cpsim.breakdowns import BY_NAME as BREAKDOWN  # noqa: E402
 from cpsim.brief import Brief  # noqa: E402
-from cpsim.gaps import VERDICTS  # noqa: E402
 from cpsim.headline import (  # noqa: E402
-    CHANGES,
     COST,
     HEADLINE,
     METRICS,
@@ -54,10 +53,7 @@ VERDICT_COLOR = {
 __all__ = ["baseline_label", "fmt", "html_report", "interval", "verdict", "write_figures"]
 
 
-def _row_verdict(r: pd.Series) -> str:
-    if r["metric"] == "trust_gap_end" and r.get("reading"):
-        return VERDICTS.get(r["reading"], verdict(r))
-    return verdict(r)
+_row_verdict = tables.reading
 
 
 def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
@@ -377,14 +373,6 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) ->
     return f"<table><tr>{th}</tr>{body}</table>"
 
 
-def _iv(d: float, lo: float, hi: float, places: int = 4, scale: float = 1.0, unit: str = "") -> str:
-    if is_nan(d):
-        return "n/a"
-    if is_nan(lo):
-        return f"{scale * d:+.{places}f}{unit}"
-    return f"{scale * d:+.{places}f}{unit} [{scale * lo:+.{places}f}, {scale * hi:+.{places}f}]"
-
-
 def headline_html(brief: Brief) -> str:
     """The headline table as HTML."""
     t = brief.comparison
@@ -416,144 +404,38 @@ def headline_html(brief: Brief) -> str:
     return _table(head, rows)
 
 
+def _cells_table(head: Sequence[str], rows: tables.Rows, left: int = 2) -> str:
+    """An HTML table of cells, each coloured by its reading."""
+    html_rows = [
+        [f"<span class='{CLASS[c.kind]}'>{_esc(c.text)}</span>" if c.kind else _esc(c.text) for c in row]
+        for row in rows
+    ]
+    return _table(head, html_rows, left)
+
+
 def effects_html(brief: Brief) -> str:
     """Effect sizes as HTML."""
-    rows = []
-    for r in brief.effects.itertuples():
-        surveyed = (
-            "—"
-            if r.figure != "trust_end"
-            else "needs the survey layer"
-            if is_nan(r.surveyed_diff)
-            else _iv(r.surveyed_diff, r.surveyed_ci_low, r.surveyed_ci_high, 2, 100, " pp")
-        )
-        conf = (
-            ""
-            if is_nan(r.confident_diff)
-            else (
-                _iv(r.confident_diff, r.confident_ci_low, r.confident_ci_high, 2, 100, " pp")
-                + f" ({r.confident_residents:+,.0f} residents)"
-            )
-        )
-        rows.append(
-            [
-                _esc(r.scenario),
-                _esc(METRICS[r.figure].label),
-                _iv(r.diff, r.diff_ci_low, r.diff_ci_high),
-                _iv(r.effect_sd, r.effect_sd_ci_low, r.effect_sd_ci_high, 3),
-                conf,
-                surveyed,
-            ]
-        )
-    return _table(
-        [
-            "scenario",
-            "figure",
-            "Δ [95% CI]",
-            "Δ in SD of baseline residents",
-            "Δ share confident",
-            "Δ share confident, as surveyed",
-        ],
-        rows,
-        left=2,
-    )
+    return _cells_table(*tables.effects(brief))
 
 
 def gaps_html(brief: Brief) -> str:
     """The fair reading of the trust gap as HTML."""
-    rows = []
-    for r in brief.gaps.itertuples():
-        kind = VERDICTS.get(r.reading, "")
-        rows.append(
-            [
-                _esc(r.scenario),
-                _iv(r.gap_diff, r.gap_ci_low, r.gap_ci_high),
-                f"{_esc(r.better_off)}: " + _iv(r.better_off_diff, r.better_off_ci_low, r.better_off_ci_high),
-                f"{_esc(r.worse_off)}: " + _iv(r.worse_off_diff, r.worse_off_ci_low, r.worse_off_ci_high),
-                f"<span class='{CLASS[kind]}'>{_esc(r.reading)}</span>",
-            ]
-        )
-    return _table(["scenario", "Δ gap", "Δ better-off group", "Δ worse-off group", "reading"], rows)
+    return _cells_table(*tables.gaps(brief), left=1)
 
 
 def breakdown_html(brief: Brief, level: str, figures: Sequence[str]) -> str:
     """Paired differences by group or beat as HTML: Δ [CI] (share of the city's change)."""
-    b = brief.breakdown
-    part = b[(b["level"] == level) & ~b["baseline"]]
-    rows = []
-    for (name, key), here in part.groupby(["scenario", "key"], sort=False):
-        here = here.set_index("metric", drop=False)
-        cells = []
-        for f in figures:
-            r = here.loc[f]
-            kind = verdict({**r, "better": BREAKDOWN[f].better})
-            share = "" if is_nan(r["contribution_share"]) else f" ({r['contribution_share']:.0%})"
-            value = _iv(r["diff"], r["diff_ci_low"], r["diff_ci_high"], BREAKDOWN[f].decimals + 1)
-            cells.append(f"<span class='{CLASS[kind]}'>{value}</span>{share}")
-        rows.append([_esc(name), _esc(key), f"{here['residents'].iloc[0]:,.0f}", *cells])
-    return _table(["scenario", level, "residents", *[BREAKDOWN[f].label for f in figures]], rows, left=2)
+    return _cells_table(*tables.groups(brief, level, figures))
 
 
 def timings_html(brief: Brief) -> str:
     """Derived timings as HTML."""
-    tm = brief.timings
-    years = [y for y in (1, 2, 5) if len(tm) and tm[f"effect_{y}y"].notna().any()]
-    rows = []
-    for r in tm.itertuples():
-        s = SERIES.get(r.figure)
-        label = s.label if s else f"trust, {r.figure.removeprefix('trust.')}"
-        places = s.decimals if s else 4
-        ats = [_iv(*(getattr(r, f"effect_{y}y{x}") for x in ("", "_ci_low", "_ci_high")), places) for y in years]
-        half = (
-            "no clear loss"
-            if is_nan(r.trough_day)
-            else f"trough on day {r.trough_day:.0f}; "
-            + (
-                "not half recovered by the end"
-                if is_nan(r.days_to_half_recovery)
-                else f"half recovered {r.days_to_half_recovery:.0f} days later"
-            )
-        )
-        rows.append(
-            [
-                _esc(r.scenario),
-                _esc(label),
-                "never" if is_nan(r.clear_from) else f"{r.clear_from:.0f}",
-                *ats,
-                _esc(half),
-            ]
-        )
-    return _table(
-        [
-            "scenario",
-            "figure",
-            "distinguishable from 0 from day",
-            *[f"Δ at {y} year(s)" for y in years],
-            "after a shock",
-        ],
-        rows,
-        left=2,
-    )
+    return _cells_table(*tables.timings(brief))
 
 
 def costs_html(brief: Brief) -> str:
     """Cost and cost-effectiveness as HTML, with where the hours and money go."""
-    t = brief.comparison.set_index(["scenario", "metric"], drop=False)
-    others = [n for n in brief.scenarios if n != brief.baseline]
-    items = [
-        ("cost_total", "Δ spending (officer hours x price + programs)", "diff"),
-        ("hours_total", "Δ officer hours worked", "diff"),
-        *[(m.name, m.label, "diff") for m in CHANGES],
-        *[(m.name, m.label, "") for m, *_ in COST],
-    ]
-    rows = []
-    for metric, label, prefix in items:
-        cells = []
-        for n in others:
-            r = t.loc[(n, metric)]
-            cells.append("<span class='err'>failed</span>" if r["error"] else _esc(interval(r, prefix)))
-        rows.append([_esc(label), *cells])
-    main = _table(["figure", *others], rows)
+    main = _cells_table(*tables.costs(brief), left=1)
     lines = []
     for r in brief.costs.itertuples():
         what = (

@@ -9,8 +9,7 @@ Numbers are never cut: cells do not wrap or truncate.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 from rich import box
@@ -18,11 +17,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cpsim.breakdowns import BY_NAME as BREAKDOWN
+from cpsim import tables
 from cpsim.brief import Brief
-from cpsim.headline import CHANGES, COST, HEADLINE, METRICS, SURVEYED, baseline_label, fmt, interval, is_nan, verdict
+from cpsim.headline import HEADLINE, SURVEYED, baseline_label, fmt, interval
 from cpsim.provenance import lines as provenance_lines
-from cpsim.trajectories import BY_NAME as SERIES
 
 STYLE = {
     "better": "bold green",
@@ -59,23 +57,15 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ignore")
 
 
-def _diff_verdict(row: pd.Series) -> str:
-    if row["metric"] == "trust_gap_end" and row.get("reading"):
-        from cpsim.gaps import VERDICTS
-
-        return VERDICTS.get(row["reading"], verdict(row))
-    return verdict(row)
-
-
 def _value(row: pd.Series) -> Text:
     """Mean [CI] and, for a scenario, the paired difference [CI] below it, coloured by its reading."""
     if row["error"]:
         return _cell("failed", "bold red")
     cell = _cell(interval(row))
     if not row["baseline"]:
-        cell.append("\nΔ " + interval(row, "diff"), style=STYLE[_diff_verdict(row)])
+        cell.append("\nΔ " + interval(row, "diff"), style=STYLE[tables.reading(row)])
         if row["metric"] == "trust_gap_end" and row.get("reading") and row["reading"] != "no clear change":
-            cell.append(f"\n{row['reading']}", style=STYLE[_diff_verdict(row)])
+            cell.append(f"\n{row['reading']}", style=STYLE[tables.reading(row)])
     return cell
 
 
@@ -117,46 +107,53 @@ def headline(brief: Brief, console: Console) -> RenderableType:
     return fit(console, wide, Group(*parts))
 
 
+def _table(title: str, head: Sequence[str], rows: tables.Rows, left: int = 2, lines: bool = False) -> Table:
+    """A wide rich table of cells (the first ``left`` columns left-aligned)."""
+    out = Table(
+        title=title, box=box.SQUARE if lines else BOX, title_justify="center" if lines else "left", show_lines=lines
+    )
+    for i, h in enumerate(head):
+        out.add_column(h, no_wrap=True, justify="left" if i < left else "right")
+    for row in rows:
+        out.add_row(*[_cell(c.text, STYLE[c.kind]) for c in row])
+    return out
+
+
+def _long(
+    title: str,
+    head: Sequence[str],
+    rows: tables.Rows,
+    keys: int = 1,
+    heading: Callable[[list[tables.Cell]], str] | None = None,
+) -> Group:
+    """The long form of a table: one small two-column table per row, titled by its first ``keys`` cells."""
+    sections = []
+    for row in rows:
+        name = heading(row) if heading else ": ".join(c.text for c in row[:keys] if c.text)
+        cells = [(h, _cell(c.text, STYLE[c.kind])) for h, c in zip(head[keys:], row[keys:], strict=True) if c.text]
+        sections.append((name, cells))
+    return blocks(title, sections)
+
+
 def costs(brief: Brief, console: Console) -> RenderableType:
     """Cost and cost-effectiveness per scenario: paired changes and Fieller ratios."""
-    t = brief.comparison.set_index(["scenario", "metric"], drop=False)
-    others = [n for n in brief.scenarios if n != brief.baseline]
-    base_cost = t.loc[(brief.baseline, "cost_total")]
+    base = brief.comparison[
+        (brief.comparison["scenario"] == brief.baseline) & (brief.comparison["metric"] == "cost_total")
+    ].iloc[0]
     cur = brief.provenance.get("currency") or "USD"
-    items: list[tuple[str, str]] = [
-        ("cost_total", "Δ spending (hours x price + programs)"),
-        ("hours_total", "Δ officer hours worked"),
-        *[(m.name, m.label) for m in CHANGES],
-        *[(m.name, m.label) for m, *_ in COST],
-    ]
-
-    def text(name: str, metric: str) -> Text:
-        r = t.loc[(name, metric)]
-        if r["error"]:
-            return _cell("failed", "bold red")
-        prefix = "diff" if metric in ("cost_total", "hours_total", *[m.name for m in CHANGES]) else ""
-        value = interval(r, prefix)
-        style = STYLE[verdict(r)] if not prefix else ""
-        return _cell(value, style)
-
     title = (
-        f"Cost relative to the baseline ({cur}, over the run; the baseline's officer hours and programs cost "
-        f"{fmt(base_cost['mean'], 'cost_total')})"
+        f"At what cost, relative to the baseline ({cur}, over the run; the baseline's officer hours and "
+        f"programs cost {fmt(base['mean'], 'cost_total')})"
     )
-    wide = Table(title=title, box=box.SQUARE, show_lines=False)
-    wide.add_column("figure")
-    for n in others:
-        wide.add_column(n, justify="right", no_wrap=True)
-    for metric, label in items:
-        wide.add_row(label, *[text(n, metric) for n in others])
-    short = {
-        "cost_total": "Δ spending",
-        "hours_total": "Δ hours worked",
-        **{m.name: m.brief for m in CHANGES},
-        **{m.name: m.brief for m, *_ in COST},
-    }
-    long = blocks(title, [(n, [(short[metric], text(n, metric)) for metric, _ in items]) for n in others])
-    return fit(console, wide, long)
+    head, rows = tables.costs(brief)
+    wide = _table(title, head, rows, left=1)
+    _, short = tables.costs(brief, short=True)
+    # long form: one small table per scenario, its figures as rows
+    sections = [
+        (n, [(row[0].text, _cell(row[k + 1].text, STYLE[row[k + 1].kind])) for row in short])
+        for k, n in enumerate(head[1:])
+    ]
+    return fit(console, wide, blocks(title, sections))
 
 
 def groups(
@@ -172,169 +169,50 @@ def groups(
     ),
 ) -> RenderableType:
     """Paired differences by group (or beat) for the main figures, with each part's share of the city's change."""
-    b = brief.breakdown
-    if b.empty:
+    if brief.breakdown.empty:
         return Text("")
-    part = b[(b["level"] == level) & ~b["baseline"]]
-    keys = list(dict.fromkeys(part["key"]))
-    figures = list(figures)
     title = (
-        f"Who benefits, by {level}: Δ from the baseline [95% CI]; share = this {level}'s part of the city's "
-        "change (residents x Δ / all residents)"
+        f"Who benefits, by {level}: Δ from the baseline [95% CI]; in brackets this {level}'s share of the "
+        "city's change (residents x Δ / all residents), when that change is clear"
     )
-    wide = Table(title=title, box=box.SQUARE, show_lines=True)
-    wide.add_column("scenario", no_wrap=True)
-    wide.add_column(level, no_wrap=True)
-    wide.add_column("residents", justify="right")
-    for f in figures:
-        wide.add_column(BREAKDOWN[f].label, justify="right", no_wrap=True)
-    sections = []
-    for name in [n for n in brief.scenarios if n != brief.baseline]:
-        rows = part[part["scenario"] == name]
-        for i, key in enumerate(keys):
-            here = rows[rows["key"] == key].set_index("metric", drop=False)
-            if here.empty:
-                continue
-            cells = [_breakdown_cell(here.loc[f]) for f in figures]
-            residents = f"{here['residents'].iloc[0]:,.0f}"
-            wide.add_row(name if i == 0 else "", str(key), residents, *cells)
-            heading = f"{name}: {level} {key} ({residents} residents)"
-            sections.append((heading, [(BREAKDOWN[f].label, c) for f, c in zip(figures, cells, strict=True)]))
-    return fit(console, wide, blocks(title, sections))
-
-
-def _breakdown_cell(r: pd.Series) -> Text:
-    if r["error"]:
-        return _cell("failed", "bold red")
-    f = BREAKDOWN[r["metric"]]
-    d, lo, hi = r["diff"], r["diff_ci_low"], r["diff_ci_high"]
-    if is_nan(d):
-        return _cell("n/a")
-    places = f.decimals
-    half = (hi - lo) / 2 if not (is_nan(lo) or is_nan(hi)) else math.nan
-    if half > 0:
-        places = min(max(places, 1 - math.floor(math.log10(half))), 5)
-    text = f"{d:+.{places}f} [{lo:+.{places}f}, {hi:+.{places}f}]"
-    if not is_nan(r["contribution_share"]) and f.weight:
-        text += f" ({r['contribution_share']:.0%})"
-    return _cell(text, STYLE[verdict({**r, "better": f.better})])
-
-
-def _iv(d: float, lo: float, hi: float, places: int = 4, scale: float = 1.0, unit: str = "") -> str:
-    if is_nan(d):
-        return "n/a"
-    return f"{scale * d:+.{places}f}{unit} [{scale * lo:+.{places}f}, {scale * hi:+.{places}f}]"
+    head, rows = tables.groups(brief, level, list(figures))
+    long = _long(
+        title, head, rows, keys=3, heading=lambda r: f"{r[0].text}, {level} {r[1].text} ({r[2].text} residents)"
+    )
+    return fit(console, _table(title, head, rows, left=2, lines=True), long)
 
 
 def gaps(brief: Brief, console: Console) -> RenderableType:
     """The fair reading of the trust gap: each group's change beside the gap's."""
-    from cpsim.gaps import VERDICTS
-
-    g = brief.gaps
-    if g.empty:
+    if brief.gaps.empty:
         return Text("")
     title = "The trust gap, read fairly: each group's change beside the gap's (Δ [95% CI])"
-    out = Table(title=title, box=BOX, title_justify="left")
-    for col in ("scenario", "gap", "better-off", "worse-off", "reading"):
-        out.add_column(col, no_wrap=True, justify="left" if col in ("scenario", "reading") else "right")
-    sections = []
-    for r in g.itertuples():
-        gap = _iv(r.gap_diff, r.gap_ci_low, r.gap_ci_high)
-        up = _iv(r.better_off_diff, r.better_off_ci_low, r.better_off_ci_high)
-        down = _iv(r.worse_off_diff, r.worse_off_ci_low, r.worse_off_ci_high)
-        reading = _cell(r.reading, STYLE[VERDICTS.get(r.reading, "")])
-        out.add_row(r.scenario, gap, f"{r.better_off}: {up}", f"{r.worse_off}: {down}", reading)
-        sections.append(
-            (
-                r.scenario,
-                [
-                    ("gap", gap),
-                    (f"{r.better_off} (better-off)", up),
-                    (f"{r.worse_off} (worse-off)", down),
-                    ("reading", reading),
-                ],
-            )
-        )
-    return fit(console, out, blocks(title, sections))
+    head, rows = tables.gaps(brief)
+    return fit(console, _table(title, head, rows, left=1), _long(title, head, rows))
 
 
 def effects(brief: Brief, console: Console) -> RenderableType:
     """Effect sizes: raw difference, SD units of the baseline's residents, share confident, as surveyed."""
-    e = brief.effects
-    if e.empty:
+    if brief.effects.empty:
         return Text("")
     title = (
         "How big: Δ in the index, in SD of the baseline's residents, and in the share of residents "
         "confident (trust >= 0.5)"
     )
-    out = Table(title=title, box=BOX, title_justify="left")
-    for col in ("scenario", "figure", "Δ [95% CI]", "Δ in SD [95% CI]", "Δ share confident (residents)", "as surveyed"):
-        out.add_column(col, no_wrap=True, justify="left" if col in ("scenario", "figure") else "right")
-    sections = []
-    for r in e.itertuples():
-        raw = _iv(r.diff, r.diff_ci_low, r.diff_ci_high)
-        sd = _iv(r.effect_sd, r.effect_sd_ci_low, r.effect_sd_ci_high, 3)
-        conf = (
-            ""
-            if is_nan(r.confident_diff)
-            else _iv(r.confident_diff, r.confident_ci_low, r.confident_ci_high, 2, 100, " pp")
-        )
-        people = "" if is_nan(r.confident_residents) else f" ({r.confident_residents:+,.0f})"
-        surveyed = (
-            "—"
-            if r.figure != "trust_end"
-            else "needs the survey layer"
-            if is_nan(r.surveyed_diff)
-            else _iv(r.surveyed_diff, r.surveyed_ci_low, r.surveyed_ci_high, 2, 100, " pp")
-        )
-        out.add_row(r.scenario, METRICS[r.figure].brief, raw, sd, conf + people, surveyed)
-        rows = [("Δ", raw), ("Δ in SD units", sd)]
-        if conf:
-            rows += [
-                ("Δ share confident", conf),
-                ("Δ confident residents", people.strip(" ()")),
-                ("as surveyed", surveyed),
-            ]
-        sections.append((f"{r.scenario}: {METRICS[r.figure].brief}", rows))
-    return fit(console, out, blocks(title, sections))
+    head, rows = tables.effects(brief)
+    return fit(console, _table(title, head, rows), _long(title, head, rows, keys=2))
 
 
 def timings(brief: Brief, console: Console) -> RenderableType:
     """How fast: when each effect becomes distinguishable from zero, its size at 1/2/5 years, recovery."""
-    tm = brief.timings
-    if tm.empty:
+    if brief.timings.empty:
         return Text("")
-    tm = tm[tm["figure"].isin(["trust", "trust_gap", "safety", "victimizations_per_1000_year"])]
-    years = [y for y in (1, 2, 5) if tm[f"effect_{y}y"].notna().any()]
     title = (
         "How fast: day from which the paired Δ stays clear of zero; Δ at each year; after a shock, "
         "days from the trough to half recovery"
     )
-    out = Table(title=title, box=BOX, title_justify="left")
-    for col in ("scenario", "figure", "clear from day", *[f"Δ at {y} y" for y in years], "half recovery"):
-        out.add_column(col, no_wrap=True, justify="left" if col in ("scenario", "figure") else "right")
-    sections = []
-    for r in tm.itertuples():
-        s = SERIES[r.figure]
-        clear = "never" if is_nan(r.clear_from) else f"{r.clear_from:.0f}"
-        ats = [_iv(*(getattr(r, f"effect_{y}y{x}") for x in ("", "_ci_low", "_ci_high")), s.decimals) for y in years]
-        if is_nan(r.trough_day):
-            half = "no clear loss"
-        else:
-            late = "not by the end" if is_nan(r.days_to_half_recovery) else f"{r.days_to_half_recovery:.0f} days"
-            half = f"trough day {r.trough_day:.0f}: {late}"
-        out.add_row(r.scenario, s.label, clear, *ats, half)
-        sections.append(
-            (
-                f"{r.scenario}: {s.label}",
-                [
-                    ("clear from day", clear),
-                    *[(f"Δ at {y} y", a) for y, a in zip(years, ats, strict=True)],
-                    ("half recovery", half),
-                ],
-            )
-        )
-    return fit(console, out, blocks(title, sections))
+    head, rows = tables.timings(brief, ("trust", "trust_gap", "safety", "victimizations_per_1000_year"))
+    return fit(console, _table(title, head, rows), _long(title, head, rows, keys=2))
 
 
 def provenance(brief: Brief) -> RenderableType:
