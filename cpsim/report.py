@@ -463,7 +463,7 @@ def prices_html(scenario) -> str:
         rows.append(
             [
                 f"<code>costs.{_esc(f.name)}</code>",
-                _esc(value if isinstance(value, str) else f"{value:,g}"),
+                _esc(value if isinstance(value, str) else str(value) if isinstance(value, int) else f"{value:,g}"),
                 _esc(spec.unit),
                 _esc(spec.doc),
                 _esc(spec.source),

@@ -373,3 +373,10 @@ def test_progress_lines_in_a_log():
     lines = stream.getvalue().splitlines()
     assert len(lines) == 11 and lines[-1].startswith("cpsim compare: 40/40 runs (100%), 2 failed")
     assert "left" in lines[0]
+
+
+def test_validate_lists_the_studies_it_runs():
+    from cpsim import validation
+    from cpsim.cli import validate
+
+    assert validate.STUDIES == tuple(validation.STUDIES)  # kept by hand so --help need not load the model
