@@ -286,7 +286,7 @@ def trajectory_figure(
                 t = timings[(timings["scenario"] == name) & (timings["figure"] == f)]
                 if len(t) and not is_nan(t["clear_from"].iloc[0]):
                     bottom.axvline(t["clear_from"].iloc[0], color=color, ls=":", lw=1)
-        axes[0, col].set_title(s.label + f" ({s.better} is better)", fontsize=9)
+        axes[0, col].set_title(f"{s.label}\n({s.better} is better)", fontsize=9)
         axes[1, col].set_title("paired difference from the baseline, 95% band", fontsize=9)
         axes[1, col].axhline(0, color=BASE_COLOR, lw=0.8)
         axes[1, col].set_xlabel("day")
