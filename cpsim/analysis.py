@@ -16,6 +16,7 @@ differences have much narrower confidence intervals than the scenarios' own mean
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 
+@functools.cache  # a study asks for the same few quantiles thousands of times
 def t_quantile(level: float, dof: int) -> float:
     """Return the two-sided Student t quantile for a confidence level and degrees of freedom."""
     from scipy import stats  # here: scipy.stats adds ~1 s to `import cpsim`
@@ -159,7 +161,7 @@ def paired_columns(part: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
 
 
 def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LEVEL,
-              groups: pd.DataFrame | None = None) -> pd.DataFrame:
+              groups: pd.DataFrame | None = None, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Build the comparison table from a runs table.
 
     One row per scenario and metric: the mean over replicates with its t-based CI, the
@@ -179,6 +181,7 @@ def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LE
         baseline: Baseline scenario name (default: ``runs.attrs['baseline']`` or the first).
         level: Confidence level.
         groups: The study's breakdown by group (for the gap reading), or None.
+        gaps: The gap reading already computed from ``groups`` (cpsim.gaps.read_gaps), or None.
 
     Returns:
         The tidy comparison table (columns in ``COLUMNS``); ``attrs`` copied from ``runs``.
@@ -193,10 +196,11 @@ def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LE
     base = runs[runs["scenario"] == baseline].set_index("replicate")
     base_ok = status[baseline] == ""
     readings = {}
-    if groups is not None and len(groups):
+    if gaps is None and groups is not None and len(groups):
         from cpsim.gaps import read_gaps
 
         gaps = read_gaps(groups[groups["scenario"].isin([n for n in names if not status[n]])], baseline)
+    if gaps is not None and len(gaps):
         readings = dict(zip(gaps["scenario"], gaps["reading"], strict=True))
     rows = []
     for name in names:

@@ -11,9 +11,9 @@ A Brief can be rebuilt from the files ``cpsim compare`` writes (:meth:`Brief.rea
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +59,14 @@ EFFECT_COLUMNS = [
 ]
 
 
-@dataclass
 class Brief:
-    """Every table of a comparison (see the module docstring).
+    """Every table of a comparison (see the module docstring), each computed when first asked for.
 
     Attributes:
+        runs: The runs table (``attrs``: baseline, replicates, days, seed, overrides, files).
+        groups: The per-run breakdown by group and beat (Study.groups).
+        trajectories: The per-run daily trajectories (Study.trajectories).
+        provenance: The provenance record.
         comparison: Headline table (cpsim.analysis.summarize).
         breakdown: By group and by beat (cpsim.breakdowns.summarize_breakdown).
         gaps: The fair reading of the trust gap (cpsim.gaps.read_gaps).
@@ -71,65 +74,90 @@ class Brief:
         costs: Where each scenario's hours and money go (cpsim.costs.cost_lines).
         bands: Daily bands of the headline figures and their paired differences.
         timings: Derived timings (cpsim.trajectories.timings).
-        provenance: The provenance record.
-        runs: The runs table.
-        groups: The per-run breakdown (Study.groups).
-        trajectories: The per-run daily trajectories (Study.trajectories).
 
     """
 
-    comparison: pd.DataFrame
-    breakdown: pd.DataFrame
-    gaps: pd.DataFrame
-    effects: pd.DataFrame
-    costs: pd.DataFrame
-    bands: pd.DataFrame
-    timings: pd.DataFrame
-    provenance: dict[str, Any] = field(default_factory=dict)
-    runs: pd.DataFrame = field(default_factory=pd.DataFrame)
-    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
-    trajectories: pd.DataFrame = field(default_factory=pd.DataFrame)
+    def __init__(
+        self,
+        runs: pd.DataFrame,
+        groups: pd.DataFrame | None = None,
+        trajectories: pd.DataFrame | None = None,
+        provenance: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep the per-run tables; the summaries are computed on first use."""
+        self.runs = runs
+        self.groups = groups if groups is not None else pd.DataFrame()
+        self.trajectories = trajectories if trajectories is not None else pd.DataFrame()
+        self.provenance = provenance or {}
+
+    @functools.cached_property
+    def comparison(self) -> pd.DataFrame:
+        """The headline table."""
+        table = summarize(self.runs, groups=self.groups, gaps=self.gaps)
+        if "residents" in self.runs:
+            base = self.runs["scenario"] == table.attrs["baseline"]
+            table.attrs["residents"] = float(self.runs.loc[base, "residents"].mean())
+        return table
 
     @property
     def baseline(self) -> str:
         """The baseline scenario."""
-        return self.comparison.attrs.get("baseline") or str(self.comparison["scenario"].iloc[0])
+        return self.runs.attrs.get("baseline") or str(self.runs["scenario"].iloc[0])
 
     @property
     def scenarios(self) -> list[str]:
         """Scenario names, baseline first."""
-        return list(dict.fromkeys(self.comparison["scenario"]))
+        return list(dict.fromkeys(self.runs["scenario"]))
+
+    @functools.cached_property
+    def errors(self) -> dict[str, str]:
+        """Scenario -> why it failed, for scenarios with failed runs."""
+        err = self.runs.assign(error=[e if isinstance(e, str) else "" for e in self.runs["error"]])
+        return {n: p["error"].iloc[0] for n, p in err[err["error"] != ""].groupby("scenario", sort=False)}
+
+    @functools.cached_property
+    def breakdown(self) -> pd.DataFrame:
+        """By group and by beat."""
+        return summarize_breakdown(self.groups, self.runs, self.baseline) if len(self.groups) else pd.DataFrame()
+
+    @functools.cached_property
+    def gaps(self) -> pd.DataFrame:
+        """The trust gap read fairly."""
+        if not len(self.groups):
+            return pd.DataFrame()
+        return read_gaps(self.groups[~self.groups["scenario"].isin(self.errors)], self.baseline)
+
+    @functools.cached_property
+    def effects(self) -> pd.DataFrame:
+        """Effect sizes."""
+        return effect_sizes(self.comparison)
+
+    @functools.cached_property
+    def costs(self) -> pd.DataFrame:
+        """Where the hours and money go."""
+        return cost_lines(self.runs, self.baseline)
+
+    @functools.cached_property
+    def bands(self) -> pd.DataFrame:
+        """Daily bands."""
+        return bands(self.trajectories, self.baseline, self.errors)
+
+    @functools.cached_property
+    def timings(self) -> pd.DataFrame:
+        """Derived timings."""
+        return timings(self.bands)
 
     @classmethod
     def from_study(cls, study: Study) -> Brief:
-        """Compute every table of a study."""
-        return cls.from_tables(study.runs, study.groups, study.trajectories, study.provenance)
+        """The Brief of a study."""
+        return cls(study.runs, study.groups, study.trajectories, study.provenance)
 
     @classmethod
     def from_tables(
         cls, runs: pd.DataFrame, groups: pd.DataFrame, trajectories: pd.DataFrame, provenance: dict[str, Any]
     ) -> Brief:
-        """Compute every table from the per-run tables (a study, or files read back)."""
-        comparison = summarize(runs, groups=groups)
-        baseline = comparison.attrs["baseline"]
-        if "residents" in runs:
-            comparison.attrs["residents"] = float(runs.loc[runs["scenario"] == baseline, "residents"].mean())
-        errors = {r.scenario: r.error for r in comparison.drop_duplicates("scenario").itertuples() if r.error}
-        ok_groups = groups[~groups["scenario"].isin(errors)] if len(groups) else groups
-        band = bands(trajectories, baseline, errors)
-        return cls(
-            comparison=comparison,
-            breakdown=summarize_breakdown(groups, runs, baseline) if len(groups) else pd.DataFrame(),
-            gaps=read_gaps(ok_groups, baseline) if len(groups) else pd.DataFrame(),
-            effects=effect_sizes(comparison),
-            costs=cost_lines(runs, baseline),
-            bands=band,
-            timings=timings(band),
-            provenance=provenance,
-            runs=runs,
-            groups=groups,
-            trajectories=trajectories,
-        )
+        """The Brief of per-run tables (a study, or files read back)."""
+        return cls(runs, groups, trajectories, provenance)
 
     def write(self, out: str | Path) -> list[Path]:
         """Write every table as CSV and the provenance as ``provenance.json`` (the CSVs' sidecar)."""

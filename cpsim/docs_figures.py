@@ -478,18 +478,15 @@ def render(study: DocStudy, brief: Brief | None = None) -> dict[tuple[str, str],
 
 
 def block_pattern(name: str) -> re.Pattern[str]:
-    """The regular expression of a generated block in a doc."""
-    return re.compile(
-        rf"(<!-- BEGIN GENERATED: {re.escape(name)} [^\n]*-->\n)(.*?)(\n<!-- END GENERATED: "
-        rf"{re.escape(name)} -->)",
-        re.S,
-    )
+    """The regular expression of a generated block in a doc (its text may be empty)."""
+    key = re.escape(name)
+    return re.compile(rf"(<!-- BEGIN GENERATED: {key} [^\n]*-->\n)((?:.*?\n)?)(<!-- END GENERATED: {key} -->)", re.S)
 
 
 def current(doc: str, name: str) -> str | None:
     """A block's text as committed in the doc (None when the doc has no such block)."""
     m = block_pattern(name).search((DOCS / doc).read_text(encoding="utf-8"))
-    return m.group(2) if m else None
+    return m.group(2).removesuffix("\n") if m else None
 
 
 def write_blocks(blocks: dict[tuple[str, str], str]) -> list[str]:
@@ -501,7 +498,7 @@ def write_blocks(blocks: dict[tuple[str, str], str]) -> list[str]:
         pattern = block_pattern(name)
         if not pattern.search(old):
             raise SystemExit(f"{path}: no block '{name}' (add <!-- BEGIN GENERATED: {name} ... --> and its END)")
-        new = pattern.sub(lambda m, text=text: m.group(1) + text + m.group(3), old)
+        new = pattern.sub(lambda m, text=text: m.group(1) + text + "\n" + m.group(3), old)
         if new != old:
             path.write_text(new, encoding="utf-8")
             changed.append(f"{doc}:{name}")
