@@ -212,7 +212,9 @@ def interval(row: Mapping[str, Any], prefix: str = "") -> str:
     m = METRICS.get(metric)
     places = m.decimals if m else None
     half = (high - low) / 2 if not (is_nan(low) or is_nan(high)) else math.nan
-    if places is not None and half > 0 and not math.isnan(half):
+    # a narrow interval gets more decimals, except money and hours: whole dollars and hours say enough
+    whole = m is not None and (m.unit.startswith("USD") or m.unit.startswith("hours"))
+    if places is not None and half > 0 and not math.isnan(half) and not whole:
         places = min(max(places, 1 - math.floor(math.log10(half))), 6)
     if is_nan(low):
         return fmt(centre, metric, signed, places)

@@ -11,7 +11,8 @@ baseline replicate k, same seeds) with its CI. From the paired differences,
 - ``effect_1y``, ``effect_2y``, ``effect_5y``: the difference (and CI) on days 365, 730
   and 1825, where the run is that long;
 - after a shock, ``trough_day`` (the day of the most adverse mean difference, when that is
-  clearly adverse), ``half_recovery_day`` (the first later day on which half of the trough
+  clearly adverse and larger than any gain: a program's brief dip before its gains is
+  not a shock), ``half_recovery_day`` (the first later day on which half of the trough
   is recovered) and ``days_to_half_recovery``; empty when nothing was clearly lost or
   half was not recovered by the end.
 
@@ -187,7 +188,8 @@ def recovery(days: np.ndarray, diff: np.ndarray, low: np.ndarray, high: np.ndarr
     loss = -diff if better == "higher" else diff  # positive = worse than the baseline
     i = int(np.nanargmax(loss))
     clearly = high[i] < 0 if better == "higher" else low[i] > 0
-    if not clearly or loss[i] <= 0:
+    # a shock is a loss that dominates: a program's brief dip before its gains is not one
+    if not clearly or loss[i] <= 0 or loss[i] < np.nanmax(-loss):
         return nan
     out = {**nan, "trough_day": float(days[i]), "trough": float(diff[i])}
     after = np.flatnonzero(loss[i:] <= loss[i] / 2)

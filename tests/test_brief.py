@@ -118,6 +118,8 @@ def test_half_recovery_after_a_shock():
     assert out["half_recovery_day"] == 24 and out["days_to_half_recovery"] == 14
     noisy = recovery(days, diff, diff - 0.05, diff + 0.05, "higher")
     assert math.isnan(noisy["trough_day"])  # no clear loss, no recovery to time
+    program = np.where(days < 3, -0.001, 0.01)  # a brief dip, then a gain ten times larger: not a shock
+    assert math.isnan(recovery(days, program, program - 0.0001, program + 0.0001, "higher")["trough_day"])
 
 
 # --- how big: effect sizes ----------------------------------------------------------------------
