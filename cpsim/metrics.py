@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 # A resident is "confident" in police when trust >= CONFIDENT_TRUST: the midpoint of the 0-1 index,
-# more confidence than not. It stands in for a survey's "a great deal / quite a lot of confidence"
-# answers (F7) until the survey layer reports shares as surveyed (docs/compare.md, effect sizes).
+# more confidence than not. It is the latent counterpart of a survey's "a great deal / quite a lot
+# of confidence" answers (F7); with a [survey], the figures as surveyed stand beside it (docs/compare.md).
 CONFIDENT_TRUST = 0.5
 
 # name -> (unit, definition). Order is the column order of Result.timeseries.

@@ -56,11 +56,10 @@ def effects(brief: Brief) -> tuple[list[str], Rows]:
         "Δ in SD of baseline residents",
         "Δ share confident",
         "Δ confident residents",
-        "as surveyed",
+        "Δ as surveyed",
     ]
     rows = []
     for r in brief.effects.itertuples():
-        trust = r.figure == "trust_end"
         conf = (
             ""
             if is_nan(r.confident_diff)
@@ -68,13 +67,9 @@ def effects(brief: Brief) -> tuple[list[str], Rows]:
         )
         people = "" if is_nan(r.confident_residents) else f"{r.confident_residents:+,.0f}"
         surveyed = (
-            "—"
-            if not trust
-            else (
-                "needs the survey layer"
-                if is_nan(r.surveyed_diff)
-                else iv(r.surveyed_diff, r.surveyed_ci_low, r.surveyed_ci_high, 2, 100, " pp")
-            )
+            "no [survey] in the scenarios"
+            if is_nan(r.surveyed_diff)
+            else iv(r.surveyed_diff, r.surveyed_ci_low, r.surveyed_ci_high, 1, 1.0, " (0-100)")
         )
         rows.append(
             [

@@ -136,7 +136,17 @@ def test_effect_in_sd_units_divides_by_the_baseline_residents_sd(study, brief):
     conf = (foot["confident_share_end"] - base["confident_share_end"]).mean()
     assert row["confident_diff"] == pytest.approx(conf)
     assert row["confident_residents"] == pytest.approx(conf * SMALL["population.residents"])
-    assert math.isnan(row["surveyed_diff"])  # the seam for the survey layer: empty until runs carry it
+    assert math.isnan(row["surveyed_diff"])  # no [survey] in these scenarios: nothing as surveyed
+
+
+def test_effect_sizes_set_the_surveyed_change_beside_the_latent_one():
+    survey = {**SMALL, "population.residents": 600, "survey.design": "random", "survey.period_days": 20,
+              "survey.fieldwork_days": 1, "survey.respondents_per_area": 40.0}
+    brief = Brief.from_study(run_study([BASELINE, FOOT], replicates=2, days=20, workers=1, overrides=survey))
+    t = brief.comparison.set_index(["scenario", "metric"])
+    row = brief.effects.set_index(["scenario", "figure"]).loc[("foot_patrol", "trust_end")]
+    assert row["surveyed_diff"] == pytest.approx(t.loc[("foot_patrol", "survey_trust"), "diff"])
+    assert "survey_trust" in set(brief.comparison["metric"])
 
 
 # --- at what cost -------------------------------------------------------------------------------
