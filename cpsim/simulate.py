@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-from cpsim.metrics import DAILY, long_table
+from cpsim.metrics import DAILY, distribution_summary, long_table
 from cpsim.model import CommunityModel
 from cpsim.scenario import Scenario, apply_overrides, load_scenario
 from cpsim.survey import survey_summary
@@ -30,6 +33,9 @@ class Result:
         seed: The run seed.
         seconds: Wall-clock seconds of the run (build + steps).
         extra: Tables added by programs or trials (e.g. ``trial``).
+        programs: Names of the programs that ran (their scenario sections).
+        final: Residents' arrays at the end of the run (group, beat, trust, legitimacy,
+            effectiveness, safety), held without copying; see :attr:`residents`.
 
     """
 
@@ -41,6 +47,17 @@ class Result:
     seed: int
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    programs: list[str] = field(default_factory=list)
+    final: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def residents(self) -> pd.DataFrame:
+        """One row per resident at the end of the run: group name, beat and the trust and safety scores."""
+        f = self.final
+        if not f:
+            return pd.DataFrame(columns=["group", "beat", "trust", "legitimacy", "effectiveness", "safety"])
+        names = np.asarray(self.scenario.population.group_names, dtype=object)
+        return pd.DataFrame({"group": names[f["group"]], **{k: v for k, v in f.items() if k != "group"}})
 
     @property
     def trial(self) -> pd.DataFrame | None:
@@ -99,7 +116,11 @@ def simulate(
         summary=model.summary(),
         scenario=params,
         seed=model.seed,
+        programs=[p.name for p in model.programs],
+        final={k: getattr(model.residents, k) for k in ("group", "beat", "trust", "legitimacy", "effectiveness",
+                                                        "safety")},
     )
+    result.summary.update(distribution_summary(model.residents, ts))
     for program in model.programs:
         if hasattr(program, "results"):
             result.extra.update(program.results(model.surface))
@@ -109,3 +130,18 @@ def simulate(
     result.seconds = time.perf_counter() - start
     result.summary["seconds"] = result.seconds
     return result
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`simulate`.
+
+    ``cpsim`` imports its public names on first use, and importing the submodule
+    ``cpsim.simulate`` binds that name on the package to the module, not to the function:
+    calling the module calls the function, so ``cpsim.simulate(...)`` works either way.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Result:
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

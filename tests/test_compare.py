@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import cpsim
-from cpsim.analysis import COLUMNS, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
+from cpsim.analysis import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
 from cpsim.cli import main
+from cpsim.headline import CHANGES
 from cpsim.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +111,8 @@ def test_summarize_pairs_replicates_and_costs_hours():
     cost = t.loc[("cut", "trust_per_1000_hours")]
     assert cost["mean"] == pytest.approx(-0.02)
     assert (cost["ci_low"], cost["ci_high"]) == pytest.approx((high / -0.5, low / -0.5))
-    assert math.isnan(t.loc[("cut", "trust_per_1000_community_hours"), "mean"])
+    # a cut moves no hours into any activity: nothing redirected, no ratio per hour redirected
+    assert math.isnan(t.loc[("cut", "trust_per_1000_hours_redirected"), "mean"])
 
 
 def test_replicate_seeds_follow_seedsequence_spawn():
@@ -193,7 +195,7 @@ def test_cli_writes_table_figures_and_report(tmp_path):
     assert "foot_patrol" in done.stdout and "trust in police at end" in done.stdout
     table = pd.read_csv(out / "comparison.csv")
     assert list(table.columns) == COLUMNS
-    assert len(table) == 2 * (len(HEADLINE) + 2)
+    assert len(table) == 2 * (len(HEADLINE) + len(CHANGES) + len(COST))
     assert set(table["scenario"]) == {"baseline", "foot_patrol"}
     assert (table.loc[table["metric"] == "trust_end", "replicates"] == 3).all()
     runs = pd.read_csv(out / "runs.csv")
@@ -205,8 +207,10 @@ def test_cli_writes_table_figures_and_report(tmp_path):
     for m in HEADLINE:
         assert (out / f"{m.name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == len(HEADLINE)
-    assert "foot_patrol" in html and "src='http" not in html
+    pngs = sorted(out.glob("*.png"))
+    assert {p.stem for p in pngs} >= {"where_gains_go", "trajectories", "trajectories_by_group"}
+    assert html.count("data:image/png;base64,") == len(pngs)
+    assert "foot_patrol" in html and "src='http" not in html and "src='" + pngs[0].name not in html
 
 
 def run_main(capsys, *args: str) -> tuple[int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from SALib.sample import sobol as sobol_sample
 from cpsim import simulate
 from cpsim.cli import main
 from cpsim.sweep import Run, load_experiment, open_results, run_sweep, run_table
-from cpsim.sweep.analyze import analyze, point_means, sensitivity
+from cpsim.sweep.analyze import analyze, point_means, sensitivity, warnings
 from cpsim.sweep.run import BatchOutcome, Outcome
 from cpsim.sweep.runner import Batches
 
@@ -228,7 +229,9 @@ def test_kill_9_of_the_driver_then_resume_gives_the_uninterrupted_store(tmp_path
     # resume: the same command again (here through main(), the CLI's entry point, in-process)
     code, _, err = cli(*cmd[3:], capsys=capsys)
     assert code == 0 and "30/30 runs done, 0 failed" in err
-    assert len(err.strip().splitlines()) == 1  # not a terminal: a final line only
+    *lines, final = err.strip().splitlines()  # not a terminal: periodic progress lines, then a final line
+    assert "30/30 runs done, 0 failed" in final and 1 <= len(lines) <= 11
+    assert all(re.fullmatch(r"killme: \d+/30 runs \(\d+%\), 0 failed, \S+ elapsed(, ~\S+ left)?", x) for x in lines)
     pd.testing.assert_frame_equal(runs_without_timing(store), runs_without_timing(reference))
     pd.testing.assert_frame_equal(open_results(store).timeseries, open_results(reference).timeseries)
     # a rerun of a finished sweep submits nothing
@@ -382,6 +385,11 @@ def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
     assert len(parquet) == len(csv) == 24
     np.testing.assert_allclose(parquet["trust_end"], csv["trust_end"])
     assert con.execute(f"SELECT count(*) FROM '{export / 'timeseries.parquet'}'").fetchone()[0] == 96
+    # pandas reads every export with the project's own dependencies (fastparquet)
+    for name in ("runs", "timeseries", "points", "breakdown", "provenance"):
+        frame = pd.read_parquet(export / f"{name}.parquet")
+        assert len(frame) == len(pd.read_csv(export / f"{name}.csv")) > 0
+    np.testing.assert_allclose(pd.read_parquet(export / "runs.parquet")["trust_end"], csv["trust_end"])
 
 
 def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
@@ -389,8 +397,11 @@ def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
     code, out, _ = cli("analyze", str(store), "--out", str(tmp_path / "rep"), capsys=capsys)
     assert code == 0
     html = (tmp_path / "rep" / "report.html").read_text()
-    for name in ("effect_policing_budget_cut.png", "effect_watch_enabled.png"):
-        assert (tmp_path / "rep" / name).stat().st_size > 10_000 and name in html
+    for name in ("effect_policing_budget_cut", "effect_watch_enabled", "groups_policing_budget_cut"):
+        assert (tmp_path / "rep" / f"{name}.png").stat().st_size > 10_000 and f"alt='{name}'" in html
+    # figures are embedded: the report stays whole when moved
+    assert "src='data:image/png;base64," in html and ".png'" not in html
+    assert "<footer class='prov'>" in html and "sha256" in html
     summary = pd.read_csv(tmp_path / "rep" / "summary.csv")
     assert len(summary) == 12 and (summary["runs"] == 2).all()
     code, _, err = cli("analyze", str(store), "--metric", "nope", capsys=capsys)
@@ -423,8 +434,15 @@ def test_sensitivity_indices_find_the_parameter_that_drives_the_figure(tmp_path,
     else:
         assert table.loc["safety.initial", "mu_star"] > 20 * table.loc["word_of_mouth.vicarious_weight", "mu_star"]
         assert (table["mu_star_conf"] > 0).all()
-    report = analyze(store, tmp_path / "rep")
-    assert (tmp_path / "rep" / f"{design}_safety_end.png").exists() and f"{design}_safety_end.png" in report.read_text()
+    report = analyze(store, tmp_path / "rep").read_text()
+    assert (tmp_path / "rep" / f"{design}_safety_end.png").exists() and f"alt='{design}_safety_end'" in report
+    # a sample below the documented minimum is flagged, in the report and in the CSV of indices
+    if design == "sobol":
+        assert "Warning: only 16 base samples" in report and "N &gt;= 256" in report
+        assert "N >= 256" in pd.read_csv(tmp_path / "rep" / "sobol_safety_end.csv")["warning"].iloc[0]
+    else:  # 10 trajectories meet the minimum; 4 would not
+        assert "Warning: only" not in report
+        assert any("r >= 10" in w for w in warnings(sensitivity(res, "safety_end"), "morris", 4))
 
 
 def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
@@ -436,3 +454,35 @@ def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
     report = run_sweep(exp_path, store, workers=1)
     assert report.ran == 4 and report.done == 24
     assert open_results(store).runs["trust_end"].notna().all()
+
+
+def test_sweep_keeps_breakdowns_and_provenance_and_pairs_under_crn(tmp_path):
+    from cpsim.breakdowns import city_of
+    from cpsim.sweep.analyze import paired_table
+
+    path = grid(tmp_path, replicates=3, days=5, extra="common_random_numbers = true", name="crn")
+    store = tmp_path / "crn.duckdb"
+    run_sweep(path, store, workers=1)
+    res = open_results(store)
+    # every run's breakdown by group and beat adds up to its city figures
+    runs = res.runs.set_index("run_id")
+    for (run_id, _level), parts in res.breakdown.groupby(["run_id", "level"]):
+        assert city_of(parts, "trust_end") == pytest.approx(runs.loc[run_id, "trust_end"], rel=1e-9)
+        assert parts["residents"].sum() == 300
+    assert set(res.breakdown["level"]) == {"group", "beat"}
+    prov = res.provenance
+    assert prov["study"] == "sweep" and prov["experiment"]["runs"] == 36 and prov["cpsim"]
+    assert set(prov["differing_parameters"]) == {"patrol.foot_hours"}
+    # paired differences: replicate by replicate, against the first value of the parameter
+    table = paired_table(res.runs[res.runs["status"] == "ok"], res.varied, "policing.budget_cut", "trust_end")
+    ok = res.runs[(res.runs["status"] == "ok") & (res.runs["scenario"] == "baseline")]
+    wide = ok.groupby(["replicate", "policing.budget_cut"])["trust_end"].mean().unstack()
+    d = (wide[0.4] - wide[0.0]).to_numpy()
+    row = table[(table["scenario"] == "baseline") & (table["x"] == 0.4)].iloc[0]
+    assert row["diff"] == pytest.approx(d.mean()) and row["n"] == 3
+    half = 4.302653 * d.std(ddof=1) / np.sqrt(3)  # t(0.975, 2)
+    assert (row["ci_lo"], row["ci_hi"]) == pytest.approx((d.mean() - half, d.mean() + half), rel=1e-5)
+    assert table.loc[table["x"] == 0.0, "diff"].abs().max() == 0
+    html = analyze(store, tmp_path / "rep").read_text()
+    for name in ("paired_policing_budget_cut", "paired_scenarios", "groups_paired_policing_budget_cut"):
+        assert f"alt='{name}'" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -194,6 +195,12 @@ def test_cli_trial_writes_the_table_and_rejects_a_scenario_without_trial(tmp_pat
     assert "ITT" in done.stdout and "TOT" in done.stdout
     table = pd.read_csv(tmp_path / "trial.csv")
     assert {"itt", "tot", "arm", "spillover", "spillover_effect"} <= set(table.part)
+    # who benefits, where: effects by beat too, a figure, and the provenance of the numbers
+    beats = table[(table.part == "itt") & table.subgroup.str.startswith("beat=")]
+    assert beats.subgroup.nunique() >= 2 and "ITT on trust by beat" in done.stdout
+    assert (tmp_path / "trial.png").read_bytes()[:4] == b"\x89PNG"
+    prov = json.loads((tmp_path / "provenance.json").read_text())
+    assert prov["study"] == "trial" and prov["scenarios"]["trial_peyton"]["sha256"]
     bad = subprocess.run([sys.executable, "-m", "cpsim.cli", "trial", str(ROOT / "scenarios" / "baseline.toml")],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2

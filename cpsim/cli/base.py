@@ -7,6 +7,7 @@ the file, the key and what is allowed, and exit code 2; never a traceback.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -18,6 +19,24 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from cpsim.provenance import version_text
+
+        typer.echo(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print cpsim's version and git commit."),
+    ] = False,
+) -> None:
+    """cpsim: simulate community-police interaction, compare strategies, run experiments."""
 
 
 class InputError(ValueError):

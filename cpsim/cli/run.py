@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cpsim.cli.base import app
-from cpsim.plots import run_figure
 from cpsim.scenario import load_scenario, resolved_toml
-from cpsim.simulate import simulate
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SHOWN = (
     ("trust_start", "trust at start", "{:.3f}"),
@@ -39,6 +38,8 @@ SetOpt = Annotated[
 
 def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
     """A rich table with one column per run."""
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("figure")
     for name in summaries:
@@ -65,18 +66,30 @@ def run(
     ] = Path("out/run"),
 ) -> None:
     """Run one scenario; write CSV, JSON and a PNG figure; print a summary table."""
+    from rich.console import Console
+
+    from cpsim import provenance
+    from cpsim.plots import run_figure
+    from cpsim.simulate import simulate
+
     params = load_scenario(scenario, set_ or None)
     result = simulate(params, seed=seed, days=days)
     out.mkdir(parents=True, exist_ok=True)
     result.timeseries.to_csv(out / "timeseries.csv", index=False)
     result.by_group.to_csv(out / "by_group.csv", index=False)
     result.by_neighborhood.to_csv(out / "by_neighborhood.csv", index=False)
-    summary = {"scenario": params.run.name, "seed": result.seed, **result.summary}
+    prov = provenance.record(
+        {params.run.name: params}, {params.run.name: str(scenario)}, seed=result.seed, replicate_seeds=[result.seed],
+        days=len(result.timeseries), replicates=1, overrides=set_ or [], study="run",
+    )
+    summary = {"scenario": params.run.name, "seed": result.seed, **result.summary, "provenance": prov}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+    provenance.write_sidecar(prov, out / "provenance.json")
     run_figure(result, out / "run.png")
     console = Console()
     console.print(summary_table({params.run.name: result.summary}, f"{params.run.name} (seed {result.seed})"))
-    console.print(f"wrote {out}/timeseries.csv, by_group.csv, by_neighborhood.csv, summary.json, run.png")
+    console.print(f"wrote {out}/timeseries.csv, by_group.csv, by_neighborhood.csv, summary.json, provenance.json, "
+                  "run.png")
 
 
 @app.command()

@@ -6,21 +6,20 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cpsim.cli.base import InputError, app
-from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
-from cpsim.sweep.analyze import analyze as write_report
-from cpsim.sweep.store import connect_read, quote
+
+if TYPE_CHECKING:
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
 
 # Figures in the `cpsim results` summary table, when the store keeps them.
 SHOWN = ("trust_end", "trust_gap_end", "violent_per_1000_year", "reporting_rate", "contact_prevalence")
-TABLES = ("experiment", "runs", "timeseries", "points", "tasks")
+TABLES = ("experiment", "runs", "timeseries", "points", "tasks", "breakdown", "provenance")
 
 
 @app.command()
@@ -36,6 +35,8 @@ def sweep(
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
+    from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
+
     exp = load_experiment(experiment)
     try:
         run_sweep(exp, out, workers=workers, scheduler=scheduler, resume=resume, verbose=verbose)
@@ -53,6 +54,11 @@ def results(
     failed: Annotated[bool, typer.Option(help="List the failed runs and their errors.")] = False,
 ) -> None:
     """Show an experiment's status and summary, run a query, list failures or export the tables."""
+    import duckdb
+    from rich.console import Console
+
+    from cpsim.sweep.store import connect_read
+
     con = connect_read(store)
     console = Console(width=200 if not sys.stdout.isatty() else None)
     try:
@@ -70,13 +76,17 @@ def results(
             return
         if export is not None:
             export.mkdir(parents=True, exist_ok=True)
-            for name in TABLES:
-                order = {"runs": "run_id", "timeseries": "run_id, day", "points": "point"}.get(name)
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            names = [name for name in TABLES if name in present]  # older stores lack breakdown and provenance
+            for name in names:
+                order = {"runs": "run_id", "timeseries": "run_id, day", "points": "point",
+                         "breakdown": "run_id, level, key"}.get(name)
                 query = f"SELECT * FROM {name}" + (f" ORDER BY {order}" if order else "")
                 for fmt, ext in (("PARQUET", "parquet"), ("CSV, HEADER", "csv")):
                     target = str(export / f"{name}.{ext}").replace("'", "''")
                     con.execute(f"COPY ({query}) TO '{target}' (FORMAT {fmt})")
-            console.print(f"wrote {', '.join(TABLES)} as .parquet and .csv to {export}")
+            console.print(f"wrote {', '.join(names)} as .parquet and .csv to {export} "
+                          "(pandas.read_parquet reads them with fastparquet, a cpsim dependency)")
             return
         if failed:
             df = con.execute(
@@ -102,11 +112,15 @@ def analyze(
     ] = None,
 ) -> None:
     """Write figures (effects with replicate bands; Sobol/Morris indices) and an HTML report."""
+    from cpsim.sweep.analyze import analyze as write_report
+
     report = write_report(store, out, metric or None)
     typer.echo(f"wrote {report} and its figures in {report.parent}")
 
 
 def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> None:
+    from cpsim.sweep.store import quote
+
     name, design, varied, metrics, n_runs, file = con.execute(
         "SELECT name, design, varied, metrics, n_runs, file FROM experiment"
     ).fetchone()
@@ -134,6 +148,8 @@ def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> No
 
 
 def _table(df, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for col in df.columns:
         table.add_column(str(col), justify="right" if df[col].dtype.kind in "iuf" else "left")

@@ -181,6 +181,7 @@ class FieldTrial(Program):
             model.residents.group,
             model.params.population.group_names,
             neighbours,
+            model.residents.beat,
         )
         return {"trial": table}
 
@@ -213,6 +214,7 @@ def trial_table(
     group: np.ndarray,
     group_names: tuple[str, ...],
     reached_ties: np.ndarray,
+    beat: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Arm means, ITT and TOT effects by subgroup, and spillover, per follow-up day.
 
@@ -225,6 +227,7 @@ def trial_table(
         group: Group index of each resident.
         group_names: Names of the groups.
         reached_ties: Number of each resident's ties who were treated.
+        beat: Beat of each resident (effects by beat too), or None.
 
     Returns:
         A long table with the columns of COLUMNS; ``part`` is one of arm (mean level per
@@ -243,6 +246,9 @@ def trial_table(
         subgroups[f"group={name}"] = group == g
     for k, name in enumerate(("low", "middle", "high")):
         subgroups[f"prior_trust={name}"] = tercile == k
+    if beat is not None:
+        for b in np.unique(beat[eligible]):
+            subgroups[f"beat={b}"] = beat == b
     bins = np.minimum(reached_ties, 3)
     rows = []
     for day in sorted(follow):

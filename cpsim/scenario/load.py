@@ -14,13 +14,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cpsim.scenario.costs import COST_SECTIONS
 from cpsim.scenario.params import Spec, spec_of
 from cpsim.scenario.programs import PROGRAM_SECTIONS
 from cpsim.scenario.schema import CORE_SECTIONS
 from cpsim.scenario.survey import SURVEY_SECTIONS, survey_problem
 from cpsim.scenario.trial import TRIAL_SECTIONS, trial_problem
 
-SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS}
+SECTIONS: dict[str, type] = {
+    **CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS, **COST_SECTIONS
+}
 
 Scenario = dataclasses.make_dataclass(
     "Scenario",

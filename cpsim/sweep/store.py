@@ -11,6 +11,10 @@ Tables:
   simulate()), one column per varied key (named by the key, e.g. "policing.budget_cut")
   and one column per kept summary figure.
 - ``timeseries``: run_id, day and the kept daily figures.
+- ``breakdown``: run_id, level ("group" or "beat"), key, residents and the figures of
+  cpsim.breakdowns.FIGURES for that group or beat (who benefits; every run keeps it).
+- ``provenance``: one row: the provenance record as JSON (cpsim/provenance.py: version,
+  git commit, libraries, scenario file hashes, differing parameters, city size, seeds).
 - ``points``: the sample points: point, params (JSON) and raw (JSON list, the design
   before whole-number parameters are rounded; Morris analysis needs it).
 - ``tasks``: one row per finished batch: runs, worker, seconds inside simulate() and in
@@ -23,6 +27,7 @@ finds the same fingerprint and submits only the runs still pending.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -34,6 +39,7 @@ import duckdb
 import pandas as pd
 
 from cpsim import __version__
+from cpsim.breakdowns import VALUES as BREAKDOWN_VALUES
 from cpsim.metrics import DAILY, SUMMARY
 from cpsim.sweep.run import BatchOutcome
 from cpsim.sweep.sampling import Run, sample_matrix
@@ -88,6 +94,7 @@ class Store:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, exp: Experiment) -> None:
         self.con, self.path, self.exp = con, path, exp
         self.metrics = metric_columns(exp)
+        self.breakdown = False  # set on open: stores written before the breakdown table have none
 
     @classmethod
     def open(cls, path: str | Path, exp: Experiment, plan: list[Run], must_exist: bool = False) -> Store:
@@ -118,6 +125,7 @@ class Store:
                     f"{path}: holds results of a different experiment or of an earlier version of "
                     f"{exp.path.name}; allowed: the same experiment unchanged (use another --out to start afresh)"
                 )
+            store.breakdown = "breakdown" in tables
             return store
         store._create(plan, fp)
         return store
@@ -204,7 +212,15 @@ class Store:
             "CREATE TABLE tasks (finished TIMESTAMP, runs BIGINT, worker VARCHAR, sim_seconds DOUBLE, "
             "worker_seconds DOUBLE)"
         )
+        values = ", ".join(f"{quote(v)} DOUBLE" for v in BREAKDOWN_VALUES)
+        con.execute(
+            f"CREATE TABLE breakdown (run_id BIGINT NOT NULL, level VARCHAR NOT NULL, key VARCHAR NOT NULL, "
+            f"residents BIGINT, {values}, PRIMARY KEY (run_id, level, key))"
+        )
+        con.execute("CREATE TABLE provenance (record JSON)")
+        con.execute("INSERT INTO provenance VALUES (?)", [json.dumps(sweep_provenance(exp, plan), default=str)])
         con.commit()
+        self.breakdown = True
 
     def pending(self) -> list[int]:
         """Run ids not done yet, in order."""
@@ -253,6 +269,20 @@ class Store:
                 con.register("batch_ts", ts[cols])
                 con.execute(f"INSERT INTO timeseries SELECT {casts} FROM batch_ts")
                 con.unregister("batch_ts")
+            parts = [o for o in batch.outcomes if o.breakdown is not None]
+            if parts and self.breakdown:
+                ids = ", ".join(str(o.run_id) for o in parts)
+                con.execute(f"DELETE FROM breakdown WHERE run_id IN ({ids})")
+                frames = []
+                for o in parts:
+                    levels, keys, values = o.breakdown
+                    frame = pd.DataFrame(values, columns=["residents", *BREAKDOWN_VALUES])
+                    frames.append(frame.assign(run_id=o.run_id, level=levels, key=keys))
+                rows = pd.concat(frames, ignore_index=True)
+                cols = ["run_id", "level", "key", "residents", *BREAKDOWN_VALUES]
+                con.register("batch_breakdown", rows[cols])
+                con.execute(f"INSERT INTO breakdown SELECT {', '.join(quote(c) for c in cols)} FROM batch_breakdown")
+                con.unregister("batch_breakdown")
             con.execute(
                 "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
                 [
@@ -276,6 +306,21 @@ class Store:
             self.con.close()
 
 
+def sweep_provenance(exp: Experiment, plan: list[Run]) -> dict[str, Any]:
+    """The provenance record of a sweep (cpsim/provenance.py): the experiment file's hash, its scenarios, seeds."""
+    from cpsim import provenance
+
+    files = {name: str(f) for name, f in exp.scenario_files.items()}
+    seeds = sorted({r.seed for r in plan})
+    prov = provenance.record(
+        exp.scenarios, files, seed=exp.seed, replicate_seeds=seeds if len(seeds) <= 1000 else [], days=exp.days,
+        replicates=exp.replicates, overrides=[f"{k}={v}" for k, v in exp.overrides.items()], study="sweep",
+        experiment={"file": str(exp.path), "sha256": provenance.sha256(exp.path), "design": exp.design,
+                    "vary": {k: list(v) for k, v in exp.vary.items()}, "runs": len(plan)},
+    )
+    return prov
+
+
 def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
@@ -290,6 +335,8 @@ class SweepResults:
         timeseries: One row per run and day (empty when none were kept).
         tasks: One row per finished batch (worker, seconds inside simulate() and in total).
         points: One row per sample point: params and the raw (unrounded) design values.
+        breakdown: One row per run, level (group or beat) and key (empty for older stores).
+        provenance: The sweep's provenance record (empty for older stores).
 
     """
 
@@ -298,6 +345,8 @@ class SweepResults:
     timeseries: pd.DataFrame
     tasks: pd.DataFrame
     points: pd.DataFrame
+    breakdown: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    provenance: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def varied(self) -> list[str]:
@@ -358,8 +407,14 @@ def open_results(path: str | Path, timeseries: bool = True) -> SweepResults:
         )
         tasks = con.execute("SELECT * FROM tasks ORDER BY finished").fetchdf()
         points = con.execute("SELECT * FROM points ORDER BY point").fetchdf()
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        breakdown = (
+            con.execute("SELECT * FROM breakdown ORDER BY run_id, level, key").fetchdf()
+            if "breakdown" in tables else pd.DataFrame()
+        )
+        prov = con.execute("SELECT record FROM provenance").fetchone() if "provenance" in tables else None
     finally:
         con.close()
     points["params"] = points["params"].map(json.loads)
     points["raw"] = points["raw"].map(json.loads)
-    return SweepResults(exp, runs, ts, tasks, points)
+    return SweepResults(exp, runs, ts, tasks, points, breakdown, json.loads(prov[0]) if prov else {})
