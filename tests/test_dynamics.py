@@ -193,7 +193,8 @@ def test_the_national_mood_moves_the_whole_city_and_is_reproducible():
     calm = simulate(_city(), seed=4, days=200).timeseries["trust_mean"]
     moody = [simulate(_city(**{"trust.national_sd": 0.08}), seed=4, days=200).timeseries["trust_mean"] for _ in "ab"]
     assert moody[0].equals(moody[1])
-    assert (moody[0] - calm).abs().max() > 0.005
+    # the mood reaches attitudes through their anchors (2-year half-life): small in 200 days, but not nothing
+    assert (moody[0] - calm).abs().max() > 0.002
 
 
 def _package(n=4000, days=365, **over):

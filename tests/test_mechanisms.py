@@ -44,7 +44,9 @@ def test_a_neutral_experience_is_not_read_as_a_bad_one():
     # M6: the old additive reading turned a neutral contact negative for anyone below 0.5
     v = read_valence(np.zeros(3), np.array([0.05, 0.5, 0.95]), 1.0)
     assert (v == 0).all()
-    assert (np.sign(read_valence(np.array([0.3, -0.3]), np.array([0.0, 1.0]), 1.0)) == [1, -1]).all()
+    # an experience against the prior is read weaker, never with the opposite sign
+    assert (np.sign(read_valence(np.array([0.3, -0.3]), np.array([0.0, 1.0]), 0.9)) == [1, -1]).all()
+    assert (read_valence(np.array([0.3, -0.3]), np.array([0.0, 1.0]), 1.0) == 0).all()
 
 
 def test_reporting_rises_with_legitimacy_and_matches_share_at_reference():

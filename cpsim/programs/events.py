@@ -57,17 +57,21 @@ class Event(Program):
         self.named = np.empty(0, np.int64)
         self.follow_until = -1
         self.request = np.zeros(model.n_beats)
+        # Each beat's event is held on its first day from the due day with officer hours granted:
+        # a department rosters a planned event onto a day its beat team works.
+        self.pending = np.zeros(model.n_beats, bool)
+        self.cycle = 0
         model.schedule(self._due, sec.interval_days, sec.start_day)
 
     def _due(self) -> None:
-        self.pending = True
+        self.pending[:] = True
+        self.cycle += 1
 
     def plan(self, model: Surface) -> None:
         """Request event hours on event days and problem-solving hours during follow-up."""
         sec = self.sec
         self.request[:] = 0.0
-        if self.pending:
-            self.request += sec.officers_per_event * sec.hours_per_event
+        self.request[self.pending] += sec.officers_per_event * sec.hours_per_event
         if self.named.size and model.day <= self.follow_until:
             beats = np.unique(model.places.beat[self.named])
             self.request[beats] += sec.problem_solving_hours
@@ -79,13 +83,14 @@ class Event(Program):
         sec = self.sec
         if self.named.size and model.day <= self.follow_until and sec.problem_solving_hours > 0:
             self._problem_solving(model, share)
-        if self.pending:
-            self.pending = False
-            self._hold(model, share)
+        held = self.pending & (share > 0)
+        if held.any():
+            self.pending &= ~held
+            self._hold(model, share, held)
 
-    def _hold(self, model: Surface, share: np.ndarray) -> None:
+    def _hold(self, model: Surface, share: np.ndarray, held: np.ndarray) -> None:
         res, sec, rng = model.residents, self.sec, self.rng
-        pool = np.flatnonzero(self.eligible)
+        pool = np.flatnonzero(self.eligible & held[res.beat])
         p = attendance_probability(
             logit(sec.reach) + sec.habit_log_odds * (self.attended[pool] > 0),
             zscore(res.engagement)[pool],
@@ -104,7 +109,8 @@ class Event(Program):
             pl = model.places
             votes = np.bincount(res.place[voiced], weights=pl.disorder[res.place[voiced]] + 1e-6, minlength=pl.n)
             named = np.flatnonzero(votes > 0)
-            self.named = top_k_per_group(named, pl.beat[named], votes[named], sec.named_places)
+            kept = self.named[~held[pl.beat[self.named]]]  # places named at other beats' meetings this cycle
+            self.named = np.concatenate([kept, top_k_per_group(named, pl.beat[named], votes[named], sec.named_places)])
             self.follow_until = model.day + int(sec.follow_up_days)
             if sec.problem_solving_hours <= 0:  # a cleanup day: the named places are cleaned now
                 model.reduce_disorder(self.named, 1.0 - sec.disorder_fix * share[pl.beat[self.named]])
@@ -121,6 +127,8 @@ class Event(Program):
         self.log.append(
             (
                 model.day,
+                self.cycle,
+                int(held.sum()),
                 pool.size,
                 came.size,
                 int(designed.sum()),
@@ -140,9 +148,11 @@ class Event(Program):
         model.reduce_disorder(self.named, (1.0 - sec.disorder_fix) ** h)
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
-        """Per event day: eligible, attendees, as designed, and how attendees differ (F10)."""
+        """Per event day (a cycle's beats may hold theirs on different days): who came and how they differ (F10)."""
         cols = [
             "day",
+            "cycle",
+            "beats",
             "eligible",
             "attendees",
             "as_designed",

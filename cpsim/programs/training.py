@@ -44,6 +44,8 @@ class Training(Program):
         self.gain = np.zeros(n)
         self.fade = decay_factor(self.sec.half_life_days)
         self.cohort = np.empty(0, np.int64)
+        # Put forward and not yet trained: each trains on a day they work (a rostered course).
+        self.waiting = np.zeros(n, bool)
         self.request = np.zeros(model.n_beats)
         model.schedule(self._due, 30, 1)
 
@@ -57,22 +59,24 @@ class Training(Program):
         model.change_skill(fading, -self.gain[fading] * (1.0 - self.fade))
         self.gain *= self.fade
         self.request[:] = 0.0
-        if not self.pending:
-            return
-        candidates = np.flatnonzero(~self.trained & (off.beat >= 0))
-        self.cohort = candidates[self.rng.random(candidates.size) < self.sec.share_per_month]
-        self.request += np.bincount(off.beat[self.cohort], minlength=model.n_beats) * self.sec.hours_per_officer
-        model.request_community_hours(self.request)
+        if self.pending:
+            self.pending = False
+            candidates = np.flatnonzero(~self.trained & ~self.waiting & (off.beat >= 0))
+            self.waiting[candidates[self.rng.random(candidates.size) < self.sec.share_per_month]] = True
+        self.cohort = np.flatnonzero(self.waiting & off.on_duty & (off.beat >= 0))
+        if self.cohort.size:
+            self.request += np.bincount(off.beat[self.cohort], minlength=model.n_beats) * self.sec.hours_per_officer
+            model.request_community_hours(self.request)
 
     def act(self, model: Surface, hours: dict) -> None:
-        """Train the officers the granted hours cover."""
-        if not self.pending:
+        """Train the officers on duty the granted hours cover; the others wait for another working day."""
+        if not self.cohort.size:
             return
-        self.pending = False
         off, sec, rng = model.officers, self.sec, self.rng
         share = granted_share(model, hours)
         done = self.cohort[rng.random(self.cohort.size) < share[off.beat[self.cohort]]]
         self.trained[done] = True
+        self.waiting[done] = False
         applies = done[rng.random(done.size) < sec.fidelity]
         gain = np.minimum(sec.skill_gain, 1.0 - off.skill[applies])
         model.change_skill(applies, gain)
@@ -80,7 +84,7 @@ class Training(Program):
         self.log.append((model.day, self.cohort.size, done.size, applies.size, float(self.trained.mean())))
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
-        """Per cohort: put forward, trained, applying it, share of officers trained so far."""
+        """Per training day: put forward (on duty), trained, applying it, share of officers trained so far."""
         cols = ["day", "put_forward", "trained", "applying", "trained_share"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}
 
