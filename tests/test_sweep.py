@@ -237,10 +237,10 @@ def test_kill_9_of_the_driver_then_resume_gives_the_uninterrupted_store(tmp_path
 
 
 def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
-    # A social-graph file with 3 people passes the scenario check (the file exists) but a run
-    # that uses it for 300 residents raises when it builds the world.
+    # The experiment is checked with a valid 300-person graph file; the file is then cut to 3
+    # people, so every run that reads it raises when it re-checks its scenario in the worker.
     ties = tmp_path / "ties.edgelist"
-    ties.write_text("0 1\n1 2\n")
+    ties.write_text("".join(f"{i} {(i + 1) % 300}\n" for i in range(300)))
     exp_path = write(
         tmp_path,
         f'name = "faulty"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 3\ndays = 3\nseed = 1\n'
@@ -249,19 +249,21 @@ def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
         "population.beats = 2\n",
         tiny=False,
     )
+    exp = load_experiment(exp_path)
+    ties.write_text("0 1\n1 2\n")
     store = tmp_path / "faulty.duckdb"
-    code, _, err = cli("sweep", str(exp_path), "--out", str(store), "--workers", "2", capsys=capsys)
-    assert code == 0
-    assert "6 runs done, 3 failed" in err and f"cpsim results {store} --failed" in err
+    report = run_sweep(exp, store, workers=2)
+    assert (report.done, report.failed) == (6, 3)
+    assert f"cpsim results {store} --failed" in capsys.readouterr().err
     runs = open_results(store).runs
     failed = runs[runs["status"] == "failed"]
     assert set(failed["graph.kind"]) == {"file"} and len(failed) == 3
-    assert failed["error"].str.split("\n").str[0].str.contains("graph has 3 nodes").all()
+    assert failed["error"].str.split("\n").str[0].str.contains("has 3 people").all()
     assert failed["error"].str.contains("Traceback").all() and failed["trust_end"].isna().all()
     assert (runs.loc[runs["status"] == "ok", "graph.kind"] == "local").all()
     assert runs.loc[runs["status"] == "ok", "trust_end"].notna().all()
     code, out, _ = cli("results", str(store), "--failed", capsys=capsys)
-    assert code == 0 and "3 failed runs" in out and out.count("graph has 3 nodes") == 3
+    assert code == 0 and "3 failed runs" in out and out.count("has 3 people") == 3
 
 
 BAD = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from cpsim.analysis import COST, HEADLINE, load_all, normalize_overrides, run_replicates, summarize
-from cpsim.cli.base import InputError, app
-from cpsim.cli.run import SetOpt
+from cpsim.analysis import COST, HEADLINE, load_all, run_replicates, summarize
+from cpsim.cli.base import MAX_REPLICATES, MAX_WORKERS, app, key_range, out_dir, writing
+from cpsim.cli.run import ForceOpt, SetOpt, with_flags
 from cpsim.report import baseline_label, html_report, interval, verdict, write_figures
+from cpsim.resources import Estimate, check_fits, run_bytes
 
 STYLE = {"better": "bold green", "worse": "bold red", "clear": "bold", "": "dim"}
 
@@ -59,21 +61,35 @@ def comparison_table(table: pd.DataFrame) -> Table:
 def compare(
     baseline: Annotated[Path, typer.Argument(help="Baseline scenario TOML file.")],
     others: Annotated[list[Path], typer.Argument(help="Scenario files to compare with the baseline.")],
-    replicates: Annotated[int, typer.Option(min=2, help="Runs per scenario (replicate k of each uses one seed).")] = 10,
-    days: Annotated[int | None, typer.Option(min=1, help="Days per run (default: the baseline's run.days).")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Base seed (default: the baseline's run.seed).")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all CPUs).")] = None,
+    replicates: Annotated[
+        int, typer.Option(min=2, max=MAX_REPLICATES, help="Runs per scenario (replicate k of each uses one seed).")
+    ] = 10,
+    days: Annotated[
+        int | None, typer.Option(**key_range("run.days"), help="Days per run (default: the baseline's run.days).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(**key_range("run.seed"), help="Base seed (default: the baseline's run.seed).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes (default: all CPUs).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Directory for comparison.csv, runs.csv, PNGs and report.html.")] = Path(
         "out/compare"
     ),
     set_: SetOpt = None,
+    force: ForceOpt = False,
 ) -> int:
     """Run scenarios with common random numbers; print and write means, paired differences and CIs."""
     files = [baseline, *others]
-    overrides = normalize_overrides(set_ or [])
-    load_all(files, overrides)  # every file and override is checked before anything runs
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: is a file; allowed: a directory (created if missing)")
+    # --days is checked as every scenario's run.days (with the rules that involve it, e.g. incident.day)
+    overrides = with_flags(set_, days=days)
+    loaded = load_all(files, overrides)  # every file and override is checked before anything runs
+    runs_total = replicates * len(files)
+    biggest = max(run_bytes(params) for _, _, params in loaded)
+    processes = min(workers or os.cpu_count() or 1, runs_total)
+    what = f"{len(files)} scenarios x {replicates} replicates"
+    check_fits(Estimate(runs_total, biggest, processes, what=what), force, "fewer replicates or --workers")
+    out_dir(out)
     err = Console(stderr=True)
     with Progress(
         TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
@@ -81,15 +97,15 @@ def compare(
     ) as bar:
         task = bar.add_task("runs", total=replicates * len(files), failed=0)
         runs = run_replicates(
-            files, replicates=replicates, days=days, seed=seed, workers=workers, overrides=overrides,
+            files, replicates=replicates, seed=seed, workers=workers, overrides=overrides,
             progress=lambda done, total, failed: bar.update(task, completed=done, failed=failed),
         )
     table = summarize(runs)
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "comparison.csv", index=False)
-    runs.to_csv(out / "runs.csv", index=False)
-    figures = write_figures(table, out)
-    html_report(table, out / "report.html", figures)
+    with writing(out):
+        table.to_csv(out / "comparison.csv", index=False)
+        runs.to_csv(out / "runs.csv", index=False)
+        figures = write_figures(table, out)
+        html_report(table, out / "report.html", figures)
     console = Console()
     if not console.is_terminal:  # piped or redirected: don't squeeze the table into 80 columns
         console.width = max(console.width, 40 + 28 * len(files))

@@ -11,10 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cpsim.cli.base import app
+from cpsim.cli.base import app, key_range, out_dir, writing
 from cpsim.plots import run_figure
-from cpsim.scenario import load_scenario, resolved_toml
-from cpsim.simulate import simulate
+from cpsim.resources import check_fits, run_estimate
+from cpsim.scenario import Flag, load_scenario, resolved_toml
+from cpsim.simulate import as_mapping, simulate
 
 SHOWN = (
     ("trust_start", "trust at start", "{:.3f}"),
@@ -35,6 +36,18 @@ SHOWN = (
 SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="Override a parameter: section.key=value (repeatable).")
 ]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Run even when the estimated memory exceeds what this machine has free.")
+]
+
+
+def with_flags(overrides: list[str] | None, **flags: int | None) -> dict:
+    """--set overrides plus flags that set scenario keys (``days`` -> run.days), named in errors."""
+    out = as_mapping(overrides)
+    for name, value in flags.items():
+        if value is not None:
+            out[f"run.{name}"] = Flag(value, f"--{name}")
+    return out
 
 
 def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
@@ -56,24 +69,30 @@ def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     days: Annotated[
-        int | None, typer.Option(min=1, help="Days to simulate (default: the scenario's run.days).")
+        int | None,
+        typer.Option(**key_range("run.days"), help="Days to simulate (default: the scenario's run.days)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Run seed (default: the scenario's run.seed).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(**key_range("run.seed"), help="Run seed (default: the scenario's run.seed).")
+    ] = None,
     set_: SetOpt = None,
     out: Annotated[
         Path, typer.Option(help="Directory for timeseries.csv, by_group.csv, summary.json, run.png.")
     ] = Path("out/run"),
+    force: ForceOpt = False,
 ) -> None:
     """Run one scenario; write CSV, JSON and a PNG figure; print a summary table."""
-    params = load_scenario(scenario, set_ or None)
-    result = simulate(params, seed=seed, days=days)
-    out.mkdir(parents=True, exist_ok=True)
-    result.timeseries.to_csv(out / "timeseries.csv", index=False)
-    result.by_group.to_csv(out / "by_group.csv", index=False)
-    result.by_neighborhood.to_csv(out / "by_neighborhood.csv", index=False)
-    summary = {"scenario": params.run.name, "seed": result.seed, **result.summary}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
-    run_figure(result, out / "run.png")
+    params = load_scenario(scenario, with_flags(set_, days=days, seed=seed))
+    check_fits(run_estimate(params), force)
+    out_dir(out)
+    result = simulate(params)
+    with writing(out):
+        result.timeseries.to_csv(out / "timeseries.csv", index=False)
+        result.by_group.to_csv(out / "by_group.csv", index=False)
+        result.by_neighborhood.to_csv(out / "by_neighborhood.csv", index=False)
+        summary = {"scenario": params.run.name, "seed": result.seed, **result.summary}
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+        run_figure(result, out / "run.png")
     console = Console()
     console.print(summary_table({params.run.name: result.summary}, f"{params.run.name} (seed {result.seed})"))
     console.print(f"wrote {out}/timeseries.csv, by_group.csv, by_neighborhood.csv, summary.json, run.png")
@@ -84,7 +103,8 @@ def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     set_: SetOpt = None,
 ) -> None:
-    """Validate a scenario file and print every resolved parameter."""
+    """Validate a scenario file and print every resolved parameter (also those read from ``extends`` files)."""
     params = load_scenario(scenario, set_ or None)
     typer.echo(f"# {scenario}: valid")
+    typer.echo(f"# {run_estimate(params).line()}")
     typer.echo(resolved_toml(params))

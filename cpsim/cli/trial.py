@@ -11,10 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cpsim.cli.base import InputError, app
-from cpsim.cli.run import SetOpt
+from cpsim.cli.base import MAX_REPLICATES, MAX_WORKERS, InputError, app, key_range, out_dir, writing
+from cpsim.cli.run import ForceOpt, SetOpt
+from cpsim.resources import check_fits, run_estimate
 from cpsim.scenario import load_scenario
-from cpsim.trials import run_trial
+from cpsim.trials import run_trial, trial_days
 
 SHOWN_OUTCOMES = ("trust", "legitimacy", "effectiveness", "reports_violent")
 
@@ -44,11 +45,16 @@ def effects_table(table: pd.DataFrame, day: int) -> Table:
 @app.command()
 def trial(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an enabled trial section.")],
-    replicates: Annotated[int, typer.Option(min=1, help="Independent simulated cities (seeds).")] = 1,
-    seed: Annotated[int | None, typer.Option(min=0, help="Base seed of the replicates (default: run.seed).")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    replicates: Annotated[
+        int, typer.Option(min=1, max=MAX_REPLICATES, help="Independent simulated cities (seeds).")
+    ] = 1,
+    seed: Annotated[
+        int | None, typer.Option(**key_range("run.seed"), help="Base seed of the replicates (default: run.seed).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
     set_: SetOpt = None,
     out: Annotated[Path, typer.Option(help="Directory for trial.csv and trial_replicates.csv.")] = Path("out/trial"),
+    force: ForceOpt = False,
 ) -> None:
     """Run a virtual field trial: ITT and TOT effects by subgroup, and spillover, per follow-up."""
     params = load_scenario(scenario, set_ or None)
@@ -57,10 +63,12 @@ def trial(
             f"{scenario}: trial.enabled: the scenario runs no trial; allowed: a scenario with "
             "[trial] enabled = true (e.g. scenarios/trial_peyton.toml)"
         )
+    check_fits(run_estimate(params, replicates, workers, trial_days(params)), force, "fewer --replicates or --workers")
+    out_dir(out)
     result = run_trial(params, replicates=replicates, seed=seed, workers=workers)
-    out.mkdir(parents=True, exist_ok=True)
-    result.table.to_csv(out / "trial.csv", index=False)
-    result.replicates.to_csv(out / "trial_replicates.csv", index=False)
+    with writing(out):
+        result.table.to_csv(out / "trial.csv", index=False)
+        result.replicates.to_csv(out / "trial_replicates.csv", index=False)
     console = Console(width=None if Console().is_terminal else 140)
     t = params.trial
     console.print(

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cpsim.cli.base import InputError, app
+from cpsim.cli.base import MAX_WORKERS, InputError, app, out_file, writing
 from cpsim.validation import STUDIES, markdown, run_validation
 
 
@@ -19,13 +19,14 @@ def validate(
     only: Annotated[list[str] | None, typer.Option(help="Run only this study (repeatable): " + ", ".join(STUDIES))] = (
         None
     ),
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
     out: Annotated[Path, typer.Option(help="Markdown report to write.")] = Path("docs/validation.md"),
 ) -> int:
     """Run virtual replications of published findings; print and write PASS/FAIL for each."""
     unknown = [name for name in only or [] if name not in STUDIES]
     if unknown:
         raise InputError(f"--only {unknown[0]}: unknown study; allowed: " + ", ".join(STUDIES))
+    out_file(out)
     findings, info = run_validation(quick=quick, workers=workers, only=only)
     table = Table(title="cpsim validate" + (" --quick" if quick else ""))
     for col in ("fact", "finding", "published", "range", "model [95% CI]", "rule", "result"):
@@ -35,8 +36,8 @@ def validate(
                       "[green]PASS[/]" if f.passed else "[red]FAIL[/]")
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown(findings, info), encoding="utf-8")
+    with writing(out):
+        out.write_text(markdown(findings, info), encoding="utf-8")
     failed = sum(not f.passed for f in findings)
     console.print(f"{len(findings) - failed} of {len(findings)} findings reproduced; wrote {out}")
     return 1 if failed else 0

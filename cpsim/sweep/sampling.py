@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,23 @@ def problem(exp: Experiment) -> dict[str, Any]:
         "names": exp.varied,
         "bounds": [list(exp.vary[k]) for k in exp.varied],
     }
+
+
+def count_points(exp: Experiment) -> int:
+    """Sample points of a design, counted without drawing them (a huge design is refused first)."""
+    d = len(exp.vary)
+    if exp.design == "grid":
+        return math.prod(len(values) for values in exp.vary.values())
+    if exp.design == "lhs":
+        return exp.samples
+    if exp.design == "sobol":  # Saltelli: N (D + 2), or N (2D + 2) with second-order indices
+        return exp.samples * ((2 * d + 2) if exp.second_order else (d + 2))
+    return exp.samples * (d + 1)  # Morris: N trajectories of D + 1 points
+
+
+def count_runs(exp: Experiment) -> int:
+    """Runs in an experiment: scenarios x points x replicates, counted without building the table."""
+    return len(exp.scenarios) * count_points(exp) * exp.replicates
 
 
 def sample_matrix(exp: Experiment) -> np.ndarray:
