@@ -24,8 +24,9 @@ PROCESS_BYTES = 120_000_000  # an interpreter with cpsim imported (a worker proc
 BYTES_PER_RESIDENT = 700  # arrays, Mesa agents, local social graph and its build
 BYTES_PER_RESIDENT_NETWORKX = 800  # extra when networkx builds or reads the graph
 BYTES_PER_BEAT_DAY = 350  # per-beat daily figures kept for the result tables
-# Planning a sweep: a run's row (seed, params, store row) in the driver.
-PLAN_BYTES_PER_RUN = 2_000
+# Planning a sweep: a run's row (seed, params, store row) in the driver, plus per varied key.
+PLAN_BYTES_PER_RUN = 1_300
+PLAN_BYTES_PER_RUN_AND_KEY = 350
 # Jobs below this are not worth a line of estimate.
 LARGE_BYTES = 1_000_000_000
 LARGE_RUNS = 10_000

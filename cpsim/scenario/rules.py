@@ -17,6 +17,16 @@ from typing import Any
 
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
 
+# Every key a rule reads: a sweep that varies none of them cannot break a rule at any point.
+RULE_KEYS = frozenset(
+    {
+        "population.group_names", "population.group_shares", "trust.initial_by_group", "enforcement.group_stop_ratio",
+        "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
+        "incident.enabled", "incident.beat", "incident.day",
+        "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
+        "trial.start_day", "trial.delivery_days", "trial.followup_days",
+    }
+)  # fmt: skip
 # Residents' group is stored as int8, and the results store keeps one column per group.
 MAX_GROUPS = 100
 PER_GROUP = (("population", "group_shares"), ("trust", "initial_by_group"), ("enforcement", "group_stop_ratio"))

@@ -21,10 +21,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from cpsim.resources import PLAN_BYTES_PER_RUN, Estimate, check_fits, run_bytes
+from cpsim.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
 from cpsim.sweep.executors import Pool, make_pool, scheduler_address
 from cpsim.sweep.run import BatchOutcome, Job, run_batch
-from cpsim.sweep.sampling import Run, count_runs, run_table
+from cpsim.sweep.sampling import Run, check_points, count_runs, run_table
 from cpsim.sweep.spec import Experiment, group_column, load_experiment
 from cpsim.sweep.store import Store, StoreWriteError
 
@@ -174,8 +174,10 @@ def run_sweep(
     what = f"{exp.path}: {len(exp.scenarios)} scenarios x {n_runs // len(exp.scenarios) // exp.replicates:,} points x "
     what += f"{exp.replicates} replicates"
     per_run = max(run_bytes(sc, exp.days) for sc in exp.scenarios.values())
-    check_fits(Estimate(n_runs, per_run, local, n_runs * PLAN_BYTES_PER_RUN, what), force, "a smaller design")
+    plan_bytes = n_runs * (PLAN_BYTES_PER_RUN + PLAN_BYTES_PER_RUN_AND_KEY * len(exp.vary))
+    check_fits(Estimate(n_runs, per_run, local, plan_bytes, what), force, "a smaller design")
     plan = run_table(exp)
+    check_points(exp, plan)
     console = Console(stderr=True)
     # the executor first: an unreachable scheduler fails before a store is created
     with nullcontext(pool) if pool is not None else make_pool(workers, address) as p:
