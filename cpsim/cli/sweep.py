@@ -17,6 +17,7 @@ from cpsim.cli.base import MAX_WORKERS, InputError, OutputError, app, out_dir, o
 from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
 from cpsim.sweep.analyze import analyze as write_report
 from cpsim.sweep.analyze import default_report_dir
+from cpsim.sweep.executors import scheduler_address
 from cpsim.sweep.store import connect_read, quote, reading
 
 # Figures in the `cpsim results` summary table, when the store keeps them.
@@ -51,6 +52,7 @@ def sweep(
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
     exp = load_experiment(experiment)
+    scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     store = out if out is not None else Path("out") / f"{exp.name}.duckdb"
     out_file(store)
     try:

@@ -253,7 +253,7 @@ def _describe(default: Any, spec: Spec) -> str:
     return spec.allowed()
 
 
-def _build(tree: dict[str, Any]) -> Any:
+def _build(tree: dict[str, Any], top: str | None = None) -> Any:
     """Validate a tagged tree ({section: {key: (value, file)}}) into a Scenario."""
     sections: dict[str, Any] = {}
     for sec, body in tree.items():
@@ -278,7 +278,9 @@ def _build(tree: dict[str, Any]) -> Any:
     try:
         return check_rules(scenario, origin_of)
     except RuleError as err:
-        raise ScenarioError(f"{origin_of(err.key) or 'defaults'}: {err.key}: {err}") from None
+        # name the file that set the key, else the one that set a key involved, else the scenario's own
+        origin = next((o for o in map(origin_of, err.keys) if o), top or "defaults")
+        raise ScenarioError(f"{origin}: {err.key}: {err}") from None
 
 
 def _check_section(sec: str, body: Any, origin: str) -> None:
@@ -354,7 +356,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str]
 
     """
     tree = _read_toml(Path(path))
-    return _build(_override_tree(tree, overrides, "--set"))
+    return _build(_override_tree(tree, overrides, "--set"), str(path))
 
 
 def scenario_from_dict(

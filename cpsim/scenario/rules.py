@@ -33,11 +33,12 @@ PER_GROUP = (("population", "group_shares"), ("trust", "initial_by_group"), ("en
 
 
 class RuleError(ValueError):
-    """A broken rule: the dotted key to blame and "problem; allowed: ..." text."""
+    """A broken rule: the dotted key to blame, "problem; allowed: ..." text, and the other keys involved."""
 
-    def __init__(self, key: str, text: str) -> None:
+    def __init__(self, key: str, text: str, related: tuple[str, ...] = ()) -> None:
         super().__init__(text)
         self.key = key
+        self.keys = (key, *related)
 
 
 def group_slug(name: str) -> str:
@@ -110,7 +111,7 @@ def _graph(s: Any, origin: str | None) -> Any:
         return s
     allowed = "a GraphML (.graphml) or edge-list file, relative to the scenario file that names it"
     if not g.path:
-        raise RuleError("graph.path", f"empty; allowed: {allowed}, when graph.kind = 'file'")
+        raise RuleError("graph.path", f"empty; allowed: {allowed}, when graph.kind = 'file'", ("graph.kind",))
     path = Path(g.path)
     if not path.is_absolute() and origin is not None and Path(origin).is_file():
         path = Path(origin).parent / path

@@ -271,13 +271,16 @@ def _try_override(file: str, overrides: dict[str, Any], where: str, value: Any, 
         return load_scenario(file, overrides)
     except ScenarioError as err:
         found = re.match(r"--set:? (\S+?): (.*)", str(err))
+        if found is None and value is not None:  # the value broke a rule with a key the file sets
+            raise ExperimentError(f"{path}: {where}: {shorten(value)} in scenario {sc_name!r}: {err}") from None
         if found is None:
             raise  # the scenario file itself is wrong: its own one-line error names it
         key, detail = found.groups()
         if value is None:
             where = f"overrides.{key}"
         else:
-            detail = f"{shorten(value)} in scenario {sc_name!r}: {detail}"
+            other = "" if where == f"vary.{key}" else f"{key}: "  # a rule broke on another key
+            detail = f"{shorten(value)} in scenario {sc_name!r}: {other}{detail}"
         raise ExperimentError(f"{path}: {where}: {detail}") from None
 
 
