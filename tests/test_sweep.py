@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
@@ -18,7 +16,9 @@ from SALib.sample import sobol as sobol_sample
 from cpsim import simulate
 from cpsim.cli import main
 from cpsim.sweep import Run, load_experiment, open_results, run_sweep, run_table
+from cpsim.sweep import run as sweep_run
 from cpsim.sweep.analyze import analyze, point_means, sensitivity
+from cpsim.sweep.executors import Pool
 from cpsim.sweep.run import BatchOutcome, Outcome
 from cpsim.sweep.runner import Batches
 
@@ -193,77 +193,45 @@ def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path, c
     assert not any(w.endswith(f":{os.getpid()}") for w in workers) and len(workers) >= 1
 
 
-def test_kill_9_of_the_driver_then_resume_gives_the_uninterrupted_store(tmp_path, capsys):
-    exp_path = write(
-        tmp_path,
-        f'name = "killme"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 6\ndays = 10\nseed = 2\n'
-        'batch = 1\ntimeseries = ["trust_mean", "contacts"]\n'
-        "[vary]\npolicing.budget_cut = [0.0, 0.1, 0.2, 0.3, 0.4]\n",
-        tiny=False,
-    )
-    exp_path.write_text(exp_path.read_text() + "[overrides]\npopulation.residents = 800\npopulation.beats = 2\n")
-    reference = tmp_path / "reference.duckdb"
-    run_sweep(exp_path, reference, workers=2)
-    store = tmp_path / "killed.duckdb"
-    cmd = [sys.executable, "-m", "cpsim.cli", "sweep", str(exp_path), "--out", str(store), "--workers", "2"]
-    proc = subprocess.Popen([*cmd, "--verbose"], stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT)
-    try:
-        for line in proc.stderr:
-            done = int(line.split()[1].split("/")[0]) if "runs done" in line else 0
-            if done >= 4:
-                # a second process cannot read the store while the driver holds it: one clear line
-                code, _, err = cli("results", str(store), capsys=capsys)
-                assert code == 2 and "running sweep" in err and len(err.strip().splitlines()) == 1
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-        proc.wait(timeout=30)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # the orphaned pool workers, if still alive
-        except ProcessLookupError:
-            pass
-    assert proc.returncode == -signal.SIGKILL
-    status = open_results(store).runs["status"].value_counts()
-    assert 4 <= status.get("ok", 0) < 30 and status.get("pending", 0) > 0
-    # resume: the same command again (here through main(), the CLI's entry point, in-process)
-    code, _, err = cli(*cmd[3:], capsys=capsys)
-    assert code == 0 and "30/30 runs done, 0 failed" in err
-    assert len(err.strip().splitlines()) == 1  # not a terminal: a final line only
-    pd.testing.assert_frame_equal(runs_without_timing(store), runs_without_timing(reference))
-    pd.testing.assert_frame_equal(open_results(store).timeseries, open_results(reference).timeseries)
-    # a rerun of a finished sweep submits nothing
-    code, _, err = cli(*cmd[3:], capsys=capsys)
-    assert code == 0 and "30/30 runs done" in err and "this session" not in err
+# kill -9, Ctrl-C, a killed worker, a failing write, two drivers: tests/test_faults.py
 
 
-def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
-    # The experiment is checked with a valid 300-person graph file; the file is then cut to 3
-    # people, so every run that reads it raises when it re-checks its scenario in the worker.
-    ties = tmp_path / "ties.edgelist"
-    ties.write_text("".join(f"{i} {(i + 1) % 300}\n" for i in range(300)))
+class InlineExecutor:
+    """Runs each task at once in this process (so a test can make chosen runs raise)."""
+
+    def submit(self, fn, *args):
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys, monkeypatch):
+    real = sweep_run.simulate
+
+    def fails_with_watch(scenario, seed=None, days=None, overrides=None):
+        if overrides.get("watch.enabled"):
+            raise ValueError("simulated failure of a run with a neighbourhood watch")
+        return real(scenario, seed=seed, days=days, overrides=overrides)
+
+    monkeypatch.setattr("cpsim.sweep.run.simulate", fails_with_watch)
     exp_path = write(
         tmp_path,
         f'name = "faulty"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 3\ndays = 3\nseed = 1\n'
-        '[vary]\ngraph.kind = ["local", "file"]\n'
-        f'[overrides]\ngraph.path = "{ties}"\npopulation.residents = 300\n'
-        "population.beats = 2\n",
-        tiny=False,
+        "[vary]\nwatch.enabled = [false, true]\n",
     )
-    exp = load_experiment(exp_path)
-    ties.write_text("0 1\n1 2\n")
     store = tmp_path / "faulty.duckdb"
-    report = run_sweep(exp, store, workers=2)
+    report = run_sweep(exp_path, store, pool=Pool(InlineExecutor(), 1, "this process"))
     assert (report.done, report.failed) == (6, 3)
     assert f"cpsim results {store} --failed" in capsys.readouterr().err
     runs = open_results(store).runs
     failed = runs[runs["status"] == "failed"]
-    assert set(failed["graph.kind"]) == {"file"} and len(failed) == 3
-    assert failed["error"].str.split("\n").str[0].str.contains("has 3 people").all()
+    assert set(failed["watch.enabled"]) == {True} and len(failed) == 3
+    assert failed["error"].str.split("\n").str[0].str.startswith("ValueError: simulated failure").all()
     assert failed["error"].str.contains("Traceback").all() and failed["trust_end"].isna().all()
-    assert (runs.loc[runs["status"] == "ok", "graph.kind"] == "local").all()
+    assert (runs.loc[runs["status"] == "ok", "watch.enabled"] == False).all()  # noqa: E712
     assert runs.loc[runs["status"] == "ok", "trust_end"].notna().all()
     code, out, _ = cli("results", str(store), "--failed", capsys=capsys)
-    assert code == 0 and "3 failed runs" in out and out.count("has 3 people") == 3
+    assert code == 0 and "3 failed runs" in out and out.count("simulated failure") == 3
 
 
 BAD = [

@@ -27,6 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+INTERRUPTED = 130  # the shell's code for Ctrl-C (128 + SIGINT)
 # Flags with no scenario key of their own: the same bounds as the experiment file's keys.
 MAX_REPLICATES = 100_000
 MAX_WORKERS = 1024
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cpsim: interrupted", file=sys.stderr)
         return _exit(130)
+    if result == INTERRUPTED:  # typer turns Ctrl-C into a silent exit code 130
+        print("cpsim: interrupted", file=sys.stderr)
     return _exit(result if isinstance(result, int) else 0)
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpsim.sweep.spec import ExperimentError
-from cpsim.workers import end_with_parent
+from cpsim.workers import end_with
 
 # Dask's comm schemes; a bare HOST:PORT means tcp://.
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
@@ -81,7 +81,7 @@ def local_pool(workers: int | None = None) -> Iterator[Pool]:
     n = workers or os.cpu_count() or 1
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["cpsim.sweep.run", "cpsim.workers"])
-    executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=end_with_parent)
+    executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
     try:
         yield Pool(executor, n, f"{n} local process{'es' if n > 1 else ''}")
     finally:

@@ -33,7 +33,9 @@ import hashlib
 import json
 import os
 import re
+import signal
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,8 +178,11 @@ class Store:
                 store._create(plan, fp)
             else:
                 store._check(fp, force)
-            store.retried = store._retry_failed() if retry_failed else 0
-            store._session(force)
+            try:
+                store.retried = store._retry_failed() if retry_failed else 0
+                store._session(force)
+            except duckdb.Error as err:  # a write, not a read: a full disk, not a damaged file
+                raise ExperimentError(f"{path}: cannot write to the store ({_first_line(err)})") from None
         except ExperimentError:
             con.close()
             raise
@@ -313,7 +318,6 @@ class Store:
 
     def commit(self, batch: BatchOutcome) -> None:
         """Write a finished batch (runs, summaries, time series, timing) in one transaction."""
-        exp, con = self.exp, self.con
         metric_names = list(self.metrics)
         runs = pd.DataFrame(
             {
@@ -331,6 +335,12 @@ class Store:
             ["status = b.status", "error = b.error", "duration = b.duration"]
             + [f"{quote(m)} = CAST(b.{quote(m)} AS {t})" for m, t in self.metrics.items()]
         )
+        with _no_interrupt():
+            self._write(batch, runs, sets)
+
+    def _write(self, batch: BatchOutcome, runs: pd.DataFrame, sets: str) -> None:
+        """The transaction of :meth:`commit`."""
+        exp, con = self.exp, self.con
         con.begin()
         try:
             con.register("batch_runs", runs)
@@ -371,6 +381,27 @@ class Store:
             pass  # committed batches are safe in the write-ahead log; the next open replays it
         finally:
             self.con.close()
+
+
+@contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C until a commit is done (DuckDB would abort the write half-way with an error).
+
+    A Ctrl-C during the commit is remembered and raised as KeyboardInterrupt right after it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        raise KeyboardInterrupt
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
