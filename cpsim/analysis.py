@@ -1,7 +1,9 @@
-"""Comparing scenarios: replicates, confidence intervals, paired differences, cost-effectiveness.
+"""Comparing scenarios: confidence intervals, paired differences, effect sizes, cost-effectiveness.
 
-Every scenario runs R times; the figures are compared as means with 95% confidence
-intervals, as paired differences from a baseline, and as trust gained per officer hour.
+Every scenario runs R times (cpsim/study.py); the figures are compared as means with 95%
+confidence intervals, as paired differences from a baseline (replicate k minus baseline
+replicate k: common random numbers make them far more precise than the means), in SD
+units of the baseline's residents, and per officer hour and per unit of currency.
 
 Replicate k of every scenario runs with the same seed (child k of
 ``numpy.random.SeedSequence(base_seed).spawn(R)``). The model derives one stream per
@@ -14,327 +16,80 @@ differences have much narrower confidence intervals than the scenarios' own mean
 
 from __future__ import annotations
 
+import functools
 import math
-import multiprocessing
-import os
-import sys
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cpsim.metrics import SUMMARY
+from cpsim.headline import CHANGES, COST, HEADLINE, LEVEL, METRICS, SURVEYED, Metric
 from cpsim.scenario import Scenario
-from cpsim.simulate import resolve
-from cpsim.workers import end_with
-
-LEVEL = 0.95
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A headline figure of a comparison.
-
-    Attributes:
-        name: Column name in the runs table and ``metric`` value in the comparison table.
-        label: What a reader sees.
-        unit: Unit of the figure.
-        better: "higher", "lower" or "" (no direction, e.g. hours used).
-        decimals: Decimal places shown at least (more when a CI is narrower); None for 3
-            significant digits.
-
-    """
-
-    name: str
-    label: str
-    unit: str
-    better: str
-    decimals: int | None
-
-
-HEADLINE: tuple[Metric, ...] = (
-    Metric("trust_end", "trust in police at end", "0-1", "higher", 3),
-    Metric("trust_gap_end", "trust gap between groups at end", "0-1", "lower", 3),
-    Metric("safety_end", "perceived safety at end", "0-1", "higher", 3),
-    Metric("reporting_rate", "share of victimisations reported", "share", "higher", 3),
-    Metric("victimizations_per_1000_year", "true victimisations /1000/yr", "per 1000 persons/yr", "lower", 1),
-    Metric("recorded_per_1000_year", "recorded crimes /1000/yr", "per 1000 persons/yr", "", 1),
-    Metric("complaints", "complaints", "count over the run", "lower", 1),
-    Metric("hours_total", "officer hours used", "hours over the run", "", 0),
+from cpsim.study import (
+    ID_COLUMNS,
+    load_all,
+    normalize_overrides,
+    one_line,
+    replicate_seeds,
+    report_failures,
+    run_replicate,
+    run_replicates,
+    run_values,
 )
 
-# Cost-effectiveness: change in trust per 1,000 officer hours relative to the baseline.
-# Staffing changes move the hours worked; programs staffed from existing shifts move
-# hours into community work instead, so both denominators are reported.
-COST: tuple[tuple[Metric, str], ...] = (
-    (Metric("trust_per_1000_hours", "trust change per 1,000 officer hours", "0-1 per 1000 h", "higher", None),
-     "hours_total"),
-    (Metric("trust_per_1000_community_hours", "trust change per 1,000 community-work hours", "0-1 per 1000 h",
-            "higher", None), "hours_community"),
-)
-METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *(m for m, _ in COST))}
-
-ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 COLUMNS = [
-    "scenario", "file", "baseline", "metric", "label", "unit", "better", "replicates", "mean", "sd", "ci_low",
-    "ci_high", "diff", "diff_sd", "diff_ci_low", "diff_ci_high", "error",
+    "scenario",
+    "file",
+    "baseline",
+    "metric",
+    "label",
+    "unit",
+    "better",
+    "replicates",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_sd",
+    "diff_ci_low",
+    "diff_ci_high",
+    "effect_sd",
+    "effect_sd_ci_low",
+    "effect_sd_ci_high",
+    "reading",
+    "error",
+]
+
+__all__ = [
+    "COLUMNS",
+    "COST",
+    "HEADLINE",
+    "ID_COLUMNS",
+    "LEVEL",
+    "METRICS",
+    "SURVEYED",
+    "Metric",
+    "compare",
+    "load_all",
+    "mean_ci",
+    "normalize_overrides",
+    "one_line",
+    "ratio_ci",
+    "replicate_seeds",
+    "report_failures",
+    "run_replicate",
+    "run_replicates",
+    "run_values",
+    "summarize",
+    "t_quantile",
 ]
 
 
-def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
-    """Run seeds of the replicates: child k of SeedSequence(base_seed).spawn(replicates).
-
-    Args:
-        base_seed: The comparison's seed.
-        replicates: Number of replicates.
-
-    Returns:
-        One non-negative 63-bit integer seed per replicate (the scenario schema's range).
-
-    """
-    children = np.random.SeedSequence(int(base_seed)).spawn(int(replicates))
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-
-
-def run_values(summary: Mapping[str, Any]) -> dict[str, float]:
-    """Pick the figures of one run for the runs table: headline metrics first, then the summary.
-
-    Per-group figures (``trust_end_by_group``) become one column per group
-    (``trust_end_by_group.minority``).
-    """
-    out: dict[str, float] = {
-        "victimizations_per_1000_year": float(summary["violent_per_1000_year"])
-        + float(summary["property_per_1000_year"]),
-    }
-    for m in HEADLINE:
-        if m.name in summary:
-            out[m.name] = float(summary[m.name])
-    for key in (*SUMMARY, *summary):
-        value = summary.get(key)
-        if key in out or key == "seconds" or value is None:
-            continue
-        if isinstance(value, Mapping):
-            for sub, v in value.items():
-                out[f"{key}.{sub}"] = float(v)
-        elif isinstance(value, (int, float, np.number)):
-            out[key] = float(value)
-    return out
-
-
-def run_replicate(task: Mapping[str, Any]) -> dict[str, Any]:
-    """Run one replicate of one scenario (the function a worker process executes).
-
-    Args:
-        task: ``scenario`` (a validated Scenario), ``name``, ``file``, ``replicate``,
-            ``seed`` and ``days``.
-
-    Returns:
-        The runs-table row: identifiers, figures, and ``error`` ("" when the run succeeded).
-
-    """
-    # Imported here: a spawned process or a Dask worker starts without cpsim loaded.
-    import cpsim
-
-    row = {k: task[k] for k in ("replicate", "seed", "days")}
-    row.update(scenario=task["name"], file=task["file"])
-    start = time.perf_counter()
-    try:
-        result = cpsim.simulate(task["scenario"], seed=task["seed"], days=task["days"])
-        row.update(run_values(result.summary), error="")
-    except Exception as err:  # noqa: BLE001  (one failing run must not stop the others)
-        row["error"] = one_line(err)
-    row["seconds"] = time.perf_counter() - start
-    return row
-
-
-def one_line(err: BaseException) -> str:
-    """Describe an exception in one line: its type and the first line of its message."""
-    text = str(err).strip().splitlines()
-    return f"{type(err).__name__}: {text[0]}" if text else type(err).__name__
-
-
-def normalize_overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any] | list[str]:
-    """Return overrides as a dict or a list of ``key=value`` texts (an iterator is read once)."""
-    if overrides is None:
-        return []
-    return dict(overrides) if isinstance(overrides, Mapping) else [str(o) for o in overrides]
-
-
-def load_all(
-    scenarios: Sequence[Scenario | str | Path], overrides: Mapping[str, Any] | Iterable[str] | None = None
-) -> list[tuple[str, str, Any]]:
-    """Load and validate every scenario before anything runs.
-
-    Args:
-        scenarios: Scenario objects or scenario files; the first is the baseline.
-        overrides: Dotted overrides applied to every scenario.
-
-    Returns:
-        (name, file, Scenario) per scenario. Names are the scenarios' ``run.name``, made
-        unique with the file stem (or a number) when two scenarios share one.
-
-    Raises:
-        ScenarioError: One line naming the file, the key and what is allowed.
-
-    """
-    overrides = normalize_overrides(overrides)
-    loaded = []
-    for spec in scenarios:
-        params = resolve(spec, overrides)
-        file = str(spec) if isinstance(spec, (str, Path)) else ""
-        loaded.append([params.run.name, file, params])
-    seen: set[str] = set()
-    for i, item in enumerate(loaded):
-        name = item[0]
-        if name in seen:
-            name = f"{name} ({Path(item[1]).stem})" if item[1] and Path(item[1]).stem != name else f"{name} #{i + 1}"
-        while name in seen:
-            name = f"{name}'"
-        seen.add(name)
-        item[0] = name
-    return [tuple(item) for item in loaded]  # type: ignore[misc]
-
-
-def run_replicates(
-    scenarios: Sequence[Scenario | str | Path],
-    replicates: int = 10,
-    days: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    overrides: Mapping[str, Any] | Iterable[str] | None = None,
-    executor: Executor | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-) -> pd.DataFrame:
-    """Run every scenario ``replicates`` times with common random numbers.
-
-    Args:
-        scenarios: Scenario objects or files; the first is the baseline.
-        replicates: Runs per scenario (at least 2 for a confidence interval).
-        days: Days per run (default: the baseline's ``run.days``, for every scenario).
-        seed: Base seed (default: the baseline's ``run.seed``).
-        workers: Worker processes (default: the number of CPUs; 1 runs in this process).
-        overrides: Dotted overrides applied to every scenario (e.g. population.residents=2000).
-        executor: Any executor with ``submit()`` returning a Future (e.g. a Dask client's
-            ``get_executor()``); when given, ``workers`` is ignored.
-        progress: Called as ``progress(done, total, failed)`` after each run.
-
-    Returns:
-        The runs table: one row per scenario and replicate, with its seed, its figures
-        and ``error``. ``attrs`` holds the settings (baseline, replicates, days, seed, overrides).
-
-    Raises:
-        ScenarioError: A scenario or override is invalid (nothing has run).
-        ValueError: Fewer than one scenario, fewer than 2 replicates or fewer than 1 worker.
-
-    """
-    if not scenarios:
-        raise ValueError("compare: give at least one scenario (the first is the baseline)")
-    if int(replicates) < 2:
-        raise ValueError(f"compare: replicates={replicates}; allowed: 2 or more (a confidence interval needs 2)")
-    if workers is not None and int(workers) < 1:
-        raise ValueError(f"compare: workers={workers}; allowed: 1 or more")
-    if days is not None and int(days) < 1:
-        raise ValueError(f"compare: days={days}; allowed: 1 or more")
-    overrides = normalize_overrides(overrides)
-    loaded = load_all(scenarios, overrides)
-    base = loaded[0][2]
-    days = int(base.run.days if days is None else days)
-    seed = int(base.run.seed if seed is None else seed)
-    seeds = replicate_seeds(seed, replicates)
-    tasks = [
-        {"scenario": params, "name": name, "file": file, "replicate": k, "seed": s, "days": days}
-        for k, s in enumerate(seeds)
-        for name, file, params in loaded
-    ]
-    rows = _execute(tasks, workers, executor, progress)
-    runs = _runs_table(rows, [name for name, _, _ in loaded])
-    runs.attrs.update(
-        baseline=loaded[0][0], replicates=int(replicates), days=days, seed=seed,
-        overrides=[f"{k}={v}" for k, v in overrides.items()] if isinstance(overrides, dict) else list(overrides),
-        files={name: file for name, file, _ in loaded},
-    )
-    report_failures(runs)
-    return runs
-
-
-def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, progress) -> list[dict]:
-    """Run the tasks in this process, in a local process pool, or on the executor given."""
-    done_rows: list[dict] = []
-    failed = 0
-
-    def book(row: dict) -> None:
-        nonlocal failed
-        done_rows.append(row)
-        failed += bool(row["error"])
-        if progress is not None:
-            progress(len(done_rows), len(tasks), failed)
-
-    n_workers = os.cpu_count() or 1 if workers is None else int(workers)
-    if executor is None and (n_workers == 1 or len(tasks) == 1):
-        for task in tasks:
-            book(run_replicate(task))
-        return done_rows
-    own = executor is None
-    # spawn: workers start clean (no copied threads or locks from the parent) and import cpsim themselves.
-    pool = executor or ProcessPoolExecutor(
-        max_workers=min(n_workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-        initializer=end_with, initargs=(os.getpid(),),  # workers end if this process is killed
-    )
-    try:
-        futures: dict[Future, dict] = {pool.submit(run_replicate, task): task for task in tasks}
-        for fut in as_completed(futures):
-            try:
-                row = fut.result()
-            except Exception as err:  # noqa: BLE001  (a worker that died, e.g. out of memory)
-                task = futures[fut]
-                row = {"scenario": task["name"], "file": task["file"], "replicate": task["replicate"],
-                       "seed": task["seed"], "days": task["days"], "seconds": float("nan"), "error": one_line(err)}
-            book(row)
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return done_rows
-
-
-def _runs_table(rows: list[dict], names: list[str]) -> pd.DataFrame:
-    """Rows in scenario order then replicate order; figures after the identifiers."""
-    runs = pd.DataFrame(rows)
-    for col in ID_COLUMNS:
-        if col not in runs:
-            runs[col] = np.nan
-    headline = [m.name for m in HEADLINE]
-    for col in headline:
-        if col not in runs:
-            runs[col] = np.nan
-    rest = [c for c in runs.columns if c not in {*ID_COLUMNS, *headline, "error"}]
-    runs = runs[[*ID_COLUMNS, *headline, *rest, "error"]]
-    runs["scenario"] = pd.Categorical(runs["scenario"], categories=names, ordered=True)
-    runs = runs.sort_values(["scenario", "replicate"]).reset_index(drop=True)
-    runs["scenario"] = runs["scenario"].astype(str)
-    return runs
-
-
-def report_failures(runs: pd.DataFrame) -> list[str]:
-    """Print one line on stderr per scenario with failed runs; return those lines."""
-    lines = []
-    for name, part in runs.groupby("scenario", sort=False):
-        bad = part[part["error"] != ""]
-        if len(bad):
-            where = f" ({bad['file'].iloc[0]})" if bad["file"].iloc[0] else ""
-            lines.append(
-                f"cpsim: scenario {name!r}{where}: {len(bad)} of {len(part)} replicates failed "
-                f"(seed {bad['seed'].iloc[0]}): {bad['error'].iloc[0]}"
-            )
-    for line in lines:
-        print(line, file=sys.stderr)
-    return lines
-
-
+@functools.cache  # a study asks for the same few quantiles thousands of times
 def t_quantile(level: float, dof: int) -> float:
     """Return the two-sided Student t quantile for a confidence level and degrees of freedom."""
     from scipy import stats  # here: scipy.stats adds ~1 s to `import cpsim`
@@ -412,19 +167,62 @@ def ratio_ci(
     return r, (centre - half) / (1 - g), (centre + half) / (1 - g)
 
 
-def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LEVEL) -> pd.DataFrame:
+def headline_metrics(runs: pd.DataFrame) -> tuple[Metric, ...]:
+    """The headline figures of a runs table: HEADLINE, then the "as surveyed" ones when the runs carry them."""
+    return (*HEADLINE, *(m for m in SURVEYED if m.name in runs and runs[m.name].notna().any()))
+
+
+def paired_columns(part: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """Per replicate: the paired changes the cost-effectiveness ratios use (cpsim.headline.COST).
+
+    ``d.<figure>`` for the headline figures, ``d.trust_sd_units`` (change in trust over the
+    baseline replicate's SD of trust between residents), ``d.confident_residents`` (change
+    in the number of confident residents) and the paired cost figures of cpsim.costs.paired.
+    """
+    from cpsim.costs import paired
+
+    idx = part.index.intersection(base.index)
+    out = pd.DataFrame(index=idx)
+    for m in HEADLINE:
+        if m.name in part and m.name in base:
+            out[f"d.{m.name}"] = part.loc[idx, m.name] - base.loc[idx, m.name]
+    if "trust_sd_end" in base and "d.trust_end" in out:
+        out["d.trust_sd_units"] = out["d.trust_end"] / base.loc[idx, "trust_sd_end"]
+    if "residents" in part and "d.confident_share_end" in out:
+        out["d.confident_residents"] = out["d.confident_share_end"] * part.loc[idx, "residents"]
+    if "cost_total" in part and "cost_total" in base and "hours_response" in part:
+        more = paired(part.loc[idx], base.loc[idx])
+        out = out.join(more[[c for c in more.columns if c not in out]])
+    return out
+
+
+def summarize(
+    runs: pd.DataFrame,
+    baseline: str | None = None,
+    level: float = LEVEL,
+    groups: pd.DataFrame | None = None,
+    gaps: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Build the comparison table from a runs table.
 
-    One row per scenario and metric: the mean over replicates with its t-based CI, and the
+    One row per scenario and metric: the mean over replicates with its t-based CI, the
     paired difference from the baseline (replicate k minus baseline replicate k) with its
-    CI. Cost-effectiveness rows (``trust_per_1000_hours``, ``trust_per_1000_community_hours``)
-    hold the ratio of the paired mean changes in ``mean``/``ci_low``/``ci_high`` (Fieller).
-    A scenario with any failed replicate gets NaN figures and its error in ``error``.
+    CI and, for means of residents' scores (trust, safety), the difference in SD units of
+    the baseline's residents (``effect_sd``: per replicate, the difference over the
+    baseline replicate's SD between residents). Rows of cpsim.headline.CHANGES (hours
+    redirected, resources used) hold their paired value in the ``diff`` columns; rows of
+    cpsim.headline.COST hold the ratio of paired mean changes in ``mean``/``ci_low``/
+    ``ci_high`` (Fieller's interval). With ``groups`` (Study.groups), the trust gap's row
+    carries the fair reading of the gap in ``reading`` (cpsim/gaps.py): a gap that narrows
+    because the better-off group loses reads "levelling down". A scenario with any failed
+    replicate gets NaN figures and its error in ``error``.
 
     Args:
-        runs: The table from :func:`run_replicates`.
+        runs: The runs table (:func:`cpsim.study.run_study`).
         baseline: Baseline scenario name (default: ``runs.attrs['baseline']`` or the first).
         level: Confidence level.
+        groups: The study's breakdown by group (for the gap reading), or None.
+        gaps: The gap reading already computed from ``groups`` (cpsim.gaps.read_gaps), or None.
 
     Returns:
         The tidy comparison table (columns in ``COLUMNS``); ``attrs`` copied from ``runs``.
@@ -438,27 +236,45 @@ def summarize(runs: pd.DataFrame, baseline: str | None = None, level: float = LE
     status = {name: _status(part) for name, part in runs.groupby("scenario", sort=False)}
     base = runs[runs["scenario"] == baseline].set_index("replicate")
     base_ok = status[baseline] == ""
+    readings = {}
+    if gaps is None and groups is not None and len(groups):
+        from cpsim.gaps import read_gaps
+
+        gaps = read_gaps(groups[groups["scenario"].isin([n for n in names if not status[n]])], baseline)
+    if gaps is not None and len(gaps):
+        readings = dict(zip(gaps["scenario"], gaps["reading"], strict=True))
     rows = []
     for name in names:
         part = runs[runs["scenario"] == name].set_index("replicate")
         err = status[name]
         is_base = name == baseline
         paired = part.join(base.add_suffix("__base"), how="inner") if base_ok and not err else None
-        for m in HEADLINE:
+        for m in headline_metrics(runs):
             row = _row(name, files[name], is_base, m, err)
-            if not err:
+            if not err and m.name in part:
                 row["mean"], row["ci_low"], row["ci_high"], row["sd"], row["replicates"] = mean_ci(part[m.name], level)
                 if paired is not None:
                     d = paired[m.name] - paired[f"{m.name}__base"]
                     row["diff"], row["diff_ci_low"], row["diff_ci_high"], row["diff_sd"], _ = mean_ci(d, level)
+                    if m.sd and f"{m.sd}__base" in paired:
+                        e = d / paired[f"{m.sd}__base"]
+                        row["effect_sd"], row["effect_sd_ci_low"], row["effect_sd_ci_high"], _, _ = mean_ci(e, level)
+                if m.name == "trust_gap_end" and not is_base:
+                    row["reading"] = readings.get(name, "")
             rows.append(row)
-        for m, hours in COST:
+        changes = paired_columns(part, base) if base_ok and not err and not is_base else None
+        for m in CHANGES:
             row = _row(name, files[name], is_base, m, err)
-            if paired is not None and not is_base:
-                d_trust = paired["trust_end"] - paired["trust_end__base"]
-                d_hours = (paired[hours] - paired[f"{hours}__base"]) / 1000.0
-                row["mean"], row["ci_low"], row["ci_high"] = ratio_ci(d_trust, d_hours, level)
-                row["replicates"] = int((~(d_trust.isna() | d_hours.isna())).sum())
+            if changes is not None and m.name in changes:
+                row["diff"], row["diff_ci_low"], row["diff_ci_high"], row["diff_sd"], row["replicates"] = mean_ci(
+                    changes[m.name], level
+                )
+            rows.append(row)
+        for m, num, den, scale in COST:
+            row = _row(name, files[name], is_base, m, err)
+            if changes is not None and num in changes and den in changes:
+                row["mean"], row["ci_low"], row["ci_high"] = ratio_ci(changes[num], changes[den] / scale, level)
+                row["replicates"] = int((~(changes[num].isna() | changes[den].isna())).sum())
             rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["replicates"] = out["replicates"].astype(int)
@@ -474,12 +290,20 @@ def _status(part: pd.DataFrame) -> str:
 
 
 def _row(name: str, file: str, is_base: bool, m: Metric, error: str) -> dict[str, Any]:
-    return {
-        "scenario": name, "file": file, "baseline": is_base, "metric": m.name, "label": m.label, "unit": m.unit,
-        "better": m.better, "replicates": 0, "mean": math.nan, "sd": math.nan, "ci_low": math.nan,
-        "ci_high": math.nan, "diff": math.nan, "diff_sd": math.nan, "diff_ci_low": math.nan,
-        "diff_ci_high": math.nan, "error": error,
-    }
+    row: dict[str, Any] = {c: math.nan for c in COLUMNS}
+    row.update(
+        scenario=name,
+        file=file,
+        baseline=is_base,
+        metric=m.name,
+        label=m.label,
+        unit=m.unit,
+        better=m.better,
+        replicates=0,
+        reading="",
+        error=error,
+    )
+    return row
 
 
 def compare(
@@ -506,11 +330,13 @@ def compare(
 
     Returns:
         The tidy comparison table (see :func:`summarize`). To keep the per-replicate
-        figures too, call :func:`run_replicates` and then :func:`summarize`.
+        figures, breakdowns and trajectories too, call :func:`cpsim.study.run_study`.
 
     Raises:
         ScenarioError: A scenario or override is invalid (raised before anything runs).
 
     """
-    runs = run_replicates(scenarios, replicates, days, seed, workers, overrides, executor, progress)
-    return summarize(runs)
+    from cpsim.study import run_study
+
+    study = run_study(scenarios, replicates, days, seed, workers, overrides, executor, progress)
+    return summarize(study.runs, groups=study.groups)

@@ -12,12 +12,18 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+# A resident is "confident" in police when trust >= CONFIDENT_TRUST: the midpoint of the 0-1 index,
+# more confidence than not. It is the latent counterpart of a survey's "a great deal / quite a lot
+# of confidence" answers (F7); with a [survey], the figures as surveyed stand beside it (docs/compare.md).
+CONFIDENT_TRUST = 0.5
+
 # name -> (unit, definition). Order is the column order of Result.timeseries.
 DAILY: dict[str, tuple[str, str]] = {
     "trust_mean": ("0-1", "Mean trust index over residents at the end of the day"),
     "legitimacy_mean": ("0-1", "Mean perceived legitimacy (procedural fairness)"),
     "effectiveness_mean": ("0-1", "Mean perceived police effectiveness"),
     "safety_mean": ("0-1", "Mean perceived safety (feelings of security)"),
+    "foot_seen_weekly": ("share", "Mean chance that a resident sees police on foot in a week (updated weekly; CSEW)"),
     "trust_gap": ("0-1", "Mean trust of the most trusting group minus the least trusting"),
     "victimizations": ("count", "True victimisations today (violent + property)"),
     "victimizations_violent": ("count", "True violent victimisations today"),
@@ -35,6 +41,7 @@ DAILY: dict[str, tuple[str, str]] = {
     "stops": ("count", "Pedestrian and traffic stops today"),
     "arrests": ("count", "Arrests today (from stops and cleared crimes)"),
     "complaints": ("count", "Formal complaints filed today"),
+    "complaints_expected": ("count", "Expected complaints today: the sum of every contact's complaint chance"),
     "heard_stories": ("count", "Residents who heard about someone else's police contact today"),
     "officers_on_duty": ("count", "Sworn beat officers working today"),
     "hours_response": ("hours", "Officer hours answering calls"),
@@ -73,8 +80,12 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "legitimacy_end": ("0-1", "Mean legitimacy at the end"),
     "effectiveness_end": ("0-1", "Mean effectiveness at the end"),
     "safety_end": ("0-1", "Mean perceived safety at the end"),
+    "foot_seen_weekly_end": ("share", "Mean chance of seeing police on foot in a week, at the end (CSEW: 32%)"),
     "trust_gap_end": ("0-1", "Trust gap between groups at the end"),
     "trust_end_by_group": ("0-1", "Mean trust per group at the end ({group: value})"),
+    "trust_sd_end": ("0-1", "Standard deviation of trust between residents at the end (the unit of effect sizes)"),
+    "safety_sd_end": ("0-1", "Standard deviation of perceived safety between residents at the end"),
+    "confident_share_end": ("share", f"Share of residents with trust >= {CONFIDENT_TRUST:g} at the end (confident)"),
     "victimizations": ("count", "True victimisations over the run"),
     "violent_per_1000_year": ("per 1000 persons/yr", "True violent victimisation rate (F12)"),
     "property_per_1000_year": ("per 1000 persons/yr", "True property victimisation rate (F12)"),
@@ -94,14 +105,45 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "stops": ("count", "Stops over the run"),
     "arrests": ("count", "Arrests over the run"),
     "complaints": ("count", "Complaints over the run"),
+    "complaints_expected": ("count", "Expected complaints over the run: the sum of every contact's complaint chance"),
     "complaints_per_1000_contacts": ("per 1000", "Complaints per 1000 police contacts"),
     "hours_total": ("hours", "Officer hours worked over the run"),
     "hours_response": ("hours", "Officer hours answering calls over the run"),
     "hours_patrol": ("hours", "Officer hours on patrol over the run"),
     "hours_enforcement": ("hours", "Officer hours on enforcement over the run"),
     "hours_community": ("hours", "Officer hours on community work over the run"),
+    "hours_foot": ("hours", "Officer hours on foot patrol over the run"),
+    "hours_car": ("hours", "Officer hours on car patrol over the run"),
+    "hours_admin": ("hours", "Officer hours on administration over the run"),
     "trust_change_per_1000_hours": ("0-1 per 1000 h", "trust_change per 1000 officer hours worked"),
+    # As surveyed (only with a [survey] section; cpsim/survey.py): the city estimate of the last wave.
+    "survey_respondents": ("count", "Survey answers collected over the run (all waves)"),
+    "survey_trust": ("0-100", "As surveyed: mean of 'police listen' and 'treat with respect' (0-10) x 10, last wave"),
+    "survey_trust_se": ("0-100", "Standard error of survey_trust implied by the sampling design"),
+    "survey_safety": ("0-100", "As surveyed: 'how safe do you feel' (0-10) x 10, last wave"),
+    "survey_good_job": ("%", "As surveyed: share saying the police do a good or excellent job, last wave"),
+    "survey_trust_gap": ("0-100", "As surveyed: survey_trust of the most trusting group minus the least, last wave"),
 }
+
+
+def distribution_summary(res, timeseries: pd.DataFrame) -> dict[str, float]:
+    """End-of-run figures of the residents' distribution and the hours the model's summary does not split.
+
+    Args:
+        res: The residents' arrays at the end of the run.
+        timeseries: The run's daily figures (``Result.timeseries``).
+
+    Returns:
+        ``trust_sd_end``, ``safety_sd_end``, ``confident_share_end``, ``hours_foot``,
+        ``hours_car`` and ``hours_admin`` (docs/metrics.md).
+
+    """
+    return {
+        "trust_sd_end": float(res.trust.std()),
+        "safety_sd_end": float(res.safety.std()),
+        "confident_share_end": float((res.trust >= CONFIDENT_TRUST).mean()),
+        **{col: float(timeseries[col].sum()) for col in ("hours_foot", "hours_car", "hours_admin")},
+    }
 
 
 def read_metric(model, name: str) -> float:

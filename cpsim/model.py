@@ -1,19 +1,24 @@
 """CommunityModel: residents and officers building and losing trust, one day per step.
 
-``step()`` follows the process overview of docs/ODD.md, in order. All per-resident work
-is vectorised over the arrays in ``self.residents``; Mesa agents are views onto them.
+``step()`` is the table of contents of docs/ODD.md's process overview: one named phase
+per process step, in order, each passing the day's intermediate values on in one record
+(``Day``). All per-resident work is vectorised over the arrays in ``self.residents``;
+Mesa agents are views onto them.
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass, field
 
 import mesa
 import networkx as nx
 import numpy as np
 
 from cpsim.agents import Officer, Resident
+from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
+from cpsim.mechanisms import conditions as conditions_mech
 from cpsim.mechanisms import crime as crime_mech
 from cpsim.mechanisms import crisis as crisis_mech
 from cpsim.mechanisms import enforcement as enf_mech
@@ -22,12 +27,14 @@ from cpsim.mechanisms import policing as policing_mech
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import safety as safety_mech
+from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
-from cpsim.mechanisms.trust import combine, decay_factor, relax
 from cpsim.metrics import BY_KEY, grouped, model_reporters, ratio
 from cpsim.programs import build_programs
+from cpsim.programs.base import Surface
 from cpsim.scenario import Scenario
+from cpsim.survey import make_survey
 from cpsim.world import build_world
 from cpsim.world.layout import beat_index
 
@@ -47,7 +54,11 @@ STREAMS = (
     "trial",
     "crisis",
     "watch",
+    "custody",
+    "national",
 )
+
+WEEK = 7  # days between updates of what moves slowly: attitudes' anchors, what residents see
 
 
 def day_streams(seed: int, day: int, names=STREAMS) -> dict[str, np.random.Generator]:
@@ -85,6 +96,67 @@ def make_streams(seed: int, names=STREAMS) -> dict[str, np.random.Generator]:
     }
 
 
+@dataclass
+class Day:
+    """The day's intermediate values, filled phase by phase (one record per step)."""
+
+    number: int
+    streams: dict
+    on_duty: np.ndarray = field(default_factory=lambda: np.empty(0))
+    victims: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    crime_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    violent: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    reported: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    other_calls: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    calls: int = 0
+    hours_needed: float = 0.0
+    routine: np.ndarray = field(default_factory=lambda: np.empty(0))
+    hours: dict = field(default_factory=dict)
+    admin: np.ndarray = field(default_factory=lambda: np.empty(0))
+    answered_share: float = 1.0
+    recorded: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    recorded_beats: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    cleared: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    arrested: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    stopped: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    experiences: dict = field(default_factory=dict)
+    effects: dict = field(default_factory=dict)
+    complained: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    complaint_risk: np.ndarray = field(default_factory=lambda: np.empty(0))
+    prior_legitimacy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    listeners: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    heard: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+
+
+@dataclass
+class Neighbourhoods:
+    """Running averages of what officers and residents sense, per beat or place.
+
+    Attributes:
+        audience: Per beat, the legitimacy of the residents officers met (climate).
+        normal: Per beat, the audience legitimacy officers were used to at the start.
+        recorded: Per beat, recorded crimes a day (what crime reviews see).
+        expected: Per beat, the recorded crimes a day the department expected at the start.
+        victimisation: Per beat, true victimisations per resident a day.
+        foot: Per place, hours of police seen on foot a day.
+        victimisation_start: Per beat, true victimisations per resident a day expected at the start.
+        disorder_start: Per place, the visible disorder at the start.
+        seen: Per resident, the chance of seeing police on foot in a week at the start.
+        reference: City means at the start ("disorder", "seen", "effectiveness", "victimisation").
+    """
+
+    audience: np.ndarray
+    normal: np.ndarray
+    recorded: np.ndarray
+    expected: np.ndarray
+    victimisation: np.ndarray
+    foot: np.ndarray
+    victimisation_start: np.ndarray
+    disorder_start: np.ndarray
+    seen: np.ndarray
+    reference: dict[str, float]
+
+
 class CommunityModel(mesa.Model):
     """Agent-based model of community-police interaction (one step = one day).
 
@@ -95,7 +167,11 @@ class CommunityModel(mesa.Model):
         places: Per-place (street segment) state arrays.
         social: The social graph as CSR arrays (``graph`` gives a networkx view).
         contacts: Buffer where mechanisms and programs record the day's experiences.
+        hood: Running averages of what officers and residents sense (Neighbourhoods).
         today: The day's figures (read by the DataCollector).
+        experiences_today: The day's experiences as applied (Contacts.take()), read by the
+            classroom page to mark who was touched today.
+        heard_today: Residents who heard a story today (word of mouth), read likewise.
 
     """
 
@@ -147,32 +223,58 @@ class CommunityModel(mesa.Model):
         self.crisis_claimed = np.empty(0, bool)
         self.beat_residents = np.bincount(res.beat, minlength=self.n_beats)
         self.group_residents = np.bincount(res.group, minlength=len(params.population.group_names))
-        self.presence_per_1000 = np.full(self.n_beats, params.crime.reference_presence)
-        self.initial_offending = np.maximum(np.bincount(res.beat, weights=res.offending, minlength=self.n_beats), 1e-12)
+        self.presence_per_1000 = np.zeros(self.n_beats)  # each beat's own, once officers are known (below)
         self.offender_idx = np.flatnonzero(res.offending > 0)
         self.offenders_by_beat = beat_index(res.beat[self.offender_idx], self.n_beats)
+        # crime.*_per_1000 are the rates of a beat whose offenders are all free and at the reference legitimacy.
+        self.initial_offending = np.maximum(
+            np.bincount(res.beat[self.offender_idx], weights=res.offending[self.offender_idx], minlength=self.n_beats),
+            1e-12,
+        )
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
-        self.disorder_mean = float(np.average(pl.base_disorder, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
         self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
+        self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
+        pol = params.policing
+        # Street hours a beat's team gives on an average day: everything but administration.
+        self.presence_per_1000 = (
+            self.officers_per_beat()
+            * pol.duty_share
+            * pol.shift_hours
+            * (1 - pol.admin_share)
+            * 1000.0
+            / np.maximum(self.beat_residents, 1)
+        )
+        p = params
         self._decay = {
-            "trust": decay_factor(params.trust.half_life_days),
-            "base": decay_factor(params.trust.baseline_half_life_days),
-            "fam": decay_factor(params.patrol.familiarity_half_life_days),
-            "safety": decay_factor(params.safety.half_life_days),
-            "presence": decay_factor(params.patrol.presence_half_life_days),
+            "trust": trust_mech.decay_factor(p.trust.half_life_days),
+            "attitude": trust_mech.decay_factor(p.trust.attitude_half_life_days) ** WEEK,
+            "fam": trust_mech.decay_factor(p.patrol.familiarity_half_life_days),
+            "safety": trust_mech.decay_factor(p.safety.half_life_days),
+            "presence": trust_mech.decay_factor(p.patrol.presence_half_life_days),
+            "climate": trust_mech.decay_factor(p.policing.climate_half_life_days),
+            "review": trust_mech.decay_factor(p.enforcement.review_half_life_days),
         }
+        self._start_custody()
+        self.hood = self._start_neighbourhoods()
+        self.national = 0.0  # the national mood about police, added to every group's norm
+        self.safety_target = self._safety_target()
+        res.safety[:] = self.safety_target  # residents start where their surroundings put them
         self.initial = {"trust_mean": float(res.trust.mean())}
         self.totals: dict[str, float] = {}
         self.initiated = {"crime": 0, "other": 0}
         self.by_group_rows: list[np.ndarray] = []
         self.by_beat_rows: list[np.ndarray] = []
         self.today: dict[str, float] = {}
+        self.experiences_today: dict[str, np.ndarray] = {}
+        self.heard_today = np.empty(0, np.int64)
+        self.survey = make_survey(params, res, self.n_beats)  # reads residents on fieldwork days; own stream
 
+        self.surface = Surface(self)  # the only door programs have to the model
         self.programs = build_programs(params)
         for program in self.programs:
-            program.attach(self)
+            program.attach(self.surface)
         self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
 
     @property
@@ -185,218 +287,451 @@ class CommunityModel(mesa.Model):
         """The social graph as a networkx Graph (built on demand)."""
         return self.social.to_networkx()
 
+    # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """Simulate one day, in the order of the ODD process overview."""
-        p, res, day = self.params, self.residents, self.day
-        s = day_streams(self.seed, day)
+        """Simulate one day, in the order of the ODD process overview (docs/ODD.md §3)."""
+        d = Day(self.day, day_streams(self.seed, self.day))
+        self._officers(d)  # 1. who works, beat reassignments
+        self._programs_plan(d)  # 2. programs request hours
+        self._crime(d)  # 3. true victimisations
+        self._calls(d)  # 4. reports and other calls
+        self._time_budget(d)  # 5. officers' hours by activity
+        self._response(d)  # 6. answering, recording, clearing
+        self._patrol(d)  # 7. foot and car patrol
+        self._enforcement(d)  # 8. stops and arrests
+        self._programs_act(d)  # 9. programs deliver
+        self._experiences(d)  # 10. experiences move trust; complaints
+        self._word_of_mouth(d)  # 11. stories reach ties
+        self._climate(d)  # 12. what officers and departments sense
+        self._safety(d)  # 13. what residents see; perceived safety
+        self._memory(d)  # 14. memory: current trust toward attitudes, attitudes toward anchors
+        self._record(d)  # 15. the day's figures
+        if self.survey is not None:  # the simulated survey reads residents on fieldwork days (own stream)
+            self.survey.observe(d.number, self.residents, d.streams["survey"])
+        self.datacollector.collect(self)
 
-        # 1. Officers: who works today, beat reassignments (familiarity with the team fades).
-        policing_mech.draw_duty(self.officers, p.policing.duty_share, s["duty"])
+    def _officers(self, d: Day) -> None:
+        """1. Officers: beat reassignments (familiarity with the team fades), today's rota."""
+        pol, res = self.params.policing, self.residents
         replaced = policing_mech.rotate(
-            self.officers, self.n_beats, p.policing.rotation_days, s["duty"], self.steady_officers
+            self.officers, self.n_beats, pol.rotation_days, d.streams["duty"], self.steady_officers
         )
+        if replaced.any():
+            self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
+        policing_mech.draw_duty(self.officers, pol.duty_share, d.number, self.rota)
         res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
+        off = self.officers
+        d.on_duty = np.bincount(off.beat[off.on_duty & (off.beat >= 0)], minlength=self.n_beats).astype(float)
 
-        # 2. Programs plan their day (hour requests, places to cover).
+    def _programs_plan(self, d: Day) -> None:
+        """2. Programs plan their day: hour requests, places to cover, extra stops."""
         self.community_requests[:] = 0.0
         self.extra_stops[:] = 0.0
         self.foot_requests[:] = 0.0
         for program in self.programs:
-            program.plan(self)
+            program.plan(self.surface)
 
-        # 3. Crime: true victimisations at places (deterrence from yesterday's presence).
-        oi = self.offender_idx  # offending only ever falls, so non-offenders stay at zero
-        active = res.offending[oi] * (res.free_day[oi] <= day)
-        offender_factor = np.bincount(res.beat[oi], weights=active, minlength=self.n_beats) / self.initial_offending
-        lam_v, lam_p = crime_mech.expected_victimizations(
-            self.places, offender_factor, self.presence_per_1000, p.crime, self.guard_mean
+    def expected_victimizations(self) -> tuple[np.ndarray, np.ndarray]:
+        """Expected violent and property victimisations per place today (before Poisson noise)."""
+        active = self._active_offending(self.day)
+        factor = np.bincount(self.residents.beat[self.offender_idx], weights=active, minlength=self.n_beats)
+        return crime_mech.expected_victimizations(
+            self.places, factor / self.initial_offending, self.presence_per_1000, self.params.crime, self.guard_mean
         )
-        vic_v, place_v = crime_mech.draw_victims(lam_v, res, s["crime"])
-        vic_p, place_p = crime_mech.draw_victims(lam_p, res, s["crime"])
-        victims = np.concatenate([vic_v, vic_p])
-        crime_place = np.concatenate([place_v, place_p])
-        violent = np.concatenate([np.ones(vic_v.size, bool), np.zeros(vic_p.size, bool)])
-        self.places.disorder += p.crime.disorder_per_crime * np.bincount(crime_place, minlength=self.places.n)
 
-        # 4. Reporting: victims decide to call, others call for help.
-        reported = reporting_mech.draw_reports(victims, violent, res.legitimacy, p.reporting, s["reporting"])
+    def _active_offending(self, day: int) -> np.ndarray:
+        """Offending of each offender today: free, and lower the more legitimate they find police."""
+        res, oi, p = self.residents, self.offender_idx, self.params
+        comply = np.exp(-p.crime.compliance * (res.legitimacy[oi] - p.reporting.reference_legitimacy))
+        return res.offending[oi] * (res.free_day[oi] <= day) * comply
+
+    def _crime(self, d: Day) -> None:
+        """3. Crime: true victimisations at places (deterred by yesterday's presence)."""
+        lam_v, lam_p = self.expected_victimizations()
+        vic_v, place_v = crime_mech.draw_victims(lam_v, self.residents, d.streams["crime"])
+        vic_p, place_p = crime_mech.draw_victims(lam_p, self.residents, d.streams["crime"])
+        d.victims = np.concatenate([vic_v, vic_p])
+        d.crime_place = np.concatenate([place_v, place_p])
+        d.violent = np.concatenate([np.ones(vic_v.size, bool), np.zeros(vic_p.size, bool)])
+        self.places.disorder += self.params.crime.disorder_per_crime * np.bincount(
+            d.crime_place, minlength=self.places.n
+        )
+
+    def _calls(self, d: Day) -> None:
+        """4. Reporting: victims decide to call (by legitimacy, F3), others call for help."""
+        p, s = self.params, d.streams
+        d.reported = reporting_mech.draw_reports(
+            d.victims, d.violent, self.residents.legitimacy, p.reporting, s["reporting"]
+        )
         if self.place_reporting.any():  # someone else (a watch member) reports it
-            reported |= s["watch"].random(victims.size) < self.place_reporting[crime_place]
-        other = reporting_mech.draw_other_calls(res.n, p.response.other_calls_per_1000, s["reporting"])
-        workload = s["reporting"].poisson(res.n * p.response.workload_per_1000 / 1000 / 365)
-        n_reports = int(reported.sum())
-        needed = n_reports * p.response.hours_per_crime_call + (other.size + workload) * p.response.hours_per_call
-
-        # 5. Officer time budget: calls first, then foot, enforcement, community, car.
-        on_duty = np.bincount(
-            self.officers.beat[self.officers.on_duty & (self.officers.beat >= 0)], minlength=self.n_beats
-        ).astype(float)
-        hours, admin, answered_share = policing_mech.allocate_hours(
-            on_duty, needed, self.community_requests, p.policing, p.patrol, p.enforcement, self.foot_requests
+            d.reported |= s["watch"].random(d.victims.size) < self.place_reporting[d.crime_place]
+        d.other_calls = reporting_mech.draw_other_calls(
+            self.residents.n, p.response.other_calls_per_1000, s["reporting"]
+        )
+        workload = s["reporting"].poisson(self.residents.n * p.response.workload_per_1000 / 1000 / 365)
+        n_reports = int(d.reported.sum())
+        d.calls = n_reports + d.other_calls.size + workload
+        d.hours_needed = (
+            n_reports * p.response.hours_per_crime_call + (d.other_calls.size + workload) * p.response.hours_per_call
         )
 
-        # 6. Response: answered reports are recorded; recorded crimes may be cleared.
-        rr = s["response"]
-        reporters, rep_violent, rep_place = victims[reported], violent[reported], crime_place[reported]
-        answered = rr.random(n_reports) < answered_share
-        recorded = answered & (rr.random(n_reports) < p.reporting.recording_share)
-        other_answered = rr.random(other.size) < answered_share
-        callers = np.concatenate([reporters[answered], other[other_answered]])
-        who = policing_mech.pick_officers(self.officers, res.beat[callers], s["quality"])
-        q = policing_mech.contact_quality(self.officers, who, p.policing.contact_sd, s["quality"])
+    def _time_budget(self, d: Day) -> None:
+        """5. Officer time: calls first, then foot, enforcement, community, car; the climate shapes routine work."""
+        p, hood = self.params, self.hood
+        d.routine = climate_mech.routine_share(hood.audience, hood.normal, p.policing)
+        proactive = climate_mech.proactive_multiplier(hood.recorded, hood.expected, p.enforcement) * d.routine
+        d.hours, d.admin, d.answered_share = policing_mech.allocate_hours(
+            d.on_duty,
+            d.hours_needed,
+            self.community_requests,
+            p.policing,
+            p.patrol,
+            p.enforcement,
+            self.foot_requests,
+            d.routine,
+            proactive,
+        )
+
+    def _response(self, d: Day) -> None:
+        """6. Response: answered calls are contacts; reports are recorded; recorded crimes may be cleared."""
+        p, res, rr = self.params, self.residents, d.streams["response"]
+        n_reports = int(d.reported.sum())
+        reporters, rep_violent, rep_place = d.victims[d.reported], d.violent[d.reported], d.crime_place[d.reported]
+        answered = rr.random(n_reports) < d.answered_share
+        d.recorded = answered & (rr.random(n_reports) < p.reporting.recording_share)
+        other_answered = rr.random(d.other_calls.size) < d.answered_share
+        callers = np.concatenate([reporters[answered], d.other_calls[other_answered]])
+        q = self._quality(callers, d.streams["quality"])
         self.contacts.add(
             "call", callers, 2 * q - 1, np.clip(p.response.answered_valence + 0.3 * (2 * q - 1), -1, 1), q
         )
-        unanswered = np.concatenate([reporters[~answered], other[~other_answered]])
+        unanswered = np.concatenate([reporters[~answered], d.other_calls[~other_answered]])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += int(answered.sum())
         self.initiated["other"] += int(other_answered.sum())
         self.crisis_calls, self.crisis_draws = crisis_mech.draw_crisis_calls(
-            other[other_answered], p.crisis, s["crisis"]
+            d.other_calls[other_answered], p.crisis, d.streams["crisis"]
         )
         self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
 
         neighbour_legit = response_mech.place_mean(res.legitimacy, res.place, self.places.residents)
         p_clear = response_mech.clearance_probability(
-            rep_violent[recorded], neighbour_legit[rep_place[recorded]], p.response, p.reporting.reference_legitimacy
+            rep_violent[d.recorded],
+            neighbour_legit[rep_place[d.recorded]],
+            p.response,
+            p.reporting.reference_legitimacy,
         )
-        cleared = rr.random(p_clear.size) < p_clear
-        rec_victims = reporters[recorded]
-        self.contacts.add("cleared", rec_victims[cleared], np.nan, p.response.cleared_valence, police=False)
+        d.cleared = rr.random(p_clear.size) < p_clear
+        rec_victims = reporters[d.recorded]
+        d.recorded_beats = self.places.beat[rep_place[d.recorded]]
+        self.contacts.add("cleared", rec_victims[d.cleared], np.nan, p.response.cleared_valence, police=False)
         arrested = enf_mech.pick_offenders(
-            res.beat[rec_victims[cleared]], res, day, s["enforcement"], self.offender_idx, self.offenders_by_beat
+            res.beat[rec_victims[d.cleared]],
+            res,
+            d.number,
+            d.streams["enforcement"],
+            self.offender_idx,
+            self.offenders_by_beat,
         )
-        arrested = arrested[arrested >= 0]
+        d.arrested = arrested[arrested >= 0]
 
-        # 7. Patrol: foot presence at places, casual contacts.
+    def _patrol(self, d: Day) -> None:
+        """7. Patrol: foot presence at places (deters crime tomorrow), casual contacts on foot and in cars."""
+        p, res, hours = self.params, self.residents, d.hours
         # Directed foot hours (programs place them in act) get the same share of their request as routine ones.
-        requested_foot = on_duty * p.patrol.foot_hours + self.foot_requests
+        requested_foot = d.on_duty * p.patrol.foot_hours * d.routine + self.foot_requests
         self.directed_foot = hours["foot"] * np.divide(
             self.foot_requests, requested_foot, out=np.zeros(self.n_beats), where=requested_foot > 0
         )
-        routine_foot = hours["foot"] - self.directed_foot
-        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, routine_foot)
+        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, hours["foot"] - self.directed_foot)
         met, on_foot = patrol_mech.draw_patrol_contacts(
-            hours["foot"], hours["car"], res, self.street_cumw, p.patrol, s["patrol"]
+            hours["foot"], hours["car"], res, self.street_cumw, p.patrol, d.streams["patrol"]
         )
-        who = policing_mech.pick_officers(self.officers, res.beat[met], s["quality"])
-        q = policing_mech.contact_quality(self.officers, who, p.policing.contact_sd, s["quality"])
+        q = self._quality(met, d.streams["quality"])
         v_leg, v_eff = patrol_mech.casual_valences(q, p.patrol)
         self.contacts.add("patrol_foot", met[on_foot], v_leg[on_foot], v_eff[on_foot], q[on_foot], familiar=True)
         self.contacts.add("patrol_car", met[~on_foot], v_leg[~on_foot], v_eff[~on_foot], q[~on_foot])
 
-        # 8. Enforcement: stops and arrests.
+    def _enforcement(self, d: Day) -> None:
+        """8. Enforcement: stops (and arrests from stops); arrested offenders are incapacitated."""
+        p, res, s = self.params, self.residents, d.streams
+        enf = p.enforcement
         stopped = enf_mech.draw_stops(
-            hours["enforcement"] + self.extra_stops / max(p.enforcement.stops_per_hour, 1e-9),
+            d.hours["enforcement"] + self.extra_stops / max(enf.stops_per_hour, 1e-9),
             res,
             self.stop_cumw,
-            p.enforcement,
+            enf,
             s["enforcement"],
         )
-        stop_arrest = s["enforcement"].random(stopped.size) < p.enforcement.stop_arrest_share
-        arrested = np.concatenate([arrested, stopped[stop_arrest]])
+        stop_arrest = s["enforcement"].random(stopped.size) < enf.stop_arrest_share
+        d.stopped = stopped
+        d.arrested = np.concatenate([d.arrested, stopped[stop_arrest]])
+        reference = p.reporting.reference_legitimacy
         for kind, idx, outcome in (
-            ("stop", stopped[~stop_arrest], p.enforcement.outcome_valence),
-            ("arrest", arrested, p.enforcement.arrest_valence),
+            ("stop", stopped[~stop_arrest], enf.outcome_valence),
+            ("arrest", d.arrested, enf.arrest_valence),
         ):
-            who = policing_mech.pick_officers(self.officers, res.beat[idx], s["quality"])
-            q = policing_mech.contact_quality(self.officers, who, p.policing.contact_sd, s["quality"])
-            self.contacts.add(kind, idx, *enf_mech.enforcement_valences(q, outcome), q)
-        enf_mech.incapacitate(res, arrested, day, p.crime.incapacitation_days, s["enforcement"])
+            demeanor = climate_mech.demeanor_shift(res.legitimacy[idx], reference, p.policing)
+            q = self._quality(idx, s["quality"], demeanor)
+            self.contacts.add(kind, idx, *enf_mech.enforcement_valences(q, outcome, enf.intrusion), q)
+        enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
 
-        # 9. Programs deliver what the hours allow (events, liaison, mentoring, ...).
+    def _programs_act(self, d: Day) -> None:
+        """9. Programs deliver what the hours allow; crisis calls not claimed by a team may end in force."""
         for program in self.programs:
-            program.act(self, hours)
-        alone = ~self.crisis_claimed & (self.crisis_draws < p.crisis.force_share)
-        crisis_mech.record_force(self.contacts, self.tell, self.crisis_calls[alone], p.crisis)
+            program.act(self.surface, d.hours)
+        crisis = self.params.crisis
+        alone = ~self.crisis_claimed & (self.crisis_draws < crisis.force_share)
+        crisis_mech.record_force(self.contacts, self.tell, self.crisis_calls[alone], crisis)
 
-        # 10. Victimisation is an experience too (not a police contact).
-        self.contacts.add("victim", victims, np.nan, p.trust.victimization_valence, police=False)
-
-        # 11. Direct experiences move trust; poor contacts may bring complaints.
-        c = self.contacts.take()
-        prior_legit = res.legitimacy[c["idx"]].copy()
-        out = apply_experiences(res, c, p.trust, p.patrol)
-        police = c["police"]
+    def _experiences(self, d: Day) -> None:
+        """10. Experiences: victimisation and every contact move trust at once; poor contacts bring complaints."""
+        p, res = self.params, self.residents
+        self.contacts.add("victim", d.victims, np.nan, p.trust.victimization_valence, police=False)
+        c = d.experiences = self.contacts.take()
+        prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]].copy()
+        familiarity = res.familiarity[c["idx"]].copy()
+        d.effects = apply_experiences(res, c, p.trust, p.patrol)
         formal = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.FORMAL_KINDS])
-        complained = complaints_mech.draw_complaints(c["quality"], prior_legit, p.complaints, s["complaints"], formal)
-        contact_idx = c["idx"][police]
-        res.contacted[contact_idx] = True
+        d.complaint_risk = complaints_mech.complaint_probability(
+            c["quality"], prior_legit, p.complaints, formal, familiarity
+        )
+        d.complained = complaints_mech.draw_complaints(d.complaint_risk, d.streams["complaints"])
+        res.contacted[c["idx"][c["police"]]] = True
         tell = c["weight"] * (c["kind"] != kind_code("victim"))  # own victimisation goes to the fear channel
-        self.tell(c["idx"], out["v_leg"] * tell, out["v_eff"] * tell, 0.0)
-        self.tell(victims, 0.0, 0.0, 1.0)
-        res.victimized[victims] = True
+        self.tell(c["idx"], d.effects["v_leg"] * tell, d.effects["v_eff"] * tell, 0.0)
+        self.tell(d.victims, 0.0, 0.0, 1.0)
+        res.victimized[d.victims] = True
 
-        # 12. Word of mouth: stories reach ties; a share is retold tomorrow.
+    def _word_of_mouth(self, d: Day) -> None:
+        """11. Word of mouth: stories reach ties and move them vicariously (F4); a share is retold tomorrow."""
+        p, res = self.params, self.residents
         speakers, stories = self._take_stories()
-        listeners, heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
-        if listeners.size:
-            quiet = np.abs(heard) <= wom_mech.MIN_STORY
-            vic = {
-                "idx": listeners,
-                "v_leg": np.where(quiet[:, 0], np.nan, heard[:, 0]),
-                "v_eff": np.where(quiet[:, 1], np.nan, heard[:, 1]),
-                "quality": np.full(listeners.size, np.nan),
-                "familiar": np.zeros(listeners.size, bool),
-                "weight": np.ones(listeners.size),
+        d.listeners, d.heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
+        if d.listeners.size:
+            quiet = np.abs(d.heard) <= wom_mech.MIN_STORY
+            heard = {
+                "idx": d.listeners,
+                "v_leg": np.where(quiet[:, 0], np.nan, d.heard[:, 0]),
+                "v_eff": np.where(quiet[:, 1], np.nan, d.heard[:, 1]),
+                "quality": np.full(d.listeners.size, np.nan),
+                "familiar": np.zeros(d.listeners.size, bool),
+                "weight": np.ones(d.listeners.size),
             }
-            apply_experiences(res, vic, p.trust, None, vicarious=p.word_of_mouth.vicarious_weight)
-            self.tell(listeners, *(p.word_of_mouth.retell_share * heard.T))
+            apply_experiences(res, heard, p.trust, None, vicarious=p.word_of_mouth.vicarious_weight)
+            self.tell(d.listeners, *(p.word_of_mouth.retell_share * d.heard.T))
+        self.experiences_today, self.heard_today = d.experiences, d.listeners
 
-        # 13. Perceived safety; disorder relaxes toward its base.
-        street = hours["response"] + hours["foot"] + hours["enforcement"] + hours["car"] + 0.5 * hours["community"]
-        per_1000 = 1000.0 / np.maximum(self.beat_residents, 1)
+    def _climate(self, d: Day) -> None:
+        """12. What officers sense (their audience's legitimacy) and what crime reviews see (recorded crime)."""
+        res, hood, c = self.residents, self.hood, d.experiences
+        police = c["police"]
+        # Officers sense the demeanor residents bring to the encounter: their legitimacy before it.
+        climate_mech.update_average(
+            hood.audience, res.beat[c["idx"][police]], d.prior_legitimacy[police], self._decay["climate"]
+        )
+        daily = np.bincount(d.recorded_beats, minlength=self.n_beats)
+        hood.recorded += (1.0 - self._decay["review"]) * (daily - hood.recorded)
+        per_resident = np.bincount(res.beat[d.victims], minlength=self.n_beats) / np.maximum(self.beat_residents, 1)
+        hood.victimisation += (1.0 - self._decay["review"]) * (per_resident - hood.victimisation)
+
+    def _safety(self, d: Day) -> None:
+        """13. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""
+        p, res, pl, hours = self.params, self.residents, self.places, d.hours
+        street = (
+            hours["response"]
+            + hours["foot"]
+            + hours["enforcement"]
+            + hours["car"]
+            + p.patrol.community_presence * hours["community"]
+        )
         ema = self._decay["presence"]
-        self.presence_per_1000 = ema * self.presence_per_1000 + (1 - ema) * street * per_1000
-        vis = p.patrol.car_visibility
-        visible = (
-            self.presence_per_1000
-            * (1.0 + (1.0 / vis - 1.0) * hours["foot"] / np.maximum(street, 1e-9))
-            / max(p.crime.reference_presence, 1e-9)
+        self.presence_per_1000 = ema * self.presence_per_1000 + (1 - ema) * street * 1000.0 / np.maximum(
+            self.beat_residents, 1
         )
-        self.places.disorder += (1 - self._decay["safety"]) * (self.places.base_disorder - self.places.disorder)
-        np.clip(self.places.disorder, 0, 1, out=self.places.disorder)
+        # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
+        self.hood.foot += (1.0 - ema) * (pl.hotspot_hours - self.hood.foot)
+        pl.disorder += (1 - self._decay["safety"]) * (pl.base_disorder - pl.disorder)
+        np.clip(pl.disorder, 0, 1, out=pl.disorder)
+        if d.number % WEEK == 0:
+            self.safety_target = self._safety_target()
+        heard_fear = d.heard[:, 2] if d.listeners.size else d.heard
         safety_mech.update_safety(
-            res,
+            res, self.safety_target, d.victims, d.listeners, heard_fear, p.safety, self._decay["safety"]
+        )
+
+    def _memory(self, d: Day) -> None:
+        """14. Memory: current trust relaxes to the attitude daily; attitudes settle toward their anchors weekly."""
+        res, t = self.residents, self.params.trust
+        trust_mech.relax(res.legitimacy, res.attitude_legitimacy, self._decay["trust"])
+        trust_mech.relax(res.effectiveness, res.attitude_effectiveness, self._decay["trust"])
+        if d.number % WEEK == 0:
+            if t.national_sd > 0:  # an Ornstein-Uhlenbeck wander, one step a week
+                keep = 0.5 ** (WEEK / t.national_half_life_days)
+                shock = d.streams["national"].standard_normal()
+                self.national = keep * self.national + t.national_sd * np.sqrt(1 - keep**2) * shock
+            for attitude, target in zip(
+                (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
+            ):
+                trust_mech.relax(attitude, target, self._decay["attitude"])
+        trust_mech.combine(res.legitimacy, res.effectiveness, t.legitimacy_weight, res.trust)
+
+    def anchors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust)."""
+        res, t, hood = self.residents, self.params.trust, self.hood
+        own_l = (
+            np.asarray(t.norm_legitimacy_by_group)[res.group]
+            + self.national
+            + res.disposition_legitimacy
+            + t.performance_weight * (res.attitude_effectiveness - hood.reference["effectiveness"])
+        )
+        crime_ratio = hood.victimisation / np.maximum(hood.victimisation_start, 1e-12)
+        conditions = conditions_mech.effectiveness_conditions(
             self.places.disorder[res.place],
-            self.disorder_mean,
-            visible[res.beat],
-            victims,
-            listeners,
-            heard[:, 2] if listeners.size else heard,
-            p.safety,
-            self._decay["safety"],
+            hood.disorder_start[res.place],
+            crime_ratio[res.beat],
+            self.seen,
+            hood.seen,
+            t,
+        )
+        own_e = (
+            np.asarray(t.norm_effectiveness_by_group)[res.group]
+            + self.national
+            + res.disposition_effectiveness
+            + conditions
+        )
+        climate_l = trust_mech.tie_mean(self.social, res.attitude_legitimacy, res.attitude_legitimacy)
+        climate_e = trust_mech.tie_mean(self.social, res.attitude_effectiveness, res.attitude_effectiveness)
+        return (
+            trust_mech.anchor(own_l, climate_l, t.social_weight),
+            trust_mech.anchor(own_e, climate_e, t.social_weight),
         )
 
-        # 14. Memory: trust relaxes toward each resident's baseline; baselines follow slowly.
-        relax(res.legitimacy, res.base_legitimacy, self._decay["trust"])
-        relax(res.effectiveness, res.base_effectiveness, self._decay["trust"])
-        relax(res.base_legitimacy, res.legitimacy, self._decay["base"])
-        relax(res.base_effectiveness, res.effectiveness, self._decay["base"])
-        combine(res.legitimacy, res.effectiveness, p.trust.legitimacy_weight, res.trust)
-
-        # 15. Officer hours by activity, and the day's figures.
-        self._book_hours(hours, admin, on_duty)
-        self._record(
-            hours,
-            admin,
-            on_duty,
-            victims,
-            violent,
-            reported,
-            recorded,
-            cleared,
-            answered_share,
-            n_calls=n_reports + other.size + workload,
-            c=c,
-            out=out,
-            complained=complained,
-            stopped=stopped,
-            arrested=arrested,
-            listeners=listeners,
+    # ------------------------------------------------------------------ set-up helpers
+    def _start_neighbourhoods(self) -> Neighbourhoods:
+        """Running averages at the values the start implies (so the baseline does not drift)."""
+        p, res, pl = self.params, self.residents, self.places
+        audience = self._expected_audience()
+        lam_v, lam_p = self.expected_victimizations()
+        legit_place = response_mech.place_mean(res.legitimacy, res.place, pl.residents)
+        share_v = reporting_mech.report_probability(legit_place, p.reporting.violent_share, p.reporting)
+        share_p = reporting_mech.report_probability(legit_place, p.reporting.property_share, p.reporting)
+        recorded = (lam_v * share_v + lam_p * share_p) * p.reporting.recording_share
+        expected = np.bincount(pl.beat, weights=recorded, minlength=self.n_beats)
+        victimisation = np.bincount(pl.beat, weights=lam_v + lam_p, minlength=self.n_beats) / np.maximum(
+            self.beat_residents, 1
         )
-        self.datacollector.collect(self)
+        # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk.
+        foot = patrol_mech.spread_foot_hours(
+            pl,
+            self.officers_per_beat()
+            * p.policing.duty_share
+            * p.patrol.foot_hours
+            * climate_mech.routine_share(audience, audience, p.policing),
+        )
+        seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
+        # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
+        pl.disorder[:] = np.clip(
+            pl.base_disorder + p.crime.disorder_per_crime * (lam_v + lam_p) / (1.0 - self._decay["safety"]), 0.0, 1.0
+        )
+        reference = {
+            "disorder": float(np.average(pl.disorder[res.place])),
+            "seen": float(seen.mean()),
+            "effectiveness": float(res.effectiveness.mean()),
+        }
+        return Neighbourhoods(
+            audience,
+            audience.copy(),
+            expected.copy(),
+            expected,
+            victimisation,
+            foot,
+            victimisation.copy(),
+            pl.disorder.copy(),
+            seen,
+            reference,
+        )
 
+    def _expected_audience(self) -> np.ndarray:
+        """Legitimacy of the residents each beat's officers meet on an average day at the start.
+
+        Contacts come from patrol (by time out on the street), stops (by stop weight) and calls
+        (anyone), in the numbers the start's hours give; officers get used to that audience.
+        """
+        p, res = self.params, self.residents
+        on_duty = self.officers_per_beat() * p.policing.duty_share
+        working = on_duty * p.policing.shift_hours * (1 - p.policing.admin_share)
+        foot, stops = on_duty * p.patrol.foot_hours, on_duty * p.enforcement.proactive_hours
+        car = np.maximum(working - foot - stops, 0.0)  # before calls: an upper bound, car contacts are rare
+        rates = {
+            "street_time": foot * p.patrol.contacts_per_foot_hour + car * p.patrol.contacts_per_car_hour,
+            "stop_weight": stops * p.enforcement.stops_per_hour,
+            None: self.beat_residents * p.response.other_calls_per_1000 / 1000 / 365,
+        }
+        total = np.zeros(self.n_beats)
+        weighted = np.zeros(self.n_beats)
+        for weight_name, rate in rates.items():
+            w = np.ones(res.n) if weight_name is None else getattr(res, weight_name)
+            mean = np.bincount(res.beat, weights=w * res.legitimacy, minlength=self.n_beats) / np.maximum(
+                np.bincount(res.beat, weights=w, minlength=self.n_beats), 1e-12
+            )
+            weighted += rate * mean
+            total += rate
+        return weighted / np.maximum(total, 1e-12)
+
+    def _start_custody(self) -> None:
+        """Offenders in custody at the start, as many as the arrest process keeps there."""
+        p, res, pl = self.params, self.residents, self.places
+        oi = self.offender_idx
+        lam_v, lam_p = self.expected_victimizations()
+        legit_place = response_mech.place_mean(res.legitimacy, res.place, pl.residents)
+        rep, resp = p.reporting, p.response
+        cleared = rep.recording_share * (
+            lam_v * reporting_mech.report_probability(legit_place, rep.violent_share, rep) * resp.clearance_violent
+            + lam_p * reporting_mech.report_probability(legit_place, rep.property_share, rep) * resp.clearance_property
+        )
+        beat = res.beat[oi]
+        weight = self._active_offending(0)
+        by_offending = np.bincount(pl.beat, weights=cleared, minlength=self.n_beats) / np.maximum(
+            np.bincount(beat, weights=weight, minlength=self.n_beats), 1e-12
+        )
+        enf = p.enforcement
+        stop_arrests = (
+            self.officers_per_beat()
+            * p.policing.duty_share
+            * enf.proactive_hours
+            * enf.stops_per_hour
+            * enf.stop_arrest_share
+        )
+        by_stops = stop_arrests / np.maximum(
+            np.bincount(res.beat, weights=res.stop_weight, minlength=self.n_beats), 1e-12
+        )
+        hazard = by_offending[beat] * weight + by_stops[beat] * res.stop_weight[oi]
+        enf_mech.custody_at_equilibrium(res, oi, hazard, p.crime.incapacitation_days, self.streams["custody"])
+
+    def officers_per_beat(self) -> np.ndarray:
+        """Beat officers assigned to each beat."""
+        off = self.officers
+        return np.bincount(off.beat[off.beat >= 0], minlength=self.n_beats).astype(float)
+
+    def _safety_target(self) -> np.ndarray:
+        res, p = self.residents, self.params
+        self.seen = conditions_mech.seen_weekly(res, self.hood.foot, p.patrol.sighting_rate)
+        return safety_mech.safety_target(res, self.places.disorder[res.place], self.seen, self.hood.reference, p.safety)
+
+    def _quality(self, idx: np.ndarray, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
+        """Procedural quality of contacts with these residents: an officer of their beat, its climate, a shift."""
+        beats = self.residents.beat[idx]
+        who = policing_mech.pick_officers(self.officers, beats, rng)
+        return policing_mech.contact_quality(
+            self.officers, who, self.params.policing.contact_sd, rng, self.beat_quality_shift()[beats] + shift
+        )
+
+    def beat_quality_shift(self) -> np.ndarray:
+        """Today's change of procedural quality of each beat's officers (the climate they sense)."""
+        return climate_mech.quality_shift(self.hood.audience, self.hood.normal, self.params.policing)
+
+    # ------------------------------------------------------------------ stories
     def tell(self, idx, v_legitimacy, v_effectiveness, fear) -> None:
         """Give residents a story to pass to their ties today (word of mouth).
 
@@ -422,69 +757,50 @@ class CommunityModel(mesa.Model):
         self._story_parts = []
         return wom_mech.merge(idx, vals)
 
-    def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
-        working = np.flatnonzero(self.officers.on_duty & (self.officers.beat >= 0))
-        share = 1.0 / np.maximum(on_duty[self.officers.beat[working]], 1)
-        for name, per_beat in (*hours.items(), ("admin", admin)):
-            self.officers.hours[name][working] += per_beat[self.officers.beat[working]] * share
-
-    def _record(
-        self,
-        hours,
-        admin,
-        on_duty,
-        victims,
-        violent,
-        reported,
-        recorded,
-        cleared,
-        answered_share,
-        n_calls,
-        c,
-        out,
-        complained,
-        stopped,
-        arrested,
-        listeners,
-    ) -> None:
-        res = self.residents
+    # ------------------------------------------------------------------ figures
+    def _record(self, d: Day) -> None:
+        """15. Officer hours by activity, and the day's figures (cpsim/metrics.py)."""
+        self._book_hours(d.hours, d.admin, d.on_duty)
+        res, c = self.residents, d.experiences
         police = c["police"]
-        d = out["d_trust"][police]
-        groups = res.group
+        dt = d.effects["d_trust"][police]
         n_groups = len(self.group_residents)
-        g_trust = np.bincount(groups, weights=res.trust, minlength=n_groups) / np.maximum(self.group_residents, 1)
+        g_trust = np.bincount(res.group, weights=res.trust, minlength=n_groups) / np.maximum(self.group_residents, 1)
         present = self.group_residents > 0
+        hours = d.hours
         t = {
             "trust_mean": float(res.trust.mean()),
             "legitimacy_mean": float(res.legitimacy.mean()),
             "effectiveness_mean": float(res.effectiveness.mean()),
             "safety_mean": float(res.safety.mean()),
+            "foot_seen_weekly": float(self.seen.mean()),
             "trust_gap": float(g_trust[present].max() - g_trust[present].min()),
-            "victimizations": int(victims.size),
-            "victimizations_violent": int(violent.sum()),
-            "victimizations_property": int((~violent).sum()),
-            "crimes_reported": int(reported.sum()),
-            "crimes_recorded": int(recorded.sum()),
-            "crimes_cleared": int(cleared.sum()),
-            "reporting_rate": ratio(reported.sum(), victims.size),
-            "clearance_rate": ratio(cleared.sum(), recorded.sum()),
-            "calls": int(n_calls),
-            "calls_answered_share": float(answered_share),
+            "victimizations": int(d.victims.size),
+            "victimizations_violent": int(d.violent.sum()),
+            "victimizations_property": int((~d.violent).sum()),
+            "crimes_reported": int(d.reported.sum()),
+            "crimes_recorded": int(d.recorded.sum()),
+            "crimes_cleared": int(d.cleared.sum()),
+            "reporting_rate": ratio(d.reported.sum(), d.victims.size),
+            "clearance_rate": ratio(d.cleared.sum(), d.recorded.sum()),
+            "calls": int(d.calls),
+            "calls_answered_share": float(d.answered_share),
             "contacts": int(police.sum()),
-            "contacts_positive": int((d > 0).sum()),
-            "contacts_negative": int((d < 0).sum()),
-            "stops": int(stopped.size),
-            "arrests": int(arrested.size),
-            "complaints": int(complained.sum()),
-            "heard_stories": int(listeners.size),
-            "officers_on_duty": int(on_duty.sum()),
+            "contacts_positive": int((dt > 0).sum()),
+            "contacts_negative": int((dt < 0).sum()),
+            "stops": int(d.stopped.size),
+            "arrests": int(d.arrested.size),
+            "complaints": int(d.complained.sum()),
+            "complaints_expected": float(d.complaint_risk.sum()),
+            "heard_stories": int(d.listeners.size),
+            "officers_on_duty": int(d.on_duty.sum()),
             "hours_response": float(hours["response"].sum()),
             "hours_patrol": float(hours["foot"].sum() + hours["car"].sum()),
             "hours_foot": float(hours["foot"].sum()),
             "hours_car": float(hours["car"].sum()),
             "hours_enforcement": float(hours["enforcement"].sum()),
             "hours_community": float(hours["community"].sum()),
-            "hours_admin": float(admin.sum()),
+            "hours_admin": float(d.admin.sum()),
         }
         t["hours_total"] = sum(
             t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")
@@ -500,6 +816,7 @@ class CommunityModel(mesa.Model):
             "stops",
             "arrests",
             "complaints",
+            "complaints_expected",
             "hours_total",
             "hours_response",
             "hours_patrol",
@@ -507,19 +824,29 @@ class CommunityModel(mesa.Model):
             "hours_community",
         ):
             self.totals[key] = self.totals.get(key, 0) + t[key]
-        self.totals["reported_violent"] = self.totals.get("reported_violent", 0) + int((reported & violent).sum())
+        self.totals["reported_violent"] = self.totals.get("reported_violent", 0) + int((d.reported & d.violent).sum())
+        enforcement = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.ENFORCEMENT_KINDS])
+        self.totals["complaints_expected_enforcement"] = self.totals.get(
+            "complaints_expected_enforcement", 0.0
+        ) + float(d.complaint_risk[enforcement].sum())
         if self.day == 365:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
         events = {
-            "victims": victims,
-            "reporters": victims[reported],
+            "victims": d.victims,
+            "reporters": d.victims[d.reported],
             "contacts": c["idx"][police],
-            "stops": stopped,
-            "complainants": c["idx"][complained],
+            "stops": d.stopped,
+            "complainants": c["idx"][d.complained],
         }
         by_group, by_beat = grouped(res.beat, res.group, self.n_beats, n_groups, res, events)
         self.by_group_rows.append(by_group)
         self.by_beat_rows.append(by_beat)
+
+    def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
+        working = np.flatnonzero(self.officers.on_duty & (self.officers.beat >= 0))
+        share = 1.0 / np.maximum(on_duty[self.officers.beat[working]], 1)
+        for name, per_beat in (*hours.items(), ("admin", admin)):
+            self.officers.hours[name][working] += per_beat[self.officers.beat[working]] * share
 
     def summary(self) -> dict:
         """Whole-run and end-of-run figures (defined in docs/metrics.md)."""
@@ -542,6 +869,7 @@ class CommunityModel(mesa.Model):
             "legitimacy_end": float(res.legitimacy.mean()),
             "effectiveness_end": float(res.effectiveness.mean()),
             "safety_end": float(res.safety.mean()),
+            "foot_seen_weekly_end": float(self.seen.mean()),
             "trust_gap_end": float(g_trust[self.group_residents > 0].max() - g_trust[self.group_residents > 0].min()),
             "trust_end_by_group": {name: float(g_trust[i]) for i, name in enumerate(names)},
             "victimizations": int(vic),
@@ -560,6 +888,7 @@ class CommunityModel(mesa.Model):
             "stops": int(t.get("stops", 0)),
             "arrests": int(t.get("arrests", 0)),
             "complaints": int(t.get("complaints", 0)),
+            "complaints_expected": float(t.get("complaints_expected", 0.0)),
             "complaints_per_1000_contacts": 1000 * ratio(t.get("complaints", 0), t.get("contacts", 0)),
             "hours_total": float(t.get("hours_total", 0.0)),
             "hours_response": float(t.get("hours_response", 0.0)),
@@ -570,4 +899,4 @@ class CommunityModel(mesa.Model):
         }
 
 
-__all__ = ["BY_KEY", "CommunityModel", "make_streams"]
+__all__ = ["BY_KEY", "CommunityModel", "Day", "make_streams"]

@@ -19,6 +19,7 @@ from cpsim.scenario import SECTIONS, spec_of
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN GENERATED PARAMETERS -->", "<!-- END GENERATED PARAMETERS -->"
+SURVEY_PART = "<!-- SURVEY CALIBRATION -->"
 
 
 def _fmt(v) -> str:
@@ -174,7 +175,10 @@ def main() -> None:
     write_scenarios_doc(ROOT / "docs" / "scenarios.md")
     (ROOT / "docs" / "metrics.md").write_text(metrics_markdown())
     if args.calibration:
-        (ROOT / "docs" / "calibration.md").write_text(calibration_markdown())
+        # the survey calibration's sections (cpsim/calibrate/doc.py) follow the baseline's and are kept
+        path = ROOT / "docs" / "calibration.md"
+        keep = path.read_text().partition(SURVEY_PART)[2] if path.exists() else ""
+        path.write_text(calibration_markdown() + (SURVEY_PART + keep if keep else ""))
 
 
 if __name__ == "__main__":

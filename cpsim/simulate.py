@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-from cpsim.metrics import DAILY, long_table
+from cpsim.metrics import DAILY, distribution_summary, long_table
 from cpsim.model import CommunityModel
 from cpsim.scenario import Flag, Scenario, apply_overrides, load_scenario, parse_override
+from cpsim.survey import survey_summary
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Result:
         seed: The run seed.
         seconds: Wall-clock seconds of the run (build + steps).
         extra: Tables added by programs or trials (e.g. ``trial``).
+        programs: Names of the programs that ran (their scenario sections).
+        final: Residents' arrays at the end of the run (group, beat, trust, legitimacy,
+            effectiveness, safety), held without copying; see :attr:`residents`.
 
     """
 
@@ -40,11 +47,27 @@ class Result:
     seed: int
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    programs: list[str] = field(default_factory=list)
+    final: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def residents(self) -> pd.DataFrame:
+        """One row per resident at the end of the run: group name, beat and the trust and safety scores."""
+        f = self.final
+        if not f:
+            return pd.DataFrame(columns=["group", "beat", "trust", "legitimacy", "effectiveness", "safety"])
+        names = np.asarray(self.scenario.population.group_names, dtype=object)
+        return pd.DataFrame({"group": names[f["group"]], **{k: v for k, v in f.items() if k != "group"}})
 
     @property
     def trial(self) -> pd.DataFrame | None:
         """The virtual field trial's table (cpsim.programs.trial), or None without a trial."""
         return self.extra.get("trial")
+
+    @property
+    def survey(self) -> pd.DataFrame | None:
+        """The simulated survey's estimates per wave, area and group (cpsim.survey), or None without one."""
+        return self.extra.get("survey")
 
 
 def as_mapping(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
@@ -106,10 +129,33 @@ def simulate(
         summary=model.summary(),
         scenario=params,
         seed=model.seed,
+        programs=[p.name for p in model.programs],
+        final={
+            k: getattr(model.residents, k) for k in ("group", "beat", "trust", "legitimacy", "effectiveness", "safety")
+        },
     )
+    result.summary.update(distribution_summary(model.residents, ts))
     for program in model.programs:
         if hasattr(program, "results"):
-            result.extra.update(program.results(model))
+            result.extra.update(program.results(model.surface))
+    if model.survey is not None:
+        result.extra["survey"] = model.survey.table()
+    result.summary.update(survey_summary(result.survey))
     result.seconds = time.perf_counter() - start
     result.summary["seconds"] = result.seconds
     return result
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`simulate`.
+
+    ``cpsim`` imports its public names on first use, and importing the submodule
+    ``cpsim.simulate`` binds that name on the package to the module, not to the function:
+    calling the module calls the function, so ``cpsim.simulate(...)`` works either way.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Result:
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -25,10 +25,9 @@ from types import SimpleNamespace
 import numpy as np
 from scipy import stats
 
-from cpsim.mechanisms import crime as crime_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.model import CommunityModel
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.scenario import apply_overrides, load_scenario
 from cpsim.simulate import simulate
 from cpsim.trials import replicate_seeds, run_parallel, trial_days
@@ -153,18 +152,24 @@ class ContactLog(Contacts):
             res, p = self.model.residents, self.model.params
             idx = c["idx"]
             alone = SimpleNamespace(
-                trust=res.trust[idx].copy(), legitimacy=res.legitimacy[idx].copy(),
-                effectiveness=res.effectiveness[idx].copy(), familiarity=res.familiarity[idx].copy(),
+                trust=res.trust[idx].copy(),
+                legitimacy=res.legitimacy[idx].copy(),
+                effectiveness=res.effectiveness[idx].copy(),
+                familiarity=res.familiarity[idx].copy(),
+                attitude_legitimacy=res.attitude_legitimacy[idx].copy(),
+                attitude_effectiveness=res.attitude_effectiveness[idx].copy(),
             )
             apply_experiences(alone, {**c, "idx": np.arange(idx.size)}, p.trust, p.patrol)
-            self.log.append({
-                "kind": c["kind"],
-                "day": np.full(idx.size, self.model.day),
-                "idx": idx,
-                "police": c["police"],
-                "d_leg": alone.legitimacy - res.legitimacy[idx],
-                "d_eff": alone.effectiveness - res.effectiveness[idx],
-            })
+            self.log.append(
+                {
+                    "kind": c["kind"],
+                    "day": np.full(idx.size, self.model.day),
+                    "idx": idx,
+                    "police": c["police"],
+                    "d_leg": alone.legitimacy - res.legitimacy[idx],
+                    "d_eff": alone.effectiveness - res.effectiveness[idx],
+                }
+            )
         return c
 
     def table(self) -> dict[str, np.ndarray]:
@@ -237,35 +242,96 @@ def baseline_study(cfg: Settings, workers: int) -> list[Finding]:
         return [r[key] for r in runs]
 
     return [
-        Finding("F1", "A bad contact moves effectiveness much more than a good one",
-                "Skogan 2006, Policing & Society 16(2)", "4-14x",
-                "mean |change of effectiveness| of police contacts that lowered it / of those that raised it",
-                4.0, 14.0, vals("ratio_effectiveness"), fmt="{:.2f}"),
-        Finding("F1", "For legitimacy (procedural fairness) bad and good contacts are closer to symmetric",
-                "Oliveira et al. 2021, J Quant Criminol 37", "ratio closer to 1 than for effectiveness",
-                "|ln ratio| for effectiveness minus |ln ratio| for legitimacy (the same ratio for legitimacy: "
-                + ", ".join(f"{r['ratio_legitimacy']:.2f}" for r in runs) + ")",
-                0.0, math.inf, [abs(math.log(r["ratio_effectiveness"])) - abs(math.log(r["ratio_legitimacy"]))
-                                for r in runs], strict=True, fmt="{:+.2f}"),
-        Finding("F4", "Hearing of a tie's bad police contact lowers trust (no contact of one's own)",
-                "Rosenbaum et al. 2005, Police Quarterly 8(3)", "negative vicarious effect",
-                "trust change over the window: residents whose ties only had bad contacts minus residents "
-                "whose ties had none (neither with experiences of their own)",
-                -math.inf, 0.0, vals("vicarious_bad"), strict=True, fmt="{:+.4f}"),
-        Finding("F4", "Hearing of a tie's good police contact raises trust (no contact of one's own)",
-                "Rosenbaum et al. 2005, Police Quarterly 8(3)", "positive vicarious effect",
-                "as above, ties with only good contacts", 0.0, math.inf, vals("vicarious_good"),
-                strict=True, fmt="{:+.4f}"),
-        Finding("F5", "Share of violent victimisations reported to police", "NCVS 1993-2022", "40-50%",
-                "reported / true violent victimisations over a year", 0.40, 0.50, vals("reporting_violent")),
-        Finding("F5", "Share of property victimisations reported to police", "NCVS 1993-2022", "30-40%",
-                "reported / true property victimisations over a year", 0.30, 0.40, vals("reporting_property")),
-        Finding("F6", "Residents with any police contact in a year", "PPCS 2015-2020", "21-24%",
-                "share of residents with a police contact in the first 365 days", 0.21, 0.24,
-                vals("contact_prevalence")),
-        Finding("F6", "Resident-initiated contacts that report a crime", "PPCS 2015-2020", "about half",
-                "answered crime reports / answered resident-initiated calls", 0.40, 0.60,
-                vals("crime_share_initiated")),
+        Finding(
+            "F1",
+            "A bad contact moves effectiveness much more than a good one",
+            "Skogan 2006, Policing & Society 16(2)",
+            "4-14x",
+            "mean |change of effectiveness| of police contacts that lowered it / of those that raised it",
+            4.0,
+            14.0,
+            vals("ratio_effectiveness"),
+            fmt="{:.2f}",
+        ),
+        Finding(
+            "F1",
+            "For legitimacy (procedural fairness) bad and good contacts are closer to symmetric",
+            "Oliveira et al. 2021, J Quant Criminol 37",
+            "ratio closer to 1 than for effectiveness",
+            "|ln ratio| for effectiveness minus |ln ratio| for legitimacy (the same ratio for legitimacy: "
+            + ", ".join(f"{r['ratio_legitimacy']:.2f}" for r in runs)
+            + ")",
+            0.0,
+            math.inf,
+            [abs(math.log(r["ratio_effectiveness"])) - abs(math.log(r["ratio_legitimacy"])) for r in runs],
+            strict=True,
+            fmt="{:+.2f}",
+        ),
+        Finding(
+            "F4",
+            "Hearing of a tie's bad police contact lowers trust (no contact of one's own)",
+            "Rosenbaum et al. 2005, Police Quarterly 8(3)",
+            "negative vicarious effect",
+            "trust change over the window: residents whose ties only had bad contacts minus residents "
+            "whose ties had none (neither with experiences of their own)",
+            -math.inf,
+            0.0,
+            vals("vicarious_bad"),
+            strict=True,
+            fmt="{:+.4f}",
+        ),
+        Finding(
+            "F4",
+            "Hearing of a tie's good police contact raises trust (no contact of one's own)",
+            "Rosenbaum et al. 2005, Police Quarterly 8(3)",
+            "positive vicarious effect",
+            "as above, ties with only good contacts",
+            0.0,
+            math.inf,
+            vals("vicarious_good"),
+            strict=True,
+            fmt="{:+.4f}",
+        ),
+        Finding(
+            "F5",
+            "Share of violent victimisations reported to police",
+            "NCVS 1993-2022",
+            "40-50%",
+            "reported / true violent victimisations over a year",
+            0.40,
+            0.50,
+            vals("reporting_violent"),
+        ),
+        Finding(
+            "F5",
+            "Share of property victimisations reported to police",
+            "NCVS 1993-2022",
+            "30-40%",
+            "reported / true property victimisations over a year",
+            0.30,
+            0.40,
+            vals("reporting_property"),
+        ),
+        Finding(
+            "F6",
+            "Residents with any police contact in a year",
+            "PPCS 2015-2020",
+            "21-24%",
+            "share of residents with a police contact in the first 365 days",
+            0.21,
+            0.24,
+            vals("contact_prevalence"),
+        ),
+        Finding(
+            "F6",
+            "Resident-initiated contacts that report a crime",
+            "PPCS 2015-2020",
+            "about half",
+            "answered crime reports / answered resident-initiated calls",
+            0.40,
+            0.60,
+            vals("crime_share_initiated"),
+        ),
     ]
 
 
@@ -291,20 +357,61 @@ def trial_study(cfg: Settings, workers: int) -> list[Finding]:
     d21 = [r["d21"] for r in runs]
     src = "Peyton, Sierra-Arevalo & Rand 2019, PNAS 116(40)"
     return [
-        Finding("F2", "One positive non-enforcement visit raises legitimacy a little, 3 days on", src,
-                "~0.1-0.2 SD", "TOT (Wald: ITT / share reached) on legitimacy at 3 days, in SD of controls",
-                0.10, 0.20, d3),
-        Finding("F2", "The effect is still there at 21 days", src, "positive, detectable",
-                "TOT on legitimacy at 21 days, in SD", 0.0, math.inf, d21, strict=True),
-        Finding("F2", "... but smaller than at 3 days", src, "smaller than at 3 days",
-                "TOT at 21 days / TOT at 3 days", 0.0, 1.0, [b / a for a, b in zip(d3, d21, strict=True)],
-                strict=True, fmt="{:.2f}"),
-        Finding("F2", "The effect is larger for residents with low prior trust", src, "larger for low prior trust",
-                "TOT at 3 days, lowest minus highest tercile of prior trust, in SD", 0.0, math.inf,
-                [r["low_minus_high"] for r in runs], strict=True),
-        Finding("F2", "The effect is larger for minority residents", src, "larger for non-White residents",
-                "TOT at 3 days, minority minus majority, in SD", 0.0, math.inf,
-                [r["minority_minus_majority"] for r in runs], strict=True),
+        Finding(
+            "F2",
+            "One positive non-enforcement visit raises legitimacy a little, 3 days on",
+            src,
+            "~0.1-0.2 SD",
+            "TOT (Wald: ITT / share reached) on legitimacy at 3 days, in SD of controls",
+            0.10,
+            0.20,
+            d3,
+        ),
+        Finding(
+            "F2",
+            "The effect is still there at 21 days",
+            src,
+            "positive, detectable",
+            "TOT on legitimacy at 21 days, in SD",
+            0.0,
+            math.inf,
+            d21,
+            strict=True,
+        ),
+        Finding(
+            "F2",
+            "... but smaller than at 3 days",
+            src,
+            "smaller than at 3 days",
+            "TOT at 21 days / TOT at 3 days",
+            0.0,
+            1.0,
+            [b / a for a, b in zip(d3, d21, strict=True)],
+            strict=True,
+            fmt="{:.2f}",
+        ),
+        Finding(
+            "F2",
+            "The effect is larger for residents with low prior trust",
+            src,
+            "larger for low prior trust",
+            "TOT at 3 days, lowest minus highest tercile of prior trust, in SD",
+            0.0,
+            math.inf,
+            [r["low_minus_high"] for r in runs],
+            strict=True,
+        ),
+        Finding(
+            "F2",
+            "The effect is larger for minority residents",
+            src,
+            "larger for non-White residents",
+            "TOT at 3 days, minority minus majority, in SD",
+            0.0,
+            math.inf,
+            [r["minority_minus_majority"] for r in runs],
+            strict=True,
+        ),
     ]
 
 
@@ -324,14 +431,9 @@ class CrimeRate(Program):
         self.property: list[float] = []
         self.violent_places: list[np.ndarray] = []
 
-    def plan(self, model) -> None:
+    def plan(self, surface: Surface) -> None:
         """Record today's expected victimisations."""
-        res = model.residents
-        active = res.offending * (res.free_day <= model.day)
-        offenders = np.bincount(res.beat, weights=active, minlength=model.n_beats) / model.initial_offending
-        lam_v, lam_p = crime_mech.expected_victimizations(
-            model.places, offenders, model.presence_per_1000, model.params.crime, model.guard_mean
-        )
+        lam_v, lam_p = surface.expected_victimizations()
         self.violent.append(float(lam_v.sum()))
         self.property.append(float(lam_p.sum()))
         if self.per_place:
@@ -370,14 +472,34 @@ def staffing_study(cfg: Settings, workers: int, cut: float = 0.2) -> list[Findin
     seeds = replicate_seeds(303, cfg.staffing_replicates)
     runs = run_parallel(staffing_run, [(cfg.residents, s, cfg.days, cut) for s in seeds], workers)
     src = "Chalfin & McCrary 2018; Chalfin et al. 2022"
-    measure = (f"policing.budget_cut = {cut:g} vs 0, same seeds: ln(crime ratio) / ln(1 - cut), "
-               "expected true victimisations after a burn-in")
+    measure = (
+        f"policing.budget_cut = {cut:g} vs 0, same seeds: ln(crime ratio) / ln(1 - cut), "
+        "expected true victimisations after a burn-in"
+    )
     return [
-        Finding("F8", "Staffing elasticity of violent crime", src, "-0.3 to -0.5", measure, -0.5, -0.3,
-                [r["elasticity_violent"] for r in runs], fmt="{:+.3f}"),
-        Finding("F8", "Violent crime responds more than property crime", src, "violent more elastic",
-                "elasticity of violent minus elasticity of property crime", -math.inf, 0.0,
-                [r["elasticity_violent"] - r["elasticity_property"] for r in runs], strict=True, fmt="{:+.3f}"),
+        Finding(
+            "F8",
+            "Staffing elasticity of violent crime",
+            src,
+            "-0.3 to -0.5",
+            measure,
+            -0.5,
+            -0.3,
+            [r["elasticity_violent"] for r in runs],
+            fmt="{:+.3f}",
+        ),
+        Finding(
+            "F8",
+            "Violent crime responds more than property crime",
+            src,
+            "violent more elastic",
+            "elasticity of violent minus elasticity of property crime",
+            -math.inf,
+            0.0,
+            [r["elasticity_violent"] - r["elasticity_property"] for r in runs],
+            strict=True,
+            fmt="{:+.3f}",
+        ),
     ]
 
 
@@ -419,13 +541,30 @@ def hotspot_study(cfg: Settings, workers: int) -> list[Finding]:
     runs = run_parallel(hotspot_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
     src = "Ratcliffe et al. 2011, Criminology 49(3)"
     return [
-        Finding("F9", "Foot patrol at hot spots cuts violent crime there", src, "-23% in treated spots",
-                "[hotspots] enabled vs not, same seeds: expected true violent victimisations at the spots "
-                "after a burn-in, relative change", -0.35, -0.10, [r["violent_change"] for r in runs],
-                fmt="{:+.1%}"),
-        Finding("F9", "... and brings more pedestrian stops (a trust cost)", src, "+64% pedestrian stops",
-                "stops of residents of the spots' beats, relative change", 0.0, math.inf,
-                [r["stops_change"] for r in runs], strict=True, fmt="{:+.1%}"),
+        Finding(
+            "F9",
+            "Foot patrol at hot spots cuts violent crime there",
+            src,
+            "-23% in treated spots",
+            "[hotspots] enabled vs not, same seeds: expected true violent victimisations at the spots "
+            "after a burn-in, relative change",
+            -0.35,
+            -0.10,
+            [r["violent_change"] for r in runs],
+            fmt="{:+.1%}",
+        ),
+        Finding(
+            "F9",
+            "... and brings more pedestrian stops (a trust cost)",
+            src,
+            "+64% pedestrian stops",
+            "stops of residents of the spots' beats, relative change",
+            0.0,
+            math.inf,
+            [r["stops_change"] for r in runs],
+            strict=True,
+            fmt="{:+.1%}",
+        ),
     ]
 
 
@@ -436,8 +575,9 @@ def meetings_run(residents: int | None, seed: int, days: int) -> dict[str, float
     w = table["attendees"].to_numpy(float)
     return {
         "reach": table.attrs["ever_attended_share"],
-        "engagement_ratio": float(np.average(table["attendee_engagement"], weights=w)
-                                  / np.average(table["eligible_engagement"], weights=w)),
+        "engagement_ratio": float(
+            np.average(table["attendee_engagement"], weights=w) / np.average(table["eligible_engagement"], weights=w)
+        ),
     }
 
 
@@ -447,12 +587,29 @@ def meetings_study(cfg: Settings, workers: int) -> list[Finding]:
     runs = run_parallel(meetings_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
     src = "Skogan, Chicago CAPS evaluations"
     return [
-        Finding("F10", "Voluntary beat meetings reach a small share of adults", src, "~10-16% ever attend",
-                "[beat_meetings] enabled: share of residents who attended at least once in a year", 0.10, 0.16,
-                [r["reach"] for r in runs], fmt="{:.1%}"),
-        Finding("F10", "... skewed to the civically engaged", src, "attendees more engaged",
-                "mean civic engagement of attendees / of all eligible residents", 1.0, math.inf,
-                [r["engagement_ratio"] for r in runs], strict=True, fmt="{:.2f}"),
+        Finding(
+            "F10",
+            "Voluntary beat meetings reach a small share of adults",
+            src,
+            "~10-16% ever attend",
+            "[beat_meetings] enabled: share of residents who attended at least once in a year",
+            0.10,
+            0.16,
+            [r["reach"] for r in runs],
+            fmt="{:.1%}",
+        ),
+        Finding(
+            "F10",
+            "... skewed to the civically engaged",
+            src,
+            "attendees more engaged",
+            "mean civic engagement of attendees / of all eligible residents",
+            1.0,
+            math.inf,
+            [r["engagement_ratio"] for r in runs],
+            strict=True,
+            fmt="{:.2f}",
+        ),
     ]
 
 
@@ -469,28 +626,50 @@ STUDIES = {
 }
 
 
-def run_validation(quick: bool = False, workers: int = 2, only: list[str] | None = None) -> tuple[list[Finding], dict]:
-    """Run every study and return the findings and run information.
+def _pattern_studies() -> dict:
+    from cpsim import patterns
+
+    return {
+        "stationarity": patterns.stationarity_study,
+        "recovery": patterns.recovery_study,
+        "shock": patterns.shock_study,
+        "memory": patterns.memory_study,
+        "package": patterns.package_study,
+    }
+
+
+PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")
+
+
+def run_validation(
+    quick: bool = False, workers: int = 2, only: list[str] | None = None, patterns: bool = True
+) -> tuple[list[Finding], dict]:
+    """Run every study (published findings, then macro patterns) and return the findings and run information.
 
     Args:
-        quick: Smaller populations and fewer replicates (what the tests run).
+        quick: Fewer replicates (what the tests run); the macro patterns then use 3 replicates.
         workers: Worker processes.
         only: Names of studies to run (default: all).
+        patterns: Whether to run the macro-pattern studies (cpsim.patterns) too.
 
     Returns:
         The findings, and a dict with the settings and the seconds each study took.
 
     """
+    from cpsim.patterns import PatternSettings
+
     cfg = QUICK if quick else FULL
+    pattern_cfg = PatternSettings(residents=cfg.residents, replicates=3 if quick else 8)
     findings: list[Finding] = []
     seconds = {}
-    for name, study in STUDIES.items():
-        if only and name not in only:
+    studies = {**STUDIES, **(_pattern_studies() if patterns or only else {})}
+    for name, study in studies.items():
+        if (only and name not in only) or (not only and not patterns and name in PATTERNS):
             continue
         start = time.perf_counter()
-        findings.extend(study(cfg, workers))
+        findings.extend(study(pattern_cfg if name in PATTERNS else cfg, workers))
         seconds[name] = time.perf_counter() - start
-    return findings, {"settings": cfg, "seconds": seconds, "quick": quick}
+    return findings, {"settings": cfg, "patterns": pattern_cfg, "seconds": seconds, "quick": quick}
 
 
 def markdown(findings: list[Finding], info: dict) -> str:
@@ -498,7 +677,7 @@ def markdown(findings: list[Finding], info: dict) -> str:
     cfg: Settings = info["settings"]
     n_pass = sum(f.passed for f in findings)
     lines = [
-        "# Validation: virtual replications of published findings",
+        "# Validation: published findings and macro patterns",
         "",
         "Generated by `cpsim validate" + (" --quick" if info["quick"] else "") + "` (cpsim/validation.py); "
         "do not edit by hand.",
@@ -510,18 +689,45 @@ def markdown(findings: list[Finding], info: dict) -> str:
         "the model's figure is the mean over replicates with its 95% t-interval. A finding passes when the "
         "mean lies in the range (rule *mean*) or, for a direction, when the whole interval does (rule *CI*).",
         "",
-        "| fact | finding | source | published | model: how measured | range | model [95% CI] | rule | result |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for f in findings:
-        cells = (f.fact, f.title, f.source, f.published, f.measure, f.band(), f.figure(), "CI" if f.strict else "mean")
-        row = " | ".join(c.replace("|", "\\|") for c in cells)
-        lines.append(f"| {row} | {'PASS' if f.passed else '**FAIL**'} |")
+    facts = [f for f in findings if f.fact.startswith("F")]
+    macro = [f for f in findings if not f.fact.startswith("F")]
+    for title, part in (("Published findings (F1-F13)", facts), ("Macro patterns (M1-M6)", macro)):
+        if not part:
+            continue
+        lines += ["", f"## {title}", ""]
+        if part is macro:
+            pc = info.get("patterns")
+            lines += [
+                f"Whole cities over years ({pc.replicates} replicates paired by seed with the baseline, 10,000 "
+                "residents; cpsim/patterns.py). Trust effects in SD of residents' trust at the start.",
+                "",
+            ]
+        lines += [
+            "| fact | finding | source | published | model: how measured | range | model [95% CI] | rule | result |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for f in part:
+            cells = (
+                f.fact,
+                f.title,
+                f.source,
+                f.published,
+                f.measure,
+                f.band(),
+                f.figure(),
+                "CI" if f.strict else "mean",
+            )
+            row = " | ".join(c.replace("|", "\\|") for c in cells)
+            lines.append(f"| {row} | {'PASS' if f.passed else '**FAIL**'} |")
     failed = [f for f in findings if not f.passed]
     if failed:
         lines += ["", "## Findings not reproduced", ""]
         for f in failed:
             lines.append(f"- **{f.fact} {f.title}**: " + DIAGNOSES.get(f.title, "not diagnosed yet."))
-    lines += ["", "Seconds per study (2 worker processes): " + ", ".join(
-        f"{k} {v:.0f}" for k, v in info["seconds"].items()), ""]
+    lines += [
+        "",
+        "Seconds per study (2 worker processes): " + ", ".join(f"{k} {v:.0f}" for k, v in info["seconds"].items()),
+        "",
+    ]
     return "\n".join(lines)

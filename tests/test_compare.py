@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import cpsim
-from cpsim.analysis import COLUMNS, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
+from cpsim.analysis import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
 from cpsim.cli import main
+from cpsim.headline import CHANGES
 from cpsim.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,11 +38,13 @@ def broken_scenario(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> pd.DataFrame:
     tmp = tmp_path_factory.mktemp("compare")
-    return run_replicates([BASELINE, FOOT, broken_scenario(tmp)], replicates=REPS, days=120, seed=11, workers=2,
-                          overrides=SMALL)
+    return run_replicates(
+        [BASELINE, FOOT, broken_scenario(tmp)], replicates=REPS, days=120, seed=11, workers=2, overrides=SMALL
+    )
 
 
 # --- confidence intervals -----------------------------------------------------------------
+
 
 def test_mean_ci_known_data():
     mean, low, high, sd, n = mean_ci([1, 2, 3, 4, 5])
@@ -84,14 +87,23 @@ def test_ratio_ci_fixed_denominator_and_coverage():
 
 
 def test_summarize_pairs_replicates_and_costs_hours():
-    base = pd.DataFrame({"replicate": range(4), "trust_end": [0.40, 0.50, 0.45, 0.55],
-                         "hours_total": [1000.0, 1100.0, 1050.0, 1000.0]})
-    other = base.assign(trust_end=base["trust_end"] + [0.010, 0.012, 0.008, 0.010],
-                        hours_total=base["hours_total"] - 500.0)
+    base = pd.DataFrame(
+        {"replicate": range(4), "trust_end": [0.40, 0.50, 0.45, 0.55], "hours_total": [1000.0, 1100.0, 1050.0, 1000.0]}
+    )
+    other = base.assign(
+        trust_end=base["trust_end"] + [0.010, 0.012, 0.008, 0.010], hours_total=base["hours_total"] - 500.0
+    )
     rows = []
     for name, part in (("base", base), ("cut", other)):
-        part = part.assign(scenario=name, file=f"{name}.toml", seed=part["replicate"] + 100, days=30, seconds=0.1,
-                           error="", hours_community=0.0)
+        part = part.assign(
+            scenario=name,
+            file=f"{name}.toml",
+            seed=part["replicate"] + 100,
+            days=30,
+            seconds=0.1,
+            error="",
+            hours_community=0.0,
+        )
         for m in HEADLINE:
             if m.name not in part:
                 part[m.name] = 1.0
@@ -110,7 +122,8 @@ def test_summarize_pairs_replicates_and_costs_hours():
     cost = t.loc[("cut", "trust_per_1000_hours")]
     assert cost["mean"] == pytest.approx(-0.02)
     assert (cost["ci_low"], cost["ci_high"]) == pytest.approx((high / -0.5, low / -0.5))
-    assert math.isnan(t.loc[("cut", "trust_per_1000_community_hours"), "mean"])
+    # a cut moves no hours into any activity: nothing redirected, no ratio per hour redirected
+    assert math.isnan(t.loc[("cut", "trust_per_1000_hours_redirected"), "mean"])
 
 
 def test_replicate_seeds_follow_seedsequence_spawn():
@@ -122,6 +135,7 @@ def test_replicate_seeds_follow_seedsequence_spawn():
 
 
 # --- runs with common random numbers ---------------------------------------------------------
+
 
 def test_replicate_k_of_every_scenario_uses_one_seed(runs):
     seeds = runs.pivot(index="replicate", columns="scenario", values="seed")
@@ -157,8 +171,9 @@ def test_failing_scenario_is_reported_and_others_complete(runs):
 
 
 def test_failure_is_printed_on_stderr(tmp_path, capfd):
-    table = cpsim.compare([BASELINE, broken_scenario(tmp_path)], replicates=2, days=10, workers=1,
-                          overrides={"population.residents": 300})
+    table = cpsim.compare(
+        [BASELINE, broken_scenario(tmp_path)], replicates=2, days=10, workers=1, overrides={"population.residents": 300}
+    )
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'broken'" in err[0] and "2 of 2 replicates failed" in err[0]
     assert table.loc[table["scenario"] == "baseline", "mean"].notna().sum() == len(HEADLINE)
@@ -180,20 +195,34 @@ def test_in_process_and_pool_agree():
 
 # --- the command ---------------------------------------------------------------------------
 
+
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpsim.cli", "compare", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cpsim.cli", "compare", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
 
 
 def test_cli_writes_table_figures_and_report(tmp_path):
     out = tmp_path / "out"
-    done = cli(str(BASELINE), str(FOOT), "--replicates", "3", "--days", "60", "--workers", "2",
-               "--set", "population.residents=2000", "--out", str(out))
+    done = cli(
+        str(BASELINE),
+        str(FOOT),
+        "--replicates",
+        "3",
+        "--days",
+        "60",
+        "--workers",
+        "2",
+        "--set",
+        "population.residents=2000",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert "foot_patrol" in done.stdout and "trust in police at end" in done.stdout
     table = pd.read_csv(out / "comparison.csv")
     assert list(table.columns) == COLUMNS
-    assert len(table) == 2 * (len(HEADLINE) + 2)
+    assert len(table) == 2 * (len(HEADLINE) + len(CHANGES) + len(COST))
     assert set(table["scenario"]) == {"baseline", "foot_patrol"}
     assert (table.loc[table["metric"] == "trust_end", "replicates"] == 3).all()
     runs = pd.read_csv(out / "runs.csv")
@@ -205,8 +234,10 @@ def test_cli_writes_table_figures_and_report(tmp_path):
     for m in HEADLINE:
         assert (out / f"{m.name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == len(HEADLINE)
-    assert "foot_patrol" in html and "src='http" not in html
+    pngs = sorted(out.glob("*.png"))
+    assert {p.stem for p in pngs} >= {"where_gains_go", "trajectories", "trajectories_by_group"}
+    assert html.count("data:image/png;base64,") == len(pngs)
+    assert "foot_patrol" in html and "src='http" not in html and "src='" + pngs[0].name not in html
 
 
 def run_main(capsys, *args: str) -> tuple[int, str]:

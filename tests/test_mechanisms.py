@@ -34,9 +34,17 @@ def test_experience_keeps_trust_in_unit_interval(x, v, step, ratio):
 
 
 def test_prior_trust_colours_how_an_experience_is_read():
-    v = read_valence(np.array([0.2, 0.2]), np.array([0.1, 0.9]), 0.3)
-    assert v[0] < 0.2 < v[1]
+    v = read_valence(np.array([0.2, 0.2, -0.2, -0.2]), np.array([0.1, 0.9, 0.1, 0.9]), 0.3)
+    assert v[0] < 0.2 < v[1]  # a good experience weighs more for the trusting (confirmation)
+    assert v[2] < -0.2 < v[3]  # a bad one weighs more for the distrustful
     assert read_valence(np.array([0.2]), np.array([0.1]), 0.0)[0] == pytest.approx(0.2)
+
+
+def test_a_neutral_experience_is_not_read_as_a_bad_one():
+    # M6: the old additive reading turned a neutral contact negative for anyone below 0.5
+    v = read_valence(np.zeros(3), np.array([0.05, 0.5, 0.95]), 1.0)
+    assert (v == 0).all()
+    assert (np.sign(read_valence(np.array([0.3, -0.3]), np.array([0.0, 1.0]), 1.0)) == [1, -1]).all()
 
 
 def test_reporting_rises_with_legitimacy_and_matches_share_at_reference():
@@ -70,16 +78,22 @@ def test_calls_take_hours_first_and_a_cut_goes_in_priority_order():
 
 
 def test_fair_stop_raises_legitimacy_even_with_an_unfavourable_outcome():
-    v_leg, v_eff = enforcement.enforcement_valences(np.array([0.9, 0.1]), -0.7)
+    v_leg, v_eff = enforcement.enforcement_valences(np.array([0.9, 0.1]), -0.7, S.enforcement.intrusion)
     assert v_leg[0] > 0 > v_leg[1]
     assert v_eff[0] < 0 and v_eff[1] < v_eff[0]
+    # being stopped at all costs legitimacy: an average stop (q = skill mean) is below neutral
+    average, _ = enforcement.enforcement_valences(np.array([S.policing.skill_mean]), -0.3, S.enforcement.intrusion)
+    assert average[0] < 2 * S.policing.skill_mean - 1
 
 
 def test_complaints_only_follow_poor_contacts_and_rise_as_quality_falls():
     rng = np.random.default_rng(0)
     comp = S.with_overrides({"complaints.poor_contact_rate": 0.5}).complaints
     n = 20000
-    rates = [complaints.draw_complaints(np.full(n, q), np.full(n, 0.5), comp, rng).mean() for q in (0.8, 0.4, 0.0)]
+    rates = [
+        complaints.draw_complaints(complaints.complaint_probability(np.full(n, q), np.full(n, 0.5), comp), rng).mean()
+        for q in (0.8, 0.4, 0.0)
+    ]
     assert rates[0] == 0 and 0 < rates[1] < rates[2]
     assert rates[2] == pytest.approx(0.5 * (1 - 0.5 * 0.5), abs=0.02)
 
@@ -176,8 +190,8 @@ def test_poor_casual_contacts_complain_less_than_poor_stops():
     rng = np.random.default_rng(2)
     n = 50_000
     q, legit = np.zeros(n), np.full(n, 1.0)
-    stops = complaints.draw_complaints(q, legit, S.complaints, rng, formal=True).mean()
-    casual = complaints.draw_complaints(q, legit, S.complaints, rng, formal=False).mean()
+    stops = complaints.draw_complaints(complaints.complaint_probability(q, legit, S.complaints, True), rng).mean()
+    casual = complaints.draw_complaints(complaints.complaint_probability(q, legit, S.complaints, False), rng).mean()
     assert stops == pytest.approx(S.complaints.poor_contact_rate, rel=0.1)
     assert casual == pytest.approx(S.complaints.casual_factor * stops, rel=0.2)
 

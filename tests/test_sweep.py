@@ -17,7 +17,7 @@ from cpsim import simulate
 from cpsim.cli import main
 from cpsim.sweep import Run, load_experiment, open_results, run_sweep, run_table
 from cpsim.sweep import run as sweep_run
-from cpsim.sweep.analyze import analyze, point_means, sensitivity
+from cpsim.sweep.analyze import analyze, point_means, sensitivity, warnings
 from cpsim.sweep.executors import Pool
 from cpsim.sweep.run import BatchOutcome, Outcome
 from cpsim.sweep.runner import Batches
@@ -154,7 +154,9 @@ def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(grid_sto
     params = {"policing.budget_cut": row["policing.budget_cut"], "watch.enabled": bool(row["watch.enabled"])}
     assert row["params"] == '{"policing.budget_cut": 0.4, "watch.enabled": true}'
     direct = simulate(
-        FOOT if row["scenario"] == "foot_patrol" else BASELINE, seed=int(row["seed"]), days=4,
+        FOOT if row["scenario"] == "foot_patrol" else BASELINE,
+        seed=int(row["seed"]),
+        days=4,
         overrides={"population.residents": 300, "population.beats": 2, **params},
     )
     for metric in ("trust_end", "contacts", "hours_total", "safety_end"):
@@ -186,8 +188,9 @@ def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path, c
     one = runs_without_timing(tmp_path / "w1.duckdb")
     pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "w2.duckdb"))
     pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "dask.duckdb"))
-    pd.testing.assert_frame_equal(open_results(tmp_path / "w1.duckdb").timeseries,
-                                  open_results(tmp_path / "dask.duckdb").timeseries)
+    pd.testing.assert_frame_equal(
+        open_results(tmp_path / "w1.duckdb").timeseries, open_results(tmp_path / "dask.duckdb").timeseries
+    )
     # the Dask runs really ran on the cluster's worker processes, not in this process
     workers = set(open_results(tmp_path / "dask.duckdb").tasks["worker"])
     assert not any(w.endswith(f":{os.getpid()}") for w in workers) and len(workers) >= 1
@@ -239,14 +242,20 @@ BAD = [
     ('design = "grd"\n', "design: got 'grd'; allowed: one of grid, lhs, sobol, morris"),
     ("replicates = 0\n", "replicates: got 0; allowed: a whole number in [1, 100000]"),
     ('metrics = ["trust_ending"]\n', "metrics: unknown figure 'trust_ending'"),
-    ("[vary]\npolicing.budget_cutt = [0.1]\n",
-     "vary.policing.budget_cutt: unknown parameter; allowed: a key of [policing]"),
-    ("[vary]\npolicing.budget_cut = [0.1, 1.5]\n",
-     "vary.policing.budget_cut: 1.5 in scenario 'baseline': 1.5 is out of range; allowed: a value in [0, 0.9]"),
+    (
+        "[vary]\npolicing.budget_cutt = [0.1]\n",
+        "vary.policing.budget_cutt: unknown parameter; allowed: a key of [policing]",
+    ),
+    (
+        "[vary]\npolicing.budget_cut = [0.1, 1.5]\n",
+        "vary.policing.budget_cut: 1.5 in scenario 'baseline': 1.5 is out of range; allowed: a value in [0, 0.9]",
+    ),
     ("[vary]\npolicing.budget_cut = 0.1\n", "vary.policing.budget_cut: got 0.1; allowed: a non-empty list of values"),
     ("[vary]\n", "vary: nothing to vary"),
-    ("[vary]\npolicing.budget_cut = [0.1]\n[overrides]\npopulation.residents = -5\n",
-     "overrides.population.residents: -5 is out of range"),
+    (
+        "[vary]\npolicing.budget_cut = [0.1]\n[overrides]\npopulation.residents = -5\n",
+        "overrides.population.residents: -5 is out of range",
+    ),
 ]
 
 
@@ -267,15 +276,23 @@ def test_bad_experiment_files_fail_before_anything_runs_with_one_line(tmp_path, 
 
 def test_bad_sampled_designs_missing_files_and_foreign_stores(tmp_path, capsys):
     cases = [
-        (f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
-         "samples: missing; allowed: a whole number of samples for design = 'lhs'"),
-        (f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\nsamples = 4\n[vary]\ntrust.half_life_days = [90.0, 20.0]\n',
-         "vary.trust.half_life_days: got [90.0, 20.0]; allowed: [lo, hi] with lo < hi"),
-        (f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 9000.0]\n'
-         "trust.prior_bias = [0.1, 0.5]\n",
-         "vary.trust.half_life_days: [20, 9000] is out of range; allowed: a value in [1, 3650]"),
-        (f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
-         "vary: 1 parameter; allowed: at least 2 parameters for design = 'morris'"),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+            "samples: missing; allowed: a whole number of samples for design = 'lhs'",
+        ),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\nsamples = 4\n[vary]\ntrust.half_life_days = [90.0, 20.0]\n',
+            "vary.trust.half_life_days: got [90.0, 20.0]; allowed: [lo, hi] with lo < hi",
+        ),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 9000.0]\n'
+            "trust.prior_bias = [0.1, 0.5]\n",
+            "vary.trust.half_life_days: [20, 9000] is out of range; allowed: a value in [1, 3650]",
+        ),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+            "vary: 1 parameter; allowed: at least 2 parameters for design = 'morris'",
+        ),
         ('scenarios = ["nowhere.toml"]\n[vary]\npolicing.budget_cut = [0.1]\n', "scenarios: file"),
         ("scenarios = [\n", "not valid TOML"),
     ]
@@ -337,9 +354,14 @@ def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
     store = grid_store[1]
     code, out, _ = cli("results", str(store), capsys=capsys)
     assert code == 0 and "24/24 done (24 ok, 0 failed, 0 pending)" in out and "foot_patrol" in out
-    code, out, _ = cli("results", str(store), "--csv", "--sql",
-                       'SELECT "policing.budget_cut" AS cut, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1',
-                       capsys=capsys)
+    code, out, _ = cli(
+        "results",
+        str(store),
+        "--csv",
+        "--sql",
+        'SELECT "policing.budget_cut" AS cut, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1',
+        capsys=capsys,
+    )
     assert code == 0 and out.splitlines() == ["cut,n", "0.0,8", "0.2,8", "0.4,8"]
     code, _, err = cli("results", str(store), "--sql", "SELECT nope FROM runs", capsys=capsys)
     assert code == 2 and err.startswith("cpsim: error: --sql: ") and err.count("\n") == 1
@@ -352,6 +374,11 @@ def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
     assert len(parquet) == len(csv) == 24
     np.testing.assert_allclose(parquet["trust_end"], csv["trust_end"])
     assert con.execute(f"SELECT count(*) FROM '{export / 'timeseries.parquet'}'").fetchone()[0] == 96
+    # pandas reads every export with the project's own dependencies (fastparquet)
+    for name in ("runs", "timeseries", "points", "breakdown", "provenance"):
+        frame = pd.read_parquet(export / f"{name}.parquet")
+        assert len(frame) == len(pd.read_csv(export / f"{name}.csv")) > 0
+    np.testing.assert_allclose(pd.read_parquet(export / "runs.parquet")["trust_end"], csv["trust_end"])
 
 
 def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
@@ -359,8 +386,11 @@ def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
     code, out, _ = cli("analyze", str(store), "--out", str(tmp_path / "rep"), capsys=capsys)
     assert code == 0
     html = (tmp_path / "rep" / "report.html").read_text()
-    for name in ("effect_policing_budget_cut.png", "effect_watch_enabled.png"):
-        assert (tmp_path / "rep" / name).stat().st_size > 10_000 and name in html
+    for name in ("effect_policing_budget_cut", "effect_watch_enabled", "groups_policing_budget_cut"):
+        assert (tmp_path / "rep" / f"{name}.png").stat().st_size > 10_000 and f"alt='{name}'" in html
+    # figures are embedded: the report stays whole when moved
+    assert "src='data:image/png;base64," in html and ".png'" not in html
+    assert "<footer class='prov'>" in html and "sha256" in html
     summary = pd.read_csv(tmp_path / "rep" / "summary.csv")
     assert len(summary) == 12 and (summary["runs"] == 2).all()
     code, _, err = cli("analyze", str(store), "--metric", "nope", capsys=capsys)
@@ -374,7 +404,7 @@ def test_sensitivity_indices_find_the_parameter_that_drives_the_figure(tmp_path,
     path = write(
         tmp_path,
         f'name = "{design}"\nscenarios = ["{BASELINE}"]\ndesign = "{design}"\n'
-        f'samples = {16 if design == "sobol" else 10}\n'
+        f"samples = {16 if design == 'sobol' else 10}\n"
         'replicates = 2\ndays = 3\nseed = 4\nmetrics = ["safety_end", "trust_end"]\n'
         "[vary]\nsafety.initial = [0.3, 0.9]\nword_of_mouth.vicarious_weight = [0.1, 0.6]\n",
     )
@@ -393,8 +423,15 @@ def test_sensitivity_indices_find_the_parameter_that_drives_the_figure(tmp_path,
     else:
         assert table.loc["safety.initial", "mu_star"] > 20 * table.loc["word_of_mouth.vicarious_weight", "mu_star"]
         assert (table["mu_star_conf"] > 0).all()
-    report = analyze(store, tmp_path / "rep")
-    assert (tmp_path / "rep" / f"{design}_safety_end.png").exists() and f"{design}_safety_end.png" in report.read_text()
+    report = analyze(store, tmp_path / "rep").read_text()
+    assert (tmp_path / "rep" / f"{design}_safety_end.png").exists() and f"alt='{design}_safety_end'" in report
+    # a sample below the documented minimum is flagged, in the report and in the CSV of indices
+    if design == "sobol":
+        assert "Warning: only 16 base samples" in report and "N &gt;= 256" in report
+        assert "N >= 256" in pd.read_csv(tmp_path / "rep" / "sobol_safety_end.csv")["warning"].iloc[0]
+    else:  # 10 trajectories meet the minimum; 4 would not
+        assert "Warning: only" not in report
+        assert any("r >= 10" in w for w in warnings(sensitivity(res, "safety_end"), "morris", 4))
 
 
 def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
@@ -406,3 +443,35 @@ def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
     report = run_sweep(exp_path, store, workers=1)
     assert report.ran == 4 and report.done == 24
     assert open_results(store).runs["trust_end"].notna().all()
+
+
+def test_sweep_keeps_breakdowns_and_provenance_and_pairs_under_crn(tmp_path):
+    from cpsim.breakdowns import city_of
+    from cpsim.sweep.analyze import paired_table
+
+    path = grid(tmp_path, replicates=3, days=5, extra="common_random_numbers = true", name="crn")
+    store = tmp_path / "crn.duckdb"
+    run_sweep(path, store, workers=1)
+    res = open_results(store)
+    # every run's breakdown by group and beat adds up to its city figures
+    runs = res.runs.set_index("run_id")
+    for (run_id, _level), parts in res.breakdown.groupby(["run_id", "level"]):
+        assert city_of(parts, "trust_end") == pytest.approx(runs.loc[run_id, "trust_end"], rel=1e-9)
+        assert parts["residents"].sum() == 300
+    assert set(res.breakdown["level"]) == {"group", "beat"}
+    prov = res.provenance
+    assert prov["study"] == "sweep" and prov["experiment"]["runs"] == 36 and prov["cpsim"]
+    assert set(prov["differing_parameters"]) == {"patrol.foot_hours"}
+    # paired differences: replicate by replicate, against the first value of the parameter
+    table = paired_table(res.runs[res.runs["status"] == "ok"], res.varied, "policing.budget_cut", "trust_end")
+    ok = res.runs[(res.runs["status"] == "ok") & (res.runs["scenario"] == "baseline")]
+    wide = ok.groupby(["replicate", "policing.budget_cut"])["trust_end"].mean().unstack()
+    d = (wide[0.4] - wide[0.0]).to_numpy()
+    row = table[(table["scenario"] == "baseline") & (table["x"] == 0.4)].iloc[0]
+    assert row["diff"] == pytest.approx(d.mean()) and row["n"] == 3
+    half = 4.302653 * d.std(ddof=1) / np.sqrt(3)  # t(0.975, 2)
+    assert (row["ci_lo"], row["ci_hi"]) == pytest.approx((d.mean() - half, d.mean() + half), rel=1e-5)
+    assert table.loc[table["x"] == 0.0, "diff"].abs().max() == 0
+    html = analyze(store, tmp_path / "rep").read_text()
+    for name in ("paired_policing_budget_cut", "paired_scenarios", "groups_paired_policing_budget_cut"):
+        assert f"alt='{name}'" in html

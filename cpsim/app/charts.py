@@ -5,6 +5,10 @@ the server only sends a few hundred numbers per series each day. Series come fro
 ``model.datacollector`` (the daily figures of cpsim.metrics) and ``model.by_group_rows``.
 A neighbourhood of 2,000 residents has about one victimisation every three days, so
 crime figures are shown as rolling sums or totals so far, never as raw daily counts.
+
+Trust moves by small amounts on its 0-1 scale: trust charts zoom in on the data and say so under the title
+("zoomed in: 0.30 to 0.60 of the 0-1 scale"), so a class never reads a zoomed axis as the
+whole scale. Fonts are sized for a projector.
 """
 
 from __future__ import annotations
@@ -30,31 +34,35 @@ HOURS = (
 POINTS = 60  # points per line at most (weekly over a year): every chart is re-sent each day
 CRIME_WINDOW = 28  # days in a rolling crime count
 REPORT_WINDOW = 56  # days in the rolling reporting share (~20 victimisations at 2,000 residents)
+FONT = {"legend": 14, "axis": 13}
 
-CAPTIONS = {
-    "trust": "Average trust in police (0 = none, 1 = complete) for each group of residents; the dashed line is "
-    "everyone. Groups start apart (Gallup: 56% of White vs 19-27% of Black adults have confidence in police). "
-    "Good contacts raise trust a little, bad ones lower it a lot, and stories travel along social ties.",
-    "reporting": "Share of victimisations that the victim reported to the police. Victims who see the police as "
-    "legitimate report more (national surveys: 40-50% of violent and 30-40% of property crime). Thin line: "
-    f"the last {REPORT_WINDOW} days; thick line: since day 1.",
-    "crime": f"Crimes in the last {CRIME_WINDOW} days. True victimisations are everything that happened; reported "
-    "are those victims told the police about; recorded are those that made it into police statistics. The gap "
-    "between the top and bottom lines is crime the police never see.",
-    "complaints": "Formal complaints filed since day 1. Complaints follow poorly handled contacts (stops, arrests, "
-    "calls); residents who have given up on the police complain less, so few complaints is not always good news.",
-    "hours": "What officers did with their time, per week. Calls for service come first; a budget cut removes "
-    "community work first, then foot patrol, then proactive stops; what is left is car patrol.",
-    "compare_trust": "Average trust by group with your settings (solid) and in the baseline scenario (dashed), on a "
-    "zoomed scale. Both runs use the same random numbers, so the gap between the lines is the effect of your choices.",
-    "compare_difference": "How much higher (above the grey line) or lower (below it) trust is with your settings "
-    "than in the baseline, day by day. The scale zooms in: programs change trust by a few hundredths, about the "
-    "size field experiments find.",
-    "compare_crime": "Crimes since day 1: true victimisations and recorded crimes, with your settings (solid) and "
-    "in the baseline (dashed). Recorded crime can rise while true crime falls, when more victims report.",
-    "compare_reporting": "Share of victimisations reported since day 1, with your settings (solid) and in the "
-    "baseline (dashed).",
-}
+
+def captions(group_names: Sequence[str], other: str = "the baseline") -> dict[str, str]:
+    """Plain-language captions of every chart, naming the groups and the run alongside."""
+    groups = " and ".join(str(g) for g in group_names)
+    return {
+        "trust": f"Average trust in police of the {groups} residents; the dashed line is everyone. The groups start "
+        "apart, as in national surveys (Gallup 2020-21: 56% of White and 19-27% of Black adults have confidence in "
+        "police). Good contacts raise trust a little, bad ones lower it a lot, and stories travel along social ties.",
+        "reporting": "Share of victimisations that the victim reported to the police. Victims who see the police as "
+        "legitimate report more (national surveys: 40-50% of violent and 30-40% of property crime). Thin line: "
+        f"the last {REPORT_WINDOW} days; thick line: since day 1.",
+        "crime": f"Crimes in the last {CRIME_WINDOW} days. True victimisations are everything that happened; "
+        "reported are those victims told the police about; recorded are those that made it into police statistics. "
+        "The gap between the top and bottom lines is crime the police never see.",
+        "complaints": "Formal complaints filed since day 1. Complaints follow poorly handled contacts (stops, arrests, "
+        "calls); residents who have given up on the police complain less, so few complaints is not always good news.",
+        "hours": "What officers did with their time, per week. Calls for service come first; a budget cut removes "
+        "community work first, then foot patrol, then proactive stops; what is left is car patrol.",
+        "compare_trust": f"Average trust by group with your choices (solid) and in {other} (dashed). Both runs use "
+        "the same random numbers, so the gap between the lines is the effect of the difference between them.",
+        "compare_difference": f"How much higher (above the grey line) or lower (below it) trust is with your choices "
+        f"than in {other}, day by day. Programs change trust by small amounts, as field experiments find.",
+        "compare_crime": f"Crimes since day 1: true victimisations and recorded crimes, with your choices (solid) and "
+        f"in {other} (dashed). Recorded crime can rise while true crime falls, when more victims report.",
+        "compare_reporting": f"Share of victimisations reported since day 1, with your choices (solid) and in {other} "
+        "(dashed).",
+    }
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ class Series:
     values: np.ndarray
     colour: str
     dashed: bool = False
-    width: float = 2.0
+    width: float = 2.5
     area: bool = False
 
 
@@ -94,18 +102,61 @@ def group_trust(model) -> np.ndarray:
     return np.stack(model.by_group_rows)[:, :, list(BY_KEY).index("trust_mean")]
 
 
-def line_chart(title: str, days: int, series: Sequence[Series], y_name: str, y_max: float | None = None,
-               stacked: bool = False, y_min: float | None = 0.0) -> dict:
+def _nice_step(span: float) -> float:
+    """A round step that cuts ``span`` into about five parts (1, 2 or 5 times a power of ten)."""
+    raw = max(span, 1e-9) / 5
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(k * power for k in (1, 2, 5, 10) if k * power >= raw)
+
+
+def zoom(series: Sequence[Series], include_zero: bool = False, least: float = 0.01) -> tuple[float, float]:
+    """An axis range that follows the data: round limits just outside the lowest and highest values.
+
+    Args:
+        series: The lines.
+        include_zero: Keep 0 on the axis (a difference chart's "no difference" line).
+        least: The smallest span shown, so the noise of a flat line is not blown up.
+
+    """
+    values = np.concatenate([np.asarray(s.values, float) for s in series] or [np.empty(0)])
+    values = values[np.isfinite(values)]
+    if include_zero:
+        values = np.append(values, 0.0)
+    if values.size == 0:
+        return (-least, least) if include_zero else (0.0, 1.0)
+    lo, hi = float(values.min()), float(values.max())
+    mid, span = (lo + hi) / 2, max(hi - lo, least)
+    lo, hi = min(lo, mid - span / 2), max(hi, mid + span / 2)
+    step = _nice_step(hi - lo)
+    return math.floor(lo / step - 0.1) * step, math.ceil(hi / step + 0.1) * step
+
+
+def _number(x: float) -> str:
+    text = f"{x:.3f}".rstrip("0").rstrip(".") if abs(x) < 1 else f"{x:,.0f}"
+    return text.replace("-", "\u2212")
+
+
+def line_chart(
+    title: str,
+    days: int,
+    series: Sequence[Series],
+    y_name: str,
+    y_range: tuple[float, float] | None = None,
+    stacked: bool = False,
+    note: str = "",
+    y_min: float | None = 0.0,
+) -> dict:
     """An ECharts option: lines over days 1..n on a fixed 0..days axis.
 
     Args:
         title: Chart title.
         days: Length of the run (the x axis does not rescale as days pass).
         series: The lines.
-        y_name: Label of the y axis.
-        y_max: Fixed top of the y axis (None: automatic).
-        y_min: Fixed bottom of the y axis (None: fit the data, so small differences show).
+        y_name: What the y axis counts.
+        y_range: Fixed y axis limits (None: from y_min up to what the data needs).
         stacked: Stack the series as areas, first series at the bottom.
+        note: Shown under the title: what the scale is (default: the y axis name).
+        y_min: Bottom of the y axis when y_range is None.
 
     Returns:
         The option dict (NaN written as null, which ECharts leaves as a gap). Lines show
@@ -123,45 +174,79 @@ def line_chart(title: str, days: int, series: Sequence[Series], y_name: str, y_m
         n = len(s.values)
         keep = np.unique(np.r_[np.arange(0, n, every), n - 1]) if n else np.empty(0, np.int64)
         data = [
-            [int(d) + 1, None if math.isnan(v) else round(float(v), 4)]
+            [int(d) + 1, None if math.isnan(v) else round(float(v), 5)]
             for d, v in zip(keep, s.values[keep], strict=True)
         ]
         item = {
-            "type": "line", "name": s.name, "data": data, "showSymbol": len(data) == 1, "color": s.colour,
+            "type": "line",
+            "name": s.name,
+            "data": data,
+            "showSymbol": len(data) == 1,
+            "color": s.colour,
             "lineStyle": {"width": s.width, "type": "dashed" if s.dashed else "solid"},
         }
         if s.area:
             item["areaStyle"] = {"opacity": 1.0 if stacked else 0.15}
         out.append(item)
-    y: dict = {"type": "value", "name": y_name, "nameTextStyle": {"fontSize": 11}}
-    if y_min is None:
-        y["scale"] = True
-    else:
+    axis_text = {"fontSize": FONT["axis"]}
+    # The y axis is named in the note above the chart: an axis name collides with a legend
+    # that wraps onto a second line.
+    y: dict = {"type": "value", "axisLabel": axis_text}
+    if y_range is not None:
+        y["min"], y["max"] = y_range
+    elif y_min is not None:
         y["min"] = y_min
-    if y_max is not None:
-        y["max"] = y_max
-    legend = {"top": 24, "textStyle": {"fontSize": 11}, "itemHeight": 8}
+    legend = {"top": 0, "textStyle": {"fontSize": FONT["legend"]}, "itemHeight": 10}
     if stacked:
         legend["data"] = [s.name for s in series[::-1]]  # bottom layer first, as listed
     return {
         "animation": False,
-        "title": {"text": title, "textStyle": {"fontSize": 14}, "left": 4},
+        # The page writes the title and the note above the chart in HTML (they wrap there).
+        "title": {"text": title, "subtext": note or y_name, "show": False},
         "tooltip": {"trigger": "axis", "show": not stacked},  # stacked: values would be running totals
         "legend": legend,
-        "grid": {"left": 48, "right": 18, "top": 78, "bottom": 42},
-        "xAxis": {"type": "value", "name": "day", "min": 0, "max": days, "nameLocation": "middle", "nameGap": 24},
+        "grid": {"left": 64, "right": 20, "top": 14 + 24 * legend_lines(series), "bottom": 46},
+        "xAxis": {
+            "type": "value",
+            "name": "day",
+            "min": 0,
+            "max": days,
+            "nameLocation": "middle",
+            "nameGap": 26,
+            "nameTextStyle": axis_text,
+            "axisLabel": axis_text,
+        },
         "yAxis": y,
         "series": out,
     }
 
 
+def legend_lines(series: Sequence[Series], width: int = 440) -> int:
+    """About how many lines the legend takes in a chart ``width`` pixels wide (14 px text)."""
+    lines, used = 1, 0
+    for s in series:
+        item = 8 * len(s.name) + 40
+        if used and used + item > width:
+            lines, used = lines + 1, 0
+        used += item
+    return lines
+
+
+def _zoom_note(lo: float, hi: float, full: str) -> str:
+    if lo <= 0 and hi >= 1:
+        return f"Whole scale: 0 to 1 {full}"
+    return f"Zoomed in: {_number(lo)} to {_number(hi)} {full}"
+
+
 def trust_chart(model) -> dict:
-    """Trust by group, and everyone."""
+    """Trust by group, and everyone, on a scale that follows the data."""
     names = model.params.population.group_names
     g = group_trust(model)
     series = [Series(str(n), g[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
     series.append(Series("all residents", daily(model, "trust_mean"), "#333333", dashed=True, width=1.5))
-    return line_chart("Trust in police by group", model.params.run.days, series, "trust (0-1)", 1.0)
+    lo, hi = zoom(series, least=0.05)
+    note = _zoom_note(lo, hi, "(trust runs from 0, none, to 1, complete)")
+    return line_chart("Trust in police by group", model.params.run.days, series, "trust", (lo, hi), note=note)
 
 
 def reporting_chart(model) -> dict:
@@ -170,10 +255,16 @@ def reporting_chart(model) -> dict:
     recent = share(rolling_sum(rep, REPORT_WINDOW), rolling_sum(vic, REPORT_WINDOW))
     total = share(np.cumsum(rep), np.cumsum(vic))
     series = [
-        Series(f"last {REPORT_WINDOW} days", recent, "#ff7f0e", width=1.2),
-        Series("since day 1", total, "#a0522d", width=2.5),
+        Series(f"last {REPORT_WINDOW} days", recent, "#ff7f0e", width=1.5),
+        Series("since day 1", total, "#a0522d", width=3),
     ]
-    return line_chart("Victims who report to the police", model.params.run.days, series, "share reported", 1.0)
+    return line_chart(
+        "Victims who report to the police",
+        model.params.run.days,
+        series,
+        "share of victimisations reported (0 to 1)",
+        (0, 1),
+    )
 
 
 def crime_chart(model) -> dict:
@@ -183,61 +274,105 @@ def crime_chart(model) -> dict:
         Series("reported", rolling_sum(daily(model, "crimes_reported"), CRIME_WINDOW), "#ff7f0e"),
         Series("recorded", rolling_sum(daily(model, "crimes_recorded"), CRIME_WINDOW), "#1f77b4"),
     ]
-    return line_chart("True, reported and recorded crime", model.params.run.days, series, f"per {CRIME_WINDOW} days")
+    return line_chart(
+        "True, reported and recorded crime", model.params.run.days, series, f"crimes in the last {CRIME_WINDOW} days"
+    )
 
 
 def complaints_chart(model) -> dict:
     """Complaints so far."""
     series = [Series("complaints so far", np.cumsum(daily(model, "complaints")), "#8c564b", area=True)]
-    return line_chart("Complaints against officers", model.params.run.days, series, "complaints")
+    return line_chart("Complaints against officers", model.params.run.days, series, "complaints filed since day 1")
 
 
 def hours_chart(model) -> dict:
     """Officer hours by activity, per week."""
     series = [Series(label, rolling_sum(daily(model, key), 7), colour) for key, label, colour in HOURS]
-    return line_chart("Officer hours by activity", model.params.run.days, series, "hours per 7 days", stacked=True)
+    return line_chart(
+        "Officer hours by activity",
+        model.params.run.days,
+        series,
+        "officer hours in the last 7 days, by activity (stacked)",
+        stacked=True,
+    )
 
 
-def compare_trust_chart(model, baseline) -> dict:
-    """Trust by group: this run (solid) and the baseline (dashed)."""
+def _paired(model, other, values) -> tuple[np.ndarray, np.ndarray]:
+    """The same figure of both runs over the days both have run."""
+    a, b = values(model), values(other)
+    n = min(len(a), len(b))
+    return a[:n], b[:n]
+
+
+def compare_trust_chart(model, other, other_name: str = "baseline") -> dict:
+    """Trust by group: this run (solid) and the run alongside (dashed), zoomed to the data."""
     names = model.params.population.group_names
-    mine, base = group_trust(model), group_trust(baseline)
+    mine, base = _paired(model, other, group_trust)
     series = []
     for i, n in enumerate(names):
         colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
-        series += [Series(f"{n}: yours", mine[:, i], colour), Series(f"{n}: baseline", base[:, i], colour, dashed=True)]
-    return line_chart("Trust: your settings vs baseline", model.params.run.days, series, "trust (0-1)", y_min=None)
+        series += [
+            Series(f"{n}: yours", mine[:, i], colour),
+            Series(f"{n}: {other_name}", base[:, i], colour, dashed=True),
+        ]
+    lo, hi = zoom(series, least=0.05)
+    note = _zoom_note(lo, hi, "(trust runs from 0 to 1)")
+    return line_chart(
+        f"Trust: your choices vs {other_name}", model.params.run.days, series, "trust", (lo, hi), note=note
+    )
 
 
-def compare_difference_chart(model, baseline) -> dict:
-    """Trust with this run's settings minus the baseline's, by group."""
+def difference(model, other) -> tuple[np.ndarray, np.ndarray]:
+    """Trust with this run's settings minus the other's: by group (days x groups) and for everyone."""
+    mine, base = _paired(model, other, group_trust)
+    a, b = _paired(model, other, lambda m: daily(m, "trust_mean"))
+    return mine - base, a - b
+
+
+def compare_difference_chart(model, other, other_name: str = "baseline") -> dict:
+    """Trust with this run's settings minus the other run's, by group, zoomed to the data."""
     names = model.params.population.group_names
-    diff = group_trust(model) - group_trust(baseline)
-    everyone = daily(model, "trust_mean") - daily(baseline, "trust_mean")
-    series = [Series(str(n), diff[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
+    by_group, everyone = difference(model, other)
+    series = [Series(str(n), by_group[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
     series += [
-        Series("all residents", everyone, "#333333", dashed=True, width=1.5),
-        Series("no difference", np.zeros(len(everyone)), "#aaaaaa", width=1.0),
+        Series("all residents", everyone, "#333333", dashed=True, width=2),
+        Series("no difference", np.zeros(len(everyone)), "#999999", width=1.5),
     ]
-    return line_chart("Trust: yours minus baseline", model.params.run.days, series, "difference in trust", y_min=None)
+    lo, hi = zoom(series, include_zero=True, least=0.004)
+    note = f"Scale: {_number(lo)} to {_number(hi)} trust (0-1 scale); above 0: your choices build more trust"
+    return line_chart(
+        f"Trust: your choices minus {other_name}",
+        model.params.run.days,
+        series,
+        "difference in trust",
+        (lo, hi),
+        note=note,
+    )
 
 
-def compare_crime_chart(model, baseline) -> dict:
-    """True and recorded crime so far: this run and the baseline."""
+def compare_crime_chart(model, other, other_name: str = "baseline") -> dict:
+    """True and recorded crime so far: this run and the run alongside."""
     series = []
     for key, label, colour in (("victimizations", "true", "#555555"), ("crimes_recorded", "recorded", "#1f77b4")):
-        series += [
-            Series(f"{label}: yours", np.cumsum(daily(model, key)), colour),
-            Series(f"{label}: baseline", np.cumsum(daily(baseline, key)), colour, dashed=True),
-        ]
-    return line_chart("Crime so far: your settings vs baseline", model.params.run.days, series, "crimes since day 1")
+        mine, base = _paired(model, other, lambda m, k=key: np.cumsum(daily(m, k)))
+        series += [Series(f"{label}: yours", mine, colour), Series(f"{label}: {other_name}", base, colour, dashed=True)]
+    return line_chart(
+        f"Crime so far: your choices vs {other_name}", model.params.run.days, series, "crimes since day 1"
+    )
 
 
-def compare_reporting_chart(model, baseline) -> dict:
-    """Share reported since day 1: this run and the baseline."""
+def compare_reporting_chart(model, other, other_name: str = "baseline") -> dict:
+    """Share reported since day 1: this run and the run alongside."""
 
     def total(m):
         return share(np.cumsum(daily(m, "crimes_reported")), np.cumsum(daily(m, "victimizations")))
 
-    series = [Series("yours", total(model), "#a0522d"), Series("baseline", total(baseline), "#a0522d", dashed=True)]
-    return line_chart("Reporting: your settings vs baseline", model.params.run.days, series, "share reported", 1.0)
+    mine, base = _paired(model, other, total)
+    series = [Series("yours", mine, "#a0522d"), Series(other_name, base, "#a0522d", dashed=True)]
+    return line_chart(
+        f"Reporting: your choices vs {other_name}",
+        model.params.run.days,
+        series,
+        "share of victimisations reported (0 to 1)",
+        (0, 1),
+    )

@@ -53,7 +53,7 @@ class Layout:
         slot = np.empty(on.size, np.int64)
         slot[order] = np.arange(on.size) - np.repeat(np.cumsum(counts) - counts, counts)
         box = self.beat_box[b]
-        left = box[:, 0] + 0.11  # after the beat's name
+        left = box[:, 0] + 0.16  # after the beat's name
         spacing = np.minimum(0.045, (box[:, 2] - left) / np.maximum(counts[b], 1))
         xy[on, 0] = left + (slot + 0.5) * spacing
         xy[on, 1] = box[:, 3] - BAND / 2

@@ -1,183 +1,249 @@
-"""The classroom page: Mesa's SolaraViz around a ClassroomModel.
+"""The classroom page: a ClassroomModel with its controls, levers, lessons and views (Solara).
 
-Run it with ``cpsim app [SCENARIO]`` (or ``solara run cpsim.app.page``). The sidebar holds
-the scenario picker, Mesa's controls (Reset, Play, Step) and the levers; levers take
-effect when Reset rebuilds the neighbourhood, exactly like ``--set`` overrides of
-``cpsim run``. Three pages of views: the neighbourhood (day, social network, beat map,
-trust), live plots, and the comparison with the baseline scenario run alongside.
+Run it with ``cpsim app [SCENARIO]`` (or ``solara run cpsim.app.page``). The page keeps one
+``Settings`` (cpsim.app.classroom): the picker, every lever and the run settings show it,
+and Reset builds exactly it. Picking a scenario loads it at once, levers at its values.
+
+The page is built from Solara components rather than Mesa's SolaraViz: SolaraViz keeps its
+play state and model parameters private (a picker outside it cannot stop a run or tell
+Reset what to build: the scenario picked and the scenario Reset built could differ), numbers
+its tabs "Page 0..2" in draggable grids, and shows its internal controls (play and render
+intervals, threads, a step counter) to the class. The play loop follows Mesa's
+ModelController: a threaded task steps the model while playing and redraws.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
+import warnings
 from html import escape as esc
 from pathlib import Path
 
 import solara
-from mesa.visualization import Slider, SolaraViz
+import solara.lab
+import solara.server.settings
 
 from cpsim.app import charts
-from cpsim.app.classroom import DEFAULT_RESIDENTS, ClassroomModel, default_scenario_file
-from cpsim.app.levers import LEVERS, ScenarioFile, scenario_files
-from cpsim.app.pictures import BeatMapPicture, NetworkPicture
+from cpsim.app.classroom import ClassroomModel, Run, Settings, default_scenario_file
+from cpsim.app.lessons import lesson_for, to_html
+from cpsim.app.levers import LEVERS, Lever, ScenarioFile, Size, scenario_files
+from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, signed
 from cpsim.scenario import ScenarioError
 
-CHART_STYLE = {"style": "height: 300px; width: 100%;"}
-DAY_STYLE = {"font-size": "26px", "font-weight": "600"}
-CAPTION_STYLE = {"font-size": "12px", "color": "#444", "line-height": "1.3"}
-TITLE = "cpsim classroom: a neighbourhood and its police"
+# The "This website runs on Solara" banner sits over the bottom right of the charts.
+solara.server.settings.theme.show_banner = False
+# A classroom server is plain http on a local network: the session cookie falls back to
+# samesite=lax, which is right here, and solara's multi-line warning about it is noise.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
+
+TITLE = "cpsim classroom"
+TABS = ("The neighbourhood", "Trends", "Your choices vs the baseline", "Side by side")
+MODES = {"change since the start": "change", "trust now": "trust"}
+AUTO = ""  # colour by trust on day 0 (nothing has changed yet), by change once days pass
+SPEEDS = {"a day": 1, "a week": 7}  # days per step (Step, and each frame of Play)
+PAUSE = 0.05  # seconds between frames while playing: time for the browser to paint
+KEY_CHART = "height: 390px; width: 100%;"
+CHART = "height: 300px; width: 100%;"
+TEXT = {"font-size": "15px", "line-height": "1.4"}
+CAPTION = {"font-size": "13px", "color": "#333", "line-height": "1.35"}
+NONE = "(none)"
+# Fit the key view on a 1366 x 768 projector: a narrower sidebar than Solara's 400 px, and
+# larger text for the back of the room.
+CSS = """
+.v-navigation-drawer { min-width: 330px !important; width: 330px !important; }
+.cpsim-lever .v-input__slot { margin-bottom: 0 !important; }
+.cpsim-lever .v-messages { display: none; }
+.cpsim-lever .v-input { margin-top: 0 !important; }
+.v-tab, .v-btn { text-transform: none !important; letter-spacing: 0 !important; }
+.v-tab { font-size: 15px !important; }
+.cpsim-lesson li { margin-bottom: 4px; }
+.v-card__title { word-break: normal !important; }
+.cpsim-lesson ul { padding-left: 18px; }
+"""
 
 
-def model_params(model: ClassroomModel) -> dict:
-    """Mesa's model_params: the scenario file (fixed) and sliders starting at the model's values."""
-    params: dict = {
-        "scenario_file": str(model.scenario_file),
-        "residents": Slider("Residents", model.residents.n, 1000, 3000, 250),
-        "seed": Slider("Random seed", model.seed, 1, 100, 1),
-        "compare": {"type": "Checkbox", "value": model.baseline is not None, "label": "Run the baseline alongside"},
-    }
-    for lever in LEVERS:
-        value = lever.read(model.params)
-        params[lever.name] = Slider(
-            lever.label, value, min(lever.lo, value), max(lever.hi, value), lever.step,
-            dtype=int if lever.is_int else float,
-        )
-    return params
+def _css(style: dict) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in style.items())
 
 
-def _html(html: str) -> None:
+def _html(html: str, classes: list[str] | None = None, style: dict | None = None) -> None:
     # Plain HTML, not solara.Markdown: Markdown fetches KaTeX from a CDN, which fails offline.
-    solara.HTML(tag="div", unsafe_innerHTML=html, style={"font-size": "14px", "line-height": "1.4"})
+    solara.HTML(tag="div", unsafe_innerHTML=html, classes=classes or [], style=_css({**TEXT, **(style or {})}))
 
 
 def _caption(text: str) -> None:
-    solara.Text(text, style=CAPTION_STYLE)
+    solara.Text(text, style=CAPTION)
 
 
-def _chart(option: dict, caption: str, name: str):
-    with solara.Column(gap="4px", classes=[f"cpsim-chart-{name}"]) as main:
-        solara.FigureEcharts(option=option, attributes=CHART_STYLE, responsive=True)
-        _caption(caption)
+def _chart(option: dict, caption: str, name: str, style: str = CHART):
+    title = option.get("title", {})
+    head = f"<b style='font-size:17px'>{esc(title.get('text', ''))}</b>"
+    if title.get("subtext"):
+        head += f"<br><span class='cpsim-scale-note' style='font-size:14px'>{esc(title['subtext'])}</span>"
+    with solara.Column(gap="2px", classes=[f"cpsim-chart-{name}"]) as main:
+        _html(head)
+        solara.FigureEcharts(option=option, attributes={"style": style}, responsive=True)
+        if caption:
+            _caption(caption)
     return main
 
 
-def _picture(model: ClassroomModel, kind: type) -> bytes:
-    # Each drawing's background is made once per model, then only recoloured each day.
-    picture = model.pictures.get(kind)
+def _picture(run: Run, kind: type, colours: Colours) -> bytes:
+    # Each drawing's background is made once per run, then only recoloured each day.
+    picture = run.pictures.get(kind)
     if picture is None:
-        picture = model.pictures[kind] = kind(model)
-    return picture.draw(model)
+        picture = run.pictures[kind] = kind(run)
+    return picture.draw(run, colours)
 
 
-def day_view(model: ClassroomModel):
-    """The day, the scenario, the levers in effect and how to use the page."""
-    p = model.params
-    groups = charts.group_trust(model)
-    now = groups[-1] if len(groups) else None
-    on_duty = int(model.officers.on_duty.sum()) if model.day else 0
-    with solara.Column(gap="6px") as main:
-        solara.Text(f"Day {model.day} of {p.run.days}", classes=["cpsim-day"], style=DAY_STYLE)
-        _html(f"<b>Scenario: {esc(p.run.name)}</b> ({esc(Path(model.scenario_file).name)}). {esc(p.run.description)}")
-        solara.Text(
-            f"{model.residents.n:,} residents in {model.n_beats} beats, {model.officers.n} officers "
-            f"({int((model.officers.beat >= 0).sum())} on beats), seed {model.seed}. This run: "
-            + "; ".join(f"{lv.label} {lv.read(p):g}{' (changed)' if lv.name in model.changed else ''}" for lv in LEVERS)
-            + ".",
-            style=CAPTION_STYLE,
+def title_of(path: str | Path) -> str:
+    """A scenario's name for a class (its lesson title)."""
+    path = Path(path)
+    return lesson_for(path.stem).title
+
+
+def shown_mode(chosen: str, day: int) -> str:
+    """The colour mode's label in effect: the one chosen, else trust on day 0 and change after."""
+    return chosen or (list(MODES)[1] if day == 0 else list(MODES)[0])
+
+
+@solara.component
+def ModeToggle(mode: solara.Reactive[str], day: int, colours: Colours):
+    """Colour residents by change since the start or by trust now, with the colour bar."""
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.ToggleButtonsSingle(
+            value=shown_mode(mode.value, day), values=list(MODES), on_value=mode.set, dense=True, classes=["cpsim-mode"]
         )
-        if now is not None:
-            text = ", ".join(f"{n} {v:.2f}" for n, v in zip(p.population.group_names, now, strict=True))
-            solara.Text(f"Mean trust today: {text}. Officers on duty today: {on_duty}.", style={"font-size": "14px"})
+        _html(colour_legend(colours), style={"font-size": "14px"})
+
+
+def network_colours(model: ClassroomModel, mode: str) -> Colours:
+    """Colours of the network pictures: both runs on one scale, so side by side compares."""
+    if mode != "change":
+        return Colours("trust")
+    runs = [r for r in (model.mine, model.other) if r is not None]
+    return Colours("change", change_scale(*(r.model.residents.trust - r.trust_start for r in runs)))
+
+
+def colour_legend(colours: Colours, holds: str = "99% of the residents") -> str:
+    """An HTML colour bar for a picture's colours."""
+    bar = (
+        "<span style='display:inline-block;width:150px;height:14px;vertical-align:middle;border:1px solid #999;"
+        f"background:linear-gradient(to right,{','.join(colours.gradient())})'></span>"
+    )
+    if colours.mode == "change":
+        lo, hi = signed(colours.lo, 3), signed(colours.hi, 3)
+        return (
+            f"<span title='The scale follows the data: ±{colours.hi:g} holds {holds}.'>"
+            f"Trust <b>lost</b> {lo} {bar} {hi} <b>gained</b> <span class='cpsim-scale-note'>"
+            f"(scale ±{colours.hi:g}, follows the data)</span></span>"
+        )
+    return f"<b>Trust in police:</b> none 0 {bar} 1 complete"
+
+
+def marks_legend() -> str:
+    """HTML legend of today's rings and the officers' squares."""
+    items = [
+        f"<span style='display:inline-block;width:13px;height:13px;border-radius:50%;background:#d0d0d0;"
+        f"border:{max(2, round(width + 0.5))}px solid rgb{rgb};vertical-align:middle'></span> {label}"
+        for _, label, rgb, width in MARKS[::-1]
+    ]
+    items.append(
+        "<span style='display:inline-block;width:12px;height:12px;background:#142163;vertical-align:middle'>"
+        "</span> officer on duty"
+    )
+    items.append(
+        "<span style='display:inline-block;width:12px;height:12px;border:3px solid #142163;"
+        "vertical-align:middle'></span> off duty"
+    )
+    return " &nbsp; ".join(items)
+
+
+def today_text(run: Run) -> str:
+    """What happened today, in counts a class can check against the rings."""
+    if run.model.day == 0:
+        return "Day 0: nothing has happened yet. Press Step for one day or ▶ to play."
+    n = {k: len(v) for k, v in run.touched_today().items()}
+    contact = "1 resident" if n["contact"] == 1 else f"{n['contact']} residents"
+    return (
+        f"Today: {contact} had a police contact or a crime, {n['program']} "
+        f"{'was' if n['program'] == 1 else 'were'} at a program or event, {n['heard']} heard a story from a friend "
+        "or neighbour."
+    )
+
+
+# --- views: each a component, so only the open tab's views are computed -----------------
+
+
+@solara.component
+def NetworkView(run: Run, day: int, colours: Colours, key_view: bool = True):
+    """The social network: residents coloured by trust or its change, today's marks, officers."""
+    jpeg = solara.use_memo(lambda: _picture(run, NetworkPicture, colours), [run, day, colours])
+    with solara.Column(gap="2px", classes=["cpsim-network"]):
+        solara.Image(jpeg, format="jpeg", width="100%")
+        if key_view:
+            _html(marks_legend(), style={"font-size": "14px"})
+            _html(today_text(run), classes=["cpsim-today"], style={"font-size": "14px"})
+
+
+@solara.component
+def BeatMapView(run: Run, day: int, mode: str):
+    """Places coloured by their residents' mean trust (or its change), with each beat's mean."""
+    place, _ = BeatMapPicture.values(run, mode)
+    colours = Colours("change", change_scale(place, share=1.0)) if mode == "change" else Colours("trust")
+    jpeg = solara.use_memo(lambda: _picture(run, BeatMapPicture, colours), [run, day, colours])
+    with solara.Column(gap="2px", classes=["cpsim-beatmap"]):
+        _html(colour_legend(colours, "every street"), style={"font-size": "14px"})
+        solara.Image(jpeg, format="jpeg", width="100%")
         _caption(
-            "Move the levers in the sidebar, then press Reset to rebuild the neighbourhood with them. Step moves one "
-            "day on; the play button runs day after day. Page 0: the neighbourhood. Page 1: live plots. "
-            "Page 2: your settings against the baseline scenario, run alongside with the same random numbers."
+            "The beats (police neighbourhoods) and their streets, each street coloured by its residents' average. "
+            "Beats with more crime and more stops tend to lose trust; the minority group lives mostly in one beat."
         )
-    return main
 
 
-def network_view(model: ClassroomModel):
-    """The social network: residents coloured by trust, officers on their beats."""
-    with solara.Column(gap="4px", classes=["cpsim-network"]) as main:
-        solara.Image(_picture(model, NetworkPicture), format="jpeg", width="100%")
+def other_name(model: ClassroomModel) -> str:
+    """How the page names the run alongside: "the baseline", or its scenario's title."""
+    stem = Path(model.settings.compare_with).stem
+    return "the baseline" if stem in ("baseline", "") else title_of(model.settings.compare_with)
+
+
+@solara.component
+def ChartView(name: str, model: ClassroomModel, day: int, key_view: bool = False):
+    """The chart ``cpsim.app.charts.<name>_chart`` with its caption (its first sentence in the key view)."""
+    other = other_name(model)
+    build = getattr(charts, f"{name}_chart")
+    option = build(model, model.alongside, other.removeprefix("the ")) if name.startswith("compare") else build(model)
+    caption = charts.captions(model.params.population.group_names, other)[name]
+    if key_view:
+        caption = caption.split(". ")[0] + "."
+    return _chart(option, caption, name.replace("_", "-"), KEY_CHART if key_view else CHART)
+
+
+@solara.component
+def CompareTable(model: ClassroomModel, day: int):
+    """Headline figures of both runs side by side, with the difference."""
+    mine, base = model.summary(), model.alongside.summary()
+    other = title_of(model.settings.compare_with)
+
+    def fmt(fmt_: str, v) -> str:
+        return "n/a" if v != v else fmt_.format(v)  # NaN before the first victimisation
+
+    rows = "".join(
+        f"<tr><td>{label}</td><td align=right>{fmt(f, mine[k])}</td><td align=right>{fmt(f, base[k])}</td>"
+        f"<td align=right>{fmt('{:+' + f[2:], mine[k] - base[k])}</td></tr>"
+        for k, label, f in SUMMARY_ROWS
+    )
+    head = (
+        f"<tr><th align=left>on day {model.day}</th><th align=right>yours</th><th align=right>{esc(other)}</th>"
+        "<th align=right>difference</th></tr>"
+    )
+    with solara.Column(gap="4px", classes=["cpsim-compare-table"]):
+        _html(f"<table style='border-spacing: 14px 4px; font-size: 15px'>{head}{rows}</table>")
         _caption(
-            "Each dot is a resident, coloured by trust in police (red: little, blue: much), sitting with neighbours on "
-            "the same street. Grey lines are social ties that carry stories of police encounters. Squares are the "
-            "beat officers (filled: on duty today)."
+            "The same figures for both runs, counted since day 1. A neighbourhood this size has a few victimisations "
+            "a week: differences of a few crimes can be chance. Change the seed and Reset to see how much runs vary."
         )
-    return main
-
-
-def beat_map_view(model: ClassroomModel):
-    """Places coloured by their residents' mean trust, with each beat's mean."""
-    with solara.Column(gap="4px", classes=["cpsim-beatmap"]) as main:
-        solara.Image(_picture(model, BeatMapPicture), format="jpeg", width="100%")
-        _caption(
-            "The beats (police neighbourhoods) and their streets, each street coloured by its residents' average "
-            "trust. Beats with more crime and more stops tend to lose trust; the last group lives mostly in its own "
-            "beat."
-        )
-    return main
-
-
-def trust_view(model: ClassroomModel):
-    """Trust by group."""
-    return _chart(charts.trust_chart(model), charts.CAPTIONS["trust"], "trust")
-
-
-def reporting_view(model: ClassroomModel):
-    """Reporting rate."""
-    return _chart(charts.reporting_chart(model), charts.CAPTIONS["reporting"], "reporting")
-
-
-def crime_view(model: ClassroomModel):
-    """True vs recorded crime."""
-    return _chart(charts.crime_chart(model), charts.CAPTIONS["crime"], "crime")
-
-
-def complaints_view(model: ClassroomModel):
-    """Complaints so far."""
-    return _chart(charts.complaints_chart(model), charts.CAPTIONS["complaints"], "complaints")
-
-
-def hours_view(model: ClassroomModel):
-    """Officer hours by activity."""
-    return _chart(charts.hours_chart(model), charts.CAPTIONS["hours"], "hours")
-
-
-def _no_baseline():
-    with solara.Column() as main:
-        solara.Info("Tick 'Run the baseline alongside' in the sidebar and press Reset to compare with the baseline.")
-    return main
-
-
-def compare_trust_view(model: ClassroomModel):
-    """Trust: this run vs the baseline."""
-    if model.baseline is None:
-        return _no_baseline()
-    return _chart(charts.compare_trust_chart(model, model.baseline), charts.CAPTIONS["compare_trust"], "compare-trust")
-
-
-def compare_difference_view(model: ClassroomModel):
-    """Trust: this run minus the baseline."""
-    if model.baseline is None:
-        return _no_baseline()
-    option = charts.compare_difference_chart(model, model.baseline)
-    return _chart(option, charts.CAPTIONS["compare_difference"], "compare-difference")
-
-
-def compare_crime_view(model: ClassroomModel):
-    """Crime so far: this run vs the baseline."""
-    if model.baseline is None:
-        return _no_baseline()
-    return _chart(charts.compare_crime_chart(model, model.baseline), charts.CAPTIONS["compare_crime"], "compare-crime")
-
-
-def compare_reporting_view(model: ClassroomModel):
-    """Reporting: this run vs the baseline."""
-    if model.baseline is None:
-        return _no_baseline()
-    option = charts.compare_reporting_chart(model, model.baseline)
-    return _chart(option, charts.CAPTIONS["compare_reporting"], "compare-reporting")
 
 
 SUMMARY_ROWS = (
@@ -189,83 +255,351 @@ SUMMARY_ROWS = (
     ("reporting_rate", "share of victimisations reported", "{:.2f}"),
     ("stops", "stops so far", "{:,}"),
     ("complaints", "complaints so far", "{:,}"),
+    ("hours_community", "officer hours of community work", "{:,.0f}"),
     ("hours_total", "officer hours so far", "{:,.0f}"),
 )
 
 
-def compare_table_view(model: ClassroomModel):
-    """Headline figures side by side."""
-    if model.baseline is None:
-        return _no_baseline()
-    mine, base = model.summary(), model.baseline.summary()
-
-    def fmt(fmt_: str, v) -> str:
-        return "n/a" if v != v else fmt_.format(v)  # NaN before the first victimisation
-
-    rows = "".join(
-        f"<tr><td>{label}</td><td align=right>{fmt(f, mine[k])}</td><td align=right>{fmt(f, base[k])}</td>"
-        f"<td align=right>{fmt('{:+' + f[2:], mine[k] - base[k])}</td></tr>"
-        for k, label, f in SUMMARY_ROWS
-    )
-    head = (
-        f"<tr><th align=left>on day {model.day}</th><th align=right>yours</th><th align=right>baseline</th>"
-        "<th align=right>difference</th></tr>"
-    )
-    with solara.Column(gap="4px", classes=["cpsim-compare-table"]) as main:
-        _html(f"<table style='border-spacing: 14px 4px; font-size: 14px'>{head}{rows}</table>")
-        _caption(
-            "The same figures for your run and the baseline, counted since day 1. A neighbourhood of 2,000 has about "
-            "140 victimisations a year: differences of a few crimes can be chance. Change the seed and Reset to see "
-            "how much runs vary."
-        )
-    return main
-
-
-COMPONENTS = [
-    (day_view, 0), (network_view, 0), (beat_map_view, 0), (trust_view, 0),
-    (reporting_view, 1), (crime_view, 1), (complaints_view, 1), (hours_view, 1),
-    (compare_trust_view, 2), (compare_difference_view, 2), (compare_crime_view, 2), (compare_reporting_view, 2),
-    (compare_table_view, 2),
-]
+def _no_other() -> None:
+    solara.Info("Nothing runs alongside: choose a scenario under 'Compare with' (Run settings) and press Reset.")
 
 
 @solara.component
-def ScenarioPicker(files: list[ScenarioFile], chosen: solara.Reactive[str]):
-    """Pick a scenario file; the page loads it at once and shows what it represents."""
-    by_stem = {f.path.stem: f for f in files}
-    with solara.Card("Scenario"):
-        solara.Select("Scenario file", values=list(by_stem), value=chosen)
-        picked = by_stem.get(chosen.value)
-        if picked is not None:
-            _html(f"<b>{esc(picked.name)}</b>: {esc(picked.description)}")
-        with solara.Details("All scenarios"):
-            items = "".join(f"<li><b>{esc(f.path.stem)}</b>: {esc(f.description)}</li>" for f in files)
-            _html(f"<ul>{items}</ul>")
-        with solara.Details("What the levers do"):
-            items = "".join(f"<li><b>{esc(lv.label)}</b>: {esc(lv.doc)}</li>" for lv in LEVERS)
-            _html(f"<ul>{items}</ul><p>Set them below, then press Reset.</p>")
+def NeighbourhoodTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]):
+    """The key view: the network (change you can see) beside the difference from the baseline."""
+    shown = MODES[shown_mode(mode.value, day)]
+    colours = network_colours(model, shown)
+    with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
+        with solara.Column(gap="2px", style={"flex": "0 0 54%", "max-width": "54%"}):
+            ModeToggle(mode, day, colours)
+            NetworkView(model.mine, day, colours)
+        with solara.Column(gap="2px", style={"flex": "1 1 auto", "min-width": "0"}):
+            ChartView("compare_difference" if model.alongside is not None else "trust", model, day, key_view=True)
+    with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap", "margin-top": "12px"}):
+        with solara.Column(style={"flex": "0 0 54%", "max-width": "54%"}):
+            BeatMapView(model.mine, day, shown)
+        with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
+            ChartView("trust", model, day)
+
+
+@solara.component
+def TrendsTab(model: ClassroomModel, day: int):
+    """The live plots of this run."""
+    with solara.GridFixed(columns=2, row_gap="14px", column_gap="16px"):
+        for name in ("trust", "reporting", "crime", "complaints", "hours"):
+            ChartView(name, model, day)
+
+
+@solara.component
+def CompareTab(model: ClassroomModel, day: int):
+    """This run against the run alongside."""
+    if model.alongside is None:
+        _no_other()
+        return
+    with solara.GridFixed(columns=2, row_gap="14px", column_gap="16px"):
+        for name in ("compare_difference", "compare_trust", "compare_crime", "compare_reporting"):
+            ChartView(name, model, day)
+    CompareTable(model, day)
+
+
+@solara.component
+def SideBySideTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]):
+    """The two neighbourhoods, same seed, side by side: which would you choose?"""
+    if model.other is None:
+        _no_other()
+        return
+    colours = network_colours(model, MODES[shown_mode(mode.value, day)])
+    ModeToggle(mode, day, colours)
+    with solara.Row(gap="16px", style={"flex-wrap": "nowrap"}, classes=["cpsim-side-by-side"]):
+        for label, run in (("Your choices", model.mine), (title_of(model.settings.compare_with), model.other)):
+            with solara.Column(gap="2px", style={"flex": "1 1 50%", "min-width": "0"}):
+                who = f"{label}: {title_of(model.scenario_file)}" if run is model.mine else label
+                changed = changes_text(model.settings) if run is model.mine else "as in its scenario"
+                _html(f"<b>{esc(who)}</b> <span style='color:#555'>({esc(changed)})</span>")
+                NetworkView(run, day, colours, key_view=False)
+                _html(esc(today_text(run)), style={"font-size": "14px"})
+    _html(marks_legend(), style={"font-size": "14px"})
+    CompareTable(model, day)
+
+
+# --- the sidebar ----------------------------------------------------------------------
+
+
+def changes_text(settings: Settings) -> str:
+    """The changed levers as a class reads them ("as in the scenario file" if none)."""
+    changed = settings.changed()
+    if not changed:
+        return "as in the scenario"
+    by_name = {lv.name: lv for lv in LEVERS}
+    return "; ".join(
+        f"{by_name[k].label} {by_name[k].text(v)} (scenario: {by_name[k].text(settings.defaults[k])})"
+        for k, v in changed.items()
+    )
+
+
+def pending(shown: Settings, built: Settings) -> list[str]:
+    """What differs between the settings on screen and the run (waiting for Reset)."""
+    out = [
+        f"{lv.label} {lv.text(shown.levers[lv.name])}"
+        for lv in LEVERS
+        if shown.levers.get(lv.name) != built.levers.get(lv.name)
+    ]
+    if shown.residents != built.residents:
+        out.append(f"{shown.residents:,} residents")
+    if shown.seed != built.seed:
+        out.append(f"seed {shown.seed}")
+    if shown.compare_with != built.compare_with:
+        out.append(f"compare with {Path(shown.compare_with).stem if shown.compare_with else 'nothing'}")
+    return out
+
+
+@solara.component
+def LeverControl(lever: Lever, position: float, default: float, size: Size, on_value):
+    """A lever: its name, value and unit, the scenario file's value if changed, and its slider."""
+    lo, hi = lever.bounds(size)
+    note = f" <span style='color:#b35900'>(scenario: {esc(lever.text(default))})</span>" if position != default else ""
+    with solara.Column(gap="0px", classes=["cpsim-lever", f"cpsim-lever-{lever.name}"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<b>{esc(lever.label)}</b>: <span class='cpsim-lever-value'>"
+            f"{esc(lever.text(position))}</span>{note}",
+            attributes={"title": lever.doc},
+            style="font-size: 15px",
+        )
+        slider = solara.SliderInt if lever.is_int else solara.SliderFloat
+        slider("", value=position, min=lo, max=hi, step=lever.step, on_value=on_value, thumb_label=False)
+
+
+@solara.component
+def DayTitle(model: solara.Reactive, tick: solara.Reactive[int]):
+    """The day and the scenario, in the app bar: what a class reads first."""
+    _ = tick.value  # a day passed
+    m = model.value
+    with solara.AppBarTitle():
+        if m is None:
+            solara.Text(TITLE)
+            return
+        solara.Text(f"Day {m.day} of {m.params.run.days}", classes=["cpsim-day"], style={"font-size": "22px"})
+        solara.Text(f" — {title_of(m.scenario_file)}", classes=["cpsim-title"], style={"font-size": "20px"})
+
+
+@solara.component
+def ScenarioCard(files: list[ScenarioFile], settings: solara.Reactive[Settings], pick):
+    """The picker and the picked scenario's description."""
+    stem = Path(settings.value.scenario_file).stem
+    solara.Select("Scenario", values=[f.path.stem for f in files], value=stem, on_value=pick)
+    picked = next((f for f in files if f.path.stem == stem), None)
+    if picked is not None:
+        _html(esc(picked.description), style={"font-size": "14px"})
+
+
+@solara.component
+def Controls(model, tick, playing, speed, settings, reset, step):
+    """Reset, Play/Pause, Step, how far a step goes, and what waits for Reset."""
+    _ = tick.value  # Play and Step switch off on the last day
+    m = model.value
+    running = m is not None and m.running
+    with solara.Row(justify="space-between", style={"margin-top": "8px"}):
+        solara.Button("Reset", color="primary", on_click=reset)
+        solara.Button(
+            "❚❚" if playing.value else "▶",
+            color="primary",
+            disabled=not running,
+            on_click=lambda: playing.set(not playing.value),
+        )
+        solara.Button("Step", color="primary", on_click=step, disabled=playing.value or not running)
+    with solara.Row(style={"align-items": "center", "margin-top": "6px"}):
+        solara.Text("Each step moves", style={"font-size": "14px"})
+        solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), dense=True, classes=["cpsim-speed"])
+    waiting = pending(settings.value, m.settings) if m is not None else []
+    if waiting:
+        _html(
+            "<b>Press Reset</b> to run with: " + esc("; ".join(waiting)),
+            classes=["cpsim-pending"],
+            style={"color": "#b35900", "font-size": "14px"},
+        )
+
+
+@solara.component
+def LessonCard(stem: str):
+    """The scenario's lesson: things to notice, things to try, a question (NetLogo's Info tab)."""
+    lesson = lesson_for(stem)
+    with solara.Card(f"Lesson: {lesson.title}", margin=0, classes=["cpsim-lesson"], style={"margin-top": "10px"}):
+        _html(
+            "<b>Things to notice</b><ul>" + "".join(f"<li>{to_html(x)}</li>" for x in lesson.notice) + "</ul>"
+            "<b>Things to try</b><ul>" + "".join(f"<li>{to_html(x)}</li>" for x in lesson.try_) + "</ul>"
+            f"<b>Discuss:</b> {to_html(lesson.discuss)}",
+            style={"font-size": "14px"},
+        )
+
+
+@solara.component
+def LeverCard(settings: solara.Reactive[Settings]):
+    """Every lever, at the position the page shows (and Reset builds)."""
+    s = settings.value
+    size = Size.of(s.residents)
+    with solara.Card("Your choices", margin=0, style={"margin-top": "10px"}):
+        for lever in LEVERS:
+            LeverControl(
+                lever,
+                s.levers[lever.name],
+                s.defaults[lever.name],
+                size,
+                lambda v, name=lever.name: settings.set(settings.value.with_lever(name, v)),
+            )
+        _caption("Move a lever, then press Reset: the run starts again from day 0 with your choices.")
+
+
+@solara.component
+def RunCard(settings: solara.Reactive[Settings], files: list[ScenarioFile], folder: Path):
+    """What runs alongside, the size of the neighbourhood, the seed."""
+    s = settings.value
+
+    def compare_with(stem: str) -> None:
+        path = "" if stem == NONE else str(folder / f"{stem}.toml")
+        settings.set(dataclasses.replace(settings.value, compare_with=path))
+
+    with solara.Card("Run settings", margin=0, style={"margin-top": "10px"}):
+        solara.Select(
+            "Compare with",
+            values=[NONE] + [f.path.stem for f in files],
+            value=Path(s.compare_with).stem if s.compare_with else NONE,
+            on_value=compare_with,
+        )
+        solara.SliderInt(
+            "Residents",
+            value=s.residents,
+            min=1000,
+            max=3000,
+            step=250,
+            thumb_label="always",
+            on_value=lambda v: settings.set(settings.value.resized(v)),
+        )
+        solara.SliderInt(
+            "Random seed",
+            value=s.seed,
+            min=1,
+            max=100,
+            thumb_label="always",
+            on_value=lambda v: settings.set(dataclasses.replace(settings.value, seed=int(v))),
+        )
+
+
+@solara.component
+def Main(model, tick, tab, mode):
+    """The run's header and the four tabs of views."""
+    _ = tick.value  # a day passed
+    m = model.value
+    if m is None:
+        return
+    day = m.day
+    other = Path(m.settings.compare_with).stem if m.settings.compare_with else ""
+    versus = f"compared with {title_of(m.settings.compare_with)}" if other else "nothing runs alongside"
+    _html(
+        f"<b>{esc(title_of(m.scenario_file))}</b> ({esc(Path(m.scenario_file).name)}) · "
+        f"<b>Your choices:</b> <span class='cpsim-changes'>{esc(changes_text(m.settings))}</span> · {versus} · "
+        f"{m.residents.n:,} residents, {m.n_beats} beats, {m.officers.n} officers, seed {m.seed}",
+        classes=["cpsim-header"],
+    )
+    labels = list(TABS)
+    if other and other != "baseline":
+        labels[2] = f"Your choices vs {title_of(m.settings.compare_with)}"
+    with solara.lab.Tabs(value=tab, lazy=True):
+        with solara.lab.Tab(labels[0]):
+            NeighbourhoodTab(m, day, mode)
+        with solara.lab.Tab(labels[1]):
+            TrendsTab(m, day)
+        with solara.lab.Tab(labels[2]):
+            CompareTab(m, day)
+        with solara.lab.Tab(labels[3]):
+            SideBySideTab(m, day, mode)
 
 
 @solara.component
 def Page():
-    """The whole page: scenario picker, then SolaraViz for the picked scenario."""
+    """The whole page: sidebar (scenario, controls, lesson, levers, run settings) and the views.
+
+    The state lives here; each part reads only the state it shows, so a simulated day
+    redraws the day, the controls and the open tab, not the levers and the lesson.
+    """
     first = default_scenario_file()
-    files = solara.use_memo(lambda: scenario_files(first.parent), [])
-    chosen = solara.use_reactive(first.stem)
-    path = first.parent / f"{chosen.value}.toml"
+    folder = first.parent
+    files: list[ScenarioFile] = solara.use_memo(lambda: scenario_files(folder), [])
 
-    def build():
+    def start():
+        shown = Settings.load(first)
+        return shown, ClassroomModel(**shown.kwargs())
+
+    initial_settings, initial_model = solara.use_memo(start, [])
+    settings = solara.use_reactive(initial_settings)
+    model = solara.use_reactive(initial_model)
+    error = solara.use_reactive("")
+    playing = solara.use_reactive(False)
+    tick = solara.use_reactive(0)  # bumped whenever the model changes in place (days passed)
+    tab = solara.use_reactive(0)
+    mode = solara.use_reactive(AUTO)
+    speed = solara.use_reactive(next(iter(SPEEDS)))
+
+    def build(shown: Settings) -> None:
+        playing.set(False)
         try:
-            return ClassroomModel(scenario_file=str(path), residents=DEFAULT_RESIDENTS)
+            built = ClassroomModel(**shown.kwargs())
         except ScenarioError as err:
-            return err
+            error.set(str(err))
+            model.set(None)
+            return
+        error.set("")
+        model.set(built)
 
-    model = solara.use_memo(build, [chosen.value])
-    params = solara.use_memo(lambda: None if isinstance(model, ScenarioError) else model_params(model), [model])
+    def pick(stem: str) -> None:
+        playing.set(False)
+        s = settings.value
+        path = folder / f"{stem}.toml"
+        try:
+            shown = Settings.load(path, s.residents, s.seed, s.compare_with)
+        except ScenarioError as err:
+            settings.set(dataclasses.replace(s, scenario_file=str(path)))
+            error.set(str(err))
+            model.set(None)
+            return
+        settings.set(shown)
+        build(shown)
+
+    def reset() -> None:
+        build(settings.value)
+
+    def advance(m: ClassroomModel) -> None:
+        for _ in range(SPEEDS[speed.value]):
+            if m.running:
+                m.step()
+        tick.set(tick.value + 1)
+
+    def step() -> None:
+        if model.value is not None:
+            advance(model.value)
+
+    def play_loop() -> None:
+        # As Mesa's ModelController: step while playing, redraw, leave the browser time to paint.
+        while playing.value:
+            m = model.value
+            if m is None or not m.running:
+                playing.set(False)
+                break
+            advance(m)
+            time.sleep(PAUSE)
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+
+    solara.Title(TITLE)
+    solara.Style(CSS)
+    DayTitle(model, tick)
     with solara.Sidebar():
-        ScenarioPicker(files, chosen)
-    if isinstance(model, ScenarioError):
-        solara.Error(f"This scenario cannot be loaded: {model}")
-        return
-    # A new key when the scenario changes: Mesa's controls restart with its values.
-    SolaraViz(model, components=COMPONENTS, model_params=params, name=TITLE, play_interval=50).key(chosen.value)
+        with solara.Card(margin=0, classes=["cpsim-scenario"]):
+            ScenarioCard(files, settings, pick)
+            Controls(model, tick, playing, speed, settings, reset, step)
+        LessonCard(Path(settings.value.scenario_file).stem)
+        LeverCard(settings)
+        RunCard(settings, files, folder)
+    if error.value:
+        solara.Error(f"This scenario cannot be loaded: {error.value}")
+    Main(model, tick, tab, mode)

@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 
-from cpsim.app.classroom import SCENARIO_ENV, default_scenario_file
-from cpsim.app.levers import scenario_files
 from cpsim.cli.base import InputError, app
 from cpsim.scenario import load_scenario
 
@@ -65,6 +63,9 @@ def classroom(
     ] = "127.0.0.1",
 ) -> None:
     """Start the classroom page: change levers and watch a neighbourhood's trust in police respond."""
+    from cpsim.app.classroom import SCENARIO_ENV, default_scenario_file
+    from cpsim.app.levers import scenario_files
+
     missing = [m for m in ("solara", "altair") if importlib.util.find_spec(m) is None]
     if missing:
         raise InputError(f"the classroom page needs {', '.join(missing)}; install it with: pip install 'cpsim[app]'")

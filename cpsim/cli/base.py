@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -31,6 +31,24 @@ INTERRUPTED = 130  # the shell's code for Ctrl-C (128 + SIGINT)
 # Flags with no scenario key of their own: the same bounds as the experiment file's keys.
 MAX_REPLICATES = 100_000
 MAX_WORKERS = 1024
+
+
+def _version(value: bool) -> None:
+    if value:
+        from cpsim.provenance import version_text
+
+        typer.echo(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print cpsim's version and git commit."),
+    ] = False,
+) -> None:
+    """cpsim: simulate community-police interaction, compare strategies, run experiments."""
 
 
 class InputError(ValueError):

@@ -1,4 +1,4 @@
-"""`cpsim compare`: scenarios side by side, with replicates and confidence intervals."""
+"""`cpsim compare`: scenarios side by side, with replicates, breakdowns, trajectories and costs."""
 
 from __future__ import annotations
 
@@ -6,55 +6,14 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
-from rich.text import Text
 
-from cpsim.analysis import COST, HEADLINE, load_all, run_replicates, summarize
 from cpsim.cli.base import MAX_REPLICATES, MAX_WORKERS, app, key_range, out_dir, writing
 from cpsim.cli.run import ForceOpt, SetOpt, with_flags
-from cpsim.report import baseline_label, html_report, interval, verdict, write_figures
 from cpsim.resources import Estimate, check_fits, run_bytes
 
-STYLE = {"better": "bold green", "worse": "bold red", "clear": "bold", "": "dim"}
-
-
-def comparison_table(table: pd.DataFrame) -> Table:
-    """Build a rich table: one row per figure, one column per scenario, the paired difference under each mean."""
-    a = table.attrs
-    names = list(dict.fromkeys(table["scenario"]))
-    out = Table(
-        title=f"{a.get('replicates', '?')} replicates x {a.get('days', '?')} days, base seed {a.get('seed', '?')}: "
-        "mean [95% CI]; Δ paired difference from baseline [95% CI]",
-        show_lines=True,
-    )
-    out.add_column("figure", min_width=24)
-    for name in names:
-        base = table.loc[table["scenario"] == name, "baseline"].iloc[0]
-        out.add_column(baseline_label(name) if base else name, justify="right", no_wrap=True)
-    for m in HEADLINE:
-        cells = []
-        for name in names:
-            r = table[(table["scenario"] == name) & (table["metric"] == m.name)].iloc[0]
-            if r["error"]:
-                cells.append(Text("failed", style="bold red"))
-                continue
-            cell = Text(interval(r))
-            if not r["baseline"]:
-                cell.append("\nΔ " + interval(r, "diff"), style=STYLE[verdict(r)])
-            cells.append(cell)
-        better = f"\n({m.better} is better)" if m.better else ""
-        out.add_row(Text(m.label) + Text(better, style="dim"), *cells)
-    for m, _ in COST:
-        cells = []
-        for name in names:
-            r = table[(table["scenario"] == name) & (table["metric"] == m.name)].iloc[0]
-            cells.append(Text("" if r["baseline"] else ("failed" if r["error"] else interval(r))))
-        out.add_row(m.label, *cells)
-    return out
+# Wide enough for every table of a comparison when the output is a file or a log.
+LOG_WIDTH = 220
 
 
 @app.command()
@@ -73,46 +32,49 @@ def compare(
     workers: Annotated[
         int | None, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes (default: all CPUs).")
     ] = None,
-    out: Annotated[Path, typer.Option(help="Directory for comparison.csv, runs.csv, PNGs and report.html.")] = Path(
+    out: Annotated[Path, typer.Option(help="Directory for the CSV files, PNG figures and report.html.")] = Path(
         "out/compare"
     ),
     set_: SetOpt = None,
     force: ForceOpt = False,
 ) -> int:
-    """Run scenarios with common random numbers; print and write means, paired differences and CIs."""
+    """Run scenarios with common random numbers: who benefits, how fast, how big, at what cost."""
+    from rich.console import Console
+
+    from cpsim.brief import Brief
+    from cpsim.cli.render import print_brief
+    from cpsim.progress import progress
+    from cpsim.report import html_report, write_figures
+    from cpsim.study import load_all, normalize_overrides, run_study
+
     files = [baseline, *others]
+    overrides = normalize_overrides(set_ or [])
     # --days is checked as every scenario's run.days (with the rules that involve it, e.g. incident.day)
-    overrides = with_flags(set_, days=days)
-    loaded = load_all(files, overrides)  # every file and override is checked before anything runs
+    loaded = load_all(files, with_flags(set_, days=days))  # every file and override is checked before anything runs
     runs_total = replicates * len(files)
     biggest = max(run_bytes(params) for _, _, params in loaded)
     processes = min(workers or os.cpu_count() or 1, runs_total)
     what = f"{len(files)} scenarios x {replicates} replicates"
     check_fits(Estimate(runs_total, biggest, processes, what=what), force, "fewer replicates or --workers")
     out_dir(out)
-    err = Console(stderr=True)
-    with Progress(
-        TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
-        TimeRemainingColumn(), console=err, transient=True,
-    ) as bar:
-        task = bar.add_task("runs", total=replicates * len(files), failed=0)
-        runs = run_replicates(
-            files, replicates=replicates, seed=seed, workers=workers, overrides=overrides,
-            progress=lambda done, total, failed: bar.update(task, completed=done, failed=failed),
+    with progress("cpsim compare", runs_total) as report:
+        study = run_study(
+            files, replicates=replicates, days=days, seed=seed, workers=workers, overrides=overrides, progress=report
         )
-    table = summarize(runs)
+    brief = Brief.from_study(study)
     with writing(out):
-        table.to_csv(out / "comparison.csv", index=False)
-        runs.to_csv(out / "runs.csv", index=False)
-        figures = write_figures(table, out)
-        html_report(table, out / "report.html", figures)
+        written = brief.write(out)
+        figures = write_figures(brief, out)
+        html_report(brief, out / "report.html", figures)
     console = Console()
-    if not console.is_terminal:  # piped or redirected: don't squeeze the table into 80 columns
-        console.width = max(console.width, 40 + 28 * len(files))
-    console.print(comparison_table(table))
-    console.print(f"wrote {out}/comparison.csv, runs.csv, report.html and {len(figures)} PNG figures")
-    failed = table.loc[table["error"] != "", "scenario"].unique()
+    if not console.is_terminal:  # piped or redirected: nothing squeezed, nothing cut
+        console.width = LOG_WIDTH
+    print_brief(brief, console)
+    console.print(f"wrote {len(written)} CSV/JSON files, {len(figures)} PNG figures and report.html to {out}")
+    failed = brief.comparison.loc[brief.comparison["error"] != "", "scenario"].unique()
     if len(failed):
-        err.print(f"cpsim: {len(failed)} scenario(s) failed: {', '.join(failed)} (see above and comparison.csv)")
+        Console(stderr=True).print(
+            f"cpsim: {len(failed)} scenario(s) failed: {', '.join(failed)} (see above and comparison.csv)"
+        )
         return 1
     return 0

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cpsim.cli.base import app, key_range, out_dir, writing
-from cpsim.plots import run_figure
 from cpsim.resources import check_fits, run_estimate
 from cpsim.scenario import Flag, load_scenario, resolved_toml
-from cpsim.simulate import as_mapping, simulate
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SHOWN = (
     ("trust_start", "trust at start", "{:.3f}"),
@@ -43,6 +42,8 @@ ForceOpt = Annotated[
 
 def with_flags(overrides: list[str] | None, **flags: int | None) -> dict:
     """--set overrides plus flags that set scenario keys (``days`` -> run.days), named in errors."""
+    from cpsim.simulate import as_mapping
+
     out = as_mapping(overrides)
     for name, value in flags.items():
         if value is not None:
@@ -52,6 +53,8 @@ def with_flags(overrides: list[str] | None, **flags: int | None) -> dict:
 
 def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
     """A rich table with one column per run."""
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("figure")
     for name in summaries:
@@ -82,20 +85,39 @@ def run(
     force: ForceOpt = False,
 ) -> None:
     """Run one scenario; write CSV, JSON and a PNG figure; print a summary table."""
+    from rich.console import Console
+
+    from cpsim import provenance
+    from cpsim.plots import run_figure
+    from cpsim.simulate import simulate
+
     params = load_scenario(scenario, with_flags(set_, days=days, seed=seed))
     check_fits(run_estimate(params), force)
     out_dir(out)
     result = simulate(params)
+    prov = provenance.record(
+        {params.run.name: params},
+        {params.run.name: str(scenario)},
+        seed=result.seed,
+        replicate_seeds=[result.seed],
+        days=len(result.timeseries),
+        replicates=1,
+        overrides=set_ or [],
+        study="run",
+    )
     with writing(out):
         result.timeseries.to_csv(out / "timeseries.csv", index=False)
         result.by_group.to_csv(out / "by_group.csv", index=False)
         result.by_neighborhood.to_csv(out / "by_neighborhood.csv", index=False)
-        summary = {"scenario": params.run.name, "seed": result.seed, **result.summary}
+        summary = {"scenario": params.run.name, "seed": result.seed, **result.summary, "provenance": prov}
         (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+        provenance.write_sidecar(prov, out / "provenance.json")
         run_figure(result, out / "run.png")
     console = Console()
     console.print(summary_table({params.run.name: result.summary}, f"{params.run.name} (seed {result.seed})"))
-    console.print(f"wrote {out}/timeseries.csv, by_group.csv, by_neighborhood.csv, summary.json, run.png")
+    console.print(
+        f"wrote {out}/timeseries.csv, by_group.csv, by_neighborhood.csv, summary.json, provenance.json, run.png"
+    )
 
 
 @app.command()

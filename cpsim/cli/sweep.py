@@ -6,23 +6,20 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cpsim.cli.base import MAX_WORKERS, InputError, OutputError, app, out_dir, out_file, writing
-from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
-from cpsim.sweep.analyze import analyze as write_report
-from cpsim.sweep.analyze import default_report_dir
-from cpsim.sweep.executors import scheduler_address
-from cpsim.sweep.store import connect_read, quote, reading
+
+if TYPE_CHECKING:
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
 
 # Figures in the `cpsim results` summary table, when the store keeps them.
 SHOWN = ("trust_end", "trust_gap_end", "violent_per_1000_year", "reporting_rate", "contact_prevalence")
-TABLES = ("experiment", "runs", "timeseries", "points", "tasks")
+TABLES = ("experiment", "runs", "timeseries", "points", "tasks", "breakdown", "provenance")
 
 
 @app.command()
@@ -51,13 +48,22 @@ def sweep(
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
+    from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
+    from cpsim.sweep.executors import scheduler_address
+
     exp = load_experiment(experiment)
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     store = out if out is not None else Path("out") / f"{exp.name}.duckdb"
     out_file(store)
     try:
         run_sweep(
-            exp, store, workers=workers, scheduler=scheduler, resume=resume, verbose=verbose, force=force,
+            exp,
+            store,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            verbose=verbose,
+            force=force,
             retry_failed=retry_failed,
         )
     except SweepIncomplete as err:
@@ -80,6 +86,11 @@ def results(
     failed: Annotated[bool, typer.Option(help="List the failed runs and their errors.")] = False,
 ) -> None:
     """Show an experiment's status and summary, run a query, list failures or export the tables."""
+    import duckdb
+    from rich.console import Console
+
+    from cpsim.sweep.store import connect_read, reading
+
     con = connect_read(store)
     console = Console(width=200 if not sys.stdout.isatty() else None)
     try:
@@ -97,8 +108,15 @@ def results(
             return
         if export is not None:
             out_dir(export, "--export")
-            for name in TABLES:
-                order = {"runs": "run_id", "timeseries": "run_id, day", "points": "point"}.get(name)
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            names = [name for name in TABLES if name in present]  # older stores lack breakdown and provenance
+            for name in names:
+                order = {
+                    "runs": "run_id",
+                    "timeseries": "run_id, day",
+                    "points": "point",
+                    "breakdown": "run_id, level, key",
+                }.get(name)
                 query = f"SELECT * FROM {name}" + (f" ORDER BY {order}" if order else "")
                 for fmt, ext in (("PARQUET", "parquet"), ("CSV, HEADER", "csv")):
                     target = str(export / f"{name}.{ext}").replace("'", "''")
@@ -107,7 +125,10 @@ def results(
                     except duckdb.Error as err:
                         first = str(err).strip().splitlines()[0]
                         raise OutputError(f"--export {export}: writing {name}.{ext} failed ({first})") from None
-            console.print(f"wrote {', '.join(TABLES)} as .parquet and .csv to {export}")
+            console.print(
+                f"wrote {', '.join(names)} as .parquet and .csv to {export} "
+                "(pandas.read_parquet reads them with fastparquet, a cpsim dependency)"
+            )
             return
         if failed:
             with reading(store):
@@ -135,6 +156,10 @@ def analyze(
     ] = None,
 ) -> None:
     """Write figures (effects with replicate bands; Sobol/Morris indices) and an HTML report."""
+    from cpsim.sweep.analyze import analyze as write_report
+    from cpsim.sweep.analyze import default_report_dir
+    from cpsim.sweep.store import connect_read, reading
+
     connect_read(store).close()  # a missing, busy or damaged store fails before any folder is made
     target = out_dir(out if out is not None else default_report_dir(store))
     with reading(store), writing(target):
@@ -143,13 +168,13 @@ def analyze(
 
 
 def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> None:
+    from cpsim.sweep.store import quote
+
     name, design, varied, metrics, n_runs, file = con.execute(
         "SELECT name, design, varied, metrics, n_runs, file FROM experiment"
     ).fetchone()
     counts = dict(con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall())
-    sim, work, n_tasks = con.execute(
-        "SELECT sum(sim_seconds), sum(worker_seconds), count(*) FROM tasks"
-    ).fetchone()
+    sim, work, n_tasks = con.execute("SELECT sum(sim_seconds), sum(worker_seconds), count(*) FROM tasks").fetchone()
     varied, metrics = json.loads(varied), json.loads(metrics)
     done = counts.get("ok", 0) + counts.get("failed", 0)
     console.print(
@@ -172,6 +197,8 @@ def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> No
 
 
 def _table(df, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for col in df.columns:
         table.add_column(str(col), justify="right" if df[col].dtype.kind in "iuf" else "left")

@@ -3,11 +3,12 @@
 A contact of procedural quality q leads to a formal complaint with probability
 
     poor_contact_rate * clip((0.5 - q) / 0.5, 0, 1) * (1 - trust_dependency * (1 - legitimacy))
+                      * (1 - familiarity_discount * familiarity)
 
 times ``casual_factor`` for contacts that are neither enforcement (stops, arrests, force)
 nor calls for service, so only poor contacts (q < 0.5) produce complaints, mostly from
-enforcement, and residents who see police as illegitimate are less likely to believe a
-complaint is worth filing.
+enforcement; residents who see police as illegitimate are less likely to believe a
+complaint is worth filing, and those who know the beat team settle problems informally.
 """
 
 from __future__ import annotations
@@ -15,25 +16,36 @@ from __future__ import annotations
 import numpy as np
 
 FORMAL_KINDS = ("stop", "arrest", "call", "crisis_force", "incident")
+ENFORCEMENT_KINDS = ("stop", "arrest", "crisis_force", "incident")  # force and coercion, not calls for help
 
 
-def draw_complaints(
-    quality: np.ndarray, legitimacy: np.ndarray, comp, rng, formal: np.ndarray | bool = True
+def complaint_probability(
+    quality: np.ndarray,
+    legitimacy: np.ndarray,
+    comp,
+    formal: np.ndarray | bool = True,
+    familiarity: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Which contacts produce a complaint (NaN quality: no officer, no complaint).
+    """Chance that each contact brings a complaint (NaN quality: no officer, no complaint).
 
     Args:
         quality: Procedural quality of each contact.
         legitimacy: The resident's legitimacy before the contact.
         comp: The complaints section.
-        rng: Random stream.
         formal: Whether each contact is enforcement or a call (else casual_factor applies).
+        familiarity: The resident's familiarity with the beat team.
 
     Returns:
-        Boolean per contact.
+        Probability per contact.
     """
     q = np.nan_to_num(quality, nan=1.0)
     p = comp.poor_contact_rate * np.clip((0.5 - q) / 0.5, 0.0, 1.0)
     p *= np.where(formal, 1.0, comp.casual_factor)
     p *= 1.0 - comp.trust_dependency * (1.0 - legitimacy)
-    return rng.random(q.size) < p
+    p *= 1.0 - comp.familiarity_discount * familiarity
+    return p
+
+
+def draw_complaints(probability: np.ndarray, rng) -> np.ndarray:
+    """Which contacts bring a complaint (one uniform per contact)."""
+    return rng.random(probability.size) < probability

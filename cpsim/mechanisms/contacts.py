@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cpsim.mechanisms.trust import experience_delta, read_valence
+from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
 
 KINDS: list[str] = []
 
@@ -77,6 +77,12 @@ class Contacts:
             )
         )
 
+    def of_kinds(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Residents with an experience of these kinds recorded so far today."""
+        codes = {kind_code(k) for k in kinds}
+        parts = [p[1] for p in self.parts if p[0] in codes]
+        return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
     def take(self) -> dict[str, np.ndarray]:
         """Concatenate and clear the buffer."""
         names = ("kind", "idx", "v_leg", "v_eff", "quality", "familiar", "weight", "police")
@@ -98,13 +104,17 @@ class Contacts:
 
 
 def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float = 1.0) -> dict[str, np.ndarray]:
-    """Apply experiences to residents' legitimacy and effectiveness (in place).
+    """Apply experiences to residents' legitimacy and effectiveness and their attitudes (in place).
+
+    Each experience moves the current component (cpsim.mechanisms.trust.experience_delta);
+    a share of the move (cpsim.mechanisms.trust.consolidation: more with a familiar beat
+    team and for strong experiences) is kept by the long-run attitude.
 
     Args:
         res: Residents arrays.
         c: Experiences, as returned by Contacts.take().
         t: The trust section of the scenario.
-        patrol: The patrol section (familiarity gain and step).
+        patrol: The patrol section (familiarity gain and step); None for stories heard.
         vicarious: Extra multiplier on the steps (word_of_mouth.vicarious_weight for stories).
 
     Returns:
@@ -117,8 +127,10 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     v_eff = read_valence(np.nan_to_num(c["v_eff"]), prior, t.prior_bias)
     has_leg, has_eff = ~np.isnan(c["v_leg"]), ~np.isnan(c["v_eff"])
     mult = c["weight"] * vicarious
+    fam = np.zeros(idx.size)
     if patrol is not None:
-        mult = mult * np.where(c["familiar"], 1.0 + patrol.familiarity_gain * res.familiarity[idx], 1.0)
+        fam = np.where(c["familiar"], res.familiarity[idx], 0.0)
+        mult = mult * (1.0 + patrol.familiarity_gain * fam)
     d_leg = np.where(
         has_leg,
         experience_delta(res.legitimacy[idx], v_leg, t.positive_step_legitimacy * mult, t.negativity_ratio_legitimacy),
@@ -131,13 +143,21 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
         ),
         0.0,
     )
-    np.add.at(res.legitimacy, idx, d_leg)
-    np.add.at(res.effectiveness, idx, d_eff)
-    res.legitimacy[idx] = np.clip(res.legitimacy[idx], 0.0, 1.0)
-    res.effectiveness[idx] = np.clip(res.effectiveness[idx], 0.0, 1.0)
+    # How memorable an experience is belongs to the experience, not to one component of it.
+    kept = consolidation(
+        t, fam, np.maximum(np.abs(np.where(has_leg, v_leg, 0.0)), np.abs(np.where(has_eff, v_eff, 0.0)))
+    )
+    for x, a, d in (
+        (res.legitimacy, res.attitude_legitimacy, d_leg),
+        (res.effectiveness, res.attitude_effectiveness, d_eff),
+    ):
+        np.add.at(x, idx, d)
+        np.add.at(a, idx, kept * d)
+        x[idx] = np.clip(x[idx], 0.0, 1.0)
+        a[idx] = np.clip(a[idx], 0.0, 1.0)
     if patrol is not None:
-        fam = idx[c["familiar"]]
-        res.familiarity[fam] += patrol.familiarity_step * (1.0 - res.familiarity[fam])
+        known = idx[c["familiar"]]
+        res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
     w = t.legitimacy_weight
     return {
         "v_leg": np.where(has_leg, v_leg, 0.0),

@@ -2,10 +2,12 @@
 
 Stops per beat are Poisson(enforcement hours x ``stops_per_hour``); the person stopped is
 drawn from the beat's residents with weight group ratio x youth ratio x offender ratio.
-Each stop has a procedural quality q (the officer's skill plus noise). Its legitimacy
-valence is 2q - 1 whatever the outcome (F3: fair treatment raises legitimacy even when
-the outcome is unfavourable); its effectiveness valence is the outcome's valence plus a
-procedural tint, so a stop is usually a negative experience for effectiveness (F1).
+Each stop has a procedural quality q (the officer's skill, the beat's climate and the
+resident's demeanor, plus noise). Its legitimacy valence is 2q - 1 - ``intrusion`` whatever
+the outcome (F3: fair treatment raises legitimacy relative to unfair treatment even when the
+outcome is unfavourable; being stopped at all costs some); its effectiveness valence is the
+outcome's valence plus a procedural tint, so a stop is usually a negative experience for
+effectiveness (F1).
 An arrested active offender is off the street for an exponential time of mean
 ``crime.incapacitation_days``.
 """
@@ -15,6 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.world.layout import sample_weighted_within
+
+# How much the procedure of an enforcement contact colours what it says about effectiveness:
+# a fair stop leaves a less negative impression of whether police get results (F3), but the
+# outcome dominates. Assumption, kept below the legitimacy weight of 1.
+PROCEDURAL_TINT = 0.3
 
 
 def stop_cumweights(residents) -> np.ndarray:
@@ -30,10 +37,17 @@ def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcemen
     return who[who >= 0]
 
 
-def enforcement_valences(quality: np.ndarray, outcome_valence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Legitimacy and effectiveness valences of an enforcement contact."""
+def enforcement_valences(
+    quality: np.ndarray, outcome_valence: float, intrusion: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Legitimacy and effectiveness valences of an enforcement contact.
+
+    Legitimacy: the procedure ``2q - 1`` less the intrusion of being stopped at all, so a
+    fair stop still beats an unfair one (F3) but the average stop costs legitimacy;
+    effectiveness: the outcome's valence tinted by procedure (PROCEDURAL_TINT).
+    """
     proc = 2.0 * quality - 1.0
-    return proc, np.clip(outcome_valence + 0.3 * proc, -1.0, 1.0)
+    return np.clip(proc - intrusion, -1.0, 1.0), np.clip(outcome_valence + PROCEDURAL_TINT * proc, -1.0, 1.0)
 
 
 def pick_offenders(
@@ -71,3 +85,27 @@ def incapacitate(residents, who: np.ndarray, day: int, mean_days: float, rng) ->
     who = who[residents.offender[who]]
     if who.size and mean_days > 0:
         residents.free_day[who] = day + 1 + rng.exponential(mean_days, who.size).astype(np.int32)
+
+
+def custody_at_equilibrium(
+    residents, offenders: np.ndarray, hazard: np.ndarray, mean_days: float, rng: np.random.Generator
+) -> None:
+    """Start offenders in custody with the share the arrest process keeps there (in place).
+
+    An offender arrested at daily hazard h and held a mean of D days is in custody a share
+    ``h D / (1 + h D)`` of the time; drawing the start from that share (with the remaining
+    time exponential, as the holding time is) keeps crime from falling through the first
+    months while custody fills up from nobody.
+
+    Args:
+        residents: Residents arrays (free_day is set).
+        offenders: Indices of offenders.
+        hazard: Each offender's daily chance of arrest at the start.
+        mean_days: crime.incapacitation_days.
+        rng: An initialisation stream.
+    """
+    if mean_days <= 0 or offenders.size == 0:
+        return
+    held = rng.random(offenders.size) < hazard * mean_days / (1.0 + hazard * mean_days)
+    remaining = rng.exponential(mean_days, offenders.size)
+    residents.free_day[offenders[held]] = 1 + remaining[held].astype(np.int32)

@@ -18,30 +18,57 @@ from cpsim.world.layout import beat_index, sample_within
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
 
 
-def draw_duty(officers, duty_share: float, rng: np.random.Generator) -> None:
-    """Decide which officers work today (in place)."""
-    officers.on_duty[:] = rng.random(officers.n) < duty_share
+ROTA_STEP = 0.6180339887498949  # golden-ratio step: each officer works duty_share of days, spread evenly
+
+
+def rota_phases(officers, n_beats: int) -> np.ndarray:
+    """Rota phases spread evenly within each beat team, so a team's strength is even day to day."""
+    phase = np.zeros(officers.n)
+    on_beat = np.flatnonzero(officers.beat >= 0)
+    order, start = beat_index(officers.beat[on_beat], n_beats)
+    team = np.diff(start)
+    rank = np.arange(order.size) - np.repeat(start[:-1], team)
+    phase[on_beat[order]] = rank / np.maximum(np.repeat(team, team), 1)
+    off_beat = np.flatnonzero(officers.beat < 0)
+    phase[off_beat] = np.arange(off_beat.size) / max(off_beat.size, 1)
+    return phase
+
+
+def draw_duty(officers, duty_share: float, day: int, phase: np.ndarray) -> None:
+    """Who works today, by rota: a team of k has floor or ceil of k x duty_share officers on (in place).
+
+    Officer j works on day d when ``frac(d * ROTA_STEP + phase_j) < duty_share``; phases spread
+    evenly within a team keep every beat covered whenever its team can cover it (a random
+    draw left ~11% of beat-days without an officer).
+    """
+    officers.on_duty[:] = np.mod(day * ROTA_STEP + phase, 1.0) < duty_share
 
 
 def rotate(
     officers, n_beats: int, rotation_days: float, rng: np.random.Generator, fixed: np.ndarray | None = None
 ) -> np.ndarray:
-    """Reassign some beat officers to another beat; return the share of each beat's team replaced.
+    """Reassign some beat officers by swapping beats among them; return the share of each team replaced.
 
-    Officers marked in ``fixed`` (steady neighbourhood officers) stay; the draws are the
-    same either way, so fixing officers changes nothing else (common random numbers).
+    Each beat officer is due for reassignment with chance ``1 / rotation_days`` a day; those
+    due exchange beats at random (a permutation), so every team keeps its size and no beat
+    loses its officers to a random walk. Officers marked in ``fixed`` (steady neighbourhood
+    officers) stay; the same numbers are drawn either way (common random numbers).
     """
     on_beat = np.flatnonzero(officers.beat >= 0)
     if n_beats < 2 or on_beat.size == 0:
         return np.zeros(n_beats)
-    moving = on_beat[rng.random(on_beat.size) < 1.0 / rotation_days]
-    shift = rng.integers(1, n_beats, moving.size)
+    due_draw, order_draw = rng.random(on_beat.size), rng.random(on_beat.size)
+    due = due_draw < 1.0 / rotation_days
     if fixed is not None:
-        stay = fixed[moving]
-        moving, shift = moving[~stay], shift[~stay]
+        due &= ~fixed[on_beat]
+    moving = on_beat[due]
+    if moving.size < 2:
+        return np.zeros(n_beats)
+    new_beat = officers.beat[moving][np.argsort(order_draw[due])]
+    changed = new_beat != officers.beat[moving]
     team = np.bincount(officers.beat[on_beat], minlength=n_beats).astype(float)
-    left = np.bincount(officers.beat[moving], minlength=n_beats)
-    officers.beat[moving] = (officers.beat[moving] + shift) % n_beats
+    left = np.bincount(officers.beat[moving[changed]], minlength=n_beats)
+    officers.beat[moving] = new_beat
     return np.where(team > 0, left / np.maximum(team, 1), 0.0)
 
 
@@ -53,6 +80,8 @@ def allocate_hours(
     patrol,
     enforcement,
     foot_requests: np.ndarray | float = 0.0,
+    routine_scale: np.ndarray | float = 1.0,
+    proactive_scale: np.ndarray | float = 1.0,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, float]:
     """Split each beat's officer hours among activities.
 
@@ -64,6 +93,8 @@ def allocate_hours(
         patrol: The patrol section (foot hours per officer).
         enforcement: The enforcement section (proactive hours per officer).
         foot_requests: Extra foot-patrol hours requested per beat (directed patrol programs).
+        routine_scale: Per beat, the share of routine foot patrol officers do (withdrawal).
+        proactive_scale: Per beat, the multiplier of proactive hours (crime response, withdrawal).
 
     Returns:
         Hours per activity per beat, administration hours per beat, and the share of
@@ -79,8 +110,8 @@ def allocate_hours(
     plan["response"] = capacity * (response_total / total_cap) if total_cap > 0 else 0 * capacity
     left = capacity - plan["response"]
     for name, request in (
-        ("foot", on_duty_per_beat * patrol.foot_hours + foot_requests),
-        ("enforcement", on_duty_per_beat * enforcement.proactive_hours),
+        ("foot", on_duty_per_beat * patrol.foot_hours * routine_scale + foot_requests),
+        ("enforcement", on_duty_per_beat * enforcement.proactive_hours * proactive_scale),
         ("community", community_requests),
     ):
         plan[name] = np.minimum(request, left)
@@ -116,6 +147,10 @@ def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator) -> np.n
     return on[np.where(local >= 0, local, anyone)]
 
 
-def contact_quality(officers, who: np.ndarray, contact_sd: float, rng) -> np.ndarray:
-    """Procedural quality 0..1 of each contact: the officer's skill plus contact noise."""
-    return np.clip(officers.skill[who] + contact_sd * rng.standard_normal(who.size), 0.0, 1.0)
+def contact_quality(officers, who: np.ndarray, contact_sd: float, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
+    """Procedural quality 0..1 of each contact: the officer's skill, a shift, and contact noise.
+
+    The shift carries what the situation does to conduct: the climate of the officer's beat
+    (cpsim.mechanisms.climate) and, in enforcement, the resident's demeanor.
+    """
+    return np.clip(officers.skill[who] + shift + contact_sd * rng.standard_normal(who.size), 0.0, 1.0)

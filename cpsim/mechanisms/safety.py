@@ -1,13 +1,17 @@
 """Perceived safety (feelings of security).
 
-Each day a resident's perceived safety s moves toward what they see,
+Each day a resident's perceived safety s moves toward what they see, with half-life
+``safety.half_life_days``:
 
-    target = base_safety * (1 - disorder_weight * (disorder_place - mean disorder))
-             + presence_weight * (visible presence in the beat / reference - 1)
+    target = base_safety * (1 - disorder_weight * (disorder at home - mean disorder at start))
+             + foot_seen_weight * (chance of seeing police on foot in a week - city mean at start)
+             + effectiveness_weight * (perceived effectiveness - city mean at start)
 
-with half-life ``safety.half_life_days``; their own victimisation takes ``victim_drop`` of
-it at once, and hearing of victimisations (word of mouth, fear channel) takes
-``heard_weight`` of that.
+Police seen on foot reassure (Newark foot patrol), routine car patrol does not (Kansas
+City), and residents who believe police get results fear less. Their own victimisation
+takes ``victim_drop`` of s at once, and hearing of victimisations (word of mouth, fear
+channel) takes ``heard_weight`` of that. The target is recomputed weekly (what residents
+see changes slowly); the daily steps move toward it.
 """
 
 from __future__ import annotations
@@ -15,21 +19,35 @@ from __future__ import annotations
 import numpy as np
 
 
-def update_safety(
+def safety_target(
     res,
-    disorder_at_home: np.ndarray,
-    disorder_mean: float,
-    presence_ratio_at_home: np.ndarray,
-    victims: np.ndarray,
-    listeners: np.ndarray,
-    heard_fear: np.ndarray,
+    disorder_home: np.ndarray,
+    seen: np.ndarray,
+    reference: dict[str, float],
     safety,
-    factor: float,
+) -> np.ndarray:
+    """The perceived safety each resident's surroundings warrant.
+
+    Args:
+        res: Residents arrays (base_safety, effectiveness).
+        disorder_home: Visible disorder at each resident's street segment.
+        seen: Chance of seeing police on foot in a week.
+        reference: City means at the start ("disorder", "seen", "effectiveness").
+        safety: The safety section.
+
+    Returns:
+        Target safety per resident, 0..1.
+    """
+    target = res.base_safety * (1.0 - safety.disorder_weight * (disorder_home - reference["disorder"]))
+    target += safety.foot_seen_weight * (seen - reference["seen"])
+    target += safety.effectiveness_weight * (res.effectiveness - reference["effectiveness"])
+    return np.clip(target, 0.0, 1.0, out=target)
+
+
+def update_safety(
+    res, target: np.ndarray, victims: np.ndarray, listeners: np.ndarray, heard_fear: np.ndarray, safety, factor: float
 ) -> None:
-    """Update residents' perceived safety in place."""
-    target = res.base_safety * (1.0 - safety.disorder_weight * (disorder_at_home - disorder_mean))
-    target += safety.presence_weight * (presence_ratio_at_home - 1.0)
-    np.clip(target, 0.0, 1.0, out=target)
+    """Move residents' perceived safety toward the target; victimisation and its news lower it (in place)."""
     res.safety -= target
     res.safety *= factor
     res.safety += target

@@ -1,16 +1,38 @@
-"""Trust: legitimacy and perceived effectiveness, moved by experiences, with memory.
+"""Trust: legitimacy and perceived effectiveness, built by experience, held by memory.
 
-A resident's trust index is ``w * legitimacy + (1 - w) * effectiveness``. An experience
-has a valence v in [-1, 1] per component. It is first read through the resident's prior
-trust (F4: prior attitudes colour how experiences are read), then moves the component:
+A resident's trust index is ``w * legitimacy + (1 - w) * effectiveness``. Each component
+has two layers: the current value x (what a survey would measure) and a long-run
+attitude a. An experience has a valence v in [-1, 1] per component; it is first read
+through the resident's prior trust (F4: confirmation — an experience that fits what one
+already believes weighs more, one that contradicts it less; a neutral one stays neutral):
 
-    v' = clip(v + prior_bias * (2 * trust - 1) * (1 - |v|) , -1, 1)
-    x += step * v' * (1 - x)            if v' >= 0  (closes a share of the gap to 1)
-    x += step * ratio * v' * x          if v' < 0   (negativity ratio, F1)
+    v' = v * (1 + prior_bias * sign(v) * (2 * trust - 1))
 
-Between experiences each component relaxes toward the resident's long-run baseline with
-half-life ``trust.half_life_days`` (F2: effects fade over weeks), and the baseline itself
-follows current trust with half-life ``trust.baseline_half_life_days``.
+and then moves the current value (F1: negativity ratio r for bad experiences):
+
+    dx = step * v' * (1 - x)              if v' >= 0  (closes a share of the gap to 1)
+    dx = step * r * v' * x                if v' < 0
+
+A share kappa of the change is consolidated into the attitude; the rest fades:
+
+    kappa = consolidation + familiar_consolidation * familiarity (familiar contacts)
+            + salience_consolidation * max(|v'_legitimacy|, |v'_effectiveness|)^2
+
+so one visit fades within weeks (F2), while repeated contact with officers a resident
+knows, and strong events (an incident on video), leave a lasting mark. Every day x
+relaxes toward a with half-life ``half_life_days``; every week a relaxes toward the
+resident's anchor with half-life ``attitude_half_life_days``:
+
+    anchor = (1 - social_weight) * (norm_g + disposition + conditions) + social_weight * mean of ties' a
+
+norm_g is the collective memory of the resident's group (history, national climate: F7),
+the disposition a stable personal trait, the conditions what the neighbourhood shows
+(disorder, crime, police seen on foot: effectiveness only; cpsim.mechanisms.conditions)
+and, for legitimacy, how well police are seen to perform (``performance_weight`` times the
+effectiveness attitude above the city's start: Sunshine & Tyler 2003), and the ties'
+attitudes the local opinion climate (legal cynicism is shared, Sampson & Bartusch 1998). A sustained
+change in experience therefore moves the level trust settles at, and a city pushed far
+from it returns.
 """
 
 from __future__ import annotations
@@ -24,7 +46,7 @@ def decay_factor(half_life_days: float) -> float:
 
 
 def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndarray:
-    """Colour an experience's valence by the resident's prior trust (F4).
+    """Weigh an experience's valence by how well it fits the resident's prior trust (F4).
 
     Args:
         valence: Valence of the experience, -1..1.
@@ -32,10 +54,10 @@ def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndar
         bias: trust.prior_bias (0 = read neutrally).
 
     Returns:
-        The valence as the resident reads it.
+        The valence as the resident reads it: same sign, larger when it confirms the prior.
 
     """
-    return np.clip(valence + bias * (2.0 * prior - 1.0) * (1.0 - np.abs(valence)), -1.0, 1.0)
+    return np.clip(valence * (1.0 + bias * np.sign(valence) * (2.0 * prior - 1.0)), -1.0, 1.0)
 
 
 def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | float, ratio: float) -> np.ndarray:
@@ -56,11 +78,40 @@ def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | floa
     return np.where(valence >= 0, pos, np.maximum(neg, -x))
 
 
-def relax(x: np.ndarray, base: np.ndarray, factor: float) -> None:
+def consolidation(t, familiarity: np.ndarray, valence: np.ndarray) -> np.ndarray:
+    """Share of an experience's change that the long-run attitude keeps.
+
+    Args:
+        t: The trust section.
+        familiarity: Familiarity with the officer's team for familiar contacts (0 otherwise).
+        valence: The read valence.
+
+    Returns:
+        kappa per experience, 0..1.
+    """
+    k = t.consolidation + t.familiar_consolidation * familiarity + t.salience_consolidation * valence**2
+    return np.minimum(k, 1.0)
+
+
+def relax(x: np.ndarray, base: np.ndarray | float, factor: float) -> None:
     """Move x toward base in place, leaving ``factor`` of the deviation (memory)."""
     x -= base
     x *= factor
     x += base
+
+
+def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Mean of each resident's ties' values (``fallback`` for residents without ties)."""
+    deg = graph.degree()
+    # Segment sums over the CSR rows as differences of one running sum: one pass, empty rows are 0.
+    running = np.concatenate([[0.0], np.cumsum(values[graph.indices])])
+    sums = running[graph.indptr[1:]] - running[graph.indptr[:-1]]
+    return np.where(deg > 0, sums / np.maximum(deg, 1), fallback)
+
+
+def anchor(norm: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:
+    """Where the attitude settles: own norm and conditions, pulled toward the ties' climate."""
+    return np.clip((1.0 - social_weight) * norm + social_weight * climate, 0.0, 1.0)
 
 
 def combine(legitimacy: np.ndarray, effectiveness: np.ndarray, weight: float, out: np.ndarray) -> np.ndarray:

@@ -18,8 +18,18 @@ from cpsim.programs.watch import Watch
 
 # Each program draws from its own stream, so the order only decides who acts first in a day.
 REGISTRY: list[type[Program]] = [
-    *EVENTS, Mentorship, Liaison, Watch, Neighbourhood, HotSpots, CoResponder, Training, Orientation,
-    FocusedDeterrence, Transparency, Incident,
+    *EVENTS,
+    Mentorship,
+    Liaison,
+    Watch,
+    Neighbourhood,
+    HotSpots,
+    CoResponder,
+    Training,
+    Orientation,
+    FocusedDeterrence,
+    Transparency,
+    Incident,
 ]
 REGISTRY.append(FieldTrial)  # last: a trial measures what every other program did
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.mechanisms import crisis as crisis_mech
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 
 
@@ -27,16 +26,16 @@ class CoResponder(Program):
 
     doses = ("team_hours_per_day",)
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Spread the team's hours over beats by population."""
         self.rng = program_stream(model, self.name)
         self.request = self.sec.team_hours_per_day * model.beat_residents / max(model.beat_residents.sum(), 1)
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request the team's shift."""
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Claim the crisis calls the team can take and handle them."""
         sec, rng, res = self.sec, self.rng, model.residents
         calls = model.crisis_calls
@@ -50,15 +49,15 @@ class CoResponder(Program):
             rank[order] = np.arange(calls.size) - first
         claimed = on_shift & (rank < capacity[beat])
         with_clinician = claimed & (rng.random(calls.size) < sec.fidelity)
-        model.crisis_claimed |= with_clinician
+        model.claim_crisis_calls(with_clinician)
         u = model.crisis_draws
         force = with_clinician & (u < model.params.crisis.force_share * (1.0 - sec.force_reduction))
-        crisis_mech.record_force(model.contacts, model.tell, calls[force], model.params.crisis)
+        model.record_force(calls[force])
         helped = calls[with_clinician & ~force]
         deliver(model, self.name, helped, sec.v_legitimacy, sec.v_effectiveness, 1.0, rng)
         self.log.append((model.day, calls.size, int(claimed.sum()), int(with_clinician.sum()), int(force.sum())))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: crisis calls, claimed, handled with a clinician, ending in force."""
         cols = ["day", "crisis_calls", "claimed", "with_clinician", "force"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}

@@ -1,7 +1,7 @@
 """What every program shares: its own random stream, hours granted, attendance, delivery.
 
 Programs share the community-work hours of each beat: each requests hours in ``plan``
-(``model.community_requests``) and, after the day's split, gets the same granted share
+(``Surface.request_community_hours``) and, after the day's split, gets the same granted share
 of its request as every other program in the beat (a budget cut that takes community
 hours first shrinks them all alike). Each program draws from its own random stream, fresh
 each day like the core's (cpsim.model.day_streams), so switching one program on leaves the
@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 
-from cpsim.mechanisms.policing import contact_quality, pick_officers
+from cpsim.programs.base import Surface
 
 
 class ProgramStream:
@@ -25,28 +25,28 @@ class ProgramStream:
     the model's day changes.
     """
 
-    def __init__(self, model, name: str) -> None:
-        """Bind the stream to a model and a program name."""
-        self._model, self._key = model, (zlib.crc32(b"programs"), zlib.crc32(name.encode()))
+    def __init__(self, surface: Surface, name: str) -> None:
+        """Bind the stream to the model (its day and seed) and a program name."""
+        self._surface, self._key = surface, (zlib.crc32(b"programs"), zlib.crc32(name.encode()))
         self._day, self._rng = -1, None
 
     def __getattr__(self, attr: str):
-        day = self._model.day
+        day = self._surface.day
         if day != self._day:
-            seq = np.random.SeedSequence(self._model.seed, spawn_key=(*self._key, day))
+            seq = np.random.SeedSequence(self._surface.seed, spawn_key=(*self._key, day))
             self._day, self._rng = day, np.random.default_rng(seq)
         return getattr(self._rng, attr)
 
 
-def program_stream(model, name: str) -> ProgramStream:
+def program_stream(surface: Surface, name: str) -> ProgramStream:
     """The random stream of one program (see ProgramStream)."""
-    return ProgramStream(model, name)
+    return ProgramStream(surface, name)
 
 
-def granted_share(model, hours: dict) -> np.ndarray:
+def granted_share(surface: Surface, hours: dict) -> np.ndarray:
     """Share of each beat's community-hour requests that the day's split granted (0..1)."""
-    req = model.community_requests
-    share = np.divide(hours["community"], req, out=np.zeros(model.n_beats), where=req > 0)
+    req = surface.community_requests()
+    share = np.divide(hours["community"], req, out=np.zeros(surface.n_beats), where=req > 0)
     return np.clip(share, 0.0, 1.0)
 
 
@@ -95,7 +95,7 @@ def top_k_per_group(candidates: np.ndarray, groups: np.ndarray, key: np.ndarray,
 
 
 def deliver(
-    model,
+    surface: Surface,
     kind: str,
     idx: np.ndarray,
     v_legitimacy: float,
@@ -109,13 +109,15 @@ def deliver(
 
     A contact delivered as designed carries the program's valences; one that is not (a
     perfunctory appearance: officers present, nothing of the design delivered) carries
-    none. Both are tinted by the officer's procedural quality that day relative to the
-    average officer (F3), so the effect scales with fidelity. Either way it is a police
+    none: it says nothing about effectiveness and, for legitimacy, only how the officer
+    behaved. Both are tinted by the officer's procedural quality that day relative to the
+    average officer (F3), which is neutral on average, so the effect scales with fidelity
+    and a program delivered at fidelity 0 neither helps nor harms. Either way it is a police
     contact handled by an officer of the resident's beat (or the given officers), so it
     counts toward contact prevalence and may bring a complaint.
 
     Args:
-        model: The model.
+        surface: The model's surface.
         kind: Experience kind (shown in the contacts buffer).
         idx: Residents reached.
         v_legitimacy: Legitimacy valence as designed.
@@ -130,18 +132,21 @@ def deliver(
 
     """
     idx = np.asarray(idx, np.int64)
+    beats = surface.residents.beat[idx]
     if officers is None:
-        officers = pick_officers(model.officers, model.residents.beat[idx], rng)
-    q = contact_quality(model.officers, officers, model.params.policing.contact_sd, rng)
+        officers = surface.officers_for(beats, rng)
+    q = surface.quality(officers, beats, rng)
     designed = rng.random(idx.size) < fidelity
-    tint = (2.0 * q - 1.0) - (2.0 * model.params.policing.skill_mean - 1.0)
+    tint = (2.0 * q - 1.0) - (2.0 * surface.params.policing.skill_mean - 1.0)
     v_leg = np.clip(np.where(designed, v_legitimacy, 0.0) + tint, -1, 1)
-    v_eff = np.clip(np.where(designed, v_effectiveness, 0.0) + 0.25 * tint, -1, 1)
-    model.contacts.add(kind, idx, v_leg, v_eff, q, familiar=familiar)
+    v_eff = np.where(designed, np.clip(v_effectiveness + 0.25 * tint, -1, 1), np.nan)
+    surface.add_experiences(kind, idx, v_leg, v_eff, q, familiar=familiar)
     return designed
 
 
-def reduce_offending(res, who: np.ndarray, base: np.ndarray, doses: np.ndarray, largest: float, scale: float) -> None:
+def reduce_offending(
+    surface: Surface, who: np.ndarray, base: np.ndarray, doses: np.ndarray, largest: float, scale: float
+) -> None:
     """Lower offenders' offending with the doses they received: ``base * (1 - largest * (1 - e^(-doses/scale)))``."""
     if who.size:
-        res.offending[who] = np.minimum(res.offending[who], base * (1.0 - largest * (1.0 - np.exp(-doses / scale))))
+        surface.lower_offending(who, base * (1.0 - largest * (1.0 - np.exp(-doses / scale))))

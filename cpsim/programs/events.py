@@ -3,7 +3,7 @@
 Beat meetings, listening sessions, Coffee with a Cop, block parties and cleanups, and the
 police athletic league share one mechanism with different defaults.
 
-Each event recurs every ``interval_days`` (scheduled with Mesa's ``schedule_recurring``;
+Each event recurs every ``interval_days`` (scheduled with Mesa's recurring events;
 the event is held the day after the callback fires, once its officer hours are granted).
 Attendance is self-selected (F10): an eligible resident attends with probability
 
@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.time import Schedule
 
 from cpsim.mechanisms.reporting import logit
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import (
     attendance_probability,
     deliver,
@@ -47,7 +46,7 @@ class Event(Program):
     name = "event"
     doses = ("officers_per_event", "hours_per_event")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Draw venue distances, remember offending, schedule the events."""
         res, sec = model.residents, self.sec
         self.rng = program_stream(model, self.name)
@@ -58,12 +57,12 @@ class Event(Program):
         self.named = np.empty(0, np.int64)
         self.follow_until = -1
         self.request = np.zeros(model.n_beats)
-        model.schedule_recurring(self._due, Schedule(interval=sec.interval_days, start=sec.start_day))
+        model.schedule(self._due, sec.interval_days, sec.start_day)
 
     def _due(self) -> None:
         self.pending = True
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request event hours on event days and problem-solving hours during follow-up."""
         sec = self.sec
         self.request[:] = 0.0
@@ -72,9 +71,9 @@ class Event(Program):
         if self.named.size and model.day <= self.follow_until:
             beats = np.unique(model.places.beat[self.named])
             self.request[beats] += sec.problem_solving_hours
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Hold today's event and do the follow-up work, within the hours granted."""
         share = granted_share(model, hours)
         sec = self.sec
@@ -84,12 +83,15 @@ class Event(Program):
             self.pending = False
             self._hold(model, share)
 
-    def _hold(self, model, share: np.ndarray) -> None:
+    def _hold(self, model: Surface, share: np.ndarray) -> None:
         res, sec, rng = model.residents, self.sec, self.rng
         pool = np.flatnonzero(self.eligible)
         p = attendance_probability(
             logit(sec.reach) + sec.habit_log_odds * (self.attended[pool] > 0),
-            zscore(res.engagement)[pool], zscore(res.trust)[pool], zscore(self.distance)[pool], sec,
+            zscore(res.engagement)[pool],
+            zscore(res.trust)[pool],
+            zscore(self.distance)[pool],
+            sec,
         )
         came = pool[rng.random(pool.size) < p]
         came = thin(came, share[res.beat[came]], rng)
@@ -105,28 +107,50 @@ class Event(Program):
             self.named = top_k_per_group(named, pl.beat[named], votes[named], sec.named_places)
             self.follow_until = model.day + int(sec.follow_up_days)
             if sec.problem_solving_hours <= 0:  # a cleanup day: the named places are cleaned now
-                pl.disorder[self.named] *= 1.0 - sec.disorder_fix * share[pl.beat[self.named]]
+                model.reduce_disorder(self.named, 1.0 - sec.disorder_fix * share[pl.beat[self.named]])
         if sec.offending_reduction > 0:
             who = voiced[res.offender[voiced]]
-            reduce_offending(res, who, self.base_offending[who], self.attended[who].astype(float),
-                             sec.offending_reduction, sec.sessions_to_effect)
-        self.log.append((model.day, pool.size, came.size, int(designed.sum()),
-                         float(res.engagement[came].mean()) if came.size else np.nan,
-                         float(res.trust[came].mean()) if came.size else np.nan,
-                         float(res.engagement[pool].mean()), float(res.trust[pool].mean())))
+            reduce_offending(
+                model,
+                who,
+                self.base_offending[who],
+                self.attended[who].astype(float),
+                sec.offending_reduction,
+                sec.sessions_to_effect,
+            )
+        self.log.append(
+            (
+                model.day,
+                pool.size,
+                came.size,
+                int(designed.sum()),
+                float(res.engagement[came].mean()) if came.size else np.nan,
+                float(res.trust[came].mean()) if came.size else np.nan,
+                float(res.engagement[pool].mean()),
+                float(res.trust[pool].mean()),
+            )
+        )
 
-    def _problem_solving(self, model, share: np.ndarray) -> None:
+    def _problem_solving(self, model: Surface, share: np.ndarray) -> None:
         pl, sec = model.places, self.sec
         beats = pl.beat[self.named]
         per_beat = np.bincount(beats, minlength=model.n_beats)
         h = sec.problem_solving_hours * share[beats] / np.maximum(per_beat[beats], 1)
-        pl.hotspot_hours[self.named] += h
-        pl.disorder[self.named] *= (1.0 - sec.disorder_fix) ** h
+        model.add_foot_presence(self.named, h)
+        model.reduce_disorder(self.named, (1.0 - sec.disorder_fix) ** h)
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per event day: eligible, attendees, as designed, and how attendees differ (F10)."""
-        cols = ["day", "eligible", "attendees", "as_designed", "attendee_engagement", "attendee_trust",
-                "eligible_engagement", "eligible_trust"]
+        cols = [
+            "day",
+            "eligible",
+            "attendees",
+            "as_designed",
+            "attendee_engagement",
+            "attendee_trust",
+            "eligible_engagement",
+            "eligible_trust",
+        ]
         table = pd.DataFrame(self.log, columns=cols)
         table.attrs["ever_attended_share"] = float((self.attended[self.eligible] > 0).mean())
         return {self.name: table}

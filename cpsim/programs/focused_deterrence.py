@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.time import Schedule
 
-from cpsim.mechanisms.contacts import kind_code
-from cpsim.mechanisms.enforcement import stop_cumweights
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 
 
@@ -31,7 +28,7 @@ class FocusedDeterrence(Program):
 
     doses = ("offender_share", "hours_per_participant")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Schedule the call-ins."""
         self.rng = program_stream(model, self.name)
         self.participant = np.zeros(model.residents.n, bool)
@@ -40,12 +37,12 @@ class FocusedDeterrence(Program):
         self.today = np.empty(0, np.int64)
         self.request = np.zeros(model.n_beats)
         self.stops = 0
-        model.schedule_recurring(self._due, Schedule(interval=self.sec.interval_days, start=self.sec.start_day))
+        model.schedule(self._due, self.sec.interval_days, self.sec.start_day)
 
     def _due(self) -> None:
         self.pending = True
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """On call-in days pick the participants; request the hours of today's call-ins."""
         res, sec = model.residents, self.sec
         if self.pending:
@@ -56,15 +53,12 @@ class FocusedDeterrence(Program):
             self.due_day = model.day + self.rng.integers(0, max(int(sec.callin_days), 1), self.called.size)
         self.today = self.called[self.due_day == model.day]
         self.request = np.bincount(res.beat[self.today], minlength=model.n_beats) * sec.hours_per_participant
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Hold the call-ins the hours allow; count stops of participants."""
         res = model.residents
-        stop_kinds = (kind_code("stop"), kind_code("arrest"))
-        for part in model.contacts.parts:  # today's stops and arrests, already drawn
-            if part[0] in stop_kinds:
-                self.stops += int(self.participant[part[1]].sum())
+        self.stops += int(self.participant[model.stops_today()].sum())  # already drawn today
         if self.today.size == 0:
             return
         sec, rng = self.sec, self.rng
@@ -74,13 +68,13 @@ class FocusedDeterrence(Program):
         self.due_day[np.isin(self.called, self.today[~ok])] += 1
         designed = deliver(model, self.name, came, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng)
         served = designed & (rng.random(came.size) < sec.services_takeup)
-        res.offending[came] *= (1.0 - sec.deterrence_reduction) * np.where(served, 1.0 - sec.services_reduction, 1.0)
-        res.stop_weight[came] *= sec.enforcement_ratio
-        model.stop_cumw = stop_cumweights(res)
+        cut = (1.0 - sec.deterrence_reduction) * np.where(served, 1.0 - sec.services_reduction, 1.0)
+        model.lower_offending(came, res.offending[came] * cut)
+        model.weight_stops(came, sec.enforcement_ratio)
         self.participant[came] = True
         self.log.append((model.day, self.today.size, came.size, int(served.sum())))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per call-in day: due, attended, served; attrs: participants and their stops."""
         table = pd.DataFrame(self.log, columns=["day", "due", "attended", "served"])
         table.attrs["participants"] = int(self.participant.sum())

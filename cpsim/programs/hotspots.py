@@ -1,13 +1,13 @@
 """Hot-spot foot patrol: officers walking the riskiest places (F9).
 
 The riskiest ``spots_share`` of street segments get ``hours_per_spot`` foot-patrol hours a
-day, requested in their beat as foot patrol (``model.foot_requests``): they get the same
+day, requested in their beat as foot patrol (``Surface.request_foot_hours``): they get the same
 share as routine foot patrol in the day's split, are cut with it in a budget cut, count
 as visible foot presence, and the core patrol mechanism draws the casual contacts of
-every foot hour. Of the directed hours granted, ``fidelity`` are spent at the spots and
-deter crime there the next day (the crime mechanism's local deterrence,
-``crime.hotspot_deterrence``; F9: -23% violent crime in Philadelphia's foot beats); the
-rest are spent elsewhere in the beat like routine foot patrol. Officers at the spots stop
+every foot hour. Only ``fidelity`` of the assigned hours are walked (the rest stay in the
+car, as routine patrol): they are spent at the spots and deter crime there the next day
+(the crime mechanism's local deterrence, ``crime.hotspot_deterrence``; F9: -23% violent
+crime in Philadelphia's foot beats). Officers at the spots stop
 more people: ``stops_per_hour`` extra stops per hour at the spots are made through the
 enforcement mechanism the next day (F9: pedestrian stops +64%), the trust cost.
 """
@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.mechanisms.patrol import spread_foot_hours
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 
 
 class HotSpots(Program):
@@ -28,31 +27,36 @@ class HotSpots(Program):
 
     doses = ("spots_share", "hours_per_spot")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Pick the spots: the riskiest places."""
         pl = model.places
         n_spots = max(1, int(round(self.sec.spots_share * pl.n)))
         self.spots = np.argsort(-pl.risk, kind="stable")[:n_spots]
-        self.request = np.bincount(pl.beat[self.spots], minlength=model.n_beats) * self.sec.hours_per_spot
+        per_beat = np.bincount(pl.beat[self.spots], minlength=model.n_beats)
+        self.request = per_beat * self.sec.hours_per_spot * self.sec.fidelity
         self.yesterday = np.zeros(model.n_beats)
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request the spots' foot hours; yesterday's hours at the spots bring today's extra stops."""
-        model.foot_requests += self.request
-        model.extra_stops += self.sec.stops_per_hour * self.yesterday
+        if model.day < self.sec.start_day:
+            return
+        model.request_foot_hours(self.request)
+        model.request_stops(self.sec.stops_per_hour * self.yesterday)
 
-    def act(self, model, hours: dict) -> None:
-        """Place the directed foot hours: ``fidelity`` at the spots, the rest around the beat."""
-        pl, sec = model.places, self.sec
-        granted = model.directed_foot
-        at_spots = granted * sec.fidelity
+    def act(self, model: Surface, hours: dict) -> None:
+        """Place the directed foot hours granted at the spots."""
+        if model.day < self.sec.start_day:
+            return
+        pl = model.places
+        at_spots = model.directed_foot
         beat = pl.beat[self.spots]
-        pl.hotspot_hours[self.spots] += at_spots[beat] * sec.hours_per_spot / np.maximum(self.request[beat], 1e-12)
-        pl.hotspot_hours += spread_foot_hours(pl, granted - at_spots)
+        share = np.divide(at_spots, self.request, out=np.zeros(model.n_beats), where=self.request > 0)
+        model.add_foot_presence(self.spots, share[beat] * self.sec.hours_per_spot * self.sec.fidelity)
+        granted = at_spots
         self.yesterday = at_spots
         self.log.append((model.day, float(granted.sum()), float(at_spots.sum())))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: directed foot hours granted and hours spent at the spots."""
         table = pd.DataFrame(self.log, columns=["day", "hours_granted", "hours_at_spots"])
         table.attrs["spots"] = self.spots.tolist()

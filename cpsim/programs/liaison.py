@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 from cpsim.world.layout import sample_weighted_within
 
@@ -27,18 +27,18 @@ class Liaison(Program):
 
     doses = ("officers_per_beat", "contacts_per_hour")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Work out the liaison hours each beat requests a day."""
         pol = model.params.policing
         self.rng = program_stream(model, self.name)
         self.hours_per_beat = self.sec.officers_per_beat * pol.duty_share * pol.shift_hours * (1.0 - pol.admin_share)
         self.reached = np.zeros(model.residents.n, bool)
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request the liaisons' hours."""
-        model.community_requests += self.hours_per_beat
+        model.request_community_hours(self.hours_per_beat)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Help as many residents as the granted hours allow."""
         res, sec, rng = model.residents, self.sec, self.rng
         granted = self.hours_per_beat * granted_share(model, hours)
@@ -52,12 +52,20 @@ class Liaison(Program):
         v_eff = np.where(resolved, sec.v_resolved, sec.v_unresolved)
         designed = deliver(model, self.name, who, sec.v_legitimacy, v_eff, sec.fidelity, rng, familiar=True)
         fixed = res.place[who[resolved & designed]]
-        model.places.disorder[fixed] *= 1.0 - sec.disorder_fix
+        model.reduce_disorder(fixed, 1.0 - sec.disorder_fix)
         self.reached[who] = True
-        self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum()),
-                         float(res.legitimacy[who].mean()) if who.size else np.nan, float(res.legitimacy.mean())))
+        self.log.append(
+            (
+                model.day,
+                float(granted.sum()),
+                who.size,
+                int(designed.sum()),
+                float(res.legitimacy[who].mean()) if who.size else np.nan,
+                float(res.legitimacy.mean()),
+            )
+        )
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: hours granted, residents helped, as designed, their legitimacy vs everyone's."""
         cols = ["day", "hours", "contacts", "as_designed", "contact_legitimacy", "mean_legitimacy"]
         table = pd.DataFrame(self.log, columns=cols)

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.time import Schedule
 
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream, reduce_offending, top_k_per_group
 
 
@@ -41,7 +40,7 @@ class Mentorship(Program):
         super().__init__(sec)
         self.cohort_end = -1
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Remember offending; schedule the meetings."""
         self.rng = program_stream(model, self.name)
         self.base_offending = model.residents.offending.copy()
@@ -49,12 +48,12 @@ class Mentorship(Program):
         self.mentees = np.empty(0, np.int64)
         self.mentor = np.empty(0, np.int64)
         self.request = np.zeros(model.n_beats)
-        model.schedule_recurring(self._due, Schedule(interval=self.sec.interval_days, start=self.sec.start_day))
+        model.schedule(self._due, self.sec.interval_days, self.sec.start_day)
 
     def _due(self) -> None:
         self.pending = True
 
-    def _new_cohort(self, model) -> None:
+    def _new_cohort(self, model: Surface) -> None:
         res, off, sec, rng = model.residents, model.officers, self.sec, self.rng
         whole, frac = divmod(sec.mentors_per_beat, 1.0)
         per_beat = (int(whole) + (rng.random(model.n_beats) < frac)).astype(np.int64)
@@ -74,7 +73,7 @@ class Mentorship(Program):
         self.mentor = mentors[first + turn % np.maximum(count, 1)]
         self.cohort_end = model.day + int(sec.duration_days)
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Form a cohort when none is running; request meeting hours on meeting days."""
         self.request[:] = 0.0
         if not self.pending:
@@ -83,9 +82,9 @@ class Mentorship(Program):
             self._new_cohort(model)
         pairs = np.bincount(model.residents.beat[self.mentees], minlength=model.n_beats)
         self.request += pairs * self.sec.hours_per_meeting
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Hold the meetings the granted hours allow; lower mentees' and friends' offending."""
         if not self.pending:
             return
@@ -94,26 +93,45 @@ class Mentorship(Program):
         share = granted_share(model, hours)
         met = rng.random(self.mentees.size) < share[res.beat[self.mentees]]
         who = self.mentees[met]
-        designed = deliver(model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
-                           officers=self.mentor[met])
+        designed = deliver(
+            model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng, officers=self.mentor[met]
+        )
         self.meetings[who[designed]] += 1
         offenders = self.mentees[res.offender[self.mentees] & (self.meetings[self.mentees] > 0)]
-        reduce_offending(res, offenders, self.base_offending[offenders], self.meetings[offenders],
-                         sec.offending_reduction, sec.sessions_to_effect)
+        reduce_offending(
+            model,
+            offenders,
+            self.base_offending[offenders],
+            self.meetings[offenders],
+            sec.offending_reduction,
+            sec.sessions_to_effect,
+        )
         if sec.peer_share > 0 and offenders.size:
             friends, counts = model.social.gather(offenders)
-            cut = np.repeat(sec.peer_share * sec.offending_reduction
-                            * (1.0 - np.exp(-self.meetings[offenders] / sec.sessions_to_effect)), counts)
+            cut = np.repeat(
+                sec.peer_share
+                * sec.offending_reduction
+                * (1.0 - np.exp(-self.meetings[offenders] / sec.sessions_to_effect)),
+                counts,
+            )
             keep = res.offender[friends]
             friends, cut = friends[keep], cut[keep]
             target = np.full(res.n, np.inf)
             np.minimum.at(target, friends, self.base_offending[friends] * (1.0 - cut))
             f = np.unique(friends)
-            res.offending[f] = np.minimum(res.offending[f], target[f])
-        self.log.append((model.day, self.mentees.size, int(met.sum()), int(designed.sum()),
-                         float(res.offending[self.mentees].sum()), float(self.base_offending[self.mentees].sum())))
+            model.lower_offending(f, target[f])
+        self.log.append(
+            (
+                model.day,
+                self.mentees.size,
+                int(met.sum()),
+                int(designed.sum()),
+                float(res.offending[self.mentees].sum()),
+                float(self.base_offending[self.mentees].sum()),
+            )
+        )
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per meeting day: pairs, meetings held, as designed, mentees' offending now and at start."""
         cols = ["day", "pairs", "meetings", "as_designed", "mentee_offending", "mentee_offending_start"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}

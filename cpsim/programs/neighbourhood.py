@@ -1,12 +1,17 @@
 """Neighbourhood policing: steady beat officers with protected community time (NYC NCOs).
 
-In each beat ``officers_per_beat`` of its officers become steady: they are never rotated
-to another beat (``model.steady_officers``), so residents' familiarity with the beat team
-is not reset when they would have moved. On duty, a steady officer spends
-``community_share`` of the shift's working hours (requested as community work) meeting
-residents of the beat, ``contacts_per_hour`` an hour, drawn by time spent on the street.
-Each is a familiar contact with that officer, as designed with probability ``fidelity``
-(off-radio time protected from calls) or an ordinary casual contact.
+In each beat ``officers_per_beat`` of its officers are named steady: they are not rotated
+to another beat (``Surface.keep_on_beat``), so residents' familiarity with the beat team
+is not reset when they would have moved. On duty, a steady officer is to spend
+``community_share`` of the shift's working hours off-radio walking the beat and meeting
+residents, ``contacts_per_hour`` an hour, drawn by time spent on the street; each is a
+familiar contact with that officer, as designed, and the hours are foot presence where
+those residents live (seen on foot, deterring crime there the next day).
+
+``fidelity`` gates delivery, as abstraction does in practice (Rix et al. 2009): each named
+officer is actually kept on the beat with probability ``fidelity``, and only ``fidelity``
+of the off-radio time is protected from calls (the rest stays on routine car patrol and
+response). At fidelity 0 the program is the baseline.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream, top_k_per_group
 from cpsim.world.layout import beat_index, sample_weighted_within, sample_within
 
@@ -26,27 +31,36 @@ class Neighbourhood(Program):
 
     doses = ("officers_per_beat", "community_share")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Make the first ``officers_per_beat`` officers of each beat steady."""
         off = model.officers
         self.rng = program_stream(model, self.name)
         on_beat = np.flatnonzero(off.beat >= 0)
-        self.steady = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
-        model.steady_officers[self.steady] = True
+        named = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
+        self.steady = named[self.rng.random(named.size) < self.sec.fidelity]
+        if self.sec.start_day <= 1:
+            model.keep_on_beat(self.steady)
         pol = model.params.policing
-        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share
+        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share * self.sec.fidelity
         self.request = np.zeros(model.n_beats)
 
-    def plan(self, model) -> None:
-        """Request the community hours of the steady officers on duty today."""
+    def plan(self, model: Surface) -> None:
+        """Request the community hours of the steady officers on duty today (from the start day)."""
+        if model.day < self.sec.start_day:
+            self.working, self.request = self.steady[:0], np.zeros(model.n_beats)
+            return
+        if model.day == self.sec.start_day > 1:
+            model.keep_on_beat(self.steady)
         off = model.officers
         working = self.steady[off.on_duty[self.steady]]
         self.working = working
         self.request = np.bincount(off.beat[working], minlength=model.n_beats) * self.hours_per_shift
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Meet as many residents as the granted hours allow."""
+        if model.day < self.sec.start_day:
+            return
         res, sec, rng = model.residents, self.sec, self.rng
         granted = self.request * granted_share(model, hours)
         k = rng.poisson(granted * sec.contacts_per_hour)
@@ -56,10 +70,14 @@ class Neighbourhood(Program):
         who, beats = who[ok], beats[ok]
         order, start = beat_index(model.officers.beat[self.working], model.n_beats)
         officer = self.working[sample_within(order, start, beats, rng)] if self.working.size else beats[:0]
-        designed = deliver(model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
-                           familiar=True, officers=officer)
+        designed = deliver(
+            model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, 1.0, rng, familiar=True, officers=officer
+        )
+        # The time is spent walking the beat: seen on foot where the residents met live.
+        per_contact = np.divide(granted, k, out=np.zeros(model.n_beats), where=k > 0)
+        model.add_foot_presence(res.place[who], per_contact[beats])
         self.log.append((model.day, float(granted.sum()), who.size, int(designed.sum())))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: community hours granted, residents met, as designed."""
         return {self.name: pd.DataFrame(self.log, columns=["day", "hours", "contacts", "as_designed"])}

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.time import Schedule
 
 from cpsim.mechanisms.trust import decay_factor
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 from cpsim.world.layout import sample_weighted_within
 
@@ -37,7 +36,7 @@ class Training(Program):
 
     doses = ("share_per_month", "hours_per_officer")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Schedule the monthly cohorts."""
         n = model.officers.n
         self.rng = program_stream(model, self.name)
@@ -46,15 +45,16 @@ class Training(Program):
         self.fade = decay_factor(self.sec.half_life_days)
         self.cohort = np.empty(0, np.int64)
         self.request = np.zeros(model.n_beats)
-        model.schedule_recurring(self._due, Schedule(interval=30, start=1))
+        model.schedule(self._due, 30, 1)
 
     def _due(self) -> None:
         self.pending = True
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Fade past gains; on cohort days put officers forward and request their hours."""
         off = model.officers
-        off.skill -= self.gain * (1.0 - self.fade)
+        fading = np.flatnonzero(self.gain)
+        model.change_skill(fading, -self.gain[fading] * (1.0 - self.fade))
         self.gain *= self.fade
         self.request[:] = 0.0
         if not self.pending:
@@ -62,9 +62,9 @@ class Training(Program):
         candidates = np.flatnonzero(~self.trained & (off.beat >= 0))
         self.cohort = candidates[self.rng.random(candidates.size) < self.sec.share_per_month]
         self.request += np.bincount(off.beat[self.cohort], minlength=model.n_beats) * self.sec.hours_per_officer
-        model.community_requests += self.request
+        model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Train the officers the granted hours cover."""
         if not self.pending:
             return
@@ -75,11 +75,11 @@ class Training(Program):
         self.trained[done] = True
         applies = done[rng.random(done.size) < sec.fidelity]
         gain = np.minimum(sec.skill_gain, 1.0 - off.skill[applies])
-        off.skill[applies] += gain
+        model.change_skill(applies, gain)
         self.gain[applies] += gain
         self.log.append((model.day, self.cohort.size, done.size, applies.size, float(self.trained.mean())))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per cohort: put forward, trained, applying it, share of officers trained so far."""
         cols = ["day", "put_forward", "trained", "applying", "trained_share"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}
@@ -92,7 +92,7 @@ class Orientation(Program):
 
     doses = ("hours_per_officer",)
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Remember every officer's beat, to notice arrivals."""
         self.rng = program_stream(model, self.name)
         self.last_beat = model.officers.beat.copy()
@@ -100,7 +100,7 @@ class Orientation(Program):
         self.engaged_cumw = np.concatenate([[0.0], np.cumsum(model.residents.engagement[model.residents.by_beat])])
         self.today = np.zeros(model.officers.n)
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Start orientations for arrivals; request today's hours of the officers on duty."""
         off, sec = model.officers, self.sec
         arrived = (off.beat != self.last_beat) & (off.beat >= 0)
@@ -109,9 +109,9 @@ class Orientation(Program):
         daily = np.minimum(self.remaining, sec.hours_per_officer / sec.days)
         self.today = np.where(off.on_duty & (off.beat >= 0), daily, 0.0)
         busy = self.today > 0
-        model.community_requests += np.bincount(off.beat[busy], weights=self.today[busy], minlength=model.n_beats)
+        model.request_community_hours(np.bincount(off.beat[busy], weights=self.today[busy], minlength=model.n_beats))
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Spend the granted orientation hours meeting residents."""
         off, res, sec, rng = model.officers, model.residents, self.sec, self.rng
         busy = np.flatnonzero(self.today > 0)
@@ -124,14 +124,23 @@ class Orientation(Program):
         officer = np.repeat(busy, k)
         who = sample_weighted_within(res.by_beat, res.beat_start, self.engaged_cumw, off.beat[officer], rng)
         ok = who >= 0
-        deliver(model, self.name, who[ok], sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng,
-                familiar=True, officers=officer[ok])
+        deliver(
+            model,
+            self.name,
+            who[ok],
+            sec.v_legitimacy,
+            sec.v_effectiveness,
+            sec.fidelity,
+            rng,
+            familiar=True,
+            officers=officer[ok],
+        )
         finished = busy[(self.remaining[busy] == 0) & (spent > 0)]
         applies = finished[rng.random(finished.size) < sec.fidelity]
-        off.skill[applies] = np.minimum(off.skill[applies] + sec.skill_gain, 1.0)
+        model.change_skill(applies, sec.skill_gain)
         self.log.append((model.day, busy.size, float(spent.sum()), int(ok.sum()), finished.size))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per day: officers in orientation, hours spent, residents met, orientations completed."""
         cols = ["day", "officers", "hours", "contacts", "completed"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}

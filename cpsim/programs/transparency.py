@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.time import Schedule
 
 from cpsim.mechanisms.reporting import logit
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import granted_share, program_stream, zscore
 
 
@@ -33,25 +32,25 @@ class Transparency(Program):
 
     doses = ("staff_hours", "reach")
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Remember the reference opinion; schedule the releases."""
         self.rng = program_stream(model, self.name)
         self.reference = float(model.residents.effectiveness.mean())
         self.since = self._counts(model)
         self.answered: list[float] = []
         self.request = self.sec.staff_hours * model.beat_residents / max(model.beat_residents.sum(), 1)
-        model.schedule_recurring(self._due, Schedule(interval=self.sec.interval_days, start=self.sec.interval_days))
+        model.schedule(self._due, self.sec.interval_days, self.sec.interval_days)
 
     def _due(self) -> None:
         self.pending = True
 
     @staticmethod
-    def _counts(model) -> dict[str, float]:
+    def _counts(model: Surface) -> dict[str, float]:
         t = model.totals
         keys = ("victimizations", "victimizations_violent", "crimes_recorded", "crimes_cleared")
         return {k: float(t.get(k, 0)) for k in keys}
 
-    def warranted(self, model) -> tuple[float, float]:
+    def warranted(self, model: Surface) -> tuple[float, float]:
         """The performance ratio since the last release and the effectiveness it warrants."""
         now = self._counts(model)
         d = {k: now[k] - self.since[k] for k in now}
@@ -66,12 +65,12 @@ class Transparency(Program):
         ratio = (answered * (clearance / max(bench, 1e-9)) * (expected / vic)) ** (1.0 / 3.0)
         return ratio, float(np.clip(self.reference * ratio, 0.0, 1.0))
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request the staff hours on release days."""
         if self.pending:
-            model.community_requests += self.request
+            model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Track call answering; on release days publish to those who look."""
         if model.today:
             self.answered.append(model.today["calls_answered_share"])
@@ -85,12 +84,12 @@ class Transparency(Program):
         seen = np.flatnonzero(rng.random(res.n) < p * share)
         accurate = seen[rng.random(seen.size) < sec.fidelity]
         v_eff = np.clip(sec.strength * (warranted - res.effectiveness[accurate]), -1, 1)
-        model.contacts.add(self.name, accurate, sec.openness_valence, v_eff, police=False)
+        model.add_experiences(self.name, accurate, sec.openness_valence, v_eff, police=False)
         self.log.append((model.day, ratio, warranted, float(res.effectiveness.mean()), seen.size))
         self.since = self._counts(model)
         self.answered = []
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per release: performance ratio, warranted effectiveness, mean perceived, viewers."""
         cols = ["day", "performance_ratio", "warranted_effectiveness", "perceived_effectiveness", "viewers"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}

@@ -12,7 +12,7 @@ resident's beat (requested in ``plan``); when a beat's community hours fall shor
 share served is hours given / hours requested, and the others are tried again on the
 following days until their next session's date (then that session is missed).
 
-A contact is an ordinary police experience (``model.contacts.add``) of the procedural
+A contact is an ordinary police experience (``Surface.add_experiences``) of the procedural
 quality q of the officer who makes it (skill + noise, as every contact), amplified by
 familiarity with the beat team:
 
@@ -44,9 +44,9 @@ import numpy as np
 import pandas as pd
 
 from cpsim.mechanisms.patrol import casual_valences
-from cpsim.mechanisms.policing import contact_quality, pick_officers
+from cpsim.mechanisms.policing import contact_quality
 from cpsim.mechanisms.reporting import report_probability
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 
 OUTCOMES = ("trust", "legitimacy", "effectiveness", "safety", "reports_violent", "reports_property")
 COLUMNS = ["day", "part", "subgroup", "level", "outcome", "n", "estimate", "se", "effect_sd"]
@@ -73,15 +73,15 @@ class FieldTrial(Program):
         """Build the trial when the scenario enables one."""
         return cls(params.trial) if params.trial.enabled else None
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Take the run's own trial stream; nobody is scheduled yet."""
-        self.rng = model.streams["trial"]
+        self.rng = model.run_stream("trial")
         n = model.residents.n
         self.sched = np.full(n, -(10**9), np.int64)
         self.baseline = {out: np.full(n, np.nan) for out in OUTCOMES}
         self.follow = {f: {out: np.full(n, np.nan) for out in OUTCOMES} for f in self.t.followup_days}
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Assign on the start day; measure who is due; request the day's session hours."""
         day, t = model.day, self.t
         if day == t.start_day:
@@ -95,7 +95,7 @@ class FieldTrial(Program):
         self.today = self._due(day)
         if self.today.size:
             want = np.bincount(model.residents.beat[self.today], minlength=model.n_beats)
-            model.community_requests += want * t.hours_per_contact
+            model.request_community_hours(want * t.hours_per_contact)
 
     def _due(self, day: int) -> np.ndarray:
         """Reached residents with a session still to get.
@@ -109,7 +109,7 @@ class FieldTrial(Program):
         due = (k >= 0) & (session < t.sessions) & (session > self.last_session[self.reached])
         return self.reached[due]
 
-    def _assign(self, model) -> None:
+    def _assign(self, model: Surface) -> None:
         t, res, rng = self.t, model.residents, self.rng
         if t.eligibility == "all":
             eligible = np.ones(res.n, bool)
@@ -134,27 +134,25 @@ class FieldTrial(Program):
         self.received = np.zeros(res.n, np.int32)
         self.last_session = np.full(res.n, -1, np.int64)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Deliver today's sessions, as far as the beat's community hours allow."""
         if self.assigned is None or self.today.size == 0:
             return
         t, res, rng, p = self.t, model.residents, self.rng, model.params
         # Every program's requests share the community hours each beat got.
-        share = np.divide(
-            hours["community"], model.community_requests,
-            out=np.ones(model.n_beats), where=model.community_requests > 0,
-        )
+        requested = model.community_requests()
+        share = np.divide(hours["community"], requested, out=np.ones(model.n_beats), where=requested > 0)
         served = self.today[rng.random(self.today.size) < np.minimum(share, 1.0)[res.beat[self.today]]]
-        who = pick_officers(model.officers, res.beat[served], rng)
-        q = contact_quality(model.officers, who, p.policing.contact_sd, rng)
+        who = model.officers_for(res.beat[served], rng)
+        q = contact_quality(model.officers, who, p.policing.contact_sd, rng)  # without the beat's climate
         v_leg, v_eff = casual_valences(q, dataclasses.replace(p.patrol, contact_valence=t.valence))
         if t.treatment == "liaison_followup":
             v_eff = np.clip(t.valence + 0.25 * (2.0 * q - 1.0), -1.0, 1.0)
-        model.contacts.add(f"trial_{t.treatment}", served, v_leg, v_eff, q, familiar=True)
+        model.add_experiences(f"trial_{t.treatment}", served, v_leg, v_eff, q, familiar=True)
         self.received[served] += 1
         self.last_session[served] = (model.day - self.sched[served]) // t.session_interval_days
 
-    def _measure(self, model, idx: np.ndarray, store: dict[str, np.ndarray]) -> None:
+    def _measure(self, model: Surface, idx: np.ndarray, store: dict[str, np.ndarray]) -> None:
         """Record the outcomes of residents ``idx`` as they are now."""
         if idx.size == 0:
             return
@@ -167,7 +165,7 @@ class FieldTrial(Program):
         store["reports_violent"][idx] = report_probability(legit, rep.violent_share, rep)
         store["reports_property"][idx] = report_probability(legit, rep.property_share, rep)
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Return the trial table (``Result.trial``); empty when the run ended before the start day."""
         if self.assigned is None:
             return {"trial": pd.DataFrame(columns=COLUMNS)}
@@ -175,8 +173,15 @@ class FieldTrial(Program):
             self._measure(model, np.flatnonzero(self.sched + f == model.day), store)
         neighbours = _reached_ties(model.social, self.received > 0)
         table = trial_table(
-            self.baseline, self.follow, self.eligible, self.assigned, self.received > 0,
-            model.residents.group, model.params.population.group_names, neighbours,
+            self.baseline,
+            self.follow,
+            self.eligible,
+            self.assigned,
+            self.received > 0,
+            model.residents.group,
+            model.params.population.group_names,
+            neighbours,
+            model.residents.beat,
         )
         return {"trial": table}
 
@@ -209,6 +214,7 @@ def trial_table(
     group: np.ndarray,
     group_names: tuple[str, ...],
     reached_ties: np.ndarray,
+    beat: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Arm means, ITT and TOT effects by subgroup, and spillover, per follow-up day.
 
@@ -221,6 +227,7 @@ def trial_table(
         group: Group index of each resident.
         group_names: Names of the groups.
         reached_ties: Number of each resident's ties who were treated.
+        beat: Beat of each resident (effects by beat too), or None.
 
     Returns:
         A long table with the columns of COLUMNS; ``part`` is one of arm (mean level per
@@ -239,6 +246,9 @@ def trial_table(
         subgroups[f"group={name}"] = group == g
     for k, name in enumerate(("low", "middle", "high")):
         subgroups[f"prior_trust={name}"] = tercile == k
+    if beat is not None:
+        for b in np.unique(beat[eligible]):
+            subgroups[f"beat={b}"] = beat == b
     bins = np.minimum(reached_ties, 3)
     rows = []
     for day in sorted(follow):

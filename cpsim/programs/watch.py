@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.time import Schedule
 
-from cpsim.programs.base import Program
+from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 
 
@@ -29,16 +28,15 @@ class Watch(Program):
 
     doses = ("coverage",)
 
-    def attach(self, model) -> None:
+    def attach(self, model: Surface) -> None:
         """Form the groups: guardians and a reporting channel at active places; pick members."""
         pl, res, sec = model.places, model.residents, self.sec
         self.rng = rng = program_stream(model, self.name)
         n_cover = int(round(sec.coverage * pl.n))
         covered = np.argsort(-pl.guardianship, kind="stable")[:n_cover]
         self.active = covered[rng.random(covered.size) < sec.fidelity]
-        pl.extra_guardianship[self.active] += sec.guardianship_boost
-        unreported = 1.0 - model.place_reporting[self.active]
-        model.place_reporting[self.active] = 1.0 - unreported * (1.0 - sec.reporting_share)
+        model.add_guardianship(self.active, sec.guardianship_boost)
+        model.add_reporting_channel(self.active, sec.reporting_share)
         at_active = np.zeros(pl.n, bool)
         at_active[self.active] = True
         p_member = np.clip(sec.member_share * res.engagement / max(res.engagement.mean(), 1e-9), 0, 1)
@@ -46,17 +44,17 @@ class Watch(Program):
         self.request = np.zeros(model.n_beats)
         self.request[np.unique(pl.beat[self.active])] = sec.hours_per_meeting
         every = sec.meeting_interval_days
-        model.schedule_recurring(self._due, Schedule(interval=every, start=every))
+        model.schedule(self._due, every, every)
 
     def _due(self) -> None:
         self.pending = True
 
-    def plan(self, model) -> None:
+    def plan(self, model: Surface) -> None:
         """Request meeting hours on meeting days."""
         if self.pending:
-            model.community_requests += self.request
+            model.request_community_hours(self.request)
 
-    def act(self, model, hours: dict) -> None:
+    def act(self, model: Surface, hours: dict) -> None:
         """Hold the meetings: members attend in proportion to the hours granted."""
         if not self.pending:
             return
@@ -67,6 +65,6 @@ class Watch(Program):
         deliver(model, self.name, came, sec.v_legitimacy, sec.v_effectiveness, 1.0, self.rng, familiar=True)
         self.log.append((model.day, self.active.size, self.members.size, came.size))
 
-    def results(self, model) -> dict[str, pd.DataFrame]:
+    def results(self, model: Surface) -> dict[str, pd.DataFrame]:
         """Per meeting day: active groups, members, attendees."""
         return {self.name: pd.DataFrame(self.log, columns=["day", "active_places", "members", "attendees"])}

@@ -81,7 +81,11 @@ class Event:
         "assumption: attendance falls with travel distance (homes spread uniformly over a round beat)",
     )
     habit_log_odds: float = param(
-        1.5, "log-odds", 0, 10, "Rise in the log-odds of attending for residents who attended before (regulars)",
+        1.5,
+        "log-odds",
+        0,
+        10,
+        "Rise in the log-odds of attending for residents who attended before (regulars)",
         "Skogan 2006: a core of regular attenders; assumption on size",
     )
     youth_only: bool = param(False, "", None, None, "Only residents of the youth age band attend", ASSUME)
@@ -271,7 +275,11 @@ class AthleticLeague(Event):
     officers_per_event: float = param(1.0, "officers", 0, 50, "Officers coaching each session (0: off)", ASSUME)
     hours_per_event: float = param(2.0, "hours", 0, 24, "Officer hours per officer per session (0: off)", ASSUME)
     reach: float = param(
-        0.004, "1", 0, 1, "Chance an eligible youth of average engagement, trust and distance attends a session",
+        0.004,
+        "1",
+        0,
+        1,
+        "Chance an eligible youth of average engagement, trust and distance attends a session",
         "assumption: a league of a few dozen regulars per beat",
     )
     habit_log_odds: float = param(
@@ -416,8 +424,8 @@ class Neighbourhood:
     enabled: bool = _enabled("neighbourhood (steady beat) officers")
     fidelity: float = _fidelity(
         0.7,
-        "off-radio time protected from calls",
-        "NYPD neighbourhood policing: off-radio time often lost to calls; assumption",
+        "named steady officers kept on the beat and off-radio time protected from calls",
+        "NYPD neighbourhood policing: off-radio time often lost to calls; Rix et al. 2009 (abstraction); assumption",
     )
     officers_per_beat: int = param(
         1, "officers", 0, 20, "Steady officers per beat who never rotate (0: off)", "NYPD: 2 NCOs per sector"
@@ -431,6 +439,7 @@ class Neighbourhood:
         "NYPD neighbourhood policing: one third of the shift off-radio",
     )
     contacts_per_hour: float = param(1.5, "contacts/hour", 0, 10, "Residents met per community hour", ASSUME)
+    start_day: int = param(1, "day", 1, 36500, "Day the steady officers start (e.g. after a shock)", ASSUME)
     v_legitimacy: float = param(0.6, "valence", -1, 1, "Legitimacy valence of a community contact as designed", PJ)
     v_effectiveness: float = param(
         0.3, "valence", -1, 1, "Effectiveness valence of a community contact as designed", "F2 Peyton et al. 2019"
@@ -443,7 +452,9 @@ class HotSpots:
 
     enabled: bool = _enabled("hot-spot patrol")
     fidelity: float = _fidelity(
-        0.8, "assigned hours actually spent at the spots", "Ratcliffe et al. 2011: dosage varied; assumption"
+        0.8,
+        "assigned hours actually walked at the spots (the rest stay in the car)",
+        "Ratcliffe et al. 2011: dosage varied; assumption",
     )
     spots_share: float = param(
         0.02,
@@ -469,6 +480,7 @@ class HotSpots:
         "Pedestrian stops per hour at a spot (the trust cost)",
         "F9 Ratcliffe et al. 2011: pedestrian stops +64%; 0.11 gave +57%, 0.14 +79% (docs/validation.md)",
     )
+    start_day: int = param(1, "day", 1, 36500, "Day the directed patrol starts", ASSUME)
 
 
 @dataclass(frozen=True)
@@ -673,7 +685,15 @@ class Incident:
     """A publicized incident: one badly handled encounter that spreads (a video)."""
 
     enabled: bool = _enabled("a publicized incident")
-    day: int = param(60, "day", 1, 36500, "Day of the incident", ASSUME)
+    day: int = param(60, "day", 0, 36500, "Day of the incident (0: no incident on a set day)", ASSUME)
+    rate_per_beat_year: float = param(
+        0.0,
+        "per beat per year",
+        0,
+        20,
+        "Publicized incidents happening at random, per beat a year, where stops are (0: none)",
+        "assumption; a calibration target (area trust moves from year to year: data/README.md)",
+    )
     beat: int = param(-1, "beat", -1, 20_000, "Beat of the incident (-1: the beat with the lowest trust)", ASSUME)
     strength: float = param(1.0, "valence", 0, 1, "How bad the encounter is (0: off; 1: the worst)", ASSUME)
     story_weight: float = param(
@@ -690,8 +710,16 @@ class Incident:
     group_salience: float = param(
         2.0, "ratio", 1, 20, "Odds that a member of the victim's group sees it, relative to others", ASSUME
     )
+    local_salience: float = param(
+        3.0,
+        "ratio",
+        1,
+        100,
+        "Odds that a resident of the incident's beat sees it, relative to others",
+        "assumption (range 1-10): neighbours hear of it first",
+    )
     news_legitimacy: float = param(
-        -0.5,
+        -0.8,
         "valence",
         -1,
         0,
@@ -701,6 +729,17 @@ class Incident:
     news_effectiveness: float = param(-0.2, "valence", -1, 0, "Effectiveness valence of seeing the video", ASSUME)
     news_weight: float = param(
         0.3, "1", 0, 1, "Effect of seeing the news relative to a direct experience", "word_of_mouth.vicarious_weight"
+    )
+    news_days: int = param(
+        21, "days", 1, 365, "Days the story stays in the news", "assumption (range 7-60): a local news cycle"
+    )
+    news_exposures: float = param(
+        5.0,
+        "times",
+        0,
+        100,
+        "Times a viewer meets the story in the news cycle (the video, follow-ups, protests)",
+        "assumption (range 1-20)",
     )
 
 

@@ -4,7 +4,8 @@ Every rule that relates two keys, or a key and a file, lives here and runs in th
 so ``cpsim check`` and every command see the same verdict before anything runs: group
 lists agree with the group names, shares sum to one, beats fit the population, a graph
 file exists, is a graph and has one node per resident, the incident happens on a beat that
-exists and within the run, and a field trial's groups, beats and follow-up fit the city.
+exists and within the run, the survey's lists fit its groups and items, and a field
+trial's groups, beats and follow-up fit the city.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
+from cpsim.scenario.survey import survey_problem
 
 # Every key a rule reads: a sweep that varies none of them cannot break a rule at any point.
 RULE_KEYS = frozenset(
     {
         "population.group_names", "population.group_shares", "trust.initial_by_group", "enforcement.group_stop_ratio",
+        "trust.norm_legitimacy_by_group", "trust.norm_effectiveness_by_group",
+        "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise",
         "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
         "incident.enabled", "incident.beat", "incident.day",
         "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
@@ -29,7 +33,13 @@ RULE_KEYS = frozenset(
 )  # fmt: skip
 # Residents' group is stored as int8, and the results store keeps one column per group.
 MAX_GROUPS = 100
-PER_GROUP = (("population", "group_shares"), ("trust", "initial_by_group"), ("enforcement", "group_stop_ratio"))
+PER_GROUP = (
+    ("population", "group_shares"),
+    ("trust", "initial_by_group"),
+    ("trust", "norm_legitimacy_by_group"),
+    ("trust", "norm_effectiveness_by_group"),
+    ("enforcement", "group_stop_ratio"),
+)
 
 
 class RuleError(ValueError):
@@ -65,6 +75,7 @@ def check_rules(scenario: Any, origin: Callable[[str], str | None]) -> Any:
     _beats(scenario)
     _incident(scenario)
     _trial(scenario)
+    _survey(scenario)
     return scenario
 
 
@@ -137,7 +148,7 @@ def _graph(s: Any, origin: str | None) -> Any:
 
 def _incident(s: Any) -> None:
     inc = s.incident
-    if not inc.enabled:
+    if not inc.enabled or inc.strength == 0:
         return
     beats = s.population.beats
     if inc.beat >= beats:
@@ -147,7 +158,16 @@ def _incident(s: Any) -> None:
             f"(population.beats = {beats})",
         )
     if inc.day > s.run.days:
-        raise RuleError("incident.day", f"day {inc.day} is after the run ends; allowed: 1 to run.days = {s.run.days}")
+        raise RuleError(
+            "incident.day",
+            f"day {inc.day} is after the run ends; allowed: 0 (no incident on a set day) to run.days = {s.run.days}",
+        )
+
+
+def _survey(s: Any) -> None:
+    problem = survey_problem(s)  # the [survey] section's own rules (cpsim/scenario/survey.py)
+    if problem:
+        raise RuleError(f"survey.{problem[0]}", problem[1])
 
 
 def _trial(s: Any) -> None:

@@ -71,6 +71,14 @@ class Population:
         "How strongly groups cluster by beat (0 random, 1 fully sorted)",
         "assumption; residential segregation indices of US cities are ~0.5-0.7",
     )
+    beat_size_sigma: float = param(
+        0.0,
+        "log",
+        0,
+        3,
+        "Log-SD of beat (area) sizes: 0 gives beats of about equal size; larger, a few big and many small",
+        "assumption; Chicago's 77 community areas run from a few thousand to ~100,000 residents (sigma ~0.6)",
+    )
     disadvantage: float = param(
         0.5,
         "1",
@@ -207,11 +215,126 @@ class Trust:
         "days",
         1,
         3650,
-        "Half-life of a change in trust back to the resident's long-run baseline",
+        "Half-life with which the unconsolidated part of an experience fades back to the attitude",
         "F2 Peyton et al. 2019: visit effect strong at 3 days, still detectable at 21 days",
     )
-    baseline_half_life_days: float = param(
-        1095.0, "days", 30, 36500, "Half-life with which the long-run baseline follows current trust", ASSUME
+    attitude_half_life_days: float = param(
+        730.0,
+        "days",
+        90,
+        7300,
+        "Half-life with which the long-run attitude settles toward its anchor (norm, conditions, ties)",
+        "assumption (range 1-5 years): Chicago community areas' trust correlates 0.55-0.61 from one year to "
+        "the next (data/README.md), so attitudes move within years, not decades",
+    )
+    consolidation: float = param(
+        0.08,
+        "1",
+        0,
+        1,
+        "Share of an experience's change of trust kept in the long-run attitude",
+        "F2 Peyton et al. 2019: most of a single visit's effect fades within weeks; assumption on what remains",
+    )
+    familiar_consolidation: float = param(
+        0.4,
+        "1",
+        0,
+        1,
+        "Extra share kept when the contact is with a beat team the resident fully knows (x familiarity)",
+        "assumption (range 0.2-0.8): relationships with known officers accumulate (NRPP, Tuffin et al. 2006; "
+        "Rix et al. 2009)",
+    )
+    salience_consolidation: float = param(
+        0.5,
+        "1",
+        0,
+        1,
+        "Extra share kept for strong experiences (x valence squared): a video incident is not forgotten",
+        "assumption (range 0.2-0.8): emotionally strong events are remembered (McGaugh 2004); Desmond, "
+        "Papachristos & Kirk 2016: a publicized beating lowered 911 calls for over a year",
+    )
+    social_weight: float = param(
+        0.3,
+        "1",
+        0,
+        0.9,
+        "Weight of the ties' attitudes in where a resident's attitude settles (local opinion climate)",
+        "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
+    )
+    disposition_share: float = param(
+        0.7,
+        "1",
+        0,
+        1,
+        "Share of a resident's starting difference from their group that is a stable personal disposition",
+        "assumption (range 0.5-0.9): attitudes toward institutions are partly stable traits",
+    )
+    norm_legitimacy_by_group: tuple[float, ...] = param(
+        (0.54, 0.249),
+        "1",
+        0,
+        1,
+        "Collective memory of each group (history, national climate): where legitimacy settles before local experience",
+        "calibration: the baseline city stays at F7's starting levels (cpsim validate, stationarity); "
+        "F7 Gallup group gap",
+    )
+    norm_effectiveness_by_group: tuple[float, ...] = param(
+        (0.58, 0.219),
+        "1",
+        0,
+        1,
+        "Collective memory of each group: where perceived effectiveness settles before local experience",
+        "calibration: the baseline city stays at F7's starting levels (cpsim validate, stationarity)",
+    )
+    national_sd: float = param(
+        0.0,
+        "1",
+        0,
+        0.3,
+        "SD of the national mood about police, a wander of every group's norm shared city-wide (0: none)",
+        "assumption; a calibration target: Chicago's city mean moved +5.8 and -6.7 points a year in 2019-2021 "
+        "(data/README.md); Gallup national confidence moves a few points a year",
+    )
+    national_half_life_days: float = param(
+        365.0,
+        "days",
+        7,
+        7300,
+        "Half-life of a swing of the national mood",
+        "assumption (range 90-1825): national events fade over months to years",
+    )
+    performance_weight: float = param(
+        0.25,
+        "1",
+        0,
+        1,
+        "Rise of the legitimacy anchor per unit of perceived-effectiveness attitude above the city's start",
+        "Sunshine & Tyler 2003: performance shapes legitimacy, less than procedural justice; assumption on size "
+        "(range 0-0.5)",
+    )
+    disorder_weight: float = param(
+        0.3,
+        "1 per unit disorder",
+        0,
+        2,
+        "Fall of the effectiveness anchor per unit of visible disorder at home above the city's mean",
+        "Jackson & Bradford 2009 (confidence expresses concern about disorder); assumption on size",
+    )
+    crime_weight: float = param(
+        0.06,
+        "1 per log ratio",
+        0,
+        1,
+        "Fall of the effectiveness anchor per unit log ratio of the beat's victimisation rate to the city's",
+        "assumption (range 0-0.15): residents judge police by the crime around them",
+    )
+    foot_seen_weight: float = param(
+        0.12,
+        "1",
+        0,
+        0.5,
+        "Rise of the effectiveness anchor with the chance of seeing police on foot in a week (vs the city's)",
+        "CSEW 2013/14: 71% weekly / 61% monthly / 53% never rate police good (cross-sectional; taken at ~half)",
     )
     positive_step_legitimacy: float = param(
         0.08,
@@ -251,7 +374,7 @@ class Trust:
         "1",
         0,
         1,
-        "How strongly prior trust colours how an experience is read",
+        "How much more an experience that confirms prior trust weighs (and less one that contradicts it)",
         "F4 Rosenbaum et al. 2005; assumption on size",
     )
     victimization_valence: float = param(-0.4, "valence", -1, 0, "Effectiveness valence of being victimised", ASSUME)
@@ -292,7 +415,7 @@ class Crime:
     """True victimisations at places."""
 
     violent_per_1000: float = param(
-        18.0,
+        20.4,
         "per 1000 persons/yr",
         0,
         500,
@@ -300,7 +423,7 @@ class Crime:
         "F12 NCVS 2021-22: 16.5-23.5 per 1000 persons 12+; set so the baseline realises ~20 (docs/calibration.md)",
     )
     property_per_1000: float = param(
-        46.0,
+        51.7,
         "per 1000 persons/yr",
         0,
         1000,
@@ -352,9 +475,21 @@ class Crime:
         0.25, "1", 0, 1, "Mean visible disorder at places (0-1), rising with crime risk", ASSUME
     )
     disorder_per_crime: float = param(
-        0.01, "1 per crime", 0, 0.5,
+        0.01,
+        "1 per crime",
+        0,
+        0.5,
         "Visible disorder a victimisation adds at its place (it then relaxes toward the place's base)",
         "assumption: Skogan 1990 (crime and disorder feed each other); small so disorder follows crime slowly",
+    )
+    compliance: float = param(
+        1.0,
+        "per unit legitimacy",
+        0,
+        5,
+        "Fall of an offender's log offending rate per unit of legitimacy above the reference",
+        "Tyler 1990; Papachristos, Meares & Fagan 2012 (legitimacy and gun carrying among offenders); "
+        "assumption on size (range 0-2)",
     )
     incapacitation_days: float = param(
         60.0, "days", 0, 3650, "Mean days an arrested offender is off the street", ASSUME
@@ -512,6 +647,50 @@ class Policing:
     rotation_days: float = param(
         180.0, "days", 1, 36500, "Mean days an officer stays on a beat before reassignment", ASSUME
     )
+    climate_half_life_days: float = param(
+        30.0,
+        "days",
+        1,
+        3650,
+        "Half-life of the running average of contacted residents' legitimacy that a beat's officers sense",
+        "assumption (range 14-180): officers react within weeks to a turn of the public (de-policing after "
+        "publicized incidents, Shjarback et al. 2017)",
+    )
+    climate_quality: float = param(
+        0.3,
+        "1",
+        0,
+        2,
+        "Change of officers' procedural quality per unit change of sensed audience legitimacy (vs the start)",
+        "Bottoms & Tankebe 2012; Bradford & Quinton 2014: officers who feel recognised by the public are more "
+        "committed to fair procedure; assumption on size",
+    )
+    withdrawal: float = param(
+        0.5,
+        "1",
+        0,
+        1,
+        "Largest share of routine foot patrol and proactive hours officers drop when their audience turns",
+        "Nix & Wolfe 2016; Shjarback et al. 2017 (de-policing under hostility and scrutiny); assumption on size "
+        "(range 0.2-0.8)",
+    )
+    withdrawal_threshold: float = param(
+        0.07,
+        "1",
+        0,
+        1,
+        "Fall of sensed audience legitimacy (below what officers are used to) at which half the withdrawal happens",
+        "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident",
+    )
+    demeanor_quality: float = param(
+        0.2,
+        "1",
+        0,
+        1,
+        "Change of a stop's or arrest's procedural quality per unit of the resident's legitimacy (vs reference)",
+        "Mastrofski, Reisig & McCluskey 2002; Reisig et al. 2004: disrespectful suspects get less respectful "
+        "treatment; assumption on size",
+    )
     skill_mean: float = param(
         0.7,
         "1",
@@ -582,6 +761,23 @@ class Patrol:
         "Half-life of the running average of police presence that offenders and residents respond to",
         ASSUME,
     )
+    sighting_rate: float = param(
+        2.8,
+        "1 per foot-hour",
+        0,
+        100,
+        "Daily chance rate of seeing police on foot per hour of foot presence at one's street segment, "
+        "per unit of time spent out",
+        "calibration: CSEW 2013/14, 32% of adults see police on foot at least weekly (data/README.md)",
+    )
+    community_presence: float = param(
+        0.5,
+        "1",
+        0,
+        1,
+        "Deterrent presence of a community-work hour relative to a patrol hour",
+        "assumption (range 0.25-1): officers at community work are on the beat but not patrolling",
+    )
     car_visibility: float = param(
         0.5,
         "1",
@@ -630,6 +826,32 @@ class Enforcement:
     outcome_valence: float = param(
         -0.3, "valence", -1, 1, "Effectiveness valence of being stopped, before procedure", ASSUME
     )
+    intrusion: float = param(
+        0.3,
+        "valence",
+        0,
+        1,
+        "Legitimacy cost of being stopped at all (subtracted from the procedural valence 2q - 1)",
+        "Tyler, Fagan & Geller 2014; Gau & Brunson 2010: intrusive stops lower legitimacy; F3 holds as fair "
+        "stops still do better than unfair ones",
+    )
+    crime_response: float = param(
+        0.5,
+        "1",
+        0,
+        3,
+        "Elasticity of a beat's proactive hours to its recorded crime relative to the department's expectation",
+        "assumption (range 0-1): departments send proactive units where recorded crime rises (CompStat, "
+        "Weisburd et al. 2003)",
+    )
+    review_half_life_days: float = param(
+        60.0,
+        "days",
+        1,
+        3650,
+        "Half-life of the running average of recorded crime that proactive effort responds to",
+        "assumption (range 14-180): crime reviews look back weeks to months",
+    )
     arrest_valence: float = param(
         -0.7, "valence", -1, 1, "Effectiveness valence of being arrested, before procedure", ASSUME
     )
@@ -656,12 +878,23 @@ class Complaints:
         ASSUME,
     )
     casual_factor: float = param(
-        0.25,
+        0.02,
         "1",
         0,
         1,
         "Complaint chance of a poor casual or program contact relative to a poor stop, arrest or call",
-        "assumption: most complaints arise from enforcement and calls for service (Terrill & Ingram 2016)",
+        "assumption (range 0-0.1): complaints arise from enforcement, force and calls, rarely from a "
+        "conversation (Terrill & Ingram 2016)",
+    )
+    familiarity_discount: float = param(
+        0.5,
+        "1",
+        0,
+        1,
+        "Share by which a poor contact is less likely to become a complaint when the resident fully knows "
+        "the beat team",
+        "assumption (range 0.2-0.8): problems with known officers are settled informally; community policing "
+        "reports up to 30% fewer complaints (seed articles)",
     )
 
 
@@ -683,13 +916,22 @@ class Safety:
         "Weight of visible disorder in what residents see",
         "Skogan 1990 (disorder and decline); assumption on size",
     )
-    presence_weight: float = param(
+    foot_seen_weight: float = param(
         0.15,
         "1",
         0,
         1,
-        "Weight of visible police presence (relative to reference) in what residents see",
-        "Police Foundation 1981 Newark foot patrol: residents felt safer",
+        "Rise of the safety residents see with the chance of seeing police on foot in a week (vs the city's)",
+        "Police Foundation 1981 Newark foot patrol: residents felt safer; Kelling et al. 1974 Kansas City: "
+        "routine car patrol did not change fear, so only police on foot count",
+    )
+    effectiveness_weight: float = param(
+        0.2,
+        "1",
+        0,
+        1,
+        "Rise of the safety residents see per unit of perceived police effectiveness above the city's start",
+        "assumption (range 0.1-0.4): confidence that police get results lowers fear (Skogan 2009)",
     )
 
 

@@ -3,7 +3,8 @@
 A task is a batch of several runs, so that per-task overhead (pickling, scheduling, one
 round trip to the driver) is shared by several simulations. A run that raises is returned
 with its error text and the batch goes on. Each batch reports how long it spent inside
-``simulate()`` and in total, so the runner's own overhead can be measured, not guessed.
+``simulate()`` (with the run's breakdown by group and beat, part of what a run produces)
+and in total, so the runner's own overhead can be measured, not guessed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from cpsim.breakdowns import breakdown_arrays
 from cpsim.simulate import simulate
 
 
@@ -51,6 +53,7 @@ class Outcome:
     duration: float
     values: dict[str, float | int | None]
     timeseries: np.ndarray | None = None
+    breakdown: tuple[list[str], list[str], np.ndarray] | None = None
 
 
 @dataclass
@@ -88,6 +91,7 @@ def run_batch(job: Job, runs: list[tuple[int, str, dict[str, Any], int]]) -> Bat
         t0 = time.perf_counter()
         try:
             result = simulate(job.scenarios[scenario], seed=seed, days=job.days, overrides=params)
+            parts = breakdown_arrays(result)
         except Exception as err:  # noqa: BLE001  (a failed run is recorded, the sweep goes on)
             duration = time.perf_counter() - t0
             text = f"{type(err).__name__}: {err}".replace("\n", " ") + "\n" + traceback.format_exc()
@@ -95,7 +99,7 @@ def run_batch(job: Job, runs: list[tuple[int, str, dict[str, Any], int]]) -> Bat
         else:
             duration = time.perf_counter() - t0
             values, daily = _values(job, result.summary), _daily(job, result)
-            batch.outcomes.append(Outcome(run_id, "ok", None, duration, values, daily))
+            batch.outcomes.append(Outcome(run_id, "ok", None, duration, values, daily, parts))
         batch.sim_seconds += duration
     batch.worker_seconds = time.perf_counter() - start
     return batch

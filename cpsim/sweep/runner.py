@@ -21,6 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from cpsim.progress import LogLines
 from cpsim.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
 from cpsim.sweep.executors import Pool, make_pool, scheduler_address
 from cpsim.sweep.run import BatchOutcome, Job, run_batch
@@ -209,11 +210,18 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
     inflight: dict[Future, int] = {}
     broken: BaseException | None = None
     columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"), TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
     )
     start = time.perf_counter()
+    # no live bar (stderr is a log): a line at each tenth of the runs and at least once a minute
+    log = LogLines(exp.name, already=report.done) if not show and not verbose else None
     with Progress(*columns, console=console, disable=not show, transient=False) as bar:
         task = bar.add_task(exp.name, total=report.total, completed=report.done, failed=report.failed, rate="")
 
@@ -257,6 +265,8 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
                     if verbose:
                         line = f"{exp.name}: {report.done}/{report.total} runs done, {report.failed} failed"
                         print(line, file=sys.stderr, flush=True)
+                    elif log is not None:
+                        log(report.done, report.total, report.failed)
                 fill()
         finally:
             for fut in inflight:

@@ -37,8 +37,22 @@ from cpsim.scenario.rules import group_slug
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEYS = (
-    "name", "description", "scenarios", "design", "samples", "replicates", "days", "seed",
-    "metrics", "timeseries", "batch", "second_order", "levels", "common_random_numbers", "vary", "overrides",
+    "name",
+    "description",
+    "scenarios",
+    "design",
+    "samples",
+    "replicates",
+    "days",
+    "seed",
+    "metrics",
+    "timeseries",
+    "batch",
+    "second_order",
+    "levels",
+    "common_random_numbers",
+    "vary",
+    "overrides",
 )
 # Per-group end-of-run trust is a dict in Result.summary; the store keeps one column per group.
 GROUP_METRIC = "trust_end_by_group"
@@ -219,9 +233,22 @@ def load_experiment(path: str | Path) -> Experiment:
     if design in ("sobol", "morris") and len(vary) < 2:
         raise fail("vary", f"{len(vary)} parameter", f"at least 2 parameters for design = {design!r}")
     return Experiment(
-        path=path, name=name, description=description, scenarios=scenarios, scenario_files=files,
-        design=design, vary=vary, samples=samples, replicates=replicates, days=days, seed=seed,
-        metrics=metrics, timeseries=timeseries, batch=batch, second_order=second_order, levels=levels,
+        path=path,
+        name=name,
+        description=description,
+        scenarios=scenarios,
+        scenario_files=files,
+        design=design,
+        vary=vary,
+        samples=samples,
+        replicates=replicates,
+        days=days,
+        seed=seed,
+        metrics=metrics,
+        timeseries=timeseries,
+        batch=batch,
+        second_order=second_order,
+        levels=levels,
         common_random_numbers=crn,
         overrides=overrides,
     )
@@ -298,7 +325,8 @@ def _range(spec: Any, field: dataclasses.Field, where: str, fail) -> tuple[float
     if isinstance(default, bool) or not isinstance(default, (int, float)):
         raise fail(where, "not a number parameter", "number parameters for a sampled design")
     ok = (
-        isinstance(spec, list) and len(spec) == 2
+        isinstance(spec, list)
+        and len(spec) == 2
         and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
         and spec[0] < spec[1]
     )

@@ -11,6 +11,10 @@ Tables:
   simulate()), one column per varied key (named by the key, e.g. "policing.budget_cut")
   and one column per kept summary figure.
 - ``timeseries``: run_id, day and the kept daily figures.
+- ``breakdown``: run_id, level ("group" or "beat"), key, residents and the figures of
+  cpsim.breakdowns.FIGURES for that group or beat (who benefits; every run keeps it).
+- ``provenance``: one row: the provenance record as JSON (cpsim/provenance.py: version,
+  git commit, libraries, scenario file hashes, differing parameters, city size, seeds).
 - ``points``: the sample points: point, params (JSON) and raw (JSON list, the design
   before whole-number parameters are rounded; Morris analysis needs it).
 - ``tasks``: one row per finished batch: runs, worker, seconds inside simulate() and in
@@ -29,6 +33,7 @@ so is a store that is damaged (truncated, overwritten).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -47,6 +52,7 @@ import duckdb
 import pandas as pd
 
 from cpsim import __version__
+from cpsim.breakdowns import VALUES as BREAKDOWN_VALUES
 from cpsim.metrics import DAILY, SUMMARY
 from cpsim.provenance import code_version
 from cpsim.sweep.run import BatchOutcome
@@ -134,6 +140,7 @@ class Store:
         self.con, self.path, self.exp = con, path, exp
         self.metrics = metric_columns(exp)
         self.retried = 0
+        self.breakdown = False  # set on open: stores written before the breakdown table have none
 
     @classmethod
     def open(
@@ -178,6 +185,7 @@ class Store:
                 store._create(plan, fp)
             else:
                 store._check(fp, force)
+                store.breakdown = "breakdown" in tables
             try:
                 store.retried = store._retry_failed() if retry_failed else 0
                 store._session(force)
@@ -217,8 +225,9 @@ class Store:
         con = self.con
         n = con.execute("SELECT count(*) FROM runs WHERE status = 'failed'").fetchone()[0]
         if n:
-            sets = ", ".join(["status = 'pending'", "error = NULL", "duration = NULL"] + [f"{quote(m)} = NULL"
-                                                                                        for m in self.metrics])
+            sets = ", ".join(
+                ["status = 'pending'", "error = NULL", "duration = NULL"] + [f"{quote(m)} = NULL" for m in self.metrics]
+            )
             con.begin()
             con.execute("DELETE FROM timeseries WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'failed')")
             con.execute(f"UPDATE runs SET {sets} WHERE status = 'failed'")
@@ -234,17 +243,31 @@ class Store:
         )
         self.con.execute(
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [datetime.now(UTC).replace(tzinfo=None), socket.gethostname(), os.getpid(), now.cpsim, now.source,
-             now.git, force, self.retried],
+            [
+                datetime.now(UTC).replace(tzinfo=None),
+                socket.gethostname(),
+                os.getpid(),
+                now.cpsim,
+                now.source,
+                now.git,
+                force,
+                self.retried,
+            ],
         )
 
     def _create(self, plan: list[Run], fp: str) -> None:
         exp, con = self.exp, self.con
         params = {k: _param_type([r.params[k] for r in plan]) for k in exp.varied}
         cols = [
-            "run_id BIGINT PRIMARY KEY", "scenario VARCHAR NOT NULL", "point BIGINT NOT NULL",
-            "replicate BIGINT NOT NULL", "params JSON NOT NULL", "seed BIGINT NOT NULL",
-            "status VARCHAR NOT NULL", "error VARCHAR", "duration DOUBLE",
+            "run_id BIGINT PRIMARY KEY",
+            "scenario VARCHAR NOT NULL",
+            "point BIGINT NOT NULL",
+            "replicate BIGINT NOT NULL",
+            "params JSON NOT NULL",
+            "seed BIGINT NOT NULL",
+            "status VARCHAR NOT NULL",
+            "error VARCHAR",
+            "duration DOUBLE",
             *[f"{quote(k)} {t}" for k, t in params.items()],
             *[f"{quote(m)} {t}" for m, t in self.metrics.items()],
         ]
@@ -270,16 +293,31 @@ class Store:
         con.execute(
             "INSERT INTO experiment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                exp.name, str(exp.path), exp.design, json.dumps(exp.varied), json.dumps(list(self.metrics)),
-                json.dumps(list(exp.timeseries)), len(plan), fp, json.dumps(exp.to_dict(), default=str),
-                datetime.now(UTC).replace(tzinfo=None), __version__, code.source, code.git,
+                exp.name,
+                str(exp.path),
+                exp.design,
+                json.dumps(exp.varied),
+                json.dumps(list(self.metrics)),
+                json.dumps(list(exp.timeseries)),
+                len(plan),
+                fp,
+                json.dumps(exp.to_dict(), default=str),
+                datetime.now(UTC).replace(tzinfo=None),
+                __version__,
+                code.source,
+                code.git,
             ],
         )
         con.execute(f"CREATE TABLE runs ({', '.join(cols)})")
         names = ", ".join(quote(c) for c in ["run_id", "scenario", "point", "replicate", "params", "seed", *exp.varied])
         casts = ", ".join(
             [
-                "run_id", "scenario", "point", "replicate", "params", "seed",
+                "run_id",
+                "scenario",
+                "point",
+                "replicate",
+                "params",
+                "seed",
                 *[f"CAST({quote(k)} AS {t})" for k, t in params.items()],
             ]
         )
@@ -303,7 +341,15 @@ class Store:
             "CREATE TABLE tasks (finished TIMESTAMP, runs BIGINT, worker VARCHAR, sim_seconds DOUBLE, "
             "worker_seconds DOUBLE)"
         )
+        values = ", ".join(f"{quote(v)} DOUBLE" for v in BREAKDOWN_VALUES)
+        con.execute(
+            f"CREATE TABLE breakdown (run_id BIGINT NOT NULL, level VARCHAR NOT NULL, key VARCHAR NOT NULL, "
+            f"residents BIGINT, {values}, PRIMARY KEY (run_id, level, key))"
+        )
+        con.execute("CREATE TABLE provenance (record JSON)")
+        con.execute("INSERT INTO provenance VALUES (?)", [json.dumps(sweep_provenance(exp, plan), default=str)])
         con.commit()
+        self.breakdown = True
 
     def pending(self) -> list[int]:
         """Run ids not done yet, in order."""
@@ -325,10 +371,7 @@ class Store:
                 "status": [o.status for o in batch.outcomes],
                 "error": pd.Series([o.error for o in batch.outcomes], dtype=object),
                 "duration": [o.duration for o in batch.outcomes],
-                **{
-                    m: pd.Series([o.values.get(m) for o in batch.outcomes], dtype=object)
-                    for m in metric_names
-                },
+                **{m: pd.Series([o.values.get(m) for o in batch.outcomes], dtype=object) for m in metric_names},
             }
         )
         sets = ", ".join(
@@ -360,10 +403,29 @@ class Store:
                 con.register("batch_ts", ts[cols])
                 con.execute(f"INSERT INTO timeseries SELECT {casts} FROM batch_ts")
                 con.unregister("batch_ts")
+            parts = [o for o in batch.outcomes if o.breakdown is not None]
+            if parts and self.breakdown:
+                ids = ", ".join(str(o.run_id) for o in parts)
+                con.execute(f"DELETE FROM breakdown WHERE run_id IN ({ids})")
+                frames = []
+                for o in parts:
+                    levels, keys, values = o.breakdown
+                    frame = pd.DataFrame(values, columns=["residents", *BREAKDOWN_VALUES])
+                    frames.append(frame.assign(run_id=o.run_id, level=levels, key=keys))
+                rows = pd.concat(frames, ignore_index=True)
+                cols = ["run_id", "level", "key", "residents", *BREAKDOWN_VALUES]
+                con.register("batch_breakdown", rows[cols])
+                con.execute(f"INSERT INTO breakdown SELECT {', '.join(quote(c) for c in cols)} FROM batch_breakdown")
+                con.unregister("batch_breakdown")
             con.execute(
                 "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
-                [datetime.now(UTC).replace(tzinfo=None), len(batch.outcomes), batch.worker, batch.sim_seconds,
-                 batch.worker_seconds],
+                [
+                    datetime.now(UTC).replace(tzinfo=None),
+                    len(batch.outcomes),
+                    batch.worker,
+                    batch.sim_seconds,
+                    batch.worker_seconds,
+                ],
             )
             con.commit()
         except duckdb.Error as err:
@@ -411,6 +473,32 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass  # the transaction is gone with the connection's failure
 
 
+def sweep_provenance(exp: Experiment, plan: list[Run]) -> dict[str, Any]:
+    """The provenance record of a sweep (cpsim/provenance.py): the experiment file's hash, its scenarios, seeds."""
+    from cpsim import provenance
+
+    files = {name: str(f) for name, f in exp.scenario_files.items()}
+    seeds = sorted({r.seed for r in plan})
+    prov = provenance.record(
+        exp.scenarios,
+        files,
+        seed=exp.seed,
+        replicate_seeds=seeds if len(seeds) <= 1000 else [],
+        days=exp.days,
+        replicates=exp.replicates,
+        overrides=[f"{k}={v}" for k, v in exp.overrides.items()],
+        study="sweep",
+        experiment={
+            "file": str(exp.path),
+            "sha256": provenance.sha256(exp.path),
+            "design": exp.design,
+            "vary": {k: list(v) for k, v in exp.vary.items()},
+            "runs": len(plan),
+        },
+    )
+    return prov
+
+
 def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
@@ -425,6 +513,8 @@ class SweepResults:
         timeseries: One row per run and day (empty when none were kept).
         tasks: One row per finished batch (worker, seconds inside simulate() and in total).
         points: One row per sample point: params and the raw (unrounded) design values.
+        breakdown: One row per run, level (group or beat) and key (empty for older stores).
+        provenance: The sweep's provenance record (empty for older stores).
 
     """
 
@@ -433,6 +523,8 @@ class SweepResults:
     timeseries: pd.DataFrame
     tasks: pd.DataFrame
     points: pd.DataFrame
+    breakdown: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    provenance: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def varied(self) -> list[str]:
@@ -498,8 +590,15 @@ def open_results(path: str | Path, timeseries: bool = True) -> SweepResults:
             )
             tasks = con.execute("SELECT * FROM tasks ORDER BY finished").fetchdf()
             points = con.execute("SELECT * FROM points ORDER BY point").fetchdf()
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            breakdown = (
+                con.execute("SELECT * FROM breakdown ORDER BY run_id, level, key").fetchdf()
+                if "breakdown" in tables
+                else pd.DataFrame()
+            )
+            prov = con.execute("SELECT record FROM provenance").fetchone() if "provenance" in tables else None
     finally:
         con.close()
     points["params"] = points["params"].map(json.loads)
     points["raw"] = points["raw"].map(json.loads)
-    return SweepResults(exp, runs, ts, tasks, points)
+    return SweepResults(exp, runs, ts, tasks, points, breakdown, json.loads(prov[0]) if prov else {})

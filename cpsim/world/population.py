@@ -29,8 +29,10 @@ class Residents:
     legitimacy: np.ndarray
     effectiveness: np.ndarray
     trust: np.ndarray
-    base_legitimacy: np.ndarray
-    base_effectiveness: np.ndarray
+    attitude_legitimacy: np.ndarray
+    attitude_effectiveness: np.ndarray
+    disposition_legitimacy: np.ndarray
+    disposition_effectiveness: np.ndarray
     safety: np.ndarray
     base_safety: np.ndarray
     familiarity: np.ndarray
@@ -114,14 +116,19 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     sorted_block = np.repeat(np.arange(len(shares)), _blocks(shares, n_beats))
     block_of_beat = np.empty(n_beats, np.int64)
     block_of_beat[beat_order] = sorted_block
-    beat = rng.integers(0, n_beats, n)
+    # Unequal beat sizes draw extra numbers only when asked for, so equal-size worlds stay as they were.
+    size = rng.lognormal(0.0, pop.beat_size_sigma, n_beats) if pop.beat_size_sigma > 0 else None
+    beat = rng.integers(0, n_beats, n) if size is None else rng.choice(n_beats, n, p=size / size.sum())
     sorted_res = rng.random(n) < pop.segregation
     for g in range(len(shares)):
         own = np.flatnonzero(block_of_beat == g)
         if own.size == 0:
             continue
         idx = np.flatnonzero(sorted_res & (group == g))
-        beat[idx] = own[rng.integers(0, own.size, idx.size)]
+        if size is None:
+            beat[idx] = own[rng.integers(0, own.size, idx.size)]
+        else:
+            beat[idx] = own[rng.choice(own.size, idx.size, p=size[own] / size[own].sum())]
     beat = beat.astype(np.int32)
 
     # Places: a beat's residents spread over its street segments.
@@ -162,6 +169,7 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     common = rng.standard_normal(n)
     legit = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
     eff = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
+    # The stable part of each resident's difference from their group (the rest is chance experience).
     w = t.legitimacy_weight
     safety0 = np.clip(scenario.safety.initial + 0.1 * rng.standard_normal(n), 0.01, 0.99)
 
@@ -184,8 +192,10 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         legitimacy=legit,
         effectiveness=eff,
         trust=w * legit + (1 - w) * eff,
-        base_legitimacy=legit.copy(),
-        base_effectiveness=eff.copy(),
+        attitude_legitimacy=legit.copy(),
+        attitude_effectiveness=eff.copy(),
+        disposition_legitimacy=t.disposition_share * (legit - mean),
+        disposition_effectiveness=t.disposition_share * (eff - mean),
         safety=safety0.copy(),
         base_safety=safety0,
         familiarity=np.zeros(n),
@@ -211,6 +221,17 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         hotspot_hours=np.zeros(n_places),
     )
     return residents, places, beat_risk
+
+
+def dissimilarity(beat: np.ndarray, group: np.ndarray, a: int, b: int, n_beats: int) -> float:
+    """Index of dissimilarity of groups a and b over beats (0 even, 1 fully apart).
+
+    D = 1/2 sum_k |a_k / A - b_k / B| (Duncan & Duncan 1955): the share of either group that
+    would have to move for both to be spread alike.
+    """
+    ca = np.bincount(beat[group == a], minlength=n_beats) / max(int((group == a).sum()), 1)
+    cb = np.bincount(beat[group == b], minlength=n_beats) / max(int((group == b).sum()), 1)
+    return float(0.5 * np.abs(ca - cb).sum())
 
 
 def _blocks(shares: np.ndarray, n_beats: int) -> np.ndarray:
@@ -274,10 +295,11 @@ def build_officers(scenario, residents: Residents, beat_risk: np.ndarray, rng) -
         # beat's team by its share, instead of reshuffling every officer.
         quota = n_patrol * workload / workload.sum()
         teams = np.floor(quota).astype(np.int64)
-        if n_patrol >= n_beats:
-            teams = np.maximum(teams, 1)  # every beat has an officer
+        floor = 1 if n_patrol >= n_beats else 0  # every beat has an officer when there are enough
+        teams = np.maximum(teams, floor)
         while teams.sum() > n_patrol:
-            teams[np.argmax(teams - quota)] -= 1
+            over = np.where(teams > floor, teams - quota, -np.inf)  # never take a beat's last officer
+            teams[np.argmax(over)] -= 1
         while teams.sum() < n_patrol:
             teams[np.argmax(quota - teams)] += 1
         beat[:n_patrol] = np.repeat(np.arange(n_beats), teams)

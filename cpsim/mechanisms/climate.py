@@ -1,0 +1,68 @@
+"""What a beat's officers sense, and how it changes their work (the police side of the loops).
+
+Officers sense their audience: the running average A_b of the legitimacy of the residents
+their beat's contacts were with (half-life ``policing.climate_half_life_days``), against
+what they are used to, A_b at the start. Where the audience has turned against them,
+officers' procedural quality falls (Bottoms & Tankebe 2012: self-legitimacy follows
+audience legitimacy) and, past a threshold, they withdraw from routine discretionary
+work (de-policing: Nix & Wolfe 2016; Shjarback et al. 2017):
+
+    quality shift_b = climate_quality * (A_b - A_b,0)
+    routine share_b = 1 - withdrawal / (1 + exp((A_b - A_b,0 + withdrawal_threshold) / WIDTH))
+
+and departments send proactive effort where recorded crime rises above what they expect
+(R_b, a running average of recorded crimes with half-life ``enforcement.review_half_life_days``,
+against E_b, the recorded crime the beat was expected to have at the start):
+
+    proactive multiplier_b = (R_b / E_b) ^ crime_response * routine share_b
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor: float) -> None:
+    """Move each key's running average one day toward today's mean observation (in place).
+
+    Keys with no observation today keep their average (officers sense nothing new).
+
+    Args:
+        avg: Running average per key.
+        keys: Key (beat) of each observation.
+        values: Observed values.
+        factor: Share of the old average kept per day.
+    """
+    if keys.size == 0:
+        return
+    counts = np.bincount(keys, minlength=avg.size)
+    sums = np.bincount(keys, weights=values, minlength=avg.size)
+    seen = counts > 0
+    avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
+
+
+# Withdrawal is a collective turn of a beat's officers: it switches over a few hundredths of
+# sensed legitimacy around the threshold rather than growing linearly (assumption).
+WIDTH = 0.015
+
+
+def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
+    """Change of procedural quality of each beat's officers from the audience they sense."""
+    return pol.climate_quality * (audience - normal)
+
+
+def routine_share(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
+    """Share of routine discretionary work (foot patrol, proactive stops) officers still do."""
+    z = np.clip((audience - normal + pol.withdrawal_threshold) / WIDTH, -50.0, 50.0)
+    return 1.0 - pol.withdrawal / (1.0 + np.exp(z))
+
+
+def proactive_multiplier(recorded: np.ndarray, expected: np.ndarray, enf) -> np.ndarray:
+    """Proactive hours relative to the default, as recorded crime departs from what was expected."""
+    ratio = np.divide(recorded, expected, out=np.ones_like(recorded), where=expected > 0)
+    return np.maximum(ratio, 1e-3) ** enf.crime_response
+
+
+def demeanor_shift(legitimacy: np.ndarray, reference: float, pol) -> np.ndarray:
+    """Change of an enforcement contact's quality from the resident's demeanor (their legitimacy)."""
+    return pol.demeanor_quality * (legitimacy - reference)

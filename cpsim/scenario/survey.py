@@ -1,0 +1,171 @@
+"""The ``[survey]`` section: a simulated survey of residents, measured as real surveys are.
+
+A survey samples residents per area (police beat) and period, either as a simple random
+sample of a set size or as a self-selected online sample whose response propensity rises
+with civic engagement and with the respondent's own trust, weighted afterwards by group
+within area as survey vendors do. Respondents answer five items on the instrument's own
+scale through an explicit measurement model (cpsim/survey.py, docs/calibration.md): the
+latent 0-1 state is shifted by an item offset, stretched by a slope, blurred by a
+respondent's response style and item noise, then rounded and censored to the scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cpsim.scenario.params import param
+
+ASSUME = "assumption"
+DESIGNS = ("none", "random", "online")
+WEIGHTING = ("none", "group")
+# Item order of item_offsets and item_noise; the latent each item reads is in cpsim/survey.py.
+ITEMS = ("listen", "respect", "safe", "confidence", "good_job")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A simulated survey of residents (off unless ``design`` is 'random' or 'online')."""
+
+    design: str = param(
+        "none",
+        "",
+        None,
+        None,
+        "How respondents are found: no survey, a simple random sample per area, or a self-selected online sample",
+        "Chicago police sentiment scores: online, self-selected, weighted by the vendor (data/README.md)",
+        choices=DESIGNS,
+    )
+    first_day: int = param(
+        1, "day", 1, 36500, "First day of the first survey period (days before it are a burn-in)", ASSUME
+    )
+    period_days: int = param(
+        365,
+        "days",
+        1,
+        3650,
+        "Length of a survey period (one wave of estimates per period)",
+        "Chicago sentiment scores are published per year",
+    )
+    fieldwork_days: int = param(
+        12,
+        "days",
+        1,
+        365,
+        "Days in each period on which respondents answer, evenly spaced (the last ends the period)",
+        "assumption: continuous online fieldwork approximated by monthly waves",
+    )
+    respondents_per_area: float = param(
+        100.0,
+        "respondents",
+        1,
+        100_000,
+        "Mean respondents per area and period",
+        "data/README.md: tens to a few hundred answers per community area a year",
+    )
+    size_by_population: bool = param(
+        False,
+        "",
+        None,
+        None,
+        "Respondents per area in proportion to the area's residents (mean respondents_per_area); else equal",
+        "online samples grow with an area's population; assumption",
+    )
+    engagement_log_odds: float = param(
+        2.0,
+        "log-odds per unit",
+        -10,
+        10,
+        "Online design: rise in the log-odds of answering per unit of civic engagement (0-1)",
+        "assumption: web-survey response rises with civic engagement (Groves et al. 2004)",
+    )
+    attitude_log_odds: float = param(
+        1.0,
+        "log-odds per unit",
+        -10,
+        10,
+        "Online design: rise in the log-odds of answering per unit of the resident's trust (0-1)",
+        "assumption: residents who trust the police answer a police-sponsored survey more often",
+    )
+    group_response: tuple[float, ...] = param(
+        (1.0, 1.0),
+        "ratio",
+        0.01,
+        100,
+        "Online design: relative response propensity of each group (one per population.group_names)",
+        "assumption: online panels under-represent some groups; weighting by group corrects it",
+    )
+    weighting: str = param(
+        "group",
+        "",
+        None,
+        None,
+        "Weights of area estimates: none (each respondent counts once) or post-stratified by group within area",
+        "survey vendors weight to the area's population by demographic group (data/README.md)",
+        choices=WEIGHTING,
+    )
+    slope: float = param(
+        1.0,
+        "1",
+        0,
+        5,
+        "How far answers move per unit of latent state (0-1 scale; 1 = one scale point per 0.1)",
+        "assumption; a calibration parameter",
+    )
+    offset: float = param(
+        0.0,
+        "1",
+        -1,
+        1,
+        "Shift of every item's answers on the 0-1 scale (how agreeable respondents are overall)",
+        "assumption; a calibration parameter (per-item shifts: item_offsets)",
+    )
+    item_offsets: tuple[float, ...] = param(
+        (0.0, 0.0, 0.0, 0.0, 0.0),
+        "1",
+        -1,
+        1,
+        "Shift of each item's answers on the 0-1 scale (items: listen, respect, safe, confidence, good_job)",
+        "assumption; calibration parameters (how agreeable each statement is)",
+    )
+    item_noise: tuple[float, ...] = param(
+        (0.15, 0.15, 0.15, 0.15, 0.15),
+        "1",
+        0,
+        1,
+        "SD of each item's response noise on the 0-1 scale (same item order)",
+        "assumption: test-retest error of single attitude items is ~1-2 points of 10",
+    )
+    person_sd: float = param(
+        0.05,
+        "1",
+        0,
+        1,
+        "SD of a respondent's response style, shared by all their answers (0-1 scale)",
+        "assumption: acquiescence makes items of one respondent correlate",
+    )
+
+
+SURVEY_SECTIONS: dict[str, type] = {"survey": Survey}
+
+
+def survey_problem(scenario: Any) -> tuple[str, str] | None:
+    """Cross-section checks of the survey section.
+
+    Args:
+        scenario: A Scenario with a ``survey`` section.
+
+    Returns:
+        None when the survey is consistent, else (key, "problem; allowed: ...").
+
+    """
+    s = scenario.survey
+    n = len(scenario.population.group_names)
+    if len(s.group_response) != n and s.design != "none":
+        got = len(s.group_response)
+        return "group_response", f"has {got} values; allowed: one per group in population.group_names ({n})"
+    for key in ("item_offsets", "item_noise"):
+        got = len(getattr(s, key))
+        if got != len(ITEMS):
+            return key, f"has {got} values; allowed: one per item ({', '.join(ITEMS)})"
+    return None

@@ -1,0 +1,39 @@
+"""World building for a segregated city: unequal area sizes, dissimilarity, an officer in every area."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cpsim import CommunityModel, load_scenario
+from cpsim.world.population import dissimilarity
+
+
+@pytest.fixture(scope="module")
+def chicago():
+    return CommunityModel(load_scenario("scenarios/cities/chicago.toml"), seed=1)
+
+
+def test_chicago_is_as_segregated_as_chicago(chicago):
+    res, names = chicago.residents, chicago.params.population.group_names
+    d = dissimilarity(res.beat, res.group, names.index("Black"), names.index("White"), chicago.n_beats)
+    assert 0.7 <= d <= 0.8  # Black-White dissimilarity of Chicago, data/README.md
+    shares = np.bincount(res.group) / res.n
+    assert shares == pytest.approx(chicago.params.population.group_shares, abs=0.01)
+
+
+def test_areas_are_unequal_and_each_keeps_a_patrol_officer(chicago):
+    sizes = np.bincount(chicago.residents.beat, minlength=chicago.n_beats)
+    assert chicago.n_beats == 77 and sizes.max() / sizes.min() > 5
+    teams = np.bincount(chicago.officers.beat[chicago.officers.beat >= 0], minlength=chicago.n_beats)
+    assert teams.min() >= 1
+    assert 1000 * chicago.officers.n / chicago.residents.n == pytest.approx(4.5, abs=0.05)
+
+
+def test_equal_sizes_and_segregation_without_the_new_keys():
+    sc = load_scenario("scenarios/baseline.toml", {"population.beats": 40, "population.residents": 8000})
+    m = CommunityModel(sc, seed=2)
+    sizes = np.bincount(m.residents.beat, minlength=40)
+    assert sizes.max() / sizes.min() < 3
+    d = dissimilarity(m.residents.beat, m.residents.group, 1, 0, 40)
+    assert d == pytest.approx(sc.population.segregation, abs=0.08)  # D is the sorted share for two groups
