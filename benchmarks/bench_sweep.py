@@ -89,15 +89,20 @@ def main() -> None:
                     if n == 2:
                         rows.append(measure("Dask LocalCluster, 2 workers", exp, tmp / "d2.duckdb", scheduler=address))
                     else:
-                        rows.append(measure("tiny runs, Dask, 1 worker, batch 1", tiny, tmp / "dt.duckdb",
-                                            scheduler=address))
-    print(f"\n{args.runs} runs of {args.residents} residents x {args.days} days (adaptive batches); "
-          f"{args.tiny_runs} tiny runs of 200 residents x 2 days, one per task")
+                        rows.append(
+                            measure("tiny runs, Dask, 1 worker, batch 1", tiny, tmp / "dt.duckdb", scheduler=address)
+                        )
+    print(
+        f"\n{args.runs} runs of {args.residents} residents x {args.days} days (adaptive batches); "
+        f"{args.tiny_runs} tiny runs of 200 residents x 2 days, one per task"
+    )
     print(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
     print(f"{'executor':38} {'runs/s':>7} {'wall s':>7} {'sim s/run':>9} {'in simulate':>11} {'overhead ms/run':>15}")
     for r in rows:
-        print(f"{r['executor']:38} {r['runs_per_s']:7.2f} {r['wall_s']:7.1f} {r['sim_s_per_run']:9.3f} "
-              f"{r['in_simulate']:11.1%} {r['overhead_ms_per_run']:15.1f}")
+        print(
+            f"{r['executor']:38} {r['runs_per_s']:7.2f} {r['wall_s']:7.1f} {r['sim_s_per_run']:9.3f} "
+            f"{r['in_simulate']:11.1%} {r['overhead_ms_per_run']:15.1f}"
+        )
     by = {r["executor"]: r for r in rows}
     dask = by.get("tiny runs, Dask, 1 worker, batch 1")
     if dask:

@@ -15,6 +15,10 @@ summaries, HTML report footers, the DuckDB store of a sweep) carries a provenanc
 - ``seeds``: the base seed and the seed of every replicate; ``days``, ``replicates``,
   ``overrides`` and the ``command`` that produced the output; ``created`` (UTC).
 
+A resumable store (a sweep, a calibration) must also not mix runs of two versions of the
+model: :func:`code_version` hashes every module a simulation executes, so it changes
+exactly when the model may compute something else, committed or not.
+
 This module imports nothing heavy: ``cpsim --version`` uses it.
 """
 
@@ -30,6 +34,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -40,6 +45,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LIBRARIES = ("mesa", "numpy", "pandas", "networkx", "scipy", "matplotlib", "duckdb", "SALib")
 # Keys that name or describe a scenario rather than set the model: never "differing parameters".
 LABEL_KEYS = ("run.name", "run.description")
+PACKAGE = ROOT / "cpsim"
+# What a simulation executes: a change here may change results.
+MODEL_PARTS = (
+    "scenario", "world", "mechanisms", "programs", "agents.py", "model.py", "metrics.py", "simulate.py",
+    "survey.py", "sweep/run.py",
+)  # fmt: skip
 
 
 def cpsim_version() -> str:
@@ -281,3 +292,41 @@ def write_sidecar(prov: Mapping[str, Any], path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(prov, indent=2, default=str) + "\n", encoding="utf-8")
     return path
+
+
+@dataclass(frozen=True)
+class CodeVersion:
+    """The code that produced a result.
+
+    Attributes:
+        cpsim: The package version.
+        source: SHA-256 (first 16 hex digits) of the model's source files.
+        git: The checkout's commit (12 digits, ``-dirty`` when changed), or "".
+
+    """
+
+    cpsim: str
+    source: str
+    git: str
+
+    def __str__(self) -> str:
+        return f"cpsim {self.cpsim}, model source {self.source}" + (f", git {self.git}" if self.git else "")
+
+
+def source_hash(root: Path = PACKAGE) -> str:
+    """Hash the model's source files (names and contents, in a fixed order)."""
+    digest = hashlib.sha256()
+    for part in MODEL_PARTS:
+        path = root / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def code_version() -> CodeVersion:
+    """The running code's version (computed once per process)."""
+    commit, dirty = git_state()
+    git = (commit[:12] + ("-dirty" if dirty else "")) if commit else ""
+    return CodeVersion(cpsim_version(), source_hash(), git)

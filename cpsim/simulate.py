@@ -16,7 +16,7 @@ import pandas as pd
 
 from cpsim.metrics import DAILY, distribution_summary, long_table
 from cpsim.model import CommunityModel
-from cpsim.scenario import Scenario, apply_overrides, load_scenario
+from cpsim.scenario import Flag, Scenario, apply_overrides, load_scenario, parse_override
 from cpsim.survey import survey_summary
 
 
@@ -70,8 +70,18 @@ class Result:
         return self.extra.get("survey")
 
 
+def as_mapping(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
+    """Overrides as a dict, whether given as a mapping or as ``key=value`` texts."""
+    if overrides is None:
+        return {}
+    if isinstance(overrides, Mapping):
+        return dict(overrides)
+    return dict(parse_override(str(o)) for o in overrides)
+
+
 def resolve(scenario: Scenario | str | Path | None, overrides: Mapping[str, Any] | Iterable[str] | None = None):
     """A Scenario from a Scenario, a file path or None (defaults), with overrides applied."""
+    overrides = as_mapping(overrides)
     if scenario is None:
         scenario = Scenario()
     if isinstance(scenario, (str, Path)):
@@ -100,9 +110,12 @@ def simulate(
 
     """
     start = time.perf_counter()
-    params = resolve(scenario, overrides)
-    model = CommunityModel(params, seed=seed, graph=graph)
-    n_days = params.run.days if days is None else int(days)
+    # days and seed are checked like run.days and run.seed, with every rule that involves them
+    asked = (("run.days", days), ("run.seed", seed))
+    flags = {key: Flag(value, f"{key.split('.')[1]}={value!r}") for key, value in asked if value is not None}
+    params = resolve(scenario, {**as_mapping(overrides), **flags})
+    model = CommunityModel(params, graph=graph)
+    n_days = params.run.days
     for _ in range(n_days):
         model.step()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
@@ -117,8 +130,9 @@ def simulate(
         scenario=params,
         seed=model.seed,
         programs=[p.name for p in model.programs],
-        final={k: getattr(model.residents, k) for k in ("group", "beat", "trust", "legitimacy", "effectiveness",
-                                                        "safety")},
+        final={
+            k: getattr(model.residents, k) for k in ("group", "beat", "trust", "legitimacy", "effectiveness", "safety")
+        },
     )
     result.summary.update(distribution_summary(model.residents, ts))
     for program in model.programs:

@@ -33,6 +33,7 @@ from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve
+from cpsim.workers import end_with
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 
@@ -302,7 +303,10 @@ def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, 
     own = executor is None
     # spawn: workers start clean (no copied threads or locks from the parent) and import cpsim themselves.
     pool = executor or ProcessPoolExecutor(
-        max_workers=min(n_workers, len(tasks)), mp_context=multiprocessing.get_context("spawn")
+        max_workers=min(n_workers, len(tasks)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=end_with,
+        initargs=(os.getpid(),),  # workers end if this process is killed
     )
     try:
         futures: dict[Future, dict] = {pool.submit(run_replicate, task): task for task in tasks}

@@ -8,6 +8,7 @@ the estimate moves from city to city.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pandas as pd
 
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve, simulate
+from cpsim.workers import end_with
 
 KEYS = ["day", "part", "subgroup", "level", "outcome"]
 
@@ -34,7 +36,8 @@ def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None
     workers = min(workers or 1, len(jobs))
     if workers <= 1:
         return [fn(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # workers end if this process is killed (cpsim.workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=end_with, initargs=(os.getpid(),)) as pool:
         return list(pool.map(fn, *zip(*jobs, strict=True)))
 
 

@@ -140,8 +140,14 @@ def test_effect_in_sd_units_divides_by_the_baseline_residents_sd(study, brief):
 
 
 def test_effect_sizes_set_the_surveyed_change_beside_the_latent_one():
-    survey = {**SMALL, "population.residents": 600, "survey.design": "random", "survey.period_days": 20,
-              "survey.fieldwork_days": 1, "survey.respondents_per_area": 40.0}
+    survey = {
+        **SMALL,
+        "population.residents": 600,
+        "survey.design": "random",
+        "survey.period_days": 20,
+        "survey.fieldwork_days": 1,
+        "survey.respondents_per_area": 40.0,
+    }
     brief = Brief.from_study(run_study([BASELINE, FOOT], replicates=2, days=20, workers=1, overrides=survey))
     t = brief.comparison.set_index(["scenario", "metric"])
     row = brief.effects.set_index(["scenario", "figure"]).loc[("foot_patrol", "trust_end")]
@@ -156,16 +162,26 @@ def fake_result(hours: dict[str, float], programs=(), extra=None, days=365, **pr
     costs = load_scenario(BASELINE, {f"costs.{k}": v for k, v in prices.items()} or None).costs
     scenario = SimpleNamespace(costs=costs, population=SimpleNamespace(beats=4))
     summary = {"days": days, **{f"hours_{a}": hours.get(a, 0.0) for a in ACTIVITIES}}
-    return SimpleNamespace(scenario=scenario, summary=summary, programs=list(programs), extra=extra or {},
-                           timeseries=pd.DataFrame(index=range(days)))
+    return SimpleNamespace(
+        scenario=scenario,
+        summary=summary,
+        programs=list(programs),
+        extra=extra or {},
+        timeseries=pd.DataFrame(index=range(days)),
+    )
 
 
 def test_cost_arithmetic_by_hand():
     # 100 h of response at $67, 50 h foot at $60, 10 h community at $60; beat meetings for half a year:
     # 3 meeting days in 4 beats = 12 meetings at $150, plus a $1,000/yr fixed cost prorated to 0.5 yr.
     meetings = pd.DataFrame({"day": [10, 38, 66]})
-    result = fake_result({"response": 100, "foot": 50, "community": 10}, ["beat_meetings"],
-                         {"beat_meetings": meetings}, days=int(365 / 2), beat_meetings_fixed=1000.0)
+    result = fake_result(
+        {"response": 100, "foot": 50, "community": 10},
+        ["beat_meetings"],
+        {"beat_meetings": meetings},
+        days=int(365 / 2),
+        beat_meetings_fixed=1000.0,
+    )
     out = run_costs(result)
     assert out["cost.hours_response"] == 100 * 67
     assert out["cost_hours"] == 100 * 67 + 50 * 60 + 10 * 60
@@ -257,10 +273,26 @@ def synthetic_groups(majority_change: float, minority_change: float, reps: int =
         city = rng.normal(0, 0.01)  # replicate-to-replicate spread, shared by both scenarios (paired)
         for name, dmaj, dmin in (("baseline", 0, 0), ("cut", majority_change, minority_change)):
             noise = rng.normal(0, 0.0005, 2)
-            rows.append({"scenario": name, "replicate": k, "level": "group", "key": "majority", "residents": 700,
-                         "trust_end": 0.56 + city + dmaj + noise[0]})
-            rows.append({"scenario": name, "replicate": k, "level": "group", "key": "minority", "residents": 300,
-                         "trust_end": 0.25 + city + dmin + noise[1]})
+            rows.append(
+                {
+                    "scenario": name,
+                    "replicate": k,
+                    "level": "group",
+                    "key": "majority",
+                    "residents": 700,
+                    "trust_end": 0.56 + city + dmaj + noise[0],
+                }
+            )
+            rows.append(
+                {
+                    "scenario": name,
+                    "replicate": k,
+                    "level": "group",
+                    "key": "minority",
+                    "residents": 300,
+                    "trust_end": 0.25 + city + dmin + noise[1],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -279,9 +311,15 @@ def test_levelling_down_in_the_headline_table_is_amber(tmp_path):
 
     groups = synthetic_groups(-0.02, 0.0)
     wide = groups.pivot_table(index=["scenario", "replicate"], columns="key", values="trust_end").reset_index()
-    runs = wide.assign(trust_end=0.7 * wide["majority"] + 0.3 * wide["minority"],
-                       trust_gap_end=wide["majority"] - wide["minority"], file="", seed=wide["replicate"], days=10,
-                       seconds=0.1, error="")
+    runs = wide.assign(
+        trust_end=0.7 * wide["majority"] + 0.3 * wide["minority"],
+        trust_gap_end=wide["majority"] - wide["minority"],
+        file="",
+        seed=wide["replicate"],
+        days=10,
+        seconds=0.1,
+        error="",
+    )
     table = summarize(runs, baseline="baseline", groups=groups)
     row = table[(table["scenario"] == "cut") & (table["metric"] == "trust_gap_end")].iloc[0]
     assert row["diff_ci_high"] < 0 and row["reading"] == "levelling down"
@@ -295,8 +333,22 @@ def test_levelling_down_in_the_headline_table_is_amber(tmp_path):
 
 def test_provenance_fields(study):
     prov = study.provenance
-    for key in ("cpsim", "git_commit", "git_dirty", "python", "libraries", "scenarios", "differing_parameters",
-                "city", "seeds", "days", "replicates", "overrides", "created", "currency"):
+    for key in (
+        "cpsim",
+        "git_commit",
+        "git_dirty",
+        "python",
+        "libraries",
+        "scenarios",
+        "differing_parameters",
+        "city",
+        "seeds",
+        "days",
+        "replicates",
+        "overrides",
+        "created",
+        "currency",
+    ):
         assert key in prov, key
     assert prov["libraries"]["mesa"].startswith("3.") and prov["libraries"]["numpy"] != "not installed"
     assert prov["city"]["residents"] == SMALL["population.residents"] and prov["city"]["beats"] == 8
@@ -324,8 +376,9 @@ def test_every_output_carries_provenance(brief, tmp_path):
     page = html_report(brief, tmp_path / "report.html").read_text()
     assert "<footer class='prov'>" in page and "sha256" in page and "parameters that differ" in page
     again = Brief.read(tmp_path)  # the files alone rebuild the same tables
-    pd.testing.assert_frame_equal(again.comparison.reset_index(drop=True), brief.comparison.reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        again.comparison.reset_index(drop=True), brief.comparison.reset_index(drop=True), check_dtype=False
+    )
 
 
 def test_version_flag():
@@ -336,8 +389,10 @@ def test_version_flag():
 
 
 def test_help_does_not_load_the_simulation():
-    code = ("import sys, cpsim.cli; heavy = [m for m in ('mesa', 'pandas', 'matplotlib', 'scipy', 'duckdb', "
-            "'cpsim.model') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, cpsim.cli; heavy = [m for m in ('mesa', 'pandas', 'matplotlib', 'scipy', 'duckdb', "
+        "'cpsim.model') if m in sys.modules]; print(heavy)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
@@ -356,8 +411,14 @@ def test_compare_tables_fit_the_terminal_without_cutting_numbers(brief, width):
     from cpsim.headline import interval
 
     console = Console(width=width, file=io.StringIO())
-    parts = [render.headline(brief, console), render.costs(brief, console), render.effects(brief, console),
-             render.timings(brief, console), render.groups(brief, console, "group"), render.gaps(brief, console)]
+    parts = [
+        render.headline(brief, console),
+        render.costs(brief, console),
+        render.effects(brief, console),
+        render.timings(brief, console),
+        render.groups(brief, console, "group"),
+        render.gaps(brief, console),
+    ]
     text = []
     for part in parts:
         lines = rendered(part, width)

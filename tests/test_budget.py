@@ -59,9 +59,13 @@ def test_a_cut_takes_community_work_first_and_shrinks_program_delivery():
     liaison = simulate(scenario(liaison__enabled=True), seed=5, days=120)
     cut = simulate(scenario(liaison__enabled=True, policing__budget_cut=0.2), seed=5, days=120)
     kept = simulate(
-        scenario(liaison__enabled=True, policing__budget_cut=0.2,
-                 policing__cut_order=["foot", "enforcement", "car", "community", "response"]),
-        seed=5, days=120,
+        scenario(
+            liaison__enabled=True,
+            policing__budget_cut=0.2,
+            policing__cut_order=["foot", "enforcement", "car", "community", "response"],
+        ),
+        seed=5,
+        days=120,
     )
     h = {name: r.summary["hours_community"] for name, r in (("on", liaison), ("cut", cut), ("kept", kept))}
     assert h["cut"] < 0.1 * h["on"]  # community work goes first by default

@@ -54,4 +54,6 @@ def test_check_prints_resolved_parameters():
 def test_missing_file_exits_2():
     proc = cpsim("run", "scenarios/nope.toml")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "cpsim: error: scenarios/nope.toml: file 'scenarios/nope.toml' not found"
+    assert proc.stderr.strip() == (
+        "cpsim: error: scenarios/nope.toml: file 'scenarios/nope.toml' not found; allowed: a scenario file"
+    )

@@ -38,11 +38,13 @@ def broken_scenario(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> pd.DataFrame:
     tmp = tmp_path_factory.mktemp("compare")
-    return run_replicates([BASELINE, FOOT, broken_scenario(tmp)], replicates=REPS, days=120, seed=11, workers=2,
-                          overrides=SMALL)
+    return run_replicates(
+        [BASELINE, FOOT, broken_scenario(tmp)], replicates=REPS, days=120, seed=11, workers=2, overrides=SMALL
+    )
 
 
 # --- confidence intervals -----------------------------------------------------------------
+
 
 def test_mean_ci_known_data():
     mean, low, high, sd, n = mean_ci([1, 2, 3, 4, 5])
@@ -85,14 +87,23 @@ def test_ratio_ci_fixed_denominator_and_coverage():
 
 
 def test_summarize_pairs_replicates_and_costs_hours():
-    base = pd.DataFrame({"replicate": range(4), "trust_end": [0.40, 0.50, 0.45, 0.55],
-                         "hours_total": [1000.0, 1100.0, 1050.0, 1000.0]})
-    other = base.assign(trust_end=base["trust_end"] + [0.010, 0.012, 0.008, 0.010],
-                        hours_total=base["hours_total"] - 500.0)
+    base = pd.DataFrame(
+        {"replicate": range(4), "trust_end": [0.40, 0.50, 0.45, 0.55], "hours_total": [1000.0, 1100.0, 1050.0, 1000.0]}
+    )
+    other = base.assign(
+        trust_end=base["trust_end"] + [0.010, 0.012, 0.008, 0.010], hours_total=base["hours_total"] - 500.0
+    )
     rows = []
     for name, part in (("base", base), ("cut", other)):
-        part = part.assign(scenario=name, file=f"{name}.toml", seed=part["replicate"] + 100, days=30, seconds=0.1,
-                           error="", hours_community=0.0)
+        part = part.assign(
+            scenario=name,
+            file=f"{name}.toml",
+            seed=part["replicate"] + 100,
+            days=30,
+            seconds=0.1,
+            error="",
+            hours_community=0.0,
+        )
         for m in HEADLINE:
             if m.name not in part:
                 part[m.name] = 1.0
@@ -124,6 +135,7 @@ def test_replicate_seeds_follow_seedsequence_spawn():
 
 
 # --- runs with common random numbers ---------------------------------------------------------
+
 
 def test_replicate_k_of_every_scenario_uses_one_seed(runs):
     seeds = runs.pivot(index="replicate", columns="scenario", values="seed")
@@ -159,8 +171,9 @@ def test_failing_scenario_is_reported_and_others_complete(runs):
 
 
 def test_failure_is_printed_on_stderr(tmp_path, capfd):
-    table = cpsim.compare([BASELINE, broken_scenario(tmp_path)], replicates=2, days=10, workers=1,
-                          overrides={"population.residents": 300})
+    table = cpsim.compare(
+        [BASELINE, broken_scenario(tmp_path)], replicates=2, days=10, workers=1, overrides={"population.residents": 300}
+    )
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'broken'" in err[0] and "2 of 2 replicates failed" in err[0]
     assert table.loc[table["scenario"] == "baseline", "mean"].notna().sum() == len(HEADLINE)
@@ -182,15 +195,29 @@ def test_in_process_and_pool_agree():
 
 # --- the command ---------------------------------------------------------------------------
 
+
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpsim.cli", "compare", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cpsim.cli", "compare", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
 
 
 def test_cli_writes_table_figures_and_report(tmp_path):
     out = tmp_path / "out"
-    done = cli(str(BASELINE), str(FOOT), "--replicates", "3", "--days", "60", "--workers", "2",
-               "--set", "population.residents=2000", "--out", str(out))
+    done = cli(
+        str(BASELINE),
+        str(FOOT),
+        "--replicates",
+        "3",
+        "--days",
+        "60",
+        "--workers",
+        "2",
+        "--set",
+        "population.residents=2000",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert "foot_patrol" in done.stdout and "trust in police at end" in done.stdout
     table = pd.read_csv(out / "comparison.csv")

@@ -65,6 +65,10 @@ def test_core_and_trial_parameters_are_named_in_odd():
 def test_program_parameters_are_named_in_odd():
     """Program sections are described with their keys (section name once, then bare keys)."""
     text = (DOCS / "ODD.md").read_text(encoding="utf-8")
-    missing = [f"{name}.{f.name}" for name, cls in PROGRAM_SECTIONS.items() for f in dataclasses.fields(cls)
-               if f"`{name}`" not in text or f.name not in text]
+    missing = [
+        f"{name}.{f.name}"
+        for name, cls in PROGRAM_SECTIONS.items()
+        for f in dataclasses.fields(cls)
+        if f"`{name}`" not in text or f.name not in text
+    ]
     assert not missing, f"docs/ODD.md does not name {missing}"

@@ -35,6 +35,15 @@ def test_measured_blocks_say_machine_date_and_time(rendered):
 
 def test_the_worked_example_shows_every_part_of_a_brief(rendered):
     text = rendered["brief"][("compare.md", "brief")]
-    for part in ("How big", "Who benefits, by group", "trust gap, read fairly", "By beat", "How fast",
-                 "At what cost", "Provenance", "sha256", "parameters that differ"):
+    for part in (
+        "How big",
+        "Who benefits, by group",
+        "trust gap, read fairly",
+        "By beat",
+        "How fast",
+        "At what cost",
+        "Provenance",
+        "sha256",
+        "parameters that differ",
+    ):
         assert part in text, part

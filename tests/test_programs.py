@@ -99,6 +99,7 @@ def test_every_enabled_program_changes_the_run(short_baseline):
 
 # --- voluntary events ---------------------------------------------------------------
 
+
 def test_beat_meeting_attendance_is_self_selected_and_reaches_few():
     r = run(days=365, **{"beat_meetings__enabled": True})
     t = r.extra["beat_meetings"]
@@ -153,6 +154,7 @@ def test_event_effect_grows_with_fidelity(baseline):
 
 # --- mentorship, liaison --------------------------------------------------------------
 
+
 def test_mentorship_lowers_mentee_and_friend_offending_and_raises_mentee_trust():
     kw = {"mentorship__enabled": True, "mentorship__offending_reduction": 0.4, "mentorship__risk_targeting": 20.0}
     m, base = model_after(200, **kw), model_after(200)
@@ -183,6 +185,7 @@ def test_liaison_reaches_the_distrustful_and_raises_their_trust(baseline):
 
 
 # --- watch, steady officers, hot spots -----------------------------------------------------
+
 
 def test_watch_adds_guardians_and_a_reporting_channel(baseline):
     m = model_after(1, **{"watch__enabled": True})
@@ -219,8 +222,13 @@ def test_hot_spots_get_presence_and_more_stops(baseline):
 
 # --- crisis calls and co-responders --------------------------------------------------------
 
-CRISIS = {"policing__officers_per_1000": 8.0, "crisis__share_of_calls": 1.0, "crisis__force_share": 0.5,
-          "response__other_calls_per_1000": 500.0, "complaints__poor_contact_rate": 1.0}
+CRISIS = {
+    "policing__officers_per_1000": 8.0,
+    "crisis__share_of_calls": 1.0,
+    "crisis__force_share": 0.5,
+    "response__other_calls_per_1000": 500.0,
+    "complaints__poor_contact_rate": 1.0,
+}
 
 
 def force_and_complaints(**kw):
@@ -246,6 +254,7 @@ def test_crisis_calls_exist_in_the_baseline_and_co_responders_cut_force_and_comp
 
 # --- training, orientation ------------------------------------------------------------------
 
+
 def test_training_raises_skill_gradually():
     kw = {"training__enabled": True, "training__fidelity": 1.0, "training__share_per_month": 0.25}
     m = CommunityModel(scenario(policing__officers_per_1000=5.0, **kw), seed=3)
@@ -269,6 +278,7 @@ def test_orientation_rebuilds_familiarity_after_rotation():
 
 # --- focused deterrence, transparency, incident ---------------------------------------------------
 
+
 def test_focused_deterrence_lowers_participants_offending_and_raises_enforcement_on_them():
     kw = {"focused_deterrence__enabled": True, "focused_deterrence__enforcement_ratio": 10.0}
     m = model_after(DAYS, **kw)
@@ -282,8 +292,14 @@ def test_focused_deterrence_lowers_participants_offending_and_raises_enforcement
 
 
 def test_transparency_moves_perceived_effectiveness_toward_what_is_achieved():
-    kw = {"transparency__enabled": True, "transparency__reach": 1.0, "transparency__engagement_log_odds": 0.0,
-          "transparency__strength": 1.0, "transparency__fidelity": 1.0, "transparency__interval_days": 30}
+    kw = {
+        "transparency__enabled": True,
+        "transparency__reach": 1.0,
+        "transparency__engagement_log_odds": 0.0,
+        "transparency__strength": 1.0,
+        "transparency__fidelity": 1.0,
+        "transparency__interval_days": 30,
+    }
     m, base = model_after(92, **kw), model_after(92)
     p = program(m, "transparency")
     assert len(p.log) == 3

@@ -136,10 +136,17 @@ def test_cli_bad_flag_exits_2_with_one_line():
     assert proc.stderr.strip().count("\n") == 0
 
 
-def test_graph_file_is_found_relative_to_the_scenario_and_must_exist(tmp_path):
-    (tmp_path / "ties.edges").write_text("0 1\n1 2\n")
-    ok = write(tmp_path, "[graph]\nkind = 'file'\npath = 'ties.edges'\n")
+def test_graph_file_is_found_relative_to_the_scenario_and_must_exist(tmp_path, monkeypatch):
+    (tmp_path / "ties.edges").write_text("".join(f"{i} {i + 1}\n" for i in range(9)))
+    ok = write(tmp_path, "[population]\nresidents = 10\nbeats = 2\n[graph]\nkind = 'file'\npath = 'ties.edges'\n")
     assert load_scenario(ok).graph.path == str(tmp_path / "ties.edges")
     bad = write(tmp_path, "[graph]\nkind = 'file'\npath = 'nope.edges'\n", "bad.toml")
     with pytest.raises(ScenarioError, match=r"bad\.toml: graph\.path: file 'nope\.edges' not found"):
         load_scenario(bad)
+    # a file of the same name in the current folder is not looked at: the scenario's folder decides
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    moved = write(elsewhere, ok.read_text(), "moved.toml")
+    with pytest.raises(ScenarioError, match="not found"):
+        load_scenario(moved)

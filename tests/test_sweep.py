@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import signal
-import subprocess
-import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
@@ -19,7 +16,9 @@ from SALib.sample import sobol as sobol_sample
 from cpsim import simulate
 from cpsim.cli import main
 from cpsim.sweep import Run, load_experiment, open_results, run_sweep, run_table
+from cpsim.sweep import run as sweep_run
 from cpsim.sweep.analyze import analyze, point_means, sensitivity, warnings
+from cpsim.sweep.executors import Pool
 from cpsim.sweep.run import BatchOutcome, Outcome
 from cpsim.sweep.runner import Batches
 
@@ -155,7 +154,9 @@ def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(grid_sto
     params = {"policing.budget_cut": row["policing.budget_cut"], "watch.enabled": bool(row["watch.enabled"])}
     assert row["params"] == '{"policing.budget_cut": 0.4, "watch.enabled": true}'
     direct = simulate(
-        FOOT if row["scenario"] == "foot_patrol" else BASELINE, seed=int(row["seed"]), days=4,
+        FOOT if row["scenario"] == "foot_patrol" else BASELINE,
+        seed=int(row["seed"]),
+        days=4,
         overrides={"population.residents": 300, "population.beats": 2, **params},
     )
     for metric in ("trust_end", "contacts", "hours_total", "safety_end"):
@@ -187,84 +188,53 @@ def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path, c
     one = runs_without_timing(tmp_path / "w1.duckdb")
     pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "w2.duckdb"))
     pd.testing.assert_frame_equal(one, runs_without_timing(tmp_path / "dask.duckdb"))
-    pd.testing.assert_frame_equal(open_results(tmp_path / "w1.duckdb").timeseries,
-                                  open_results(tmp_path / "dask.duckdb").timeseries)
+    pd.testing.assert_frame_equal(
+        open_results(tmp_path / "w1.duckdb").timeseries, open_results(tmp_path / "dask.duckdb").timeseries
+    )
     # the Dask runs really ran on the cluster's worker processes, not in this process
     workers = set(open_results(tmp_path / "dask.duckdb").tasks["worker"])
     assert not any(w.endswith(f":{os.getpid()}") for w in workers) and len(workers) >= 1
 
 
-def test_kill_9_of_the_driver_then_resume_gives_the_uninterrupted_store(tmp_path, capsys):
-    exp_path = write(
-        tmp_path,
-        f'name = "killme"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 6\ndays = 10\nseed = 2\n'
-        'batch = 1\ntimeseries = ["trust_mean", "contacts"]\n'
-        "[vary]\npolicing.budget_cut = [0.0, 0.1, 0.2, 0.3, 0.4]\n",
-        tiny=False,
-    )
-    exp_path.write_text(exp_path.read_text() + "[overrides]\npopulation.residents = 800\npopulation.beats = 2\n")
-    reference = tmp_path / "reference.duckdb"
-    run_sweep(exp_path, reference, workers=2)
-    store = tmp_path / "killed.duckdb"
-    cmd = [sys.executable, "-m", "cpsim.cli", "sweep", str(exp_path), "--out", str(store), "--workers", "2"]
-    proc = subprocess.Popen([*cmd, "--verbose"], stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT)
-    try:
-        for line in proc.stderr:
-            done = int(line.split()[1].split("/")[0]) if "runs done" in line else 0
-            if done >= 4:
-                # a second process cannot read the store while the driver holds it: one clear line
-                code, _, err = cli("results", str(store), capsys=capsys)
-                assert code == 2 and "running sweep" in err and len(err.strip().splitlines()) == 1
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-        proc.wait(timeout=30)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # the orphaned pool workers, if still alive
-        except ProcessLookupError:
-            pass
-    assert proc.returncode == -signal.SIGKILL
-    status = open_results(store).runs["status"].value_counts()
-    assert 4 <= status.get("ok", 0) < 30 and status.get("pending", 0) > 0
-    # resume: the same command again (here through main(), the CLI's entry point, in-process)
-    code, _, err = cli(*cmd[3:], capsys=capsys)
-    assert code == 0 and "30/30 runs done, 0 failed" in err
-    *lines, final = err.strip().splitlines()  # not a terminal: periodic progress lines, then a final line
-    assert "30/30 runs done, 0 failed" in final and 1 <= len(lines) <= 11
-    assert all(re.fullmatch(r"killme: \d+/30 runs \(\d+%\), 0 failed, \S+ elapsed(, ~\S+ left)?", x) for x in lines)
-    pd.testing.assert_frame_equal(runs_without_timing(store), runs_without_timing(reference))
-    pd.testing.assert_frame_equal(open_results(store).timeseries, open_results(reference).timeseries)
-    # a rerun of a finished sweep submits nothing
-    code, _, err = cli(*cmd[3:], capsys=capsys)
-    assert code == 0 and "30/30 runs done" in err and "this session" not in err
+# kill -9, Ctrl-C, a killed worker, a failing write, two drivers: tests/test_faults.py
 
 
-def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys):
-    # A social-graph file with 3 people passes the scenario check (the file exists) but a run
-    # that uses it for 300 residents raises when it builds the world.
-    ties = tmp_path / "ties.edgelist"
-    ties.write_text("0 1\n1 2\n")
+class InlineExecutor:
+    """Runs each task at once in this process (so a test can make chosen runs raise)."""
+
+    def submit(self, fn, *args):
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys, monkeypatch):
+    real = sweep_run.simulate
+
+    def fails_with_watch(scenario, seed=None, days=None, overrides=None):
+        if overrides.get("watch.enabled"):
+            raise ValueError("simulated failure of a run with a neighbourhood watch")
+        return real(scenario, seed=seed, days=days, overrides=overrides)
+
+    monkeypatch.setattr("cpsim.sweep.run.simulate", fails_with_watch)
     exp_path = write(
         tmp_path,
         f'name = "faulty"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 3\ndays = 3\nseed = 1\n'
-        '[vary]\ngraph.kind = ["local", "file"]\n'
-        f'[overrides]\ngraph.path = "{ties}"\npopulation.residents = 300\n'
-        "population.beats = 2\n",
-        tiny=False,
+        "[vary]\nwatch.enabled = [false, true]\n",
     )
     store = tmp_path / "faulty.duckdb"
-    code, _, err = cli("sweep", str(exp_path), "--out", str(store), "--workers", "2", capsys=capsys)
-    assert code == 0
-    assert "6 runs done, 3 failed" in err and f"cpsim results {store} --failed" in err
+    report = run_sweep(exp_path, store, pool=Pool(InlineExecutor(), 1, "this process"))
+    assert (report.done, report.failed) == (6, 3)
+    assert f"cpsim results {store} --failed" in capsys.readouterr().err
     runs = open_results(store).runs
     failed = runs[runs["status"] == "failed"]
-    assert set(failed["graph.kind"]) == {"file"} and len(failed) == 3
-    assert failed["error"].str.split("\n").str[0].str.contains("graph has 3 nodes").all()
+    assert set(failed["watch.enabled"]) == {True} and len(failed) == 3
+    assert failed["error"].str.split("\n").str[0].str.startswith("ValueError: simulated failure").all()
     assert failed["error"].str.contains("Traceback").all() and failed["trust_end"].isna().all()
-    assert (runs.loc[runs["status"] == "ok", "graph.kind"] == "local").all()
+    assert (runs.loc[runs["status"] == "ok", "watch.enabled"] == False).all()  # noqa: E712
     assert runs.loc[runs["status"] == "ok", "trust_end"].notna().all()
     code, out, _ = cli("results", str(store), "--failed", capsys=capsys)
-    assert code == 0 and "3 failed runs" in out and out.count("graph has 3 nodes") == 3
+    assert code == 0 and "3 failed runs" in out and out.count("simulated failure") == 3
 
 
 BAD = [
@@ -272,14 +242,20 @@ BAD = [
     ('design = "grd"\n', "design: got 'grd'; allowed: one of grid, lhs, sobol, morris"),
     ("replicates = 0\n", "replicates: got 0; allowed: a whole number in [1, 100000]"),
     ('metrics = ["trust_ending"]\n', "metrics: unknown figure 'trust_ending'"),
-    ("[vary]\npolicing.budget_cutt = [0.1]\n",
-     "vary.policing.budget_cutt: unknown parameter; allowed: a key of [policing]"),
-    ("[vary]\npolicing.budget_cut = [0.1, 1.5]\n",
-     "vary.policing.budget_cut: 1.5 in scenario 'baseline': 1.5 is out of range; allowed: a value in [0, 0.9]"),
+    (
+        "[vary]\npolicing.budget_cutt = [0.1]\n",
+        "vary.policing.budget_cutt: unknown parameter; allowed: a key of [policing]",
+    ),
+    (
+        "[vary]\npolicing.budget_cut = [0.1, 1.5]\n",
+        "vary.policing.budget_cut: 1.5 in scenario 'baseline': 1.5 is out of range; allowed: a value in [0, 0.9]",
+    ),
     ("[vary]\npolicing.budget_cut = 0.1\n", "vary.policing.budget_cut: got 0.1; allowed: a non-empty list of values"),
     ("[vary]\n", "vary: nothing to vary"),
-    ("[vary]\npolicing.budget_cut = [0.1]\n[overrides]\npopulation.residents = -5\n",
-     "overrides.population.residents: -5 is out of range"),
+    (
+        "[vary]\npolicing.budget_cut = [0.1]\n[overrides]\npopulation.residents = -5\n",
+        "overrides.population.residents: -5 is out of range",
+    ),
 ]
 
 
@@ -300,15 +276,23 @@ def test_bad_experiment_files_fail_before_anything_runs_with_one_line(tmp_path, 
 
 def test_bad_sampled_designs_missing_files_and_foreign_stores(tmp_path, capsys):
     cases = [
-        (f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
-         "samples: missing; allowed: a whole number of samples for design = 'lhs'"),
-        (f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\nsamples = 4\n[vary]\ntrust.half_life_days = [90.0, 20.0]\n',
-         "vary.trust.half_life_days: got [90.0, 20.0]; allowed: [lo, hi] with lo < hi"),
-        (f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 9000.0]\n'
-         "trust.prior_bias = [0.1, 0.5]\n",
-         "vary.trust.half_life_days: [20, 9000] is out of range; allowed: a value in [1, 3650]"),
-        (f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
-         "vary: 1 parameter; allowed: at least 2 parameters for design = 'morris'"),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+            "samples: missing; allowed: a whole number of samples for design = 'lhs'",
+        ),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "lhs"\nsamples = 4\n[vary]\ntrust.half_life_days = [90.0, 20.0]\n',
+            "vary.trust.half_life_days: got [90.0, 20.0]; allowed: [lo, hi] with lo < hi",
+        ),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 9000.0]\n'
+            "trust.prior_bias = [0.1, 0.5]\n",
+            "vary.trust.half_life_days: [20, 9000] is out of range; allowed: a value in [1, 3650]",
+        ),
+        (
+            f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+            "vary: 1 parameter; allowed: at least 2 parameters for design = 'morris'",
+        ),
         ('scenarios = ["nowhere.toml"]\n[vary]\npolicing.budget_cut = [0.1]\n', "scenarios: file"),
         ("scenarios = [\n", "not valid TOML"),
     ]
@@ -370,9 +354,14 @@ def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
     store = grid_store[1]
     code, out, _ = cli("results", str(store), capsys=capsys)
     assert code == 0 and "24/24 done (24 ok, 0 failed, 0 pending)" in out and "foot_patrol" in out
-    code, out, _ = cli("results", str(store), "--csv", "--sql",
-                       'SELECT "policing.budget_cut" AS cut, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1',
-                       capsys=capsys)
+    code, out, _ = cli(
+        "results",
+        str(store),
+        "--csv",
+        "--sql",
+        'SELECT "policing.budget_cut" AS cut, count(*) AS n FROM runs GROUP BY 1 ORDER BY 1',
+        capsys=capsys,
+    )
     assert code == 0 and out.splitlines() == ["cut,n", "0.0,8", "0.2,8", "0.4,8"]
     code, _, err = cli("results", str(store), "--sql", "SELECT nope FROM runs", capsys=capsys)
     assert code == 2 and err.startswith("cpsim: error: --sql: ") and err.count("\n") == 1
@@ -415,7 +404,7 @@ def test_sensitivity_indices_find_the_parameter_that_drives_the_figure(tmp_path,
     path = write(
         tmp_path,
         f'name = "{design}"\nscenarios = ["{BASELINE}"]\ndesign = "{design}"\n'
-        f'samples = {16 if design == "sobol" else 10}\n'
+        f"samples = {16 if design == 'sobol' else 10}\n"
         'replicates = 2\ndays = 3\nseed = 4\nmetrics = ["safety_end", "trust_end"]\n'
         "[vary]\nsafety.initial = [0.3, 0.9]\nword_of_mouth.vicarious_weight = [0.1, 0.6]\n",
     )

@@ -43,8 +43,13 @@ def run_model(params, seed=3):
 
 
 def row(table, part, outcome, day=3, subgroup="all", level=""):
-    t = table[(table.part == part) & (table.outcome == outcome) & (table.day == day)
-              & (table.subgroup == subgroup) & (table.level == level)]
+    t = table[
+        (table.part == part)
+        & (table.outcome == outcome)
+        & (table.day == day)
+        & (table.subgroup == subgroup)
+        & (table.level == level)
+    ]
     assert len(t) == 1, (part, outcome, day, subgroup, level)
     return t.iloc[0]
 
@@ -152,8 +157,9 @@ def test_meeting_invitation_reaches_the_engaged_and_mentorship_repeats():
     model, trial = run_model(small(**{"trial.treatment": "meeting_invitation"}))
     eng = model.residents.engagement
     assert eng[trial.reached].mean() > 1.2 * eng[trial.assigned].mean()
-    params = small(**{"trial.treatment": "mentorship", "trial.sessions": 3, "trial.session_interval_days": 7,
-                      "run.days": 70})
+    params = small(
+        **{"trial.treatment": "mentorship", "trial.sessions": 3, "trial.session_interval_days": 7, "run.days": 70}
+    )
     model, trial = run_model(params)
     assert np.median(trial.received[trial.reached]) == 3
 
@@ -201,8 +207,12 @@ def test_cli_trial_writes_the_table_and_rejects_a_scenario_without_trial(tmp_pat
     assert (tmp_path / "trial.png").read_bytes()[:4] == b"\x89PNG"
     prov = json.loads((tmp_path / "provenance.json").read_text())
     assert prov["study"] == "trial" and prov["scenarios"]["trial_peyton"]["sha256"]
-    bad = subprocess.run([sys.executable, "-m", "cpsim.cli", "trial", str(ROOT / "scenarios" / "baseline.toml")],
-                         capture_output=True, text=True, cwd=ROOT)
+    bad = subprocess.run(
+        [sys.executable, "-m", "cpsim.cli", "trial", str(ROOT / "scenarios" / "baseline.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0
     assert "trial.enabled" in bad.stderr and "Traceback" not in bad.stderr

@@ -91,8 +91,9 @@ def test_pass_rules():
 
 
 def test_cli_rejects_an_unknown_study():
-    done = subprocess.run([sys.executable, "-m", "cpsim.cli", "validate", "--only", "nope"],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "cpsim.cli", "validate", "--only", "nope"], capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "cpsim: error: --only nope: unknown study; allowed: baseline, trial, staffing, hotspots, meetings, "

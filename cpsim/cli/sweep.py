@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpsim.cli.base import InputError, app
+from cpsim.cli.base import MAX_WORKERS, InputError, OutputError, app, out_dir, out_file, writing
 
 if TYPE_CHECKING:
     import duckdb
@@ -25,21 +25,47 @@ TABLES = ("experiment", "runs", "timeseries", "points", "tasks", "breakdown", "p
 @app.command()
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment TOML file (experiments/*.toml).")],
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: all cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=MAX_WORKERS, help="Local worker processes (default: all cores).")
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local)."),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="DuckDB results store (default: out/<name>.duckdb).")] = None,
     resume: Annotated[bool, typer.Option(help="Require an existing store (a rerun resumes anyway).")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Run the runs that failed in an earlier session again.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Start although the estimated memory exceeds what this machine has free, or resume a store "
+            "written by other model code (its results then mix two model versions).",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
     from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
+    from cpsim.sweep.executors import scheduler_address
 
     exp = load_experiment(experiment)
+    scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
+    store = out if out is not None else Path("out") / f"{exp.name}.duckdb"
+    out_file(store)
     try:
-        run_sweep(exp, out, workers=workers, scheduler=scheduler, resume=resume, verbose=verbose)
+        run_sweep(
+            exp,
+            store,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            verbose=verbose,
+            force=force,
+            retry_failed=retry_failed,
+        )
     except SweepIncomplete as err:
         print(f"cpsim: error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
@@ -48,7 +74,13 @@ def sweep(
 @app.command()
 def results(
     store: Annotated[Path, typer.Argument(help="DuckDB results store written by `cpsim sweep`.")],
-    sql: Annotated[str | None, typer.Option(help="Run a query; tables: " + ", ".join(TABLES) + ".")] = None,
+    sql: Annotated[
+        str | None,
+        typer.Option(
+            help="Run a DuckDB query; tables: " + ", ".join(TABLES) + ". The query runs with your rights: it can "
+            "read and write any file you can (COPY, read_csv), so run only queries you trust."
+        ),
+    ] = None,
     csv: Annotated[bool, typer.Option(help="With --sql: print CSV instead of a table.")] = False,
     export: Annotated[Path | None, typer.Option(help="Write every table to DIR as Parquet and CSV.")] = None,
     failed: Annotated[bool, typer.Option(help="List the failed runs and their errors.")] = False,
@@ -57,7 +89,7 @@ def results(
     import duckdb
     from rich.console import Console
 
-    from cpsim.sweep.store import connect_read
+    from cpsim.sweep.store import connect_read, reading
 
     con = connect_read(store)
     console = Console(width=200 if not sys.stdout.isatty() else None)
@@ -75,30 +107,42 @@ def results(
                     console.print(_table(df, sql))
             return
         if export is not None:
-            export.mkdir(parents=True, exist_ok=True)
+            out_dir(export, "--export")
             present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             names = [name for name in TABLES if name in present]  # older stores lack breakdown and provenance
             for name in names:
-                order = {"runs": "run_id", "timeseries": "run_id, day", "points": "point",
-                         "breakdown": "run_id, level, key"}.get(name)
+                order = {
+                    "runs": "run_id",
+                    "timeseries": "run_id, day",
+                    "points": "point",
+                    "breakdown": "run_id, level, key",
+                }.get(name)
                 query = f"SELECT * FROM {name}" + (f" ORDER BY {order}" if order else "")
                 for fmt, ext in (("PARQUET", "parquet"), ("CSV, HEADER", "csv")):
                     target = str(export / f"{name}.{ext}").replace("'", "''")
-                    con.execute(f"COPY ({query}) TO '{target}' (FORMAT {fmt})")
-            console.print(f"wrote {', '.join(names)} as .parquet and .csv to {export} "
-                          "(pandas.read_parquet reads them with fastparquet, a cpsim dependency)")
+                    try:
+                        con.execute(f"COPY ({query}) TO '{target}' (FORMAT {fmt})")
+                    except duckdb.Error as err:
+                        first = str(err).strip().splitlines()[0]
+                        raise OutputError(f"--export {export}: writing {name}.{ext} failed ({first})") from None
+            console.print(
+                f"wrote {', '.join(names)} as .parquet and .csv to {export} "
+                "(pandas.read_parquet reads them with fastparquet, a cpsim dependency)"
+            )
             return
         if failed:
-            df = con.execute(
-                "SELECT run_id, scenario, params, seed, split_part(error, chr(10), 1) AS error "
-                "FROM runs WHERE status = 'failed' ORDER BY run_id"
-            ).fetchdf()
+            with reading(store):
+                df = con.execute(
+                    "SELECT run_id, scenario, params, seed, split_part(error, chr(10), 1) AS error "
+                    "FROM runs WHERE status = 'failed' ORDER BY run_id"
+                ).fetchdf()
             console.print(_table(df, f"{len(df)} failed runs"))
             if len(df):
                 query = "SELECT run_id, error FROM runs WHERE status = 'failed'"
                 console.print(f'full tracebacks: cpsim results {store} --sql "{query}"')
             return
-        _status(con, console, store)
+        with reading(store):
+            _status(con, console, store)
     finally:
         con.close()
 
@@ -113,8 +157,13 @@ def analyze(
 ) -> None:
     """Write figures (effects with replicate bands; Sobol/Morris indices) and an HTML report."""
     from cpsim.sweep.analyze import analyze as write_report
+    from cpsim.sweep.analyze import default_report_dir
+    from cpsim.sweep.store import connect_read, reading
 
-    report = write_report(store, out, metric or None)
+    connect_read(store).close()  # a missing, busy or damaged store fails before any folder is made
+    target = out_dir(out if out is not None else default_report_dir(store))
+    with reading(store), writing(target):
+        report = write_report(store, target, metric or None)
     typer.echo(f"wrote {report} and its figures in {report.parent}")
 
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpsim.cli.base import InputError, app
-from cpsim.cli.run import SetOpt
+from cpsim.cli.base import MAX_REPLICATES, MAX_WORKERS, InputError, app, key_range, out_dir, writing
+from cpsim.cli.run import ForceOpt, SetOpt
+from cpsim.resources import check_fits, run_estimate
 from cpsim.scenario import load_scenario
 
 if TYPE_CHECKING:
@@ -61,11 +62,20 @@ def beats_table(table: pd.DataFrame, day: int, outcome: str = "trust") -> Table:
     out = Table(title=f"ITT on {outcome} by beat, {day} days after the scheduled visit")
     for col in ("beat", "n", "ITT", "95% CI", "in SD"):
         out.add_column(col, justify="left" if col == "beat" else "right")
-    rows = table[(table["day"] == day) & (table["part"] == "itt") & (table["outcome"] == outcome)
-                 & table["subgroup"].str.startswith("beat=")]
+    rows = table[
+        (table["day"] == day)
+        & (table["part"] == "itt")
+        & (table["outcome"] == outcome)
+        & table["subgroup"].str.startswith("beat=")
+    ]
     for _, r in rows.iterrows():
-        out.add_row(r["subgroup"].removeprefix("beat="), f"{r['n']:,.0f}", _fmt(r["estimate"]),
-                    f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]", _fmt(r["effect_sd"], 3))
+        out.add_row(
+            r["subgroup"].removeprefix("beat="),
+            f"{r['n']:,.0f}",
+            _fmt(r["estimate"]),
+            f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]",
+            _fmt(r["effect_sd"], 3),
+        )
     return out
 
 
@@ -77,15 +87,20 @@ def trial_figure(table: pd.DataFrame, path: Path, outcome: str = "trust") -> Pat
     import matplotlib.pyplot as plt
 
     days = sorted(table["day"].unique())
-    fig, axes = plt.subplots(1, len(days), figsize=(5.5 * len(days), 5), squeeze=False, sharey=True,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(
+        1, len(days), figsize=(5.5 * len(days), 5), squeeze=False, sharey=True, constrained_layout=True
+    )
     for ax, day in zip(axes[0], days, strict=True):
         rows = table[(table["day"] == day) & (table["part"] == "itt") & (table["outcome"] == outcome)]
         rows = rows.reset_index(drop=True)
         y = range(len(rows))[::-1]
-        ax.errorbar(rows["estimate"], list(y), xerr=[rows["estimate"] - rows["ci_low"],
-                                                     rows["ci_high"] - rows["estimate"]],
-                    fmt="o", capsize=3)
+        ax.errorbar(
+            rows["estimate"],
+            list(y),
+            xerr=[rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]],
+            fmt="o",
+            capsize=3,
+        )
         ax.axvline(0, color="#444444", ls="--", lw=1)
         ax.set_yticks(list(y), rows["subgroup"], fontsize=8)
         ax.set(title=f"{day} days after the date", xlabel=f"ITT on {outcome} (95% CI)")
@@ -99,11 +114,16 @@ def trial_figure(table: pd.DataFrame, path: Path, outcome: str = "trust") -> Pat
 @app.command()
 def trial(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with an enabled trial section.")],
-    replicates: Annotated[int, typer.Option(min=1, help="Independent simulated cities (seeds).")] = 1,
-    seed: Annotated[int | None, typer.Option(min=0, help="Base seed of the replicates (default: run.seed).")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    replicates: Annotated[
+        int, typer.Option(min=1, max=MAX_REPLICATES, help="Independent simulated cities (seeds).")
+    ] = 1,
+    seed: Annotated[
+        int | None, typer.Option(**key_range("run.seed"), help="Base seed of the replicates (default: run.seed).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
     set_: SetOpt = None,
     out: Annotated[Path, typer.Option(help="Directory for trial.csv and trial_replicates.csv.")] = Path("out/trial"),
+    force: ForceOpt = False,
 ) -> None:
     """Run a virtual field trial: ITT and TOT effects by subgroup, and spillover, per follow-up."""
     from rich.console import Console
@@ -117,18 +137,27 @@ def trial(
             "[trial] enabled = true (e.g. scenarios/trial_peyton.toml)"
         )
     from cpsim import provenance
-    from cpsim.trials import replicate_seeds
+    from cpsim.trials import replicate_seeds, trial_days
 
+    check_fits(run_estimate(params, replicates, workers, trial_days(params)), force, "fewer --replicates or --workers")
+    out_dir(out)
     result = run_trial(params, replicates=replicates, seed=seed, workers=workers)
-    out.mkdir(parents=True, exist_ok=True)
-    result.table.to_csv(out / "trial.csv", index=False)
-    result.replicates.to_csv(out / "trial_replicates.csv", index=False)
     base_seed = params.run.seed if seed is None else seed
-    prov = provenance.record({params.run.name: params}, {params.run.name: str(scenario)}, seed=base_seed,
-                             replicate_seeds=replicate_seeds(base_seed, replicates), days=result.days,
-                             replicates=replicates, overrides=set_ or [], study="trial")
-    provenance.write_sidecar(prov, out / "provenance.json")
-    trial_figure(result.table, out / "trial.png")
+    prov = provenance.record(
+        {params.run.name: params},
+        {params.run.name: str(scenario)},
+        seed=base_seed,
+        replicate_seeds=replicate_seeds(base_seed, replicates),
+        days=result.days,
+        replicates=replicates,
+        overrides=set_ or [],
+        study="trial",
+    )
+    with writing(out):
+        result.table.to_csv(out / "trial.csv", index=False)
+        result.replicates.to_csv(out / "trial_replicates.csv", index=False)
+        provenance.write_sidecar(prov, out / "provenance.json")
+        trial_figure(result.table, out / "trial.png")
     console = Console(width=None if Console().is_terminal else 140)
     t = params.trial
     console.print(
@@ -138,5 +167,7 @@ def trial(
     for day in sorted(result.table["day"].unique()):
         console.print(effects_table(result.table, int(day)))
         console.print(beats_table(result.table, int(day)))
-    console.print(f"wrote {out}/trial.csv (all outcomes and subgroups, beats included), trial_replicates.csv, "
-                  "trial.png and provenance.json")
+    console.print(
+        f"wrote {out}/trial.csv (all outcomes and subgroups, beats included), trial_replicates.csv, "
+        "trial.png and provenance.json"
+    )

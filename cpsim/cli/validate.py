@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cpsim.cli.base import InputError, app
+from cpsim.cli.base import MAX_WORKERS, InputError, app, out_file, writing
 
 # The study names, for --help and errors: cpsim.validation (the simulation) loads only when it runs.
 STUDIES = ("baseline", "trial", "staffing", "hotspots", "meetings")  # == tuple(cpsim.validation.STUDIES), tested
@@ -24,7 +24,7 @@ def validate(
     patterns: Annotated[
         bool, typer.Option("--patterns/--no-patterns", help="Also run the macro patterns (years of whole cities).")
     ] = True,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
     out: Annotated[Path, typer.Option(help="Markdown report to write.")] = Path("docs/validation.md"),
 ) -> int:
     """Run virtual replications of published findings; print and write PASS/FAIL for each."""
@@ -36,6 +36,7 @@ def validate(
     unknown = [name for name in only or [] if name not in STUDIES and name not in PATTERNS]
     if unknown:
         raise InputError(f"--only {unknown[0]}: unknown study; allowed: " + ", ".join([*STUDIES, *PATTERNS]))
+    out_file(out)
     findings, info = run_validation(quick=quick, workers=workers, only=only, patterns=patterns)
     table = Table(title="cpsim validate" + (" --quick" if quick else ""))
     for col in ("fact", "finding", "published", "range", "model [95% CI]", "rule", "result"):
@@ -52,8 +53,8 @@ def validate(
         )
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown(findings, info), encoding="utf-8")
+    with writing(out):
+        out.write_text(markdown(findings, info), encoding="utf-8")
     failed = sum(not f.passed for f in findings)
     console.print(f"{len(findings) - failed} of {len(findings)} findings reproduced; wrote {out}")
     return 1 if failed else 0

@@ -26,7 +26,6 @@ import pandas as pd
 from cpsim.mechanisms.reporting import logit
 from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import program_stream
-from cpsim.scenario import ScenarioError
 from cpsim.world.layout import sample_weighted_within
 
 
@@ -36,16 +35,6 @@ class Incident(Program):
     name = "incident"
 
     doses = ("strength",)
-
-    @classmethod
-    def from_scenario(cls, params):
-        """The program, or None when off; the beat must exist."""
-        sec = params.incident
-        if sec.enabled and sec.strength > 0 and sec.beat >= params.population.beats:
-            raise ScenarioError(
-                f"incident.beat: {sec.beat} is not a beat; allowed: -1 or 0..{params.population.beats - 1}"
-            )
-        return super().from_scenario(params)
 
     def attach(self, model: Surface) -> None:
         """Prepare the stream and the list of stories in the news."""

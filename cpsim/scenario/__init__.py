@@ -2,6 +2,7 @@
 
 from cpsim.scenario.load import (
     SECTIONS,
+    Flag,
     Scenario,
     ScenarioError,
     apply_overrides,
@@ -14,6 +15,7 @@ from cpsim.scenario.params import Spec, param, spec_of
 
 __all__ = [
     "SECTIONS",
+    "Flag",
     "Scenario",
     "ScenarioError",
     "Spec",

@@ -1,29 +1,36 @@
-"""Reading, merging and validating scenario files.
+"""Reading, merging and validating scenario files: the one pass every command goes through.
 
 A scenario is a TOML file of sections (``[trust]``, ``[patrol]``, ...). A file may say
 ``extends = "baseline.toml"`` (relative to itself) to start from another file, and
-dotted overrides (``patrol.foot_hours=3``) are applied last. Anything wrong fails here,
-before a simulation starts, with one line naming the file, the key and what is allowed.
+dotted overrides (``patrol.foot_hours=3``) and flags (``--days``) are applied last.
+Anything wrong fails here, before a simulation starts, with one line naming the file (or
+flag), the key and what is allowed: a file that is not UTF-8 TOML, a value of the wrong
+type, out of its range or not a finite number, and every rule across keys
+(:mod:`cpsim.scenario.rules`). What this pass accepts runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
+import numbers
+import reprlib
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cpsim.scenario.costs import COST_SECTIONS
 from cpsim.scenario.params import Spec, spec_of
 from cpsim.scenario.programs import PROGRAM_SECTIONS
+from cpsim.scenario.rules import RuleError, check_rules
 from cpsim.scenario.schema import CORE_SECTIONS
-from cpsim.scenario.survey import SURVEY_SECTIONS, survey_problem
-from cpsim.scenario.trial import TRIAL_SECTIONS, trial_problem
+from cpsim.scenario.survey import SURVEY_SECTIONS
+from cpsim.scenario.trial import TRIAL_SECTIONS
 
-SECTIONS: dict[str, type] = {
-    **CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS, **COST_SECTIONS
-}
+SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS, **COST_SECTIONS}
 
 Scenario = dataclasses.make_dataclass(
     "Scenario",
@@ -42,6 +49,105 @@ Scenario.__module__ = __name__
 class ScenarioError(ValueError):
     """A scenario (or override) that cannot be used; the message is one line."""
 
+    def __init__(self, message: str) -> None:
+        # Values and file names may hold line breaks; the message must stay one line.
+        super().__init__(" ".join(str(message).replace("\r", "\\r").replace("\n", "\\n").split()))
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An override that came from a command-line flag or an argument, named in errors.
+
+    ``load_scenario(path, {"run.days": Flag(40, "--days")})`` checks 40 like any
+    ``run.days`` and, if it is wrong, says ``--days: run.days: ...``.
+    """
+
+    value: Any
+    name: str
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+# Largest scenario (or experiment) file read: a bigger one is not a hand-written scenario.
+MAX_FILE_BYTES = 16 * 2**20
+# Deepest nesting of tables and lists a scenario needs is 2 (a section holding a list).
+MAX_DEPTH = 8
+
+_short = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxtuple=6, maxdict=4, maxlevel=2)
+
+
+def shorten(value: Any) -> str:
+    """Repr of a value for an error message: short, whatever the value."""
+    return _short.repr(value)
+
+
+def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
+    """Read a TOML file, turning every way it can be unreadable into one line.
+
+    Args:
+        path: The file.
+        what: What it should be ("scenario", "experiment"), for the message.
+
+    Returns:
+        The parsed TOML document.
+
+    Raises:
+        ScenarioError: Missing, unreadable, too large, compressed, binary, not UTF-8,
+            not TOML, or nested too deeply.
+
+    """
+    allowed = f"allowed: a UTF-8 TOML {what} file"
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(f"{path}: {size:,} bytes; {allowed} under {MAX_FILE_BYTES // 2**20} MB")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read the file ({err.strerror or err}); {allowed}") from None
+    if raw[:2] == b"\x1f\x8b":
+        raise ScenarioError(f"{path}: gzip-compressed, not text; {allowed} (gunzip it first)")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        raise ScenarioError(f"{path}: UTF-16 or UTF-32 text; {allowed} (save it as UTF-8)")
+    even, odd = raw[:64:2].strip(b"\x00"), raw[1:64:2].strip(b"\x00")
+    if b"\x00" in raw[:64] and bool(even) != bool(odd):  # ASCII as UTF-16: every other byte is 0
+        raise ScenarioError(f"{path}: UTF-16 text (no byte-order mark); {allowed} (save it as UTF-8)")
+    if b"\x00" in raw:
+        raise ScenarioError(f"{path}: binary data (byte 0 at offset {raw.index(b'\x00')}); {allowed}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}; Latin-1 or another encoding?); "
+            f"{allowed} (save it as UTF-8)"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: tables or lists nested too deeply; {allowed}") from None
+    if _depth(data) > MAX_DEPTH:
+        raise ScenarioError(f"{path}: tables or lists nested more than {MAX_DEPTH} deep; {allowed}")
+    return data
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of tables and lists, without recursion."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((v, depth + 1) for v in value)
+    return deepest
+
 
 def _get(scenario: Any, key: str) -> Any:
     section, _, name = key.partition(".")
@@ -52,22 +158,27 @@ def _allowed_keys(section: str) -> str:
     return ", ".join(f.name for f in dataclasses.fields(SECTIONS[section]))
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return False
+
+
 def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a TOML file, resolving ``extends`` recursively."""
-    if not path.is_file():
+    if not _is_file(path):
         where = f"{chain[-1]}: extends" if chain else str(path)
-        raise ScenarioError(f"{where}: file {str(path)!r} not found")
+        what = "is a folder" if path.is_dir() else "not found"
+        raise ScenarioError(f"{where}: file {str(path)!r} {what}; allowed: a scenario file")
     if path.resolve() in [p.resolve() for p in chain]:
         raise ScenarioError(f"{path}: extends: circular inheritance through {path.name}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+    data = read_toml_file(path)
     parent = data.pop("extends", None)
     if parent is None:
         return _tag(data, path)
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: expected a file name (string)")
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(f"{path}: extends: got {shorten(parent)}; allowed: a file name (string)")
     base = _read_toml(path.parent / parent, (*chain, path))
     return _merge(base, _tag(data, path))
 
@@ -76,6 +187,7 @@ def _tag(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """Remember which file set each value, so errors name the right file."""
     out: dict[str, Any] = {}
     for sec, body in data.items():
+        _check_section(sec, body, str(path))  # here, while the file that holds it is known
         if isinstance(body, dict):
             out[sec] = {k: (v, str(path)) for k, v in body.items()}
         else:
@@ -101,30 +213,34 @@ def _check_value(value: Any, default: Any, spec: Spec, where: str) -> Any:
 
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise fail(f"expected true or false, got {value!r}")
+            raise fail(f"expected true or false, got {shorten(value)}")
         return value
     if isinstance(default, tuple):
         if not isinstance(value, (list, tuple)) or not value:
-            raise fail(f"expected a list, got {value!r}")
+            raise fail(f"expected a list, got {shorten(value)}")
         kind = type(default[0]) if default else float
         return tuple(_check_value(v, kind(), spec, where) for v in value)
     if isinstance(default, str):
         if not isinstance(value, str):
-            raise fail(f"expected text, got {value!r}")
+            raise fail(f"expected text, got {shorten(value)}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise fail(f"{shorten(value)} is not valid Unicode text") from None
         if spec.choices is not None and value not in spec.choices:
-            raise fail(f"{value!r} is not a choice")
+            raise fail(f"{shorten(value)} is not a choice")
         return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
-            raise fail(f"expected a whole number, got {value!r}")
-        value = int(value)
-    else:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise fail(f"expected a number, got {value!r}")
-        value = float(value)
-    if spec.lo is not None and value < spec.lo or spec.hi is not None and value > spec.hi:
-        raise fail(f"{value:g} is out of range")
-    return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise fail(f"expected {'a whole number' if isinstance(default, int) else 'a number'}, got {shorten(value)}")
+    if not math.isfinite(value):
+        # nan compares false with every bound, so it must be refused before the range check
+        raise fail(f"{value} is not a finite number")
+    if isinstance(default, int) and not (isinstance(value, numbers.Integral) or float(value).is_integer()):
+        raise fail(f"expected a whole number, got {shorten(value)}")
+    if value < spec.lo or value > spec.hi:  # every number parameter has a range (tests/test_scenario.py)
+        shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**15 else shorten(value)
+        raise fail(f"{shown} is out of range")
+    return int(value) if isinstance(default, int) else float(value)
 
 
 def _describe(default: Any, spec: Spec) -> str:
@@ -139,45 +255,47 @@ def _describe(default: Any, spec: Spec) -> str:
     return spec.allowed()
 
 
-def _build(tree: dict[str, Any]) -> Any:
+def _build(tree: dict[str, Any], top: str | None = None) -> Any:
     """Validate a tagged tree ({section: {key: (value, file)}}) into a Scenario."""
     sections: dict[str, Any] = {}
     for sec, body in tree.items():
-        if sec not in SECTIONS:
-            origin = _origin(body)
-            raise ScenarioError(f"{origin}: {sec}: unknown section; allowed: extends, " + ", ".join(SECTIONS))
-        if not isinstance(body, dict):
-            raise ScenarioError(f"{_origin(body)}: {sec}: expected a [{sec}] table")
+        _check_section(sec, body, _origin(body))
         cls = SECTIONS[sec]
         fields = {f.name: f for f in dataclasses.fields(cls)}
         values: dict[str, Any] = {}
         for key, (value, origin) in body.items():
-            where = f"{origin}: {sec}.{key}"
+            where = f"{origin}: {sec}.{clip(key)}"
             if key not in fields:
                 raise ScenarioError(f"{where}: unknown key; allowed: {_allowed_keys(sec)}")
             f = fields[key]
             values[key] = _check_value(value, f.default, spec_of(f), where)
         sections[sec] = cls(**values)
     scenario = Scenario(**sections)
-    scenario = _resolve_graph_path(scenario, tree)
-    _check_consistency(scenario, tree)
-    return scenario
+
+    def origin_of(key: str) -> str | None:
+        sec, _, name = key.partition(".")
+        entry = tree.get(sec, {}).get(name) if isinstance(tree.get(sec), dict) else None
+        return entry[1] if entry else None
+
+    try:
+        return check_rules(scenario, origin_of)
+    except RuleError as err:
+        # name the file that set the key, else the one that set a key involved, else the scenario's own
+        origin = next((o for o in map(origin_of, err.keys) if o), top or "defaults")
+        raise ScenarioError(f"{origin}: {err.key}: {err}") from None
 
 
-def _resolve_graph_path(scenario: Any, tree: dict[str, Any]) -> Any:
-    """Read graph.path relative to the file that names it, and check the file exists."""
-    entry = tree.get("graph", {}).get("path") if isinstance(tree.get("graph"), dict) else None
-    if entry is None or not entry[0] or scenario.graph.kind != "file":
-        return scenario
-    value, origin = entry
-    path = Path(value)
-    if not path.is_absolute() and not path.exists() and Path(origin).is_file():
-        path = Path(origin).parent / path
-    if not path.is_file():
-        allowed = "an existing GraphML or edge-list file"
-        raise ScenarioError(f"{origin}: graph.path: file {value!r} not found; allowed: {allowed}")
-    graph = dataclasses.replace(scenario.graph, path=str(path))
-    return dataclasses.replace(scenario, graph=graph)
+def _check_section(sec: str, body: Any, origin: str) -> None:
+    if sec not in SECTIONS:
+        raise ScenarioError(f"{origin}: {clip(sec)}: unknown section; allowed: extends, " + ", ".join(SECTIONS))
+    if not isinstance(body, dict):
+        raise ScenarioError(f"{origin}: {sec}: expected a [{sec}] table")
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """A name cut to ``limit`` characters for an error message."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _origin(body: Any) -> str:
@@ -186,41 +304,6 @@ def _origin(body: Any) -> str:
     for value in body.values():
         return value[1]
     return "scenario"
-
-
-def _check_consistency(scenario: Any, tree: dict[str, Any]) -> None:
-    """Checks across keys: group lists agree, shares sum to one, files exist."""
-
-    def where(sec: str, key: str) -> str:
-        entry = tree.get(sec, {}).get(key) if isinstance(tree.get(sec), dict) else None
-        return f"{entry[1] if entry else 'defaults'}: {sec}.{key}"
-
-    n = len(scenario.population.group_names)
-    for sec, key in [
-        ("population", "group_shares"),
-        ("trust", "initial_by_group"),
-        ("trust", "norm_legitimacy_by_group"),
-        ("trust", "norm_effectiveness_by_group"),
-        ("enforcement", "group_stop_ratio"),
-    ]:
-        got = len(scenario.get(f"{sec}.{key}"))
-        if got != n:
-            raise ScenarioError(
-                f"{where(sec, key)}: has {got} values; allowed: one per group in population.group_names ({n})"
-            )
-    total = sum(scenario.population.group_shares)
-    if abs(total - 1.0) > 1e-6:
-        raise ScenarioError(f"{where('population', 'group_shares')}: shares sum to {total:g}; allowed: a sum of 1")
-    if scenario.graph.kind == "file" and not scenario.graph.path:
-        raise ScenarioError(
-            f"{where('graph', 'path')}: empty; allowed: a GraphML or edge-list file when graph.kind = 'file'"
-        )
-    problem = trial_problem(scenario)  # the [trial] section (cpsim/scenario/trial.py)
-    if problem:
-        raise ScenarioError(f"{where('trial', problem[0])}: {problem[1]}")
-    problem = survey_problem(scenario)  # the [survey] section (cpsim/scenario/survey.py)
-    if problem:
-        raise ScenarioError(f"{where('survey', problem[0])}: {problem[1]}")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -244,15 +327,19 @@ def _override_tree(
     items = overrides.items() if isinstance(overrides, Mapping) else map(parse_override, overrides)
     out = _merge(tree, {})
     for key, value in items:
+        where = origin
+        if isinstance(value, Flag):
+            value, where = value.value, value.name
+        key = str(key)
         sec, _, name = key.partition(".")
         if not name:
-            raise ScenarioError(f"{origin} {key}: expected section.key")
+            raise ScenarioError(f"{where} {shorten(key)}: expected section.key")
         if isinstance(value, tuple):
             value = list(value)
         out.setdefault(sec, {})
         if not isinstance(out[sec], dict):
-            raise ScenarioError(f"{origin} {key}: {sec} is not a section")
-        out[sec][name] = (value, origin)
+            raise ScenarioError(f"{where} {shorten(key)}: {sec} is not a section")
+        out[sec][name] = (value, where)
     return out
 
 
@@ -271,7 +358,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str]
 
     """
     tree = _read_toml(Path(path))
-    return _build(_override_tree(tree, overrides, "--set"))
+    return _build(_override_tree(tree, overrides, "--set"), str(path))
 
 
 def scenario_from_dict(
@@ -302,7 +389,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        # JSON's escapes are TOML's (control characters included), except DEL which TOML wants escaped
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return repr(value)

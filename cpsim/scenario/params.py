@@ -44,7 +44,8 @@ class Spec:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    # whole bounds in full (a seed's 9223372036854775807 must not read as 9.22337e+18)
+    return str(x) if isinstance(x, int) else f"{x:g}"
 
 
 def param(

@@ -781,7 +781,7 @@ class Patrol:
     car_visibility: float = param(
         0.5,
         "1",
-        0,
+        0.01,  # the model divides by it: 0 (cars invisible) has no meaning there
         1,
         "Visible presence of a car-patrol hour relative to a foot-patrol hour",
         ASSUME,

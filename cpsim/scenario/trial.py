@@ -11,7 +11,6 @@ resident's date. The trial is carried out by cpsim.programs.trial.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from cpsim.scenario.params import param
 
@@ -138,27 +137,3 @@ class Trial:
 
 
 TRIAL_SECTIONS: dict[str, type] = {"trial": Trial}
-
-
-def trial_problem(scenario: Any) -> tuple[str, str] | None:
-    """Cross-section checks of the trial section.
-
-    Args:
-        scenario: A Scenario with a ``trial`` section.
-
-    Returns:
-        None when the trial is consistent, else (key, "problem; allowed: ...").
-
-    """
-    t = scenario.trial
-    if not t.enabled:
-        return None
-    names = scenario.population.group_names
-    if t.eligibility == "group" and t.group not in names:
-        return "group", f"{t.group!r} is not a group; allowed: one of " + ", ".join(repr(g) for g in names)
-    beats = scenario.population.beats
-    if t.eligibility == "beat" and t.beat >= beats:
-        return "beat", f"{t.beat} is not a beat; allowed: a whole number in [0, {beats - 1}] (population.beats)"
-    if t.eligibility == "trust_band" and t.trust_low >= t.trust_high:
-        return "trust_low", f"{t.trust_low:g} is not below trust_high ({t.trust_high:g}); allowed: a lower value"
-    return None

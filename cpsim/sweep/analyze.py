@@ -474,6 +474,12 @@ def summary_table(res: SweepResults, metrics: list[str]) -> pd.DataFrame:
     return out.reset_index()
 
 
+def default_report_dir(path: str | Path) -> Path:
+    """Where a store's report goes unless told: ``<store>_report`` next to it."""
+    path = Path(path)
+    return path.with_name(path.stem + "_report")
+
+
 def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] | None = None) -> Path:
     """Write the figures and the HTML report of a sweep.
 
@@ -490,7 +496,7 @@ def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] 
     import sys
 
     path = Path(path)
-    out = Path(out) if out is not None else path.with_name(path.stem + "_report")
+    out = Path(out) if out is not None else default_report_dir(path)
     res = open_results(path, timeseries=False)
     chosen = pick_metrics(res, metrics)
     out.mkdir(parents=True, exist_ok=True)

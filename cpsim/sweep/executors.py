@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpsim.sweep.spec import ExperimentError
+from cpsim.workers import end_with
+
+# Dask's comm schemes; a bare HOST:PORT means tcp://.
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+ADDRESS = re.compile(
+    r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(?P<port>\d+)"
+)
 
 
 @dataclass
@@ -36,8 +44,30 @@ class Pool:
 
 
 def scheduler_address(scheduler: str | None) -> str | None:
-    """Return the Dask scheduler to use: the flag, else DASK_SCHEDULER_ADDRESS, else None (local)."""
-    return scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    """Return the Dask scheduler to use: the flag, else DASK_SCHEDULER_ADDRESS, else None (local).
+
+    Raises:
+        ExperimentError: The address is not a Dask scheduler address (checked before connecting).
+
+    """
+    if scheduler is not None:
+        return check_address(scheduler, "--scheduler")
+    env = os.environ.get("DASK_SCHEDULER_ADDRESS")
+    return check_address(env, "DASK_SCHEDULER_ADDRESS") if env else None
+
+
+def check_address(address: str, origin: str) -> str:
+    """Check the form of a Dask scheduler address (``tcp://host:8786``, ``host:8786``, ...)."""
+    allowed = "allowed: tcp://HOST:PORT (or HOST:PORT, tls://, ws://, wss://, ucx://)"
+    found = ADDRESS.fullmatch(address.strip())
+    if found is None:
+        raise ExperimentError(f"{origin} {address!r}: not a scheduler address; {allowed}")
+    scheme = (found["scheme"] or "tcp").lower()
+    if scheme not in SCHEMES:
+        raise ExperimentError(f"{origin} {address!r}: {scheme}:// is not a Dask protocol; {allowed}")
+    if not 0 < int(found["port"]) < 65536:
+        raise ExperimentError(f"{origin} {address!r}: port {found['port']} out of range; {allowed}")
+    return address.strip()
 
 
 @contextmanager
@@ -46,11 +76,12 @@ def local_pool(workers: int | None = None) -> Iterator[Pool]:
 
     Workers come from a forkserver that has already imported the simulation, so starting a
     worker is a fork (no fresh interpreter) and the driver's DuckDB threads are never forked.
+    Workers end when the driver ends, even by kill -9 (cpsim.workers).
     """
     n = workers or os.cpu_count() or 1
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cpsim.sweep.run"])
-    executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    ctx.set_forkserver_preload(["cpsim.sweep.run", "cpsim.workers"])
+    executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
     try:
         yield Pool(executor, n, f"{n} local process{'es' if n > 1 else ''}")
     finally:
@@ -73,8 +104,9 @@ def dask_pool(address: str) -> Iterator[Pool]:
         ) from None
     try:
         client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as err:
-        raise ExperimentError(f"--scheduler {address}: cannot reach the Dask scheduler ({err})") from None
+    except Exception as err:  # noqa: BLE001  (whatever Dask raises, the scheduler cannot be used)
+        text = " ".join(str(err).split())[:200] or type(err).__name__
+        raise ExperimentError(f"--scheduler {address}: cannot reach the Dask scheduler ({text})") from None
     try:
         slots = max(1, sum(client.nthreads().values()))
         yield Pool(client.get_executor(pure=False), slots, f"Dask at {address} ({slots} worker threads)")

@@ -10,6 +10,7 @@ on the executor or on interruptions.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -21,11 +22,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from cpsim.progress import LogLines
-from cpsim.sweep.executors import Pool, make_pool
+from cpsim.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
+from cpsim.sweep.executors import Pool, make_pool, scheduler_address
 from cpsim.sweep.run import BatchOutcome, Job, run_batch
-from cpsim.sweep.sampling import Run, run_table
+from cpsim.sweep.sampling import Run, check_points, count_runs, run_table
 from cpsim.sweep.spec import Experiment, group_column, load_experiment
-from cpsim.sweep.store import Store
+from cpsim.sweep.store import Store, StoreWriteError
 
 
 class SweepIncomplete(RuntimeError):
@@ -135,6 +137,8 @@ def run_sweep(
     resume: bool = False,
     progress: bool | None = None,
     verbose: bool = False,
+    force: bool = False,
+    retry_failed: bool = False,
 ) -> SweepReport:
     """Run (or resume) an experiment into its DuckDB store.
 
@@ -147,25 +151,43 @@ def run_sweep(
         resume: Require an existing store (a matching store is always resumed).
         progress: Show a live progress bar (default: when stderr is a terminal).
         verbose: Print a line per committed batch to stderr (for logs and tests).
+        force: Start even when the estimated memory exceeds what the machine has free, and
+            resume a store written by other model code.
+        retry_failed: Run the failed runs of an earlier session again.
 
     Returns:
         How the sweep went.
 
     Raises:
-        ExperimentError: Bad experiment file, or a store of another experiment (before any run).
-        SweepIncomplete: Workers died; the runs they held are still pending (rerun to resume).
+        ExperimentError: Bad experiment file, a design or runs too big for this machine, a
+            bad scheduler address, or a store of another experiment, of other model code,
+            held by another sweep or damaged (all before any run).
+        SweepIncomplete: Workers died or the store could not be written; the runs not
+            committed are still pending (rerun to resume).
 
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     out = Path(out) if out is not None else Path("out") / f"{exp.name}.duckdb"
+    address = scheduler_address(scheduler) if pool is None else None
+    # counted, not built: a design of 10^12 runs is refused before it exhausts memory while planning
+    n_runs = count_runs(exp)
+    local = 0 if address or pool is not None else min(workers or os.cpu_count() or 1, n_runs)
+    what = f"{exp.path}: {len(exp.scenarios)} scenarios x {n_runs // len(exp.scenarios) // exp.replicates:,} points x "
+    what += f"{exp.replicates} replicates"
+    per_run = max(run_bytes(sc, exp.days) for sc in exp.scenarios.values())
+    plan_bytes = n_runs * (PLAN_BYTES_PER_RUN + PLAN_BYTES_PER_RUN_AND_KEY * len(exp.vary))
+    check_fits(Estimate(n_runs, per_run, local, plan_bytes, what), force, "a smaller design")
     plan = run_table(exp)
+    check_points(exp, plan)
     console = Console(stderr=True)
     # the executor first: an unreachable scheduler fails before a store is created
-    with nullcontext(pool) if pool is not None else make_pool(workers, scheduler) as p:
-        store = Store.open(out, exp, plan, must_exist=resume)
+    with nullcontext(pool) if pool is not None else make_pool(workers, address) as p:
+        store = Store.open(out, exp, plan, must_exist=resume, force=force, retry_failed=retry_failed)
         counts = store.counts()
         report = SweepReport(out, len(plan), counts["ok"] + counts["failed"], counts["failed"], slots=p.slots)
         where = p.where
+        if store.retried:
+            print(f"{exp.name}: {store.retried} failed runs put back to pending (--retry-failed)", file=sys.stderr)
         try:
             pending = set(store.pending())
             todo = [r for r in plan if r.run_id in pending]
@@ -225,7 +247,11 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
                     except Exception as err:  # noqa: BLE001  (the executor failed, not a run: runs stay pending)
                         broken = broken or err
                         continue
-                    store.commit(batch)
+                    try:
+                        store.commit(batch)
+                    except StoreWriteError as err:
+                        broken = broken or err  # stop submitting; what was committed stays
+                        continue
                     batches.observe(batch)
                     failed = sum(o.status == "failed" for o in batch.outcomes)
                     report.ran += len(batch.outcomes)
@@ -248,10 +274,12 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
             report.seconds = time.perf_counter() - start
     if broken is not None:
         left = report.total - report.done
-        raise SweepIncomplete(
-            f"{exp.name}: workers failed ({type(broken).__name__}: {broken}); {left} runs not done; "
-            f"run the same command again to resume"
-        )
+        if isinstance(broken, StoreWriteError):
+            what = str(broken)
+        else:
+            what = f"workers failed ({type(broken).__name__}: {broken})"
+        line = f"{exp.name}: {what}; {left} runs not done; run the same command again to resume"
+        raise SweepIncomplete(" ".join(line.split()))
 
 
 def _final_line(exp: Experiment, r: SweepReport, where: str) -> str:

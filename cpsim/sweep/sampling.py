@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,8 @@ from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
 from cpsim.scenario import SECTIONS
-from cpsim.sweep.spec import Experiment
+from cpsim.scenario.rules import RULE_KEYS, RuleError, check_rules
+from cpsim.sweep.spec import Experiment, ExperimentError
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,23 @@ def problem(exp: Experiment) -> dict[str, Any]:
         "names": exp.varied,
         "bounds": [list(exp.vary[k]) for k in exp.varied],
     }
+
+
+def count_points(exp: Experiment) -> int:
+    """Sample points of a design, counted without drawing them (a huge design is refused first)."""
+    d = len(exp.vary)
+    if exp.design == "grid":
+        return math.prod(len(values) for values in exp.vary.values())
+    if exp.design == "lhs":
+        return exp.samples
+    if exp.design == "sobol":  # Saltelli: N (D + 2), or N (2D + 2) with second-order indices
+        return exp.samples * ((2 * d + 2) if exp.second_order else (d + 2))
+    return exp.samples * (d + 1)  # Morris: N trajectories of D + 1 points
+
+
+def count_runs(exp: Experiment) -> int:
+    """Runs in an experiment: scenarios x points x replicates, counted without building the table."""
+    return len(exp.scenarios) * count_points(exp) * exp.replicates
 
 
 def sample_matrix(exp: Experiment) -> np.ndarray:
@@ -113,3 +132,39 @@ def run_table(exp: Experiment) -> list[Run]:
         Run(run_id=i, scenario=sc, point=p, replicate=r, params=pts[p], seed=s)
         for i, ((sc, p, r), s) in enumerate(zip(combos, run_seeds, strict=True))
     ]
+
+
+def check_points(exp: Experiment, plan: list[Run]) -> None:
+    """Check every point of the design against the cross-key rules, in every scenario.
+
+    Each varied value was checked on its own when the experiment was loaded; a combination
+    (a grid's 500 beats with its 300 residents, a sampled point) can still break a rule
+    that relates two keys. Only the rules run here, and only for the distinct values of the
+    varied keys the rules read (none, for most designs), not a full load per point.
+
+    Raises:
+        ExperimentError: The first point that breaks a rule, with the rule's message.
+
+    """
+    keys = [k for k in exp.varied if k in RULE_KEYS]
+    if not keys:
+        return
+    seen: set[tuple] = set()
+    for run in plan:
+        values = tuple(run.params[k] for k in keys)
+        if (run.scenario, values) in seen:
+            continue
+        seen.add((run.scenario, values))
+        scenario = exp.scenarios[run.scenario]
+        sections: dict[str, dict[str, Any]] = {}
+        for key, value in zip(keys, values, strict=True):
+            sec, _, name = key.partition(".")
+            sections.setdefault(sec, {})[name] = tuple(value) if isinstance(value, list) else value
+        changed = {sec: dataclasses.replace(getattr(scenario, sec), **vals) for sec, vals in sections.items()}
+        try:
+            check_rules(dataclasses.replace(scenario, **changed), lambda key: None)
+        except RuleError as err:
+            values = ", ".join(f"{k} = {v!r}" for k, v in run.params.items())
+            raise ExperimentError(
+                f"{exp.path}: vary: point {run.point} ({values}) in scenario {run.scenario!r}: {err.key}: {err}"
+            ) from None

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cpsim.metrics import DAILY, SUMMARY
 from cpsim.scenario import SECTIONS, ScenarioError, load_scenario, spec_of
+from cpsim.scenario.load import clip, read_toml_file, shorten
+from cpsim.scenario.rules import group_slug
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEYS = (
@@ -136,7 +137,7 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def group_column(group: str) -> str:
     """Name the store column of a group's end-of-run trust: ``trust_end_<group>``."""
-    return "trust_end_" + re.sub(r"[^0-9a-z]+", "_", group.lower()).strip("_")
+    return "trust_end_" + group_slug(group)
 
 
 def group_columns(scenarios: dict[str, Any]) -> list[str]:
@@ -161,34 +162,34 @@ def load_experiment(path: str | Path) -> Experiment:
     if not path.is_file():
         raise ExperimentError(f"{path}: file not found")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError(f"{path}: not valid TOML ({err})") from None
+        data = read_toml_file(path, "experiment")
+    except ScenarioError as err:
+        raise ExperimentError(str(err)) from None
 
     def fail(key: str, problem: str, allowed: str) -> ExperimentError:
         return ExperimentError(f"{path}: {key}: {problem}; allowed: {allowed}")
 
     for key in data:
         if key not in KEYS:
-            raise fail(key, "unknown key", ", ".join(KEYS))
+            raise fail(clip(key), "unknown key", ", ".join(KEYS))
 
     def whole(key: str, default: int | None, lo: int, hi: int) -> int | None:
         value = data.get(key, default)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise fail(key, f"got {value!r}", f"a whole number in [{lo}, {hi}]")
+            raise fail(key, f"got {shorten(value)}", f"a whole number in [{lo}, {hi}]")
         return value
 
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        raise fail("name", f"got {name!r}", "letters, digits, '_', '-' and '.'")
+        raise fail("name", f"got {shorten(name)}", "letters, digits, '_', '-' and '.'")
     description = data.get("description", "")
     if not isinstance(description, str):
-        raise fail("description", f"got {description!r}", "text")
+        raise fail("description", f"got {shorten(description)}", "text")
     design = data.get("design", "grid")
     if design not in DESIGNS:
-        raise fail("design", f"got {design!r}", "one of " + ", ".join(DESIGNS))
+        raise fail("design", f"got {shorten(design)}", "one of " + ", ".join(DESIGNS))
     replicates = whole("replicates", 1, 1, 100_000)
     days = whole("days", None, 1, 36_500)
     seed = whole("seed", 0, 0, 2**63 - 1)
@@ -199,14 +200,14 @@ def load_experiment(path: str | Path) -> Experiment:
         raise fail("samples", "missing", f"a whole number of samples for design = {design!r}")
     second_order = data.get("second_order", False)
     if not isinstance(second_order, bool):
-        raise fail("second_order", f"got {second_order!r}", "true or false")
+        raise fail("second_order", f"got {shorten(second_order)}", "true or false")
     crn = data.get("common_random_numbers", False)
     if not isinstance(crn, bool):
-        raise fail("common_random_numbers", f"got {crn!r}", "true or false")
+        raise fail("common_random_numbers", f"got {shorten(crn)}", "true or false")
 
     overrides = flatten(_table(data, "overrides", fail))
     for key in overrides:
-        _check_key(key, f"overrides.{key}", fail)
+        _check_key(key, f"overrides.{clip(key)}", fail)
     scenarios, files = _scenarios(path, data, overrides, fail)
 
     vary_raw = flatten(_table(data, "vary", fail))
@@ -214,7 +215,7 @@ def load_experiment(path: str | Path) -> Experiment:
         raise fail("vary", "nothing to vary", "a [vary] table with at least one dotted parameter key")
     vary: dict[str, Any] = {}
     for key, spec in vary_raw.items():
-        where = f"vary.{key}"
+        where = f"vary.{clip(key)}"
         field = _check_key(key, where, fail)
         if key in overrides:
             raise fail(where, "also set in [overrides]", "a key in [vary] or in [overrides], not both")
@@ -276,7 +277,7 @@ def _scenarios(path: Path, data: dict[str, Any], overrides: dict[str, Any], fail
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
-        raise fail("scenarios", f"got {raw!r}", "a list of scenario files (relative to the experiment file)")
+        raise fail("scenarios", f"got {shorten(raw)}", "a list of scenario files (relative to the experiment file)")
     scenarios: dict[str, Any] = {}
     files: dict[str, str] = {}
     for rel in raw:
@@ -297,19 +298,22 @@ def _try_override(file: str, overrides: dict[str, Any], where: str, value: Any, 
         return load_scenario(file, overrides)
     except ScenarioError as err:
         found = re.match(r"--set:? (\S+?): (.*)", str(err))
+        if found is None and value is not None:  # the value broke a rule with a key the file sets
+            raise ExperimentError(f"{path}: {where}: {shorten(value)} in scenario {sc_name!r}: {err}") from None
         if found is None:
             raise  # the scenario file itself is wrong: its own one-line error names it
         key, detail = found.groups()
         if value is None:
             where = f"overrides.{key}"
         else:
-            detail = f"{value!r} in scenario {sc_name!r}: {detail}"
+            other = "" if where == f"vary.{key}" else f"{key}: "  # a rule broke on another key
+            detail = f"{shorten(value)} in scenario {sc_name!r}: {other}{detail}"
         raise ExperimentError(f"{path}: {where}: {detail}") from None
 
 
 def _grid_values(spec: Any, where: str, fail) -> list[Any]:
     if not isinstance(spec, list) or not spec:
-        raise fail(where, f"got {spec!r}", "a non-empty list of values for design = 'grid'")
+        raise fail(where, f"got {shorten(spec)}", "a non-empty list of values for design = 'grid'")
     if len({repr(v) for v in spec}) != len(spec):
         raise fail(where, "repeated values", "distinct values")
     return list(spec)
@@ -327,7 +331,7 @@ def _range(spec: Any, field: dataclasses.Field, where: str, fail) -> tuple[float
         and spec[0] < spec[1]
     )
     if not ok:
-        raise fail(where, f"got {spec!r}", allowed)
+        raise fail(where, f"got {shorten(spec)}", allowed)
     s = spec_of(field)
     lo, hi = float(spec[0]), float(spec[1])
     if s.lo is not None and lo < s.lo or s.hi is not None and hi > s.hi:
@@ -343,8 +347,8 @@ def _names(data: dict[str, Any], key: str, known: tuple[str, ...], fail) -> tupl
     if value is False:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise fail(key, f"got {value!r}", f'"all", true, false or a list of names from: {", ".join(known)}')
+        raise fail(key, f"got {shorten(value)}", f'"all", true, false or a list of names from: {", ".join(known)}')
     for v in value:
         if v not in known:
-            raise fail(key, f"unknown figure {v!r}", ", ".join(known))
+            raise fail(key, f"unknown figure {shorten(v)}", ", ".join(known))
     return tuple(dict.fromkeys(value))

@@ -19,10 +19,16 @@ Tables:
   before whole-number parameters are rounded; Morris analysis needs it).
 - ``tasks``: one row per finished batch: runs, worker, seconds inside simulate() and in
   total (the runner's own overhead is the difference).
+- ``sessions``: one row per start of the sweep (the first and every resume): when, host,
+  pid, the code version (cpsim version, model source hash, git commit), whether it was
+  forced past a code change, and how many failed runs it put back to pending.
 
 A batch's runs, their summaries and their time series are committed in one transaction,
 so a sweep killed at any moment (kill -9 included) loses only the runs in flight; a rerun
-finds the same fingerprint and submits only the runs still pending.
+finds the same fingerprint and submits only the runs still pending. The experiment row
+records the model code that created the store; a resume with other model code is refused
+unless forced. Only one driver can hold a store: a second is refused with one line, and
+so is a store that is damaged (truncated, overwritten).
 """
 
 from __future__ import annotations
@@ -30,6 +36,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import re
+import signal
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +54,7 @@ import pandas as pd
 from cpsim import __version__
 from cpsim.breakdowns import VALUES as BREAKDOWN_VALUES
 from cpsim.metrics import DAILY, SUMMARY
+from cpsim.provenance import code_version
 from cpsim.sweep.run import BatchOutcome
 from cpsim.sweep.sampling import Run, sample_matrix
 from cpsim.sweep.spec import Experiment, ExperimentError, group_columns
@@ -88,21 +102,70 @@ def fingerprint(exp: Experiment, plan: list[Run]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+class StoreWriteError(RuntimeError):
+    """A batch could not be written to the store (full disk, damaged file); one line."""
+
+
+def open_problem(path: Path, err: BaseException) -> str:
+    """Say in one line why DuckDB could not open a store: held by another process, or damaged."""
+    text = _first_line(err)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        pid = re.search(r"PID (\d+)", str(err))
+        who = f"process {pid.group(1)}" if pid else "another process"
+        return f"{path}: {who} is writing this store (a running sweep); allowed: one sweep per store at a time"
+    return damaged(path, err)
+
+
+def damaged(path: Path, err: BaseException) -> str:
+    """One line for a store DuckDB cannot read."""
+    return (
+        f"{path}: not a readable results store ({_first_line(err)}); allowed: a store written by cpsim sweep "
+        "(a damaged one cannot be resumed: move it away to start afresh, or restore a copy)"
+    )
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn a DuckDB error while reading a store (a damaged block) into one line."""
+    try:
+        yield
+    except duckdb.Error as err:
+        raise ExperimentError(damaged(path, err)) from None
+
+
 class Store:
     """The driver's connection to an experiment's DuckDB file."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, exp: Experiment) -> None:
         self.con, self.path, self.exp = con, path, exp
         self.metrics = metric_columns(exp)
+        self.retried = 0
         self.breakdown = False  # set on open: stores written before the breakdown table have none
 
     @classmethod
-    def open(cls, path: str | Path, exp: Experiment, plan: list[Run], must_exist: bool = False) -> Store:
+    def open(
+        cls,
+        path: str | Path,
+        exp: Experiment,
+        plan: list[Run],
+        must_exist: bool = False,
+        force: bool = False,
+        retry_failed: bool = False,
+    ) -> Store:
         """Open the store of an experiment, creating it with its run table when new.
+
+        Args:
+            path: The DuckDB file.
+            exp: The experiment.
+            plan: Its run table.
+            must_exist: Refuse to create a new store (``--resume``).
+            force: Resume even when the store was written by other model code.
+            retry_failed: Put the failed runs back to pending, so this session runs them again.
 
         Raises:
             ExperimentError: The file belongs to another experiment (or to a changed version of
-                this one), is locked by a running sweep, or is missing while ``must_exist``.
+                this one), was written by other model code (unless ``force``), is held by a
+                running sweep, is damaged, or is missing while ``must_exist``.
 
         """
         path = Path(path)
@@ -113,22 +176,84 @@ class Store:
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as err:
-            raise ExperimentError(f"{path}: cannot open the store ({_first_line(err)})") from None
+            raise ExperimentError(open_problem(path, err)) from None
         store = cls(con, path, exp)
-        fp = fingerprint(exp, plan)
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "experiment" in tables:
-            row = con.execute("SELECT fingerprint, name FROM experiment").fetchone()
-            if row is None or row[0] != fp:
-                con.close()
-                raise ExperimentError(
-                    f"{path}: holds results of a different experiment or of an earlier version of "
-                    f"{exp.path.name}; allowed: the same experiment unchanged (use another --out to start afresh)"
-                )
-            store.breakdown = "breakdown" in tables
-            return store
-        store._create(plan, fp)
+        try:
+            fp = fingerprint(exp, plan)
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if "experiment" not in tables:
+                store._create(plan, fp)
+            else:
+                store._check(fp, force)
+                store.breakdown = "breakdown" in tables
+            try:
+                store.retried = store._retry_failed() if retry_failed else 0
+                store._session(force)
+            except duckdb.Error as err:  # a write, not a read: a full disk, not a damaged file
+                raise ExperimentError(f"{path}: cannot write to the store ({_first_line(err)})") from None
+        except ExperimentError:
+            con.close()
+            raise
+        except duckdb.Error as err:
+            con.close()
+            raise ExperimentError(damaged(path, err)) from None
         return store
+
+    def _check(self, fp: str, force: bool) -> None:
+        """Refuse a store of another experiment, or of other model code unless forced."""
+        con, path, exp = self.con, self.path, self.exp
+        row = con.execute("SELECT fingerprint, name FROM experiment").fetchone()
+        if row is None or row[0] != fp:
+            raise ExperimentError(
+                f"{path}: holds results of a different experiment or of an earlier version of "
+                f"{exp.path.name}; allowed: the same experiment unchanged (use another --out to start afresh)"
+            )
+        # The whole runs table is read once: a damaged block fails here, before any run starts.
+        con.execute("SELECT count(COLUMNS(*)) FROM runs").fetchall()
+        columns = {r[0] for r in con.execute("DESCRIBE experiment").fetchall()}
+        stored = con.execute("SELECT code, git FROM experiment").fetchone() if "code" in columns else None
+        now = code_version()
+        if (stored is None or stored[0] != now.source) and not force:
+            was = f"model source {stored[0]}" + (f", git {stored[1]}" if stored[1] else "") if stored else "unknown"
+            raise ExperimentError(
+                f"{path}: written by other model code ({was}) than this ({now}); allowed: resuming with the "
+                "same code, or --force to mix results of two model versions in one store"
+            )
+
+    def _retry_failed(self) -> int:
+        """Put failed runs back to pending (their error and figures cleared); return how many."""
+        con = self.con
+        n = con.execute("SELECT count(*) FROM runs WHERE status = 'failed'").fetchone()[0]
+        if n:
+            sets = ", ".join(
+                ["status = 'pending'", "error = NULL", "duration = NULL"] + [f"{quote(m)} = NULL" for m in self.metrics]
+            )
+            con.begin()
+            con.execute("DELETE FROM timeseries WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'failed')")
+            con.execute(f"UPDATE runs SET {sets} WHERE status = 'failed'")
+            con.commit()
+        return n
+
+    def _session(self, force: bool) -> None:
+        """Record who resumed the store, with which code."""
+        now = code_version()
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS sessions (started TIMESTAMP, host VARCHAR, pid BIGINT, cpsim VARCHAR, "
+            "code VARCHAR, git VARCHAR, forced BOOLEAN, retried BIGINT)"
+        )
+        self.con.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                datetime.now(UTC).replace(tzinfo=None),
+                socket.gethostname(),
+                os.getpid(),
+                now.cpsim,
+                now.source,
+                now.git,
+                force,
+                self.retried,
+            ],
+        )
 
     def _create(self, plan: list[Run], fp: str) -> None:
         exp, con = self.exp, self.con
@@ -159,12 +284,14 @@ class Store:
             }
         )
         con.begin()
+        code = code_version()
         con.execute(
             "CREATE TABLE experiment (name VARCHAR, file VARCHAR, design VARCHAR, varied JSON, metrics JSON, "
-            "timeseries JSON, n_runs BIGINT, fingerprint VARCHAR, spec JSON, created TIMESTAMP, cpsim VARCHAR)"
+            "timeseries JSON, n_runs BIGINT, fingerprint VARCHAR, spec JSON, created TIMESTAMP, cpsim VARCHAR, "
+            "code VARCHAR, git VARCHAR)"
         )
         con.execute(
-            "INSERT INTO experiment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO experiment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 exp.name,
                 str(exp.path),
@@ -177,6 +304,8 @@ class Store:
                 json.dumps(exp.to_dict(), default=str),
                 datetime.now(UTC).replace(tzinfo=None),
                 __version__,
+                code.source,
+                code.git,
             ],
         )
         con.execute(f"CREATE TABLE runs ({', '.join(cols)})")
@@ -235,7 +364,6 @@ class Store:
 
     def commit(self, batch: BatchOutcome) -> None:
         """Write a finished batch (runs, summaries, time series, timing) in one transaction."""
-        exp, con = self.exp, self.con
         metric_names = list(self.metrics)
         runs = pd.DataFrame(
             {
@@ -250,6 +378,12 @@ class Store:
             ["status = b.status", "error = b.error", "duration = b.duration"]
             + [f"{quote(m)} = CAST(b.{quote(m)} AS {t})" for m, t in self.metrics.items()]
         )
+        with _no_interrupt():
+            self._write(batch, runs, sets)
+
+    def _write(self, batch: BatchOutcome, runs: pd.DataFrame, sets: str) -> None:
+        """The transaction of :meth:`commit`."""
+        exp, con = self.exp, self.con
         con.begin()
         try:
             con.register("batch_runs", runs)
@@ -294,16 +428,49 @@ class Store:
                 ],
             )
             con.commit()
+        except duckdb.Error as err:
+            _rollback(con)
+            raise StoreWriteError(f"{self.path}: could not write a batch to the store ({_first_line(err)})") from None
         except BaseException:
-            con.rollback()
+            _rollback(con)
             raise
 
     def close(self) -> None:
-        """Checkpoint and close the file."""
+        """Checkpoint and close the file (a store that can no longer be written is just closed)."""
         try:
             self.con.execute("CHECKPOINT")
+        except duckdb.Error:
+            pass  # committed batches are safe in the write-ahead log; the next open replays it
         finally:
             self.con.close()
+
+
+@contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C until a commit is done (DuckDB would abort the write half-way with an error).
+
+    A Ctrl-C during the commit is remembered and raised as KeyboardInterrupt right after it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        raise KeyboardInterrupt
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.rollback()
+    except duckdb.Error:
+        pass  # the transaction is gone with the connection's failure
 
 
 def sweep_provenance(exp: Experiment, plan: list[Run]) -> dict[str, Any]:
@@ -313,10 +480,21 @@ def sweep_provenance(exp: Experiment, plan: list[Run]) -> dict[str, Any]:
     files = {name: str(f) for name, f in exp.scenario_files.items()}
     seeds = sorted({r.seed for r in plan})
     prov = provenance.record(
-        exp.scenarios, files, seed=exp.seed, replicate_seeds=seeds if len(seeds) <= 1000 else [], days=exp.days,
-        replicates=exp.replicates, overrides=[f"{k}={v}" for k, v in exp.overrides.items()], study="sweep",
-        experiment={"file": str(exp.path), "sha256": provenance.sha256(exp.path), "design": exp.design,
-                    "vary": {k: list(v) for k, v in exp.vary.items()}, "runs": len(plan)},
+        exp.scenarios,
+        files,
+        seed=exp.seed,
+        replicate_seeds=seeds if len(seeds) <= 1000 else [],
+        days=exp.days,
+        replicates=exp.replicates,
+        overrides=[f"{k}={v}" for k, v in exp.overrides.items()],
+        study="sweep",
+        experiment={
+            "file": str(exp.path),
+            "sha256": provenance.sha256(exp.path),
+            "design": exp.design,
+            "vary": {k: list(v) for k, v in exp.vary.items()},
+            "runs": len(plan),
+        },
     )
     return prov
 
@@ -373,10 +551,14 @@ def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as err:
         text = _first_line(err)
-        if "lock" in text.lower():
+        if "Could not set lock" in text or "Conflicting lock" in text:
             raise ExperimentError(f"{path}: a running sweep is writing it; wait until it ends ({text})") from None
-        raise ExperimentError(f"{path}: not a readable DuckDB store ({text})") from None
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        raise ExperimentError(damaged(path, err)) from None
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    except duckdb.Error as err:
+        con.close()
+        raise ExperimentError(damaged(path, err)) from None
     if not {"experiment", "runs", "timeseries", "points"} <= tables:
         con.close()
         raise ExperimentError(f"{path}: not a cpsim results store (no experiment/runs tables)")
@@ -396,23 +578,25 @@ def open_results(path: str | Path, timeseries: bool = True) -> SweepResults:
     """
     con = connect_read(path)
     try:
-        exp = con.execute("SELECT * FROM experiment").fetchdf().iloc[0].to_dict()
-        for key in ("varied", "metrics", "timeseries", "spec"):
-            exp[key] = json.loads(exp[key])
-        runs = con.execute("SELECT * FROM runs ORDER BY run_id").fetchdf()
-        ts = (
-            con.execute("SELECT * FROM timeseries ORDER BY run_id, day").fetchdf()
-            if timeseries
-            else pd.DataFrame(columns=["run_id", "day"])
-        )
-        tasks = con.execute("SELECT * FROM tasks ORDER BY finished").fetchdf()
-        points = con.execute("SELECT * FROM points ORDER BY point").fetchdf()
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        breakdown = (
-            con.execute("SELECT * FROM breakdown ORDER BY run_id, level, key").fetchdf()
-            if "breakdown" in tables else pd.DataFrame()
-        )
-        prov = con.execute("SELECT record FROM provenance").fetchone() if "provenance" in tables else None
+        with reading(Path(path)):
+            exp = con.execute("SELECT * FROM experiment").fetchdf().iloc[0].to_dict()
+            for key in ("varied", "metrics", "timeseries", "spec"):
+                exp[key] = json.loads(exp[key])
+            runs = con.execute("SELECT * FROM runs ORDER BY run_id").fetchdf()
+            ts = (
+                con.execute("SELECT * FROM timeseries ORDER BY run_id, day").fetchdf()
+                if timeseries
+                else pd.DataFrame(columns=["run_id", "day"])
+            )
+            tasks = con.execute("SELECT * FROM tasks ORDER BY finished").fetchdf()
+            points = con.execute("SELECT * FROM points ORDER BY point").fetchdf()
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            breakdown = (
+                con.execute("SELECT * FROM breakdown ORDER BY run_id, level, key").fetchdf()
+                if "breakdown" in tables
+                else pd.DataFrame()
+            )
+            prov = con.execute("SELECT record FROM provenance").fetchone() if "provenance" in tables else None
     finally:
         con.close()
     points["params"] = points["params"].map(json.loads)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from cpsim.scenario import ScenarioError
-from cpsim.world.graph import SocialGraph, build_graph, read_graph_file
+from cpsim.scenario.graphfile import read_graph_file
+from cpsim.world.graph import SocialGraph, build_graph
 from cpsim.world.population import (
     Officers,
     Places,
@@ -48,19 +48,16 @@ def build_world(scenario, streams: dict[str, np.random.Generator], graph: nx.Gra
         The world.
 
     Raises:
-        ScenarioError: When a supplied or file graph does not match the population size.
+        ValueError: When a supplied graph (or a graph file changed since the scenario was
+            loaded) does not have one node per resident.
 
     """
     n = scenario.population.residents
+    # The loader has checked a graph file (format, one node per resident); it is read here.
     if graph is None and scenario.graph.kind == "file":
-        try:
-            graph = read_graph_file(scenario.graph.path)
-        except (OSError, ValueError, nx.NetworkXError) as err:
-            raise ScenarioError(f"graph.path: cannot read {scenario.graph.path!r} ({err})") from None
+        graph = read_graph_file(scenario.graph.path)
     if graph is not None and graph.number_of_nodes() != n:
-        raise ScenarioError(
-            f"graph.path: the graph has {graph.number_of_nodes()} nodes; allowed: exactly population.residents = {n}"
-        )
+        raise ValueError(f"graph: {graph.number_of_nodes()} nodes; allowed: one per resident ({n})")
     residents, places, beat_risk = build_residents_and_places(scenario, streams["population"])
     social = build_graph(scenario, residents, streams["graph"], graph)
     officers = build_officers(scenario, residents, beat_risk, streams["officers"])

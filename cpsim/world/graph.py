@@ -9,11 +9,11 @@ through networkx takes tens of seconds and gigabytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
+from cpsim.scenario.graphfile import read_graph_file
 from cpsim.world.layout import beat_index, sample_within
 
 
@@ -109,14 +109,6 @@ def from_networkx(g: nx.Graph) -> SocialGraph:
         return from_edges(np.empty(0, np.int64), np.empty(0, np.int64), len(nodes))
     e = np.array([(pos[u], pos[v]) for u, v in g.edges()], dtype=np.int64)
     return from_edges(e[:, 0], e[:, 1], len(nodes))
-
-
-def read_graph_file(path: str | Path) -> nx.Graph:
-    """Read a GraphML (.graphml/.xml) or whitespace edge-list file."""
-    path = Path(path)
-    if path.suffix.lower() in {".graphml", ".xml"}:
-        return nx.Graph(nx.read_graphml(path))
-    return nx.read_edgelist(path, nodetype=str, data=False)
 
 
 def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:

@@ -1,0 +1,202 @@
+"""Rules across keys: what each value's own range cannot say.
+
+Every rule that relates two keys, or a key and a file, lives here and runs in the loader,
+so ``cpsim check`` and every command see the same verdict before anything runs: group
+lists agree with the group names, shares sum to one, beats fit the population, a graph
+file exists, is a graph and has one node per resident, the incident happens on a beat that
+exists and within the run, the survey's lists fit its groups and items, and a field
+trial's groups, beats and follow-up fit the city.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
+from cpsim.scenario.survey import survey_problem
+
+# Every key a rule reads: a sweep that varies none of them cannot break a rule at any point.
+RULE_KEYS = frozenset(
+    {
+        "population.group_names", "population.group_shares", "trust.initial_by_group", "enforcement.group_stop_ratio",
+        "trust.norm_legitimacy_by_group", "trust.norm_effectiveness_by_group",
+        "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise",
+        "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
+        "incident.enabled", "incident.beat", "incident.day",
+        "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
+        "trial.start_day", "trial.delivery_days", "trial.followup_days",
+    }
+)  # fmt: skip
+# Residents' group is stored as int8, and the results store keeps one column per group.
+MAX_GROUPS = 100
+PER_GROUP = (
+    ("population", "group_shares"),
+    ("trust", "initial_by_group"),
+    ("trust", "norm_legitimacy_by_group"),
+    ("trust", "norm_effectiveness_by_group"),
+    ("enforcement", "group_stop_ratio"),
+)
+
+
+class RuleError(ValueError):
+    """A broken rule: the dotted key to blame, "problem; allowed: ..." text, and the other keys involved."""
+
+    def __init__(self, key: str, text: str, related: tuple[str, ...] = ()) -> None:
+        super().__init__(text)
+        self.key = key
+        self.keys = (key, *related)
+
+
+def group_slug(name: str) -> str:
+    """The part of a group's name that names its columns (letters and digits, lower case)."""
+    return re.sub(r"\W+", "_", name.lower()).strip("_")
+
+
+def check_rules(scenario: Any, origin: Callable[[str], str | None]) -> Any:
+    """Apply every cross-key rule; return the scenario with ``graph.path`` resolved.
+
+    Args:
+        scenario: A Scenario whose values each passed their own range check.
+        origin: Dotted key -> the file (or flag) that set it, None for a default.
+
+    Returns:
+        The scenario, with a relative ``graph.path`` made relative to the file naming it.
+
+    Raises:
+        RuleError: The first broken rule.
+
+    """
+    _groups(scenario)
+    scenario = _graph(scenario, origin("graph.path"))
+    _beats(scenario)
+    _incident(scenario)
+    _trial(scenario)
+    _survey(scenario)
+    return scenario
+
+
+def _groups(s: Any) -> None:
+    names = s.population.group_names
+    if len(names) > MAX_GROUPS:
+        raise RuleError("population.group_names", f"{len(names)} groups; allowed: 1 to {MAX_GROUPS} groups")
+    seen: dict[str, str] = {}
+    for name in names:
+        if not name.strip():
+            raise RuleError("population.group_names", f"an empty name {name!r}; allowed: names with letters")
+        slug = group_slug(name)
+        if slug in seen:
+            same = f"{name!r} is named twice" if seen[slug] == name else f"{seen[slug]!r} and {name!r} name one group"
+            raise RuleError(
+                "population.group_names",
+                f"{same}; allowed: names that differ in more than case and punctuation "
+                "(each group gets its own figures and columns)",
+            )
+        seen[slug] = name
+    for sec, key in PER_GROUP:
+        got = len(s.get(f"{sec}.{key}"))
+        if got != len(names):
+            raise RuleError(
+                f"{sec}.{key}", f"has {got} values; allowed: one per group in population.group_names ({len(names)})"
+            )
+    total = sum(s.population.group_shares)
+    if abs(total - 1.0) > 1e-6:
+        raise RuleError("population.group_shares", f"shares sum to {total:g}; allowed: a sum of 1")
+
+
+def _beats(s: Any) -> None:
+    pop = s.population
+    if pop.beats > pop.residents:
+        raise RuleError(
+            "population.beats",
+            f"{pop.beats} beats for {pop.residents} residents; allowed: at most population.residents beats",
+        )
+
+
+def _graph(s: Any, origin: str | None) -> Any:
+    g = s.graph
+    if g.kind != "file":
+        return s
+    allowed = "a GraphML (.graphml) or edge-list file, relative to the scenario file that names it"
+    if not g.path:
+        raise RuleError("graph.path", f"empty; allowed: {allowed}, when graph.kind = 'file'", ("graph.kind",))
+    path = Path(g.path)
+    if not path.is_absolute() and origin is not None and Path(origin).is_file():
+        path = Path(origin).parent / path
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        is_file = False
+    if not is_file:
+        raise RuleError("graph.path", f"file {g.path!r} not found (looked for {str(path)!r}); allowed: {allowed}")
+    try:
+        nodes = count_graph_nodes(path)
+    except GraphFileError as err:
+        raise RuleError("graph.path", f"{str(path)!r}: {err}; allowed: {allowed}") from None
+    n = s.population.residents
+    if nodes != n:
+        raise RuleError(
+            "graph.path",
+            f"{str(path)!r} has {nodes} people (nodes); allowed: a graph with one node per resident "
+            f"(population.residents = {n})",
+        )
+    return dataclasses.replace(s, graph=dataclasses.replace(g, path=str(path)))
+
+
+def _incident(s: Any) -> None:
+    inc = s.incident
+    if not inc.enabled or inc.strength == 0:
+        return
+    beats = s.population.beats
+    if inc.beat >= beats:
+        raise RuleError(
+            "incident.beat",
+            f"{inc.beat} is not a beat; allowed: -1 (the beat with the lowest trust) or 0 to {beats - 1} "
+            f"(population.beats = {beats})",
+        )
+    if inc.day > s.run.days:
+        raise RuleError(
+            "incident.day",
+            f"day {inc.day} is after the run ends; allowed: 0 (no incident on a set day) to run.days = {s.run.days}",
+        )
+
+
+def _survey(s: Any) -> None:
+    problem = survey_problem(s)  # the [survey] section's own rules (cpsim/scenario/survey.py)
+    if problem:
+        raise RuleError(f"survey.{problem[0]}", problem[1])
+
+
+def _trial(s: Any) -> None:
+    t = s.trial
+    if not t.enabled:
+        return
+    names = s.population.group_names
+    if t.eligibility == "group" and t.group not in names:
+        raise RuleError("trial.group", f"{t.group!r} is not a group; allowed: one of " + ", ".join(map(repr, names)))
+    beats = s.population.beats
+    if t.eligibility == "beat" and t.beat >= beats:
+        raise RuleError(
+            "trial.beat", f"{t.beat} is not a beat; allowed: a whole number in [0, {beats - 1}] (population.beats)"
+        )
+    if t.eligibility == "trust_band" and t.trust_low >= t.trust_high:
+        raise RuleError(
+            "trial.trust_low", f"{t.trust_low:g} is not below trust_high ({t.trust_high:g}); allowed: a lower value"
+        )
+    longest = max_days(s)
+    last = t.start_day + t.delivery_days - 1 + max(t.followup_days)
+    if last > longest:
+        raise RuleError(
+            "trial.start_day",
+            f"the last follow-up falls on day {last} (start_day + delivery_days - 1 + the longest follow-up); "
+            f"allowed: at most {longest} days, the longest run",
+        )
+
+
+def max_days(s: Any) -> int:
+    """The longest run a scenario allows (the upper bound of ``run.days``)."""
+    field = next(f for f in dataclasses.fields(type(s.run)) if f.name == "days")
+    return int(field.metadata["spec"].hi)

@@ -1,0 +1,254 @@
+"""Property tests: whatever a scenario file holds, cpsim refuses it with one line or runs it.
+
+Hypothesis draws scenario documents of random structure, types and values (NaN, infinities,
+huge and negative numbers, empty lists and strings, unicode, nested tables), raw bytes,
+damaged copies of a real scenario, documents valid key by key (every value inside its
+declared range, edges included), experiment files and edge lists. The suite runs a bounded,
+derandomised number of examples; ``CPSIM_HYPOTHESIS_SCALE=20`` runs twenty times as many
+(with fresh random examples) for a longer hunt. ``COUNTS`` records what each test saw.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scenario_strategies import any_documents, to_toml, valid_documents
+
+import cpsim
+from cpsim.cli import main
+from cpsim.scenario import ScenarioError, load_scenario
+from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
+from cpsim.sweep import load_experiment
+from cpsim.sweep.sampling import count_runs
+from cpsim.sweep.spec import ExperimentError
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+SCALE = float(os.environ.get("CPSIM_HYPOTHESIS_SCALE", "1"))
+COUNTS: collections.Counter = collections.Counter()
+# Valid documents this big are checked, not run, in the suite.
+LARGEST_RUN = 3_000
+
+
+def examples(n: int):
+    """Settings for ``n`` examples (times the scale), derandomised unless scaled up."""
+    return settings(
+        max_examples=max(1, int(n * SCALE)),
+        derandomize=SCALE == 1,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    )
+
+
+def check(path: Path, capsys) -> tuple[int, str]:
+    """``cpsim check PATH`` in this process: (exit code, stderr)."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", str(path)])
+    return exit_info.value.code, capsys.readouterr().err
+
+
+def assert_refused_cleanly(code: int, err: str) -> None:
+    assert code == 2, err
+    assert err.startswith("cpsim: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+def run_briefly(scenario) -> None:
+    """A valid scenario must run: two days (one if it asks for one), trust stays a number."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rates of 0/0 on a day with no cases are NaN
+        result = cpsim.simulate(scenario, days=min(2, scenario.run.days))
+    for column in ("trust_mean", "legitimacy_mean", "effectiveness_mean", "safety_mean"):
+        assert np.isfinite(result.timeseries[column]).all(), column
+
+
+def check_then_run(text: str | bytes, capsys, what: str) -> None:
+    """The property: exit 2 with one line and no traceback, or a valid scenario that runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scenario.toml"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+        code, err = check(path, capsys)
+        if code != 0:
+            assert_refused_cleanly(code, err)
+            COUNTS[f"{what}: refused"] += 1
+            return
+        scenario = load_scenario(path)
+        if scenario.population.residents > LARGEST_RUN:
+            # run the same scenario in a small city, when it is valid there too
+            small = {"population.residents": 300, "population.beats": min(scenario.population.beats, 300)}
+            try:
+                scenario = load_scenario(path, small)
+            except ScenarioError:
+                COUNTS[f"{what}: valid, too big to run here"] += 1
+                return
+        run_briefly(scenario)
+        COUNTS[f"{what}: valid and ran"] += 1
+
+
+@examples(200)
+@given(any_documents())
+def test_any_document_is_refused_with_one_line_or_runs(doc):
+    check_then_run(to_toml(doc), _capsys(), "random document")
+
+
+@examples(25)
+@given(valid_documents())
+def test_documents_valid_key_by_key_are_refused_by_a_rule_or_run(doc):
+    check_then_run(to_toml(doc), _capsys(), "in-range document")
+
+
+def _mutations() -> st.SearchStrategy[bytes]:
+    original = BASELINE.read_bytes() + b"\n[patrol]\nfoot_hours = 2.0\n"
+
+    @st.composite
+    def mutate(draw) -> bytes:
+        data = bytearray(original)
+        for _ in range(draw(st.integers(1, 4))):
+            kind = draw(st.sampled_from(["flip", "cut", "insert", "delete"]))
+            at = draw(st.integers(0, max(0, len(data) - 1)))
+            if kind == "flip" and data:
+                data[at] = draw(st.integers(0, 255))
+            elif kind == "cut":
+                del data[at:]
+            elif kind == "insert":
+                data[at:at] = draw(st.binary(min_size=1, max_size=8))
+            elif data:
+                del data[at : at + draw(st.integers(1, 40))]
+        return bytes(data)
+
+    return st.one_of(mutate(), st.binary(max_size=200))
+
+
+@examples(100)
+@given(_mutations())
+def test_damaged_or_random_bytes_are_refused_with_one_line_or_run(data):
+    check_then_run(data, _capsys(), "damaged bytes")
+
+
+EXPERIMENT_KEYS = {
+    "design": st.sampled_from(["grid", "grid", "lhs", "sobol", "morris", "grd", ""]),
+    "replicates": st.one_of(st.integers(-2, 5), st.floats(allow_nan=True), st.just(10**20)),
+    "samples": st.one_of(st.integers(-1, 8), st.just(math.nan), st.just(10**12)),
+    "days": st.one_of(st.integers(-1, 5), st.just(math.inf), st.just(40_000)),
+    "seed": st.one_of(st.integers(-1, 2**64), st.just(math.nan)),
+    "levels": st.one_of(st.integers(0, 6), st.just("4")),
+    "second_order": st.one_of(st.booleans(), st.just(1)),
+    "metrics": st.one_of(st.just("all"), st.just(["trust_end", "nope"]), st.just([]), st.just(3)),
+}
+VARY_VALUES = st.one_of(
+    st.sampled_from([[0.0, 0.2], [0.1], [2, 4], [True, False]]),
+    st.lists(
+        st.one_of(st.floats(allow_nan=True), st.integers(-5, 10**6), st.booleans(), st.text(max_size=3)), max_size=4
+    ),
+    st.floats(allow_nan=True),
+    st.text(max_size=4),
+)
+VARY_KEYS = st.sampled_from(
+    [
+        "policing.budget_cut",
+        "population.beats",
+        "population.residents",
+        "trust.initial_by_group",
+        "graph.kind",
+        "run.days",
+        "incident.day",
+        "watch.enabled",
+        "policing.budgetcut",
+        "nope",
+    ]
+)
+
+
+@examples(150)
+@given(
+    st.fixed_dictionaries({}, optional=EXPERIMENT_KEYS),
+    st.dictionaries(VARY_KEYS, VARY_VALUES, max_size=3),
+    st.dictionaries(VARY_KEYS, VARY_VALUES, max_size=2),
+)
+def test_experiment_files_are_refused_with_one_line_or_counted(top, vary, overrides):
+    doc = {"scenarios": [str(BASELINE)], **top, "vary": vary, "overrides": overrides}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "exp.toml"
+        path.write_text(to_toml(doc))
+        try:
+            exp = load_experiment(path)
+        except ExperimentError as err:  # an ExperimentError is also a ScenarioError
+            assert "\n" not in str(err) and str(err)
+            COUNTS["experiment: refused"] += 1
+            return
+        except ScenarioError as err:
+            assert "\n" not in str(err) and str(err)
+            COUNTS["experiment: refused"] += 1
+            return
+        assert count_runs(exp) >= 1
+        COUNTS["experiment: valid"] += 1
+
+
+TOKENS = st.one_of(st.sampled_from(["0", "1", "2", "a", "é", "#", "{'w': 1}", "#x"]), st.text(max_size=4))
+LINES = st.lists(
+    st.tuples(st.lists(TOKENS, max_size=4), st.sampled_from([" ", "\t", "  ", " \u00a0 "]), st.booleans()),
+    max_size=12,
+)
+
+
+@examples(150)
+@given(LINES)
+def test_edge_lists_are_counted_exactly_as_networkx_reads_them(lines):
+    text = "".join(sep.join(tokens) + ("\r\n" if crlf else "\n") for tokens, sep, crlf in lines)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ties.edges"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            read = nx.read_edgelist(path, nodetype=str, data=False).number_of_nodes()
+        except UnicodeDecodeError:
+            read = 0
+        try:
+            counted = count_graph_nodes(path)
+        except GraphFileError as err:
+            # refused: networkx finds no node either, or the file holds NUL bytes (binary data that
+            # networkx would read as names of people; cpsim refuses it on purpose)
+            assert read == 0 or "\x00" in text, err
+            COUNTS["edge list: refused"] += 1
+            return
+        assert counted == read
+        COUNTS["edge list: counted as networkx"] += 1
+
+
+# Hypothesis's @given does not mix with function-scoped fixtures: capture stderr directly.
+class _Capture:
+    def readouterr(self):
+        import sys
+
+        out, err = sys.stdout.getvalue(), sys.stderr.getvalue()
+        sys.stdout.seek(0), sys.stdout.truncate(), sys.stderr.seek(0), sys.stderr.truncate()
+        return collections.namedtuple("Captured", "out err")(out, err)
+
+
+def _capsys() -> _Capture:
+    return _Capture()
+
+
+@pytest.fixture(autouse=True)
+def _string_streams(monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+
+
+def teardown_module() -> None:
+    """Say what the examples were (shown with pytest -s)."""
+    print("\nproperty examples:", ", ".join(f"{k}: {v}" for k, v in sorted(COUNTS.items())))
