@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import importlib
 import json
 import os
 from pathlib import Path
@@ -121,7 +122,7 @@ BAD_FLAGS = [
     (["run", BASELINE, "--set", "patrol.foot_hours=1e999"], "--set: patrol.foot_hours: inf is not a finite number"),
     (
         ["run", BASELINE, "--days", "30", "--set", "incident.enabled=true", "--set", "incident.day=60"],
-        "--set: incident.day: day 60 is after the run ends; allowed: 1 to run.days = 30",
+        "--set: incident.day: day 60 is after the run ends; allowed: 0 (no incident on a set day) to run.days = 30",
     ),
     (["run", BASELINE, "--days", "10", "--set", "incident.enabled=true"], "incident.day: day 60 is after the run ends"),
     (["check", BASELINE, "--set", "population.beats=20000"], "population.beats: 20000 beats for 10000 residents"),
@@ -181,9 +182,9 @@ def fail_if_called(*args, **kwargs):
 
 @pytest.mark.parametrize("where", ["file", "under_file"])
 def test_out_is_checked_before_anything_runs(where, capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr("cpsim.cli.run.simulate", fail_if_called)
-    monkeypatch.setattr("cpsim.cli.compare.run_replicates", fail_if_called)
-    monkeypatch.setattr("cpsim.cli.trial.run_trial", fail_if_called)
+    monkeypatch.setattr(importlib.import_module("cpsim.simulate"), "simulate", fail_if_called)
+    monkeypatch.setattr(importlib.import_module("cpsim.study"), "run_study", fail_if_called)
+    monkeypatch.setattr(importlib.import_module("cpsim.trials"), "run_trial", fail_if_called)
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     out = blocker if where == "file" else blocker / "sub"
@@ -213,7 +214,7 @@ def test_a_write_that_fails_after_the_run_ends_with_one_line(capsys, tmp_path, m
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("cpsim.cli.run.run_figure", disk_full)
+    monkeypatch.setattr("cpsim.plots.run_figure", disk_full)
     code, _, err = cli(
         "run", BASELINE, "--days", "2", "--set", "population.residents=300", "--out", tmp_path / "o", capsys=capsys
     )
@@ -222,7 +223,7 @@ def test_a_write_that_fails_after_the_run_ends_with_one_line(capsys, tmp_path, m
 
 def test_jobs_bigger_than_the_machine_are_refused_unless_forced(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr("cpsim.resources.available_bytes", lambda: 2 * 10**9)
-    monkeypatch.setattr("cpsim.cli.run.simulate", fail_if_called)
+    monkeypatch.setattr(importlib.import_module("cpsim.simulate"), "simulate", fail_if_called)
     code, _, err = cli("run", BASELINE, "--set", "population.residents=5000000", "--out", tmp_path / "o", capsys=capsys)
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 2 and "Traceback" not in err

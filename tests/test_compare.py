@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +17,7 @@ import cpsim
 from cpsim.analysis import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
 from cpsim.cli import main
 from cpsim.headline import CHANGES
-from cpsim.scenario import ScenarioError
+from cpsim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -24,14 +26,23 @@ SMALL = {"population.residents": 2000}
 REPS = 8
 
 
-def broken_scenario(tmp: Path) -> Path:
-    """A valid scenario file that fails when it runs: its social graph file is not GraphML."""
-    (tmp / "garbage.graphml").write_text("this is not graphml\n")
+def broken_scenario(tmp: Path, residents: int = SMALL["population.residents"]) -> Path:
+    """A scenario that passes its checks and fails when it runs.
+
+    Its social graph file is damaged after the check, as if edited while a study runs: same
+    size and modification time (the check's cached count still holds), no longer GraphML.
+    """
+    graph = tmp / "garbage.graphml"
+    nx.write_graphml(nx.path_graph(residents), graph)
     path = tmp / "broken.toml"
     path.write_text(
         f'extends = "{BASELINE.as_posix()}"\n[run]\nname = "broken"\n'
-        f'[graph]\nkind = "file"\npath = "{(tmp / "garbage.graphml").as_posix()}"\n'
+        f'[graph]\nkind = "file"\npath = "{graph.as_posix()}"\n'
     )
+    load_scenario(path, {"population.residents": residents})  # checked: its node count is now known
+    st = graph.stat()
+    graph.write_bytes(b"this is not graphml\n".ljust(st.st_size, b" "))
+    os.utime(graph, ns=(st.st_atime_ns, st.st_mtime_ns))
     return path
 
 
@@ -172,7 +183,7 @@ def test_failing_scenario_is_reported_and_others_complete(runs):
 
 def test_failure_is_printed_on_stderr(tmp_path, capfd):
     table = cpsim.compare(
-        [BASELINE, broken_scenario(tmp_path)], replicates=2, days=10, workers=1, overrides={"population.residents": 300}
+        [BASELINE, broken_scenario(tmp_path, 300)], replicates=2, days=10, workers=1, overrides={"population.residents": 300}
     )
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'broken'" in err[0] and "2 of 2 replicates failed" in err[0]

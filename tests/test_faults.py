@@ -100,7 +100,9 @@ def test_kill_9_of_the_driver_at_random_moments_loses_nothing_and_leaves_no_work
     assert 0 < done < RUNS
     # resume: the same command again (here through main(), the CLI's entry point)
     code, err = cli(*cmd.argv[3:-1], capsys=capsys)
-    assert code == 0 and f"{RUNS}/{RUNS} runs done, 0 failed" in err and len(err.strip().splitlines()) == 1
+    *progress, final = err.strip().splitlines()  # not a terminal: progress lines, then the final line
+    assert code == 0 and f"{RUNS}/{RUNS} runs done, 0 failed" in final
+    assert all(re.fullmatch(r"\S+: \d+/\d+ runs \(\d+%\), 0 failed, .*", line) for line in progress), progress
     assert_same_store(cmd.store, ref, TABLES)
     # a rerun of a finished sweep submits nothing
     code, err = cli(*cmd.argv[3:-1], capsys=capsys)

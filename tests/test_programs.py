@@ -322,5 +322,8 @@ def test_publicized_incident_lowers_trust_most_in_the_victims_group():
 
 
 def test_incident_in_a_beat_that_does_not_exist_is_a_one_line_error():
-    with pytest.raises(ScenarioError, match=r"incident\.beat: 9 is not a beat; allowed: -1 or 0\.\.3"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"incident\.beat: 9 is not a beat; allowed: -1 \(the beat with the lowest trust\) or 0 to 3",
+    ):
         CommunityModel(scenario(incident__enabled=True, incident__beat=9), seed=1)

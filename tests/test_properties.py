@@ -11,6 +11,8 @@ derandomised number of examples; ``CPSIM_HYPOTHESIS_SCALE=20`` runs twenty times
 from __future__ import annotations
 
 import collections
+import contextlib
+import io
 import math
 import os
 import tempfile
@@ -51,12 +53,16 @@ def examples(n: int):
     )
 
 
-def check(path: Path, capsys) -> tuple[int, str]:
-    """``cpsim check PATH`` in this process: (exit code, stderr)."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exit_info:
+def check(path: Path) -> tuple[int, str]:
+    """``cpsim check PATH`` in this process: (exit code, stderr).
+
+    Hypothesis's @given does not mix with function-scoped fixtures (capsys): the streams are
+    redirected here, for the call only.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
         main(["check", str(path)])
-    return exit_info.value.code, capsys.readouterr().err
+    return exit_info.value.code, err.getvalue()
 
 
 def assert_refused_cleanly(code: int, err: str) -> None:
@@ -74,12 +80,12 @@ def run_briefly(scenario) -> None:
         assert np.isfinite(result.timeseries[column]).all(), column
 
 
-def check_then_run(text: str | bytes, capsys, what: str) -> None:
+def check_then_run(text: str | bytes, what: str) -> None:
     """The property: exit 2 with one line and no traceback, or a valid scenario that runs."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scenario.toml"
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
-        code, err = check(path, capsys)
+        code, err = check(path)
         if code != 0:
             assert_refused_cleanly(code, err)
             COUNTS[f"{what}: refused"] += 1
@@ -100,13 +106,13 @@ def check_then_run(text: str | bytes, capsys, what: str) -> None:
 @examples(200)
 @given(any_documents())
 def test_any_document_is_refused_with_one_line_or_runs(doc):
-    check_then_run(to_toml(doc), _capsys(), "random document")
+    check_then_run(to_toml(doc), "random document")
 
 
 @examples(25)
 @given(valid_documents())
 def test_documents_valid_key_by_key_are_refused_by_a_rule_or_run(doc):
-    check_then_run(to_toml(doc), _capsys(), "in-range document")
+    check_then_run(to_toml(doc), "in-range document")
 
 
 def _mutations() -> st.SearchStrategy[bytes]:
@@ -134,7 +140,7 @@ def _mutations() -> st.SearchStrategy[bytes]:
 @examples(100)
 @given(_mutations())
 def test_damaged_or_random_bytes_are_refused_with_one_line_or_run(data):
-    check_then_run(data, _capsys(), "damaged bytes")
+    check_then_run(data, "damaged bytes")
 
 
 EXPERIMENT_KEYS = {
@@ -224,29 +230,6 @@ def test_edge_lists_are_counted_exactly_as_networkx_reads_them(lines):
             return
         assert counted == read
         COUNTS["edge list: counted as networkx"] += 1
-
-
-# Hypothesis's @given does not mix with function-scoped fixtures: capture stderr directly.
-class _Capture:
-    def readouterr(self):
-        import sys
-
-        out, err = sys.stdout.getvalue(), sys.stderr.getvalue()
-        sys.stdout.seek(0), sys.stdout.truncate(), sys.stderr.seek(0), sys.stderr.truncate()
-        return collections.namedtuple("Captured", "out err")(out, err)
-
-
-def _capsys() -> _Capture:
-    return _Capture()
-
-
-@pytest.fixture(autouse=True)
-def _string_streams(monkeypatch):
-    import io
-    import sys
-
-    monkeypatch.setattr(sys, "stdout", io.StringIO())
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
 
 
 def teardown_module() -> None:

@@ -36,9 +36,9 @@ MAX_GROUPS = 100
 PER_GROUP = (
     ("population", "group_shares"),
     ("trust", "initial_by_group"),
+    ("enforcement", "group_stop_ratio"),
     ("trust", "norm_legitimacy_by_group"),
     ("trust", "norm_effectiveness_by_group"),
-    ("enforcement", "group_stop_ratio"),
 )
 
 
