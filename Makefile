@@ -58,6 +58,7 @@ test: install-dev chromium
 
 lint: install-dev
 	$(VENV)/bin/ruff check cpsim tests benchmarks
+	$(VENV)/bin/ruff format --check cpsim tests benchmarks
 
 bench: install
 	$(PY) benchmarks/bench_scale.py

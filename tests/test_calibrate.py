@@ -197,7 +197,8 @@ BAD = [
     (
         {},
         {"parameters": '"policing.budget_cut" = { lo = 0.1, hi = 1.5 }'},
-        "parameters.policing.budget_cut: 1.5 in scenario '': policing.budget_cut: 1.5 is out of range; allowed: a value in [0, 0.9]",
+        "parameters.policing.budget_cut: 1.5 in scenario '': policing.budget_cut: 1.5 is out of range; "
+        "allowed: a value in [0, 0.9]",
     ),
     (
         {},

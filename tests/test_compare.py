@@ -183,7 +183,11 @@ def test_failing_scenario_is_reported_and_others_complete(runs):
 
 def test_failure_is_printed_on_stderr(tmp_path, capfd):
     table = cpsim.compare(
-        [BASELINE, broken_scenario(tmp_path, 300)], replicates=2, days=10, workers=1, overrides={"population.residents": 300}
+        [BASELINE, broken_scenario(tmp_path, 300)],
+        replicates=2,
+        days=10,
+        workers=1,
+        overrides={"population.residents": 300},
     )
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'broken'" in err[0] and "2 of 2 replicates failed" in err[0]

@@ -285,12 +285,14 @@ def test_bad_sampled_designs_missing_files_and_foreign_stores(tmp_path, capsys):
             "vary.trust.half_life_days: got [90.0, 20.0]; allowed: [lo, hi] with lo < hi",
         ),
         (
-            f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 9000.0]\n'
+            f'scenarios = ["{BASELINE}"]\ndesign = "sobol"\nsamples = 4\n'
+            "[vary]\ntrust.half_life_days = [20.0, 9000.0]\n"
             "trust.prior_bias = [0.1, 0.5]\n",
             "vary.trust.half_life_days: [20, 9000] is out of range; allowed: a value in [1, 3650]",
         ),
         (
-            f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n[vary]\ntrust.half_life_days = [20.0, 90.0]\n',
+            f'scenarios = ["{BASELINE}"]\ndesign = "morris"\nsamples = 4\n'
+            "[vary]\ntrust.half_life_days = [20.0, 90.0]\n",
             "vary: 1 parameter; allowed: at least 2 parameters for design = 'morris'",
         ),
         ('scenarios = ["nowhere.toml"]\n[vary]\npolicing.budget_cut = [0.1]\n', "scenarios: file"),
