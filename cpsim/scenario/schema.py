@@ -245,7 +245,7 @@ class Trust:
         "Rix et al. 2009)",
     )
     salience_consolidation: float = param(
-        0.5,
+        0.6,
         "1",
         0,
         1,
