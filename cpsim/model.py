@@ -37,6 +37,7 @@ from cpsim.scenario import Scenario
 from cpsim.survey import make_survey
 from cpsim.world import build_world
 from cpsim.world.layout import beat_index
+from cpsim.world.state import state
 
 STREAMS = (
     "population",
@@ -130,31 +131,24 @@ class Day:
 
 @dataclass
 class Neighbourhoods:
-    """Running averages of what officers and residents sense, per beat or place.
+    """Running averages of what officers and residents sense, per beat, place or resident."""
 
-    Attributes:
-        audience: Per beat, the legitimacy of the residents officers met (climate).
-        normal: Per beat, the audience legitimacy officers were used to at the start.
-        recorded: Per beat, recorded crimes a day (what crime reviews see).
-        expected: Per beat, the recorded crimes a day the department expected at the start.
-        victimisation: Per beat, true victimisations per resident a day.
-        foot: Per place, hours of police seen on foot a day.
-        victimisation_start: Per beat, true victimisations per resident a day expected at the start.
-        disorder_start: Per place, the visible disorder at the start.
-        seen: Per resident, the chance of seeing police on foot in a week at the start.
-        reference: City means at the start ("disorder", "seen", "effectiveness", "victimisation").
-    """
-
-    audience: np.ndarray
-    normal: np.ndarray
-    recorded: np.ndarray
-    expected: np.ndarray
-    victimisation: np.ndarray
-    foot: np.ndarray
-    victimisation_start: np.ndarray
-    disorder_start: np.ndarray
-    seen: np.ndarray
-    reference: dict[str, float]
+    audience: np.ndarray = state("0–1", "Per beat, the legitimacy of the residents officers met (climate)")
+    normal: np.ndarray = state("0–1", "Per beat, the audience legitimacy officers were used to at the start")
+    recorded: np.ndarray = state("crimes/day", "Per beat, recorded crimes a day (what crime reviews see)")
+    expected: np.ndarray = state(
+        "crimes/day", "Per beat, the recorded crimes a day the department expected at the start"
+    )
+    victimisation: np.ndarray = state("per resident/day", "Per beat, true victimisations per resident a day")
+    foot: np.ndarray = state("hours/day", "Per place, hours of police seen on foot a day")
+    victimisation_start: np.ndarray = state(
+        "per resident/day", "Per beat, true victimisations per resident a day expected at the start"
+    )
+    disorder_start: np.ndarray = state("0–1", "Per place, the visible disorder at the start")
+    seen: np.ndarray = state("0–1", "Per resident, the chance of seeing police on foot in a week at the start")
+    reference: dict[str, float] = state(
+        "per key", 'City means at the start ("disorder", "seen", "effectiveness", "victimisation")'
+    )
 
 
 class CommunityModel(mesa.Model):

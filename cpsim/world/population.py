@@ -2,49 +2,73 @@
 
 The population is a struct of arrays: per-resident state lives in one array per
 variable, so every daily mechanism is a vectorised operation over all residents. Mesa
-agents (cpsim.agents) are thin views onto these arrays.
+agents (cpsim.agents) are thin views onto these arrays. Every array is declared with its
+unit and meaning (``cpsim.world.state.state``); ODD §2's tables are generated from them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from cpsim.world.layout import beat_index
+from cpsim.world.state import state
+
+
+def _index() -> np.ndarray:
+    return np.empty(0, np.int64)
 
 
 @dataclass
 class Residents:
     """Per-resident state (index i is resident i)."""
 
-    beat: np.ndarray
-    place: np.ndarray
-    household: np.ndarray
-    group: np.ndarray
-    youth: np.ndarray
-    engagement: np.ndarray
-    offender: np.ndarray
-    offending: np.ndarray
-    legitimacy: np.ndarray
-    effectiveness: np.ndarray
-    trust: np.ndarray
-    attitude_legitimacy: np.ndarray
-    attitude_effectiveness: np.ndarray
-    disposition_legitimacy: np.ndarray
-    disposition_effectiveness: np.ndarray
-    safety: np.ndarray
-    base_safety: np.ndarray
-    familiarity: np.ndarray
-    free_day: np.ndarray
-    contacted: np.ndarray
-    victimized: np.ndarray
-    stop_weight: np.ndarray
-    street_time: np.ndarray
-    by_beat: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    beat_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    by_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    place_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    beat: np.ndarray = state("index", "Police beat the resident lives in")
+    place: np.ndarray = state("index", "Home street segment (place)")
+    household: np.ndarray = state("index", "Household (consecutive residents of one place)")
+    group: np.ndarray = state("index", "Resident group (index into `population.group_names`)")
+    youth: np.ndarray = state("yes/no", "In the 12–24 age band")
+    engagement: np.ndarray = state("0–1", "Civic engagement (Beta distributed)")
+    offender: np.ndarray = state("yes/no", "An active offender")
+    offending: np.ndarray = state(
+        "1", "Offending rate relative to the typical offender (lognormal among offenders, 0 for others)"
+    )
+    legitimacy: np.ndarray = state(
+        "0–1", "Perceived legitimacy (procedural fairness) as a survey would measure it today"
+    )
+    effectiveness: np.ndarray = state("0–1", "Perceived effectiveness as a survey would measure it today")
+    trust: np.ndarray = state(
+        "0–1", "Trust index `w * legitimacy + (1 - w) * effectiveness`, w = `trust.legitimacy_weight`"
+    )
+    attitude_legitimacy: np.ndarray = state(
+        "0–1",
+        "Long-run legitimacy attitude the current value fades back to; keeps a share of each experience"
+        " and settles toward its anchor",
+    )
+    attitude_effectiveness: np.ndarray = state(
+        "0–1", "Long-run effectiveness attitude, as `attitude_legitimacy` for effectiveness"
+    )
+    disposition_legitimacy: np.ndarray = state(
+        "0–1 scale, ±", "Stable personal part of the legitimacy anchor (difference from the group's norm)"
+    )
+    disposition_effectiveness: np.ndarray = state(
+        "0–1 scale, ±", "Stable personal part of the effectiveness anchor (difference from the group's norm)"
+    )
+    safety: np.ndarray = state("0–1", "Perceived safety")
+    base_safety: np.ndarray = state("0–1", "Personal baseline of perceived safety (before disorder at home)")
+    familiarity: np.ndarray = state("0–1", "Familiarity with the beat's officer team")
+    free_day: np.ndarray = state("day", "First day an offender in custody is back on the street (0: never held)")
+    contacted: np.ndarray = state("yes/no", "Has had a police contact since the start")
+    victimized: np.ndarray = state("yes/no", "Has been victimised since the start")
+    stop_weight: np.ndarray = state(
+        "1", "Propensity to be stopped: product of the `enforcement.*_stop_ratio` that apply; programs may scale it"
+    )
+    street_time: np.ndarray = state("1", "Time spent out on the street, relative (lognormal; youth ×1.5)")
+    by_beat: np.ndarray = state("index", "Residents sorted by beat (lookup, built once)", _index)
+    beat_start: np.ndarray = state("index", "Start of each beat's run in `by_beat` (lookup, built once)", _index)
+    by_place: np.ndarray = state("index", "Residents sorted by place (lookup, built once)", _index)
+    place_start: np.ndarray = state("index", "Start of each place's run in `by_place` (lookup, built once)", _index)
 
     @property
     def n(self) -> int:
@@ -56,14 +80,14 @@ class Residents:
 class Places:
     """Per-place (street segment) state."""
 
-    beat: np.ndarray
-    risk: np.ndarray
-    residents: np.ndarray
-    guardianship: np.ndarray
-    base_disorder: np.ndarray
-    disorder: np.ndarray
-    extra_guardianship: np.ndarray
-    hotspot_hours: np.ndarray
+    beat: np.ndarray = state("index", "Police beat the place is in")
+    risk: np.ndarray = state("1", "Crime risk multiplier (resident-weighted mean 1; includes the beat's risk)")
+    residents: np.ndarray = state("count", "Residents living at the place")
+    guardianship: np.ndarray = state("0–1", "Mean civic engagement of the place's residents")
+    base_disorder: np.ndarray = state("0–1", "Visible disorder the place settles back to")
+    disorder: np.ndarray = state("0–1", "Visible disorder today (raised by crime, lowered by programs)")
+    extra_guardianship: np.ndarray = state("0–1", "Guardianship added by programs (watch groups)")
+    hotspot_hours: np.ndarray = state("hours/day", "Police hours on foot at the place today (routine and directed)")
 
     @property
     def n(self) -> int:
@@ -75,10 +99,10 @@ class Places:
 class Officers:
     """Per-officer state; beat -1 means a non-beat assignment (investigations, staff)."""
 
-    beat: np.ndarray
-    skill: np.ndarray
-    on_duty: np.ndarray
-    hours: dict[str, np.ndarray]
+    beat: np.ndarray = state("index", "Assigned beat (−1: investigations, staff and other non-beat work)")
+    skill: np.ndarray = state("0–1", "Procedural skill: the typical procedural quality of the officer's contacts")
+    on_duty: np.ndarray = state("yes/no", "Working today (rota)")
+    hours: dict[str, np.ndarray] = state("hours", "Hours since the start, one array per activity (and `admin`)")
 
     @property
     def n(self) -> int:
