@@ -1,8 +1,9 @@
-"""Generated reference documentation: every scenario parameter and every metric.
+"""Generated reference documentation: every scenario parameter, metric and state array.
 
-``python -m cpsim.reference`` rewrites docs/scenarios.md (parameter tables) and
-docs/metrics.md from the schema and metric definitions, so they cannot drift from the
-code; a test checks the committed files are current. ``--calibration`` also runs the
+``python -m cpsim.reference`` rewrites docs/scenarios.md (parameter tables),
+docs/metrics.md and the state-variable tables of ODD §2 (docs/ODD.md) from the schema,
+the metric definitions and the state declarations, so they cannot drift from the code;
+a test checks the committed files are current. ``--calibration`` also runs the
 baseline and writes docs/calibration.md with the figures it reaches.
 """
 
@@ -10,16 +11,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from cpsim.metrics import BY_KEY, DAILY, SUMMARY
+from cpsim.model import Neighbourhoods
 from cpsim.scenario import SECTIONS, spec_of
+from cpsim.world.population import Officers, Places, Residents
+from cpsim.world.state import declared
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- BEGIN GENERATED PARAMETERS -->", "<!-- END GENERATED PARAMETERS -->"
 SURVEY_PART = "<!-- SURVEY CALIBRATION -->"
+# ODD §2: one generated table per holder of state arrays, each between its own markers.
+STATE_TABLES = {"Residents": Residents, "Officers": Officers, "Places": Places, "Neighbourhoods": Neighbourhoods}
 
 
 def _fmt(v) -> str:
@@ -89,6 +96,41 @@ def metrics_markdown() -> str:
     out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in SUMMARY.items()]
     out += ["| `seconds` | s | Wall-clock seconds of the run |", ""]
     return "\n".join(out)
+
+
+def state_markers(name: str) -> tuple[str, str]:
+    """The BEGIN and END markers around one generated state table in docs/ODD.md."""
+    return (
+        f"<!-- BEGIN GENERATED: state {name} (python -m cpsim.reference) -->",
+        f"<!-- END GENERATED: state {name} -->",
+    )
+
+
+def state_markdown(name: str) -> str:
+    """Markdown table of one class's declared state arrays (without the markers)."""
+    out = ["| variable | unit | meaning |", "|---|---|---|"]
+    out += [f"| `{key}` | {spec.unit} | {spec.doc} |" for key, spec in declared(STATE_TABLES[name])]
+    return "\n".join(out)
+
+
+def odd_state_part(text: str, name: str) -> str:
+    """What docs/ODD.md holds between one state table's markers (stripped)."""
+    begin, end = state_markers(name)
+    if begin not in text or end not in text:
+        raise ValueError(f"docs/ODD.md lacks the markers {begin} … {end}")
+    return text.partition(begin)[2].partition(end)[0].strip()
+
+
+def write_odd_state(path: Path) -> None:
+    """Replace the generated state tables of ODD §2 (keeps the hand-written text around them)."""
+    text = path.read_text(encoding="utf-8")
+    for name in STATE_TABLES:
+        odd_state_part(text, name)  # both markers present
+        begin, end = state_markers(name)
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
+        text = f"{head}{begin}\n{state_markdown(name)}\n{end}{tail}"
+    path.write_text(text, encoding="utf-8")
 
 
 def write_scenarios_doc(path: Path) -> None:
@@ -174,6 +216,11 @@ def main() -> None:
     args = ap.parse_args()
     write_scenarios_doc(ROOT / "docs" / "scenarios.md")
     (ROOT / "docs" / "metrics.md").write_text(metrics_markdown())
+    try:
+        write_odd_state(ROOT / "docs" / "ODD.md")
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        raise SystemExit(2) from None
     if args.calibration:
         # the survey calibration's sections (cpsim/calibrate/doc.py) follow the baseline's and are kept
         path = ROOT / "docs" / "calibration.md"
