@@ -8,7 +8,6 @@ Mesa agents are views onto them.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 
 import mesa
@@ -31,70 +30,16 @@ from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.metrics import BY_KEY, grouped, model_reporters, ratio
-from cpsim.programs import build_programs
+from cpsim.programs import build_programs, program_names
 from cpsim.programs.base import Surface
 from cpsim.scenario import Scenario
+from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey
 from cpsim.world import build_world
 from cpsim.world.layout import beat_index
 from cpsim.world.state import state
 
-STREAMS = (
-    "population",
-    "graph",
-    "officers",
-    "duty",
-    "crime",
-    "reporting",
-    "response",
-    "patrol",
-    "enforcement",
-    "quality",
-    "complaints",
-    "programs",
-    "trial",
-    "crisis",
-    "watch",
-    "custody",
-    "national",
-)
-
 WEEK = 7  # days between updates of what moves slowly: attitudes' anchors, what residents see
-
-
-def day_streams(seed: int, day: int, names=STREAMS) -> dict[str, np.random.Generator]:
-    """Fresh streams for one day, keyed by (mechanism, day).
-
-    A mechanism that draws a different number of numbers in two scenarios (more stops,
-    more calls) would otherwise push every later draw out of step; re-keying by day keeps
-    scenarios run with the same seed coupled for the rest of the run.
-    """
-    return _DayStreams(seed, day)
-
-
-class _DayStreams(dict):
-    """Day streams created on first use (a day touches only some mechanisms' streams)."""
-
-    def __init__(self, seed: int, day: int) -> None:
-        super().__init__()
-        self.seed, self.day = seed, day
-
-    def __missing__(self, name: str) -> np.random.Generator:
-        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(zlib.crc32(name.encode()), self.day)))
-        self[name] = rng
-        return rng
-
-
-def make_streams(seed: int, names=STREAMS) -> dict[str, np.random.Generator]:
-    """One independent Generator per named mechanism, derived from the run seed.
-
-    Streams are keyed by name (not by position), so two scenarios run with the same seed
-    share every stream they both use: common random numbers.
-    """
-    return {
-        name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(name.encode()),)))
-        for name in names
-    }
 
 
 @dataclass
@@ -102,7 +47,7 @@ class Day:
     """The day's intermediate values, filled phase by phase (one record per step)."""
 
     number: int
-    streams: dict
+    streams: DayStreams
     on_duty: np.ndarray = field(default_factory=lambda: np.empty(0))
     victims: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     crime_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
@@ -189,7 +134,7 @@ class CommunityModel(mesa.Model):
         super().__init__(rng=seed)
         self.params = params
         self.seed = seed
-        self.streams = make_streams(seed)
+        self.streams = StreamBank(seed, programs=program_names())
         world = build_world(params, self.streams, graph)
         self.residents, self.places, self.officers = world.residents, world.places, world.officers
         self.social, self.n_beats = world.graph, world.n_beats
@@ -284,7 +229,7 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """Simulate one day, in the order of the ODD process overview (docs/ODD.md §3)."""
-        d = Day(self.day, day_streams(self.seed, self.day))
+        d = Day(self.day, self.streams.day(self.day))
         self._officers(d)  # 1. who works, beat reassignments
         self._programs_plan(d)  # 2. programs request hours
         self._crime(d)  # 3. true victimisations

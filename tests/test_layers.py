@@ -1,8 +1,8 @@
 """The package's layers: data flows one way, so no import goes up.
 
-scenario -> world and mechanisms -> programs -> the model (agents, model, metrics, survey,
-simulate) -> studies (compare, trials, validation, sweeps, calibration, reports, docs) ->
-the faces (app, cli). A module may import its own layer and the layers below it; nothing
+scenario and the stream bank -> world and mechanisms -> programs -> the model (agents,
+model, metrics, survey, simulate) -> studies (compare, trials, validation, sweeps,
+calibration, reports, docs) -> the faces (app, cli). A module may import its own layer and the layers below it; nothing
 but the CLI imports the CLI. Imports under ``if TYPE_CHECKING:`` are annotations, not
 dependencies, and are not counted; the package root (``cpsim/__init__.py``) only names
 what it loads lazily.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cpsim"
 LAYERS = (
-    ("scenario",),
+    ("scenario", "streams"),
     ("world", "mechanisms"),
     ("programs",),
     ("agents", "model", "metrics", "survey", "simulate"),

@@ -34,6 +34,11 @@ REGISTRY: list[type[Program]] = [
 REGISTRY.append(FieldTrial)  # last: a trial measures what every other program did
 
 
+def program_names() -> list[str]:
+    """Names of the registered programs: the program streams a run declares (cpsim.streams)."""
+    return [cls.name for cls in REGISTRY]
+
+
 def build_programs(params) -> list[Program]:
     """Instantiate the programs a scenario switches on, in registry order."""
     out = []
@@ -44,4 +49,4 @@ def build_programs(params) -> list[Program]:
     return out
 
 
-__all__ = ["REGISTRY", "Program", "build_programs"]
+__all__ = ["REGISTRY", "Program", "build_programs", "program_names"]

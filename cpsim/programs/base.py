@@ -18,6 +18,7 @@ from mesa.time import Schedule
 from cpsim.mechanisms import crisis as crisis_mech
 from cpsim.mechanisms.enforcement import stop_cumweights
 from cpsim.mechanisms.policing import contact_quality, pick_officers
+from cpsim.streams import ProgramStream
 
 
 def frozen(value):
@@ -89,8 +90,13 @@ class Surface:
         return self._model.contacts.of_kinds(("stop", "arrest"))
 
     def run_stream(self, name: str) -> np.random.Generator:
-        """The run's own random stream ``name``: one Generator for the whole run (cpsim.model.make_streams)."""
+        """The run's own random stream ``name``: one Generator for the whole run (cpsim.streams)."""
         return self._model.streams[name]
+
+    def program_stream(self, name: str) -> ProgramStream:
+        """Program ``name``'s own random stream, fresh each day (cpsim.streams.ProgramStream)."""
+        model = self._model
+        return model.streams.program(name, lambda: model.day)
 
     def schedule(self, callback: Callable[[], None], interval: float, start: float) -> None:
         """Call ``callback`` every ``interval`` days from day ``start`` (Mesa's recurring events)."""

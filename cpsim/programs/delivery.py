@@ -4,43 +4,22 @@ Programs share the community-work hours of each beat: each requests hours in ``p
 (``Surface.request_community_hours``) and, after the day's split, gets the same granted share
 of its request as every other program in the beat (a budget cut that takes community
 hours first shrinks them all alike). Each program draws from its own random stream, fresh
-each day like the core's (cpsim.model.day_streams), so switching one program on leaves the
+each day like the core's (cpsim.streams), so switching one program on leaves the
 draws of the others and of the core unchanged, and a program that draws more one day in
 one scenario stays in step with itself from the next day on (common random numbers).
 """
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 from cpsim.programs.base import Surface
-
-
-class ProgramStream:
-    """A program's random stream: a Generator keyed by (run seed, program name, model day).
-
-    Use it like a Generator (``stream.random(n)``); it switches to the day's generator when
-    the model's day changes.
-    """
-
-    def __init__(self, surface: Surface, name: str) -> None:
-        """Bind the stream to the model (its day and seed) and a program name."""
-        self._surface, self._key = surface, (zlib.crc32(b"programs"), zlib.crc32(name.encode()))
-        self._day, self._rng = -1, None
-
-    def __getattr__(self, attr: str):
-        day = self._surface.day
-        if day != self._day:
-            seq = np.random.SeedSequence(self._surface.seed, spawn_key=(*self._key, day))
-            self._day, self._rng = day, np.random.default_rng(seq)
-        return getattr(self._rng, attr)
+from cpsim.streams import ProgramStream
 
 
 def program_stream(surface: Surface, name: str) -> ProgramStream:
-    """The random stream of one program (see ProgramStream)."""
-    return ProgramStream(surface, name)
+    """The random stream of one program (cpsim.streams.ProgramStream)."""
+    return surface.program_stream(name)
 
 
 def granted_share(surface: Surface, hours: dict) -> np.ndarray:
