@@ -1,0 +1,94 @@
+"""Per-day cost of small cities, and of making a day's random streams, on one or two checkouts.
+
+Runs the baseline city (one beat per 1,250 residents, seed 1) for ``--days`` days after
+a warm-up day, in a fresh process per run, alternating the checkouts so both see the same
+machine load; prints the median (and spread) of ms per day over ``--repeats`` runs, and
+the microseconds a day spends making the streams a baseline day draws from. Compare two
+commits in one session:
+
+    git archive OLD | tar -x -C /tmp/old
+    python benchmarks/bench_day.py --checkout /tmp/old --checkout . --sizes 2000 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The day streams a baseline day draws from (a program or a survey adds its own).
+TOUCHED = ("duty", "crime", "reporting", "response", "quality", "crisis", "enforcement", "patrol", "complaints")
+
+
+def one(n: int, days: int) -> dict:
+    """ms per day of one city, and µs per day making the touched day streams."""
+    import cpsim
+
+    scenario = cpsim.Scenario().with_overrides({"population.residents": n, "population.beats": max(1, n // 1250)})
+    model = cpsim.CommunityModel(scenario, seed=1)
+    model.step()  # warm-up day (first-touch allocations)
+    t0 = time.perf_counter()
+    for _ in range(days):
+        model.step()
+    ms_day = 1000 * (time.perf_counter() - t0) / days
+    if hasattr(model.streams, "day"):  # the stream bank
+        make = model.streams.day
+    else:  # before the bank: cpsim.model.day_streams
+        from cpsim.model import day_streams
+
+        def make(day: int):
+            return day_streams(model.seed, day)
+
+    reps = 2000
+    t0 = time.perf_counter()
+    for day in range(reps):
+        streams = make(day)
+        for name in TOUCHED:
+            streams[name]
+    us_streams = 1e6 * (time.perf_counter() - t0) / reps
+    return {"ms_day": ms_day, "us_streams": us_streams}
+
+
+def main() -> None:
+    """Alternate the checkouts over the sizes and repeats; print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--checkout", action="append", type=Path, help="a source tree (repeat to compare)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
+    ap.add_argument("--days", type=int, default=60)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.one:
+        print(json.dumps(one(a.one, a.days)))
+        return
+    checkouts = [c.resolve() for c in a.checkout or [ROOT]]
+    runs: dict[tuple[int, Path], list[dict]] = {}
+    for r in range(a.repeats):
+        for n in a.sizes:
+            for c in checkouts if r % 2 == 0 else checkouts[::-1]:
+                env = {**os.environ, "PYTHONPATH": str(c)}
+                out = subprocess.run(
+                    [sys.executable, __file__, "--one", str(n), "--days", str(a.days)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env=env,
+                    cwd=c,
+                )
+                runs.setdefault((n, c), []).append(json.loads(out.stdout))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+    print(f"{'residents':>9} {'checkout':<28} {'ms/day median':>13} {'min–max':>13} {'streams µs/day':>14}")
+    for (n, c), rows in runs.items():
+        ms = [r["ms_day"] for r in rows]
+        us = statistics.median(r["us_streams"] for r in rows)
+        print(f"{n:>9} {str(c)[-28:]:<28} {statistics.median(ms):>13.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>14.1f}")
+
+
+if __name__ == "__main__":
+    main()
