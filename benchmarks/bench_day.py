@@ -2,8 +2,9 @@
 
 Runs the baseline city (one beat per 1,250 residents, seed 1) for ``--days`` days after
 a warm-up day, in a fresh process per run, alternating the checkouts so both see the same
-machine load; prints the median (and spread) of ms per day over ``--repeats`` runs, and
-the microseconds a day spends making the streams a baseline day draws from. Compare two
+machine load; prints the median (and spread) of CPU ms per day over ``--repeats`` runs,
+and the CPU microseconds a day spends making the streams a baseline day draws from. CPU
+time (``time.process_time``) rather than wall time, since the machine is shared. Compare two
 commits in one session:
 
     git archive OLD | tar -x -C /tmp/old
@@ -27,16 +28,16 @@ TOUCHED = ("duty", "crime", "reporting", "response", "quality", "crisis", "enfor
 
 
 def one(n: int, days: int) -> dict:
-    """ms per day of one city, and µs per day making the touched day streams."""
+    """CPU ms per day of one city, and CPU µs per day making the touched day streams."""
     import cpsim
 
     scenario = cpsim.Scenario().with_overrides({"population.residents": n, "population.beats": max(1, n // 1250)})
     model = cpsim.CommunityModel(scenario, seed=1)
     model.step()  # warm-up day (first-touch allocations)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(days):
         model.step()
-    ms_day = 1000 * (time.perf_counter() - t0) / days
+    ms_day = 1000 * (time.process_time() - t0) / days
     if hasattr(model.streams, "day"):  # the stream bank
         make = model.streams.day
     else:  # before the bank: cpsim.model.day_streams
@@ -46,12 +47,12 @@ def one(n: int, days: int) -> dict:
             return day_streams(model.seed, day)
 
     reps = 2000
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for day in range(reps):
         streams = make(day)
         for name in TOUCHED:
             streams[name]
-    us_streams = 1e6 * (time.perf_counter() - t0) / reps
+    us_streams = 1e6 * (time.process_time() - t0) / reps
     return {"ms_day": ms_day, "us_streams": us_streams}
 
 
@@ -83,11 +84,11 @@ def main() -> None:
                 )
                 runs.setdefault((n, c), []).append(json.loads(out.stdout))
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
-    print(f"{'residents':>9} {'checkout':<28} {'ms/day median':>13} {'min–max':>13} {'streams µs/day':>14}")
+    print(f"{'residents':>9} {'checkout':<28} {'CPU ms/day median':>17} {'min–max':>13} {'streams CPU µs/day':>18}")
     for (n, c), rows in runs.items():
         ms = [r["ms_day"] for r in rows]
         us = statistics.median(r["us_streams"] for r in rows)
-        print(f"{n:>9} {str(c)[-28:]:<28} {statistics.median(ms):>13.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>14.1f}")
+        print(f"{n:>9} {str(c)[-28:]:<28} {statistics.median(ms):>17.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>18.1f}")
 
 
 if __name__ == "__main__":
