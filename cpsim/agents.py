@@ -3,11 +3,20 @@
 Every per-day mechanism is vectorised over the arrays in ``model.residents`` and
 ``model.officers``; an agent reads and writes its own row, so the Mesa idioms work
 (``model.agents_by_type[Resident].agg("trust", np.mean)``, ``select``, ``groupby``).
+
+The simulation itself never reads an agent, and creating them took three quarters of a
+city's build time, so ``AgentViews`` creates them the first time anything asks Mesa for its
+agents (``model.agents``, ``agents_by_type``, ``agent_types``) or registers another agent:
+all at once and in row order (resident row ``i`` has ``unique_id`` ``i + 1``, officers
+follow), so what Mesa shows is the same whenever it is first asked.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import mesa
+import numpy as np
 
 
 class Resident(mesa.Agent):
@@ -76,3 +85,54 @@ class Officer(mesa.Agent):
     def hours(self, activity: str) -> float:
         """Hours this officer has spent on an activity since the start."""
         return float(self.model.officers.hours[activity][self.index])
+
+
+class AgentViews(mesa.Model):
+    """A Mesa model whose Resident and Officer agents are created on first use.
+
+    The model sets ``residents`` and ``officers`` (state arrays with a row count ``n``) in
+    its ``__init__``; the views over their rows appear the first time Mesa's agent
+    registry is read or written, so a run that never looks at an agent creates none.
+    """
+
+    _agent_views_made = False
+
+    def _make_agent_views(self) -> None:
+        # Before the arrays exist there is nothing to view; a later call makes the views.
+        if self._agent_views_made or "officers" not in self.__dict__:
+            return
+        self._agent_views_made = True  # first: the views' own registration comes back here
+        Resident.create_agents(self, self.residents.n, np.arange(self.residents.n))
+        Officer.create_agents(self, self.officers.n, np.arange(self.officers.n))
+
+    @property
+    def agents(self) -> Any:
+        """Mesa's set of all agents (residents and officers created on first use)."""
+        self._make_agent_views()
+        return super().agents
+
+    @agents.setter
+    def agents(self, agents: Any) -> None:
+        mesa.Model.agents.fset(self, agents)  # Mesa's own refusal
+
+    @property
+    def agents_by_type(self) -> dict[type, Any]:
+        """Mesa's agent sets by class (residents and officers created on first use)."""
+        self._make_agent_views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Mesa's agent classes (residents and officers created on first use)."""
+        self._make_agent_views()
+        return super().agent_types
+
+    def register_agent(self, agent: mesa.Agent) -> None:
+        """Register an agent with Mesa, after the residents and officers (ids stay in row order)."""
+        self._make_agent_views()
+        super().register_agent(agent)
+
+    def remove_all_agents(self) -> None:
+        """Remove every agent; residents and officers not yet created are never created."""
+        self._agent_views_made = True
+        super().remove_all_agents()

@@ -3,7 +3,8 @@
 ``step()`` is the table of contents of docs/ODD.md's process overview: one named phase
 per process step, in order, each passing the day's intermediate values on in one record
 (``Day``). All per-resident work is vectorised over the arrays in ``self.residents``;
-Mesa agents are views onto them.
+Mesa agents are views onto them, created the first time something asks for them
+(cpsim/agents.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import mesa
 import networkx as nx
 import numpy as np
 
-from cpsim.agents import Officer, Resident
+from cpsim.agents import AgentViews
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
 from cpsim.mechanisms import conditions as conditions_mech
@@ -96,7 +97,7 @@ class Neighbourhoods:
     )
 
 
-class CommunityModel(mesa.Model):
+class CommunityModel(AgentViews, mesa.Model):
     """Agent-based model of community-police interaction (one step = one day).
 
     Attributes:
@@ -140,10 +141,6 @@ class CommunityModel(mesa.Model):
         self.social, self.n_beats = world.graph, world.n_beats
         self.beat_risk = world.beat_risk
         res, pl = self.residents, self.places
-        n = res.n
-
-        Resident.create_agents(self, n, np.arange(n))
-        Officer.create_agents(self, self.officers.n, np.arange(self.officers.n))
 
         self.contacts = Contacts()
         # Stories to pass on today: (resident, [legitimacy, effectiveness, fear]) kept sparse,

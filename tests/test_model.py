@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,6 +75,33 @@ def test_agents_are_views_and_work_the_mesa_way():
     assert m.residents.legitimacy[a.index] == 0.9
     assert set(a.neighbors) == set(m.social.neighbors(a.index).tolist())
     assert m.graph.number_of_edges() == m.social.n_edges
+
+
+def test_agent_views_are_created_on_first_use_all_at_once_in_row_order():
+    m = CommunityModel(small(), seed=2)
+    m.step()
+    assert m.agent_id_counter == 1  # building and running created no agent
+    n, k = m.residents.n, m.officers.n
+    everyone = m.agents.to_list()
+    assert len(everyone) == n + k and m.agent_types == [Resident, Officer]
+    assert [a.unique_id for a in everyone] == list(range(1, n + k + 1))
+    residents, officers = m.agents_by_type[Resident].to_list(), m.agents_by_type[Officer].to_list()
+    assert [a.index for a in residents] == list(range(n)) and [a.index for a in officers] == list(range(k))
+    assert np.array_equal([a.trust for a in residents], m.residents.trust)
+    assert np.array_equal([a.beat for a in officers], m.officers.beat)
+    assert len(m.agents) == n + k  # asking again creates none
+
+
+def test_another_agent_is_registered_after_the_views_and_removal_is_final():
+    m = CommunityModel(small(), seed=2)
+    other = mesa.Agent(m)  # registering any agent first creates the views, so ids keep row order
+    n, k = m.residents.n, m.officers.n
+    assert other.unique_id == n + k + 1 and len(m.agents_by_type[Resident]) == n
+    m.remove_all_agents()
+    assert len(m.agents) == 0 and m.agent_types == [Resident, Officer, mesa.Agent]
+    fresh = CommunityModel(small(), seed=2)
+    fresh.remove_all_agents()  # before any view exists: none are created afterwards
+    assert len(fresh.agents) == 0 and fresh.agent_id_counter == 1
 
 
 def test_same_seed_same_results_different_seed_different():
