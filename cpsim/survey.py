@@ -41,6 +41,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpsim.world.layout import stable_order
+
 # item -> (latent array name, scale points K)
 ITEM_SOURCES: dict[str, tuple[str, int]] = {
     "listen": ("legitimacy", 10),
@@ -153,7 +155,7 @@ class SurveyLayer:
         else:
             target = np.full(n_beats, params.respondents_per_area)
         self.target = target  # expected respondents per area and period
-        self.order = np.argsort(residents.beat, kind="stable")
+        self.order = stable_order(residents.beat)
         self.start = np.concatenate([[0], np.cumsum(self.area_n.astype(np.int64))])
         self.rows: list[pd.DataFrame] = []
         self._parts: list[tuple[np.ndarray, np.ndarray]] = []  # (cell, scores) of the wave so far

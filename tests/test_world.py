@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cpsim import CommunityModel, load_scenario
+from cpsim.world.layout import stable_order
 from cpsim.world.population import dissimilarity
 
 
@@ -37,3 +38,21 @@ def test_equal_sizes_and_segregation_without_the_new_keys():
     assert sizes.max() / sizes.min() < 3
     d = dissimilarity(m.residents.beat, m.residents.group, 1, 0, 40)
     assert d == pytest.approx(sc.population.segregation, abs=0.08)  # D is the sorted share for two groups
+
+
+@pytest.mark.parametrize(
+    ("dtype", "lo", "hi", "n"),
+    [
+        (np.int32, 0, 12, 5000),  # beats: 16-bit radix
+        (np.int64, 0, 70_000, 5000),  # households of a large city: packed key
+        (np.int8, 0, 3, 10),
+        (np.int64, -1, 40, 300),  # officers off a beat (-1): numpy's own
+        (np.int64, 0, 2**62, 50),  # too wide to pack: numpy's own
+        (np.int64, 0, 1, 0),
+    ],
+)
+def test_stable_order_is_numpys_stable_argsort(dtype, lo, hi, n):
+    keys = np.random.default_rng(3).integers(lo, hi, n).astype(dtype)
+    expected = np.argsort(keys, kind="stable")
+    got = stable_order(keys)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)

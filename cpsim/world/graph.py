@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.scenario.graphfile import read_graph_file
-from cpsim.world.layout import beat_index, sample_within
+from cpsim.world.layout import beat_index, sample_within, stable_order
 
 
 @dataclass
@@ -132,7 +132,7 @@ def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:
     n = residents.n
     srcs, dsts = [], []
 
-    hh_order = np.argsort(residents.household, kind="stable")
+    hh_order = stable_order(residents.household)
     hh_sorted = residents.household[hh_order]
     for d in range(1, 8):
         same = hh_sorted[:-d] == hh_sorted[d:]
