@@ -2,8 +2,8 @@
 
 Every build runs in a fresh process (after a small warm-up build, so imports and lazy
 loads are not counted), with the checkouts taking turns, so both see the same load.
-Prints the median build time of the repeats and the peak memory of the process above
-its memory after the warm-up:
+Prints the median build time of the repeats, and the peak memory of the process during
+the build and the memory the built model holds, both above its memory after the warm-up:
 
     git archive OLD | tar -x -C /tmp/old
     python benchmarks/bench_build.py --checkout before=/tmp/old --checkout after=. \\
@@ -43,7 +43,7 @@ def one(n: int) -> dict:
     model = cpsim.CommunityModel(scenario(n), seed=1)
     build = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"build_s": build, "peak_mb": peak - base, "residents": model.residents.n}
+    return {"build_s": build, "peak_mb": peak - base, "held_mb": _rss_mb() - base, "residents": model.residents.n}
 
 
 def main() -> None:
@@ -58,7 +58,10 @@ def main() -> None:
         return
     here = str(Path(__file__).resolve().parent.parent)
     checkouts = dict(c.split("=", 1) for c in a.checkout) or {"this": here}
-    print(f"{'residents':>10} {'checkout':>10} {'build ms (median)':>18} {'min':>8} {'max':>8} {'peak MB':>8}")
+    print(
+        f"{'residents':>10} {'checkout':>10} {'build ms (median)':>18} {'min':>8} {'max':>8} "
+        f"{'peak MB':>8} {'held MB':>8}"
+    )
     for n in a.sizes:
         runs: dict[str, list[dict]] = {name: [] for name in checkouts}
         for r in range(a.repeats):
@@ -71,9 +74,10 @@ def main() -> None:
                 runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
         for name, rs in runs.items():
             ms = [1000 * x["build_s"] for x in rs]
-            peak = statistics.median(x["peak_mb"] for x in rs)
+            peak, held = (statistics.median(x[k] for x in rs) for k in ("peak_mb", "held_mb"))
             print(
-                f"{n:>10,} {name:>10} {statistics.median(ms):>18.1f} {min(ms):>8.1f} {max(ms):>8.1f} {peak:>8.0f}",
+                f"{n:>10,} {name:>10} {statistics.median(ms):>18.1f} {min(ms):>8.1f} {max(ms):>8.1f} "
+                f"{peak:>8.0f} {held:>8.0f}",
                 flush=True,
             )
 
