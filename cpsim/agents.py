@@ -17,6 +17,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from mesa.agentset import AbstractAgentSet
 
 
 class Resident(mesa.Agent):
@@ -106,7 +107,7 @@ class AgentViews(mesa.Model):
         Officer.create_agents(self, self.officers.n, np.arange(self.officers.n))
 
     @property
-    def agents(self) -> Any:
+    def agents(self) -> AbstractAgentSet[mesa.Agent]:
         """Mesa's set of all agents (residents and officers created on first use)."""
         self._make_agent_views()
         return super().agents
@@ -116,13 +117,13 @@ class AgentViews(mesa.Model):
         mesa.Model.agents.fset(self, agents)  # Mesa's own refusal
 
     @property
-    def agents_by_type(self) -> dict[type, Any]:
+    def agents_by_type(self) -> dict[type[mesa.Agent], AbstractAgentSet[mesa.Agent]]:
         """Mesa's agent sets by class (residents and officers created on first use)."""
         self._make_agent_views()
         return super().agents_by_type
 
     @property
-    def agent_types(self) -> list[type]:
+    def agent_types(self) -> list[type[mesa.Agent]]:
         """Mesa's agent classes (residents and officers created on first use)."""
         self._make_agent_views()
         return super().agent_types
