@@ -16,14 +16,19 @@ import bz2
 import gzip
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 GRAPHML_SUFFIXES = {".graphml", ".xml"}
 
 
 def read_graph_file(path: str | Path) -> nx.Graph:
     """Read a GraphML (.graphml/.xml) or whitespace edge-list file into a networkx Graph."""
+    import networkx as nx  # here: the loader imports this module, and cpsim --help should not wait for networkx
+
     path = Path(path)
     if path.suffix.lower() in GRAPHML_SUFFIXES:
         return nx.Graph(nx.read_graphml(path))
@@ -65,6 +70,8 @@ def _count(path: str, size: int, mtime_ns: int) -> int:
 
 
 def _count_graphml(path: str) -> int:
+    import networkx as nx
+
     try:
         graph = nx.read_graphml(path)
     except OSError as err:
