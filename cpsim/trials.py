@@ -20,15 +20,10 @@ import pandas as pd
 
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve, simulate
+from cpsim.study import replicate_seeds
 from cpsim.workers import end_with
 
 KEYS = ["day", "part", "subgroup", "level", "outcome"]
-
-
-def replicate_seeds(base: int, replicates: int) -> list[int]:
-    """Independent run seeds for replicates, derived from a base seed."""
-    children = np.random.SeedSequence(base).spawn(replicates)
-    return [int(s.generate_state(1, np.uint64)[0] >> np.uint64(1)) for s in children]
 
 
 def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None) -> list:
