@@ -88,6 +88,19 @@ def test_rotation_swaps_beats_so_teams_keep_their_size_and_steady_officers_stay(
     assert (off.beat[:3] == start[:3]).all() and moved > 0
 
 
+def test_rotation_moves_each_officer_about_once_per_rotation_period():
+    s, w = _world(10_000, **{"population.beats": 8})
+    off = w.officers
+    rng = np.random.default_rng(5)
+    moves, days, period = 0, 3_000, 180.0
+    for _ in range(days):
+        before = off.beat.copy()
+        policing.rotate(off, 8, period, rng)
+        moves += int((off.beat != before).sum())
+    per_officer_year = moves / (off.beat >= 0).sum() / days * 365
+    assert per_officer_year == pytest.approx(365 / period, rel=0.15)
+
+
 def test_custody_starts_at_the_share_the_arrest_process_keeps():
     _, w = _world()
     res = w.residents

@@ -47,28 +47,33 @@ def draw_duty(officers, duty_share: float, day: int, phase: np.ndarray) -> None:
 def rotate(
     officers, n_beats: int, rotation_days: float, rng: np.random.Generator, fixed: np.ndarray | None = None
 ) -> np.ndarray:
-    """Reassign some beat officers by swapping beats among them; return the share of each team replaced.
+    """Reassign beat officers by pairwise swaps; return the share of each team replaced today.
 
-    Each beat officer is due for reassignment with chance ``1 / rotation_days`` a day; those
-    due exchange beats at random (a permutation), so every team keeps its size and no beat
-    loses its officers to a random walk. Officers marked in ``fixed`` (steady neighbourhood
-    officers) stay; the same numbers are drawn either way (common random numbers).
+    Each beat officer starts a swap with chance ``1 / (2 * rotation_days)`` a day and trades
+    beats with a partner drawn from the officers of other beats; as every swap moves two
+    officers, each officer moves about once every ``rotation_days`` days and every team keeps
+    its size. Officers marked in ``fixed`` (steady neighbourhood officers) neither start nor
+    join a swap; the same numbers are drawn either way (common random numbers).
     """
     on_beat = np.flatnonzero(officers.beat >= 0)
     if n_beats < 2 or on_beat.size == 0:
         return np.zeros(n_beats)
-    due_draw, order_draw = rng.random(on_beat.size), rng.random(on_beat.size)
-    due = due_draw < 1.0 / rotation_days
-    if fixed is not None:
-        due &= ~fixed[on_beat]
-    moving = on_beat[due]
-    if moving.size < 2:
-        return np.zeros(n_beats)
-    new_beat = officers.beat[moving][np.argsort(order_draw[due])]
-    changed = new_beat != officers.beat[moving]
+    due_draw, partner_draw = rng.random(on_beat.size), rng.random(on_beat.size)
     team = np.bincount(officers.beat[on_beat], minlength=n_beats).astype(float)
-    left = np.bincount(officers.beat[moving[changed]], minlength=n_beats)
-    officers.beat[moving] = new_beat
+    movable = np.ones(on_beat.size, bool) if fixed is None else ~fixed[on_beat]
+    due = np.flatnonzero((due_draw < 0.5 / rotation_days) & movable)
+    left = np.zeros(n_beats)
+    # A few officers a day at most: a loop over swaps, not over residents.
+    for i in due:
+        here = officers.beat[on_beat[i]]
+        candidates = np.flatnonzero(movable & (officers.beat[on_beat] != here))
+        if candidates.size == 0:
+            continue
+        j = candidates[int(partner_draw[i] * candidates.size)]
+        there = officers.beat[on_beat[j]]
+        officers.beat[on_beat[i]], officers.beat[on_beat[j]] = there, here
+        left[here] += 1
+        left[there] += 1
     return np.where(team > 0, left / np.maximum(team, 1), 0.0)
 
 
