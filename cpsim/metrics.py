@@ -16,6 +16,9 @@ import pandas as pd
 # more confidence than not. It is the latent counterpart of a survey's "a great deal / quite a lot
 # of confidence" answers (F7); with a [survey], the figures as surveyed stand beside it (docs/compare.md).
 CONFIDENT_TRUST = 0.5
+# Contact prevalence counts the first year, as the survey it is held against asks about the last
+# 12 months (F6, PPCS): a definition of the figure, not a modelling choice.
+PREVALENCE_DAYS = 365
 
 # name -> (unit, definition). Order is the column order of Result.timeseries.
 DAILY: dict[str, tuple[str, str]] = {
@@ -98,7 +101,8 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "clearance_rate": ("share", "Cleared / recorded crimes over the run"),
     "contact_prevalence": (
         "share",
-        "Share of residents with any police contact in the first 365 days, or over the run if shorter (F6)",
+        f"Share of residents with any police contact in the first {PREVALENCE_DAYS} days, or over the run if shorter"
+        " (F6)",
     ),
     "crime_report_share_of_initiated": ("share", "Share of resident-initiated contacts that report a crime (F6)"),
     "contacts": ("count", "Police contacts over the run"),

@@ -30,7 +30,7 @@ from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
-from cpsim.metrics import BY_KEY, grouped, model_reporters, ratio
+from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, grouped, model_reporters, ratio
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.base import Surface
 from cpsim.scenario import Scenario
@@ -339,7 +339,11 @@ class CommunityModel(AgentViews, mesa.Model):
         callers = np.concatenate([reporters[answered], d.other_calls[other_answered]])
         q = self._quality(callers, d.streams["quality"])
         self.contacts.add(
-            "call", callers, 2 * q - 1, np.clip(p.response.answered_valence + 0.3 * (2 * q - 1), -1, 1), q
+            "call",
+            callers,
+            2 * q - 1,
+            np.clip(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1), -1, 1),
+            q,
         )
         unanswered = np.concatenate([reporters[~answered], d.other_calls[~other_answered]])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
@@ -409,7 +413,9 @@ class CommunityModel(AgentViews, mesa.Model):
         ):
             demeanor = climate_mech.demeanor_shift(res.legitimacy[idx], reference, p.policing)
             q = self._quality(idx, s["quality"], demeanor)
-            self.contacts.add(kind, idx, *enf_mech.enforcement_valences(q, outcome, enf.intrusion), q)
+            self.contacts.add(
+                kind, idx, *enf_mech.enforcement_valences(q, outcome, enf.intrusion, enf.procedural_tint), q
+            )
         enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
 
     def _programs_act(self, d: Day) -> None:
@@ -765,7 +771,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.totals["complaints_expected_enforcement"] = self.totals.get(
             "complaints_expected_enforcement", 0.0
         ) + float(d.complaint_risk[enforcement].sum())
-        if self.day == 365:
+        if self.day == PREVALENCE_DAYS:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
         events = {
             "victims": d.victims,

@@ -80,11 +80,15 @@ def test_calls_take_hours_first_and_a_cut_goes_in_priority_order():
 
 
 def test_fair_stop_raises_legitimacy_even_with_an_unfavourable_outcome():
-    v_leg, v_eff = enforcement.enforcement_valences(np.array([0.9, 0.1]), -0.7, S.enforcement.intrusion)
+    v_leg, v_eff = enforcement.enforcement_valences(
+        np.array([0.9, 0.1]), -0.7, S.enforcement.intrusion, S.enforcement.procedural_tint
+    )
     assert v_leg[0] > 0 > v_leg[1]
     assert v_eff[0] < 0 and v_eff[1] < v_eff[0]
     # being stopped at all costs legitimacy: an average stop (q = skill mean) is below neutral
-    average, _ = enforcement.enforcement_valences(np.array([S.policing.skill_mean]), -0.3, S.enforcement.intrusion)
+    average, _ = enforcement.enforcement_valences(
+        np.array([S.policing.skill_mean]), -0.3, S.enforcement.intrusion, S.enforcement.procedural_tint
+    )
     assert average[0] < 2 * S.policing.skill_mean - 1
 
 
@@ -205,3 +209,11 @@ def test_staffing_changes_each_beat_team_in_proportion():
     full = np.bincount(w.officers.beat[w.officers.beat >= 0], minlength=w.n_beats)
     half = np.bincount(w2.officers.beat[w2.officers.beat >= 0], minlength=w.n_beats)
     assert (half <= full).all() and np.abs(half - full / 2).max() <= 1
+
+
+def test_clearance_is_capped_however_cooperative_the_neighbours():
+    from cpsim.mechanisms import response
+
+    resp = S.with_overrides({"response.clearance_violent": 0.9, "response.clearance_cap": 0.8}).response
+    p = response.clearance_probability(np.array([True, True]), np.array([0.2, 1.0]), resp, 0.47)
+    assert p[0] < 0.8 and p[1] == 0.8

@@ -7,7 +7,7 @@ import pytest
 
 from cpsim import CommunityModel, load_scenario
 from cpsim.world.layout import stable_order
-from cpsim.world.population import dissimilarity
+from cpsim.world.population import build_residents_and_places, dissimilarity
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,23 @@ def test_stable_order_is_numpys_stable_argsort(dtype, lo, hi, n):
     expected = np.argsort(keys, kind="stable")
     got = stable_order(keys)
     assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+def _residents(**overrides):
+    sc = load_scenario("scenarios/baseline.toml", {"population.residents": 20000, **overrides})
+    return build_residents_and_places(sc, np.random.default_rng(5))[0]
+
+
+@pytest.mark.parametrize("r", [0.0, 0.64, 0.9])
+def test_starting_components_correlate_as_declared(r):
+    res = _residents(**{"trust.component_correlation": r})
+    within = res.group == 0  # one group: the group means would add correlation of their own
+    got = np.corrcoef(res.legitimacy[within], res.effectiveness[within])[0, 1]
+    assert got == pytest.approx(r, abs=0.03)
+
+
+def test_youth_spend_the_declared_multiple_of_adults_time_on_the_street():
+    for ratio in (1.0, 3.0):
+        res = _residents(**{"population.youth_street_ratio": ratio})
+        log_ratio = np.log(res.street_time[res.youth]).mean() - np.log(res.street_time[~res.youth]).mean()
+        assert log_ratio == pytest.approx(np.log(ratio), abs=0.06)

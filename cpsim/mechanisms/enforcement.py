@@ -18,11 +18,6 @@ import numpy as np
 
 from cpsim.world.layout import sample_weighted_within
 
-# How much the procedure of an enforcement contact colours what it says about effectiveness:
-# a fair stop leaves a less negative impression of whether police get results (F3), but the
-# outcome dominates. Assumption, kept below the legitimacy weight of 1.
-PROCEDURAL_TINT = 0.3
-
 
 def stop_cumweights(residents) -> np.ndarray:
     """Cumulative stop weights in beat order (leading 0), for weighted sampling in a beat."""
@@ -38,16 +33,18 @@ def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcemen
 
 
 def enforcement_valences(
-    quality: np.ndarray, outcome_valence: float, intrusion: float = 0.0
+    quality: np.ndarray, outcome_valence: float, intrusion: float, tint: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Legitimacy and effectiveness valences of an enforcement contact.
 
     Legitimacy: the procedure ``2q - 1`` less the intrusion of being stopped at all, so a
     fair stop still beats an unfair one (F3) but the average stop costs legitimacy;
-    effectiveness: the outcome's valence tinted by procedure (PROCEDURAL_TINT).
+    effectiveness: the outcome's valence tinted by procedure (``enforcement.procedural_tint``):
+    a fair stop leaves a less negative impression of whether police get results (F3), but
+    the outcome dominates.
     """
     proc = 2.0 * quality - 1.0
-    return np.clip(proc - intrusion, -1.0, 1.0), np.clip(outcome_valence + PROCEDURAL_TINT * proc, -1.0, 1.0)
+    return np.clip(proc - intrusion, -1.0, 1.0), np.clip(outcome_valence + tint * proc, -1.0, 1.0)
 
 
 def pick_offenders(

@@ -43,10 +43,13 @@ def draw_patrol_contacts(
 def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray]:
     """Legitimacy and effectiveness valence of casual contacts of the given quality.
 
-    Legitimacy: ``2q - 1 + contact_valence / 2`` (a fair conversation is positive, a rude
-    one negative, F3); effectiveness: ``contact_valence / 2 + (2q - 1) / 4`` (a friendly
-    contact says little about whether police get results).
+    Legitimacy: ``2q - 1 + valence_weight * contact_valence`` (a fair conversation is
+    positive, a rude one negative, F3); effectiveness: ``valence_weight * contact_valence +
+    procedural_tint * (2q - 1)`` (a friendly contact says little about whether police get
+    results). Defaults: weight 1/2, tint 1/4.
     """
-    v_leg = np.clip(2.0 * quality - 1.0 + 0.5 * patrol.contact_valence, -1.0, 1.0)
-    v_eff = np.clip(0.5 * patrol.contact_valence + (2.0 * quality - 1.0) * 0.25, -1.0, 1.0)
+    v_leg = np.clip(2.0 * quality - 1.0 + patrol.valence_weight * patrol.contact_valence, -1.0, 1.0)
+    v_eff = np.clip(
+        patrol.valence_weight * patrol.contact_valence + (2.0 * quality - 1.0) * patrol.procedural_tint, -1.0, 1.0
+    )
     return v_leg, v_eff

@@ -5,7 +5,7 @@ hours available, each call is answered with probability hours available / hours 
 an unanswered crime report is not recorded. Answered crime reports are recorded with
 ``reporting.recording_share``. A recorded crime is cleared with probability
 
-    clearance_k * (neighbour legitimacy / reference_legitimacy)^cooperation_elasticity
+    min(clearance_k * (neighbour legitimacy / reference_legitimacy)^cooperation_elasticity, clearance_cap)
 
 where neighbour legitimacy is the mean legitimacy of the residents of the crime's place:
 witnesses who see police as legitimate come forward (F3).
@@ -27,7 +27,7 @@ def clearance_probability(violent: np.ndarray, neighbour_legitimacy: np.ndarray,
     """Chance that each recorded crime is cleared."""
     base = np.where(violent, resp.clearance_violent, resp.clearance_property)
     coop = np.maximum(neighbour_legitimacy, 1e-3) / max(reference, 1e-3)
-    return np.clip(base * coop**resp.cooperation_elasticity, 0.0, 0.95)
+    return np.clip(base * coop**resp.cooperation_elasticity, 0.0, resp.clearance_cap)
 
 
 def place_mean(values: np.ndarray, place: np.ndarray, residents_per_place: np.ndarray) -> np.ndarray:

@@ -118,7 +118,7 @@ def deliver(
     designed = rng.random(idx.size) < fidelity
     tint = (2.0 * q - 1.0) - (2.0 * surface.params.policing.skill_mean - 1.0)
     v_leg = np.clip(np.where(designed, v_legitimacy, 0.0) + tint, -1, 1)
-    v_eff = np.where(designed, np.clip(v_effectiveness + 0.25 * tint, -1, 1), np.nan)
+    v_eff = np.where(designed, np.clip(v_effectiveness + surface.params.patrol.procedural_tint * tint, -1, 1), np.nan)
     surface.add_experiences(kind, idx, v_leg, v_eff, q, familiar=familiar)
     return designed
 

@@ -16,8 +16,10 @@ A contact is an ordinary police experience (``Surface.add_experiences``) of the 
 quality q of the officer who makes it (skill + noise, as every contact), amplified by
 familiarity with the beat team:
 
-    visit, meeting, mentorship:  v_leg = clip(2q - 1 + valence / 2),  v_eff = clip(valence / 2 + (2q - 1) / 4)
-    liaison follow-up:           v_leg = as above,                    v_eff = clip(valence + (2q - 1) / 4)
+    visit, meeting, mentorship:  v_leg = clip(2q - 1 + w valence),  v_eff = clip(w valence + tint (2q - 1))
+    liaison follow-up:           v_leg = as above,                  v_eff = clip(valence + tint (2q - 1))
+
+with w = ``patrol.valence_weight`` (1/2) and tint = ``patrol.procedural_tint`` (1/4)
 
 (the patrol casual-contact valences with ``trial.valence``; a follow-up shows that
 police act on a problem, so it speaks to effectiveness too).
@@ -147,7 +149,7 @@ class FieldTrial(Program):
         q = contact_quality(model.officers, who, p.policing.contact_sd, rng)  # without the beat's climate
         v_leg, v_eff = casual_valences(q, dataclasses.replace(p.patrol, contact_valence=t.valence))
         if t.treatment == "liaison_followup":
-            v_eff = np.clip(t.valence + 0.25 * (2.0 * q - 1.0), -1.0, 1.0)
+            v_eff = np.clip(t.valence + p.patrol.procedural_tint * (2.0 * q - 1.0), -1.0, 1.0)
         model.add_experiences(f"trial_{t.treatment}", served, v_leg, v_eff, q, familiar=True)
         self.received[served] += 1
         self.last_session[served] = (model.day - self.sched[served]) // t.session_interval_days

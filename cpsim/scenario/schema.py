@@ -144,6 +144,24 @@ class Population:
         "Odds of being an active offender for youth vs adults",
         "age-crime curve (Farrington 1986); assumption on size",
     )
+    offending_sigma: float = param(
+        1.0,
+        "log",
+        0,
+        3,
+        "Log-SD of the offending rate among active offenders (a few offend far more than the rest)",
+        "assumption: Wolfgang et al. 1972, a small share of offenders commit most offences; sigma 1 puts "
+        "~40% of offences on the top 10% of offenders",
+    )
+    youth_street_ratio: float = param(
+        1.5,
+        "ratio",
+        0.1,
+        10,
+        "Time out on the street of youth (12-24) relative to adults (who casual patrol contacts meet)",
+        "assumption (range 1-3): routine activities of young people are more often outside the home "
+        "(Osgood et al. 1996)",
+    )
 
 
 @dataclass(frozen=True)
@@ -202,6 +220,16 @@ class Trust:
         "F7 Gallup 2020-21: confidence in police 56% White, 19-27% Black adults",
     )
     initial_sd: float = param(0.15, "1", 0, 0.5, "Individual spread of starting trust (SD)", ASSUME)
+    component_correlation: float = param(
+        0.64,
+        "1",
+        0,
+        1,
+        "Correlation between a resident's starting legitimacy and effectiveness (loadings sqrt(r) on a shared "
+        "and sqrt(1 - r) on an own normal)",
+        "assumption (range 0.4-0.8): survey scales of procedural fairness and effectiveness are distinct but "
+        "strongly correlated (Sunshine & Tyler 2003); no figure in data/README.md",
+    )
     legitimacy_weight: float = param(
         0.5,
         "1",
@@ -474,6 +502,15 @@ class Crime:
     disorder_mean: float = param(
         0.25, "1", 0, 1, "Mean visible disorder at places (0-1), rising with crime risk", ASSUME
     )
+    disorder_risk_exponent: float = param(
+        0.5,
+        "1",
+        0,
+        2,
+        "Exponent of a place's crime risk in its base disorder: disorder_mean x risk^exponent (clipped to 1)",
+        "assumption (range 0-1): disorder and crime go together at places but disorder is less concentrated "
+        "(Skogan 1990; Weisburd et al. 2012)",
+    )
     disorder_per_crime: float = param(
         0.01,
         "1 per crime",
@@ -568,6 +605,15 @@ class Response:
     hours_per_call: float = param(1.0, "hours", 0.1, 24, "Officer hours per other call", ASSUME)
     answered_valence: float = param(0.3, "valence", 0, 1, "Effectiveness valence of a call that is answered", ASSUME)
     unanswered_valence: float = param(-0.6, "valence", -1, 0, "Effectiveness valence of a call nobody answers", ASSUME)
+    procedural_tint: float = param(
+        0.3,
+        "1",
+        0,
+        1,
+        "Weight of an answered call's procedure (2q - 1) in its effectiveness valence",
+        "assumption (range 0-0.5): as enforcement.procedural_tint; how a call is handled colours whether "
+        "police are seen to get results (Skogan 2006)",
+    )
     clearance_violent: float = param(
         0.45,
         "1",
@@ -591,6 +637,15 @@ class Response:
         5,
         "Elasticity of clearance to neighbours' legitimacy (willingness to help)",
         "F3 Tyler & Fagan 2008; assumption on size",
+    )
+    clearance_cap: float = param(
+        0.95,
+        "1",
+        0,
+        1,
+        "Largest chance that a recorded crime is cleared, however cooperative its neighbours",
+        "assumption: even US homicide clearance is ~50-60% (FBI UCR 2019); the cap only binds in "
+        "very cooperative places",
     )
     cleared_valence: float = param(
         0.6, "valence", 0, 1, "Effectiveness valence for a victim whose crime is cleared", ASSUME
@@ -616,6 +671,15 @@ class Policing:
         1,
         "Share of sworn officers on beat (patrol) assignments",
         "BJS LEMAS 2013: about two thirds of sworn officers respond to calls",
+    )
+    workload_risk_weight: float = param(
+        0.5,
+        "1",
+        0,
+        1,
+        "Weight of a beat's crime risk in how patrol officers are allocated: residents x (1 - w + w x risk)",
+        "assumption (range 0-1): agencies allocate patrol by workload, between population and calls "
+        "(IACP patrol staffing models)",
     )
     shift_hours: float = param(8.0, "hours", 1, 16, "Hours in a shift", "common 8-hour shift")
     duty_share: float = param(
@@ -739,6 +803,23 @@ class Patrol:
         "Mean valence of a well-delivered casual contact",
         "F2 Peyton et al. 2019: a positive non-enforcement visit",
     )
+    valence_weight: float = param(
+        0.5,
+        "1",
+        0,
+        1,
+        "Share of a casual or program contact's designed valence added to each component's valence",
+        "assumption: a friendly conversation speaks to legitimacy and effectiveness alike, at half its valence",
+    )
+    procedural_tint: float = param(
+        0.25,
+        "1",
+        0,
+        1,
+        "Weight of a casual or program contact's procedure (2q - 1) in its effectiveness valence",
+        "assumption (range 0-0.5): a friendly contact says little about whether police get results (F3: "
+        "procedure acts on legitimacy); legitimacy takes it at weight 1",
+    )
     familiarity_step: float = param(
         0.2, "1", 0, 1, "Share of the distance to full familiarity closed by one contact", ASSUME
     )
@@ -835,6 +916,15 @@ class Enforcement:
         "Tyler, Fagan & Geller 2014; Gau & Brunson 2010: intrusive stops lower legitimacy; F3 holds as fair "
         "stops still do better than unfair ones",
     )
+    procedural_tint: float = param(
+        0.3,
+        "1",
+        0,
+        1,
+        "Weight of a stop's or arrest's procedure (2q - 1) in its effectiveness valence (the outcome dominates)",
+        "assumption (range 0-0.5): a fair stop leaves a less negative impression of whether police get "
+        "results (F3), kept below legitimacy's weight of 1",
+    )
     crime_response: float = param(
         0.5,
         "1",
@@ -904,6 +994,14 @@ class Safety:
 
     initial: float = param(
         0.65, "1", 0, 1, "Mean starting perceived safety", "Gallup crime poll: ~2/3 feel safe walking alone at night"
+    )
+    initial_sd: float = param(
+        0.1,
+        "1",
+        0,
+        0.5,
+        "Individual spread of perceived safety before surroundings set where it starts (SD of the personal baseline)",
+        ASSUME,
     )
     half_life_days: float = param(30.0, "days", 1, 3650, "Half-life of adjustment toward what residents see", ASSUME)
     victim_drop: float = param(0.3, "1", 0, 1, "Share of perceived safety lost when victimised", ASSUME)

@@ -8,12 +8,17 @@ unit and meaning (``cpsim.world.state.state``); ODD §2's tables are generated f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from cpsim.world.layout import beat_index
 from cpsim.world.state import state
+
+# Starting attitudes and safety stay off the ends of the 0-1 scale (a guard on the normal
+# draws' tails, not a modelling choice: at 0.15 SD fewer than 1 in 100 residents reach them).
+START_LIMITS = (0.01, 0.99)
 
 
 def _index() -> np.ndarray:
@@ -64,7 +69,9 @@ class Residents:
     stop_weight: np.ndarray = state(
         "1", "Propensity to be stopped: product of the `enforcement.*_stop_ratio` that apply; programs may scale it"
     )
-    street_time: np.ndarray = state("1", "Time spent out on the street, relative (lognormal; youth ×1.5)")
+    street_time: np.ndarray = state(
+        "1", "Time spent out on the street, relative (lognormal; youth × `population.youth_street_ratio`)"
+    )
     by_beat: np.ndarray = state("index", "Residents sorted by beat (lookup, built once)", _index)
     beat_start: np.ndarray = state("index", "Start of each beat's run in `by_beat` (lookup, built once)", _index)
     by_place: np.ndarray = state("index", "Residents sorted by place (lookup, built once)", _index)
@@ -186,16 +193,18 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     p_youth = pop.youth_offender_ratio * odds / (1 + pop.youth_offender_ratio * odds)
     offender = rng.random(n) < np.where(youth, p_youth, p_adult)
     # Offending is heavy tailed among offenders (a few commit most offences).
-    offending = np.where(offender, rng.lognormal(0.0, 1.0, n), 0.0)
+    offending = np.where(offender, rng.lognormal(0.0, pop.offending_sigma, n), 0.0)
 
     t = scenario.trust
     mean = np.asarray(t.initial_by_group, float)[group]
+    # Both components load on a shared normal, so they correlate as trust.component_correlation.
+    shared, own = math.sqrt(t.component_correlation), math.sqrt(1.0 - t.component_correlation)
     common = rng.standard_normal(n)
-    legit = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
-    eff = np.clip(mean + t.initial_sd * (0.8 * common + 0.6 * rng.standard_normal(n)), 0.01, 0.99)
+    legit = np.clip(mean + t.initial_sd * (shared * common + own * rng.standard_normal(n)), *START_LIMITS)
+    eff = np.clip(mean + t.initial_sd * (shared * common + own * rng.standard_normal(n)), *START_LIMITS)
     # The stable part of each resident's difference from their group (the rest is chance experience).
     w = t.legitimacy_weight
-    safety0 = np.clip(scenario.safety.initial + 0.1 * rng.standard_normal(n), 0.01, 0.99)
+    safety0 = np.clip(scenario.safety.initial + scenario.safety.initial_sd * rng.standard_normal(n), *START_LIMITS)
 
     e = scenario.enforcement
     stop_weight = (
@@ -227,13 +236,13 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         contacted=np.zeros(n, bool),
         victimized=np.zeros(n, bool),
         stop_weight=stop_weight,
-        street_time=rng.lognormal(0.0, pop.street_time_sigma, n) * np.where(youth, 1.5, 1.0),
+        street_time=rng.lognormal(0.0, pop.street_time_sigma, n) * np.where(youth, pop.youth_street_ratio, 1.0),
     )
     residents.by_beat, residents.beat_start = beat_index(beat, n_beats)
     residents.by_place, residents.place_start = by_place, place_start
 
     guard = np.bincount(place, weights=engagement, minlength=n_places) / np.maximum(place_res, 1)
-    dis = np.clip(scenario.crime.disorder_mean * np.sqrt(risk), 0.0, 1.0)
+    dis = np.clip(scenario.crime.disorder_mean * risk**scenario.crime.disorder_risk_exponent, 0.0, 1.0)
     places = Places(
         beat=place_beat,
         risk=risk,
@@ -312,7 +321,8 @@ def build_officers(scenario, residents: Residents, beat_risk: np.ndarray, rng) -
     n_patrol = int(round(n * pol.patrol_share))
     n_beats = len(beat_risk)
     # Agencies allocate patrol by workload: residents times risk, at least spread evenly.
-    workload = np.bincount(residents.beat, minlength=n_beats) * (0.5 + 0.5 * beat_risk)
+    w = pol.workload_risk_weight
+    workload = np.bincount(residents.beat, minlength=n_beats) * ((1 - w) + w * beat_risk)
     beat = np.full(n, -1, np.int32)
     if n_patrol:
         # Proportional (largest-remainder) allocation: a change in staffing changes each
