@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cpsim.world.layout import beat_index
+from cpsim.world.layout import beat_index, stable_order
 from cpsim.world.state import state
 
 # Starting attitudes and safety stay off the ends of the 0-1 scale (a guard on the normal
@@ -173,14 +173,14 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     raw = rng.lognormal(0.0, pop.place_risk_sigma, n_places) * beat_risk[place_beat]
     risk = raw / (np.sum(raw * place_res) / n)  # resident-weighted mean of 1
 
-    by_place = np.argsort(place, kind="stable")
+    by_place = stable_order(place)
     place_start = np.concatenate([[0], np.cumsum(place_res)])
     # Households: consecutive runs of residents within a place.
     rank_in_place = np.empty(n, np.int64)
     rank_in_place[by_place] = np.arange(n) - np.repeat(place_start[:-1], place_res)
     hh_size = max(pop.household_size, 1.0)
     household = place.astype(np.int64) * 10_000 + (rank_in_place / hh_size).astype(np.int64)
-    order = np.argsort(household, kind="stable")
+    order = stable_order(household)
     first = np.concatenate([[True], household[order][1:] != household[order][:-1]])
     household = np.empty(n, np.int64)
     household[order] = np.cumsum(first) - 1
