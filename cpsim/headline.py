@@ -1,7 +1,8 @@
-"""The headline figures of a study: names, labels, units, directions and formats.
+"""The headline figures of a study or a run: names, labels, units, directions and formats.
 
-One table, shared by the `cpsim compare` command, the HTML reports, the CSV files and the
-generated documentation, so a figure is labelled and rounded the same way everywhere.
+One table, shared by the `cpsim compare` and `cpsim run` commands, the HTML reports, the
+classroom page, the CSV files and the generated documentation, so a figure is labelled and
+rounded the same way everywhere; each view only chooses which rows it shows.
 Formatting helpers (:func:`fmt`, :func:`interval`) and the reading of a difference
 (:func:`verdict`) live here too. Nothing heavy is imported.
 """
@@ -12,6 +13,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from cpsim.metrics import CONFIDENT_TRUST
 
@@ -166,7 +169,41 @@ COST: tuple[tuple[Metric, str, str, float], ...] = (
         1.0,
     ),
 )
-METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *SURVEYED, *CHANGES, *(c[0] for c in COST))}
+# Figures of a single run that the comparisons do not headline: `cpsim run`'s table and the
+# classroom page show them beside the headline figures (definitions: metrics.SUMMARY).
+RUN: tuple[Metric, ...] = (
+    Metric("trust_start", "trust in police at start", "0-1", "higher", 3, "trust at start"),
+    Metric(
+        "violent_per_1000_year",
+        "true violent victimisations /1000/yr",
+        "per 1000 persons/yr",
+        "lower",
+        1,
+        "violent victimisations",
+    ),
+    Metric(
+        "property_per_1000_year",
+        "true property victimisations /1000/yr",
+        "per 1000 persons/yr",
+        "lower",
+        1,
+        "property victimisations",
+    ),
+    Metric("clearance_rate", "share of recorded crimes cleared", "share", "higher", 3, "clearance"),
+    Metric(
+        "contact_prevalence",
+        "residents with a police contact in the first year",
+        "share",
+        "",
+        3,
+        "contact prevalence",
+    ),
+    Metric("victimizations", "true victimisations", "count over the run", "lower", 1, "true victimisations"),
+    Metric("crimes_recorded", "recorded crimes", "count over the run", "", 1),
+    Metric("stops", "stops", "count over the run", "", 1),
+    Metric("hours_community", "officer hours of community work", "hours over the run", "", 0, "community hours"),
+)
+METRICS: dict[str, Metric] = {m.name: m for m in (*HEADLINE, *SURVEYED, *CHANGES, *(c[0] for c in COST), *RUN)}
 RATIOS = {c[0].name for c in COST}
 
 
@@ -196,6 +233,16 @@ def fmt(value: float, metric: str, signed: bool = False, decimals: int | None = 
     places = decimals if decimals is not None else m.decimals if m else None
     sign = "+" if signed else ""
     return f"{value:{sign},.{places}f}" if places is not None else f"{value:{sign}.3g}"
+
+
+def figure(value: float, metric: str, signed: bool = False) -> str:
+    """Format one run's figure: as :func:`fmt`, but a count (an int) shows whole.
+
+    A mean over replicates keeps the metric's decimals; one run's count of stops or
+    complaints has none to show.
+    """
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    return fmt(value, metric, signed, 0 if whole else None)
 
 
 def interval(row: Mapping[str, Any], prefix: str = "") -> str:

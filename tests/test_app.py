@@ -28,8 +28,9 @@ from cpsim.app import charts, levers  # noqa: E402
 from cpsim.app.classroom import ClassroomModel, Run, Settings  # noqa: E402
 from cpsim.app.lessons import LESSONS, lesson_for, levers_named  # noqa: E402
 from cpsim.app.levers import BY_NAME, LEVERS, Size, check_levers, scenario_files  # noqa: E402
-from cpsim.app.page import TABS, Page  # noqa: E402
+from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page  # noqa: E402
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, trust_colours  # noqa: E402
+from cpsim.headline import METRICS, figure  # noqa: E402
 from cpsim.scenario import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,6 +254,20 @@ def test_compare_with_another_scenario_and_with_nothing(rendered):
     click(rendered, "Reset")
     rendered.find(v.Tabs).widget.v_model = 2
     assert page_text(rendered).count("Nothing runs alongside") == 1
+
+
+def test_the_compare_table_labels_and_rounds_figures_from_the_headline_table():
+    model = ClassroomModel(str(SCENARIOS / "foot_patrol.toml"), residents=1000, seed=2)
+    for _ in range(15):
+        model.step()
+    _, rc = solara.render(CompareTable(model, model.day), handle_error=False)
+    text = page_text(rc)
+    rc.close()
+    mine, base = model.summary(), model.alongside.summary()
+    for key in SUMMARY_ROWS:
+        row = f"<td>{METRICS[key].brief}</td><td align=right>{figure(mine[key], key)}</td>"
+        assert f"{row}<td align=right>{figure(base[key], key)}</td>" in text, key
+    assert f"<td>{METRICS['reporting_rate'].brief}</td>" in text and "<td>mean trust now</td>" not in text
 
 
 def test_a_broken_scenario_file_shows_one_line_and_the_picker_still_works(tmp_path, monkeypatch):

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpsim.cli.run import SHOWN
+from cpsim.headline import METRICS, figure
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,13 +36,15 @@ def test_run_writes_tables_summary_and_figure(tmp_path):
         str(out),
     )
     assert proc.returncode == 0, proc.stderr
-    assert "trust at end" in proc.stdout and "foot_patrol" in proc.stdout
+    # every figure is labelled from the one headline table (cpsim.headline)
+    assert all(METRICS[key].label in proc.stdout for key in SHOWN) and "foot_patrol" in proc.stdout
     ts = pd.read_csv(out / "timeseries.csv")
     assert len(ts) == 30 and ts["hours_foot"].sum() > 0
     bg = pd.read_csv(out / "by_group.csv")
     assert len(bg) == 60
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 4 and summary["residents"] == 2000 and summary["scenario"] == "foot_patrol"
+    assert figure(summary["trust_end"], "trust_end") in proc.stdout and figure(summary["stops"], "stops") in proc.stdout
     png = (out / "run.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 

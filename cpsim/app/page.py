@@ -29,6 +29,7 @@ from cpsim.app.classroom import ClassroomModel, Run, Settings, default_scenario_
 from cpsim.app.lessons import lesson_for, to_html
 from cpsim.app.levers import LEVERS, Lever, ScenarioFile, Size, scenario_files
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, signed
+from cpsim.headline import METRICS, figure
 from cpsim.scenario import ScenarioError
 
 # The "This website runs on Solara" banner sits over the bottom right of the charts.
@@ -226,13 +227,12 @@ def CompareTable(model: ClassroomModel, day: int):
     mine, base = model.summary(), model.alongside.summary()
     other = title_of(model.settings.compare_with)
 
-    def fmt(fmt_: str, v) -> str:
-        return "n/a" if v != v else fmt_.format(v)  # NaN before the first victimisation
-
+    # a narrow table: the short labels of cpsim.headline, rounded as everywhere else ("n/a" before
+    # the first victimisation)
     rows = "".join(
-        f"<tr><td>{label}</td><td align=right>{fmt(f, mine[k])}</td><td align=right>{fmt(f, base[k])}</td>"
-        f"<td align=right>{fmt('{:+' + f[2:], mine[k] - base[k])}</td></tr>"
-        for k, label, f in SUMMARY_ROWS
+        f"<tr><td>{esc(METRICS[k].brief)}</td><td align=right>{figure(mine[k], k)}</td>"
+        f"<td align=right>{figure(base[k], k)}</td><td align=right>{figure(mine[k] - base[k], k, True)}</td></tr>"
+        for k in SUMMARY_ROWS
     )
     head = (
         f"<tr><th align=left>on day {model.day}</th><th align=right>yours</th><th align=right>{esc(other)}</th>"
@@ -246,17 +246,18 @@ def CompareTable(model: ClassroomModel, day: int):
         )
 
 
+# The figures the comparison table shows, in order; labels and formats come from cpsim.headline.
 SUMMARY_ROWS = (
-    ("trust_end", "mean trust now", "{:.3f}"),
-    ("trust_gap_end", "trust gap between groups", "{:.3f}"),
-    ("safety_end", "residents' feeling of safety", "{:.3f}"),
-    ("victimizations", "true victimisations so far", "{:,}"),
-    ("crimes_recorded", "recorded crimes so far", "{:,}"),
-    ("reporting_rate", "share of victimisations reported", "{:.2f}"),
-    ("stops", "stops so far", "{:,}"),
-    ("complaints", "complaints so far", "{:,}"),
-    ("hours_community", "officer hours of community work", "{:,.0f}"),
-    ("hours_total", "officer hours so far", "{:,.0f}"),
+    "trust_end",
+    "trust_gap_end",
+    "safety_end",
+    "victimizations",
+    "crimes_recorded",
+    "reporting_rate",
+    "stops",
+    "complaints",
+    "hours_community",
+    "hours_total",
 )
 
 

@@ -16,20 +16,21 @@ from cpsim.scenario import Flag, load_scenario, resolved_toml
 if TYPE_CHECKING:
     from rich.table import Table
 
+# The figures `cpsim run` shows, in order; labels and formats come from cpsim.headline.
 SHOWN = (
-    ("trust_start", "trust at start", "{:.3f}"),
-    ("trust_end", "trust at end", "{:.3f}"),
-    ("trust_gap_end", "trust gap between groups", "{:.3f}"),
-    ("safety_end", "perceived safety", "{:.3f}"),
-    ("violent_per_1000_year", "violent victimisations /1000/yr (true)", "{:.1f}"),
-    ("property_per_1000_year", "property victimisations /1000/yr (true)", "{:.1f}"),
-    ("recorded_per_1000_year", "recorded crimes /1000/yr", "{:.1f}"),
-    ("reporting_rate", "share of victimisations reported", "{:.3f}"),
-    ("clearance_rate", "share of recorded crimes cleared", "{:.3f}"),
-    ("contact_prevalence", "residents with a police contact", "{:.3f}"),
-    ("stops", "stops", "{:,}"),
-    ("complaints", "complaints", "{:,}"),
-    ("hours_total", "officer hours", "{:,.0f}"),
+    "trust_start",
+    "trust_end",
+    "trust_gap_end",
+    "safety_end",
+    "violent_per_1000_year",
+    "property_per_1000_year",
+    "recorded_per_1000_year",
+    "reporting_rate",
+    "clearance_rate",
+    "contact_prevalence",
+    "stops",
+    "complaints",
+    "hours_total",
 )
 
 SetOpt = Annotated[
@@ -55,16 +56,14 @@ def summary_table(summaries: dict[str, dict], title: str = "summary") -> Table:
     """A rich table with one column per run."""
     from rich.table import Table
 
+    from cpsim.headline import METRICS, figure  # brings pandas (via metrics): not for `cpsim --help`
+
     table = Table(title=title)
     table.add_column("figure")
     for name in summaries:
         table.add_column(name, justify="right")
-    for key, label, fmt in SHOWN:
-        row = []
-        for s in summaries.values():
-            v = s.get(key, float("nan"))
-            row.append("n/a" if isinstance(v, float) and math.isnan(v) else fmt.format(v))
-        table.add_row(label, *row)
+    for key in SHOWN:
+        table.add_row(METRICS[key].label, *(figure(s.get(key, math.nan), key) for s in summaries.values()))
     return table
 
 
