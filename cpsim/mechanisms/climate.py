@@ -8,7 +8,7 @@ audience legitimacy) and, past a threshold, they withdraw from routine discretio
 work (de-policing: Nix & Wolfe 2016; Shjarback et al. 2017):
 
     quality shift_b = climate_quality * (A_b - A_b,0)
-    routine share_b = 1 - withdrawal / (1 + exp((A_b - A_b,0 + withdrawal_threshold) / WIDTH))
+    routine share_b = 1 - withdrawal / (1 + exp((A_b - A_b,0 + withdrawal_threshold) / withdrawal_width))
 
 and departments send proactive effort where recorded crime rises above what they expect
 (R_b, a running average of recorded crimes with half-life ``enforcement.review_half_life_days``,
@@ -41,11 +41,6 @@ def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor
     avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
 
 
-# Withdrawal is a collective turn of a beat's officers: it switches over a few hundredths of
-# sensed legitimacy around the threshold rather than growing linearly (assumption).
-WIDTH = 0.015
-
-
 def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
     """Change of procedural quality of each beat's officers from the audience they sense."""
     return pol.climate_quality * (audience - normal)
@@ -53,7 +48,8 @@ def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
 
 def routine_share(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
     """Share of routine discretionary work (foot patrol, proactive stops) officers still do."""
-    z = np.clip((audience - normal + pol.withdrawal_threshold) / WIDTH, -50.0, 50.0)
+    # exp overflows past ±700; ±50 already puts the logistic at its ends to 1e-21
+    z = np.clip((audience - normal + pol.withdrawal_threshold) / pol.withdrawal_width, -50.0, 50.0)
     return 1.0 - pol.withdrawal / (1.0 + np.exp(z))
 
 

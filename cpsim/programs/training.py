@@ -28,6 +28,8 @@ from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 from cpsim.world.layout import sample_weighted_within
 
+MONTH = 30  # days between cohorts: training.share_per_month is a monthly rate (a unit, not a choice)
+
 
 class Training(Program):
     """Procedural-justice training in monthly cohorts."""
@@ -47,7 +49,7 @@ class Training(Program):
         # Put forward and not yet trained: each trains on a day they work (a rostered course).
         self.waiting = np.zeros(n, bool)
         self.request = np.zeros(model.n_beats)
-        model.schedule(self._due, 30, 1)
+        model.schedule(self._due, MONTH, 1)
 
     def _due(self) -> None:
         self.pending = True

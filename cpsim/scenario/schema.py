@@ -746,6 +746,15 @@ class Policing:
         "Fall of sensed audience legitimacy (below what officers are used to) at which half the withdrawal happens",
         "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident",
     )
+    withdrawal_width: float = param(
+        0.015,
+        "1",
+        0.001,  # the model divides by it
+        0.5,
+        "Scale of the logistic switch of withdrawal around its threshold (sensed legitimacy; small: a sharp turn)",
+        "assumption (range 0.005-0.05): withdrawal is a collective turn of a beat's officers, switching over a "
+        "few hundredths of sensed legitimacy rather than growing linearly",
+    )
     demeanor_quality: float = param(
         0.2,
         "1",
