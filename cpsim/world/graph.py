@@ -8,6 +8,7 @@ through networkx takes tens of seconds and gigabytes.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -135,7 +136,7 @@ def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:
 
     hh_order = stable_order(residents.household)
     hh_sorted = residents.household[hh_order]
-    for d in range(1, 8):
+    for d in itertools.count(1):  # until d passes the largest household (no cap on its size)
         same = hh_sorted[:-d] == hh_sorted[d:]
         if not same.any():
             break
