@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from cpsim.calibrate import load_calibration
-from cpsim.calibrate.doc import BEGIN, CHECKS, DOC, END, read_checks, table_markdown
-from cpsim.reference import ROOT
+from cpsim.reports.reference import ROOT
+from cpsim.studies.calibration import load_calibration
+from cpsim.studies.calibration.docs_table import BEGIN, CHECKS, DOC, END, read_checks, table_markdown
 
 
 def test_the_chicago_table_is_the_committed_checks_rendered():
     checks, meta = read_checks(CHECKS)
     text = DOC.read_text()
     block = BEGIN + text.partition(BEGIN)[2].partition(END)[0] + END
-    assert block == table_markdown(checks, meta), "run `python -m cpsim.calibrate.doc out/chicago`"
+    assert block == table_markdown(checks, meta), "run `python -m cpsim.studies.calibration.docs_table out/chicago`"
 
 
 def test_the_tables_data_figures_are_the_shipped_datas_statistics():

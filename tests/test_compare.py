@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 import cpsim
-from cpsim.analysis import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
 from cpsim.cli import main
 from cpsim.headline import CHANGES
 from cpsim.scenario import ScenarioError, load_scenario
+from cpsim.studies.compare import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

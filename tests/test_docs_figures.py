@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cpsim import docs_figures
+from cpsim.reports import docs_figures
 
 BLOCKS = [(name, doc, block) for name, study in docs_figures.STUDIES.items() for doc, block, _ in study.blocks]
 
@@ -21,7 +21,7 @@ def test_doc_block_is_generated_from_its_results(rendered, study, doc, block):
     committed = docs_figures.current(doc, block)
     assert committed is not None, f"docs/{doc} has no generated block '{block}'"
     assert committed == rendered[study][(doc, block)], (
-        f"docs/{doc} block '{block}' does not match docs/results/{study}: run `python -m cpsim.docs_figures`"
+        f"docs/{doc} block '{block}' does not match docs/results/{study}: run `python -m cpsim.reports.docs_figures`"
     )
 
 

@@ -1,4 +1,4 @@
-"""Programs reach the model only through ``Surface`` (cpsim/programs/base.py).
+"""Programs reach the model only through ``Surface`` (cpsim/programs/program.py).
 
 Reads come as read-only views, so a program that writes a state array fails at once; the
 only writes are the Surface's named methods. A static check keeps every program module
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from cpsim.model import CommunityModel
-from cpsim.programs.base import Program, Surface
+from cpsim.programs.program import Program, Surface
 from cpsim.scenario import Scenario, apply_overrides
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "cpsim" / "programs"
@@ -109,4 +109,4 @@ def test_programs_reach_the_model_only_through_the_surface():
                 continue
             if node.attr.startswith("_model") or (node.attr in INTERNALS and id(node) not in called):
                 bad.append(f"{path.name}:{node.lineno}: .{node.attr}")
-    assert not bad, "programs must go through cpsim.programs.base.Surface:\n" + "\n".join(bad)
+    assert not bad, "programs must go through cpsim.programs.program.Surface:\n" + "\n".join(bad)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cpsim.reference import (
+from cpsim.reports.reference import (
     STATE_TABLES,
     metrics_markdown,
     odd_state_part,
@@ -22,20 +22,20 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 def test_scenarios_doc_lists_every_parameter_as_generated():
     assert parameters_markdown() in (DOCS / "scenarios.md").read_text(), (
-        "docs/scenarios.md is out of date: run `python -m cpsim.reference`"
+        "docs/scenarios.md is out of date: run `python -m cpsim.reports.reference`"
     )
 
 
 def test_metrics_doc_is_current():
     assert (DOCS / "metrics.md").read_text() == metrics_markdown(), (
-        "docs/metrics.md is out of date: run `python -m cpsim.reference`"
+        "docs/metrics.md is out of date: run `python -m cpsim.reports.reference`"
     )
 
 
 def test_odd_state_tables_match_the_declarations():
     text = (DOCS / "ODD.md").read_text(encoding="utf-8")
     stale = [name for name in STATE_TABLES if odd_state_part(text, name) != state_markdown(name)]
-    assert not stale, f"docs/ODD.md §2 tables {stale} are out of date: run `python -m cpsim.reference`"
+    assert not stale, f"docs/ODD.md §2 tables {stale} are out of date: run `python -m cpsim.reports.reference`"
 
 
 def test_every_state_array_is_declared_with_unit_and_meaning():

@@ -15,12 +15,12 @@ from SALib.sample import sobol as sobol_sample
 
 from cpsim import simulate
 from cpsim.cli import main
-from cpsim.sweep import Run, load_experiment, open_results, run_sweep, run_table
-from cpsim.sweep import run as sweep_run
-from cpsim.sweep.analyze import analyze, point_means, sensitivity, warnings
-from cpsim.sweep.executors import Pool
-from cpsim.sweep.run import BatchOutcome, Outcome
-from cpsim.sweep.runner import Batches
+from cpsim.studies.sweeps import Run, load_experiment, open_results, run_sweep, run_table
+from cpsim.studies.sweeps import batch as sweep_run
+from cpsim.studies.sweeps.batch import BatchOutcome, Outcome
+from cpsim.studies.sweeps.driver import Batches
+from cpsim.studies.sweeps.executors import Pool
+from cpsim.studies.sweeps.sensitivity import analyze, point_means, sensitivity, warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -216,7 +216,7 @@ def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys, m
             raise ValueError("simulated failure of a run with a neighbourhood watch")
         return real(scenario, seed=seed, days=days, overrides=overrides)
 
-    monkeypatch.setattr("cpsim.sweep.run.simulate", fails_with_watch)
+    monkeypatch.setattr("cpsim.studies.sweeps.batch.simulate", fails_with_watch)
     exp_path = write(
         tmp_path,
         f'name = "faulty"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 3\ndays = 3\nseed = 1\n'
@@ -448,8 +448,8 @@ def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
 
 
 def test_sweep_keeps_breakdowns_and_provenance_and_pairs_under_crn(tmp_path):
-    from cpsim.breakdowns import city_of
-    from cpsim.sweep.analyze import paired_table
+    from cpsim.studies.breakdowns import city_of
+    from cpsim.studies.sweeps.sensitivity import paired_table
 
     path = grid(tmp_path, replicates=3, days=5, extra="common_random_numbers = true", name="crn")
     store = tmp_path / "crn.duckdb"

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from cpsim.model import CommunityModel
-from cpsim.programs.trial import FieldTrial
+from cpsim.programs.field_trial import FieldTrial
 from cpsim.scenario import ScenarioError, load_scenario
 from cpsim.simulate import simulate
-from cpsim.trials import pool, run_trial, trial_days
+from cpsim.studies.trials import pool, run_trial, trial_days
 
 ROOT = Path(__file__).resolve().parent.parent
 PEYTON = ROOT / "scenarios" / "trial_peyton.toml"

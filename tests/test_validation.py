@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cpsim.validation import DIAGNOSES, QUICK, Finding, markdown, run_validation
+from cpsim.studies.validation import DIAGNOSES, QUICK, Finding, markdown, run_validation
 
 ROOT = Path(__file__).resolve().parent.parent
 

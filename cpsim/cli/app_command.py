@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cpsim.cli.base import InputError, app
+from cpsim.cli.typer_app import InputError, app
 from cpsim.scenario import load_scenario
 
 PAGE = "cpsim.app.page"

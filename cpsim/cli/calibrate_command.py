@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cpsim.cli.base import InputError, app
+from cpsim.cli.typer_app import InputError, app
 
 
 @app.command()
@@ -31,7 +31,7 @@ def calibrate(
         import pyabc  # noqa: F401
     except ImportError:
         raise InputError(f"{calibration}: pyabc is not installed; allowed: pip install 'cpsim[calibrate]'") from None
-    from cpsim.calibrate import load_calibration, run_calibration
+    from cpsim.studies.calibration import load_calibration, run_calibration
 
     cal = load_calibration(calibration, particles=particles, generations=generations, replicates=replicates)
     report = run_calibration(cal, out, workers=workers, scheduler=scheduler, checks=checks)

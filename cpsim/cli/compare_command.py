@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from cpsim.cli.base import MAX_REPLICATES, MAX_WORKERS, app, key_range, out_dir, writing
-from cpsim.cli.run import ForceOpt, SetOpt, with_flags
-from cpsim.resources import Estimate, check_fits, run_bytes
+from cpsim.cli.run_command import ForceOpt, SetOpt, with_flags
+from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, app, key_range, out_dir, writing
+from cpsim.studies.resources import Estimate, check_fits, run_bytes
 
 # Wide enough for every table of a comparison when the output is a file or a log.
 LOG_WIDTH = 220
@@ -41,11 +41,11 @@ def compare(
     """Run scenarios with common random numbers: who benefits, how fast, how big, at what cost."""
     from rich.console import Console
 
-    from cpsim.brief import Brief
     from cpsim.cli.render import print_brief
-    from cpsim.progress import progress
-    from cpsim.report import html_report, write_figures
-    from cpsim.study import load_all, normalize_overrides, run_study
+    from cpsim.reports.brief import Brief
+    from cpsim.reports.html_report import html_report, write_figures
+    from cpsim.studies.progress import progress
+    from cpsim.studies.runner import load_all, normalize_overrides, run_study
 
     files = [baseline, *others]
     overrides = normalize_overrides(set_ or [])

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpsim.cli.base import app, key_range, out_dir, writing
-from cpsim.resources import check_fits, run_estimate
+from cpsim.cli.typer_app import app, key_range, out_dir, writing
 from cpsim.scenario import Flag, load_scenario, resolved_toml
+from cpsim.studies.resources import check_fits, run_estimate
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -87,9 +87,9 @@ def run(
     """Run one scenario; write CSV, JSON and a PNG figure; print a summary table."""
     from rich.console import Console
 
-    from cpsim import provenance
-    from cpsim.plots import run_figure
+    from cpsim.reports.plots import run_figure
     from cpsim.simulate import simulate
+    from cpsim.studies import provenance
 
     params = load_scenario(scenario, with_flags(set_, days=days, seed=seed))
     check_fits(run_estimate(params), force)

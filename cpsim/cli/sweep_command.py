@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpsim.cli.base import MAX_WORKERS, InputError, OutputError, app, out_dir, out_file, writing
+from cpsim.cli.typer_app import MAX_WORKERS, InputError, OutputError, app, out_dir, out_file, writing
 
 if TYPE_CHECKING:
     import duckdb
@@ -48,8 +48,8 @@ def sweep(
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
-    from cpsim.sweep import SweepIncomplete, load_experiment, run_sweep
-    from cpsim.sweep.executors import scheduler_address
+    from cpsim.studies.sweeps import SweepIncomplete, load_experiment, run_sweep
+    from cpsim.studies.sweeps.executors import scheduler_address
 
     exp = load_experiment(experiment)
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
@@ -89,7 +89,7 @@ def results(
     import duckdb
     from rich.console import Console
 
-    from cpsim.sweep.store import connect_read, reading
+    from cpsim.studies.sweeps.results import connect_read, reading
 
     con = connect_read(store)
     console = Console(width=200 if not sys.stdout.isatty() else None)
@@ -156,9 +156,9 @@ def analyze(
     ] = None,
 ) -> None:
     """Write figures (effects with replicate bands; Sobol/Morris indices) and an HTML report."""
-    from cpsim.sweep.analyze import analyze as write_report
-    from cpsim.sweep.analyze import default_report_dir
-    from cpsim.sweep.store import connect_read, reading
+    from cpsim.studies.sweeps.results import connect_read, reading
+    from cpsim.studies.sweeps.sensitivity import analyze as write_report
+    from cpsim.studies.sweeps.sensitivity import default_report_dir
 
     connect_read(store).close()  # a missing, busy or damaged store fails before any folder is made
     target = out_dir(out if out is not None else default_report_dir(store))
@@ -168,7 +168,7 @@ def analyze(
 
 
 def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> None:
-    from cpsim.sweep.store import quote
+    from cpsim.studies.sweeps.results import quote
 
     name, design, varied, metrics, n_runs, file = con.execute(
         "SELECT name, design, varied, metrics, n_runs, file FROM experiment"

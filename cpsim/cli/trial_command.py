@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpsim.cli.base import MAX_REPLICATES, MAX_WORKERS, InputError, app, key_range, out_dir, writing
-from cpsim.cli.run import ForceOpt, SetOpt
-from cpsim.resources import check_fits, run_estimate
+from cpsim.cli.run_command import ForceOpt, SetOpt
+from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, InputError, app, key_range, out_dir, writing
 from cpsim.scenario import load_scenario
+from cpsim.studies.resources import check_fits, run_estimate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +128,7 @@ def trial(
     """Run a virtual field trial: ITT and TOT effects by subgroup, and spillover, per follow-up."""
     from rich.console import Console
 
-    from cpsim.trials import run_trial
+    from cpsim.studies.trials import run_trial
 
     params = load_scenario(scenario, set_ or None)
     if not params.trial.enabled:
@@ -136,8 +136,8 @@ def trial(
             f"{scenario}: trial.enabled: the scenario runs no trial; allowed: a scenario with "
             "[trial] enabled = true (e.g. scenarios/trial_peyton.toml)"
         )
-    from cpsim import provenance
-    from cpsim.trials import replicate_seeds, trial_days
+    from cpsim.studies import provenance
+    from cpsim.studies.trials import replicate_seeds, trial_days
 
     check_fits(run_estimate(params, replicates, workers, trial_days(params)), force, "fewer --replicates or --workers")
     out_dir(out)

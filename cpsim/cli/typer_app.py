@@ -35,7 +35,7 @@ MAX_WORKERS = 1024
 
 def _version(value: bool) -> None:
     if value:
-        from cpsim.provenance import version_text
+        from cpsim.studies.provenance import version_text
 
         typer.echo(version_text())
         raise typer.Exit(0)

@@ -7,11 +7,17 @@ from typing import Annotated
 
 import typer
 
-from cpsim.cli.base import MAX_WORKERS, InputError, app, out_file, writing
+from cpsim.cli.typer_app import MAX_WORKERS, InputError, app, out_file, writing
 
-# The study names, for --help and errors: cpsim.validation (the simulation) loads only when it runs.
-STUDIES = ("baseline", "trial", "staffing", "hotspots", "meetings")  # == tuple(cpsim.validation.STUDIES), tested
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")  # == cpsim.validation.PATTERNS, tested
+# The study names, for --help and errors: cpsim.studies.validation (the simulation) loads only when it runs.
+STUDIES = (
+    "baseline",
+    "trial",
+    "staffing",
+    "hotspots",
+    "meetings",
+)  # == tuple(cpsim.studies.validation.STUDIES), tested
+PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")  # == cpsim.studies.validation.PATTERNS, tested
 
 
 @app.command()
@@ -31,7 +37,7 @@ def validate(
     from rich.console import Console
     from rich.table import Table
 
-    from cpsim.validation import markdown, run_validation
+    from cpsim.studies.validation import markdown, run_validation
 
     unknown = [name for name in only or [] if name not in STUDIES and name not in PATTERNS]
     if unknown:

@@ -46,7 +46,7 @@ import pandas as pd
 from cpsim.mechanisms.patrol import casual_valences
 from cpsim.mechanisms.policing import contact_quality
 from cpsim.mechanisms.reporting import report_probability
-from cpsim.programs.base import Program, Surface
+from cpsim.programs.program import Program, Surface
 
 OUTCOMES = ("trust", "legitimacy", "effectiveness", "safety", "reports_violent", "reports_property")
 COLUMNS = ["day", "part", "subgroup", "level", "outcome", "n", "estimate", "se", "effect_sd"]

@@ -3,8 +3,8 @@
 :class:`Brief` holds every table a comparison reports — the headline table, effect sizes,
 who benefits (by group and by beat, with the fair reading of the gap), how fast (bands
 over time and derived timings), what it costs — and the provenance of the numbers. The
-CLI (cpsim/cli/render.py), the HTML report (cpsim/report.py) and the generated docs
-(cpsim/docs_figures.py) render the same Brief, so they cannot disagree.
+CLI (cpsim/cli/render.py), the HTML report (cpsim/reports/html_report.py) and the generated docs
+(cpsim/reports/docs_figures.py) render the same Brief, so they cannot disagree.
 
 A Brief can be rebuilt from the files ``cpsim compare`` writes (:meth:`Brief.read`).
 """
@@ -19,13 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from cpsim.analysis import summarize
-from cpsim.breakdowns import summarize_breakdown
-from cpsim.costs import cost_lines
-from cpsim.gaps import read_gaps
 from cpsim.headline import HEADLINE, METRICS, SURVEYED_OF
-from cpsim.study import Study
-from cpsim.trajectories import bands, timings
+from cpsim.studies.breakdowns import summarize_breakdown
+from cpsim.studies.compare import summarize
+from cpsim.studies.costs import cost_lines
+from cpsim.studies.gaps import read_gaps
+from cpsim.studies.runner import Study
+from cpsim.studies.trajectories import bands, timings
 
 # Files written by Brief.write (and read back by Brief.read).
 FILES = {
@@ -67,13 +67,13 @@ class Brief:
         groups: The per-run breakdown by group and beat (Study.groups).
         trajectories: The per-run daily trajectories (Study.trajectories).
         provenance: The provenance record.
-        comparison: Headline table (cpsim.analysis.summarize).
-        breakdown: By group and by beat (cpsim.breakdowns.summarize_breakdown).
-        gaps: The fair reading of the trust gap (cpsim.gaps.read_gaps).
+        comparison: Headline table (cpsim.studies.compare.summarize).
+        breakdown: By group and by beat (cpsim.studies.breakdowns.summarize_breakdown).
+        gaps: The fair reading of the trust gap (cpsim.studies.gaps.read_gaps).
         effects: Effect sizes: raw, in SD units, change in the share confident, as surveyed.
-        costs: Where each scenario's hours and money go (cpsim.costs.cost_lines).
+        costs: Where each scenario's hours and money go (cpsim.studies.costs.cost_lines).
         bands: Daily bands of the headline figures and their paired differences.
-        timings: Derived timings (cpsim.trajectories.timings).
+        timings: Derived timings (cpsim.studies.trajectories.timings).
 
     """
 
@@ -161,7 +161,7 @@ class Brief:
 
     def write(self, out: str | Path) -> list[Path]:
         """Write every table as CSV and the provenance as ``provenance.json`` (the CSVs' sidecar)."""
-        from cpsim.provenance import write_sidecar
+        from cpsim.studies.provenance import write_sidecar
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)

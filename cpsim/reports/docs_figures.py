@@ -6,10 +6,10 @@ this module from the per-run results kept under docs/results/<study>/ (runs.csv,
 breakdown_runs.csv, timings.csv, provenance.json). A test checks that every block equals
 what this module renders from the committed results, so a block cannot drift from its data.
 
-    python -m cpsim.docs_figures                 # rewrite the blocks from the committed results
-    python -m cpsim.docs_figures --run           # rerun every study (about half an hour on 2 cores), then rewrite
-    python -m cpsim.docs_figures --run demo      # rerun one study
-    python -m cpsim.docs_figures --check         # exit 1 when a block differs from its results
+    python -m cpsim.reports.docs_figures                 # rewrite the blocks from the committed results
+    python -m cpsim.reports.docs_figures --run           # rerun every study (half an hour on 2 cores), rewrite
+    python -m cpsim.reports.docs_figures --run demo      # rerun one study
+    python -m cpsim.reports.docs_figures --check         # exit 1 when a block differs from its results
 
 After a change to the model's dynamics, ``--run`` regenerates every figure (and the
 figures under docs/figures/). Each block states the machine, date and wall time of its run.
@@ -30,14 +30,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpsim import tables
-from cpsim.brief import Brief
-from cpsim.gaps import VERDICTS
 from cpsim.headline import METRICS, baseline_label, interval, verdict
-from cpsim.progress import duration
-from cpsim.provenance import lines as provenance_lines
+from cpsim.reports import tables
+from cpsim.reports.brief import Brief
+from cpsim.studies.gaps import VERDICTS
+from cpsim.studies.progress import duration
+from cpsim.studies.provenance import lines as provenance_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 RESULTS = DOCS / "results"
 FIGURES = DOCS / "figures"
@@ -511,9 +511,9 @@ def run(study: DocStudy, workers: int = 2) -> Brief:
     import shutil
     import tempfile
 
-    from cpsim.progress import progress
-    from cpsim.report import write_figures
-    from cpsim.study import run_study
+    from cpsim.reports.html_report import write_figures
+    from cpsim.studies.progress import progress
+    from cpsim.studies.runner import run_study
 
     files = [str(ROOT / f) for f in study.scenarios]
     busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
@@ -527,7 +527,7 @@ def run(study: DocStudy, workers: int = 2) -> Brief:
         wall_seconds=round(time.perf_counter() - start, 1),
         workers=workers,
         load_average=busy,
-        command=f"python -m cpsim.docs_figures --run {study.name}",
+        command=f"python -m cpsim.reports.docs_figures --run {study.name}",
     )
     # relative file names: the same on every machine, and the docs' hashes stay readable
     for info in brief.provenance["scenarios"].values():
@@ -566,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in todo if n not in STUDIES]
     if unknown:
         print(
-            f"cpsim.docs_figures: error: --run {unknown[0]}: unknown study; allowed: {', '.join(STUDIES)}",
+            f"cpsim.reports.docs_figures: error: --run {unknown[0]}: unknown study; allowed: {', '.join(STUDIES)}",
             file=sys.stderr,
         )
         return 2
@@ -578,7 +578,8 @@ def main(argv: list[str] | None = None) -> int:
         stale = [f"{doc}:{name}" for (doc, name), text in blocks.items() if current(doc, name) != text]
         if stale:
             print(
-                "stale generated blocks: " + ", ".join(stale) + " (run `python -m cpsim.docs_figures`)", file=sys.stderr
+                "stale generated blocks: " + ", ".join(stale) + " (run `python -m cpsim.reports.docs_figures`)",
+                file=sys.stderr,
             )
             return 1
         return 0

@@ -1,4 +1,4 @@
-"""Figures and a self-contained HTML report of a comparison (a cpsim.brief.Brief).
+"""Figures and a self-contained HTML report of a comparison (a cpsim.reports.brief.Brief).
 
 The report answers, in order: what changed (the headline table, with effect sizes), who
 benefits (by group, with the gap read fairly, and by beat; where the gains go), how fast
@@ -24,9 +24,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from cpsim import tables  # noqa: E402
-from cpsim.breakdowns import BY_NAME as BREAKDOWN  # noqa: E402
-from cpsim.brief import Brief  # noqa: E402
 from cpsim.headline import (  # noqa: E402
     COST,
     HEADLINE,
@@ -38,8 +35,11 @@ from cpsim.headline import (  # noqa: E402
     is_nan,
     verdict,
 )
-from cpsim.provenance import html_footer  # noqa: E402
-from cpsim.trajectories import BY_NAME as SERIES  # noqa: E402
+from cpsim.reports import tables  # noqa: E402
+from cpsim.reports.brief import Brief  # noqa: E402
+from cpsim.studies.breakdowns import BY_NAME as BREAKDOWN  # noqa: E402
+from cpsim.studies.provenance import html_footer  # noqa: E402
+from cpsim.studies.trajectories import BY_NAME as SERIES  # noqa: E402
 
 BASE_COLOR, OTHER_COLOR, FAIL_COLOR = "#444444", "#1f77b4", "#b22222"
 VERDICT_COLOR = {
@@ -60,7 +60,7 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
     """Means with 95% CIs per scenario (left) and paired differences from the baseline (right).
 
     Args:
-        table: The comparison table from :func:`cpsim.analysis.summarize`.
+        table: The comparison table from :func:`cpsim.studies.compare.summarize`.
         metric: The metric to draw.
         path: PNG file to write.
 

@@ -2,8 +2,8 @@
 
 Each function returns a header and rows of :class:`Cell` (text and how to read it: a
 verdict such as "better", "worse" or "levelling down", or "" when there is nothing to
-flag). The CLI (cpsim/cli/render.py), the report (cpsim/report.py) and the generated docs
-(cpsim/docs_figures.py) only lay them out, so a number reads the same everywhere.
+flag). The CLI (cpsim/cli/render.py), the report (cpsim/reports/html_report.py) and the generated docs
+(cpsim/reports/docs_figures.py) only lay them out, so a number reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from cpsim.breakdowns import BY_NAME as BREAKDOWN
-from cpsim.brief import Brief
-from cpsim.gaps import VERDICTS
 from cpsim.headline import CHANGES, COST, METRICS, interval, is_nan, verdict
-from cpsim.trajectories import BY_NAME as SERIES
+from cpsim.reports.brief import Brief
+from cpsim.studies.breakdowns import BY_NAME as BREAKDOWN
+from cpsim.studies.gaps import VERDICTS
+from cpsim.studies.trajectories import BY_NAME as SERIES
 
 
 class Cell(NamedTuple):

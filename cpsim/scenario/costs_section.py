@@ -2,7 +2,7 @@
 
 Costs never change the simulation; they price what a run used, so that comparisons can
 report cost and cost-effectiveness in currency as well as in officer hours
-(cpsim/costs.py). An officer hour is priced by the activity it was spent on (a car
+(cpsim/studies/costs.py). An officer hour is priced by the activity it was spent on (a car
 patrol hour also runs a car); a program adds its own cash costs beyond officer time: a
 fixed cost per year while it runs and a cost per session (the unit of each program is
 named in its key's meaning). Defaults are US dollars of 2024.

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpsim.scenario.costs import COST_SECTIONS
+from cpsim.scenario.costs_section import COST_SECTIONS
 from cpsim.scenario.params import Spec, spec_of
-from cpsim.scenario.programs import PROGRAM_SECTIONS
+from cpsim.scenario.program_sections import PROGRAM_SECTIONS
 from cpsim.scenario.rules import RuleError, check_rules
 from cpsim.scenario.schema import CORE_SECTIONS
-from cpsim.scenario.survey import SURVEY_SECTIONS
-from cpsim.scenario.trial import TRIAL_SECTIONS
+from cpsim.scenario.survey_section import SURVEY_SECTIONS
+from cpsim.scenario.trial_section import TRIAL_SECTIONS
 
 SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS, **COST_SECTIONS}
 

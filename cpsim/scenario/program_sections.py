@@ -29,7 +29,7 @@ def _fidelity(default: float, what: str, source: str = ASSUME):
 
 
 @dataclass(frozen=True)
-class Event:
+class EventSection:
     """A recurring voluntary event held in every beat (the common fields of all events)."""
 
     enabled: bool = _enabled("this event")
@@ -133,7 +133,7 @@ class Event:
 
 
 @dataclass(frozen=True)
-class BeatMeetings(Event):
+class BeatMeetingsSection(EventSection):
     """Beat meetings / town halls (Chicago CAPS): monthly, concerns set problem-solving priorities."""
 
     problem_solving_hours: float = param(
@@ -155,7 +155,7 @@ class BeatMeetings(Event):
 
 
 @dataclass(frozen=True)
-class ListeningSessions(Event):
+class ListeningSessionsSection(EventSection):
     """Listening sessions: quarterly, command staff hear grievances; the aggrieved come too."""
 
     interval_days: float = param(91.0, "days", 1, 365, "Days between sessions in a beat", "assumption: quarterly")
@@ -190,7 +190,7 @@ class ListeningSessions(Event):
 
 
 @dataclass(frozen=True)
-class CoffeeWithCop(Event):
+class CoffeeWithCopSection(EventSection):
     """Coffee with a Cop: informal, small, at a cafe; warm but light contact."""
 
     interval_days: float = param(
@@ -226,7 +226,7 @@ class CoffeeWithCop(Event):
 
 
 @dataclass(frozen=True)
-class BlockParties(Event):
+class BlockPartiesSection(EventSection):
     """Block parties and cleanup days: seasonal, wide reach on the block, disorder removed."""
 
     interval_days: float = param(91.0, "days", 1, 365, "Days between events in a beat", "assumption: seasonal")
@@ -268,7 +268,7 @@ class BlockParties(Event):
 
 
 @dataclass(frozen=True)
-class AthleticLeague(Event):
+class AthleticLeagueSection(EventSection):
     """Police athletic league: weekly sessions for youth; prosocial time with officers."""
 
     interval_days: float = param(7.0, "days", 1, 365, "Days between sessions", "assumption: weekly practice")
@@ -305,7 +305,7 @@ class AthleticLeague(Event):
 
 
 @dataclass(frozen=True)
-class Mentorship:
+class MentorshipSection:
     """Youth mentorship: officers paired with at-risk youth over months."""
 
     enabled: bool = _enabled("youth mentorship")
@@ -350,7 +350,7 @@ class Mentorship:
 
 
 @dataclass(frozen=True)
-class Liaison:
+class LiaisonSection:
     """Community liaison officers: non-urgent concerns and conflict mediation, reaching low trust."""
 
     enabled: bool = _enabled("community liaison officers")
@@ -379,7 +379,7 @@ class Liaison:
 
 
 @dataclass(frozen=True)
-class Watch:
+class WatchSection:
     """Neighbourhood watch: residents as guardians and a reporting channel (F11)."""
 
     enabled: bool = _enabled("neighbourhood watch")
@@ -418,7 +418,7 @@ class Watch:
 
 
 @dataclass(frozen=True)
-class Neighbourhood:
+class NeighbourhoodSection:
     """Neighbourhood policing: steady beat officers with protected community time (NYC NCOs)."""
 
     enabled: bool = _enabled("neighbourhood (steady beat) officers")
@@ -447,7 +447,7 @@ class Neighbourhood:
 
 
 @dataclass(frozen=True)
-class HotSpots:
+class HotSpotsSection:
     """Foot patrol directed at the riskiest places (F9)."""
 
     enabled: bool = _enabled("hot-spot patrol")
@@ -484,7 +484,7 @@ class HotSpots:
 
 
 @dataclass(frozen=True)
-class Crisis:
+class CrisisSection:
     """Mental-health crisis calls (core mechanism; co-responder teams are its lever)."""
 
     share_of_calls: float = param(
@@ -520,7 +520,7 @@ class Crisis:
 
 
 @dataclass(frozen=True)
-class CoResponder:
+class CoResponderSection:
     """Co-responder teams (Seattle style): a clinician rides with an officer to crisis calls."""
 
     enabled: bool = _enabled("co-responder teams")
@@ -547,7 +547,7 @@ class CoResponder:
 
 
 @dataclass(frozen=True)
-class Training:
+class TrainingSection:
     """Procedural-justice training: monthly cohorts of beat officers (gradual)."""
 
     enabled: bool = _enabled("procedural-justice training")
@@ -579,7 +579,7 @@ class Training:
 
 
 @dataclass(frozen=True)
-class Orientation:
+class OrientationSection:
     """New-officer community orientation: officers new to a beat meet its residents."""
 
     enabled: bool = _enabled("new-officer community orientation")
@@ -599,7 +599,7 @@ class Orientation:
 
 
 @dataclass(frozen=True)
-class FocusedDeterrence:
+class FocusedDeterrenceSection:
     """Focused deterrence (Newark style): call-ins of the highest-rate offenders, services and levers."""
 
     enabled: bool = _enabled("focused deterrence")
@@ -649,7 +649,7 @@ class FocusedDeterrence:
 
 
 @dataclass(frozen=True)
-class Transparency:
+class TransparencySection:
     """Transparency reporting: dashboards move perceived effectiveness toward what is achieved."""
 
     enabled: bool = _enabled("transparency reporting")
@@ -681,7 +681,7 @@ class Transparency:
 
 
 @dataclass(frozen=True)
-class Incident:
+class IncidentSection:
     """A publicized incident: one badly handled encounter that spreads (a video)."""
 
     enabled: bool = _enabled("a publicized incident")
@@ -744,21 +744,21 @@ class Incident:
 
 
 PROGRAM_SECTIONS: dict[str, type] = {
-    "beat_meetings": BeatMeetings,
-    "listening_sessions": ListeningSessions,
-    "coffee_with_cop": CoffeeWithCop,
-    "block_parties": BlockParties,
-    "athletic_league": AthleticLeague,
-    "mentorship": Mentorship,
-    "liaison": Liaison,
-    "watch": Watch,
-    "neighbourhood": Neighbourhood,
-    "hotspots": HotSpots,
-    "crisis": Crisis,
-    "co_responder": CoResponder,
-    "training": Training,
-    "orientation": Orientation,
-    "focused_deterrence": FocusedDeterrence,
-    "transparency": Transparency,
-    "incident": Incident,
+    "beat_meetings": BeatMeetingsSection,
+    "listening_sessions": ListeningSessionsSection,
+    "coffee_with_cop": CoffeeWithCopSection,
+    "block_parties": BlockPartiesSection,
+    "athletic_league": AthleticLeagueSection,
+    "mentorship": MentorshipSection,
+    "liaison": LiaisonSection,
+    "watch": WatchSection,
+    "neighbourhood": NeighbourhoodSection,
+    "hotspots": HotSpotsSection,
+    "crisis": CrisisSection,
+    "co_responder": CoResponderSection,
+    "training": TrainingSection,
+    "orientation": OrientationSection,
+    "focused_deterrence": FocusedDeterrenceSection,
+    "transparency": TransparencySection,
+    "incident": IncidentSection,
 }

@@ -5,7 +5,7 @@ random, on ``start_day``, into a treatment arm (``assigned_share``) and a contro
 each gets a scheduled date within ``delivery_days``. Officers try to deliver the treatment
 to the treatment arm on those dates; only ``contact_rate`` of them are reached (F2: 41% of
 households in Peyton et al. 2019). Outcomes are measured ``followup_days`` after each
-resident's date. The trial is carried out by cpsim.programs.trial.
+resident's date. The trial is carried out by cpsim.programs.field_trial.
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def summarize_breakdown(
         when that change is clear (its CI excludes zero; otherwise shares of noise mislead).
 
     """
-    from cpsim.analysis import mean_ci
+    from cpsim.studies.compare import mean_ci
 
     if groups.empty:
         return pd.DataFrame(columns=COLUMNS)

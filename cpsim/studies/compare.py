@@ -1,6 +1,6 @@
 """Comparing scenarios: confidence intervals, paired differences, effect sizes, cost-effectiveness.
 
-Every scenario runs R times (cpsim/study.py); the figures are compared as means with 95%
+Every scenario runs R times (cpsim/studies/runner.py); the figures are compared as means with 95%
 confidence intervals, as paired differences from a baseline (replicate k minus baseline
 replicate k: common random numbers make them far more precise than the means), in SD
 units of the baseline's residents, and per officer hour and per unit of currency.
@@ -28,7 +28,7 @@ import pandas as pd
 
 from cpsim.headline import CHANGES, COST, HEADLINE, LEVEL, METRICS, SURVEYED, Metric
 from cpsim.scenario import Scenario
-from cpsim.study import (
+from cpsim.studies.runner import (
     ID_COLUMNS,
     load_all,
     normalize_overrides,
@@ -177,9 +177,9 @@ def paired_columns(part: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
 
     ``d.<figure>`` for the headline figures, ``d.trust_sd_units`` (change in trust over the
     baseline replicate's SD of trust between residents), ``d.confident_residents`` (change
-    in the number of confident residents) and the paired cost figures of cpsim.costs.paired.
+    in the number of confident residents) and the paired cost figures of cpsim.studies.costs.paired.
     """
-    from cpsim.costs import paired
+    from cpsim.studies.costs import paired
 
     idx = part.index.intersection(base.index)
     out = pd.DataFrame(index=idx)
@@ -213,16 +213,16 @@ def summarize(
     redirected, resources used) hold their paired value in the ``diff`` columns; rows of
     cpsim.headline.COST hold the ratio of paired mean changes in ``mean``/``ci_low``/
     ``ci_high`` (Fieller's interval). With ``groups`` (Study.groups), the trust gap's row
-    carries the fair reading of the gap in ``reading`` (cpsim/gaps.py): a gap that narrows
+    carries the fair reading of the gap in ``reading`` (cpsim/studies/gaps.py): a gap that narrows
     because the better-off group loses reads "levelling down". A scenario with any failed
     replicate gets NaN figures and its error in ``error``.
 
     Args:
-        runs: The runs table (:func:`cpsim.study.run_study`).
+        runs: The runs table (:func:`cpsim.studies.runner.run_study`).
         baseline: Baseline scenario name (default: ``runs.attrs['baseline']`` or the first).
         level: Confidence level.
         groups: The study's breakdown by group (for the gap reading), or None.
-        gaps: The gap reading already computed from ``groups`` (cpsim.gaps.read_gaps), or None.
+        gaps: The gap reading already computed from ``groups`` (cpsim.studies.gaps.read_gaps), or None.
 
     Returns:
         The tidy comparison table (columns in ``COLUMNS``); ``attrs`` copied from ``runs``.
@@ -238,7 +238,7 @@ def summarize(
     base_ok = status[baseline] == ""
     readings = {}
     if gaps is None and groups is not None and len(groups):
-        from cpsim.gaps import read_gaps
+        from cpsim.studies.gaps import read_gaps
 
         gaps = read_gaps(groups[groups["scenario"].isin([n for n in names if not status[n]])], baseline)
     if gaps is not None and len(gaps):
@@ -330,13 +330,13 @@ def compare(
 
     Returns:
         The tidy comparison table (see :func:`summarize`). To keep the per-replicate
-        figures, breakdowns and trajectories too, call :func:`cpsim.study.run_study`.
+        figures, breakdowns and trajectories too, call :func:`cpsim.studies.runner.run_study`.
 
     Raises:
         ScenarioError: A scenario or override is invalid (raised before anything runs).
 
     """
-    from cpsim.study import run_study
+    from cpsim.studies.runner import run_study
 
     study = run_study(scenarios, replicates, days, seed, workers, overrides, executor, progress)
     return summarize(study.runs, groups=study.groups)

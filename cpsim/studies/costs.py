@@ -18,7 +18,7 @@ Relative to a baseline, replicate k against baseline replicate k (:func:`paired`
   for a cut it is about zero (a cut saves money and uses nothing).
 
 Cost-effectiveness ratios divide a paired mean change in an outcome by one of these
-(cpsim.headline.COST); their intervals are Fieller's (cpsim.analysis.ratio_ci).
+(cpsim.headline.COST); their intervals are Fieller's (cpsim.studies.compare.ratio_ci).
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def read_gaps(groups: pd.DataFrame, baseline: str, figure: str = "trust_end", le
         group is the one with the highest mean of ``figure`` in the baseline.
 
     """
-    from cpsim.analysis import mean_ci
+    from cpsim.studies.compare import mean_ci
 
     g = groups[groups["level"] == "group"]
     if g.empty or g["key"].nunique() < 2:

@@ -1,6 +1,6 @@
 """Macro patterns: what a city and its neighbourhoods do over years (DESIGN.md M1-M6).
 
-Each published fact (cpsim.validation) is about one contact or one program. These studies
+Each published fact (cpsim.studies.validation) is about one contact or one program. These studies
 run whole cities for years, over replicates paired by seed (common random numbers), and
 measure what a policy question turns on: whether the baseline is stationary, whether trust
 returns toward its equilibrium, whether the loops can carry a neighbourhood into a vicious
@@ -23,7 +23,7 @@ from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.model import CommunityModel
 from cpsim.scenario import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PACKAGE = "neighbourhood_policing.toml"
 PACKAGE_FIDELITY = ("neighbourhood.fidelity", "hotspots.fidelity", "beat_meetings.fidelity")
 YEAR = 365
@@ -111,19 +111,19 @@ def ci_half(values: list[float]) -> float:
 
 
 def _finding(*args, **kw):
-    from cpsim.validation import Finding
+    from cpsim.studies.validation import Finding
 
     return Finding(*args, **kw)
 
 
 def _seeds(base: int, n: int) -> list[int]:
-    from cpsim.trials import replicate_seeds
+    from cpsim.studies.trials import replicate_seeds
 
     return replicate_seeds(base, n)
 
 
 def _parallel(fn, jobs: list[tuple], workers: int) -> list:
-    from cpsim.trials import run_parallel
+    from cpsim.studies.trials import run_parallel
 
     return run_parallel(fn, jobs, workers)
 

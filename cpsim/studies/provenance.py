@@ -40,7 +40,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Libraries whose versions can change a number in the output.
 LIBRARIES = ("mesa", "numpy", "pandas", "networkx", "scipy", "matplotlib", "duckdb", "SALib")
 # Keys that name or describe a scenario rather than set the model: never "differing parameters".

@@ -8,8 +8,8 @@ contacts wherever the scenarios do not differ: differences within a replicate ar
 paired.
 
 Each run returns, besides its summary figures (the runs table), its breakdown by resident
-group and by beat (cpsim/breakdowns.py), its daily trajectory of the headline figures
-(cpsim/trajectories.py) and what it cost (cpsim/costs.py), so that a comparison can say
+group and by beat (cpsim/studies/breakdowns.py), its daily trajectory of the headline figures
+(cpsim/studies/trajectories.py) and what it cost (cpsim/studies/costs.py), so that a comparison can say
 who benefits, how fast and at what cost.
 """
 
@@ -33,7 +33,7 @@ from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve
-from cpsim.workers import end_with
+from cpsim.studies.workers import end_with
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 
@@ -46,11 +46,11 @@ class Study:
         runs: One row per scenario and replicate: identifiers, summary figures, costs, ``error``.
             ``attrs``: baseline, replicates, days, seed, overrides, files.
         groups: Breakdown rows: scenario, replicate, level ("group" or "beat"), key and the
-            figures of that group or beat (cpsim.breakdowns.FIGURES).
+            figures of that group or beat (cpsim.studies.breakdowns.FIGURES).
         trajectories: One row per scenario, replicate and day: the daily headline figures
-            (cpsim.trajectories.FIGURES) and trust per group.
+            (cpsim.studies.trajectories.FIGURES) and trust per group.
         scenarios: Scenario name -> the Scenario that ran (baseline first).
-        provenance: The provenance record (cpsim/provenance.py).
+        provenance: The provenance record (cpsim/studies/provenance.py).
 
     """
 
@@ -120,10 +120,10 @@ def run_replicate(task: Mapping[str, Any]) -> dict[str, Any]:
 
     """
     # Imported here: a spawned process or a Dask worker starts without cpsim loaded.
-    from cpsim.breakdowns import run_breakdown
-    from cpsim.costs import run_costs
     from cpsim.simulate import simulate
-    from cpsim.trajectories import run_trajectory
+    from cpsim.studies.breakdowns import run_breakdown
+    from cpsim.studies.costs import run_costs
+    from cpsim.studies.trajectories import run_trajectory
 
     row: dict[str, Any] = {k: task[k] for k in ("replicate", "seed", "days")}
     row.update(scenario=task["name"], file=task["file"])
@@ -223,7 +223,7 @@ def run_study(
         ValueError: Fewer than one scenario, fewer than 2 replicates or fewer than 1 worker.
 
     """
-    from cpsim import provenance
+    from cpsim.studies import provenance
 
     if not scenarios:
         raise ValueError("compare: give at least one scenario (the first is the baseline)")

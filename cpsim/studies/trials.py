@@ -20,8 +20,8 @@ import pandas as pd
 
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve, simulate
-from cpsim.study import replicate_seeds
-from cpsim.workers import end_with
+from cpsim.studies.runner import replicate_seeds
+from cpsim.studies.workers import end_with
 
 KEYS = ["day", "part", "subgroup", "level", "outcome"]
 
@@ -31,7 +31,7 @@ def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None
     workers = min(workers or 1, len(jobs))
     if workers <= 1:
         return [fn(*job) for job in jobs]
-    # workers end if this process is killed (cpsim.workers)
+    # workers end if this process is killed (cpsim.studies.workers)
     with ProcessPoolExecutor(max_workers=workers, initializer=end_with, initargs=(os.getpid(),)) as pool:
         return list(pool.map(fn, *zip(*jobs, strict=True)))
 

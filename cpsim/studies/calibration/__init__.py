@@ -8,12 +8,12 @@ from importlib import import_module
 from typing import Any
 
 _WHERE = {
-    "Calibration": "spec",
-    "CalibrationError": "spec",
-    "load_calibration": "spec",
-    "run_calibration": "run",
-    "CalibrationReport": "run",
-    "read_observed": "data",
+    "Calibration": "problem",
+    "CalibrationError": "problem",
+    "load_calibration": "problem",
+    "run_calibration": "fit",
+    "CalibrationReport": "fit",
+    "read_observed": "observed",
     "statistics": "stats",
     "STATISTICS": "stats",
 }
@@ -23,5 +23,5 @@ __all__ = sorted(_WHERE)
 
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
-        raise AttributeError(f"module 'cpsim.calibrate' has no attribute {name!r}")
-    return getattr(import_module(f"cpsim.calibrate.{_WHERE[name]}"), name)
+        raise AttributeError(f"module 'cpsim.studies.calibration' has no attribute {name!r}")
+    return getattr(import_module(f"cpsim.studies.calibration.{_WHERE[name]}"), name)

@@ -9,7 +9,7 @@ adds three things around it:
   statistics of the simulated survey; a run that raises makes the proposal fail (recorded,
   rejected) and the calibration goes on;
 - the sampler: :class:`CRNSampler` sends pyabc's "sample until accepted" tasks to any
-  executor with ``submit()`` (local processes or Dask, cpsim.sweep.executors), each task
+  executor with ``submit()`` (local processes or Dask, cpsim.studies.sweeps.executors), each task
   seeded from (seed, generation, task), and puts the results together in task order, so
   the posterior does not depend on the executor, the number of workers or the timing;
 - the loop: one generation per ``ABCSMC.run`` call on a freshly loaded history, with the
@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from cpsim.calibrate.stats import Options, statistics
+from cpsim.studies.calibration.stats import Options, statistics
 
 
 @dataclass

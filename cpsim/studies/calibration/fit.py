@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpsim.calibrate.engine import Generation, Record, SurveyModel, run_generations
-from cpsim.calibrate.spec import Calibration, load_calibration
-from cpsim.calibrate.store import CalibrationStore
-from cpsim.sweep.executors import Pool, make_pool
+from cpsim.studies.calibration.abc_smc import Generation, Record, SurveyModel, run_generations
+from cpsim.studies.calibration.posterior_store import CalibrationStore
+from cpsim.studies.calibration.problem import Calibration, load_calibration
+from cpsim.studies.sweeps.executors import Pool, make_pool
 
 LEVEL = 0.90
 
@@ -126,7 +126,7 @@ def run_calibration(
     out.mkdir(parents=True, exist_ok=True)
     (out / "calibrated.toml").write_text(calibrated_toml(cal, estimates, out, len(posterior)))
     check.to_csv(out / "checks.csv", index=False)
-    from cpsim.calibrate.report import write_report
+    from cpsim.studies.calibration.posterior_report import write_report
 
     write_report(cal, posterior, proposals, check, out)
     seconds = time.perf_counter() - start
@@ -140,7 +140,7 @@ def run_calibration(
 
 
 def _last_generation(db_url: str) -> int:
-    from cpsim.calibrate.engine import _existing
+    from cpsim.studies.calibration.abc_smc import _existing
 
     h = _existing(db_url)
     return -2 if h is None else int(h.max_t)

@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from cpsim.calibrate.spec import Calibration  # noqa: E402
-from cpsim.calibrate.stats import STATISTICS  # noqa: E402
+from cpsim.studies.calibration.problem import Calibration  # noqa: E402
+from cpsim.studies.calibration.stats import STATISTICS  # noqa: E402
 
 
 def posterior_figure(cal: Calibration, posterior: pd.DataFrame, path: Path) -> Path:
@@ -91,7 +91,7 @@ def write_report(
     cal: Calibration, posterior: pd.DataFrame, proposals: pd.DataFrame, checks: pd.DataFrame, out: Path
 ) -> Path:
     """Write report.html and its figures into ``out``."""
-    from cpsim.calibrate.run import weighted_quantile
+    from cpsim.studies.calibration.fit import weighted_quantile
 
     figs = [
         posterior_figure(cal, posterior, out / "posterior.png"),

@@ -23,9 +23,9 @@ import duckdb
 import pandas as pd
 
 from cpsim import __version__
-from cpsim.calibrate.engine import Generation, Record
-from cpsim.calibrate.spec import Calibration, CalibrationError
-from cpsim.sweep.store import quote
+from cpsim.studies.calibration.abc_smc import Generation, Record
+from cpsim.studies.calibration.problem import Calibration, CalibrationError
+from cpsim.studies.sweeps.results import quote
 
 
 class CalibrationStore:

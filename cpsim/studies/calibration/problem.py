@@ -17,7 +17,7 @@ A calibration is a TOML file (experiments/*_calibration.toml)::
     "trust.half_life_days" = { prior = "loguniform", lo = 10, hi = 365 }
     "survey.slope" = { prior = "uniform", lo = 0.5, hi = 2.0 }
 
-    [statistics]            # options of the summary statistics (cpsim/calibrate/stats.py)
+    [statistics]            # options of the summary statistics (cpsim/studies/calibration/stats.py)
     gap = ["White", "Black"]
     min_n = 5
 
@@ -48,10 +48,10 @@ from typing import Any
 
 import numpy as np
 
-from cpsim.calibrate.data import ObservedError, read_observed
-from cpsim.calibrate.stats import PAIRED, STATISTICS, Options, per_wave, statistic
 from cpsim.scenario import ScenarioError
-from cpsim.sweep.spec import _check_key, _try_override, flatten
+from cpsim.studies.calibration.observed import ObservedError, read_observed
+from cpsim.studies.calibration.stats import PAIRED, STATISTICS, Options, per_wave, statistic
+from cpsim.studies.sweeps.experiment import _check_key, _try_override, flatten
 
 KEYS = (
     "name",

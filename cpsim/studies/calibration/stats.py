@@ -1,7 +1,7 @@
 """Summary statistics of a survey table: the patterns a calibration holds the model to.
 
 Each statistic is computed per wave (or per pair of consecutive waves) from a survey table
-— a simulated one (``Result.survey``) or the data read by :mod:`cpsim.calibrate.data` —
+— a simulated one (``Result.survey``) or the data read by :mod:`cpsim.studies.calibration.observed` —
 and then averaged over waves. Only survey estimates enter, never latent trust: the model is
 compared with the data on the data's own terms. Areas are the rows with ``beat >= 0``;
 cells with fewer than ``min_n`` answers are left out (the published data leaves them empty).

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from cpsim.breakdowns import breakdown_arrays
 from cpsim.simulate import simulate
+from cpsim.studies.breakdowns import breakdown_arrays
 
 
 @dataclass(frozen=True)

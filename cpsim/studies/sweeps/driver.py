@@ -21,13 +21,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from cpsim.progress import LogLines
-from cpsim.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
-from cpsim.sweep.executors import Pool, make_pool, scheduler_address
-from cpsim.sweep.run import BatchOutcome, Job, run_batch
-from cpsim.sweep.sampling import Run, check_points, count_runs, run_table
-from cpsim.sweep.spec import Experiment, group_column, load_experiment
-from cpsim.sweep.store import Store, StoreWriteError
+from cpsim.studies.progress import LogLines
+from cpsim.studies.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
+from cpsim.studies.sweeps.batch import BatchOutcome, Job, run_batch
+from cpsim.studies.sweeps.executors import Pool, make_pool, scheduler_address
+from cpsim.studies.sweeps.experiment import Experiment, group_column, load_experiment
+from cpsim.studies.sweeps.results import Store, StoreWriteError
+from cpsim.studies.sweeps.sampling import Run, check_points, count_runs, run_table
 
 
 class SweepIncomplete(RuntimeError):

@@ -17,8 +17,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cpsim.sweep.spec import ExperimentError
-from cpsim.workers import end_with
+from cpsim.studies.sweeps.experiment import ExperimentError
+from cpsim.studies.workers import end_with
 
 # Dask's comm schemes; a bare HOST:PORT means tcp://.
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
@@ -76,11 +76,11 @@ def local_pool(workers: int | None = None) -> Iterator[Pool]:
 
     Workers come from a forkserver that has already imported the simulation, so starting a
     worker is a fork (no fresh interpreter) and the driver's DuckDB threads are never forked.
-    Workers end when the driver ends, even by kill -9 (cpsim.workers).
+    Workers end when the driver ends, even by kill -9 (cpsim.studies.workers).
     """
     n = workers or os.cpu_count() or 1
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cpsim.sweep.run", "cpsim.workers"])
+    ctx.set_forkserver_preload(["cpsim.studies.sweeps.batch", "cpsim.studies.workers"])
     executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
     try:
         yield Pool(executor, n, f"{n} local process{'es' if n > 1 else ''}")

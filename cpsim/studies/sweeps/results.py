@@ -12,8 +12,8 @@ Tables:
   and one column per kept summary figure.
 - ``timeseries``: run_id, day and the kept daily figures.
 - ``breakdown``: run_id, level ("group" or "beat"), key, residents and the figures of
-  cpsim.breakdowns.FIGURES for that group or beat (who benefits; every run keeps it).
-- ``provenance``: one row: the provenance record as JSON (cpsim/provenance.py: version,
+  cpsim.studies.breakdowns.FIGURES for that group or beat (who benefits; every run keeps it).
+- ``provenance``: one row: the provenance record as JSON (cpsim/studies/provenance.py: version,
   git commit, libraries, scenario file hashes, differing parameters, city size, seeds).
 - ``points``: the sample points: point, params (JSON) and raw (JSON list, the design
   before whole-number parameters are rounded; Morris analysis needs it).
@@ -52,12 +52,12 @@ import duckdb
 import pandas as pd
 
 from cpsim import __version__
-from cpsim.breakdowns import VALUES as BREAKDOWN_VALUES
 from cpsim.metrics import DAILY, SUMMARY
-from cpsim.provenance import code_version
-from cpsim.sweep.run import BatchOutcome
-from cpsim.sweep.sampling import Run, sample_matrix
-from cpsim.sweep.spec import Experiment, ExperimentError, group_columns
+from cpsim.studies.breakdowns import VALUES as BREAKDOWN_VALUES
+from cpsim.studies.provenance import code_version
+from cpsim.studies.sweeps.batch import BatchOutcome
+from cpsim.studies.sweeps.experiment import Experiment, ExperimentError, group_columns
+from cpsim.studies.sweeps.sampling import Run, sample_matrix
 
 WHOLE_UNITS = {"count", "days", "persons", "officers"}
 RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "params", "seed", "status", "error", "duration")
@@ -474,8 +474,8 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def sweep_provenance(exp: Experiment, plan: list[Run]) -> dict[str, Any]:
-    """The provenance record of a sweep (cpsim/provenance.py): the experiment file's hash, its scenarios, seeds."""
-    from cpsim import provenance
+    """The provenance record of a sweep (cpsim.studies.provenance): the experiment file's hash, scenarios, seeds."""
+    from cpsim.studies import provenance
 
     files = {name: str(f) for name, f in exp.scenario_files.items()}
     seeds = sorted({r.seed for r in plan})

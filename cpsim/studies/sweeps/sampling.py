@@ -23,7 +23,7 @@ from scipy.stats import qmc
 
 from cpsim.scenario import SECTIONS
 from cpsim.scenario.rules import RULE_KEYS, RuleError, check_rules
-from cpsim.sweep.spec import Experiment, ExperimentError
+from cpsim.studies.sweeps.experiment import Experiment, ExperimentError
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from SALib.analyze import morris as morris_analyze  # noqa: E402
 from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 
 from cpsim.metrics import DAILY, SUMMARY  # noqa: E402
-from cpsim.provenance import html_footer  # noqa: E402
-from cpsim.sweep.store import SweepResults, connect_read, open_results, quote  # noqa: E402
+from cpsim.studies.provenance import html_footer  # noqa: E402
+from cpsim.studies.sweeps.results import SweepResults, connect_read, open_results, quote  # noqa: E402
 
 # Smallest samples for meaningful indices. Sobol: N base samples (N(D+2) points); SALib's
 # examples use N = 1024 and the bootstrap CIs of S1/ST are of the order of the indices below
@@ -60,7 +60,7 @@ def pick_metrics(res: SweepResults, metrics: list[str] | None = None) -> list[st
     if metrics:
         unknown = [m for m in metrics if m not in res.metrics]
         if unknown:
-            from cpsim.sweep.spec import ExperimentError
+            from cpsim.studies.sweeps.experiment import ExperimentError
 
             raise ExperimentError(f"--metric {unknown[0]}: not kept in this store; allowed: " + ", ".join(res.metrics))
         return list(metrics)
