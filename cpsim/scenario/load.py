@@ -237,7 +237,7 @@ def _check_value(value: Any, default: Any, spec: Spec, where: str) -> Any:
         raise fail(f"{value} is not a finite number")
     if isinstance(default, int) and not (isinstance(value, numbers.Integral) or float(value).is_integer()):
         raise fail(f"expected a whole number, got {shorten(value)}")
-    if value < spec.lo or value > spec.hi:  # every number parameter has a range (tests/test_scenario.py)
+    if value < spec.lo or value > spec.hi:  # every number parameter has a range (tests/scenario/test_load.py)
         shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**15 else shorten(value)
         raise fail(f"{shown} is out of range")
     return int(value) if isinstance(default, int) else float(value)

@@ -614,7 +614,7 @@ def meetings_study(cfg: Settings, workers: int) -> list[Finding]:
 
 
 # Why a finding is not reproduced today, and the default that would fix it (checked by
-# tests/test_validation.py: a fixed one turns its strict xfail into a failure).
+# tests/studies/test_validation.py: a fixed one turns its strict xfail into a failure).
 DIAGNOSES: dict[str, str] = {}
 
 STUDIES = {

@@ -17,7 +17,7 @@ from cpsim.app import lesson_runs
 from cpsim.app.levers import Size, scenario_files
 from cpsim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "classroom.md"
 STORE = DOC.with_name(lesson_runs.RUNS_FILE)
 SCENARIOS = ROOT / "scenarios"

@@ -32,7 +32,7 @@ from cpsim.app.page import TABS, Page  # noqa: E402
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, trust_colours  # noqa: E402
 from cpsim.scenario import load_scenario  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "baseline.toml"
 SIZE = Size.of(2000)

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
     find_chromium() is None, reason="no chromium on PATH: install Debian's chromium (make test does)"
 )
 
-OUT = Path(__file__).resolve().parents[1] / "out" / "app"
+OUT = Path(__file__).resolve().parents[2] / "out" / "app"
 TIMEOUT = 60_000  # ms: the first load also starts the model and draws its backgrounds
 PROJECTOR = {"width": 1366, "height": 768}
 

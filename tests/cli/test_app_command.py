@@ -1,6 +1,6 @@
 """`cpsim app` as a server: where it listens, and malformed HTTP and websocket input.
 
-The page itself is tested in test_app.py and test_app_browser.py; here the real command
+The page itself is tested in tests/app/test_page.py and test_page_browser.py; here the real command
 starts the real server, which is then sent what a broken client or a port scanner sends.
 """
 
@@ -25,7 +25,7 @@ from cpsim.cli import main
 pytest.importorskip("solara")
 websockets = pytest.importorskip("websockets")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STARTUP = 180  # seconds: a loaded machine imports solara and mesa slowly
 
 

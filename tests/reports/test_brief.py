@@ -27,7 +27,7 @@ from cpsim.studies.gaps import classify, read_gaps
 from cpsim.studies.runner import run_study
 from cpsim.studies.trajectories import clear_from, recovery
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 FOOT = ROOT / "scenarios" / "foot_patrol.toml"
 NEIGHBOURHOOD = ROOT / "scenarios" / "neighbourhood.toml"

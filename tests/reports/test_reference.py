@@ -17,7 +17,7 @@ from cpsim.reports.reference import (
 )
 from cpsim.world.state import state, state_of
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_scenarios_doc_lists_every_parameter_as_generated():

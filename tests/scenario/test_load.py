@@ -11,7 +11,7 @@ import pytest
 
 from cpsim.scenario import SECTIONS, Scenario, ScenarioError, load_scenario, resolved_toml, spec_of
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
 

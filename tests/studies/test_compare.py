@@ -19,7 +19,7 @@ from cpsim.headline import CHANGES
 from cpsim.scenario import ScenarioError, load_scenario
 from cpsim.studies.compare import COLUMNS, COST, HEADLINE, mean_ci, ratio_ci, replicate_seeds, run_replicates, summarize
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 FOOT = ROOT / "scenarios" / "foot_patrol.toml"
 SMALL = {"population.residents": 2000}

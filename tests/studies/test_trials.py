@@ -17,7 +17,7 @@ from cpsim.scenario import ScenarioError, load_scenario
 from cpsim.simulate import simulate
 from cpsim.studies.trials import pool, run_trial, trial_days
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PEYTON = ROOT / "scenarios" / "trial_peyton.toml"
 # A small city whose officers can deliver the visits (3 beats, 21 days to knock on doors).
 SMALL = {

@@ -16,7 +16,7 @@ import pytest
 
 from cpsim.studies.validation import DIAGNOSES, QUICK, Finding, markdown, run_validation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = [
     ("F1", "A bad contact moves effectiveness much more than a good one"),

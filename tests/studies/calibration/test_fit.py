@@ -23,7 +23,7 @@ from cpsim.studies.calibration.fit import weighted_quantile  # noqa: E402
 from cpsim.studies.calibration.stats import statistic  # noqa: E402
 from cpsim.studies.sweeps.executors import Pool  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 TRUE = {"safety.initial": 0.8, "survey.offset": 0.12}  # away from the priors' midpoints
 SCENARIO = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
 [run]

@@ -22,7 +22,7 @@ from cpsim.studies.sweeps.driver import Batches
 from cpsim.studies.sweeps.executors import Pool
 from cpsim.studies.sweeps.sensitivity import analyze, point_means, sensitivity, warnings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 FOOT = ROOT / "scenarios" / "foot_patrol.toml"
 # Tiny runs: ~300 residents in 2 beats for a few days (a few hundredths of a second each).
