@@ -117,13 +117,13 @@ def _finding(*args, **kw):
 
 
 def _seeds(base: int, n: int) -> list[int]:
-    from cpsim.studies.trials import replicate_seeds
+    from cpsim.studies.runner import replicate_seeds
 
     return replicate_seeds(base, n)
 
 
 def _parallel(fn, jobs: list[tuple], workers: int) -> list:
-    from cpsim.studies.trials import run_parallel
+    from cpsim.studies.runner import run_parallel
 
     return run_parallel(fn, jobs, workers)
 

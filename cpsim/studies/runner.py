@@ -283,6 +283,39 @@ def run_replicates(
     return run_study(scenarios, replicates, days, seed, workers, overrides, executor, progress, detail=False).runs
 
 
+def local_executor(workers: int, method: str = "spawn", preload: Sequence[str] = ()) -> ProcessPoolExecutor:
+    """The local process pool every study uses; its workers end if this process is killed.
+
+    Args:
+        workers: Worker processes.
+        method: Start method. ``spawn`` (the default) starts workers clean: no threads or
+            locks copied from the parent, cpsim imported afresh. ``forkserver`` forks them
+            from a server process that imported ``preload`` once (sweeps: quicker starts,
+            and a driver's DuckDB threads are never forked).
+        preload: Modules the forkserver imports before forking workers.
+
+    Returns:
+        An executor; the caller shuts it down.
+
+    """
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(list(preload))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
+
+
+def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None) -> list:
+    """``fn(*job)`` for every job, in order, in local worker processes when more than one is asked for.
+
+    Each job carries its own seed, so the results do not depend on the workers or their order.
+    """
+    workers = min(workers or 1, len(jobs))
+    if workers <= 1:
+        return [fn(*job) for job in jobs]
+    with local_executor(workers) as pool:
+        return list(pool.map(fn, *zip(*jobs, strict=True)))
+
+
 def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, progress) -> list[dict]:
     """Run the tasks in this process, in a local process pool, or on the executor given."""
     done_rows: list[dict] = []
@@ -301,13 +334,7 @@ def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, 
             book(run_replicate(task))
         return done_rows
     own = executor is None
-    # spawn: workers start clean (no copied threads or locks from the parent) and import cpsim themselves.
-    pool = executor or ProcessPoolExecutor(
-        max_workers=min(n_workers, len(tasks)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=end_with,
-        initargs=(os.getpid(),),  # workers end if this process is killed
-    )
+    pool = executor or local_executor(min(n_workers, len(tasks)))
     try:
         futures: dict[Future, dict] = {pool.submit(run_replicate, task): task for task in tasks}
         for fut in as_completed(futures):
@@ -387,12 +414,14 @@ __all__ = [
     "ID_COLUMNS",
     "Study",
     "load_all",
+    "local_executor",
     "math",
     "normalize_overrides",
     "one_line",
     "replicate_seeds",
     "report_failures",
     "run_replicate",
+    "run_parallel",
     "run_replicates",
     "run_study",
     "run_values",

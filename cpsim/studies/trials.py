@@ -8,9 +8,7 @@ the estimate moves from city to city.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,20 +18,9 @@ import pandas as pd
 
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve, simulate
-from cpsim.studies.runner import replicate_seeds
-from cpsim.studies.workers import end_with
+from cpsim.studies.runner import replicate_seeds, run_parallel
 
 KEYS = ["day", "part", "subgroup", "level", "outcome"]
-
-
-def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None) -> list:
-    """``fn(*job)`` for every job, in worker processes when more than one is asked for."""
-    workers = min(workers or 1, len(jobs))
-    if workers <= 1:
-        return [fn(*job) for job in jobs]
-    # workers end if this process is killed (cpsim.studies.workers)
-    with ProcessPoolExecutor(max_workers=workers, initializer=end_with, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(fn, *zip(*jobs, strict=True)))
 
 
 def trial_days(scenario: Any) -> int:

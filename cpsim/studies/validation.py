@@ -30,7 +30,8 @@ from cpsim.model import CommunityModel
 from cpsim.programs.program import Program, Surface
 from cpsim.scenario import apply_overrides, load_scenario
 from cpsim.simulate import simulate
-from cpsim.studies.trials import replicate_seeds, run_parallel, trial_days
+from cpsim.studies.runner import replicate_seeds, run_parallel
+from cpsim.studies.trials import trial_days
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -9,16 +9,15 @@ through ``dask.distributed.Client(address).get_executor()`` (Dask is the optiona
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from cpsim.studies.runner import local_executor
 from cpsim.studies.sweeps.experiment import ExperimentError
-from cpsim.studies.workers import end_with
 
 # Dask's comm schemes; a bare HOST:PORT means tcp://.
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
@@ -79,9 +78,7 @@ def local_pool(workers: int | None = None) -> Iterator[Pool]:
     Workers end when the driver ends, even by kill -9 (cpsim.studies.workers).
     """
     n = workers or os.cpu_count() or 1
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cpsim.studies.sweeps.batch", "cpsim.studies.workers"])
-    executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
+    executor = local_executor(n, "forkserver", ["cpsim.studies.sweeps.batch", "cpsim.studies.workers"])
     try:
         yield Pool(executor, n, f"{n} local process{'es' if n > 1 else ''}")
     finally:
