@@ -37,7 +37,7 @@ from cpsim.scenario import Scenario
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey
 from cpsim.world import build_world
-from cpsim.world.index import beat_index
+from cpsim.world.layout import beat_index
 from cpsim.world.state import state
 
 WEEK = 7  # days between updates of what moves slowly: attitudes' anchors, what residents see

@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.world.index import stable_order
+from cpsim.world.layout import stable_order
 
 # item -> (latent array name, scale points K)
 ITEM_SOURCES: dict[str, tuple[str, int]] = {

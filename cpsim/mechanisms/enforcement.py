@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.world.index import sample_weighted_within
+from cpsim.world.layout import sample_weighted_within
 
 # How much the procedure of an enforcement contact colours what it says about effectiveness:
 # a fair stop leaves a less negative impression of whether police get results (F3), but the
@@ -66,7 +66,7 @@ def pick_offenders(
         day: Today (offenders still incapacitated are not on the street).
         rng: Random stream.
         offenders: Indices of residents who offend.
-        by_beat: (order, start) of ``offenders`` grouped by beat (cpsim.world.index.beat_index).
+        by_beat: (order, start) of ``offenders`` grouped by beat (cpsim.world.layout.beat_index).
 
     Returns:
         Resident index per arrest.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.world.index import sample_weighted_within
+from cpsim.world.layout import sample_weighted_within
 
 
 def spread_foot_hours(places, foot_per_beat: np.ndarray) -> np.ndarray:

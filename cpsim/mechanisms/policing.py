@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.world.index import beat_index, sample_within
+from cpsim.world.layout import beat_index, sample_within
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
 

@@ -26,7 +26,7 @@ import pandas as pd
 from cpsim.mechanisms.reporting import logit
 from cpsim.programs.delivery import program_stream
 from cpsim.programs.program import Program, Surface
-from cpsim.world.index import sample_weighted_within
+from cpsim.world.layout import sample_weighted_within
 
 
 class Incident(Program):

@@ -21,7 +21,7 @@ import pandas as pd
 
 from cpsim.programs.delivery import deliver, granted_share, program_stream, top_k_per_group
 from cpsim.programs.program import Program, Surface
-from cpsim.world.index import beat_index, sample_weighted_within, sample_within
+from cpsim.world.layout import beat_index, sample_weighted_within, sample_within
 
 
 class Neighbourhood(Program):

@@ -26,7 +26,7 @@ import pandas as pd
 from cpsim.mechanisms.trust import decay_factor
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 from cpsim.programs.program import Program, Surface
-from cpsim.world.index import sample_weighted_within
+from cpsim.world.layout import sample_weighted_within
 
 
 class Training(Program):

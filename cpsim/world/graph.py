@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.scenario.graphfile import read_graph_file
-from cpsim.world.index import beat_index, sample_within, stable_order
+from cpsim.world.layout import beat_index, sample_within, stable_order
 
 
 @dataclass

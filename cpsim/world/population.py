@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cpsim.world.index import beat_index
+from cpsim.world.layout import beat_index
 from cpsim.world.state import state
 
 

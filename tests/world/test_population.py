@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cpsim import CommunityModel, load_scenario
-from cpsim.world.index import stable_order
+from cpsim.world.layout import stable_order
 from cpsim.world.population import dissimilarity
 
 
