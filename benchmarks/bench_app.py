@@ -5,7 +5,7 @@ rendered). A "page step" is a click on the page's Step button in a page rendered
 solara.render: the model and the run alongside step, every view of the open tab is drawn
 and the widgets are updated; "reset" is a click on Reset (both neighbourhoods rebuilt, the
 open tab drawn at day 0); "pick" is choosing another scenario in the picker. What the
-browser adds (websocket, painting) is measured by tests/test_app_browser.py in
+browser adds (websocket, painting) is measured by tests/app/test_page_browser.py in
 out/app/browser_step_ms.txt.
 Usage: python benchmarks/bench_app.py [--residents 2000]
 Target (issue 6): well under half a second per day at 2,000 residents, drawing included.

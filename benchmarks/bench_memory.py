@@ -1,9 +1,9 @@
-"""Measure the memory constants cpsim.resources uses to estimate a run before it starts.
+"""Measure the memory constants cpsim.studies.resources uses to estimate a run before it starts.
 
 Each case runs ``simulate()`` in a fresh subprocess and reports its peak memory above the
 process's memory after imports (ru_maxrss minus the resident set after ``import cpsim``).
 Slopes are fitted between the cases and printed next to the constants in
-cpsim/resources.py; update those when this says they have drifted (e.g. after the model
+cpsim/studies/resources.py; update those when this says they have drifted (e.g. after the model
 gains per-resident state).
 
 Usage: python benchmarks/bench_memory.py [--quick]
@@ -27,7 +27,7 @@ def rss_bytes() -> int:
 
 def one(residents: int, beats: int, days: int, kind: str) -> dict:
     import cpsim
-    import cpsim.sweep.run  # noqa: F401  (what a sweep worker imports)
+    import cpsim.studies.sweeps.batch  # noqa: F401  (what a sweep worker imports)
 
     base = rss_bytes()
     overrides = {"population.residents": residents, "population.beats": beats, "graph.kind": kind}
@@ -46,9 +46,9 @@ def plan(runs: int, keys: int, folder: str) -> dict:
     """Peak memory of planning an LHS sweep of ``runs`` runs varying ``keys`` keys (run table + new store)."""
     from pathlib import Path
 
-    from cpsim.sweep import load_experiment, run_table
-    from cpsim.sweep.sampling import check_points
-    from cpsim.sweep.store import Store
+    from cpsim.studies.sweeps import load_experiment, run_table
+    from cpsim.studies.sweeps.results import Store
+    from cpsim.studies.sweeps.sampling import check_points
 
     path = Path(folder) / f"plan_{runs}_{keys}.toml"
     vary = "\n".join(f"{k} = [{lo}, {hi}]" for k, (lo, hi) in list(KEYS.items())[:keys])
@@ -93,7 +93,7 @@ def main() -> None:
         plans = {k: [run(("plan", n, k, folder)) for n in (n0, n1)] for k in (2, 6)}
     slope = {k: (p[1]["peak"] - p[0]["peak"]) / (n1 - n0) for k, p in plans.items()}
     per_key = (slope[6] - slope[2]) / 4
-    from cpsim import resources
+    from cpsim.studies import resources
 
     rows = [
         ("PROCESS_BYTES", local[0]["base"], resources.PROCESS_BYTES),
@@ -109,7 +109,7 @@ def main() -> None:
             f"peak {case['peak'] / 2**20:7.1f} MB above {case['base'] / 2**20:.0f} MB after imports"
         )
     for name, measured, used in rows:
-        print(f"{name:<28} measured {measured:>14,.0f}   cpsim/resources.py {used:>14,}")
+        print(f"{name:<28} measured {measured:>14,.0f}   cpsim/studies/resources.py {used:>14,}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from cpsim import simulate
-from cpsim.calibrate import load_calibration, run_calibration
-from cpsim.calibrate.run import weighted_quantile
+from cpsim.studies.calibration import load_calibration, run_calibration
+from cpsim.studies.calibration.fit import weighted_quantile
 
 ROOT = Path(__file__).resolve().parents[1]
 PRIORS = {"safety.initial": (0.4, 0.9), "survey.slope": (0.5, 2.0), "survey.offset": (-0.2, 0.2)}

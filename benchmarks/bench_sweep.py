@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cpsim.sweep import open_results, run_sweep
+from cpsim.studies.sweeps import open_results, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 

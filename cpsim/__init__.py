@@ -22,7 +22,7 @@ _LAZY = {
     "Scenario": "cpsim.scenario",
     "ScenarioError": "cpsim.scenario",
     "load_scenario": "cpsim.scenario",
-    "compare": "cpsim.analysis",
+    "compare": "cpsim.studies.compare",
 }
 
 __all__ = [
@@ -39,10 +39,10 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover  (for type checkers and IDEs only)
     from cpsim.agents import Officer, Resident
-    from cpsim.analysis import compare
     from cpsim.model import CommunityModel
     from cpsim.scenario import Scenario, ScenarioError, load_scenario
     from cpsim.simulate import Result, simulate
+    from cpsim.studies.compare import compare
 
 
 def __getattr__(name: str) -> Any:

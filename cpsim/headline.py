@@ -87,7 +87,7 @@ SURVEYED: tuple[Metric, ...] = (
 SURVEYED_OF = {"trust_end": "survey_trust", "safety_end": "survey_safety", "trust_gap_end": "survey_trust_gap"}
 
 # Changes relative to the baseline that are not differences of a per-run figure: the value
-# sits in the comparison table's diff columns (cpsim/costs.py).
+# sits in the comparison table's diff columns (cpsim/studies/costs.py).
 CHANGES: tuple[Metric, ...] = (
     Metric(
         "hours_redirected",

@@ -32,7 +32,7 @@ from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, grouped, model_reporters, ratio
 from cpsim.programs import build_programs, program_names
-from cpsim.programs.base import Surface
+from cpsim.programs.program import Surface
 from cpsim.scenario import Scenario
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey

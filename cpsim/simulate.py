@@ -61,7 +61,7 @@ class Result:
 
     @property
     def trial(self) -> pd.DataFrame | None:
-        """The virtual field trial's table (cpsim.programs.trial), or None without a trial."""
+        """The virtual field trial's table (cpsim.programs.field_trial), or None without a trial."""
         return self.extra.get("trial")
 
     @property

@@ -21,9 +21,9 @@ from cpsim.cli import main
 from cpsim.scenario import SECTIONS, Scenario, ScenarioError, load_scenario, spec_of
 from cpsim.scenario.graphfile import count_graph_nodes
 from cpsim.scenario.rules import RULE_KEYS, RuleError, check_rules
-from cpsim.sweep import load_experiment, run_table
-from cpsim.sweep.executors import check_address
-from cpsim.sweep.sampling import count_runs
+from cpsim.studies.sweeps import load_experiment, run_table
+from cpsim.studies.sweeps.executors import check_address
+from cpsim.studies.sweeps.sampling import count_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
@@ -183,8 +183,8 @@ def fail_if_called(*args, **kwargs):
 @pytest.mark.parametrize("where", ["file", "under_file"])
 def test_out_is_checked_before_anything_runs(where, capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(importlib.import_module("cpsim.simulate"), "simulate", fail_if_called)
-    monkeypatch.setattr(importlib.import_module("cpsim.study"), "run_study", fail_if_called)
-    monkeypatch.setattr(importlib.import_module("cpsim.trials"), "run_trial", fail_if_called)
+    monkeypatch.setattr(importlib.import_module("cpsim.studies.runner"), "run_study", fail_if_called)
+    monkeypatch.setattr(importlib.import_module("cpsim.studies.trials"), "run_trial", fail_if_called)
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     out = blocker if where == "file" else blocker / "sub"
@@ -214,7 +214,7 @@ def test_a_write_that_fails_after_the_run_ends_with_one_line(capsys, tmp_path, m
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("cpsim.plots.run_figure", disk_full)
+    monkeypatch.setattr("cpsim.reports.plots.run_figure", disk_full)
     code, _, err = cli(
         "run", BASELINE, "--days", "2", "--set", "population.residents=300", "--out", tmp_path / "o", capsys=capsys
     )
@@ -222,7 +222,7 @@ def test_a_write_that_fails_after_the_run_ends_with_one_line(capsys, tmp_path, m
 
 
 def test_jobs_bigger_than_the_machine_are_refused_unless_forced(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr("cpsim.resources.available_bytes", lambda: 2 * 10**9)
+    monkeypatch.setattr("cpsim.studies.resources.available_bytes", lambda: 2 * 10**9)
     monkeypatch.setattr(importlib.import_module("cpsim.simulate"), "simulate", fail_if_called)
     code, _, err = cli("run", BASELINE, "--set", "population.residents=5000000", "--out", tmp_path / "o", capsys=capsys)
     lines = err.strip().splitlines()
@@ -233,9 +233,9 @@ def test_jobs_bigger_than_the_machine_are_refused_unless_forced(capsys, tmp_path
     # the estimate of a small city, shown by check; --force runs what does not fit
     code, out, _ = cli("check", BASELINE, capsys=capsys)
     assert code == 0 and "# estimate: 1 run (population.residents = 10,000), ~" in out
-    monkeypatch.setattr("cpsim.resources.available_bytes", lambda: 1)
+    monkeypatch.setattr("cpsim.studies.resources.available_bytes", lambda: 1)
     monkeypatch.undo()
-    monkeypatch.setattr("cpsim.resources.available_bytes", lambda: 1)
+    monkeypatch.setattr("cpsim.studies.resources.available_bytes", lambda: 1)
     code, _, err = cli(
         "run",
         BASELINE,
@@ -305,7 +305,7 @@ def test_graph_files_are_counted_as_networkx_reads_them(tmp_path):
 
 @pytest.fixture(scope="module")
 def sweep_store(tmp_path_factory):
-    from cpsim.sweep import run_sweep
+    from cpsim.studies.sweeps import run_sweep
 
     tmp = tmp_path_factory.mktemp("store")
     exp = tmp / "tiny.toml"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from cpsim.scenario import SECTIONS
-from cpsim.scenario.programs import PROGRAM_SECTIONS
+from cpsim.scenario.program_sections import PROGRAM_SECTIONS
 from cpsim.scenario.schema import CORE_SECTIONS
-from cpsim.scenario.trial import TRIAL_SECTIONS
+from cpsim.scenario.trial_section import TRIAL_SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -36,7 +36,7 @@ def modules(package: str) -> list[str]:
 def test_every_scenario_parameter_is_in_scenarios_md():
     text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
     missing = [key for key in parameters(SECTIONS) if key not in text]
-    assert not missing, f"docs/scenarios.md lacks {missing} (run `python -m cpsim.reference`)"
+    assert not missing, f"docs/scenarios.md lacks {missing} (run `python -m cpsim.reports.reference`)"
 
 
 @pytest.mark.parametrize("package", ["mechanisms", "programs"])

@@ -212,7 +212,7 @@ def test_the_national_mood_moves_the_whole_city_and_is_reproducible():
 
 def _package(n=4000, days=365, **over):
     from cpsim import simulate
-    from cpsim.patterns import PACKAGE_FIDELITY, SCENARIOS
+    from cpsim.studies.patterns import PACKAGE_FIDELITY, SCENARIOS
 
     base = {"population.residents": n, **over}
     out = {}

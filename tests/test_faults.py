@@ -23,11 +23,11 @@ from faults import (
     interrupt,
 )
 
-import cpsim.sweep.run as simulate_module
+import cpsim.studies.sweeps.batch as simulate_module
 from cpsim.cli import main
-from cpsim.provenance import CodeVersion
-from cpsim.sweep import run_sweep
-from cpsim.sweep.executors import Pool
+from cpsim.studies.provenance import CodeVersion
+from cpsim.studies.sweeps import run_sweep
+from cpsim.studies.sweeps.executors import Pool
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -194,7 +194,7 @@ def test_resuming_with_other_model_code_is_refused_unless_forced(reference, tmp_
     exp, ref = reference
     store = pending_copy(ref, tmp_path)
     other = CodeVersion("0.1.0", "0123456789abcdef", "abc123def456")
-    monkeypatch.setattr("cpsim.sweep.store.code_version", lambda: other)
+    monkeypatch.setattr("cpsim.studies.sweeps.results.code_version", lambda: other)
     code, err = cli("sweep", exp, "--out", store, "--workers", "1", capsys=capsys)
     assert code == 2 and err.count("\n") == 1 and "written by other model code (model source " in err
     assert "than this (cpsim 0.1.0, model source 0123456789abcdef, git abc123def456)" in err and "--force" in err
@@ -226,7 +226,7 @@ def test_failed_runs_are_run_again_with_retry_failed(reference, tmp_path, capsys
             raise MemoryError("simulated: the machine ran out of memory")
         return real(scenario, seed=seed, days=days, overrides=overrides)
 
-    monkeypatch.setattr("cpsim.sweep.run.simulate", out_of_memory_at_a_20_percent_cut)
+    monkeypatch.setattr("cpsim.studies.sweeps.batch.simulate", out_of_memory_at_a_20_percent_cut)
     store = tmp_path / "retry.duckdb"
     assert run_sweep(exp, store, pool=Pool(InlineExecutor(), 1, "this process")).failed == RUNS // 3
     monkeypatch.undo()

@@ -1,9 +1,10 @@
 """The package's layers: data flows one way, so no import goes up.
 
 scenario and the stream bank -> world and mechanisms -> programs -> the model (agents,
-model, metrics, survey, simulate) -> studies (compare, trials, validation, sweeps,
-calibration, reports, docs) -> the faces (app, cli). A module may import its own layer and the layers below it; nothing
-but the CLI imports the CLI. Imports under ``if TYPE_CHECKING:`` are annotations, not
+model, metrics, headline, survey, simulate) -> studies (cpsim.studies: the runner, compare,
+trials, validation, sweeps, calibration) -> reports (cpsim.reports: brief, tables, HTML,
+plots, docs generators) -> the faces (app, cli). A module may import its own layer and the
+layers below it; nothing but the CLI imports the CLI. Imports under ``if TYPE_CHECKING:`` are annotations, not
 dependencies, and are not counted; the package root (``cpsim/__init__.py``) only names
 what it loads lazily.
 """
@@ -13,25 +14,28 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "cpsim"
 LAYERS = (
     ("scenario", "streams"),
     ("world", "mechanisms"),
     ("programs",),
-    ("agents", "model", "metrics", "survey", "simulate"),
-    None,  # studies: every other module of the package
+    ("agents", "model", "metrics", "headline", "survey", "simulate"),
+    ("studies",),
+    ("reports",),
     ("app", "cli"),
 )
 TOP = len(LAYERS) - 1
 
 
 def layer(module: str) -> int:
-    """The layer of a dotted module name inside cpsim (the studies' layer when not listed)."""
+    """The layer of a dotted module name inside cpsim; a module in no layer is an error."""
     first = module.split(".")[1] if "." in module else ""
     for rank, names in enumerate(LAYERS):
-        if names and first in names:
+        if first in names:
             return rank
-    return LAYERS.index(None)
+    raise ValueError(f"{module} is in no layer: add it to LAYERS")
 
 
 def module_of(path: Path) -> str:
@@ -50,9 +54,10 @@ def imported(tree: ast.AST) -> list[tuple[int, str]]:
             if isinstance(child, ast.Import):
                 found.extend((child.lineno, a.name) for a in child.names)
             elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
-                names = [f"{child.module}.{a.name}" for a in child.names]
-                # "from cpsim import provenance" imports the submodule cpsim.provenance
-                found.extend((child.lineno, n if child.module == "cpsim" else child.module) for n in names)
+                # "from cpsim import model" imports the submodule cpsim.model; "from cpsim import
+                # __version__" takes a name of the package root, which is in no layer
+                names = [a.name for a in child.names if not a.name.startswith("__")]
+                found.extend((child.lineno, f"cpsim.{n}" if child.module == "cpsim" else child.module) for n in names)
             visit(child)
 
     visit(tree)
@@ -80,6 +85,9 @@ def test_the_layer_check_sees_an_upward_import(tmp_path):
     # the rule itself: a mechanism importing the model, a program importing the model, a study importing the CLI
     assert layer("cpsim.model") > layer("cpsim.mechanisms.trust")
     assert layer("cpsim.model") > layer("cpsim.programs.liaison")
-    assert layer("cpsim.cli.base") > layer("cpsim.study") > layer("cpsim.simulate")
+    assert layer("cpsim.cli.typer_app") > layer("cpsim.reports.brief") > layer("cpsim.studies.runner")
+    assert layer("cpsim.studies.sweeps.driver") > layer("cpsim.simulate")
+    with pytest.raises(ValueError, match="no layer"):
+        layer("cpsim.unplaced")
     tree = ast.parse("from cpsim.model import CommunityModel\nif TYPE_CHECKING:\n    import cpsim.cli\n")
     assert imported(tree) == [(1, "cpsim.model")]

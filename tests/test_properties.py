@@ -30,9 +30,9 @@ import cpsim
 from cpsim.cli import main
 from cpsim.scenario import ScenarioError, load_scenario
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
-from cpsim.sweep import load_experiment
-from cpsim.sweep.sampling import count_runs
-from cpsim.sweep.spec import ExperimentError
+from cpsim.studies.sweeps import load_experiment
+from cpsim.studies.sweeps.experiment import ExperimentError
+from cpsim.studies.sweeps.sampling import count_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

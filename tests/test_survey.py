@@ -10,7 +10,7 @@ import pytest
 
 from cpsim import simulate
 from cpsim.scenario import ScenarioError, load_scenario
-from cpsim.scenario.survey import Survey
+from cpsim.scenario.survey_section import Survey
 from cpsim.survey import SurveyLayer, answer_items, expected_answer
 
 BASE = "scenarios/baseline.toml"
@@ -152,7 +152,7 @@ def test_bad_survey_sections_name_the_key(tmp_path):
 
 
 def test_compare_reports_as_surveyed_figures_beside_the_latent_ones():
-    from cpsim.analysis import compare
+    from cpsim.studies.compare import compare
 
     survey = {
         "population.residents": 600,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cpsim.app.layout import Layout, neighbourhood_layout
 from cpsim.app.levers import BY_NAME, LEVERS, Size, lever_overrides
+from cpsim.app.positions import Layout, neighbourhood_layout
 from cpsim.mechanisms.contacts import KINDS
 from cpsim.model import CommunityModel
 from cpsim.scenario import Scenario, apply_overrides, load_scenario

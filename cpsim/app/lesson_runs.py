@@ -4,7 +4,7 @@ Every scenario file runs as the page runs it (2,000 residents, scaled by
 cpsim.app.classroom, seeds 1-3) and is compared with the baseline on the same seed (common
 random numbers): the lesson's "what the model shows" line is the mean difference at the
 end of the scenario's run. The runs are stored in docs/classroom_runs.json, next to the
-doc; tests/test_lessons.py checks that the doc is what this command writes from them and
+doc; tests/app/test_lessons.py checks that the doc is what this command writes from them and
 that the stored runs still reproduce (every scenario, seed 1, up to CHECK_DAY).
 
 Usage (rerun whenever the model's dynamics change)::

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image, ImageDraw, ImageFont
 
-from cpsim.app.layout import BAND, Layout
+from cpsim.app.positions import BAND, Layout
 
 Mode = Literal["change", "trust"]
 TRUST_CMAP = "RdYlBu"  # red: little trust in police, blue: much

@@ -17,10 +17,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cpsim import tables
-from cpsim.brief import Brief
 from cpsim.headline import HEADLINE, SURVEYED, baseline_label, fmt, interval
-from cpsim.provenance import lines as provenance_lines
+from cpsim.reports import tables
+from cpsim.reports.brief import Brief
+from cpsim.studies.provenance import lines as provenance_lines
 
 STYLE = {
     "better": "bold green",

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from cpsim.programs.base import Program
 from cpsim.programs.co_responder import CoResponder
 from cpsim.programs.events import EVENTS
+from cpsim.programs.field_trial import FieldTrial
 from cpsim.programs.focused_deterrence import FocusedDeterrence
 from cpsim.programs.hotspots import HotSpots
 from cpsim.programs.incident import Incident
 from cpsim.programs.liaison import Liaison
 from cpsim.programs.mentorship import Mentorship
 from cpsim.programs.neighbourhood import Neighbourhood
+from cpsim.programs.program import Program
 from cpsim.programs.training import Orientation, Training
 from cpsim.programs.transparency import Transparency
-from cpsim.programs.trial import FieldTrial
 from cpsim.programs.watch import Watch
 
 # Each program draws from its own stream, so the order only decides who acts first in a day.

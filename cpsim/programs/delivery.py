@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.programs.base import Surface
+from cpsim.programs.program import Surface
 from cpsim.streams import ProgramStream
 
 

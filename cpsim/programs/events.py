@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from cpsim.mechanisms.reporting import logit
-from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import (
     attendance_probability,
     deliver,
@@ -38,6 +37,7 @@ from cpsim.programs.delivery import (
     top_k_per_group,
     zscore,
 )
+from cpsim.programs.program import Program, Surface
 
 
 class Event(Program):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.base import Program, Surface
+from cpsim.programs.program import Program, Surface
 
 
 class HotSpots(Program):

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from cpsim.mechanisms.reporting import logit
-from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import program_stream
+from cpsim.programs.program import Program, Surface
 from cpsim.world.layout import sample_weighted_within
 
 

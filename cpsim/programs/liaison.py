@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
+from cpsim.programs.program import Program, Surface
 from cpsim.world.layout import sample_weighted_within
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream, reduce_offending, top_k_per_group
+from cpsim.programs.program import Program, Surface
 
 
 def weighted_pick_per_group(groups: np.ndarray, weight: np.ndarray, k: np.ndarray, rng) -> np.ndarray:

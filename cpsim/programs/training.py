@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from cpsim.mechanisms.trust import decay_factor
-from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import deliver, granted_share, program_stream
+from cpsim.programs.program import Program, Surface
 from cpsim.world.layout import sample_weighted_within
 
 MONTH = 30  # days between cohorts: training.share_per_month is a monthly rate (a unit, not a choice)

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from cpsim.mechanisms.reporting import logit
-from cpsim.programs.base import Program, Surface
 from cpsim.programs.delivery import granted_share, program_stream, zscore
+from cpsim.programs.program import Program, Surface
 
 
 class Transparency(Program):

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpsim.scenario.costs import COST_SECTIONS
+from cpsim.scenario.costs_section import COST_SECTIONS
 from cpsim.scenario.params import Spec, spec_of
-from cpsim.scenario.programs import PROGRAM_SECTIONS
+from cpsim.scenario.program_sections import PROGRAM_SECTIONS
 from cpsim.scenario.rules import RuleError, check_rules
 from cpsim.scenario.schema import CORE_SECTIONS
-from cpsim.scenario.survey import SURVEY_SECTIONS
-from cpsim.scenario.trial import TRIAL_SECTIONS
+from cpsim.scenario.survey_section import SURVEY_SECTIONS
+from cpsim.scenario.trial_section import TRIAL_SECTIONS
 
 SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS, **COST_SECTIONS}
 
@@ -237,7 +237,7 @@ def _check_value(value: Any, default: Any, spec: Spec, where: str) -> Any:
         raise fail(f"{value} is not a finite number")
     if isinstance(default, int) and not (isinstance(value, numbers.Integral) or float(value).is_integer()):
         raise fail(f"expected a whole number, got {shorten(value)}")
-    if value < spec.lo or value > spec.hi:  # every number parameter has a range (tests/test_scenario.py)
+    if value < spec.lo or value > spec.hi:  # every number parameter has a range (tests/scenario/test_load.py)
         shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**15 else shorten(value)
         raise fail(f"{shown} is out of range")
     return int(value) if isinstance(default, int) else float(value)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
-from cpsim.scenario.survey import survey_problem
+from cpsim.scenario.survey_section import survey_problem
 
 # Every key a rule reads: a sweep that varies none of them cannot break a rule at any point.
 RULE_KEYS = frozenset(
@@ -165,7 +165,7 @@ def _incident(s: Any) -> None:
 
 
 def _survey(s: Any) -> None:
-    problem = survey_problem(s)  # the [survey] section's own rules (cpsim/scenario/survey.py)
+    problem = survey_problem(s)  # the [survey] section's own rules (cpsim/scenario/survey_section.py)
     if problem:
         raise RuleError(f"survey.{problem[0]}", problem[1])
 

@@ -3,7 +3,7 @@
 Every field is declared with :func:`param`, so it carries its default, unit, valid range,
 one-line meaning and the source of the default. Sources use the fact numbers of
 docs/ODD.md (F1-F13) where a published figure applies, and say "assumption" with the
-reasoning where none does. Program sections live in :mod:`cpsim.scenario.programs`.
+reasoning where none does. Program sections live in :mod:`cpsim.scenario.program_sections`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each state array is a dataclass field whose metadata carries its unit and a one-line
 meaning, in the style of a scenario's ``param``. The declarations are data: ODD §2's
 tables of state variables (docs/ODD.md) are generated from them by
-``python -m cpsim.reference``, and a test checks the document matches.
+``python -m cpsim.reports.reference``, and a test checks the document matches.
 """
 
 from __future__ import annotations

@@ -1,0 +1,51 @@
+"""`cpsim calibrate`: fit scenario parameters to survey data with ABC-SMC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cpsim.cli.typer_app import InputError, app
+
+
+@app.command()
+def calibrate(
+    calibration: Annotated[Path, typer.Argument(help="Calibration TOML file (experiments/*_calibration.toml).")],
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: out/<name>).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: all cores).")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local)."),
+    ] = None,
+    particles: Annotated[int | None, typer.Option(min=2, help="Replace the file's particles.")] = None,
+    generations: Annotated[int | None, typer.Option(min=1, help="Replace the file's generations.")] = None,
+    replicates: Annotated[int | None, typer.Option(min=1, help="Replace the file's replicates.")] = None,
+    checks: Annotated[int, typer.Option(min=0, help="Posterior draws run afresh for the predictive checks.")] = 20,
+) -> None:
+    """Calibrate a scenario against survey data; rerun the same command to resume after an interruption."""
+    try:
+        import pyabc  # noqa: F401
+    except ImportError:
+        raise InputError(f"{calibration}: pyabc is not installed; allowed: pip install 'cpsim[calibrate]'") from None
+    from cpsim.studies.calibration import load_calibration, run_calibration
+
+    cal = load_calibration(calibration, particles=particles, generations=generations, replicates=replicates)
+    report = run_calibration(cal, out, workers=workers, scheduler=scheduler, checks=checks)
+    table = Table(title=f"{cal.name}: posterior-predictive checks (90% intervals), stopped: {report.reason}")
+    for col in ("target", "data", "model", "90% interval", ""):
+        table.add_column(col)
+    for _, r in report.checks.iterrows():
+        table.add_row(
+            r["target"],
+            f"{r['observed']:.3g}",
+            f"{r['predicted']:.3g}",
+            f"{r['low']:.3g} – {r['high']:.3g}",
+            "inside" if r["inside"] else "outside",
+        )
+    console = Console()
+    console.print(table)
+    console.print("calibrated: " + ", ".join(f"{k} = {v:.4g}" for k, v in report.estimates.items()))

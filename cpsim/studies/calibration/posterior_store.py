@@ -1,0 +1,169 @@
+"""The calibration store: every simulated proposal and the posterior, in one DuckDB file.
+
+Tables (written only by the driver):
+
+- ``calibration``: one row: name, file, fingerprint, the calibration as JSON, cpsim version.
+- ``proposals``: one row per simulated proposal: generation (-1 is pyabc's calibration
+  sample from the prior), task, k (the task's k-th try), one column per calibrated key, one
+  per target statistic, distance, accepted, error (text and traceback of a failed run).
+- ``generations``: generation, epsilon, simulations, accepted particles, seconds.
+- ``posterior``: the last generation's particles: weight, one column per key and target.
+
+pyabc's own history (SQLite, ``pyabc.db`` beside the store) is what a resume continues
+from; proposals of a generation that was in flight are replaced when it is run again.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cpsim import __version__
+from cpsim.studies.calibration.abc_smc import Generation, Record
+from cpsim.studies.calibration.problem import Calibration, CalibrationError
+from cpsim.studies.sweeps.results import quote
+
+
+class CalibrationStore:
+    """The driver's connection to a calibration's DuckDB file."""
+
+    def __init__(self, path: Path, cal: Calibration) -> None:
+        """Open (or create) the store of a calibration.
+
+        Raises:
+            CalibrationError: The file belongs to another calibration or is locked by a running one.
+
+        """
+        self.path, self.cal = Path(path), cal
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        existed = self.path.exists()
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as err:
+            text = str(err).strip().splitlines()[0]
+            allowed = "a store no other process holds"
+            raise CalibrationError(f"{self.path}: cannot open ({text}); allowed: {allowed}") from None
+        self.keys, self.stats = cal.keys, [t.name for t in cal.targets]
+        if existed:
+            row = self.con.execute("SELECT fingerprint, file FROM calibration").fetchone()
+            if row[0] != cal.fingerprint():
+                self.con.close()
+                raise CalibrationError(
+                    f"{self.path}: holds calibration {row[1]} with other settings; "
+                    "allowed: --out to a new directory, or delete it to start again"
+                )
+        else:
+            self._create()
+
+    def _create(self) -> None:
+        cal, con = self.cal, self.con
+        cols = [f"{quote(k)} DOUBLE" for k in [*self.keys, *self.stats]]
+        con.begin()
+        con.execute(
+            "CREATE TABLE calibration (name VARCHAR, file VARCHAR, fingerprint VARCHAR, spec JSON, created TIMESTAMP, "
+            "cpsim VARCHAR)"
+        )
+        spec = {
+            "name": cal.name,
+            "scenario": cal.scenario_file,
+            "observed": cal.observed_file,
+            "days": cal.days,
+            "replicates": cal.replicates,
+            "seed": cal.seed,
+            "particles": cal.particles,
+            "priors": [p.__dict__ for p in cal.priors],
+            "targets": [t.__dict__ for t in cal.targets],
+        }
+        con.execute(
+            "INSERT INTO calibration VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                cal.name,
+                str(cal.path),
+                cal.fingerprint(),
+                json.dumps(spec, default=str),
+                datetime.now(UTC).replace(tzinfo=None),
+                __version__,
+            ],
+        )
+        con.execute(
+            "CREATE TABLE proposals (generation BIGINT, task BIGINT, k BIGINT, "
+            + ", ".join(cols)
+            + ", distance DOUBLE, accepted BOOLEAN, error VARCHAR, PRIMARY KEY (generation, task, k))"
+        )
+        con.execute(
+            "CREATE TABLE generations (generation BIGINT PRIMARY KEY, epsilon DOUBLE, simulations BIGINT, "
+            "accepted BIGINT, seconds DOUBLE)"
+        )
+        con.execute("CREATE TABLE posterior (particle BIGINT, weight DOUBLE, " + ", ".join(cols) + ")")
+        con.commit()
+
+    def forget_after(self, generation: int) -> None:
+        """Drop proposals of generations after ``generation`` (they were in flight when the run stopped)."""
+        self.con.execute("DELETE FROM proposals WHERE generation > ?", [generation])
+        self.con.execute("DELETE FROM generations WHERE generation > ?", [generation])
+
+    def add(self, records: list[Record]) -> None:
+        """Store a finished task's proposals (idempotent: a rerun task replaces its rows)."""
+        rows = pd.DataFrame(
+            {
+                "generation": [r.generation for r in records],
+                "task": [r.task for r in records],
+                "k": [r.k for r in records],
+                **{key: [float(r.parameter.get(key, float("nan"))) for r in records] for key in self.keys},
+                **{s: [_num(r.stats.get(s)) for r in records] for s in self.stats},
+                "distance": [r.distance for r in records],
+                "accepted": [bool(r.accepted and not r.error) for r in records],
+                "error": pd.Series([r.error for r in records], dtype=object),
+            }
+        )
+        self.con.register("task_rows", rows)
+        self.con.execute("INSERT OR REPLACE INTO proposals SELECT * FROM task_rows")
+        self.con.unregister("task_rows")
+
+    def add_generation(self, g: Generation) -> None:
+        """Record a finished generation."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?)",
+            [g.t, g.epsilon, g.simulations, g.accepted, g.seconds],
+        )
+
+    def set_posterior(self, posterior: pd.DataFrame) -> None:
+        """Replace the posterior table."""
+        self.con.execute("DELETE FROM posterior")
+        self.con.register("post_rows", posterior[["particle", "weight", *self.keys, *self.stats]])
+        self.con.execute("INSERT INTO posterior SELECT * FROM post_rows")
+        self.con.unregister("post_rows")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole table as a DataFrame."""
+        order = {"proposals": " ORDER BY generation, task, k", "generations": " ORDER BY generation"}.get(name, "")
+        return self.con.execute(f"SELECT * FROM {name}{order}").fetchdf()
+
+    def export(self, directory: Path) -> list[Path]:
+        """Write the posterior and the proposals as Parquet files (DuckDB's COPY, no pyarrow needed)."""
+        out = []
+        for name in ("posterior", "proposals", "generations"):
+            target = directory / f"{name}.parquet"
+            self.con.execute(
+                f"COPY (SELECT * FROM {name}) TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT PARQUET)"
+            )
+            out.append(target)
+        return out
+
+    def close(self) -> None:
+        """Checkpoint and close the file."""
+        try:
+            self.con.execute("CHECKPOINT")
+        finally:
+            self.con.close()
+
+
+def _num(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")

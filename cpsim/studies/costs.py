@@ -1,0 +1,191 @@
+"""What a run cost, in currency, and what a strategy costs relative to a baseline.
+
+A run's cost (:func:`run_costs`) is its officer hours priced by activity
+(``costs.hour_<activity>`` x hours) plus the cash costs of the programs that ran: a fixed
+cost per year (prorated to the run's length) and a cost per session, counted from the
+program's own log (:data:`SESSIONS` names the unit of each).
+
+Relative to a baseline, replicate k against baseline replicate k (:func:`paired`):
+
+- **spending** (``d.cost_total``): the change in total cost. A reallocation (hours moved
+  from car patrol to foot patrol or to a program) changes it little; a cut lowers it.
+- **hours redirected** (``hours_redirected``): officer hours moved into activities that
+  grew, sum over activities of max(change in hours, 0). A reallocation has an opportunity
+  cost: those hours could have been spent on what they were taken from.
+- **resources used** (``cost_resources``): the value of the hours redirected (their cost
+  in the activity they went to) plus any rise in program cash costs. For an addition this
+  equals the spending; for a reallocation it prices the officer time the strategy takes;
+  for a cut it is about zero (a cut saves money and uses nothing).
+
+Cost-effectiveness ratios divide a paired mean change in an outcome by one of these
+(cpsim.headline.COST); their intervals are Fieller's (cpsim.studies.compare.ratio_ci).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+ACTIVITIES = ("response", "foot", "car", "enforcement", "community", "admin")
+
+
+def _rows(table: pd.DataFrame, result) -> float:
+    return float(len(table))
+
+
+def _rows_x_beats(table: pd.DataFrame, result) -> float:
+    return float(len(table) * result.scenario.population.beats)
+
+
+def _column(name: str) -> Callable[[pd.DataFrame, object], float]:
+    def count(table: pd.DataFrame, result) -> float:
+        return float(table[name].sum()) if name in table else float("nan")
+
+    return count
+
+
+# program section -> (session unit, how to count sessions from the program's log in Result.extra)
+SESSIONS: dict[str, tuple[str, Callable[[pd.DataFrame, object], float]]] = {
+    "beat_meetings": ("meeting in a beat", _rows_x_beats),
+    "listening_sessions": ("session in a beat", _rows_x_beats),
+    "coffee_with_cop": ("event in a beat", _rows_x_beats),
+    "block_parties": ("event in a beat", _rows_x_beats),
+    "athletic_league": ("session in a beat", _rows_x_beats),
+    "mentorship": ("mentoring meeting", _column("meetings")),
+    "liaison": ("resident helped", _column("contacts")),
+    "watch": ("round of watch meetings", _rows),
+    "neighbourhood": ("day of community work", _rows),
+    "hotspots": ("day of hot-spot patrol", _rows),
+    "co_responder": ("crisis call with a clinician", _column("with_clinician")),
+    "training": ("officer trained", _column("trained")),
+    "orientation": ("orientation completed", _column("completed")),
+    "focused_deterrence": ("participant served", _column("served")),
+    "transparency": ("release", _rows),
+}
+
+
+def sessions(program: str, result) -> float:
+    """Sessions a program held in a run (the unit in :data:`SESSIONS`); NaN when its log does not say."""
+    if program not in SESSIONS or program not in result.extra:
+        return float("nan")
+    return SESSIONS[program][1](result.extra[program], result)
+
+
+def run_costs(result) -> dict[str, float]:
+    """Price one run.
+
+    Args:
+        result: A :class:`cpsim.simulate.Result` (its scenario's ``[costs]`` section sets the prices).
+
+    Returns:
+        ``cost.hours_<activity>`` per activity, ``sessions.<program>`` and ``cost.<program>``
+        per program that ran, ``cost_hours``, ``cost_programs`` and ``cost_total`` (currency
+        over the run).
+
+    """
+    c, s = result.scenario.costs, result.summary
+    years = float(s.get("days", len(result.timeseries))) / 365.0
+    out: dict[str, float] = {}
+    hours = 0.0
+    for a in ACTIVITIES:
+        value = float(s.get(f"hours_{a}", 0.0)) * getattr(c, f"hour_{a}")
+        out[f"cost.hours_{a}"] = value
+        hours += value
+    cash = 0.0
+    for program in result.programs:
+        fixed = getattr(c, f"{program}_fixed", None)
+        if fixed is None:
+            continue
+        n = sessions(program, result)
+        value = fixed * years + getattr(c, f"{program}_session") * (0.0 if np.isnan(n) else n)
+        out[f"sessions.{program}"] = n
+        out[f"cost.{program}"] = value
+        cash += value
+    out.update(cost_hours=hours, cost_programs=cash, cost_total=hours + cash)
+    return out
+
+
+def paired(part: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """Paired cost figures of one scenario against the baseline, replicate by replicate.
+
+    Args:
+        part: The scenario's runs, indexed by replicate.
+        base: The baseline's runs, indexed by replicate.
+
+    Returns:
+        Per replicate: ``d.hours_<activity>``, ``hours_redirected``, ``d.cost_total``,
+        ``d.cost_programs`` and ``cost_resources`` (see the module docstring).
+
+    """
+    idx = part.index.intersection(base.index)
+    part, base = part.loc[idx], base.loc[idx]
+    out = pd.DataFrame(index=idx)
+    redirected = pd.Series(0.0, index=idx)
+    value = pd.Series(0.0, index=idx)
+    for a in ACTIVITIES:
+        dh = part[f"hours_{a}"] - base[f"hours_{a}"]
+        out[f"d.hours_{a}"] = dh
+        redirected += dh.clip(lower=0.0)
+        col = f"cost.hours_{a}"
+        if col in part and col in base:
+            value += (part[col] - base[col]).clip(lower=0.0)
+    programs = sorted(
+        {c for c in (*part.columns, *base.columns) if c.startswith("cost.") and not c.startswith("cost.hours_")}
+    )
+    zero = pd.Series(0.0, index=idx)
+    cash_up = zero.copy()
+    for col in programs:
+        mine = part[col].fillna(0.0) if col in part else zero
+        theirs = base[col].fillna(0.0) if col in base else zero
+        cash_up += (mine - theirs).clip(lower=0.0)
+    out["hours_redirected"] = redirected
+    out["d.cost_total"] = part["cost_total"] - base["cost_total"]
+    out["d.cost_programs"] = part["cost_programs"] - base["cost_programs"]
+    out["cost_resources"] = value + cash_up
+    return out
+
+
+def cost_lines(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Where each scenario's money and hours go: per activity and program, the mean paired change.
+
+    Returns:
+        Rows scenario, item (an activity or a program), unit ("hours" for an activity, the
+        session unit for a program), d_hours (mean change in hours, activities only),
+        d_cost (mean change in cost), sessions (mean per run, programs only).
+
+    """
+    ok = runs[[not (isinstance(e, str) and e) for e in runs["error"]]]
+    base = ok[ok["scenario"] == baseline].set_index("replicate")
+    rows = []
+    for name, part in ok.groupby("scenario", sort=False):
+        if name == baseline or base.empty:
+            continue
+        part = part.set_index("replicate")
+        idx = part.index.intersection(base.index)
+        for a in ACTIVITIES:
+            dh = (part.loc[idx, f"hours_{a}"] - base.loc[idx, f"hours_{a}"]).mean()
+            dc = (part.loc[idx, f"cost.hours_{a}"] - base.loc[idx, f"cost.hours_{a}"]).mean()
+            rows.append({"scenario": name, "item": a, "unit": "hours", "d_hours": dh, "d_cost": dc, "sessions": np.nan})
+        for col in sorted(
+            {c for c in (*part.columns, *base.columns) if c.startswith("cost.") and not c.startswith("cost.hours_")}
+        ):
+            program = col.removeprefix("cost.")
+            mine = part.loc[idx, col] if col in part else pd.Series(np.nan, index=idx)
+            theirs = base.loc[idx, col] if col in base else pd.Series(np.nan, index=idx)
+            if mine.isna().all() and theirs.isna().all():
+                continue  # the program ran in neither
+            sessions_col = f"sessions.{program}"
+            n = part.loc[idx, sessions_col].mean() if sessions_col in part else np.nan
+            rows.append(
+                {
+                    "scenario": name,
+                    "item": program,
+                    "unit": SESSIONS.get(program, ("session",))[0],
+                    "d_hours": np.nan,
+                    "d_cost": float((mine.fillna(0.0) - theirs.fillna(0.0)).mean()),
+                    "sessions": n,
+                }
+            )
+    return pd.DataFrame(rows, columns=["scenario", "item", "unit", "d_hours", "d_cost", "sessions"])
