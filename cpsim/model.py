@@ -29,6 +29,7 @@ from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
+from cpsim.mechanisms.bounds import signed, unit
 from cpsim.mechanisms.contacts import KINDS, Contacts, apply_experiences, kind_code
 from cpsim.metrics import BY_KEY, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
@@ -339,9 +340,7 @@ class CommunityModel(AgentViews, mesa.Model):
         other_answered = rr.random(d.other_calls.size) < d.answered_share
         callers = np.concatenate([reporters[answered], d.other_calls[other_answered]])
         q = self._quality(callers, d.streams["quality"])
-        self.contacts.add(
-            "call", callers, 2 * q - 1, np.clip(p.response.answered_valence + 0.3 * (2 * q - 1), -1, 1), q
-        )
+        self.contacts.add("call", callers, 2 * q - 1, signed(p.response.answered_valence + 0.3 * (2 * q - 1)), q)
         unanswered = np.concatenate([reporters[~answered], d.other_calls[~other_answered]])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += int(answered.sum())
@@ -489,7 +488,7 @@ class CommunityModel(AgentViews, mesa.Model):
         # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
         self.hood.foot += (1.0 - ema) * (pl.hotspot_hours - self.hood.foot)
         pl.disorder += (1 - self._decay["safety"]) * (pl.base_disorder - pl.disorder)
-        np.clip(pl.disorder, 0, 1, out=pl.disorder)
+        unit(pl.disorder)
         if d.number % WEEK == 0:
             self.safety_target = self._safety_target()
         heard_fear = d.heard[:, 2] if d.listeners.size else d.heard
@@ -681,9 +680,8 @@ class CommunityModel(AgentViews, mesa.Model):
         """
         idx = np.asarray(idx, np.int64)
         if idx.size:
-            vals = np.column_stack(
-                [np.broadcast_to(np.asarray(v, float), idx.shape) for v in (v_legitimacy, v_effectiveness, fear)]
-            )
+            vals = np.empty((idx.size, 3))
+            vals[:, 0], vals[:, 1], vals[:, 2] = v_legitimacy, v_effectiveness, fear
             self._story_parts.append((idx, vals))
 
     def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import unit
 from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
 
 KINDS: list[str] = []
@@ -24,6 +25,14 @@ def kind_code(name: str) -> int:
     if name not in KINDS:
         KINDS.append(name)
     return KINDS.index(name)
+
+
+def column(v: np.ndarray | float, n: int) -> np.ndarray:
+    """``v`` as n floats: a scalar filled (np.full is a tenth of np.broadcast_to's cost), an array as it is."""
+    if np.ndim(v) == 0:
+        return np.full(n, float(v))
+    v = np.asarray(v, float)
+    return v if v.shape == (n,) else np.broadcast_to(v, (n,))
 
 
 @dataclass
@@ -60,19 +69,15 @@ class Contacts:
         if idx.size == 0:
             return
         n = idx.size
-
-        def arr(v):
-            return np.broadcast_to(np.asarray(v, float), (n,))
-
         self.parts.append(
             (
                 kind_code(kind),
                 idx,
-                arr(v_legitimacy),
-                arr(v_effectiveness),
-                arr(quality),
+                column(v_legitimacy, n),
+                column(v_effectiveness, n),
+                column(quality, n),
                 np.full(n, familiar),
-                arr(weight),
+                column(weight, n),
                 np.full(n, police),
             )
         )
@@ -123,9 +128,10 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     """
     idx = c["idx"]
     prior = res.trust[idx]
-    v_leg = read_valence(np.nan_to_num(c["v_leg"]), prior, t.prior_bias)
-    v_eff = read_valence(np.nan_to_num(c["v_eff"]), prior, t.prior_bias)
     has_leg, has_eff = ~np.isnan(c["v_leg"]), ~np.isnan(c["v_eff"])
+    # NaN (says nothing) read as 0, as np.nan_to_num would, without its wrapper's cost.
+    v_leg = read_valence(np.where(has_leg, c["v_leg"], 0.0), prior, t.prior_bias)
+    v_eff = read_valence(np.where(has_eff, c["v_eff"], 0.0), prior, t.prior_bias)
     mult = c["weight"] * vicarious
     fam = np.zeros(idx.size)
     if patrol is not None:
@@ -153,8 +159,8 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     ):
         np.add.at(x, idx, d)
         np.add.at(a, idx, kept * d)
-        x[idx] = np.clip(x[idx], 0.0, 1.0)
-        a[idx] = np.clip(a[idx], 0.0, 1.0)
+        x[idx] = unit(x[idx])
+        a[idx] = unit(a[idx])
     if patrol is not None:
         known = idx[c["familiar"]]
         res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
 # How much the procedure of an enforcement contact colours what it says about effectiveness:
@@ -47,7 +48,7 @@ def enforcement_valences(
     effectiveness: the outcome's valence tinted by procedure (PROCEDURAL_TINT).
     """
     proc = 2.0 * quality - 1.0
-    return np.clip(proc - intrusion, -1.0, 1.0), np.clip(outcome_valence + PROCEDURAL_TINT * proc, -1.0, 1.0)
+    return signed(proc - intrusion), signed(outcome_valence + PROCEDURAL_TINT * proc)
 
 
 def pick_offenders(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
 
@@ -47,6 +48,6 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     one negative, F3); effectiveness: ``contact_valence / 2 + (2q - 1) / 4`` (a friendly
     contact says little about whether police get results).
     """
-    v_leg = np.clip(2.0 * quality - 1.0 + 0.5 * patrol.contact_valence, -1.0, 1.0)
-    v_eff = np.clip(0.5 * patrol.contact_valence + (2.0 * quality - 1.0) * 0.25, -1.0, 1.0)
+    v_leg = signed(2.0 * quality - 1.0 + 0.5 * patrol.contact_valence)
+    v_eff = signed(0.5 * patrol.contact_valence + (2.0 * quality - 1.0) * 0.25)
     return v_leg, v_eff

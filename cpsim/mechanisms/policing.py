@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import unit
 from cpsim.world.layout import beat_index, sample_within
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
@@ -158,4 +159,4 @@ def contact_quality(officers, who: np.ndarray, contact_sd: float, rng, shift: np
     The shift carries what the situation does to conduct: the climate of the officer's beat
     (cpsim.mechanisms.climate) and, in enforcement, the resident's demeanor.
     """
-    return np.clip(officers.skill[who] + shift + contact_sd * rng.standard_normal(who.size), 0.0, 1.0)
+    return unit(officers.skill[who] + shift + contact_sd * rng.standard_normal(who.size))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import bound
+
 
 def answer_share(hours_needed: float, hours_available: float) -> float:
     """Share of calls answered when call hours compete for limited officer hours."""
@@ -27,7 +29,7 @@ def clearance_probability(violent: np.ndarray, neighbour_legitimacy: np.ndarray,
     """Chance that each recorded crime is cleared."""
     base = np.where(violent, resp.clearance_violent, resp.clearance_property)
     coop = np.maximum(neighbour_legitimacy, 1e-3) / max(reference, 1e-3)
-    return np.clip(base * coop**resp.cooperation_elasticity, 0.0, 0.95)
+    return bound(base * coop**resp.cooperation_elasticity, 0.0, 0.95)
 
 
 def place_mean(values: np.ndarray, place: np.ndarray, residents_per_place: np.ndarray) -> np.ndarray:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import signed
+
 MIN_STORY = 0.02  # stories weaker than this are forgotten (keeps the gather sparse)
 
 
@@ -52,4 +54,4 @@ def hear(graph, speakers: np.ndarray, stories: np.ndarray, tell_probability: flo
     if listeners.size == 0:
         return listeners, np.empty((0, stories.shape[1]))
     uniq, heard = merge(listeners, np.repeat(stories, counts, axis=0) * tell_probability)
-    return uniq, np.clip(heard, -1.0, 1.0)
+    return uniq, signed(heard)  # merge returned a fresh array
