@@ -173,6 +173,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.street_cumw = patrol_mech.street_cumweights(res)
         self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
         self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
+        self.roster = policing_mech.Roster(self.n_beats)
         pol = params.policing
         # Street hours a beat's team gives on an average day: everything but administration.
         self.presence_per_1000 = (
@@ -658,7 +659,7 @@ class CommunityModel(AgentViews, mesa.Model):
     def _quality(self, idx: np.ndarray, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
         """Procedural quality of contacts with these residents: an officer of their beat, its climate, a shift."""
         beats = self.residents.beat[idx]
-        who = policing_mech.pick_officers(self.officers, beats, rng)
+        who = policing_mech.pick_officers(self.officers, beats, rng, self.roster)
         return policing_mech.contact_quality(
             self.officers, who, self.params.policing.contact_sd, rng, self.beat_quality_shift()[beats] + shift
         )

@@ -134,20 +134,59 @@ def allocate_hours(
     return plan, admin, share
 
 
-def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+class Roster:
+    """On-duty officers grouped by beat, for picking who handles a contact.
+
+    A day picks officers four times or more (calls, patrol, stops, arrests, programs) from
+    the same roster; the grouping (a sort) is redone only when who is on duty or the beats
+    changed, which a copy of both arrays tells cheaply.
+    """
+
+    def __init__(self, n_beats: int) -> None:
+        """An empty roster for a city of ``n_beats`` beats."""
+        self.n_beats = n_beats
+        self._seen: tuple[np.ndarray, np.ndarray] | None = None
+        self._index: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.empty(0, np.int64),) * 3
+
+    def index(self, officers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(on, order, start): officers to pick from, and their order and offsets by beat.
+
+        Officers off any beat get the last key; when nobody is on duty, everybody is picked from.
+        """
+        seen = self._seen
+        if seen is None or not (np.array_equal(seen[0], officers.on_duty) and np.array_equal(seen[1], officers.beat)):
+            on = np.flatnonzero(officers.on_duty)
+            if on.size == 0:
+                on = np.arange(officers.n)
+            n_keys = max(self.n_beats, int(officers.beat.max(initial=-1)) + 1) + 1
+            key = np.where(officers.beat[on] >= 0, officers.beat[on], n_keys - 1)
+            order, start = beat_index(key, n_keys)
+            self._index = (on, order, start)
+            self._seen = (officers.on_duty.copy(), officers.beat.copy())
+        return self._index
+
+
+def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator, roster: Roster | None = None) -> np.ndarray:
     """Pick the officer who handles each contact.
 
     An on-duty officer of the contact's beat if there is one, else any on-duty officer,
     else any officer.
+
+    Args:
+        officers: Officers arrays.
+        beats: Beat of each contact.
+        rng: Random stream.
+        roster: The model's roster (saves regrouping officers per call); a fresh one if None.
+
+    Returns:
+        Officer index per contact.
+
     """
     if beats.size == 0:
         return np.empty(0, np.int64)
-    on = np.flatnonzero(officers.on_duty)
-    if on.size == 0:
-        on = np.arange(officers.n)
-    n_beats = int(max(beats.max(), officers.beat.max())) + 2
-    key = np.where(officers.beat[on] >= 0, officers.beat[on], n_beats - 1)
-    order, start = beat_index(key, n_beats)
+    if roster is None or int(beats.max()) >= roster.n_beats:
+        roster = Roster(int(beats.max()) + 1)
+    on, order, start = roster.index(officers)
     local = sample_within(order, start, beats, rng)
     anyone = rng.integers(0, on.size, beats.size)
     return on[np.where(local >= 0, local, anyone)]
