@@ -29,8 +29,10 @@ def kind_code(name: str) -> int:
 
 def column(v: np.ndarray | float, n: int) -> np.ndarray:
     """``v`` as n floats: a scalar filled (np.full is a tenth of np.broadcast_to's cost), an array as it is."""
-    if np.ndim(v) == 0:
-        return np.full(n, float(v))
+    if isinstance(v, float | int) or np.ndim(v) == 0:
+        out = np.empty(n)
+        out.fill(v)
+        return out
     v = np.asarray(v, float)
     return v if v.shape == (n,) else np.broadcast_to(v, (n,))
 

@@ -139,13 +139,13 @@ class Roster:
 
     A day picks officers four times or more (calls, patrol, stops, arrests, programs) from
     the same roster; the grouping (a sort) is redone only when who is on duty or the beats
-    changed, which a copy of both arrays tells cheaply.
+    changed, which a copy of both arrays' bytes tells cheaply.
     """
 
     def __init__(self, n_beats: int) -> None:
         """An empty roster for a city of ``n_beats`` beats."""
         self.n_beats = n_beats
-        self._seen: tuple[np.ndarray, np.ndarray] | None = None
+        self._seen: tuple[bytes, bytes] | None = None
         self._index: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.empty(0, np.int64),) * 3
 
     def index(self, officers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,8 +153,8 @@ class Roster:
 
         Officers off any beat get the last key; when nobody is on duty, everybody is picked from.
         """
-        seen = self._seen
-        if seen is None or not (np.array_equal(seen[0], officers.on_duty) and np.array_equal(seen[1], officers.beat)):
+        seen = (officers.on_duty.tobytes(), officers.beat.tobytes())  # a few bytes per officer
+        if seen != self._seen:
             on = np.flatnonzero(officers.on_duty)
             if on.size == 0:
                 on = np.arange(officers.n)
@@ -162,7 +162,7 @@ class Roster:
             key = np.where(officers.beat[on] >= 0, officers.beat[on], n_keys - 1)
             order, start = beat_index(key, n_keys)
             self._index = (on, order, start)
-            self._seen = (officers.on_duty.copy(), officers.beat.copy())
+            self._seen = seen
         return self._index
 
 
