@@ -54,8 +54,7 @@ def update_safety(
     res.safety *= factor
     res.safety += target
     if listeners.size:
-        res.safety[listeners] *= 1.0 - safety.heard_weight * safety.victim_drop * unit(
-            np.maximum(heard_fear, 0.0)
-        )  # a copy: heard_fear is a view of what was heard
+        # On a copy: heard_fear is a view of what was heard.
+        res.safety[listeners] *= 1.0 - safety.heard_weight * safety.victim_drop * unit(heard_fear.copy())
     if victims.size:
         res.safety[victims] *= 1.0 - safety.victim_drop
