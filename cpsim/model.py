@@ -258,7 +258,10 @@ class CommunityModel(AgentViews, mesa.Model):
         if replaced.any():
             self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
         policing_mech.draw_duty(self.officers, pol.duty_share, d.number, self.rota)
-        res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
+        if replaced.any():
+            res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
+        else:  # the same product (decay x 1.0 is decay), without a gather over every resident
+            res.familiarity *= self._decay["fam"]
         off = self.officers
         d.on_duty = np.bincount(off.beat[off.on_duty & (off.beat >= 0)], minlength=self.n_beats).astype(float)
 
@@ -351,10 +354,12 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
 
-        neighbour_legit = response_mech.place_mean(res.legitimacy, res.place, self.places.residents)
+        neighbour_legit = response_mech.place_mean_at(
+            res.legitimacy, rep_place[d.recorded], res.by_place, res.place_start, self.places.residents
+        )
         p_clear = response_mech.clearance_probability(
             rep_violent[d.recorded],
-            neighbour_legit[rep_place[d.recorded]],
+            neighbour_legit,
             p.response,
             p.reporting.reference_legitimacy,
         )

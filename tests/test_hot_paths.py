@@ -70,3 +70,19 @@ def test_a_roster_picks_as_a_fresh_grouping_does_and_follows_duty_changes():
         off.on_duty[:] = np.roll(off.on_duty, 1)  # tomorrow's rota: the roster must notice
     off.on_duty[:] = False  # nobody on: anyone may be sent
     assert set(pick_officers(off, beats, np.random.default_rng(9), roster)) <= set(range(off.n))
+
+
+def test_place_means_at_a_few_places_equal_the_all_places_means_to_the_bit():
+    from cpsim.mechanisms.response import place_mean, place_mean_at
+
+    rng = np.random.default_rng(4)
+    place = rng.integers(0, 40, 3000)
+    place[place == 7] = 8  # place 7 has nobody
+    per_place = np.bincount(place, minlength=40)
+    by_place = np.argsort(place, kind="stable")
+    start = np.concatenate([[0], np.cumsum(per_place)])
+    values = rng.random(3000)
+    at = np.array([3, 7, 3, 39, 0, 8])
+    got = place_mean_at(values, at, by_place, start, per_place)
+    assert got.tobytes() == place_mean(values, place, per_place)[at].tobytes()
+    assert place_mean_at(values, at[:0], by_place, start, per_place).size == 0
