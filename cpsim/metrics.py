@@ -1,8 +1,9 @@
-"""Daily figures: their definitions, the DataCollector reporters, and per-group tables.
+"""Daily figures: their definitions, how they are computed, and the per-group and per-beat tables.
 
-The model computes the day's figures once (``model.today``); the Mesa DataCollector's
-named reporters read them, so results pickle and nothing is computed twice. Every figure
-is defined here and listed in docs/metrics.md.
+Each day the model hands its day record and state to ``day_figures`` (the city's figures,
+kept as ``model.today``) and ``GroupTables.day`` (the group and beat tables); the Mesa
+DataCollector's named reporters read ``model.today``, so results pickle and nothing is
+computed twice. Every figure is defined here and listed in docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -188,6 +189,15 @@ def ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
 
+# ndarray.sum's and ndarray.mean's own reduction, without their Python layers: the same
+# pairwise sum to the bit (mean divides it by the count, as ndarray.mean does).
+_add = np.add.reduce
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(_add(x) / x.size)
+
+
 def day_figures(d, model) -> dict[str, float]:
     """The day's figures (DAILY) from the day's record and the model's state after it.
 
@@ -206,13 +216,13 @@ def day_figures(d, model) -> dict[str, float]:
     g_trust = np.bincount(res.group, weights=res.trust, minlength=len(present)) / np.maximum(model.group_residents, 1)
     n_reported, n_cleared = int(np.count_nonzero(d.reported)), int(np.count_nonzero(d.cleared))
     n_recorded, n_violent = int(np.count_nonzero(d.recorded)), int(np.count_nonzero(d.violent))
-    foot, car = float(hours["foot"].sum()), float(hours["car"].sum())
+    foot, car = float(_add(hours["foot"])), float(_add(hours["car"]))
     t = {
-        "trust_mean": float(res.trust.mean()),
-        "legitimacy_mean": float(res.legitimacy.mean()),
-        "effectiveness_mean": float(res.effectiveness.mean()),
-        "safety_mean": float(res.safety.mean()),
-        "foot_seen_weekly": float(model.seen.mean()),
+        "trust_mean": _mean(res.trust),
+        "legitimacy_mean": _mean(res.legitimacy),
+        "effectiveness_mean": _mean(res.effectiveness),
+        "safety_mean": _mean(res.safety),
+        "foot_seen_weekly": _mean(model.seen),
         "trust_gap": float(g_trust[present].max() - g_trust[present].min()),
         "victimizations": int(d.victims.size),
         "victimizations_violent": n_violent,
@@ -230,16 +240,16 @@ def day_figures(d, model) -> dict[str, float]:
         "stops": int(d.stopped.size),
         "arrests": int(d.arrested.size),
         "complaints": int(np.count_nonzero(d.complained)),
-        "complaints_expected": float(d.complaint_risk.sum()),
+        "complaints_expected": float(_add(d.complaint_risk)),
         "heard_stories": int(d.listeners.size),
-        "officers_on_duty": int(d.on_duty.sum()),
-        "hours_response": float(hours["response"].sum()),
+        "officers_on_duty": int(_add(d.on_duty)),
+        "hours_response": float(_add(hours["response"])),
         "hours_patrol": foot + car,
         "hours_foot": foot,
         "hours_car": car,
-        "hours_enforcement": float(hours["enforcement"].sum()),
-        "hours_community": float(hours["community"].sum()),
-        "hours_admin": float(d.admin.sum()),
+        "hours_enforcement": float(_add(hours["enforcement"])),
+        "hours_community": float(_add(hours["community"])),
+        "hours_admin": float(_add(d.admin)),
     }
     t["hours_total"] = sum(
         t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")
