@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cpsim.mechanisms.bounds import bound, signed, unit
-from cpsim.mechanisms.contacts import Contacts, column
+from cpsim.mechanisms.contacts import Contacts, kind_code
 from cpsim.mechanisms.policing import Roster, pick_officers
 from cpsim.mechanisms.word_of_mouth import MIN_STORY, merge, unique_inverse
 
@@ -41,16 +41,19 @@ def test_merge_sums_a_residents_stories_and_forgets_weak_ones():
     assert summed.tolist() == [[0.1 + 0.2, -0.3, 0.0], [0.0, 0.0, 1.0]]
 
 
-def test_experience_columns_fill_scalars_and_keep_arrays():
-    v = np.array([0.5, -0.5])
-    assert column(v, 2) is v
-    assert column(0.25, 3).tolist() == [0.25] * 3 and column(1, 2).dtype == float
-    assert np.isnan(column(np.nan, 2)).all()
+def test_experiences_spread_scalars_over_their_residents_and_keep_arrays():
     c = Contacts()
     c.add("stop", [4, 7], -0.5, np.array([0.1, 0.2]), familiar=True)
+    c.add("victim", np.array([], np.int64), 1.0, 1.0)  # nothing to record
+    c.add("victim", [9], np.nan, np.array([-1]), police=False, weight=np.array([0.5]))
     got = c.take()
-    assert got["v_leg"].tolist() == [-0.5, -0.5] and got["v_eff"].tolist() == [0.1, 0.2]
-    assert got["familiar"].all() and got["police"].all() and np.isnan(got["quality"]).all()
+    assert got["kind"].tolist() == [kind_code("stop")] * 2 + [kind_code("victim")]
+    assert got["idx"].tolist() == [4, 7, 9] and got["idx"].dtype == np.int64
+    assert got["v_leg"][:2].tolist() == [-0.5, -0.5] and np.isnan(got["v_leg"][2])
+    assert got["v_eff"].tolist() == [0.1, 0.2, -1.0] and got["v_eff"].dtype == float
+    assert got["familiar"].tolist() == [True, True, False] and got["police"].tolist() == [True, True, False]
+    assert np.isnan(got["quality"]).all() and got["weight"].tolist() == [1.0, 1.0, 0.5]
+    assert c.take()["idx"].size == 0  # taken: the buffer is empty
 
 
 def officers(beat, on_duty):

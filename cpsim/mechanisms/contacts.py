@@ -27,16 +27,6 @@ def kind_code(name: str) -> int:
     return KINDS.index(name)
 
 
-def column(v: np.ndarray | float, n: int) -> np.ndarray:
-    """``v`` as n floats: a scalar filled (np.full is a tenth of np.broadcast_to's cost), an array as it is."""
-    if isinstance(v, float | int) or np.ndim(v) == 0:
-        out = np.empty(n)
-        out.fill(v)
-        return out
-    v = np.asarray(v, float)
-    return v if v.shape == (n,) else np.broadcast_to(v, (n,))
-
-
 @dataclass
 class Contacts:
     """Buffer of the day's experiences."""
@@ -70,19 +60,9 @@ class Contacts:
         idx = np.asarray(idx, np.int64)
         if idx.size == 0:
             return
-        n = idx.size
-        self.parts.append(
-            (
-                kind_code(kind),
-                idx,
-                column(v_legitimacy, n),
-                column(v_effectiveness, n),
-                column(quality, n),
-                np.full(n, familiar),
-                column(weight, n),
-                np.full(n, police),
-            )
-        )
+        # Kept as given (scalars not yet spread to one value per resident): take() writes each
+        # column once, which saves a small city's day a hundred numpy calls.
+        self.parts.append((kind_code(kind), idx, v_legitimacy, v_effectiveness, quality, familiar, weight, police))
 
     def of_kinds(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Residents with an experience of these kinds recorded so far today."""
@@ -100,13 +80,20 @@ class Contacts:
             empty["familiar"] = np.empty(0, bool)
             empty["police"] = np.empty(0, bool)
             return empty
-        cols = list(zip(*self.parts, strict=True))
-        self.parts = []
-        out = {}
-        for name, col in zip(names, cols, strict=True):
-            out[name] = np.array(col) if name == "kind" else np.concatenate(col)
-        counts = [len(p) for p in cols[1]]
-        out["kind"] = np.repeat(out["kind"], counts)
+        parts, self.parts = self.parts, []
+        counts = [p[1].size for p in parts]
+        ends = np.cumsum(counts).tolist()
+        spans = list(zip([0, *ends[:-1]], ends, strict=True))
+        out = {
+            "kind": np.repeat(np.array([p[0] for p in parts]), counts),
+            "idx": np.concatenate([p[1] for p in parts]),
+        }
+        # A scalar fills its part of the column, an array is copied into it (as floats or bools).
+        for j, name in enumerate(names[2:], start=2):
+            col = np.empty(ends[-1], bool if name in ("familiar", "police") else float)
+            for (a, b), part in zip(spans, parts, strict=True):
+                col[a:b] = part[j]
+            out[name] = col
         return out
 
 
