@@ -3,7 +3,8 @@
 Runs the baseline city (one beat per 1,250 residents, seed 1) for ``--days`` days after
 a warm-up day, in a fresh process per run, alternating the checkouts so both see the same
 machine load; prints the median (and spread) of CPU ms per day over ``--repeats`` runs,
-and the CPU microseconds a day spends making the streams a baseline day draws from. CPU
+the CPU microseconds a day spends making the streams a baseline day draws from, the
+build's CPU ms, and the run process's peak memory (ru_maxrss, after build and days). CPU
 time (``time.process_time``) rather than wall time, since the machine is shared. Compare two
 commits in one session:
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,16 +30,20 @@ TOUCHED = ("duty", "crime", "reporting", "response", "quality", "crisis", "enfor
 
 
 def one(n: int, days: int) -> dict:
-    """CPU ms per day of one city, and CPU µs per day making the touched day streams."""
+    """CPU ms per day of one city, CPU µs per day making the touched day streams, build ms, peak MB."""
     import cpsim
 
     scenario = cpsim.Scenario().with_overrides({"population.residents": n, "population.beats": max(1, n // 1250)})
-    model = cpsim.CommunityModel(scenario, seed=1)
+    model_class = cpsim.CommunityModel  # the package face imports lazily: import before timing the build
+    t0 = time.process_time()
+    model = model_class(scenario, seed=1)
+    ms_build = 1000 * (time.process_time() - t0)
     model.step()  # warm-up day (first-touch allocations)
     t0 = time.process_time()
     for _ in range(days):
         model.step()
     ms_day = 1000 * (time.process_time() - t0) / days
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     if hasattr(model.streams, "day"):  # the stream bank
         make = model.streams.day
     else:  # before the bank: cpsim.model.day_streams
@@ -53,7 +59,7 @@ def one(n: int, days: int) -> dict:
         for name in TOUCHED:
             streams[name]
     us_streams = 1e6 * (time.process_time() - t0) / reps
-    return {"ms_day": ms_day, "us_streams": us_streams}
+    return {"ms_day": ms_day, "us_streams": us_streams, "ms_build": ms_build, "peak_mb": peak_mb}
 
 
 def main() -> None:
@@ -84,11 +90,19 @@ def main() -> None:
                 )
                 runs.setdefault((n, c), []).append(json.loads(out.stdout))
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
-    print(f"{'residents':>9} {'checkout':<28} {'CPU ms/day median':>17} {'min–max':>13} {'streams CPU µs/day':>18}")
+    print(
+        f"{'residents':>9} {'checkout':<28} {'CPU ms/day median':>17} {'min–max':>13} {'streams CPU µs/day':>18}"
+        f" {'build CPU ms':>12} {'peak MB':>8}"
+    )
     for (n, c), rows in runs.items():
         ms = [r["ms_day"] for r in rows]
         us = statistics.median(r["us_streams"] for r in rows)
-        print(f"{n:>9} {str(c)[-28:]:<28} {statistics.median(ms):>17.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>18.1f}")
+        build = statistics.median(r.get("ms_build", float("nan")) for r in rows)
+        peak = statistics.median(r.get("peak_mb", float("nan")) for r in rows)
+        print(
+            f"{n:>9} {str(c)[-28:]:<28} {statistics.median(ms):>17.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>18.1f}"
+            f" {build:>12.1f} {peak:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""Daily figures: their definitions, the DataCollector reporters, and per-group tables.
+"""Daily figures: their definitions, how they are computed, and the per-group and per-beat tables.
 
-The model computes the day's figures once (``model.today``); the Mesa DataCollector's
-named reporters read them, so results pickle and nothing is computed twice. Every figure
-is defined here and listed in docs/metrics.md.
+Each day the model hands its day record and state to ``day_figures`` (the city's figures,
+kept as ``model.today``) and ``GroupTables.day`` (the group and beat tables); the Mesa
+DataCollector's named reporters read ``model.today``, so results pickle and nothing is
+computed twice. Every figure is defined here and listed in docs/metrics.md.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -160,59 +162,201 @@ def model_reporters() -> dict[str, partial]:
     return {name: partial(read_metric, name=name) for name in DAILY}
 
 
+class DailyCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the daily figures, appending ``model.today`` directly.
+
+    Mesa's ``collect`` calls each reporter and deep-copies its value: 33 calls and copies a
+    day, a tenth of a small city's day. The figures are Python floats and ints (immutable),
+    so after the first day (which Mesa validates) they are appended as they are; the
+    columns, their order and ``get_model_vars_dataframe`` are Mesa's own.
+    """
+
+    def __init__(self) -> None:
+        """Reporters for every daily figure (cpsim.metrics.DAILY)."""
+        super().__init__(model_reporters=model_reporters())
+        self._columns = [(self.model_vars[name], name) for name in DAILY]
+
+    def collect(self, model) -> None:
+        """Append the day's figures (Mesa's own collect on the first day validates the reporters)."""
+        if not self._validated or self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)
+            return
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        today = model.today
+        for column, name in self._columns:
+            column.append(today[name])
+
+
 def ratio(a: float, b: float) -> float:
     """A / b, NaN when b is zero."""
     return float(a) / float(b) if b else float("nan")
 
 
-def grouped(
-    beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int, res, events: dict[str, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-group and per-beat tables of the day's figures (columns in BY_KEY order).
+# ndarray.sum's and ndarray.mean's own reduction, without their Python layers: the same
+# pairwise sum to the bit (mean divides it by the count, as ndarray.mean does).
+_add = np.add.reduce
 
-    Sums are taken once over (beat, group) cells and then added up both ways, which halves
-    the passes over the resident arrays.
+
+def _mean(x: np.ndarray) -> float:
+    return float(_add(x) / x.size)
+
+
+def day_figures(d, model) -> dict[str, float]:
+    """The day's figures (DAILY) from the day's record and the model's state after it.
 
     Args:
-        beat: Beat of each resident.
-        group: Group of each resident.
-        n_beats: Number of beats.
-        n_groups: Number of groups.
-        res: Residents arrays.
-        events: Resident indices of today's victims, reporters, contacts, stops and complainants.
+        d: The day's record (cpsim.model.Day), every phase done.
+        model: The model (residents, officers' state, ``seen``).
 
     Returns:
-        The group table (n_groups rows) and the beat table (n_beats rows).
+        Every DAILY figure by name, as Python floats and ints.
 
     """
-    cell = beat.astype(np.int64) * n_groups + group
-    n_cells = n_beats * n_groups
+    res, c, hours = model.residents, d.experiences, d.hours
+    police = c["police"]
+    dt = d.effects["d_trust"][police]
+    present = model.group_residents > 0
+    g_trust = np.bincount(res.group, weights=res.trust, minlength=len(present)) / np.maximum(model.group_residents, 1)
+    n_reported, n_cleared = int(np.count_nonzero(d.reported)), int(np.count_nonzero(d.cleared))
+    n_recorded, n_violent = int(np.count_nonzero(d.recorded)), int(np.count_nonzero(d.violent))
+    foot, car = float(_add(hours["foot"])), float(_add(hours["car"]))
+    t = {
+        "trust_mean": _mean(res.trust),
+        "legitimacy_mean": _mean(res.legitimacy),
+        "effectiveness_mean": _mean(res.effectiveness),
+        "safety_mean": _mean(res.safety),
+        "foot_seen_weekly": _mean(model.seen),
+        "trust_gap": float(g_trust[present].max() - g_trust[present].min()),
+        "victimizations": int(d.victims.size),
+        "victimizations_violent": n_violent,
+        "victimizations_property": int(d.violent.size - n_violent),
+        "crimes_reported": n_reported,
+        "crimes_recorded": n_recorded,
+        "crimes_cleared": n_cleared,
+        "reporting_rate": ratio(n_reported, d.victims.size),
+        "clearance_rate": ratio(n_cleared, n_recorded),
+        "calls": int(d.calls),
+        "calls_answered_share": float(d.answered_share),
+        "contacts": int(np.count_nonzero(police)),
+        "contacts_positive": int(np.count_nonzero(dt > 0)),
+        "contacts_negative": int(np.count_nonzero(dt < 0)),
+        "stops": int(d.stopped.size),
+        "arrests": int(d.arrested.size),
+        "complaints": int(np.count_nonzero(d.complained)),
+        "complaints_expected": float(_add(d.complaint_risk)),
+        "heard_stories": int(d.listeners.size),
+        "officers_on_duty": int(_add(d.on_duty)),
+        "hours_response": float(_add(hours["response"])),
+        "hours_patrol": foot + car,
+        "hours_foot": foot,
+        "hours_car": car,
+        "hours_enforcement": float(_add(hours["enforcement"])),
+        "hours_community": float(_add(hours["community"])),
+        "hours_admin": float(_add(d.admin)),
+    }
+    t["hours_total"] = sum(
+        t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")
+    )
+    return t
 
-    def cells(weights=None, idx=None):
-        keys = cell if idx is None else cell[idx]
-        return np.bincount(keys, weights=weights, minlength=n_cells).reshape(n_beats, n_groups).astype(float)
 
-    sums = [
-        cells(),
-        cells(res.trust),
-        cells(res.legitimacy),
-        cells(res.effectiveness),
-        cells(res.safety),
-        cells(idx=events["victims"]),
-        cells(idx=events["reporters"]),
-        cells(idx=events["contacts"]),
-        cells(idx=events["stops"]),
-        cells(idx=events["complainants"]),
-    ]
+# The daily figures summed into the run's totals (model.totals; the summary reads them).
+TOTALS = (
+    "victimizations",
+    "victimizations_violent",
+    "crimes_reported",
+    "crimes_recorded",
+    "crimes_cleared",
+    "contacts",
+    "stops",
+    "arrests",
+    "complaints",
+    "complaints_expected",
+    "hours_total",
+    "hours_response",
+    "hours_patrol",
+    "hours_enforcement",
+    "hours_community",
+)
 
-    def table(axis: int) -> np.ndarray:
-        tot = [x.sum(axis=axis) for x in sums]
-        n = np.maximum(tot[0], 1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.where(tot[5] > 0, tot[6] / tot[5], np.nan)
-        return np.column_stack([tot[0], tot[1] / n, tot[2] / n, tot[3] / n, tot[4] / n, tot[5], tot[6], rate, *tot[7:]])
+# BY_KEY figures that are means over the residents of a group or beat (the others are counts).
+MEANS = {"trust_mean": "trust", "legitimacy_mean": "legitimacy", "effectiveness_mean": "effectiveness"}
+MEANS["safety_mean"] = "safety"
+# BY_KEY counts of the day's events, by the resident each event happened to.
+EVENTS = {
+    "victimizations": "victims",
+    "crimes_reported": "reporters",
+    "contacts": "contacts",
+    "stops": "stops",
+    "complaints": "complainants",
+}
 
-    return table(0), table(1)
+
+class GroupTables:
+    """Per-group and per-beat tables of the day's figures (BY_KEY), built from (beat, group) cells.
+
+    Sums are taken once over (beat, group) cells and then added up both ways, which halves
+    the passes over the resident arrays; the cell of each resident and the residents per
+    cell are fixed for a run (residents do not move), so they are computed once.
+    """
+
+    def __init__(self, beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int) -> None:
+        """Cells of a run's residents.
+
+        Args:
+            beat: Beat of each resident.
+            group: Group of each resident.
+            n_beats: Number of beats.
+            n_groups: Number of groups.
+
+        """
+        self.shape = (n_beats, n_groups)
+        self.cell = beat.astype(np.int64) * n_groups + group
+        self.n_cells = n_beats * n_groups
+        self.residents = np.bincount(self.cell, minlength=self.n_cells).reshape(self.shape).astype(float)
+
+    def day(self, res, events: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Today's group table (n_groups rows) and beat table (n_beats rows), columns in BY_KEY order.
+
+        Args:
+            res: Residents arrays (trust, legitimacy, effectiveness, safety).
+            events: Resident indices of today's victims, reporters, contacts, stops and complainants.
+
+        Returns:
+            The group table and the beat table.
+
+        """
+        names = ["residents", *MEANS, *EVENTS]
+        sums = np.empty((len(names), *self.shape))
+        sums[0] = self.residents
+        for k, field_name in enumerate(MEANS.values(), start=1):
+            sums[k] = np.bincount(self.cell, weights=getattr(res, field_name), minlength=self.n_cells).reshape(
+                self.shape
+            )
+        # Every event kind in one pass: kind k's cells are offset by k cells.
+        first = 1 + len(MEANS)
+        keys = np.concatenate([self.cell[events[e]] + k * self.n_cells for k, e in enumerate(EVENTS.values())])
+        counts = np.bincount(keys, minlength=len(EVENTS) * self.n_cells)
+        sums[first:] = counts.reshape(len(EVENTS), *self.shape)
+        return self._table(names, sums.sum(axis=1)), self._table(names, sums.sum(axis=2))
+
+    @staticmethod
+    def _table(names: list[str], totals: np.ndarray) -> np.ndarray:
+        tot = dict(zip(names, totals, strict=True))
+        n = np.maximum(tot["residents"], 1)
+        out = np.empty((n.size, len(BY_KEY)))
+        for j, key in enumerate(BY_KEY):
+            if key in MEANS:
+                out[:, j] = tot[key] / n
+            elif key == "reporting_rate":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out[:, j] = np.where(
+                        tot["victimizations"] > 0, tot["crimes_reported"] / tot["victimizations"], np.nan
+                    )
+            else:
+                out[:, j] = tot[key]
+        return out
 
 
 def long_table(rows: list[np.ndarray], labels: list, key_name: str) -> pd.DataFrame:

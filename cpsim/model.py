@@ -29,8 +29,9 @@ from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
-from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
-from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, grouped, model_reporters, ratio
+from cpsim.mechanisms.bounds import signed, unit
+from cpsim.mechanisms.contacts import KINDS, Contacts, apply_experiences, kind_code
+from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
 from cpsim.scenario import Scenario
@@ -172,6 +173,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.street_cumw = patrol_mech.street_cumweights(res)
         self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
         self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
+        self.roster = policing_mech.Roster(self.n_beats)
         pol = params.policing
         # Street hours a beat's team gives on an average day: everything but administration.
         self.presence_per_1000 = (
@@ -211,7 +213,8 @@ class CommunityModel(AgentViews, mesa.Model):
         self.programs = build_programs(params)
         for program in self.programs:
             program.attach(self.surface)
-        self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
+        self.tables = GroupTables(res.beat, res.group, self.n_beats, len(self.group_residents))
+        self.datacollector = DailyCollector()
 
     @property
     def day(self) -> int:
@@ -255,7 +258,10 @@ class CommunityModel(AgentViews, mesa.Model):
         if replaced.any():
             self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
         policing_mech.draw_duty(self.officers, pol.duty_share, d.number, self.rota)
-        res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
+        if replaced.any():
+            res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
+        else:  # the same product (decay x 1.0 is decay), without a gather over every resident
+            res.familiarity *= self._decay["fam"]
         off = self.officers
         d.on_duty = np.bincount(off.beat[off.on_duty & (off.beat >= 0)], minlength=self.n_beats).astype(float)
 
@@ -342,7 +348,7 @@ class CommunityModel(AgentViews, mesa.Model):
             "call",
             callers,
             2 * q - 1,
-            np.clip(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1), -1, 1),
+            signed(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1)),
             q,
         )
         unanswered = np.concatenate([reporters[~answered], d.other_calls[~other_answered]])
@@ -354,10 +360,12 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
 
-        neighbour_legit = response_mech.place_mean(res.legitimacy, res.place, self.places.residents)
+        neighbour_legit = response_mech.place_mean_at(
+            res.legitimacy, rep_place[d.recorded], res.by_place, res.place_start, self.places.residents
+        )
         p_clear = response_mech.clearance_probability(
             rep_violent[d.recorded],
-            neighbour_legit[rep_place[d.recorded]],
+            neighbour_legit,
             p.response,
             p.reporting.reference_legitimacy,
         )
@@ -434,7 +442,7 @@ class CommunityModel(AgentViews, mesa.Model):
         prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]].copy()
         familiarity = res.familiarity[c["idx"]].copy()
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
-        formal = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.FORMAL_KINDS])
+        formal = self._kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
         d.complaint_risk = complaints_mech.complaint_probability(
             c["quality"], prior_legit, p.complaints, formal, familiarity
         )
@@ -494,7 +502,7 @@ class CommunityModel(AgentViews, mesa.Model):
         # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
         self.hood.foot += (1.0 - ema) * (pl.hotspot_hours - self.hood.foot)
         pl.disorder += (1 - self._decay["safety"]) * (pl.base_disorder - pl.disorder)
-        np.clip(pl.disorder, 0, 1, out=pl.disorder)
+        unit(pl.disorder)
         if d.number % WEEK == 0:
             self.safety_target = self._safety_target()
         heard_fear = d.heard[:, 2] if d.listeners.size else d.heard
@@ -664,7 +672,7 @@ class CommunityModel(AgentViews, mesa.Model):
     def _quality(self, idx: np.ndarray, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
         """Procedural quality of contacts with these residents: an officer of their beat, its climate, a shift."""
         beats = self.residents.beat[idx]
-        who = policing_mech.pick_officers(self.officers, beats, rng)
+        who = policing_mech.pick_officers(self.officers, beats, rng, self.roster)
         return policing_mech.contact_quality(
             self.officers, who, self.params.policing.contact_sd, rng, self.beat_quality_shift()[beats] + shift
         )
@@ -686,9 +694,8 @@ class CommunityModel(AgentViews, mesa.Model):
         """
         idx = np.asarray(idx, np.int64)
         if idx.size:
-            vals = np.column_stack(
-                [np.broadcast_to(np.asarray(v, float), idx.shape) for v in (v_legitimacy, v_effectiveness, fear)]
-            )
+            vals = np.empty((idx.size, 3))
+            vals[:, 0], vals[:, 1], vals[:, 2] = v_legitimacy, v_effectiveness, fear
             self._story_parts.append((idx, vals))
 
     def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:
@@ -701,88 +708,38 @@ class CommunityModel(AgentViews, mesa.Model):
 
     # ------------------------------------------------------------------ figures
     def _record(self, d: Day) -> None:
-        """15. Officer hours by activity, and the day's figures (cpsim/metrics.py)."""
+        """15. Officer hours by activity, and the day's figures (computed in cpsim/metrics.py)."""
         self._book_hours(d.hours, d.admin, d.on_duty)
         res, c = self.residents, d.experiences
-        police = c["police"]
-        dt = d.effects["d_trust"][police]
-        n_groups = len(self.group_residents)
-        g_trust = np.bincount(res.group, weights=res.trust, minlength=n_groups) / np.maximum(self.group_residents, 1)
-        present = self.group_residents > 0
-        hours = d.hours
-        t = {
-            "trust_mean": float(res.trust.mean()),
-            "legitimacy_mean": float(res.legitimacy.mean()),
-            "effectiveness_mean": float(res.effectiveness.mean()),
-            "safety_mean": float(res.safety.mean()),
-            "foot_seen_weekly": float(self.seen.mean()),
-            "trust_gap": float(g_trust[present].max() - g_trust[present].min()),
-            "victimizations": int(d.victims.size),
-            "victimizations_violent": int(d.violent.sum()),
-            "victimizations_property": int((~d.violent).sum()),
-            "crimes_reported": int(d.reported.sum()),
-            "crimes_recorded": int(d.recorded.sum()),
-            "crimes_cleared": int(d.cleared.sum()),
-            "reporting_rate": ratio(d.reported.sum(), d.victims.size),
-            "clearance_rate": ratio(d.cleared.sum(), d.recorded.sum()),
-            "calls": int(d.calls),
-            "calls_answered_share": float(d.answered_share),
-            "contacts": int(police.sum()),
-            "contacts_positive": int((dt > 0).sum()),
-            "contacts_negative": int((dt < 0).sum()),
-            "stops": int(d.stopped.size),
-            "arrests": int(d.arrested.size),
-            "complaints": int(d.complained.sum()),
-            "complaints_expected": float(d.complaint_risk.sum()),
-            "heard_stories": int(d.listeners.size),
-            "officers_on_duty": int(d.on_duty.sum()),
-            "hours_response": float(hours["response"].sum()),
-            "hours_patrol": float(hours["foot"].sum() + hours["car"].sum()),
-            "hours_foot": float(hours["foot"].sum()),
-            "hours_car": float(hours["car"].sum()),
-            "hours_enforcement": float(hours["enforcement"].sum()),
-            "hours_community": float(hours["community"].sum()),
-            "hours_admin": float(d.admin.sum()),
-        }
-        t["hours_total"] = sum(
-            t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")
+        t = self.today = day_figures(d, self)
+        totals = self.totals
+        for key in TOTALS:
+            totals[key] = totals.get(key, 0) + t[key]
+        totals["reported_violent"] = totals.get("reported_violent", 0) + int(np.count_nonzero(d.reported & d.violent))
+        enforcement = self._kind_mask(complaints_mech.ENFORCEMENT_KINDS)[c["kind"]]
+        totals["complaints_expected_enforcement"] = totals.get("complaints_expected_enforcement", 0.0) + float(
+            d.complaint_risk[enforcement].sum()
         )
-        self.today = t
-        for key in (
-            "victimizations",
-            "victimizations_violent",
-            "crimes_reported",
-            "crimes_recorded",
-            "crimes_cleared",
-            "contacts",
-            "stops",
-            "arrests",
-            "complaints",
-            "complaints_expected",
-            "hours_total",
-            "hours_response",
-            "hours_patrol",
-            "hours_enforcement",
-            "hours_community",
-        ):
-            self.totals[key] = self.totals.get(key, 0) + t[key]
-        self.totals["reported_violent"] = self.totals.get("reported_violent", 0) + int((d.reported & d.violent).sum())
-        enforcement = np.isin(c["kind"], [kind_code(k) for k in complaints_mech.ENFORCEMENT_KINDS])
-        self.totals["complaints_expected_enforcement"] = self.totals.get(
-            "complaints_expected_enforcement", 0.0
-        ) + float(d.complaint_risk[enforcement].sum())
         if self.day == PREVALENCE_DAYS:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
         events = {
             "victims": d.victims,
             "reporters": d.victims[d.reported],
-            "contacts": c["idx"][police],
+            "contacts": c["idx"][c["police"]],
             "stops": d.stopped,
             "complainants": c["idx"][d.complained],
         }
-        by_group, by_beat = grouped(res.beat, res.group, self.n_beats, n_groups, res, events)
+        by_group, by_beat = self.tables.day(res, events)
         self.by_group_rows.append(by_group)
         self.by_beat_rows.append(by_beat)
+
+    @staticmethod
+    def _kind_mask(kinds: tuple[str, ...]) -> np.ndarray:
+        """A lookup of experience kind codes: True for the given kinds (instead of np.isin per day)."""
+        codes = [kind_code(k) for k in kinds]
+        mask = np.zeros(len(KINDS), bool)
+        mask[codes] = True
+        return mask
 
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         working = np.flatnonzero(self.officers.on_duty & (self.officers.beat >= 0))

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import bound
+
 
 def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor: float) -> None:
     """Move each key's running average one day toward today's mean observation (in place).
@@ -49,7 +51,7 @@ def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
 def routine_share(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
     """Share of routine discretionary work (foot patrol, proactive stops) officers still do."""
     # exp overflows past ±700; ±50 already puts the logistic at its ends to 1e-21
-    z = np.clip((audience - normal + pol.withdrawal_threshold) / pol.withdrawal_width, -50.0, 50.0)
+    z = bound((audience - normal + pol.withdrawal_threshold) / pol.withdrawal_width, -50.0, 50.0)
     return 1.0 - pol.withdrawal / (1.0 + np.exp(z))
 
 

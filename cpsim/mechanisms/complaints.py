@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import unit
+
 FORMAL_KINDS = ("stop", "arrest", "call", "crisis_force", "incident")
 ENFORCEMENT_KINDS = ("stop", "arrest", "crisis_force", "incident")  # force and coercion, not calls for help
 
@@ -39,7 +41,7 @@ def complaint_probability(
         Probability per contact.
     """
     q = np.nan_to_num(quality, nan=1.0)
-    p = comp.poor_contact_rate * np.clip((0.5 - q) / 0.5, 0.0, 1.0)
+    p = comp.poor_contact_rate * unit((0.5 - q) / 0.5)
     p *= np.where(formal, 1.0, comp.casual_factor)
     p *= 1.0 - comp.trust_dependency * (1.0 - legitimacy)
     p *= 1.0 - comp.familiarity_discount * familiarity

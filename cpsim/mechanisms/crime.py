@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import unit
+
 MIN_PRESENCE_RATIO = 0.1  # below a tenth of reference presence deterrence stops growing
 
 
@@ -43,7 +45,7 @@ def expected_victimizations(
         Expected violent and property victimisations per place.
 
     """
-    guard = np.clip(places.guardianship + places.extra_guardianship, 0.0, 1.0)
+    guard = unit(places.guardianship + places.extra_guardianship)
     g = crime.guardianship_effect
     common = (
         places.residents

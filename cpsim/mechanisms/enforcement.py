@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
 
@@ -44,7 +45,7 @@ def enforcement_valences(
     the outcome dominates.
     """
     proc = 2.0 * quality - 1.0
-    return np.clip(proc - intrusion, -1.0, 1.0), np.clip(outcome_valence + tint * proc, -1.0, 1.0)
+    return signed(proc - intrusion), signed(outcome_valence + tint * proc)
 
 
 def pick_offenders(

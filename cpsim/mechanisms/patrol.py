@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
 
@@ -48,8 +49,6 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     procedural_tint * (2q - 1)`` (a friendly contact says little about whether police get
     results). Defaults: weight 1/2, tint 1/4.
     """
-    v_leg = np.clip(2.0 * quality - 1.0 + patrol.valence_weight * patrol.contact_valence, -1.0, 1.0)
-    v_eff = np.clip(
-        patrol.valence_weight * patrol.contact_valence + (2.0 * quality - 1.0) * patrol.procedural_tint, -1.0, 1.0
-    )
+    v_leg = signed(2.0 * quality - 1.0 + patrol.valence_weight * patrol.contact_valence)
+    v_eff = signed(patrol.valence_weight * patrol.contact_valence + (2.0 * quality - 1.0) * patrol.procedural_tint)
     return v_leg, v_eff

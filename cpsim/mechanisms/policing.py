@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import unit
 from cpsim.world.layout import beat_index, sample_within
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
@@ -133,20 +134,59 @@ def allocate_hours(
     return plan, admin, share
 
 
-def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+class Roster:
+    """On-duty officers grouped by beat, for picking who handles a contact.
+
+    A day picks officers four times or more (calls, patrol, stops, arrests, programs) from
+    the same roster; the grouping (a sort) is redone only when who is on duty or the beats
+    changed, which a copy of both arrays' bytes tells cheaply.
+    """
+
+    def __init__(self, n_beats: int) -> None:
+        """An empty roster for a city of ``n_beats`` beats."""
+        self.n_beats = n_beats
+        self._seen: tuple[bytes, bytes] | None = None
+        self._index: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.empty(0, np.int64),) * 3
+
+    def index(self, officers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(on, order, start): officers to pick from, and their order and offsets by beat.
+
+        Officers off any beat get the last key; when nobody is on duty, everybody is picked from.
+        """
+        seen = (officers.on_duty.tobytes(), officers.beat.tobytes())  # a few bytes per officer
+        if seen != self._seen:
+            on = np.flatnonzero(officers.on_duty)
+            if on.size == 0:
+                on = np.arange(officers.n)
+            n_keys = max(self.n_beats, int(officers.beat.max(initial=-1)) + 1) + 1
+            key = np.where(officers.beat[on] >= 0, officers.beat[on], n_keys - 1)
+            order, start = beat_index(key, n_keys)
+            self._index = (on, order, start)
+            self._seen = seen
+        return self._index
+
+
+def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator, roster: Roster | None = None) -> np.ndarray:
     """Pick the officer who handles each contact.
 
     An on-duty officer of the contact's beat if there is one, else any on-duty officer,
     else any officer.
+
+    Args:
+        officers: Officers arrays.
+        beats: Beat of each contact.
+        rng: Random stream.
+        roster: The model's roster (saves regrouping officers per call); a fresh one if None.
+
+    Returns:
+        Officer index per contact.
+
     """
     if beats.size == 0:
         return np.empty(0, np.int64)
-    on = np.flatnonzero(officers.on_duty)
-    if on.size == 0:
-        on = np.arange(officers.n)
-    n_beats = int(max(beats.max(), officers.beat.max())) + 2
-    key = np.where(officers.beat[on] >= 0, officers.beat[on], n_beats - 1)
-    order, start = beat_index(key, n_beats)
+    if roster is None or int(beats.max()) >= roster.n_beats:
+        roster = Roster(int(beats.max()) + 1)
+    on, order, start = roster.index(officers)
     local = sample_within(order, start, beats, rng)
     anyone = rng.integers(0, on.size, beats.size)
     return on[np.where(local >= 0, local, anyone)]
@@ -158,4 +198,4 @@ def contact_quality(officers, who: np.ndarray, contact_sd: float, rng, shift: np
     The shift carries what the situation does to conduct: the climate of the officer's beat
     (cpsim.mechanisms.climate) and, in enforcement, the resident's demeanor.
     """
-    return np.clip(officers.skill[who] + shift + contact_sd * rng.standard_normal(who.size), 0.0, 1.0)
+    return unit(officers.skill[who] + shift + contact_sd * rng.standard_normal(who.size))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import bound
+
 
 def answer_share(hours_needed: float, hours_available: float) -> float:
     """Share of calls answered when call hours compete for limited officer hours."""
@@ -27,9 +29,37 @@ def clearance_probability(violent: np.ndarray, neighbour_legitimacy: np.ndarray,
     """Chance that each recorded crime is cleared."""
     base = np.where(violent, resp.clearance_violent, resp.clearance_property)
     coop = np.maximum(neighbour_legitimacy, 1e-3) / max(reference, 1e-3)
-    return np.clip(base * coop**resp.cooperation_elasticity, 0.0, resp.clearance_cap)
+    return bound(base * coop**resp.cooperation_elasticity, 0.0, resp.clearance_cap)
 
 
 def place_mean(values: np.ndarray, place: np.ndarray, residents_per_place: np.ndarray) -> np.ndarray:
     """Mean of a resident value per place."""
     return np.bincount(place, weights=values, minlength=len(residents_per_place)) / np.maximum(residents_per_place, 1)
+
+
+def place_mean_at(
+    values: np.ndarray, at: np.ndarray, by_place: np.ndarray, place_start: np.ndarray, residents_per_place: np.ndarray
+) -> np.ndarray:
+    """``place_mean(values, ...)[at]`` without a pass over every resident.
+
+    A day needs the neighbours' legitimacy at a few crime places only. Each place's
+    residents are added in resident order (``by_place`` is a stable sort), as a bincount
+    over all residents adds them, so the means are the same to the bit.
+
+    Args:
+        values: Per-resident values.
+        at: Places wanted (repeats allowed).
+        by_place: Residents sorted by place (stable).
+        place_start: Start of each place's run in ``by_place`` (length places + 1).
+        residents_per_place: Residents per place.
+
+    Returns:
+        The mean value of the residents of each place in ``at``.
+
+    """
+    lo = place_start[at]
+    counts = place_start[at + 1] - lo
+    first = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    members = by_place[first + np.arange(first.size)]
+    sums = np.bincount(np.repeat(np.arange(at.size), counts), weights=values[members], minlength=at.size)
+    return sums / np.maximum(residents_per_place[at], 1)

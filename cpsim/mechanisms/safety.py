@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import unit
+
 
 def safety_target(
     res,
@@ -41,7 +43,7 @@ def safety_target(
     target = res.base_safety * (1.0 - safety.disorder_weight * (disorder_home - reference["disorder"]))
     target += safety.foot_seen_weight * (seen - reference["seen"])
     target += safety.effectiveness_weight * (res.effectiveness - reference["effectiveness"])
-    return np.clip(target, 0.0, 1.0, out=target)
+    return unit(target)
 
 
 def update_safety(
@@ -52,6 +54,7 @@ def update_safety(
     res.safety *= factor
     res.safety += target
     if listeners.size:
-        res.safety[listeners] *= 1.0 - safety.heard_weight * safety.victim_drop * np.clip(heard_fear, 0, 1)
+        # On a copy: heard_fear is a view of what was heard.
+        res.safety[listeners] *= 1.0 - safety.heard_weight * safety.victim_drop * unit(heard_fear.copy())
     if victims.size:
         res.safety[victims] *= 1.0 - safety.victim_drop

@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.mechanisms.bounds import signed, unit
+
 
 def decay_factor(half_life_days: float) -> float:
     """Share of a deviation left after one day, for a given half-life."""
@@ -57,7 +59,7 @@ def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndar
         The valence as the resident reads it: same sign, larger when it confirms the prior.
 
     """
-    return np.clip(valence * (1.0 + bias * np.sign(valence) * (2.0 * prior - 1.0)), -1.0, 1.0)
+    return signed(valence * (1.0 + bias * np.sign(valence) * (2.0 * prior - 1.0)))
 
 
 def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | float, ratio: float) -> np.ndarray:
@@ -111,7 +113,7 @@ def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
 
 def anchor(norm: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:
     """Where the attitude settles: own norm and conditions, pulled toward the ties' climate."""
-    return np.clip((1.0 - social_weight) * norm + social_weight * climate, 0.0, 1.0)
+    return unit((1.0 - social_weight) * norm + social_weight * climate)
 
 
 def combine(legitimacy: np.ndarray, effectiveness: np.ndarray, weight: float, out: np.ndarray) -> np.ndarray:
