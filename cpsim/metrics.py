@@ -178,7 +178,8 @@ class DailyCollector(mesa.DataCollector):
 
     def collect(self, model) -> None:
         """Append the day's figures (Mesa's own collect on the first day validates the reporters)."""
-        if not self._validated or self.agent_reporters or self.agenttype_reporters:
+        # Mesa's private names, read defensively: any doubt falls back to Mesa's own collect.
+        if not getattr(self, "_validated", False) or self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
         if hasattr(self, "_collection_steps"):

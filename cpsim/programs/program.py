@@ -131,7 +131,7 @@ class Surface:
 
     def officers_for(self, beats: np.ndarray, rng) -> np.ndarray:
         """An on-duty officer of each beat (any on-duty officer where the beat has none)."""
-        return pick_officers(self._model.officers, beats, rng)
+        return pick_officers(self._model.officers, beats, rng, self._model.roster)
 
     def add_experiences(
         self,
