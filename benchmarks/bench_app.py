@@ -36,12 +36,12 @@ def one(residents: int) -> dict:
     import solara
 
     from cpsim.app import charts
-    from cpsim.app.classroom import ClassroomModel, Settings, default_scenario_file
+    from cpsim.app.classroom import ClassroomModel, PageSettings, default_scenario_file
     from cpsim.app.page import TABS, Page
     from cpsim.app.pictures import BeatMapPicture, Colours, NetworkPicture
 
     out: dict = {"residents": residents, "reacton_fast": os.environ.get("REACTON_FAST", "0")}
-    kwargs = Settings.load(default_scenario_file(), residents).kwargs()
+    kwargs = PageSettings.load(default_scenario_file(), residents).kwargs()
     out["build_ms"] = _median_ms(lambda: ClassroomModel(**kwargs), 3)
     m = ClassroomModel(**kwargs)
     t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """The live plots of the page, as ECharts options built from the model's daily figures.
 
 The browser draws the charts (ECharts ships with solara-assets, so it works offline);
-the server only sends a few hundred numbers per series each day. Series come from
+the server only sends a few hundred numbers per series each day. Chart lines come from
 ``model.datacollector`` (the daily figures of cpsim.metrics) and ``model.by_group_rows``.
 A neighbourhood of 2,000 residents has about one victimisation every three days, so
 crime figures are shown as rolling sums or totals so far, never as raw daily counts.
@@ -66,7 +66,7 @@ def captions(group_names: Sequence[str], other: str = "the baseline") -> dict[st
 
 
 @dataclass(frozen=True)
-class Series:
+class ChartLine:
     """One line of a chart."""
 
     name: str
@@ -109,7 +109,7 @@ def _nice_step(span: float) -> float:
     return next(k * power for k in (1, 2, 5, 10) if k * power >= raw)
 
 
-def zoom(series: Sequence[Series], include_zero: bool = False, least: float = 0.01) -> tuple[float, float]:
+def zoom(series: Sequence[ChartLine], include_zero: bool = False, least: float = 0.01) -> tuple[float, float]:
     """An axis range that follows the data: round limits just outside the lowest and highest values.
 
     Args:
@@ -139,7 +139,7 @@ def _number(x: float) -> str:
 def line_chart(
     title: str,
     days: int,
-    series: Sequence[Series],
+    series: Sequence[ChartLine],
     y_name: str,
     y_range: tuple[float, float] | None = None,
     stacked: bool = False,
@@ -221,7 +221,7 @@ def line_chart(
     }
 
 
-def legend_lines(series: Sequence[Series], width: int = 440) -> int:
+def legend_lines(series: Sequence[ChartLine], width: int = 440) -> int:
     """About how many lines the legend takes in a chart ``width`` pixels wide (14 px text)."""
     lines, used = 1, 0
     for s in series:
@@ -242,8 +242,8 @@ def trust_chart(model) -> dict:
     """Trust by group, and everyone, on a scale that follows the data."""
     names = model.params.population.group_names
     g = group_trust(model)
-    series = [Series(str(n), g[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
-    series.append(Series("all residents", daily(model, "trust_mean"), "#333333", dashed=True, width=1.5))
+    series = [ChartLine(str(n), g[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
+    series.append(ChartLine("all residents", daily(model, "trust_mean"), "#333333", dashed=True, width=1.5))
     lo, hi = zoom(series, least=0.05)
     note = _zoom_note(lo, hi, "(trust runs from 0, none, to 1, complete)")
     return line_chart("Trust in police by group", model.params.run.days, series, "trust", (lo, hi), note=note)
@@ -255,8 +255,8 @@ def reporting_chart(model) -> dict:
     recent = share(rolling_sum(rep, REPORT_WINDOW), rolling_sum(vic, REPORT_WINDOW))
     total = share(np.cumsum(rep), np.cumsum(vic))
     series = [
-        Series(f"last {REPORT_WINDOW} days", recent, "#ff7f0e", width=1.5),
-        Series("since day 1", total, "#a0522d", width=3),
+        ChartLine(f"last {REPORT_WINDOW} days", recent, "#ff7f0e", width=1.5),
+        ChartLine("since day 1", total, "#a0522d", width=3),
     ]
     return line_chart(
         "Victims who report to the police",
@@ -270,9 +270,11 @@ def reporting_chart(model) -> dict:
 def crime_chart(model) -> dict:
     """True, reported and recorded crime over the last weeks."""
     series = [
-        Series("true victimisations", rolling_sum(daily(model, "victimizations"), CRIME_WINDOW), "#555555", area=True),
-        Series("reported", rolling_sum(daily(model, "crimes_reported"), CRIME_WINDOW), "#ff7f0e"),
-        Series("recorded", rolling_sum(daily(model, "crimes_recorded"), CRIME_WINDOW), "#1f77b4"),
+        ChartLine(
+            "true victimisations", rolling_sum(daily(model, "victimizations"), CRIME_WINDOW), "#555555", area=True
+        ),
+        ChartLine("reported", rolling_sum(daily(model, "crimes_reported"), CRIME_WINDOW), "#ff7f0e"),
+        ChartLine("recorded", rolling_sum(daily(model, "crimes_recorded"), CRIME_WINDOW), "#1f77b4"),
     ]
     return line_chart(
         "True, reported and recorded crime", model.params.run.days, series, f"crimes in the last {CRIME_WINDOW} days"
@@ -281,13 +283,13 @@ def crime_chart(model) -> dict:
 
 def complaints_chart(model) -> dict:
     """Complaints so far."""
-    series = [Series("complaints so far", np.cumsum(daily(model, "complaints")), "#8c564b", area=True)]
+    series = [ChartLine("complaints so far", np.cumsum(daily(model, "complaints")), "#8c564b", area=True)]
     return line_chart("Complaints against officers", model.params.run.days, series, "complaints filed since day 1")
 
 
 def hours_chart(model) -> dict:
     """Officer hours by activity, per week."""
-    series = [Series(label, rolling_sum(daily(model, key), 7), colour) for key, label, colour in HOURS]
+    series = [ChartLine(label, rolling_sum(daily(model, key), 7), colour) for key, label, colour in HOURS]
     return line_chart(
         "Officer hours by activity",
         model.params.run.days,
@@ -312,8 +314,8 @@ def compare_trust_chart(model, other, other_name: str = "baseline") -> dict:
     for i, n in enumerate(names):
         colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
         series += [
-            Series(f"{n}: yours", mine[:, i], colour),
-            Series(f"{n}: {other_name}", base[:, i], colour, dashed=True),
+            ChartLine(f"{n}: yours", mine[:, i], colour),
+            ChartLine(f"{n}: {other_name}", base[:, i], colour, dashed=True),
         ]
     lo, hi = zoom(series, least=0.05)
     note = _zoom_note(lo, hi, "(trust runs from 0 to 1)")
@@ -333,10 +335,10 @@ def compare_difference_chart(model, other, other_name: str = "baseline") -> dict
     """Trust with this run's settings minus the other run's, by group, zoomed to the data."""
     names = model.params.population.group_names
     by_group, everyone = difference(model, other)
-    series = [Series(str(n), by_group[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
+    series = [ChartLine(str(n), by_group[:, i], GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, n in enumerate(names)]
     series += [
-        Series("all residents", everyone, "#333333", dashed=True, width=2),
-        Series("no difference", np.zeros(len(everyone)), "#999999", width=1.5),
+        ChartLine("all residents", everyone, "#333333", dashed=True, width=2),
+        ChartLine("no difference", np.zeros(len(everyone)), "#999999", width=1.5),
     ]
     lo, hi = zoom(series, include_zero=True, least=0.004)
     note = f"Scale: {_number(lo)} to {_number(hi)} trust (0-1 scale); above 0: your choices build more trust"
@@ -355,7 +357,10 @@ def compare_crime_chart(model, other, other_name: str = "baseline") -> dict:
     series = []
     for key, label, colour in (("victimizations", "true", "#555555"), ("crimes_recorded", "recorded", "#1f77b4")):
         mine, base = _paired(model, other, lambda m, k=key: np.cumsum(daily(m, k)))
-        series += [Series(f"{label}: yours", mine, colour), Series(f"{label}: {other_name}", base, colour, dashed=True)]
+        series += [
+            ChartLine(f"{label}: yours", mine, colour),
+            ChartLine(f"{label}: {other_name}", base, colour, dashed=True),
+        ]
     return line_chart(
         f"Crime so far: your choices vs {other_name}", model.params.run.days, series, "crimes since day 1"
     )
@@ -368,7 +373,7 @@ def compare_reporting_chart(model, other, other_name: str = "baseline") -> dict:
         return share(np.cumsum(daily(m, "crimes_reported")), np.cumsum(daily(m, "victimizations")))
 
     mine, base = _paired(model, other, total)
-    series = [Series("yours", mine, "#a0522d"), Series(other_name, base, "#a0522d", dashed=True)]
+    series = [ChartLine("yours", mine, "#a0522d"), ChartLine(other_name, base, "#a0522d", dashed=True)]
     return line_chart(
         f"Reporting: your choices vs {other_name}",
         model.params.run.days,

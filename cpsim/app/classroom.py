@@ -1,12 +1,12 @@
 """The model the classroom page runs: a scenario file, scaled down, plus the levers.
 
 ``ClassroomModel`` is a ``CommunityModel`` whose constructor takes keyword values only
-(the page's Reset rebuilds it from ``Settings.kwargs()``). It adds nothing to the
+(the page's Reset rebuilds it from ``PageSettings.kwargs()``). It adds nothing to the
 simulation: it loads the scenario with the changed levers as overrides and, when asked,
 runs a second scenario alongside (the baseline by default) with the same seed (common
 random numbers), so the two differ only by the scenarios and the levers.
 
-``Settings`` is what the page shows: the picked scenario, every lever's position, the
+``PageSettings`` is what the page shows: the picked scenario, every lever's position, the
 scenario file's own positions, and the run settings. Reset builds exactly that.
 """
 
@@ -47,7 +47,7 @@ def default_scenario_file() -> Path:
 
 
 @dataclass(frozen=True)
-class Settings:
+class PageSettings:
     """What the page shows, and what Reset builds.
 
     Attributes:
@@ -74,7 +74,7 @@ class Settings:
         residents: int = DEFAULT_RESIDENTS,
         seed: int = 1,
         compare_with: str | None = None,
-    ) -> Settings:
+    ) -> PageSettings:
         """A scenario file as it is filed, levers at its values.
 
         Args:
@@ -109,11 +109,11 @@ class Settings:
             **self.changed(),
         }
 
-    def with_lever(self, name: str, position: float) -> Settings:
+    def with_lever(self, name: str, position: float) -> PageSettings:
         """The same settings with one lever moved."""
         return dataclasses.replace(self, levers={**self.levers, name: position})
 
-    def resized(self, residents: int) -> Settings:
+    def resized(self, residents: int) -> PageSettings:
         """The same settings for another size: unchanged levers follow the file's values."""
         defaults = file_positions(Path(self.scenario_file), int(residents))
         levers = {k: defaults[k] if v == self.defaults.get(k) else v for k, v in self.levers.items()}
@@ -127,7 +127,7 @@ def file_positions(path: Path, residents: int) -> dict[str, float]:
 
 
 @dataclass(eq=False)  # compared by identity: a page redraws a run when it is another run
-class Run:
+class PageRun:
     """A neighbourhood on the page: its model and what drawing it needs.
 
     Attributes:
@@ -146,7 +146,7 @@ class Run:
     pictures: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, model: CommunityModel, title: str) -> Run:
+    def of(cls, model: CommunityModel, title: str) -> PageRun:
         """A run at day 0."""
         return cls(model, title, neighbourhood_layout(model), model.residents.trust.copy())
 
@@ -245,7 +245,7 @@ class ClassroomModel(CommunityModel):
             other = load_scenario(other_file, size.overrides())
         else:
             other_file, other = None, None
-        self.settings = Settings(
+        self.settings = PageSettings(
             str(path),
             size.residents,
             int(seed),
@@ -254,8 +254,8 @@ class ClassroomModel(CommunityModel):
             {lv.name: lv.read(as_filed) for lv in LEVERS},
         )
         self.alongside = CommunityModel(other, seed=int(seed)) if other is not None else None
-        self.mine = Run.of(self, params.run.name)
-        self.other = Run.of(self.alongside, other.run.name) if other is not None else None
+        self.mine = PageRun.of(self, params.run.name)
+        self.other = PageRun.of(self.alongside, other.run.name) if other is not None else None
 
     def step(self) -> None:
         """Simulate one day (and the same day of the run alongside); stop at the scenario's run.days."""

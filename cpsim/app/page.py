@@ -1,7 +1,7 @@
 """The classroom page: a ClassroomModel with its controls, levers, lessons and views (Solara).
 
 Run it with ``cpsim app [SCENARIO]`` (or ``solara run cpsim.app.page``). The page keeps one
-``Settings`` (cpsim.app.classroom): the picker, every lever and the run settings show it,
+``PageSettings`` (cpsim.app.classroom): the picker, every lever and the run settings show it,
 and Reset builds exactly it. Picking a scenario loads it at once, levers at its values.
 
 The page is built from Solara components rather than Mesa's SolaraViz: SolaraViz keeps its
@@ -25,7 +25,7 @@ import solara.lab
 import solara.server.settings
 
 from cpsim.app import charts
-from cpsim.app.classroom import ClassroomModel, Run, Settings, default_scenario_file
+from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, default_scenario_file
 from cpsim.app.lessons import lesson_for, to_html
 from cpsim.app.levers import LEVERS, Lever, ScenarioFile, Size, scenario_files
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, signed
@@ -90,7 +90,7 @@ def _chart(option: dict, caption: str, name: str, style: str = CHART):
     return main
 
 
-def _picture(run: Run, kind: type, colours: Colours) -> bytes:
+def _picture(run: PageRun, kind: type, colours: Colours) -> bytes:
     # Each drawing's background is made once per run, then only recoloured each day.
     picture = run.pictures.get(kind)
     if picture is None:
@@ -161,7 +161,7 @@ def marks_legend() -> str:
     return " &nbsp; ".join(items)
 
 
-def today_text(run: Run) -> str:
+def today_text(run: PageRun) -> str:
     """What happened today, in counts a class can check against the rings."""
     if run.model.day == 0:
         return "Day 0: nothing has happened yet. Press Step for one day or ▶ to play."
@@ -178,7 +178,7 @@ def today_text(run: Run) -> str:
 
 
 @solara.component
-def NetworkView(run: Run, day: int, colours: Colours, key_view: bool = True):
+def NetworkView(run: PageRun, day: int, colours: Colours, key_view: bool = True):
     """The social network: residents coloured by trust or its change, today's marks, officers."""
     jpeg = solara.use_memo(lambda: _picture(run, NetworkPicture, colours), [run, day, colours])
     with solara.Column(gap="2px", classes=["cpsim-network"]):
@@ -189,7 +189,7 @@ def NetworkView(run: Run, day: int, colours: Colours, key_view: bool = True):
 
 
 @solara.component
-def BeatMapView(run: Run, day: int, mode: str):
+def BeatMapView(run: PageRun, day: int, mode: str):
     """Places coloured by their residents' mean trust (or its change), with each beat's mean."""
     place, _ = BeatMapPicture.values(run, mode)
     colours = Colours("change", change_scale(place, share=1.0)) if mode == "change" else Colours("trust")
@@ -326,7 +326,7 @@ def SideBySideTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]):
 # --- the sidebar ----------------------------------------------------------------------
 
 
-def changes_text(settings: Settings) -> str:
+def changes_text(settings: PageSettings) -> str:
     """The changed levers as a class reads them ("as in the scenario file" if none)."""
     changed = settings.changed()
     if not changed:
@@ -338,7 +338,7 @@ def changes_text(settings: Settings) -> str:
     )
 
 
-def pending(shown: Settings, built: Settings) -> list[str]:
+def pending(shown: PageSettings, built: PageSettings) -> list[str]:
     """What differs between the settings on screen and the run (waiting for Reset)."""
     out = [
         f"{lv.label} {lv.text(shown.levers[lv.name])}"
@@ -385,7 +385,7 @@ def DayTitle(model: solara.Reactive, tick: solara.Reactive[int]):
 
 
 @solara.component
-def ScenarioCard(files: list[ScenarioFile], settings: solara.Reactive[Settings], pick):
+def ScenarioCard(files: list[ScenarioFile], settings: solara.Reactive[PageSettings], pick):
     """The picker and the picked scenario's description."""
     stem = Path(settings.value.scenario_file).stem
     solara.Select("Scenario", values=[f.path.stem for f in files], value=stem, on_value=pick)
@@ -435,7 +435,7 @@ def LessonCard(stem: str):
 
 
 @solara.component
-def LeverCard(settings: solara.Reactive[Settings]):
+def LeverCard(settings: solara.Reactive[PageSettings]):
     """Every lever, at the position the page shows (and Reset builds)."""
     s = settings.value
     size = Size.of(s.residents)
@@ -452,7 +452,7 @@ def LeverCard(settings: solara.Reactive[Settings]):
 
 
 @solara.component
-def RunCard(settings: solara.Reactive[Settings], files: list[ScenarioFile], folder: Path):
+def RunCard(settings: solara.Reactive[PageSettings], files: list[ScenarioFile], folder: Path):
     """What runs alongside, the size of the neighbourhood, the seed."""
     s = settings.value
 
@@ -528,7 +528,7 @@ def Page():
     files: list[ScenarioFile] = solara.use_memo(lambda: scenario_files(folder), [])
 
     def start():
-        shown = Settings.load(first)
+        shown = PageSettings.load(first)
         return shown, ClassroomModel(**shown.kwargs())
 
     initial_settings, initial_model = solara.use_memo(start, [])
@@ -541,7 +541,7 @@ def Page():
     mode = solara.use_reactive(AUTO)
     speed = solara.use_reactive(next(iter(SPEEDS)))
 
-    def build(shown: Settings) -> None:
+    def build(shown: PageSettings) -> None:
         playing.set(False)
         try:
             built = ClassroomModel(**shown.kwargs())
@@ -557,7 +557,7 @@ def Page():
         s = settings.value
         path = folder / f"{stem}.toml"
         try:
-            shown = Settings.load(path, s.residents, s.seed, s.compare_with)
+            shown = PageSettings.load(path, s.residents, s.seed, s.compare_with)
         except ScenarioError as err:
             settings.set(dataclasses.replace(s, scenario_file=str(path)))
             error.set(str(err))

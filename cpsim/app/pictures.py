@@ -224,7 +224,7 @@ class NetworkPicture:
         neighbourhood again: its background is reused (drawing it is most of a Reset).
 
         Args:
-            run: A cpsim.app.classroom.Run (its model and layout).
+            run: A cpsim.app.classroom.PageRun (its model and layout).
 
         """
         layout: Layout = run.layout

@@ -34,7 +34,7 @@ WINDOW = 30  # days in the trailing mean of daily counts
 
 
 @dataclass(frozen=True)
-class Series:
+class TrajectoryFigure:
     """A daily figure of the trajectories."""
 
     name: str
@@ -43,11 +43,11 @@ class Series:
     decimals: int
 
 
-FIGURES: tuple[Series, ...] = (
-    Series("trust", "trust in police (mean)", "higher", 4),
-    Series("trust_gap", "trust gap between groups", "lower", 4),
-    Series("safety", "perceived safety (mean)", "higher", 4),
-    Series("victimizations_per_1000_year", f"true victimisations /1000/yr ({WINDOW}-day mean)", "lower", 1),
+FIGURES: tuple[TrajectoryFigure, ...] = (
+    TrajectoryFigure("trust", "trust in police (mean)", "higher", 4),
+    TrajectoryFigure("trust_gap", "trust gap between groups", "lower", 4),
+    TrajectoryFigure("safety", "perceived safety (mean)", "higher", 4),
+    TrajectoryFigure("victimizations_per_1000_year", f"true victimisations /1000/yr ({WINDOW}-day mean)", "lower", 1),
 )
 BY_NAME = {s.name: s for s in FIGURES}
 BAND_COLUMNS = ["scenario", "figure", "day", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]

@@ -37,7 +37,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @dataclass(frozen=True)
-class Settings:
+class StudySize:
     """Size of the virtual studies."""
 
     residents: int | None
@@ -49,8 +49,8 @@ class Settings:
 
 # Cities as in scenarios/baseline.toml (the calibrated size), more replicates in the full suite.
 # Staffing needs more: a city's crime wanders with which heavy offenders happen to be locked up.
-QUICK = Settings(residents=None, replicates=4, trial_residents=10_000, staffing_replicates=8)
-FULL = Settings(residents=None, replicates=12, trial_residents=20_000, staffing_replicates=24)
+QUICK = StudySize(residents=None, replicates=4, trial_residents=10_000, staffing_replicates=8)
+FULL = StudySize(residents=None, replicates=12, trial_residents=20_000, staffing_replicates=24)
 
 
 def _city(residents: int | None, overrides: dict | None = None):
@@ -234,7 +234,7 @@ def baseline_run(residents: int | None, seed: int, days: int) -> dict[str, float
     }
 
 
-def baseline_study(cfg: Settings, workers: int) -> list[Finding]:
+def baseline_study(cfg: StudySize, workers: int) -> list[Finding]:
     """F1, F4, F5, F6 from baseline cities."""
     seeds = replicate_seeds(101, cfg.replicates)
     runs = run_parallel(baseline_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
@@ -348,7 +348,7 @@ def _trial_effects(scenario, seed: int, days: int) -> dict[str, float]:
     }
 
 
-def trial_study(cfg: Settings, workers: int) -> list[Finding]:
+def trial_study(cfg: StudySize, workers: int) -> list[Finding]:
     """F2: the Peyton et al. door-to-door visit, replicated with scenarios/trial_peyton.toml."""
     scenario = load_scenario(SCENARIOS / "trial_peyton.toml", {"population.residents": cfg.trial_residents})
     days = trial_days(scenario)
@@ -464,7 +464,7 @@ def staffing_run(residents: int | None, seed: int, days: int, cut: float) -> dic
     return out
 
 
-def staffing_study(cfg: Settings, workers: int, cut: float = 0.2) -> list[Finding]:
+def staffing_study(cfg: StudySize, workers: int, cut: float = 0.2) -> list[Finding]:
     """F8: a budget cut, and the elasticity of true crime to officer hours.
 
     A 20% cut doubles the signal of a 10% one against the same city-to-city noise; the
@@ -536,7 +536,7 @@ def hotspot_run(residents: int | None, seed: int, days: int) -> dict[str, float]
     return out
 
 
-def hotspot_study(cfg: Settings, workers: int) -> list[Finding]:
+def hotspot_study(cfg: StudySize, workers: int) -> list[Finding]:
     """F9: hot-spot foot patrol (the hotspots program at its defaults)."""
     seeds = replicate_seeds(404, cfg.replicates)
     runs = run_parallel(hotspot_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
@@ -582,7 +582,7 @@ def meetings_run(residents: int | None, seed: int, days: int) -> dict[str, float
     }
 
 
-def meetings_study(cfg: Settings, workers: int) -> list[Finding]:
+def meetings_study(cfg: StudySize, workers: int) -> list[Finding]:
     """F10: beat meetings (the beat_meetings program at its defaults)."""
     seeds = replicate_seeds(505, cfg.replicates)
     runs = run_parallel(meetings_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
@@ -675,7 +675,7 @@ def run_validation(
 
 def markdown(findings: list[Finding], info: dict) -> str:
     """The findings as docs/validation.md."""
-    cfg: Settings = info["settings"]
+    cfg: StudySize = info["settings"]
     n_pass = sum(f.passed for f in findings)
     lines = [
         "# Validation: published findings and macro patterns",

@@ -25,7 +25,7 @@ import ipyvuetify as v  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from cpsim.app import charts, levers  # noqa: E402
-from cpsim.app.classroom import ClassroomModel, Run, Settings  # noqa: E402
+from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings  # noqa: E402
 from cpsim.app.lessons import LESSONS, lesson_for, levers_named  # noqa: E402
 from cpsim.app.levers import BY_NAME, LEVERS, Size, check_levers, scenario_files  # noqa: E402
 from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page  # noqa: E402
@@ -151,7 +151,7 @@ def test_the_model_takes_exactly_the_levers_as_keywords():
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
 def test_every_scenario_loads_as_itself_and_levers_only_add_to_it(path):
-    shown = Settings.load(path, 1000, compare_with="")
+    shown = PageSettings.load(path, 1000, compare_with="")
     assert shown.changed() == {} and set(shown.kwargs()) == {"scenario_file", "residents", "seed", "compare_with"}
     model = ClassroomModel(**shown.kwargs())
     assert model.params == load_scenario(path, Size.of(1000).overrides())  # exactly the file, scaled
@@ -169,7 +169,7 @@ def test_every_scenario_loads_as_itself_and_levers_only_add_to_it(path):
 
 
 def test_resizing_keeps_changed_levers_and_moves_the_others_with_the_file():
-    shown = Settings.load(SCENARIOS / "liaison.toml").with_lever("foot_hours", 3.0)
+    shown = PageSettings.load(SCENARIOS / "liaison.toml").with_lever("foot_hours", 3.0)
     assert shown.levers["officers"] == 4 and shown.levers["liaison"] == 1
     bigger = shown.resized(3000)
     assert bigger.levers["officers"] == 7 and bigger.levers["liaison"] == 2  # round(0.25 x 6 beats)
@@ -361,7 +361,7 @@ def test_network_picture_colours_residents_by_trust_or_change_and_rings_todays_c
     assert (np.abs(seen[1::2] - lo).max(axis=1) < 40).mean() > 0.8
     assert (np.abs(seen[::2] - hi).max(axis=1) < 40).mean() > 0.8
 
-    run = Run.of(ClassroomModel(str(BASELINE), compare_with=""), "baseline")
+    run = PageRun.of(ClassroomModel(str(BASELINE), compare_with=""), "baseline")
     run.model.residents.trust[:10] = run.trust_start[:10] - 0.05  # lost trust
     change = Colours("change", 0.05)
     img = _decode(pic.draw(run, change))

@@ -11,7 +11,7 @@ _WHERE = {
     "Experiment": "experiment",
     "ExperimentError": "experiment",
     "load_experiment": "experiment",
-    "Run": "sampling",
+    "PlannedRun": "sampling",
     "run_table": "sampling",
     "SweepIncomplete": "driver",
     "SweepReport": "driver",

@@ -27,7 +27,7 @@ from cpsim.studies.sweeps.batch import BatchOutcome, Job, run_batch
 from cpsim.studies.sweeps.executors import Pool, make_pool, scheduler_address
 from cpsim.studies.sweeps.experiment import Experiment, group_column, load_experiment
 from cpsim.studies.sweeps.results import Store, StoreWriteError
-from cpsim.studies.sweeps.sampling import Run, check_points, count_runs, run_table
+from cpsim.studies.sweeps.sampling import PlannedRun, check_points, count_runs, run_table
 
 
 class SweepIncomplete(RuntimeError):
@@ -87,7 +87,7 @@ class Batches:
     share of the remaining runs that keeps every worker busy until the end.
     """
 
-    def __init__(self, runs: list[Run], fixed: int, slots: int) -> None:
+    def __init__(self, runs: list[PlannedRun], fixed: int, slots: int) -> None:
         self.runs, self.fixed, self.slots = runs, fixed, slots
         self.next_index = 0
         self.seconds = 0.0

@@ -57,7 +57,7 @@ from cpsim.studies.breakdowns import VALUES as BREAKDOWN_VALUES
 from cpsim.studies.provenance import code_version
 from cpsim.studies.sweeps.batch import BatchOutcome
 from cpsim.studies.sweeps.experiment import Experiment, ExperimentError, group_columns
-from cpsim.studies.sweeps.sampling import Run, sample_matrix
+from cpsim.studies.sweeps.sampling import PlannedRun, sample_matrix
 
 WHOLE_UNITS = {"count", "days", "persons", "officers"}
 RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "params", "seed", "status", "error", "duration")
@@ -90,7 +90,7 @@ def metric_columns(exp: Experiment) -> dict[str, str]:
     return cols
 
 
-def fingerprint(exp: Experiment, plan: list[Run]) -> str:
+def fingerprint(exp: Experiment, plan: list[PlannedRun]) -> str:
     """Hash everything that decides the stored results (not the batch size or paths)."""
     data = {
         "scenarios": {k: s.to_dict() for k, s in exp.scenarios.items()},
@@ -147,7 +147,7 @@ class Store:
         cls,
         path: str | Path,
         exp: Experiment,
-        plan: list[Run],
+        plan: list[PlannedRun],
         must_exist: bool = False,
         force: bool = False,
         retry_failed: bool = False,
@@ -255,7 +255,7 @@ class Store:
             ],
         )
 
-    def _create(self, plan: list[Run], fp: str) -> None:
+    def _create(self, plan: list[PlannedRun], fp: str) -> None:
         exp, con = self.exp, self.con
         params = {k: _param_type([r.params[k] for r in plan]) for k in exp.varied}
         cols = [
@@ -473,7 +473,7 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass  # the transaction is gone with the connection's failure
 
 
-def sweep_provenance(exp: Experiment, plan: list[Run]) -> dict[str, Any]:
+def sweep_provenance(exp: Experiment, plan: list[PlannedRun]) -> dict[str, Any]:
     """The provenance record of a sweep (cpsim.studies.provenance): the experiment file's hash, scenarios, seeds."""
     from cpsim.studies import provenance
 

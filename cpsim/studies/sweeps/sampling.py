@@ -27,7 +27,7 @@ from cpsim.studies.sweeps.experiment import Experiment, ExperimentError
 
 
 @dataclass(frozen=True)
-class Run:
+class PlannedRun:
     """One planned run.
 
     Attributes:
@@ -113,7 +113,7 @@ def seeds(base: int, n: int) -> list[int]:
     return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
 
 
-def run_table(exp: Experiment) -> list[Run]:
+def run_table(exp: Experiment) -> list[PlannedRun]:
     """List every run of the experiment: scenarios x points x replicates, with seeds.
 
     Seeds come from ``SeedSequence(exp.seed).spawn``: one per run, or, with
@@ -129,12 +129,12 @@ def run_table(exp: Experiment) -> list[Run]:
     else:
         run_seeds = seeds(exp.seed, len(combos))
     return [
-        Run(run_id=i, scenario=sc, point=p, replicate=r, params=pts[p], seed=s)
+        PlannedRun(run_id=i, scenario=sc, point=p, replicate=r, params=pts[p], seed=s)
         for i, ((sc, p, r), s) in enumerate(zip(combos, run_seeds, strict=True))
     ]
 
 
-def check_points(exp: Experiment, plan: list[Run]) -> None:
+def check_points(exp: Experiment, plan: list[PlannedRun]) -> None:
     """Check every point of the design against the cross-key rules, in every scenario.
 
     Each varied value was checked on its own when the experiment was loaded; a combination

@@ -15,7 +15,7 @@ from SALib.sample import sobol as sobol_sample
 
 from cpsim import simulate
 from cpsim.cli import main
-from cpsim.studies.sweeps import Run, load_experiment, open_results, run_sweep, run_table
+from cpsim.studies.sweeps import PlannedRun, load_experiment, open_results, run_sweep, run_table
 from cpsim.studies.sweeps import batch as sweep_run
 from cpsim.studies.sweeps.batch import BatchOutcome, Outcome
 from cpsim.studies.sweeps.driver import Batches
@@ -333,7 +333,7 @@ def test_runner_overhead_is_small_next_to_the_simulations(tmp_path):
 
 
 def test_adaptive_batches_hold_about_two_seconds_of_runs_and_keep_workers_busy():
-    runs = [Run(i, "baseline", i, 0, {}, i) for i in range(1000)]
+    runs = [PlannedRun(i, "baseline", i, 0, {}, i) for i in range(1000)]
     batches = Batches(runs, fixed=0, slots=2)
     first = [batches.take() for _ in range(4)]
     assert [len(b) for b in first] == [1, 1, 1, 1] and [b[0][0] for b in first] == [0, 1, 2, 3]
