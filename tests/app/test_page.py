@@ -438,9 +438,9 @@ def test_charts_follow_the_daily_figures_on_a_scale_that_follows_the_data():
 
 
 def test_charts_write_missing_figures_as_gaps_and_leave_room_for_their_legend():
-    option = charts.line_chart("t", 10, [charts.Series("a", np.array([np.nan, 1.0]), "#000")], "y")
+    option = charts.line_chart("t", 10, [charts.ChartLine("a", np.array([np.nan, 1.0]), "#000")], "y")
     assert option["series"][0]["data"] == [[1, None], [2, 1.0]]
-    many = [charts.Series(f"a long series name {i}", np.zeros(3), "#000") for i in range(6)]
+    many = [charts.ChartLine(f"a long series name {i}", np.zeros(3), "#000") for i in range(6)]
     assert charts.legend_lines(many) > 1
     assert charts.line_chart("t", 10, many, "y")["grid"]["top"] > option["grid"]["top"]
 
