@@ -21,8 +21,8 @@ from cpsim.cli import main
 from cpsim.scenario import SECTIONS, Scenario, ScenarioError, load_scenario, spec_of
 from cpsim.scenario.graphfile import count_graph_nodes
 from cpsim.scenario.rules import RULE_KEYS, RuleError, check_rules
+from cpsim.studies.executors import check_address
 from cpsim.studies.sweeps import load_experiment, run_table
-from cpsim.studies.sweeps.executors import check_address
 from cpsim.studies.sweeps.sampling import count_runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,6 +146,10 @@ BAD_FLAGS = [
         "http:// is not a Dask protocol",
     ),
     (["sweep", ROOT / "experiments" / "budget_sweep.toml", "--scheduler", "tcp://host:123456"], "port 123456"),
+    # compare, trial and validate take the same --scheduler, checked the same way before anything runs
+    (["compare", BASELINE, BASELINE, "--scheduler", "notanaddress"], "--scheduler 'notanaddress': not a scheduler"),
+    (["trial", ROOT / "scenarios" / "trial_peyton.toml", "--scheduler", "http://h:1"], "http:// is not a Dask"),
+    (["validate", "--scheduler", "tcp://host:0"], "port 0 out of range"),
     (["validate", "--workers", "0"], "'--workers'"),
     (["validate", "--only", "nope\nnope"], "--only nope nope: unknown study"),
     (["app", BASELINE, "--port", "70000"], "'--port'"),

@@ -25,9 +25,9 @@ from faults import (
 
 import cpsim.studies.sweeps.batch as simulate_module
 from cpsim.cli import main
+from cpsim.studies.executors import Pool
 from cpsim.studies.provenance import CodeVersion
 from cpsim.studies.sweeps import run_sweep
-from cpsim.studies.sweeps.executors import Pool
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cpsim.cli.typer_app import InputError, app
+from cpsim.cli.typer_app import InputError, SchedulerOpt, app
 
 
 @app.command()
@@ -17,10 +17,7 @@ def calibrate(
     calibration: Annotated[Path, typer.Argument(help="Calibration TOML file (experiments/*_calibration.toml).")],
     out: Annotated[Path | None, typer.Option(help="Output directory (default: out/<name>).")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes (default: all cores).")] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local)."),
-    ] = None,
+    scheduler: SchedulerOpt = None,
     particles: Annotated[int | None, typer.Option(min=2, help="Replace the file's particles.")] = None,
     generations: Annotated[int | None, typer.Option(min=1, help="Replace the file's generations.")] = None,
     replicates: Annotated[int | None, typer.Option(min=1, help="Replace the file's replicates.")] = None,

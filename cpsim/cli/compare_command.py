@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cpsim.cli.run_command import ForceOpt, SetOpt, with_flags
-from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, app, key_range, out_dir, writing
+from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, SchedulerOpt, app, key_range, out_dir, writing
 from cpsim.studies.resources import Estimate, check_fits, run_bytes
 
 # Wide enough for every table of a comparison when the output is a file or a log.
@@ -32,6 +32,7 @@ def compare(
     workers: Annotated[
         int | None, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes (default: all CPUs).")
     ] = None,
+    scheduler: SchedulerOpt = None,
     out: Annotated[Path, typer.Option(help="Directory for the CSV files, PNG figures and report.html.")] = Path(
         "out/compare"
     ),
@@ -44,6 +45,7 @@ def compare(
     from cpsim.cli.render import print_brief
     from cpsim.reports.brief import Brief
     from cpsim.reports.html_report import html_report, write_figures
+    from cpsim.studies.executors import scheduler_address
     from cpsim.studies.progress import progress
     from cpsim.studies.runner import load_all, normalize_overrides, run_study
 
@@ -51,15 +53,23 @@ def compare(
     overrides = normalize_overrides(set_ or [])
     # --days is checked as every scenario's run.days (with the rules that involve it, e.g. incident.day)
     loaded = load_all(files, with_flags(set_, days=days))  # every file and override is checked before anything runs
+    address = scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     runs_total = replicates * len(files)
     biggest = max(run_bytes(params) for _, _, params in loaded)
-    processes = min(workers or os.cpu_count() or 1, runs_total)
+    processes = 0 if address else min(workers or os.cpu_count() or 1, runs_total)  # on Dask none run here
     what = f"{len(files)} scenarios x {replicates} replicates"
     check_fits(Estimate(runs_total, biggest, processes, what=what), force, "fewer replicates or --workers")
     out_dir(out)
     with progress("cpsim compare", runs_total) as report:
         study = run_study(
-            files, replicates=replicates, days=days, seed=seed, workers=workers, overrides=overrides, progress=report
+            files,
+            replicates=replicates,
+            days=days,
+            seed=seed,
+            workers=workers,
+            overrides=overrides,
+            progress=report,
+            scheduler=address,
         )
     brief = Brief.from_study(study)
     with writing(out):

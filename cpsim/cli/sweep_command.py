@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpsim.cli.typer_app import MAX_WORKERS, InputError, OutputError, app, out_dir, out_file, writing
+from cpsim.cli.typer_app import MAX_WORKERS, InputError, OutputError, SchedulerOpt, app, out_dir, out_file, writing
 
 if TYPE_CHECKING:
     import duckdb
@@ -28,10 +28,7 @@ def sweep(
     workers: Annotated[
         int | None, typer.Option(min=1, max=MAX_WORKERS, help="Local worker processes (default: all cores).")
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local)."),
-    ] = None,
+    scheduler: SchedulerOpt = None,
     out: Annotated[Path | None, typer.Option(help="DuckDB results store (default: out/<name>.duckdb).")] = None,
     resume: Annotated[bool, typer.Option(help="Require an existing store (a rerun resumes anyway).")] = False,
     retry_failed: Annotated[
@@ -48,8 +45,8 @@ def sweep(
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
+    from cpsim.studies.executors import scheduler_address
     from cpsim.studies.sweeps import SweepIncomplete, load_experiment, run_sweep
-    from cpsim.studies.sweeps.executors import scheduler_address
 
     exp = load_experiment(experiment)
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cpsim.cli.run_command import ForceOpt, SetOpt
-from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, InputError, app, key_range, out_dir, writing
+from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, InputError, SchedulerOpt, app, key_range, out_dir, writing
 from cpsim.scenario import load_scenario
 from cpsim.studies.resources import check_fits, run_estimate
 
@@ -121,6 +121,7 @@ def trial(
         int | None, typer.Option(**key_range("run.seed"), help="Base seed of the replicates (default: run.seed).")
     ] = None,
     workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
+    scheduler: SchedulerOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path, typer.Option(help="Directory for trial.csv and trial_replicates.csv.")] = Path("out/trial"),
     force: ForceOpt = False,
@@ -128,9 +129,11 @@ def trial(
     """Run a virtual field trial: ITT and TOT effects by subgroup, and spillover, per follow-up."""
     from rich.console import Console
 
+    from cpsim.studies.executors import scheduler_address
     from cpsim.studies.trials import run_trial
 
     params = load_scenario(scenario, set_ or None)
+    address = scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     if not params.trial.enabled:
         raise InputError(
             f"{scenario}: trial.enabled: the scenario runs no trial; allowed: a scenario with "
@@ -139,9 +142,11 @@ def trial(
     from cpsim.studies import provenance
     from cpsim.studies.trials import replicate_seeds, trial_days
 
-    check_fits(run_estimate(params, replicates, workers, trial_days(params)), force, "fewer --replicates or --workers")
+    if address is None:  # on a Dask cluster no run takes this machine's memory
+        estimate = run_estimate(params, replicates, workers, trial_days(params))
+        check_fits(estimate, force, "fewer --replicates or --workers")
     out_dir(out)
-    result = run_trial(params, replicates=replicates, seed=seed, workers=workers)
+    result = run_trial(params, replicates=replicates, seed=seed, workers=workers, scheduler=address)
     base_seed = params.run.seed if seed is None else seed
     prov = provenance.record(
         {params.run.name: params},

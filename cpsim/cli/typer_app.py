@@ -31,6 +31,11 @@ INTERRUPTED = 130  # the shell's code for Ctrl-C (128 + SIGINT)
 # Flags with no scenario key of their own: the same bounds as the experiment file's keys.
 MAX_REPLICATES = 100_000
 MAX_WORKERS = 1024
+# One spelling of the Dask option for every command that runs many simulations.
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: $DASK_SCHEDULER_ADDRESS, else local)."),
+]
 
 
 def _version(value: bool) -> None:

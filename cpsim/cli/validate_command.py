@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cpsim.cli.typer_app import MAX_WORKERS, InputError, app, out_file, writing
+from cpsim.cli.typer_app import MAX_WORKERS, InputError, SchedulerOpt, app, out_file, writing
 
 # The study names, for --help and errors: cpsim.studies.validation (the simulation) loads only when it runs.
 STUDIES = (
@@ -31,19 +31,22 @@ def validate(
         bool, typer.Option("--patterns/--no-patterns", help="Also run the macro patterns (years of whole cities).")
     ] = True,
     workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
+    scheduler: SchedulerOpt = None,
     out: Annotated[Path, typer.Option(help="Markdown report to write.")] = Path("docs/validation.md"),
 ) -> int:
     """Run virtual replications of published findings; print and write PASS/FAIL for each."""
     from rich.console import Console
     from rich.table import Table
 
+    from cpsim.studies.executors import scheduler_address
     from cpsim.studies.validation import markdown, run_validation
 
     unknown = [name for name in only or [] if name not in STUDIES and name not in PATTERNS]
     if unknown:
         raise InputError(f"--only {unknown[0]}: unknown study; allowed: " + ", ".join([*STUDIES, *PATTERNS]))
+    address = scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     out_file(out)
-    findings, info = run_validation(quick=quick, workers=workers, only=only, patterns=patterns)
+    findings, info = run_validation(quick=quick, workers=workers, only=only, patterns=patterns, scheduler=address)
     table = Table(title="cpsim validate" + (" --quick" if quick else ""))
     for col in ("fact", "finding", "published", "range", "model [95% CI]", "rule", "result"):
         table.add_column(col, justify="right" if col in ("range", "model [95% CI]") else "left")

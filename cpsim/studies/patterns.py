@@ -122,10 +122,10 @@ def _seeds(base: int, n: int) -> list[int]:
     return replicate_seeds(base, n)
 
 
-def _parallel(fn, jobs: list[tuple], workers: int) -> list:
+def _parallel(fn, jobs: list[tuple], workers: int, scheduler: str | None = None) -> list:
     from cpsim.studies.runner import run_parallel
 
-    return run_parallel(fn, jobs, workers)
+    return run_parallel(fn, jobs, workers, scheduler)
 
 
 # ---------------------------------------------------------------------------- M1 stationarity
@@ -161,10 +161,10 @@ def stationary_run(residents: int | None, seed: int, years: int) -> dict[str, li
     return path
 
 
-def stationarity_study(cfg: PatternSettings, workers: int) -> list:
+def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M1: with no program and no shock, the city keeps its day-1 figures for 10 years."""
     seeds = _seeds(606, cfg.replicates)
-    runs = _parallel(stationary_run, [(cfg.residents, s, cfg.stationary_years) for s in seeds], workers)
+    runs = _parallel(stationary_run, [(cfg.residents, s, cfg.stationary_years) for s in seeds], workers, scheduler)
     groups = [k for k in runs[0] if k.startswith("trust_")]
     findings = []
     for key, label in (
@@ -223,12 +223,12 @@ def recovery_run(residents: int | None, seed: int, level: float, years: int) -> 
     return 1.0 - (shifted[-1]["trust"] - base[-1]["trust"]) / gap0
 
 
-def recovery_study(cfg: PatternSettings, workers: int) -> list:
+def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M2: a city started far below or above its equilibrium returns at least half way in 5 years."""
     seeds = _seeds(707, cfg.replicates)
     findings = []
     for level, word in ((0.12, "below"), (0.9, "above")):
-        values = _parallel(recovery_run, [(cfg.residents, s, level, 5) for s in seeds], workers)
+        values = _parallel(recovery_run, [(cfg.residents, s, level, 5) for s in seeds], workers, scheduler)
         findings.append(
             _finding(
                 "M2",
@@ -269,11 +269,11 @@ def package_run(residents: int | None, seed: int, days: int) -> dict[str, dict[s
     return {label: _ends(name, over, residents, seed, days) for label, (name, over) in variants.items()}
 
 
-def package_study(cfg: PatternSettings, workers: int) -> list:
+def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M4 and M5: the fully delivered package, its dose and fidelity, who gains, safety and complaints."""
     days = 2 * YEAR
     seeds = _seeds(808, cfg.replicates)
-    runs = _parallel(package_run, [(cfg.residents, s, days) for s in seeds], workers)
+    runs = _parallel(package_run, [(cfg.residents, s, days) for s in seeds], workers, scheduler)
     sd = trust_sd(cfg.residents)
 
     def effect(label: str, key: str = "trust", scale: float = 1.0) -> list[float]:
@@ -464,11 +464,11 @@ def lowest_trust_beat(residents: int | None, seed: int) -> int:
     return int(np.argmin(np.bincount(res.beat, weights=res.trust) / model.beat_residents))
 
 
-def shock_study(cfg: PatternSettings, workers: int) -> list:
+def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M3: a severe shock starts a vicious circle the loops deepen; a sustained program brings it back."""
     days = 3 * YEAR
     seeds = _seeds(909, cfg.replicates)
-    beats = _parallel(lowest_trust_beat, [(cfg.residents, s) for s in seeds], workers)
+    beats = _parallel(lowest_trust_beat, [(cfg.residents, s) for s in seeds], workers, scheduler)
     variants = {
         "base": {},
         "mild": MILD,
@@ -478,7 +478,7 @@ def shock_study(cfg: PatternSettings, workers: int) -> list:
         "severe+package": {**SEVERE, **PACKAGE_LATE},
     }
     jobs = [(cfg.residents, over, s, days, b) for s, b in zip(seeds, beats, strict=True) for over in variants.values()]
-    flat = _parallel(shock_run, jobs, workers)
+    flat = _parallel(shock_run, jobs, workers, scheduler)
     runs = [dict(zip(variants, flat[i : i + len(variants)], strict=True)) for i in range(0, len(flat), len(variants))]
 
     def loss(r: dict, label: str, base: str = "base") -> float:
@@ -577,9 +577,9 @@ def memory_run(residents: int | None, seed: int) -> float:
     return float(gap.loc[day + YEAR, group] / gap.loc[day + 30, group])
 
 
-def memory_study(cfg: PatternSettings, workers: int) -> list:
+def memory_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M3: a publicized incident is remembered for months, not weeks."""
-    values = _parallel(memory_run, [(cfg.residents, s) for s in _seeds(1010, cfg.replicates)], workers)
+    values = _parallel(memory_run, [(cfg.residents, s) for s in _seeds(1010, cfg.replicates)], workers, scheduler)
     return [
         _finding(
             "M3",

@@ -16,12 +16,12 @@ who benefits, how fast and at what cost.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve
-from cpsim.studies.workers import end_with
+from cpsim.studies.executors import Pool, open_pool, scheduler_address
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 
@@ -200,6 +200,7 @@ def run_study(
     executor: Executor | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     detail: bool = True,
+    scheduler: str | None = None,
 ) -> Study:
     """Run every scenario ``replicates`` times with common random numbers.
 
@@ -214,6 +215,8 @@ def run_study(
             ``get_executor()``); when given, ``workers`` is ignored.
         progress: Called as ``progress(done, total, failed)`` after each run.
         detail: Also keep each run's breakdown by group and beat and its daily trajectory.
+        scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local
+            processes); ignored when ``executor`` is given. Results are the same on any executor.
 
     Returns:
         The Study: runs table, breakdowns, trajectories, scenarios and provenance.
@@ -221,6 +224,7 @@ def run_study(
     Raises:
         ScenarioError: A scenario or override is invalid (nothing has run).
         ValueError: Fewer than one scenario, fewer than 2 replicates or fewer than 1 worker.
+        SchedulerError: A bad or unreachable scheduler (nothing has run).
 
     """
     from cpsim.studies import provenance
@@ -244,7 +248,7 @@ def run_study(
         for k, s in enumerate(seeds)
         for name, file, params in loaded
     ]
-    rows = _execute(tasks, workers, executor, progress)
+    rows = _execute(tasks, workers, executor, progress, scheduler)
     names = [name for name, _, _ in loaded]
     groups = _stack(rows, "_groups", names)
     trajectories = _stack(rows, "_trajectory", names)
@@ -278,46 +282,43 @@ def run_replicates(
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """The runs table of :func:`run_study` (one row per scenario and replicate), without the details."""
-    return run_study(scenarios, replicates, days, seed, workers, overrides, executor, progress, detail=False).runs
+    study = run_study(
+        scenarios, replicates, days, seed, workers, overrides, executor, progress, detail=False, scheduler=scheduler
+    )
+    return study.runs
 
 
-def local_executor(workers: int, method: str = "spawn", preload: Sequence[str] = ()) -> ProcessPoolExecutor:
-    """The local process pool every study uses; its workers end if this process is killed.
+def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None, scheduler: str | None = None) -> list:
+    """``fn(*job)`` for every job, in order: here, in local worker processes, or on a Dask cluster.
+
+    Each job carries its own seed, so the results do not depend on the executor, the workers
+    or their order. A job that raises stops the study (its exception propagates).
 
     Args:
-        workers: Worker processes.
-        method: Start method. ``spawn`` (the default) starts workers clean: no threads or
-            locks copied from the parent, cpsim imported afresh. ``forkserver`` forks them
-            from a server process that imported ``preload`` once (sweeps: quicker starts,
-            and a driver's DuckDB threads are never forked).
-        preload: Modules the forkserver imports before forking workers.
+        fn: A module-level function (workers import it by name).
+        jobs: Argument tuples, one per call.
+        workers: Local worker processes (default 1: this process).
+        scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local).
 
-    Returns:
-        An executor; the caller shuts it down.
+    Raises:
+        SchedulerError: A bad or unreachable scheduler (before any job runs).
 
     """
-    ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
-
-
-def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None) -> list:
-    """``fn(*job)`` for every job, in order, in local worker processes when more than one is asked for.
-
-    Each job carries its own seed, so the results do not depend on the workers or their order.
-    """
+    address = scheduler_address(scheduler)
     workers = min(workers or 1, len(jobs))
-    if workers <= 1:
+    if workers <= 1 and address is None:
         return [fn(*job) for job in jobs]
-    with local_executor(workers) as pool:
-        return list(pool.map(fn, *zip(*jobs, strict=True)))
+    with open_pool(workers, address) as pool:
+        return list(pool.executor.map(fn, *zip(*jobs, strict=True)))
 
 
-def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, progress) -> list[dict]:
-    """Run the tasks in this process, in a local process pool, or on the executor given."""
+def _execute(
+    tasks: list[dict], workers: int | None, executor: Executor | None, progress, scheduler: str | None = None
+) -> list[dict]:
+    """Run the tasks in this process, in a local process pool, on a Dask cluster, or on the executor given."""
     done_rows: list[dict] = []
     failed = 0
 
@@ -328,15 +329,19 @@ def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, 
         if progress is not None:
             progress(len(done_rows), len(tasks), failed)
 
-    n_workers = os.cpu_count() or 1 if workers is None else int(workers)
-    if executor is None and (n_workers == 1 or len(tasks) == 1):
+    address = scheduler_address(scheduler) if executor is None else None
+    n_workers = (os.cpu_count() or 1) if workers is None else int(workers)
+    if executor is None and address is None and (n_workers == 1 or len(tasks) == 1):
         for task in tasks:
             book(run_replicate(task))
         return done_rows
-    own = executor is None
-    pool = executor or local_executor(min(n_workers, len(tasks)))
-    try:
-        futures: dict[Future, dict] = {pool.submit(run_replicate, task): task for task in tasks}
+    opened = (
+        nullcontext(Pool(executor, 0, "given"))
+        if executor is not None
+        else open_pool(min(n_workers, len(tasks)), address)
+    )
+    with opened as pool:
+        futures: dict[Future, dict] = {pool.executor.submit(run_replicate, task): task for task in tasks}
         for fut in as_completed(futures):
             try:
                 row = fut.result()
@@ -352,9 +357,6 @@ def _execute(tasks: list[dict], workers: int | None, executor: Executor | None, 
                     "error": one_line(err),
                 }
             book(row)
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
     return done_rows
 
 
@@ -414,7 +416,6 @@ __all__ = [
     "ID_COLUMNS",
     "Study",
     "load_all",
-    "local_executor",
     "math",
     "normalize_overrides",
     "one_line",

@@ -74,6 +74,7 @@ def run_trial(
     seed: int | None = None,
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
     workers: int | None = None,
+    scheduler: str | None = None,
 ) -> TrialResult:
     """Run a trial scenario over replicates and pool the trial tables.
 
@@ -83,6 +84,7 @@ def run_trial(
         seed: Base seed for the replicate seeds (default: the scenario's run.seed).
         overrides: Dotted overrides.
         workers: Worker processes (default 1).
+        scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local processes).
 
     Returns:
         The pooled and per-replicate tables.
@@ -96,6 +98,6 @@ def run_trial(
         raise ValueError("trial.enabled is false; allowed: a scenario with [trial] enabled = true")
     days = trial_days(params)
     seeds = replicate_seeds(params.run.seed if seed is None else seed, replicates)
-    tables = run_parallel(_one, [(params, s, days) for s in seeds], workers)
+    tables = run_parallel(_one, [(params, s, days) for s in seeds], workers, scheduler)
     reps = pd.concat(tables, ignore_index=True)
     return TrialResult(pool(reps), reps, days)

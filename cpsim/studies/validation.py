@@ -234,10 +234,10 @@ def baseline_run(residents: int | None, seed: int, days: int) -> dict[str, float
     }
 
 
-def baseline_study(cfg: StudySize, workers: int) -> list[Finding]:
+def baseline_study(cfg: StudySize, workers: int, scheduler: str | None = None) -> list[Finding]:
     """F1, F4, F5, F6 from baseline cities."""
     seeds = replicate_seeds(101, cfg.replicates)
-    runs = run_parallel(baseline_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
+    runs = run_parallel(baseline_run, [(cfg.residents, s, cfg.days) for s in seeds], workers, scheduler)
 
     def vals(key: str) -> list[float]:
         return [r[key] for r in runs]
@@ -348,12 +348,12 @@ def _trial_effects(scenario, seed: int, days: int) -> dict[str, float]:
     }
 
 
-def trial_study(cfg: StudySize, workers: int) -> list[Finding]:
+def trial_study(cfg: StudySize, workers: int, scheduler: str | None = None) -> list[Finding]:
     """F2: the Peyton et al. door-to-door visit, replicated with scenarios/trial_peyton.toml."""
     scenario = load_scenario(SCENARIOS / "trial_peyton.toml", {"population.residents": cfg.trial_residents})
     days = trial_days(scenario)
     seeds = replicate_seeds(202, cfg.replicates)
-    runs = run_parallel(_trial_effects, [(scenario, s, days) for s in seeds], workers)
+    runs = run_parallel(_trial_effects, [(scenario, s, days) for s in seeds], workers, scheduler)
     d3 = [r["d3"] for r in runs]
     d21 = [r["d21"] for r in runs]
     src = "Peyton, Sierra-Arevalo & Rand 2019, PNAS 116(40)"
@@ -464,14 +464,14 @@ def staffing_run(residents: int | None, seed: int, days: int, cut: float) -> dic
     return out
 
 
-def staffing_study(cfg: StudySize, workers: int, cut: float = 0.2) -> list[Finding]:
+def staffing_study(cfg: StudySize, workers: int, cut: float = 0.2, scheduler: str | None = None) -> list[Finding]:
     """F8: a budget cut, and the elasticity of true crime to officer hours.
 
     A 20% cut doubles the signal of a 10% one against the same city-to-city noise; the
     elasticity is an arc elasticity, ln(crime ratio) / ln(1 - cut).
     """
     seeds = replicate_seeds(303, cfg.staffing_replicates)
-    runs = run_parallel(staffing_run, [(cfg.residents, s, cfg.days, cut) for s in seeds], workers)
+    runs = run_parallel(staffing_run, [(cfg.residents, s, cfg.days, cut) for s in seeds], workers, scheduler)
     src = "Chalfin & McCrary 2018; Chalfin et al. 2022"
     measure = (
         f"policing.budget_cut = {cut:g} vs 0, same seeds: ln(crime ratio) / ln(1 - cut), "
@@ -536,10 +536,10 @@ def hotspot_run(residents: int | None, seed: int, days: int) -> dict[str, float]
     return out
 
 
-def hotspot_study(cfg: StudySize, workers: int) -> list[Finding]:
+def hotspot_study(cfg: StudySize, workers: int, scheduler: str | None = None) -> list[Finding]:
     """F9: hot-spot foot patrol (the hotspots program at its defaults)."""
     seeds = replicate_seeds(404, cfg.replicates)
-    runs = run_parallel(hotspot_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
+    runs = run_parallel(hotspot_run, [(cfg.residents, s, cfg.days) for s in seeds], workers, scheduler)
     src = "Ratcliffe et al. 2011, Criminology 49(3)"
     return [
         Finding(
@@ -582,10 +582,10 @@ def meetings_run(residents: int | None, seed: int, days: int) -> dict[str, float
     }
 
 
-def meetings_study(cfg: StudySize, workers: int) -> list[Finding]:
+def meetings_study(cfg: StudySize, workers: int, scheduler: str | None = None) -> list[Finding]:
     """F10: beat meetings (the beat_meetings program at its defaults)."""
     seeds = replicate_seeds(505, cfg.replicates)
-    runs = run_parallel(meetings_run, [(cfg.residents, s, cfg.days) for s in seeds], workers)
+    runs = run_parallel(meetings_run, [(cfg.residents, s, cfg.days) for s in seeds], workers, scheduler)
     src = "Skogan, Chicago CAPS evaluations"
     return [
         Finding(
@@ -643,13 +643,18 @@ PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")
 
 
 def run_validation(
-    quick: bool = False, workers: int = 2, only: list[str] | None = None, patterns: bool = True
+    quick: bool = False,
+    workers: int = 2,
+    only: list[str] | None = None,
+    patterns: bool = True,
+    scheduler: str | None = None,
 ) -> tuple[list[Finding], dict]:
     """Run every study (published findings, then macro patterns) and return the findings and run information.
 
     Args:
         quick: Fewer replicates (what the tests run); the macro patterns then use 3 replicates.
         workers: Worker processes.
+        scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local processes).
         only: Names of studies to run (default: all).
         patterns: Whether to run the macro-pattern studies (cpsim.studies.patterns) too.
 
@@ -668,7 +673,7 @@ def run_validation(
         if (only and name not in only) or (not only and not patterns and name in PATTERNS):
             continue
         start = time.perf_counter()
-        findings.extend(study(pattern_cfg if name in PATTERNS else cfg, workers))
+        findings.extend(study(pattern_cfg if name in PATTERNS else cfg, workers, scheduler=scheduler))
         seconds[name] = time.perf_counter() - start
     return findings, {"settings": cfg, "patterns": pattern_cfg, "seconds": seconds, "quick": quick}
 

@@ -1,4 +1,4 @@
-"""ABC-SMC with pyabc, on the sweep executors, reproducible and resumable.
+"""ABC-SMC with pyabc, on the studies' executors, reproducible and resumable.
 
 pyabc (Klinger, Rickert & Hasenauer 2018) does the inference: priors, the perturbation
 kernel, the acceptance threshold schedule and the SQL history of every generation. cpsim
@@ -9,7 +9,7 @@ adds three things around it:
   statistics of the simulated survey; a run that raises makes the proposal fail (recorded,
   rejected) and the calibration goes on;
 - the sampler: :class:`CRNSampler` sends pyabc's "sample until accepted" tasks to any
-  executor with ``submit()`` (local processes or Dask, cpsim.studies.sweeps.executors), each task
+  executor with ``submit()`` (local processes or Dask, cpsim.studies.executors), each task
   seeded from (seed, generation, task), and puts the results together in task order, so
   the posterior does not depend on the executor, the number of workers or the timing;
 - the loop: one generation per ``ABCSMC.run`` call on a freshly loaded history, with the

@@ -25,7 +25,7 @@ import pandas as pd
 from cpsim.studies.calibration.abc_smc import Generation, Record, SurveyModel, run_generations
 from cpsim.studies.calibration.posterior_store import CalibrationStore
 from cpsim.studies.calibration.problem import Calibration, load_calibration
-from cpsim.studies.sweeps.executors import Pool, make_pool
+from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool
 
 LEVEL = 0.90
 
@@ -73,7 +73,11 @@ def run_calibration(
     out = Path(out) if out is not None else Path("out") / cal.name
     start = time.perf_counter()
     say = (lambda text: None) if quiet else (lambda text: print(f"{cal.name}: {text}", file=sys.stderr, flush=True))
-    with nullcontext(pool) if pool is not None else make_pool(workers, scheduler) as p:
+    with (
+        nullcontext(pool)
+        if pool is not None
+        else open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD) as p
+    ):
         store = CalibrationStore(out / "calibration.duckdb", cal)
         try:
             db_url = f"sqlite:///{(out / 'pyabc.db').resolve()}"

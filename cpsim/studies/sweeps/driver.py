@@ -21,10 +21,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool, scheduler_address
 from cpsim.studies.progress import LogLines
 from cpsim.studies.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
 from cpsim.studies.sweeps.batch import BatchOutcome, Job, run_batch
-from cpsim.studies.sweeps.executors import Pool, make_pool, scheduler_address
 from cpsim.studies.sweeps.experiment import Experiment, group_column, load_experiment
 from cpsim.studies.sweeps.results import Store, StoreWriteError
 from cpsim.studies.sweeps.sampling import PlannedRun, check_points, count_runs, run_table
@@ -159,9 +159,10 @@ def run_sweep(
         How the sweep went.
 
     Raises:
-        ExperimentError: Bad experiment file, a design or runs too big for this machine, a
-            bad scheduler address, or a store of another experiment, of other model code,
-            held by another sweep or damaged (all before any run).
+        SchedulerError: A bad or unreachable scheduler address (before any run).
+        ExperimentError: Bad experiment file, a design or runs too big for this machine, or a
+            store of another experiment, of other model code, held by another sweep or damaged
+            (all before any run).
         SweepIncomplete: Workers died or the store could not be written; the runs not
             committed are still pending (rerun to resume).
 
@@ -181,7 +182,11 @@ def run_sweep(
     check_points(exp, plan)
     console = Console(stderr=True)
     # the executor first: an unreachable scheduler fails before a store is created
-    with nullcontext(pool) if pool is not None else make_pool(workers, address) as p:
+    with (
+        nullcontext(pool)
+        if pool is not None
+        else open_pool(workers, address, method="forkserver", preload=SWEEP_PRELOAD) as p
+    ):
         store = Store.open(out, exp, plan, must_exist=resume, force=force, retry_failed=retry_failed)
         counts = store.counts()
         report = SweepReport(out, len(plan), counts["ok"] + counts["failed"], counts["failed"], slots=p.slots)

@@ -21,7 +21,7 @@ from cpsim.cli import main  # noqa: E402
 from cpsim.studies.calibration import load_calibration, read_observed, run_calibration  # noqa: E402
 from cpsim.studies.calibration.fit import weighted_quantile  # noqa: E402
 from cpsim.studies.calibration.stats import statistic  # noqa: E402
-from cpsim.studies.sweeps.executors import Pool  # noqa: E402
+from cpsim.studies.executors import Pool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 TRUE = {"safety.initial": 0.8, "survey.offset": 0.12}  # away from the priors' midpoints

@@ -15,11 +15,11 @@ from SALib.sample import sobol as sobol_sample
 
 from cpsim import simulate
 from cpsim.cli import main
+from cpsim.studies.executors import Pool
 from cpsim.studies.sweeps import PlannedRun, load_experiment, open_results, run_sweep, run_table
 from cpsim.studies.sweeps import batch as sweep_run
 from cpsim.studies.sweeps.batch import BatchOutcome, Outcome
 from cpsim.studies.sweeps.driver import Batches
-from cpsim.studies.sweeps.executors import Pool
 from cpsim.studies.sweeps.sensitivity import analyze, point_means, sensitivity, warnings
 
 ROOT = Path(__file__).resolve().parents[3]
