@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import errno
 import json
 import os
 import signal
@@ -68,14 +69,17 @@ def test_the_page_listens_on_this_machine_unless_told_and_warns_when_told(capsys
 def http(port: int, raw: bytes, timeout: float = 10.0) -> bytes:
     """Send raw bytes, return what comes back (b"" if the server closed the connection)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(raw)
-        s.shutdown(socket.SHUT_WR)
         chunks = []
         try:
+            s.sendall(raw)
+            s.shutdown(socket.SHUT_WR)
             while chunk := s.recv(65536):
                 chunks.append(chunk)
-        except (TimeoutError, ConnectionResetError):
+        except (TimeoutError, ConnectionResetError, BrokenPipeError):
             pass
+        except OSError as e:  # the server may close a malformed request's connection before we finish sending
+            if e.errno != errno.ENOTCONN:
+                raise
     return b"".join(chunks)
 
 
