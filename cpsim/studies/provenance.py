@@ -49,7 +49,7 @@ PACKAGE = ROOT / "cpsim"
 # What a simulation executes: a change here may change results.
 MODEL_PARTS = (
     "scenario", "world", "mechanisms", "programs", "agents.py", "model.py", "metrics.py", "simulate.py",
-    "survey.py", "studies/sweeps/batch.py",
+    "survey.py", "streams.py", "studies/sweeps/batch.py",
 )  # fmt: skip
 
 
