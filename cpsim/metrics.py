@@ -1,7 +1,7 @@
 """Daily figures: their definitions, how they are computed, and the per-group and per-beat tables.
 
 Each day the model hands its day record and state to ``day_figures`` (the city's figures,
-kept as ``model.today``) and ``GroupTables.day`` (the group and beat tables); the Mesa
+kept as ``model.today``) and ``GroupTables.add`` (the group and beat tables); the Mesa
 DataCollector's named reporters read ``model.today``, so results pickle and nothing is
 computed twice. Every figure is defined here and listed in docs/metrics.md.
 """
@@ -295,11 +295,12 @@ EVENTS = {
 
 
 class GroupTables:
-    """Per-group and per-beat tables of the day's figures (BY_KEY), built from (beat, group) cells.
+    """Per-group and per-beat tables of the daily figures (BY_KEY), built from (beat, group) cells.
 
-    Sums are taken once over (beat, group) cells and then added up both ways, which halves
-    the passes over the resident arrays; the cell of each resident and the residents per
-    cell are fixed for a run (residents do not move), so they are computed once.
+    Each day ``add`` takes the day's sums over (beat, group) cells and keeps their two margins
+    (by group, by beat); the tables (means, rates) are built from them when read, for every
+    day at once. The cell of each resident and the residents per cell are fixed for a run
+    (residents do not move), so they are computed once.
     """
 
     def __init__(self, beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int) -> None:
@@ -315,54 +316,67 @@ class GroupTables:
         self.shape = (n_beats, n_groups)
         self.cell = beat.astype(np.int64) * n_groups + group
         self.n_cells = n_beats * n_groups
-        self.residents = np.bincount(self.cell, minlength=self.n_cells).reshape(self.shape).astype(float)
+        cells = np.bincount(self.cell, minlength=self.n_cells).reshape(self.shape).astype(float)
+        self.residents = {"group": cells.sum(axis=0), "beat": cells.sum(axis=1)}
+        # Event kind k's cells are offset by k cells, so every kind is counted in one pass.
+        self._event_offsets = np.arange(len(EVENTS)) * self.n_cells
+        self._sums: dict[str, list[np.ndarray]] = {"group": [], "beat": []}
 
-    def day(self, res, events: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Today's group table (n_groups rows) and beat table (n_beats rows), columns in BY_KEY order.
+    def add(self, res, events: dict[str, np.ndarray]) -> None:
+        """Keep today's sums by group and by beat (the means' numerators and the event counts).
 
         Args:
             res: Residents arrays (trust, legitimacy, effectiveness, safety).
             events: Resident indices of today's victims, reporters, contacts, stops and complainants.
 
+        """
+        sums = np.empty((len(MEANS) + len(EVENTS), self.n_cells))
+        for k, field_name in enumerate(MEANS.values()):
+            sums[k] = np.bincount(self.cell, weights=getattr(res, field_name), minlength=self.n_cells)
+        parts = [events[name] for name in EVENTS.values()]
+        keys = self.cell[np.concatenate(parts)] + np.repeat(self._event_offsets, [part.size for part in parts])
+        sums[len(MEANS) :] = np.bincount(keys, minlength=len(EVENTS) * self.n_cells).reshape(len(EVENTS), -1)
+        cells = sums.reshape(-1, *self.shape)
+        self._sums["group"].append(cells.sum(axis=1))
+        self._sums["beat"].append(cells.sum(axis=2))
+
+    @property
+    def days(self) -> int:
+        """Days added so far."""
+        return len(self._sums["group"])
+
+    def table(self, by: str) -> np.ndarray:
+        """Every day's table by ``"group"`` or ``"beat"``: days x groups (or beats) x BY_KEY.
+
+        Args:
+            by: ``"group"`` or ``"beat"``.
+
         Returns:
-            The group table and the beat table.
+            The figures of each day, row and BY_KEY column.
 
         """
-        names = ["residents", *MEANS, *EVENTS]
-        sums = np.empty((len(names), *self.shape))
-        sums[0] = self.residents
-        for k, field_name in enumerate(MEANS.values(), start=1):
-            sums[k] = np.bincount(self.cell, weights=getattr(res, field_name), minlength=self.n_cells).reshape(
-                self.shape
-            )
-        # Every event kind in one pass: kind k's cells are offset by k cells.
-        first = 1 + len(MEANS)
-        keys = np.concatenate([self.cell[events[e]] + k * self.n_cells for k, e in enumerate(EVENTS.values())])
-        counts = np.bincount(keys, minlength=len(EVENTS) * self.n_cells)
-        sums[first:] = counts.reshape(len(EVENTS), *self.shape)
-        return self._table(names, sums.sum(axis=1)), self._table(names, sums.sum(axis=2))
-
-    @staticmethod
-    def _table(names: list[str], totals: np.ndarray) -> np.ndarray:
-        tot = dict(zip(names, totals, strict=True))
-        n = np.maximum(tot["residents"], 1)
-        out = np.empty((n.size, len(BY_KEY)))
+        n = self.residents[by]
+        if not self._sums[by]:
+            return np.empty((0, n.size, len(BY_KEY)))
+        tot = dict(zip([*MEANS, *EVENTS], np.stack(self._sums[by], axis=1), strict=True))
+        tot["residents"] = np.broadcast_to(n, tot["trust_mean"].shape)
+        out = np.empty((*tot["trust_mean"].shape, len(BY_KEY)))
         for j, key in enumerate(BY_KEY):
             if key in MEANS:
-                out[:, j] = tot[key] / n
+                out[..., j] = tot[key] / np.maximum(n, 1)
             elif key == "reporting_rate":
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    out[:, j] = np.where(
+                    out[..., j] = np.where(
                         tot["victimizations"] > 0, tot["crimes_reported"] / tot["victimizations"], np.nan
                     )
             else:
-                out[:, j] = tot[key]
+                out[..., j] = tot[key]
         return out
 
 
-def long_table(rows: list[np.ndarray], labels: list, key_name: str) -> pd.DataFrame:
-    """Stack per-day tables into a long DataFrame (day, key, figures...)."""
-    if not rows:
+def long_table(rows: np.ndarray, labels: list, key_name: str) -> pd.DataFrame:
+    """Stack per-day tables (days x keys x BY_KEY, see GroupTables.table) into a long DataFrame (day, key, ...)."""
+    if len(rows) == 0:
         return pd.DataFrame(columns=["day", key_name, *BY_KEY])
     data = np.concatenate(rows)
     n_keys = len(labels)

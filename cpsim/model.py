@@ -202,8 +202,6 @@ class CommunityModel(AgentViews, mesa.Model):
         self.initial = {"trust_mean": float(res.trust.mean())}
         self.totals: dict[str, float] = {}
         self.initiated = {"crime": 0, "other": 0}
-        self.by_group_rows: list[np.ndarray] = []
-        self.by_beat_rows: list[np.ndarray] = []
         self.today: dict[str, float] = {}
         self.experiences_today: dict[str, np.ndarray] = {}
         self.heard_today = np.empty(0, np.int64)
@@ -220,6 +218,16 @@ class CommunityModel(AgentViews, mesa.Model):
     def day(self) -> int:
         """The current day (1 during the first step; 0 before any step)."""
         return self.steps
+
+    @property
+    def by_group_rows(self) -> np.ndarray:
+        """The daily figures by group so far: days x groups x BY_KEY (cpsim.metrics.GroupTables)."""
+        return self.tables.table("group")
+
+    @property
+    def by_beat_rows(self) -> np.ndarray:
+        """The daily figures by beat so far: days x beats x BY_KEY (cpsim.metrics.GroupTables)."""
+        return self.tables.table("beat")
 
     @property
     def graph(self) -> nx.Graph:
@@ -729,9 +737,7 @@ class CommunityModel(AgentViews, mesa.Model):
             "stops": d.stopped,
             "complainants": c["idx"][d.complained],
         }
-        by_group, by_beat = self.tables.day(res, events)
-        self.by_group_rows.append(by_group)
-        self.by_beat_rows.append(by_beat)
+        self.tables.add(res, events)
 
     @staticmethod
     def _kind_mask(kinds: tuple[str, ...]) -> np.ndarray:

@@ -55,7 +55,12 @@ def test_group_and_beat_tables_match_their_definitions():
         "complainants": np.array([3, 3], np.int64),
     }
     tables = GroupTables(res.beat, res.group, 5, 3)
-    by_group, by_beat = tables.day(res, events)
+    tables.add(res, events)
+    tables.add(res, {name: idx[:0] for name, idx in events.items()})  # a second day, with no events
+    assert tables.days == 2 and tables.table("group").shape == (2, 3, len(BY_KEY))
+    by_group, by_beat = tables.table("group")[0], tables.table("beat")[0]
+    quiet = tables.table("group")[1]
+    assert (quiet[:, 1:5] == by_group[:, 1:5]).all() and not quiet[:, [5, 6, 8, 9, 10]].any()
     for got, key, n_keys in ((by_group, res.group, 3), (by_beat, res.beat, 5)):
         want = reference_table(res, events, key, n_keys)
         assert got.shape == (n_keys, len(BY_KEY))
@@ -71,7 +76,9 @@ def test_a_group_without_victims_has_no_reporting_rate_and_empty_cells_count_zer
     events = {"victims": np.array([0]), "reporters": np.array([0])} | dict.fromkeys(
         ("contacts", "stops", "complainants"), empty
     )
-    by_group, _ = GroupTables(res.beat, res.group, 2, 4).day(res, events)
+    tables = GroupTables(res.beat, res.group, 2, 4)
+    tables.add(res, events)
+    by_group = tables.table("group")[0]
     rate, n = list(BY_KEY).index("reporting_rate"), list(BY_KEY).index("residents")
     assert by_group[res.group[0], rate] == 1.0
     assert np.isnan(by_group[3, rate]) and by_group[3, n] == 0 and by_group[3, 1] == 0.0

@@ -97,9 +97,7 @@ def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 def group_trust(model) -> np.ndarray:
     """Mean trust per group for every day so far (days x groups)."""
-    if not model.by_group_rows:
-        return np.empty((0, len(model.group_residents)))
-    return np.stack(model.by_group_rows)[:, :, list(BY_KEY).index("trust_mean")]
+    return model.by_group_rows[:, :, list(BY_KEY).index("trust_mean")]
 
 
 def _nice_step(span: float) -> float:
