@@ -171,7 +171,9 @@ class CommunityModel(AgentViews, mesa.Model):
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
-        self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
+        # Officers' hours by activity: rows of one array (booked in one pass a day), named by activity.
+        self._booked = np.zeros((len(policing_mech.ACTIVITIES) + 1, self.officers.n))
+        self.officers.hours = dict(zip((*policing_mech.ACTIVITIES, "admin"), self._booked, strict=True))
         self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
         self.roster = policing_mech.Roster(self.n_beats)
         pol = params.policing
@@ -748,10 +750,12 @@ class CommunityModel(AgentViews, mesa.Model):
         return mask
 
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
-        working = np.flatnonzero(self.officers.on_duty & (self.officers.beat >= 0))
-        share = 1.0 / np.maximum(on_duty[self.officers.beat[working]], 1)
-        for name, per_beat in (*hours.items(), ("admin", admin)):
-            self.officers.hours[name][working] += per_beat[self.officers.beat[working]] * share
+        """Each working officer's share of their beat's hours, by activity."""
+        off = self.officers
+        working = np.flatnonzero(off.on_duty & (off.beat >= 0))
+        beat = off.beat[working]
+        per_beat = np.array([*(hours[a] for a in policing_mech.ACTIVITIES), admin])  # activities x beats
+        self._booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1))
 
     def summary(self) -> dict:
         """Whole-run and end-of-run figures (defined in docs/metrics.md)."""
