@@ -754,7 +754,7 @@ class CommunityModel(AgentViews, mesa.Model):
         off = self.officers
         working = np.flatnonzero(off.on_duty & (off.beat >= 0))
         beat = off.beat[working]
-        per_beat = np.array([*(hours[a] for a in policing_mech.ACTIVITIES), admin])  # activities x beats
+        per_beat = np.array([*[hours[a] for a in policing_mech.ACTIVITIES], admin])  # activities x beats
         self._booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1))
 
     def summary(self) -> dict:
