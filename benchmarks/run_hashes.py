@@ -1,9 +1,10 @@
 """Hashes of every scenario's results, to check that a refactor changes nothing at all.
 
 Runs each scenario in scenarios/ (2,000 residents, 120 days, seed 7; the field-trial
-scenario at its own length) and hashes its summary and each of its tables (timeseries,
-by group, by neighbourhood, and every program's table with its attrs). Store the hashes
-of one commit, then compare another against them; any difference in any bit is reported:
+scenario at its own length) and hashes its summary, each of its tables (timeseries, by
+group, by neighbourhood, and every program's table with its attrs) and the residents' final
+state arrays. Store the hashes of one commit, then compare another against them; any
+difference in any bit is reported:
 
     python benchmarks/run_hashes.py --out out/before.json                # on the old commit
     python benchmarks/run_hashes.py --compare out/before.json            # on the new one
@@ -55,6 +56,8 @@ def run_one(path: str, residents: int, days: int, seed: int) -> dict[str, str]:
         "by_neighborhood": table_hash(r.by_neighborhood),
     }
     out.update({f"extra.{k}": table_hash(v) for k, v in sorted(r.extra.items())})
+    # Every resident's end state, to the bit (a mean can hide compensating changes).
+    out["final"] = _digest([(k, np.ascontiguousarray(v).tobytes()) for k, v in sorted(r.final.items())])
     return out
 
 

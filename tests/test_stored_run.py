@@ -1,6 +1,6 @@
 """Every scenario's results stay bit-identical to the stored run unless behaviour was meant to change.
 
-The stored hashes (tests/data/run_hashes.json) cover each scenario's summary and every table
+The stored hashes (tests/data/run_hashes.json) cover each scenario's summary, every table and the final state
 (2,000 residents, 120 days, seed 7). A refactor or a speed-up must leave them alone; a change
 that is meant to change behaviour regenerates them, and its commit says why:
 
