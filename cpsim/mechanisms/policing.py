@@ -124,7 +124,7 @@ def allocate_hours(
         left = left - plan[name]
     plan["car"] = left
     cut = capacity * pol.budget_cut
-    for name in pol.cut_order:
+    for name in pol.cut_order if pol.budget_cut > 0 else ():  # no cut takes nothing (hours are >= 0)
         take = np.minimum(plan[name], cut)
         plan[name] = plan[name] - take
         cut = cut - take
