@@ -427,20 +427,24 @@ class CommunityModel(AgentViews, mesa.Model):
             enf,
             s["enforcement"],
         )
-        stop_arrest = s["enforcement"].random(stopped.size) < enf.stop_arrest_share
         d.stopped = stopped
-        d.arrested = np.concatenate([d.arrested, stopped[stop_arrest]])
+        if stopped.size:  # (no stop, no draw)
+            stop_arrest = s["enforcement"].random(stopped.size) < enf.stop_arrest_share
+            d.arrested = _join(d.arrested, stopped[stop_arrest])
+            stopped = stopped[~stop_arrest]  # stopped and let go
+        if stopped.size == 0 and d.arrested.size == 0:  # nobody stopped or arrested today
+            return
         reference = p.reporting.reference_legitimacy
-        for kind, idx, outcome in (
-            ("stop", stopped[~stop_arrest], enf.outcome_valence),
-            ("arrest", d.arrested, enf.arrest_valence),
-        ):
+        for kind, idx, outcome in (("stop", stopped, enf.outcome_valence), ("arrest", d.arrested, enf.arrest_valence)):
+            if idx.size == 0:  # (no contact, no draw)
+                continue
             demeanor = climate_mech.demeanor_shift(res.legitimacy[idx], reference, p.policing)
             q = self._quality(idx, s["quality"], demeanor)
             self.contacts.add(
                 kind, idx, *enf_mech.enforcement_valences(q, outcome, enf.intrusion, enf.procedural_tint), q
             )
-        enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
+        if d.arrested.size:
+            enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
 
     def _programs_act(self, d: Day) -> None:
         """9. Programs deliver what the hours allow; crisis calls not claimed by a team may end in force."""

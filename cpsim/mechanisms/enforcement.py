@@ -28,6 +28,8 @@ def stop_cumweights(residents) -> np.ndarray:
 def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcement, rng) -> np.ndarray:
     """Residents stopped today."""
     k = rng.poisson(enf_per_beat * enforcement.stops_per_hour)
+    if not k.any():  # no stop today (most days in a small city)
+        return np.empty(0, np.int64)
     beats = np.repeat(np.arange(len(k)), k)
     who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
     return who[who >= 0]
