@@ -139,9 +139,10 @@ def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[
     if not counts.any():  # no victimisation today (most days in a small city)
         none = np.empty(0, np.int64)
         return none, none, none
-    where = np.repeat(np.arange(lam.size), counts)
+    # Array methods, not np.repeat/np.cumsum: the same results without their Python layers.
+    where = np.arange(lam.size).repeat(counts)
     kind, place = np.divmod(where, n)
-    nth = np.arange(where.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    nth = np.arange(where.size) - (counts.cumsum() - counts).repeat(counts)
     lo, hi = residents.place_start[place], residents.place_start[place + 1]
     pick = lo + (np.mod(u[:, 1].ravel()[where] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
     return residents.by_place[pick], place, kind

@@ -88,8 +88,10 @@ def sample_weighted_within(
         Member index per draw (-1 where the group has no weight).
 
     """
-    lo_w, hi_w = cum_weight[start[keys]], cum_weight[start[keys + 1]]
+    first, end = start[keys], start[keys + 1]
+    lo_w, hi_w = cum_weight[first], cum_weight[end]
     u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)
-    pos = np.searchsorted(cum_weight, u, side="right") - 1
-    pos = np.clip(pos, start[keys], np.maximum(start[keys + 1] - 1, start[keys]))
+    pos = cum_weight.searchsorted(u, side="right") - 1
+    # np.clip of integers, without its Python layers: max with the lower limit, then min with the upper.
+    pos = np.minimum(np.maximum(pos, first), np.maximum(end - 1, first))
     return np.where(hi_w > lo_w, order[np.minimum(pos, len(order) - 1)], -1)
