@@ -345,18 +345,19 @@ class CommunityModel(AgentViews, mesa.Model):
     def _response(self, d: Day) -> None:
         """6. Response: answered calls are contacts; reports are recorded; recorded crimes may be cleared."""
         p, s = self.params, d.streams
-        n_reports = int(np.count_nonzero(d.reported)) if d.reported.size else 0
-        n_other = d.other_calls.size
+        reporters = d.victims[d.reported]
+        n_reports, n_other = reporters.size, d.other_calls.size
         if n_reports == 0 and n_other == 0:  # no call today: nothing to answer, record or clear (no draw)
             self.crisis_calls, self.crisis_draws = np.empty(0, np.int64), np.empty(0)
             self.crisis_claimed = np.empty(0, bool)
             return
         rr = s["response"]
-        reporters, rep_violent, rep_place = d.victims[d.reported], d.violent[d.reported], d.crime_place[d.reported]
+        rep_violent, rep_place = d.violent[d.reported], d.crime_place[d.reported]
         answered = rr.random(n_reports) < d.answered_share
         d.recorded = answered & (rr.random(n_reports) < p.reporting.recording_share)
         other_answered = rr.random(n_other) < d.answered_share
-        callers = _join(reporters[answered], d.other_calls[other_answered])
+        answered_reports, helped = reporters[answered], d.other_calls[other_answered]
+        callers = _join(answered_reports, helped)
         if callers.size:
             q = self._quality(callers, s["quality"])
             self.contacts.add(
@@ -368,9 +369,8 @@ class CommunityModel(AgentViews, mesa.Model):
             )
         unanswered = _join(reporters[~answered], d.other_calls[~other_answered])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
-        self.initiated["crime"] += int(np.count_nonzero(answered))
-        self.initiated["other"] += int(np.count_nonzero(other_answered))
-        helped = d.other_calls[other_answered]
+        self.initiated["crime"] += answered_reports.size
+        self.initiated["other"] += helped.size
         if helped.size:
             self.crisis_calls, self.crisis_draws = crisis_mech.draw_crisis_calls(helped, p.crisis, s["crisis"])
         else:  # no help call answered: no crisis (and no draw)

@@ -24,8 +24,8 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     if n == 0 or keys.dtype.kind not in "iu" or int(keys.min()) < 0:
         return np.argsort(keys, kind="stable")
     top = int(keys.max())
-    if top < 1 << 16:
-        return np.argsort(keys.astype(np.uint16), kind="stable")
+    if top < 1 << 16:  # (the array method: np.argsort's result without its Python layers)
+        return keys.astype(np.uint16).argsort(kind="stable")
     if top < (2**63 - 1) // n - 1:
         packed = np.sort(keys.astype(np.int64) * n + np.arange(n))
         return packed - (packed // n) * n
@@ -44,7 +44,7 @@ def beat_index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
 
     """
     order = stable_order(keys)
-    start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n_keys))])
+    start = np.concatenate([[0], np.bincount(keys, minlength=n_keys).cumsum()])
     return order, start
 
 
