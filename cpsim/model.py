@@ -283,12 +283,12 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def expected_victimizations(self) -> tuple[np.ndarray, np.ndarray]:
         """Expected violent and property victimisations per place today (before Poisson noise)."""
-        violent, prop = self._expected_by_type()
+        violent, prop = self._expected_by_type(self.day)
         return violent, prop
 
-    def _expected_by_type(self) -> np.ndarray:
-        """Expected victimisations per type (row 0 violent, row 1 property) and place today."""
-        active = self._active_offending(self.day)
+    def _expected_by_type(self, day: int) -> np.ndarray:
+        """Expected victimisations per type (row 0 violent, row 1 property) and place on a day."""
+        active = self._active_offending(day)
         factor = np.bincount(self.offender_beats, weights=active, minlength=self.n_beats)
         return crime_mech.expected_by_type(
             self.places, factor / self.initial_offending, self.presence_per_1000, self.params.crime, self.guard_mean
@@ -302,7 +302,8 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _crime(self, d: Day) -> None:
         """3. Crime: true victimisations at places (deterred by yesterday's presence)."""
-        victims, place, kind = crime_mech.draw_victims(self._expected_by_type(), self.residents, d.streams["crime"])
+        lam = self._expected_by_type(d.number)
+        victims, place, kind = crime_mech.draw_victims(lam, self.residents, d.streams["crime"])
         if victims.size == 0:  # nobody victimised: the day's empty defaults stand, disorder is unchanged
             return
         d.victims, d.crime_place, d.violent = victims, place, kind == 0

@@ -144,5 +144,5 @@ def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[
     kind, place = np.divmod(where, n)
     nth = np.arange(where.size) - (counts.cumsum() - counts).repeat(counts)
     lo, hi = residents.place_start[place], residents.place_start[place + 1]
-    pick = lo + (np.mod(u[:, 1].ravel()[where] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
+    pick = lo + (np.mod(u[kind, 1, place] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
     return residents.by_place[pick], place, kind
