@@ -44,6 +44,13 @@ from cpsim.world.state import state
 WEEK = 7  # days between updates of what moves slowly: attitudes' anchors, what residents see
 
 
+def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.concatenate([a, b])`` of two fresh arrays of one dtype, without the call when one is empty."""
+    if a.size == 0:
+        return b
+    return a if b.size == 0 else np.concatenate([a, b])
+
+
 @dataclass
 class Day:
     """The day's intermediate values, filled phase by phase (one record per step)."""
@@ -162,7 +169,8 @@ class CommunityModel(AgentViews, mesa.Model):
         self.group_residents = np.bincount(res.group, minlength=len(params.population.group_names))
         self.presence_per_1000 = np.zeros(self.n_beats)  # each beat's own, once officers are known (below)
         self.offender_idx = np.flatnonzero(res.offending > 0)
-        self.offenders_by_beat = beat_index(res.beat[self.offender_idx], self.n_beats)
+        self.offender_beats = res.beat[self.offender_idx]  # residents keep their beat
+        self.offenders_by_beat = beat_index(self.offender_beats, self.n_beats)
         # crime.*_per_1000 are the rates of a beat whose offenders are all free and at the reference legitimacy.
         self.initial_offending = np.maximum(
             np.bincount(res.beat[self.offender_idx], weights=res.offending[self.offender_idx], minlength=self.n_beats),
@@ -285,9 +293,14 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def expected_victimizations(self) -> tuple[np.ndarray, np.ndarray]:
         """Expected violent and property victimisations per place today (before Poisson noise)."""
-        active = self._active_offending(self.day)
-        factor = np.bincount(self.residents.beat[self.offender_idx], weights=active, minlength=self.n_beats)
-        return crime_mech.expected_victimizations(
+        violent, prop = self._expected_by_type(self.day)
+        return violent, prop
+
+    def _expected_by_type(self, day: int) -> np.ndarray:
+        """Expected victimisations per type (row 0 violent, row 1 property) and place on a day."""
+        active = self._active_offending(day)
+        factor = np.bincount(self.offender_beats, weights=active, minlength=self.n_beats)
+        return crime_mech.expected_by_type(
             self.places, factor / self.initial_offending, self.presence_per_1000, self.params.crime, self.guard_mean
         )
 
@@ -299,29 +312,25 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _crime(self, d: Day) -> None:
         """3. Crime: true victimisations at places (deterred by yesterday's presence)."""
-        lam_v, lam_p = self.expected_victimizations()
-        vic_v, place_v = crime_mech.draw_victims(lam_v, self.residents, d.streams["crime"])
-        vic_p, place_p = crime_mech.draw_victims(lam_p, self.residents, d.streams["crime"])
-        d.victims = np.concatenate([vic_v, vic_p])
-        d.crime_place = np.concatenate([place_v, place_p])
-        d.violent = np.concatenate([np.ones(vic_v.size, bool), np.zeros(vic_p.size, bool)])
-        self.places.disorder += self.params.crime.disorder_per_crime * np.bincount(
-            d.crime_place, minlength=self.places.n
-        )
+        lam = self._expected_by_type(d.number)
+        victims, place, kind = crime_mech.draw_victims(lam, self.residents, d.streams["crime"])
+        if victims.size == 0:  # nobody victimised: the day's empty defaults stand, disorder is unchanged
+            return
+        d.victims, d.crime_place, d.violent = victims, place, kind == 0
+        self.places.disorder += self.params.crime.disorder_per_crime * np.bincount(place, minlength=self.places.n)
 
     def _calls(self, d: Day) -> None:
         """4. Reporting: victims decide to call (by legitimacy, F3), others call for help."""
-        p, s = self.params, d.streams
-        d.reported = reporting_mech.draw_reports(
-            d.victims, d.violent, self.residents.legitimacy, p.reporting, s["reporting"]
-        )
-        if self.place_reporting.any():  # someone else (a watch member) reports it
-            d.reported |= s["watch"].random(d.victims.size) < self.place_reporting[d.crime_place]
-        d.other_calls = reporting_mech.draw_other_calls(
-            self.residents.n, p.response.other_calls_per_1000, s["reporting"]
-        )
-        workload = s["reporting"].poisson(self.residents.n * p.response.workload_per_1000 / 1000 / 365)
-        n_reports = int(d.reported.sum())
+        p, s, n = self.params, d.streams, self.residents.n
+        rng = s["reporting"]
+        n_reports = 0
+        if d.victims.size:  # without victims nobody reports (and no draw is made)
+            d.reported = reporting_mech.draw_reports(d.victims, d.violent, self.residents.legitimacy, p.reporting, rng)
+            if self.place_reporting.any():  # someone else (a watch member) reports it
+                d.reported |= s["watch"].random(d.victims.size) < self.place_reporting[d.crime_place]
+            n_reports = int(np.count_nonzero(d.reported))
+        d.other_calls = reporting_mech.draw_other_calls(n, p.response.other_calls_per_1000, rng)
+        workload = rng.poisson(n * p.response.workload_per_1000 / 1000 / 365)
         d.calls = n_reports + d.other_calls.size + workload
         d.hours_needed = (
             n_reports * p.response.hours_per_crime_call + (d.other_calls.size + workload) * p.response.hours_per_call
@@ -346,50 +355,58 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _response(self, d: Day) -> None:
         """6. Response: answered calls are contacts; reports are recorded; recorded crimes may be cleared."""
-        p, res, rr = self.params, self.residents, d.streams["response"]
-        n_reports = int(d.reported.sum())
-        reporters, rep_violent, rep_place = d.victims[d.reported], d.violent[d.reported], d.crime_place[d.reported]
+        p, s = self.params, d.streams
+        reporters = d.victims[d.reported]
+        n_reports, n_other = reporters.size, d.other_calls.size
+        if n_reports == 0 and n_other == 0:  # no call today: nothing to answer, record or clear (no draw)
+            self.crisis_calls, self.crisis_draws = np.empty(0, np.int64), np.empty(0)
+            self.crisis_claimed = np.empty(0, bool)
+            return
+        rr = s["response"]
+        rep_violent, rep_place = d.violent[d.reported], d.crime_place[d.reported]
         answered = rr.random(n_reports) < d.answered_share
         d.recorded = answered & (rr.random(n_reports) < p.reporting.recording_share)
-        other_answered = rr.random(d.other_calls.size) < d.answered_share
-        callers = np.concatenate([reporters[answered], d.other_calls[other_answered]])
-        q = self._quality(callers, d.streams["quality"])
-        self.contacts.add(
-            "call",
-            callers,
-            2 * q - 1,
-            signed(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1)),
-            q,
-        )
-        unanswered = np.concatenate([reporters[~answered], d.other_calls[~other_answered]])
+        other_answered = rr.random(n_other) < d.answered_share
+        answered_reports, helped = reporters[answered], d.other_calls[other_answered]
+        callers = _join(answered_reports, helped)
+        if callers.size:
+            q = self._quality(callers, s["quality"])
+            self.contacts.add(
+                "call",
+                callers,
+                2 * q - 1,
+                signed(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1)),
+                q,
+            )
+        unanswered = _join(reporters[~answered], d.other_calls[~other_answered])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
-        self.initiated["crime"] += int(answered.sum())
-        self.initiated["other"] += int(other_answered.sum())
-        self.crisis_calls, self.crisis_draws = crisis_mech.draw_crisis_calls(
-            d.other_calls[other_answered], p.crisis, d.streams["crisis"]
-        )
+        self.initiated["crime"] += answered_reports.size
+        self.initiated["other"] += helped.size
+        if helped.size:
+            self.crisis_calls, self.crisis_draws = crisis_mech.draw_crisis_calls(helped, p.crisis, s["crisis"])
+        else:  # no help call answered: no crisis (and no draw)
+            self.crisis_calls, self.crisis_draws = helped, np.empty(0)
         self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
+        if d.recorded.any():  # only recorded crimes can be cleared
+            self._clear(d, reporters[d.recorded], rep_violent[d.recorded], rep_place[d.recorded])
 
+    def _clear(self, d: Day, victims: np.ndarray, violent: np.ndarray, place: np.ndarray) -> None:
+        """6b. Clearing recorded crimes (by the neighbours' legitimacy); a cleared crime is an arrest."""
+        p, res = self.params, self.residents
         neighbour_legit = response_mech.place_mean_at(
-            res.legitimacy, rep_place[d.recorded], res.by_place, res.place_start, self.places.residents
+            res.legitimacy, place, res.by_place, res.place_start, self.places.residents
         )
         p_clear = response_mech.clearance_probability(
-            rep_violent[d.recorded],
-            neighbour_legit,
-            p.response,
-            p.reporting.reference_legitimacy,
+            violent, neighbour_legit, p.response, p.reporting.reference_legitimacy
         )
-        d.cleared = rr.random(p_clear.size) < p_clear
-        rec_victims = reporters[d.recorded]
-        d.recorded_beats = self.places.beat[rep_place[d.recorded]]
-        self.contacts.add("cleared", rec_victims[d.cleared], np.nan, p.response.cleared_valence, police=False)
+        d.cleared = d.streams["response"].random(p_clear.size) < p_clear
+        d.recorded_beats = self.places.beat[place]
+        if not d.cleared.any():  # nothing cleared: nobody to tell, nobody to arrest
+            return
+        cleared = victims[d.cleared]
+        self.contacts.add("cleared", cleared, np.nan, p.response.cleared_valence, police=False)
         arrested = enf_mech.pick_offenders(
-            res.beat[rec_victims[d.cleared]],
-            res,
-            d.number,
-            d.streams["enforcement"],
-            self.offender_idx,
-            self.offenders_by_beat,
+            res.beat[cleared], res, d.number, d.streams["enforcement"], self.offender_idx, self.offenders_by_beat
         )
         d.arrested = arrested[arrested >= 0]
 
@@ -421,20 +438,24 @@ class CommunityModel(AgentViews, mesa.Model):
             enf,
             s["enforcement"],
         )
-        stop_arrest = s["enforcement"].random(stopped.size) < enf.stop_arrest_share
         d.stopped = stopped
-        d.arrested = np.concatenate([d.arrested, stopped[stop_arrest]])
+        if stopped.size:  # (no stop, no draw)
+            stop_arrest = s["enforcement"].random(stopped.size) < enf.stop_arrest_share
+            d.arrested = _join(d.arrested, stopped[stop_arrest])
+            stopped = stopped[~stop_arrest]  # stopped and let go
+        if stopped.size == 0 and d.arrested.size == 0:  # nobody stopped or arrested today
+            return
         reference = p.reporting.reference_legitimacy
-        for kind, idx, outcome in (
-            ("stop", stopped[~stop_arrest], enf.outcome_valence),
-            ("arrest", d.arrested, enf.arrest_valence),
-        ):
+        for kind, idx, outcome in (("stop", stopped, enf.outcome_valence), ("arrest", d.arrested, enf.arrest_valence)):
+            if idx.size == 0:  # (no contact, no draw)
+                continue
             demeanor = climate_mech.demeanor_shift(res.legitimacy[idx], reference, p.policing)
             q = self._quality(idx, s["quality"], demeanor)
             self.contacts.add(
                 kind, idx, *enf_mech.enforcement_valences(q, outcome, enf.intrusion, enf.procedural_tint), q
             )
-        enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
+        if d.arrested.size:
+            enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
 
     def _programs_act(self, d: Day) -> None:
         """9. Programs deliver what the hours allow; crisis calls not claimed by a team may end in force."""

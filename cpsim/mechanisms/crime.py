@@ -45,6 +45,28 @@ def expected_victimizations(
         Expected violent and property victimisations per place.
 
     """
+    violent, prop = expected_by_type(places, offender_factor, presence_per_1000, crime, guard_mean)
+    return violent, prop
+
+
+def expected_by_type(
+    places, offender_factor: np.ndarray, presence_per_1000: np.ndarray, crime, guard_mean: float
+) -> np.ndarray:
+    """Expected victimisations per type (row 0 violent, row 1 property) and place, as one array.
+
+    One array lets the day draw both types at once (draw_victims).
+
+    Args:
+        places: Places arrays.
+        offender_factor: Active offending per beat relative to the start.
+        presence_per_1000: Officer street hours per 1000 residents per beat today.
+        crime: The crime section of the scenario.
+        guard_mean: Mean place guardianship at the start (normalises guardianship).
+
+    Returns:
+        Expected victimisations, shape (2, places).
+
+    """
     guard = unit(places.guardianship + places.extra_guardianship)
     g = crime.guardianship_effect
     common = (
@@ -58,9 +80,9 @@ def expected_victimizations(
     )
     beat_v = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent)
     beat_p = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_property)
-    violent = common * crime.violent_per_1000 / 1000.0 * beat_v[places.beat]
-    prop = common * crime.property_per_1000 / 1000.0 * beat_p[places.beat]
-    return violent, prop
+    # Each element is the product a type's own line would give (common * rate / 1000 * deterrence).
+    rates = np.array([[crime.violent_per_1000], [crime.property_per_1000]])
+    return common * rates / 1000.0 * np.array((beat_v, beat_p))[:, places.beat]
 
 
 def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
@@ -80,7 +102,7 @@ def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     k = np.zeros(u.shape, np.int64)
     pmf = np.exp(-lam)
     cdf = pmf.copy()
-    idx = np.flatnonzero(u > cdf)
+    idx = (u > cdf).nonzero()[0]  # np.flatnonzero's result for 1-d arrays, without its Python layers
     step = 0
     while idx.size:
         step += 1
@@ -94,24 +116,33 @@ def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
 GOLDEN = 0.6180339887498949  # low-discrepancy step between successive victims at one place
 
 
-def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Draw victimisation counts per place and pick each victim among the place's residents.
+def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw victimisation counts per type and place and pick each victim among the place's residents.
 
-    Two uniforms per place are drawn whatever the counts (the count, and where the choice of
-    victims starts), so scenarios run with the same seed stay in step (see poisson_from_uniform).
+    Two uniforms per type and place are drawn whatever the counts (the count, and where the
+    choice of victims starts), so scenarios run with the same seed stay in step (see
+    poisson_from_uniform). They come in one draw, in the order of one draw per type and use
+    (counts of type 0, starts of type 0, counts of type 1, ...): the same numbers.
 
     Args:
-        lam: Expected victimisations per place.
+        lam: Expected victimisations per type and place, shape (types, places).
         residents: Residents arrays (by_place index).
         rng: The crime stream of the day.
 
     Returns:
-        Victim resident indices and the place of each victimisation.
+        Victim resident indices, the place of each victimisation and its type (row of ``lam``),
+        types in row order and places in order within a type.
     """
-    u_count, u_victim = rng.random(lam.size), rng.random(lam.size)
-    counts = poisson_from_uniform(u_count, lam)
-    where = np.repeat(np.arange(lam.size), counts)
-    nth = np.arange(where.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    lo, hi = residents.place_start[where], residents.place_start[where + 1]
-    pick = lo + (np.mod(u_victim[where] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
-    return residents.by_place[pick], where
+    types, n = lam.shape
+    u = rng.random(2 * lam.size).reshape(types, 2, n)
+    counts = poisson_from_uniform(u[:, 0].ravel(), lam.ravel())
+    if not counts.any():  # no victimisation today (most days in a small city)
+        none = np.empty(0, np.int64)
+        return none, none, none
+    # Array methods, not np.repeat/np.cumsum: the same results without their Python layers.
+    where = np.arange(lam.size).repeat(counts)
+    kind, place = np.divmod(where, n)
+    nth = np.arange(where.size) - (counts.cumsum() - counts).repeat(counts)
+    lo, hi = residents.place_start[place], residents.place_start[place + 1]
+    pick = lo + (np.mod(u[kind, 1, place] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
+    return residents.by_place[pick], place, kind

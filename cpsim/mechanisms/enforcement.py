@@ -28,7 +28,9 @@ def stop_cumweights(residents) -> np.ndarray:
 def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcement, rng) -> np.ndarray:
     """Residents stopped today."""
     k = rng.poisson(enf_per_beat * enforcement.stops_per_hour)
-    beats = np.repeat(np.arange(len(k)), k)
+    if not k.any():  # no stop today (most days in a small city)
+        return np.empty(0, np.int64)
+    beats = np.arange(k.size).repeat(k)
     who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
     return who[who >= 0]
 
@@ -73,7 +75,7 @@ def pick_offenders(
         return np.empty(0, np.int64)
     order, start = by_beat
     w = residents.offending[offenders] * (residents.free_day[offenders] <= day)
-    cumw = np.concatenate([[0.0], np.cumsum(w[order])])
+    cumw = np.concatenate([[0.0], w[order].cumsum()])
     pick = sample_weighted_within(order, start, cumw, beats, rng)
     return np.where(pick >= 0, offenders[np.maximum(pick, 0)], -1)
 

@@ -155,7 +155,7 @@ class Roster:
         """
         seen = (officers.on_duty.tobytes(), officers.beat.tobytes())  # a few bytes per officer
         if seen != self._seen:
-            on = np.flatnonzero(officers.on_duty)
+            on = officers.on_duty.nonzero()[0]  # np.flatnonzero's result, without its Python layers
             if on.size == 0:
                 on = np.arange(officers.n)
             n_keys = max(self.n_beats, int(officers.beat.max(initial=-1)) + 1) + 1

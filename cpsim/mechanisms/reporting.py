@@ -36,4 +36,6 @@ def draw_reports(victims: np.ndarray, violent: np.ndarray, legitimacy: np.ndarra
 def draw_other_calls(n_residents: int, per_1000_year: float, rng) -> np.ndarray:
     """Residents who call police today for something other than reporting a crime."""
     k = rng.poisson(n_residents * per_1000_year / 1000.0 / 365.0)
+    if k == 0:  # most days in a small city; integers() costs a few Python calls even for no draw
+        return np.empty(0, np.int64)
     return rng.integers(0, n_residents, k)

@@ -24,8 +24,8 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     if n == 0 or keys.dtype.kind not in "iu" or int(keys.min()) < 0:
         return np.argsort(keys, kind="stable")
     top = int(keys.max())
-    if top < 1 << 16:
-        return np.argsort(keys.astype(np.uint16), kind="stable")
+    if top < 1 << 16:  # (the array method: np.argsort's result without its Python layers)
+        return keys.astype(np.uint16).argsort(kind="stable")
     if top < (2**63 - 1) // n - 1:
         packed = np.sort(keys.astype(np.int64) * n + np.arange(n))
         return packed - (packed // n) * n
@@ -44,7 +44,7 @@ def beat_index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
 
     """
     order = stable_order(keys)
-    start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n_keys))])
+    start = np.concatenate([[0], np.bincount(keys, minlength=n_keys).cumsum()])
     return order, start
 
 
@@ -88,8 +88,10 @@ def sample_weighted_within(
         Member index per draw (-1 where the group has no weight).
 
     """
-    lo_w, hi_w = cum_weight[start[keys]], cum_weight[start[keys + 1]]
+    first, end = start[keys], start[keys + 1]
+    lo_w, hi_w = cum_weight[first], cum_weight[end]
     u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)
-    pos = np.searchsorted(cum_weight, u, side="right") - 1
-    pos = np.clip(pos, start[keys], np.maximum(start[keys + 1] - 1, start[keys]))
+    pos = cum_weight.searchsorted(u, side="right") - 1
+    # np.clip of integers, without its Python layers: max with the lower limit, then min with the upper.
+    pos = np.minimum(np.maximum(pos, first), np.maximum(end - 1, first))
     return np.where(hi_w > lo_w, order[np.minimum(pos, len(order) - 1)], -1)
