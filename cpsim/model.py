@@ -395,10 +395,13 @@ class CommunityModel(AgentViews, mesa.Model):
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, d.streams["patrol"]
         )
+        if met.size == 0:  # nobody met today (most days of a small city): no officer to pick, nothing to record
+            return
         q = self._quality(met, d.streams["quality"])
         v_leg, v_eff = patrol_mech.casual_valences(q, p.patrol)
-        self.contacts.add("patrol_foot", met[on_foot], v_leg[on_foot], v_eff[on_foot], q[on_foot], familiar=True)
-        self.contacts.add("patrol_car", met[~on_foot], v_leg[~on_foot], v_eff[~on_foot], q[~on_foot])
+        f = int(on_foot.sum())  # contacts on foot come first
+        self.contacts.add("patrol_foot", met[:f], v_leg[:f], v_eff[:f], q[:f], familiar=True)
+        self.contacts.add("patrol_car", met[f:], v_leg[f:], v_eff[f:], q[f:])
 
     def _enforcement(self, d: Day) -> None:
         """8. Enforcement: stops (and arrests from stops); arrested offenders are incapacitated."""
