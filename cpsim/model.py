@@ -171,6 +171,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
+        self.place_beat_risk = patrol_mech.beat_risk_at_places(pl, self.n_beats)  # foot patrol's spread (risk is fixed)
         self.officers.hours = {a: np.zeros(self.officers.n) for a in (*policing_mech.ACTIVITIES, "admin")}
         self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
         self.roster = policing_mech.Roster(self.n_beats)
@@ -391,7 +392,9 @@ class CommunityModel(AgentViews, mesa.Model):
         self.directed_foot = hours["foot"] * np.divide(
             self.foot_requests, requested_foot, out=np.zeros(self.n_beats), where=requested_foot > 0
         )
-        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, hours["foot"] - self.directed_foot)
+        self.places.hotspot_hours = patrol_mech.spread_foot_hours(
+            self.places, hours["foot"] - self.directed_foot, self.place_beat_risk
+        )
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, d.streams["patrol"]
         )

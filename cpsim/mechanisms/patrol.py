@@ -16,10 +16,27 @@ from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
 
-def spread_foot_hours(places, foot_per_beat: np.ndarray) -> np.ndarray:
-    """Foot-patrol hours per place: a beat's hours split in proportion to place risk."""
-    risk_in_beat = np.bincount(places.beat, weights=places.risk, minlength=len(foot_per_beat))
-    return foot_per_beat[places.beat] * places.risk / np.maximum(risk_in_beat[places.beat], 1e-12)
+def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
+    """Per place, the total risk of its beat (at least 1e-12): what a place's share is out of."""
+    risk_in_beat = np.bincount(places.beat, weights=places.risk, minlength=n_beats)
+    return np.maximum(risk_in_beat[places.beat], 1e-12)
+
+
+def spread_foot_hours(places, foot_per_beat: np.ndarray, beat_risk: np.ndarray | None = None) -> np.ndarray:
+    """Foot-patrol hours per place: a beat's hours split in proportion to place risk.
+
+    Args:
+        places: Places arrays.
+        foot_per_beat: Foot-patrol hours per beat.
+        beat_risk: beat_risk_at_places(places, n_beats), if already known (risk does not change).
+
+    Returns:
+        Hours per place.
+
+    """
+    if beat_risk is None:
+        beat_risk = beat_risk_at_places(places, len(foot_per_beat))
+    return foot_per_beat[places.beat] * places.risk / beat_risk
 
 
 def street_cumweights(residents) -> np.ndarray:
