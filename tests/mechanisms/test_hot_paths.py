@@ -199,7 +199,7 @@ def test_stories_heard_apply_to_the_bit_as_experiences_without_an_officer():
     assert all(_same_bits(getattr(res, k), expected[k]) for k in expected)
 
 
-def test_merge_sums_every_channel_to_the_bit_as_one_bincount_per_channel():
+def test_merge_sums_every_channel_to_the_bit_as_np_unique_and_bincount():
     rng = np.random.default_rng(3)
     idx = rng.integers(0, 50, 400)
     values = rng.standard_normal((400, 3)) * rng.choice([1e-3, 1.0, 1e3], (400, 3))
