@@ -30,7 +30,7 @@ from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.bounds import signed, unit
-from cpsim.mechanisms.contacts import KINDS, Contacts, apply_experiences, kind_code
+from cpsim.mechanisms.contacts import KINDS, Contacts, apply_experiences, apply_heard, kind_code, kind_mask
 from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
@@ -179,6 +179,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
+        self.place_beat_risk = patrol_mech.beat_risk_at_places(pl, self.n_beats)  # foot patrol's spread (risk is fixed)
         # Officers' hours by activity: rows of one array (booked in one pass a day), named by activity.
         self._booked = np.zeros((len(policing_mech.ACTIVITIES) + 1, self.officers.n))
         self.officers.hours = dict(zip((*policing_mech.ACTIVITIES, "admin"), self._booked, strict=True))
@@ -418,14 +419,19 @@ class CommunityModel(AgentViews, mesa.Model):
         self.directed_foot = hours["foot"] * np.divide(
             self.foot_requests, requested_foot, out=np.zeros(self.n_beats), where=requested_foot > 0
         )
-        self.places.hotspot_hours = patrol_mech.spread_foot_hours(self.places, hours["foot"] - self.directed_foot)
+        self.places.hotspot_hours = patrol_mech.spread_foot_hours(
+            self.places, hours["foot"] - self.directed_foot, self.place_beat_risk
+        )
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, d.streams["patrol"]
         )
+        if met.size == 0:  # nobody met today (most days of a small city): no officer to pick, nothing to record
+            return
         q = self._quality(met, d.streams["quality"])
         v_leg, v_eff = patrol_mech.casual_valences(q, p.patrol)
-        self.contacts.add("patrol_foot", met[on_foot], v_leg[on_foot], v_eff[on_foot], q[on_foot], familiar=True)
-        self.contacts.add("patrol_car", met[~on_foot], v_leg[~on_foot], v_eff[~on_foot], q[~on_foot])
+        f = int(on_foot.sum())  # contacts on foot come first
+        self.contacts.add("patrol_foot", met[:f], v_leg[:f], v_eff[:f], q[:f], familiar=True)
+        self.contacts.add("patrol_car", met[f:], v_leg[f:], v_eff[f:], q[f:])
 
     def _enforcement(self, d: Day) -> None:
         """8. Enforcement: stops (and arrests from stops); arrested offenders are incapacitated."""
@@ -470,10 +476,13 @@ class CommunityModel(AgentViews, mesa.Model):
         p, res = self.params, self.residents
         self.contacts.add("victim", d.victims, np.nan, p.trust.victimization_valence, police=False)
         c = d.experiences = self.contacts.take()
-        prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]].copy()
-        familiarity = res.familiarity[c["idx"]].copy()
+        if c["idx"].size == 0:  # nobody had an experience (some days of a small city): nothing moves, nobody tells
+            d.effects = {"v_leg": np.empty(0), "v_eff": np.empty(0), "d_trust": np.empty(0)}
+            return
+        prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]]  # a gather is a copy: the value before
+        familiarity = res.familiarity[c["idx"]]
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
-        formal = self._kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
+        formal = kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
         d.complaint_risk = complaints_mech.complaint_probability(
             c["quality"], prior_legit, p.complaints, formal, familiarity
         )
@@ -490,17 +499,11 @@ class CommunityModel(AgentViews, mesa.Model):
         speakers, stories = self._take_stories()
         d.listeners, d.heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
         if d.listeners.size:
-            quiet = np.abs(d.heard) <= wom_mech.MIN_STORY
-            heard = {
-                "idx": d.listeners,
-                "v_leg": np.where(quiet[:, 0], np.nan, d.heard[:, 0]),
-                "v_eff": np.where(quiet[:, 1], np.nan, d.heard[:, 1]),
-                "quality": np.full(d.listeners.size, np.nan),
-                "familiar": np.zeros(d.listeners.size, bool),
-                "weight": np.ones(d.listeners.size),
-            }
-            apply_experiences(res, heard, p.trust, None, vicarious=p.word_of_mouth.vicarious_weight)
-            self.tell(d.listeners, *(p.word_of_mouth.retell_share * d.heard.T))
+            v = d.heard[:, :2].T  # legitimacy and effectiveness rows
+            # A faint story says nothing about that component (read as no valence: NaN in apply_experiences).
+            apply_heard(res, d.listeners, v, np.abs(v) > wom_mech.MIN_STORY, p.trust, p.word_of_mouth.vicarious_weight)
+            # Retold tomorrow: tell()'s rows, built in one product (listeners are unique int64 already).
+            self._story_parts.append((d.listeners, p.word_of_mouth.retell_share * d.heard))
         self.experiences_today, self.heard_today = d.experiences, d.listeners
 
     def _climate(self, d: Day) -> None:
@@ -730,12 +733,12 @@ class CommunityModel(AgentViews, mesa.Model):
             self._story_parts.append((idx, vals))
 
     def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:
-        if not self._story_parts:
+        parts, self._story_parts = self._story_parts, []
+        if not parts:
             return np.empty(0, np.int64), np.empty((0, 3))
-        idx = np.concatenate([i for i, _ in self._story_parts])
-        vals = np.concatenate([v for _, v in self._story_parts])
-        self._story_parts = []
-        return wom_mech.merge(idx, vals)
+        if len(parts) == 1:  # merge only reads them
+            return wom_mech.merge(*parts[0])
+        return wom_mech.merge(np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts]))
 
     # ------------------------------------------------------------------ figures
     def _record(self, d: Day) -> None:

@@ -40,7 +40,9 @@ def complaint_probability(
     Returns:
         Probability per contact.
     """
-    q = np.nan_to_num(quality, nan=1.0)
+    # No officer (NaN) reads as quality 1. np.fmin does it without np.nan_to_num's Python layers;
+    # it also caps qualities above 1 at 1, and any q >= 0.5 gives p = 0 all the same.
+    q = np.fmin(quality, 1.0)
     p = comp.poor_contact_rate * unit((0.5 - q) / 0.5)
     p *= np.where(formal, 1.0, comp.casual_factor)
     p *= 1.0 - comp.trust_dependency * (1.0 - legitimacy)

@@ -11,6 +11,7 @@ of mechanisms from mattering within a day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 
@@ -18,13 +19,44 @@ from cpsim.mechanisms.bounds import unit
 from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
 
 KINDS: list[str] = []
+# Contacts.take()'s columns, in the order Contacts.add keeps a part's fields.
+COLUMNS = (
+    ("kind", np.int64),
+    ("idx", np.int64),
+    ("v_leg", float),
+    ("v_eff", float),
+    ("quality", float),
+    ("familiar", bool),
+    ("weight", float),
+    ("police", bool),
+)
+_CODES: dict[str, int] = {}  # name -> its position in KINDS (a lookup, not a list scan, per add)
+_MASKS: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
 
 
 def kind_code(name: str) -> int:
     """Stable integer code of an experience kind (registered on first use)."""
-    if name not in KINDS:
-        KINDS.append(name)
-    return KINDS.index(name)
+    code = _CODES.get(name)
+    if code is None:
+        if name not in KINDS:
+            KINDS.append(name)
+        code = _CODES[name] = KINDS.index(name)
+    return code
+
+
+def kind_mask(kinds: tuple[str, ...]) -> np.ndarray:
+    """A lookup of kind codes: True for the given kinds (index it with a ``kind`` column).
+
+    Built once per set of kinds and per number of kinds registered (kinds are only ever
+    appended, so an unchanged count means unchanged codes; a kind registered later gets a
+    longer mask). The returned array is shared: do not change it.
+    """
+    mask = _MASKS.get((kinds, len(KINDS)))
+    if mask is None:
+        codes = [kind_code(k) for k in kinds]  # registers them first, so the mask covers them
+        mask = _MASKS[(kinds, len(KINDS))] = np.zeros(len(KINDS), bool)
+        mask[codes] = True
+    return mask
 
 
 @dataclass
@@ -72,25 +104,14 @@ class Contacts:
 
     def take(self) -> dict[str, np.ndarray]:
         """Concatenate and clear the buffer."""
-        names = ("kind", "idx", "v_leg", "v_eff", "quality", "familiar", "weight", "police")
-        if not self.parts:
-            empty = {k: np.empty(0) for k in names}
-            empty["idx"] = np.empty(0, np.int64)
-            empty["kind"] = np.empty(0, np.int64)
-            empty["familiar"] = np.empty(0, bool)
-            empty["police"] = np.empty(0, bool)
-            return empty
         parts, self.parts = self.parts, []
-        counts = [p[1].size for p in parts]
-        ends = np.cumsum(counts).tolist()
-        spans = list(zip([0, *ends[:-1]], ends, strict=True))
-        out = {
-            "kind": np.repeat(np.array([p[0] for p in parts]), counts),
-            "idx": np.concatenate([p[1] for p in parts]),
-        }
-        # A scalar fills its part of the column, an array is copied into it (as floats or bools).
-        for j, name in enumerate(names[2:], start=2):
-            col = np.empty(ends[-1], bool if name in ("familiar", "police") else float)
+        ends = list(accumulate([p[1].size for p in parts]))
+        spans = list(zip([0, *ends][:-1], ends, strict=True))
+        out = {}
+        # A scalar fills its part of the column, an array is copied into it: one column, one
+        # allocation, whatever the number of parts (a small city's day has two or three).
+        for j, (name, dtype) in enumerate(COLUMNS):
+            col = np.empty(ends[-1] if ends else 0, dtype)
             for (a, b), part in zip(spans, parts, strict=True):
                 col[a:b] = part[j]
             out[name] = col
@@ -116,36 +137,71 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
 
     """
     idx = c["idx"]
-    prior = res.trust[idx]
     # Both components at once, as rows of one (2, n) array: the same arithmetic per element, half
     # the numpy calls (a small city's day is bound by their count, not their size). np.array, not
     # np.stack, builds the rows: np.stack's Python layers cost more than the copy.
     v = np.array((c["v_leg"], c["v_eff"]))
-    has = ~np.isnan(v)
-    read = np.where(has, read_valence(np.where(has, v, 0.0), prior, t.prior_bias), 0.0)
     mult = c["weight"] * vicarious
-    fam = np.zeros(idx.size)
+    fam = 0.0  # no familiarity: adds 0.0 to every consolidation share, as zeros would
     if patrol is not None:
         fam = np.where(c["familiar"], res.familiarity[idx], 0.0)
         mult = mult * (1.0 + patrol.familiarity_gain * fam)
-    step = np.array((t.positive_step_legitimacy * mult, t.positive_step_effectiveness * mult))
+    unique = len(set(idx.tolist())) == idx.size  # most days nobody has two experiences
+    read, delta = _move(res, idx, v, ~np.isnan(v), mult, fam, t, unique)
+    if patrol is not None:
+        known = idx[c["familiar"]]
+        res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
+    w = t.legitimacy_weight
+    return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1]}
+
+
+def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, vicarious: float) -> None:
+    """Apply what residents heard today (word of mouth) as apply_experiences applies a story.
+
+    The same arithmetic as apply_experiences for experiences of weight 1 without an officer
+    (no familiarity), for listeners who each appear once, so each component is updated by a
+    plain gather and scatter instead of an unbuffered ``np.add.at``.
+
+    Args:
+        res: Residents arrays.
+        listeners: Unique resident indices.
+        v: Heard legitimacy and effectiveness valences, shape (2, len(listeners)).
+        has: Whether each valence says something (a faint story is forgotten), same shape.
+        t: The trust section of the scenario.
+        vicarious: Multiplier on the steps (word_of_mouth.vicarious_weight).
+
+    """
+    _move(res, listeners, v, has, 1.0 * vicarious, 0.0, t, unique=True)
+
+
+def _move(res, idx, v, has, mult, fam, t, unique: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Move both components and their attitudes by experiences; return the read valences and changes."""
+    prior = res.trust[idx]
+    # A valence that says nothing reads as 0, and 0 reads as 0 (+0.0: 0 * (1 + bias * sign(0) * ...)).
+    read = read_valence(np.where(has, v, 0.0), prior, t.prior_bias)
+    # Rows for the two components: a scalar multiplier gives a (2, 1) column that broadcasts.
+    step = np.array([[t.positive_step_legitimacy], [t.positive_step_effectiveness]]) * mult
     ratio = np.array([[t.negativity_ratio_legitimacy], [t.negativity_ratio_effectiveness]])
     now = np.array((res.legitimacy[idx], res.effectiveness[idx]))
     delta = np.where(has, experience_delta(now, read, step, ratio), 0.0)
-    d_leg, d_eff = delta
     # How memorable an experience is belongs to the experience, not to one component of it.
     strength = np.abs(read)
     kept = consolidation(t, fam, np.maximum(strength[0], strength[1]))
+    if unique:  # each resident once: x + d gathered and scattered gives what np.add.at gives
+        now += delta
+        unit(now)
+        res.legitimacy[idx], res.effectiveness[idx] = now
+        held = np.array((res.attitude_legitimacy[idx], res.attitude_effectiveness[idx]))
+        held += kept * delta
+        unit(held)
+        res.attitude_legitimacy[idx], res.attitude_effectiveness[idx] = held
+        return read, delta
     for x, a, d in (
-        (res.legitimacy, res.attitude_legitimacy, d_leg),
-        (res.effectiveness, res.attitude_effectiveness, d_eff),
+        (res.legitimacy, res.attitude_legitimacy, delta[0]),
+        (res.effectiveness, res.attitude_effectiveness, delta[1]),
     ):
         np.add.at(x, idx, d)
         np.add.at(a, idx, kept * d)
         x[idx] = unit(x[idx])
         a[idx] = unit(a[idx])
-    if patrol is not None:
-        known = idx[c["familiar"]]
-        res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
-    w = t.legitimacy_weight
-    return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * d_leg + (1 - w) * d_eff}
+    return read, delta

@@ -16,10 +16,27 @@ from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
 
-def spread_foot_hours(places, foot_per_beat: np.ndarray) -> np.ndarray:
-    """Foot-patrol hours per place: a beat's hours split in proportion to place risk."""
-    risk_in_beat = np.bincount(places.beat, weights=places.risk, minlength=len(foot_per_beat))
-    return foot_per_beat[places.beat] * places.risk / np.maximum(risk_in_beat[places.beat], 1e-12)
+def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
+    """Per place, the total risk of its beat (at least 1e-12): what a place's share is out of."""
+    risk_in_beat = np.bincount(places.beat, weights=places.risk, minlength=n_beats)
+    return np.maximum(risk_in_beat[places.beat], 1e-12)
+
+
+def spread_foot_hours(places, foot_per_beat: np.ndarray, beat_risk: np.ndarray | None = None) -> np.ndarray:
+    """Foot-patrol hours per place: a beat's hours split in proportion to place risk.
+
+    Args:
+        places: Places arrays.
+        foot_per_beat: Foot-patrol hours per beat.
+        beat_risk: beat_risk_at_places(places, n_beats), if already known (risk does not change).
+
+    Returns:
+        Hours per place.
+
+    """
+    if beat_risk is None:
+        beat_risk = beat_risk_at_places(places, len(foot_per_beat))
+    return foot_per_beat[places.beat] * places.risk / beat_risk
 
 
 def street_cumweights(residents) -> np.ndarray:
@@ -30,15 +47,21 @@ def street_cumweights(residents) -> np.ndarray:
 def draw_patrol_contacts(
     foot_per_beat: np.ndarray, car_per_beat: np.ndarray, residents, cumw: np.ndarray, patrol, rng
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Residents met on patrol today (weighted by time out on the street), and whether on foot."""
-    lam_foot = foot_per_beat * patrol.contacts_per_foot_hour
-    lam_car = car_per_beat * patrol.contacts_per_car_hour
-    k_foot, k_car = rng.poisson(lam_foot), rng.poisson(lam_car)
-    beats = np.concatenate([np.repeat(np.arange(len(k_foot)), k_foot), np.repeat(np.arange(len(k_car)), k_car)])
-    on_foot = np.concatenate([np.ones(k_foot.sum(), bool), np.zeros(k_car.sum(), bool)])
-    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
+    """Residents met on patrol today (weighted by time out on the street), and whether on foot.
+
+    Contacts on foot come first, then those in cars (each in beat order), so the foot
+    contacts are a leading run of the result.
+    """
+    n_beats = foot_per_beat.size
+    # One Poisson call over foot then car rates draws what a call for each would, in the same
+    # order (each element is its own draw); the array checks of a call cost more than the draws.
+    lam = np.concatenate((foot_per_beat * patrol.contacts_per_foot_hour, car_per_beat * patrol.contacts_per_car_hour))
+    slots = np.arange(2 * n_beats).repeat(rng.poisson(lam))  # slot b: foot in beat b; n_beats + b: car in b
+    if slots.size == 0:  # nobody met (a small city's usual day): the empty draw of a member consumes nothing
+        return slots, np.zeros(0, bool)
+    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, slots % n_beats, rng)
     ok = who >= 0
-    return who[ok], on_foot[ok]
+    return who[ok], slots[ok] < n_beats
 
 
 def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray]:
