@@ -30,7 +30,7 @@ from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.bounds import signed, unit
-from cpsim.mechanisms.contacts import KINDS, Contacts, apply_experiences, apply_heard, kind_code, kind_mask
+from cpsim.mechanisms.contacts import Contacts, apply_experiences, apply_heard, kind_code, kind_mask
 from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
@@ -750,7 +750,7 @@ class CommunityModel(AgentViews, mesa.Model):
         for key in TOTALS:
             totals[key] = totals.get(key, 0) + t[key]
         totals["reported_violent"] = totals.get("reported_violent", 0) + int(np.count_nonzero(d.reported & d.violent))
-        enforcement = self._kind_mask(complaints_mech.ENFORCEMENT_KINDS)[c["kind"]]
+        enforcement = kind_mask(complaints_mech.ENFORCEMENT_KINDS)[c["kind"]]
         totals["complaints_expected_enforcement"] = totals.get("complaints_expected_enforcement", 0.0) + float(
             d.complaint_risk[enforcement].sum()
         )
@@ -764,14 +764,6 @@ class CommunityModel(AgentViews, mesa.Model):
             "complainants": c["idx"][d.complained],
         }
         self.tables.add(res, events)
-
-    @staticmethod
-    def _kind_mask(kinds: tuple[str, ...]) -> np.ndarray:
-        """A lookup of experience kind codes: True for the given kinds (instead of np.isin per day)."""
-        codes = [kind_code(k) for k in kinds]
-        mask = np.zeros(len(KINDS), bool)
-        mask[codes] = True
-        return mask
 
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         """Each working officer's share of their beat's hours, by activity."""
