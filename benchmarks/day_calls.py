@@ -1,9 +1,12 @@
 """Calls a day by phase of the day's step: a small city's per-day overhead, counted, not timed.
 
 A small city's day is bound by how many numpy and Python calls it makes, not by the size of
-its arrays (docs/ODD.md §3 lists the phases). Counting the calls (every Python function
-call and every call into C, by the phase of ``CommunityModel.step`` that makes it) gives a
-figure that does not depend on machine load, so two commits compare exactly:
+its arrays (docs/ODD.md §3 lists the phases). Counting the Python-level calls (every Python
+function and every built-in function or method, such as ``np.bincount`` or ``ndarray.sum``,
+by the phase of ``CommunityModel.step`` that makes it) gives a figure that does not depend
+on machine load, so two commits compare exactly. Python's profiler does not see ufuncs
+(``np.add(a, b)``, ``a + b``) or indexing (``a[idx]``), so the count is a floor of a day's
+numpy operations, not all of them:
 
     git archive OLD | tar -x -C /tmp/old
     python benchmarks/day_calls.py --checkout /tmp/old --checkout . --sizes 2000 10000
