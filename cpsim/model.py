@@ -173,7 +173,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.offenders_by_beat = beat_index(self.offender_beats, self.n_beats)
         # crime.*_per_1000 are the rates of a beat whose offenders are all free and at the reference legitimacy.
         self.initial_offending = np.maximum(
-            np.bincount(res.beat[self.offender_idx], weights=res.offending[self.offender_idx], minlength=self.n_beats),
+            np.bincount(self.offender_beats, weights=res.offending[self.offender_idx], minlength=self.n_beats),
             1e-12,
         )
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
@@ -357,11 +357,11 @@ class CommunityModel(AgentViews, mesa.Model):
     def _response(self, d: Day) -> None:
         """6. Response: answered calls are contacts; reports are recorded; recorded crimes may be cleared."""
         p, s = self.params, d.streams
+        self.crisis_calls, self.crisis_draws = np.empty(0, np.int64), np.empty(0)  # none unless a help call is answered
+        self.crisis_claimed = np.empty(0, bool)
         reporters = d.victims[d.reported]
         n_reports, n_other = reporters.size, d.other_calls.size
         if n_reports == 0 and n_other == 0:  # no call today: nothing to answer, record or clear (no draw)
-            self.crisis_calls, self.crisis_draws = np.empty(0, np.int64), np.empty(0)
-            self.crisis_claimed = np.empty(0, bool)
             return
         rr = s["response"]
         rep_violent, rep_place = d.violent[d.reported], d.crime_place[d.reported]
@@ -383,11 +383,9 @@ class CommunityModel(AgentViews, mesa.Model):
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += answered_reports.size
         self.initiated["other"] += helped.size
-        if helped.size:
+        if helped.size:  # (no help call answered, no crisis and no draw)
             self.crisis_calls, self.crisis_draws = crisis_mech.draw_crisis_calls(helped, p.crisis, s["crisis"])
-        else:  # no help call answered: no crisis (and no draw)
-            self.crisis_calls, self.crisis_draws = helped, np.empty(0)
-        self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
+            self.crisis_claimed = np.zeros(self.crisis_calls.size, bool)
         if d.recorded.any():  # only recorded crimes can be cleared
             self._clear(d, reporters[d.recorded], rep_violent[d.recorded], rep_place[d.recorded])
 

@@ -171,7 +171,7 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, v
         vicarious: Multiplier on the steps (word_of_mouth.vicarious_weight).
 
     """
-    _move(res, listeners, v, has, 1.0 * vicarious, 0.0, t, unique=True)
+    _move(res, listeners, v, has, vicarious, 0.0, t, unique=True)  # weight 1: mult is vicarious
 
 
 def _move(res, idx, v, has, mult, fam, t, unique: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -29,30 +29,10 @@ def deterrence(presence_per_1000: np.ndarray, reference: float, elasticity: floa
     return ratio ** (-elasticity)
 
 
-def expected_victimizations(
-    places, offender_factor: np.ndarray, presence_per_1000: np.ndarray, crime, guard_mean: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Expected violent and property victimisations per place today.
-
-    Args:
-        places: Places arrays.
-        offender_factor: Active offending per beat relative to the start.
-        presence_per_1000: Officer street hours per 1000 residents per beat today.
-        crime: The crime section of the scenario.
-        guard_mean: Mean place guardianship at the start (normalises guardianship).
-
-    Returns:
-        Expected violent and property victimisations per place.
-
-    """
-    violent, prop = expected_by_type(places, offender_factor, presence_per_1000, crime, guard_mean)
-    return violent, prop
-
-
 def expected_by_type(
     places, offender_factor: np.ndarray, presence_per_1000: np.ndarray, crime, guard_mean: float
 ) -> np.ndarray:
-    """Expected victimisations per type (row 0 violent, row 1 property) and place, as one array.
+    """Expected victimisations today per type (row 0 violent, row 1 property) and place.
 
     One array lets the day draw both types at once (draw_victims).
 
