@@ -108,6 +108,16 @@ def test_broken_experiment_is_refused_with_one_line_before_a_store_exists(name, 
     assert not store.exists()
 
 
+UNREADABLE = ["binary.toml", "gzip.toml", "latin1.toml", "utf16le_bom.toml", "deep_arrays.toml", "truncated.toml"]
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_an_unreadable_calibration_file_is_refused_with_the_same_line_as_a_scenario(name, capsys):
+    code, _, err = cli("calibrate", CORPUS / "broken" / name, capsys=capsys)
+    assert refused(code, err, SCENARIOS[name]), err
+    assert "calibration file" in err or "not valid TOML" in err
+
+
 BAD_FLAGS = [
     (["run", BASELINE, "--days", "100000"], "'--days': Input should be less than or equal to 36500"),
     (["run", BASELINE, "--days", "0"], "'--days'"),

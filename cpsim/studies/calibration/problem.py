@@ -41,7 +41,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from cpsim.scenario import ScenarioError
+from cpsim.scenario.load import read_toml_file
 from cpsim.studies.calibration.observed import ObservedError, read_observed
 from cpsim.studies.calibration.stats import PAIRED, STATISTICS, Options, per_wave, statistic
 from cpsim.studies.sweeps.experiment import _check_key, _try_override, flatten
@@ -176,9 +176,9 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
     if not path.is_file():
         raise CalibrationError(f"{path}: file not found")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise CalibrationError(f"{path}: not valid TOML ({err})") from None
+        data = read_toml_file(path, "calibration")  # every way a file can be unreadable, in one line
+    except ScenarioError as err:
+        raise CalibrationError(str(err)) from None
     data.update({k: v for k, v in settings.items() if v is not None})
 
     def fail(key: str, problem: str, allowed: str) -> CalibrationError:
