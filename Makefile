@@ -1,6 +1,8 @@
 # cpsim: two commands do all the set-up on a fresh machine: `make demo` and `make test`.
 # Needs a Python >= 3.12 (python3.13, python3.12 or pyenv's 3.12/3.13) and, for the
 # browser tests, Debian's chromium (installed here with apt-get when missing and root).
+# Installing compiles the day kernels (cpsim/kernels/*.pyx): it needs a C compiler (gcc,
+# installed here with apt-get when missing and root) and Python's headers.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -17,7 +19,7 @@ PYTHON_FOR_VENV := $(shell \
     done; \
   done)
 
-.PHONY: demo test lint bench venv install install-dev chromium clean
+.PHONY: demo test lint bench venv install install-dev chromium compiler clean
 
 $(VENV)/.made:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "cpsim needs Python >= 3.12 (python3.12/python3.13 or pyenv)"; exit 2; fi
@@ -25,7 +27,8 @@ $(VENV)/.made:
 	$(PY) -m pip install -q --upgrade pip
 	touch $@
 
-$(VENV)/.installed: $(VENV)/.made pyproject.toml
+# A changed kernel source reinstalls, which recompiles it.
+$(VENV)/.installed: $(VENV)/.made pyproject.toml setup.py $(wildcard cpsim/kernels/*.pyx) | compiler
 	$(PY) -m pip install -q -e '.[dask,app,calibrate]'
 	touch $@
 
@@ -35,6 +38,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+compiler:
+	@if ! command -v cc >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null; \
+	  else echo "cpsim compiles its day kernels: install a C compiler (gcc)"; exit 2; fi; \
+	fi
 
 # Browser tests drive Debian's chromium; never a downloaded browser.
 chromium:
@@ -64,4 +74,4 @@ bench: install
 	$(PY) benchmarks/bench_scale.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache build cpsim/kernels/*.c cpsim/kernels/*.so

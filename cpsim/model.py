@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
+from cpsim.kernels.tally import Tally
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
 from cpsim.mechanisms import conditions as conditions_mech
@@ -154,6 +155,7 @@ class CommunityModel(AgentViews, mesa.Model):
         # Stories to pass on today: (resident, [legitimacy, effectiveness, fear]) kept sparse,
         # since only a few residents have something to tell on a given day.
         self._story_parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self._tally = Tally(self.residents.n)  # sums the day's stories by resident (cpsim.kernels.tally)
         self.community_requests = np.zeros(self.n_beats)
         self.extra_stops = np.zeros(self.n_beats)
         self.foot_requests = np.zeros(self.n_beats)  # directed foot patrol (hot spots)
@@ -495,7 +497,9 @@ class CommunityModel(AgentViews, mesa.Model):
         """11. Word of mouth: stories reach ties and move them vicariously (F4); a share is retold tomorrow."""
         p, res = self.params, self.residents
         speakers, stories = self._take_stories()
-        d.listeners, d.heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
+        d.listeners, d.heard = wom_mech.hear(
+            self._tally, self.social, speakers, stories, p.word_of_mouth.tell_probability
+        )
         if d.listeners.size:
             v = d.heard[:, :2].T  # legitimacy and effectiveness rows
             # A faint story says nothing about that component (read as no valence: NaN in apply_experiences).
@@ -724,7 +728,7 @@ class CommunityModel(AgentViews, mesa.Model):
             fear: Victimisation news, 0..1 (moves perceived safety of listeners).
 
         """
-        idx = np.asarray(idx, np.int64)
+        idx = np.ascontiguousarray(idx, np.int64)
         if idx.size:
             vals = np.empty((idx.size, 3))
             vals[:, 0], vals[:, 1], vals[:, 2] = v_legitimacy, v_effectiveness, fear
@@ -732,11 +736,7 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:
         parts, self._story_parts = self._story_parts, []
-        if not parts:
-            return np.empty(0, np.int64), np.empty((0, 3))
-        if len(parts) == 1:  # merge only reads them
-            return wom_mech.merge(*parts[0])
-        return wom_mech.merge(np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts]))
+        return wom_mech.merge(self._tally, parts)
 
     # ------------------------------------------------------------------ figures
     def _record(self, d: Day) -> None:

@@ -1,6 +1,6 @@
 """The package's layers: data flows one way, so no import goes up.
 
-scenario and the stream bank -> world and mechanisms -> programs -> the model (agents,
+scenario, the stream bank and the compiled kernels -> world and mechanisms -> programs -> the model (agents,
 model, metrics, headline, survey, simulate) -> studies (cpsim.studies: the runner, compare,
 trials, validation, sweeps, calibration) -> reports (cpsim.reports: brief, tables, HTML,
 plots, docs generators) -> the faces (app, cli). A module may import its own layer and the
@@ -18,7 +18,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cpsim"
 LAYERS = (
-    ("scenario", "streams"),
+    ("scenario", "streams", "kernels"),
     ("world", "mechanisms"),
     ("programs",),
     ("agents", "model", "metrics", "headline", "survey", "simulate"),

@@ -10,7 +10,7 @@ import pytest
 from cpsim.mechanisms.bounds import bound, signed, unit
 from cpsim.mechanisms.contacts import Contacts, kind_code
 from cpsim.mechanisms.policing import Roster, pick_officers
-from cpsim.mechanisms.word_of_mouth import MIN_STORY, merge, unique_inverse
+from cpsim.mechanisms.word_of_mouth import MIN_STORY
 
 
 def test_bounds_equal_np_clip_in_place_nan_kept():
@@ -22,23 +22,6 @@ def test_bounds_equal_np_clip_in_place_nan_kept():
         want = np.clip(x, lo, hi)
         assert np.array_equal(y, want, equal_nan=True)
         assert np.signbit(y).tolist() == np.signbit(want).tolist()
-
-
-@pytest.mark.parametrize("n_values", [1, 3, 1000, 10**6])
-def test_unique_inverse_equals_np_unique(n_values):
-    idx = np.random.default_rng(n_values).integers(0, n_values, 700)
-    uniq, inv = unique_inverse(idx)
-    want_u, want_inv = np.unique(idx, return_inverse=True)
-    assert np.array_equal(uniq, want_u) and np.array_equal(inv, want_inv)
-    assert np.array_equal(uniq[inv], idx)
-
-
-def test_merge_sums_a_residents_stories_and_forgets_weak_ones():
-    idx = np.array([5, 2, 5, 9])
-    values = np.array([[0.1, 0.0, 0.0], [MIN_STORY / 2, 0.0, 0.0], [0.2, -0.3, 0.0], [0.0, 0.0, 1.0]])
-    speakers, summed = merge(idx, values)
-    assert speakers.tolist() == [5, 9]
-    assert summed.tolist() == [[0.1 + 0.2, -0.3, 0.0], [0.0, 0.0, 1.0]]
 
 
 def test_experiences_spread_scalars_over_their_residents_and_keep_arrays():
@@ -197,17 +180,6 @@ def test_stories_heard_apply_to_the_bit_as_experiences_without_an_officer():
     v = heard[:, :2].T
     apply_heard(res, listeners, v, np.abs(v) > MIN_STORY, s.trust, s.word_of_mouth.vicarious_weight)
     assert all(_same_bits(getattr(res, k), expected[k]) for k in expected)
-
-
-def test_merge_sums_every_channel_to_the_bit_as_np_unique_and_bincount():
-    rng = np.random.default_rng(3)
-    idx = rng.integers(0, 50, 400)
-    values = rng.standard_normal((400, 3)) * rng.choice([1e-3, 1.0, 1e3], (400, 3))
-    uniq, inv = np.unique(idx, return_inverse=True)
-    summed = np.stack([np.bincount(inv, values[:, c], minlength=uniq.size) for c in range(3)], axis=1)
-    keep = (np.abs(summed) > MIN_STORY).any(axis=1)
-    got_idx, got = merge(idx, values)
-    assert np.array_equal(got_idx, uniq[keep]) and _same_bits(got, summed[keep])
 
 
 def test_patrol_contacts_draw_as_one_poisson_call_per_mode_did():

@@ -1,0 +1,86 @@
+"""The story tally gives, to the bit, what numpy's sort-and-bincount word of mouth gave."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cpsim.kernels.tally import Tally
+from cpsim.mechanisms.word_of_mouth import MIN_STORY, hear, merge
+from cpsim.world.graph import from_edges
+
+
+def merge_numpy(idx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The numpy code the tally replaced: sum by resident (np.unique + bincount), drop weak rows."""
+    if idx.size == 0:
+        return idx.astype(np.int64), values.reshape(0, 3)
+    uniq, inv = np.unique(idx, return_inverse=True)
+    summed = np.stack([np.bincount(inv, values[:, c], minlength=uniq.size) for c in range(values.shape[1])], axis=1)
+    keep = (np.abs(summed) > MIN_STORY).any(axis=1)
+    return uniq[keep].astype(np.int64), summed[keep]
+
+
+def hear_numpy(graph, speakers, stories, tell_probability):
+    """The numpy code the tally replaced: gather the ties, repeat the stories, merge, clip."""
+    listeners, counts = graph.gather(speakers)
+    if listeners.size == 0:
+        return listeners, np.empty((0, stories.shape[1]))
+    uniq, heard = merge_numpy(listeners, stories.repeat(counts, axis=0) * tell_probability)
+    return uniq, np.clip(heard, -1.0, 1.0)
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def stories(rng, n_rows: int, n_residents: int) -> tuple[np.ndarray, np.ndarray]:
+    idx = rng.integers(0, n_residents, n_rows)
+    # Values across magnitudes (so summation order shows in the last bits), some near MIN_STORY.
+    values = rng.standard_normal((n_rows, 3)) * rng.choice([1e-3, MIN_STORY, 1.0, 1e3], (n_rows, 3))
+    return idx, values
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_merge_sums_like_unique_and_bincount(seed):
+    rng = np.random.default_rng(seed)
+    tally = Tally(300)
+    for _day in range(3):  # a tally is reused day after day, and left empty by take
+        parts = [stories(rng, int(n), 300) for n in rng.integers(0, 400, 3)]
+        got = merge(tally, parts)
+        want = merge_numpy(np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts]))
+        assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
+
+
+def test_merge_forgets_weak_stories_and_sums_repeats():
+    idx = np.array([5, 2, 5, 9])
+    values = np.array([[0.1, 0.0, 0.0], [MIN_STORY / 2, 0.0, 0.0], [0.2, -0.3, 0.0], [0.0, 0.0, 1.0]])
+    speakers, summed = merge(Tally(10), [(idx, values)])
+    assert speakers.tolist() == [5, 9]
+    assert summed.tolist() == [[0.1 + 0.2, -0.3, 0.0], [0.0, 0.0, 1.0]]
+
+
+def test_nothing_told_gives_empty_arrays_of_the_right_shape():
+    idx, summed = merge(Tally(10), [])
+    assert idx.dtype == np.int64 and idx.shape == (0,) and summed.shape == (0, 3)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hear_sums_ties_like_gather_and_merge(seed):
+    rng = np.random.default_rng(100 + seed)
+    n = 500
+    src, dst = rng.integers(0, n, (2, 3000))
+    keep = src != dst
+    graph = from_edges(src[keep], dst[keep], n)
+    tally = Tally(n)
+    for _day in range(3):
+        speakers = np.unique(rng.integers(0, n, int(rng.integers(0, 200))))
+        told = rng.standard_normal((speakers.size, 3)) * rng.choice([1e-2, 1.0, 10.0], (speakers.size, 3))
+        got = hear(tally, graph, speakers, told, 0.4)
+        want = hear_numpy(graph, speakers, told, 0.4)
+        assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
+        assert np.abs(got[1]).max(initial=0.0) <= 1.0
+
+
+def test_wrong_shapes_are_refused():
+    with pytest.raises(ValueError, match="values must be 2 x 3"):
+        Tally(10).add(np.array([1, 2]), np.zeros((2, 2)))
