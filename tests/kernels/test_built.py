@@ -1,0 +1,20 @@
+"""Every kernel source is compiled, and not older than its source (a stale build tests old code)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+KERNELS = Path(__file__).resolve().parents[2] / "cpsim" / "kernels"
+
+
+@pytest.mark.parametrize("source", sorted(KERNELS.glob("*.pyx")), ids=lambda p: p.stem)
+def test_kernel_is_built_from_its_current_source(source):
+    module = importlib.import_module(f"cpsim.kernels.{source.stem}")
+    built = Path(module.__file__)
+    assert built.suffix in (".so", ".pyd"), f"{built} is not a compiled module"
+    assert built.stat().st_mtime >= source.stat().st_mtime, (
+        f"{built.name} is older than {source.name}: run `make install` (or pip install -e .) to recompile"
+    )
