@@ -2,18 +2,27 @@
 
 from pathlib import Path
 
+import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 # No FMA contraction: a kernel's a * b + c then rounds twice, as numpy's two ufuncs do, so the
 # kernels give numpy's results to the bit (tests/kernels check each against the numpy code).
 FLAGS = ["-O2", "-ffp-contract=off"]
+# Kernels that draw random numbers call numpy's own C distributions (libnpyrandom), so they
+# draw what a Generator's methods draw.
+NUMPY_RANDOM = {
+    "include_dirs": [np.get_include()],
+    "library_dirs": [str(Path(np.__file__).parent / "random" / "lib")],
+    "libraries": ["npyrandom"],
+    "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+}
 DIRECTIVES = {"language_level": 3, "boundscheck": False, "wraparound": False, "cdivision": True}
 
 setup(
     ext_modules=cythonize(
         [
-            Extension(f"cpsim.kernels.{pyx.stem}", [str(pyx)], extra_compile_args=FLAGS)
+            Extension(f"cpsim.kernels.{pyx.stem}", [str(pyx)], extra_compile_args=FLAGS, **NUMPY_RANDOM)
             for pyx in sorted(Path("cpsim/kernels").glob("*.pyx"))
         ],
         compiler_directives=DIRECTIVES,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import draws
 from cpsim.mechanisms.bounds import signed
-from cpsim.world.layout import sample_weighted_within
 
 
 def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
@@ -52,16 +52,11 @@ def draw_patrol_contacts(
     Contacts on foot come first, then those in cars (each in beat order), so the foot
     contacts are a leading run of the result.
     """
-    n_beats = foot_per_beat.size
-    # One Poisson call over foot then car rates draws what a call for each would, in the same
-    # order (each element is its own draw); the array checks of a call cost more than the draws.
-    lam = np.concatenate((foot_per_beat * patrol.contacts_per_foot_hour, car_per_beat * patrol.contacts_per_car_hour))
-    slots = np.arange(2 * n_beats).repeat(rng.poisson(lam))  # slot b: foot in beat b; n_beats + b: car in b
-    if slots.size == 0:  # nobody met (a small city's usual day): the empty draw of a member consumes nothing
-        return slots, np.zeros(0, bool)
-    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, slots % n_beats, rng)
-    ok = who >= 0
-    return who[ok], slots[ok] < n_beats
+    # numpy: slots = arange(2 * n_beats).repeat(rng.poisson(rates)); one weighted draw per slot
+    # (sample_weighted_within), weightless beats dropped. Compiled (cpsim.kernels.draws): the
+    # same numbers from the same stream, without the calls' overhead on a day of few contacts.
+    rates = np.concatenate((foot_per_beat * patrol.contacts_per_foot_hour, car_per_beat * patrol.contacts_per_car_hour))
+    return draws.patrol_contacts(rng, rates, residents.by_beat, residents.beat_start, cumw, foot_per_beat.size)
 
 
 def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray]:

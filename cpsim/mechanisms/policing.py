@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.mechanisms.bounds import unit
-from cpsim.world.layout import beat_index, sample_within
+from cpsim.kernels import draws
+from cpsim.world.layout import beat_index, group_keys
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
 
@@ -187,9 +187,9 @@ def pick_officers(officers, beats: np.ndarray, rng: np.random.Generator, roster:
     if roster is None or int(beats.max()) >= roster.n_beats:
         roster = Roster(int(beats.max()) + 1)
     on, order, start = roster.index(officers)
-    local = sample_within(order, start, beats, rng)
-    anyone = rng.integers(0, on.size, beats.size)
-    return on[np.where(local >= 0, local, anyone)]
+    # One uniform per contact picks within the beat, then one integer per contact picks anyone
+    # on duty, used where the beat has nobody (compiled: cpsim.kernels.draws).
+    return draws.pick_officers(rng, group_keys(beats), on, order, start)
 
 
 def contact_quality(officers, who: np.ndarray, contact_sd: float, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
@@ -198,4 +198,5 @@ def contact_quality(officers, who: np.ndarray, contact_sd: float, rng, shift: np
     The shift carries what the situation does to conduct: the climate of the officer's beat
     (cpsim.mechanisms.climate) and, in enforcement, the resident's demeanor.
     """
-    return unit(officers.skill[who] + shift + contact_sd * rng.standard_normal(who.size))
+    # unit(skill[who] + shift + contact_sd * rng.standard_normal(n)), compiled (cpsim.kernels.draws)
+    return draws.contact_quality(rng, np.ascontiguousarray(who, np.int64), officers.skill, shift, contact_sd)

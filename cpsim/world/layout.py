@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import draws
+
 
 def stable_order(keys: np.ndarray) -> np.ndarray:
     """``np.argsort(keys, kind="stable")``, computed faster for non-negative integer keys.
@@ -48,8 +50,19 @@ def beat_index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     return order, start
 
 
+def group_keys(keys: np.ndarray) -> np.ndarray:
+    """Group keys as the kernels take them: contiguous int32 or int64 (copied only otherwise)."""
+    keys = np.asarray(keys)
+    if keys.dtype in (np.int32, np.int64) and keys.flags.c_contiguous:
+        return keys
+    return np.ascontiguousarray(keys, np.int64)
+
+
 def sample_within(order: np.ndarray, start: np.ndarray, keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Draw one member uniformly from each requested group (-1 where a group is empty).
+
+    One uniform per draw picks ``order[start[k] + floor(u * size)]`` (compiled:
+    cpsim.kernels.draws).
 
     Args:
         order: Members sorted by group (from beat_index).
@@ -61,11 +74,7 @@ def sample_within(order: np.ndarray, start: np.ndarray, keys: np.ndarray, rng: n
         Member index per draw.
 
     """
-    lo, hi = start[keys], start[keys + 1]
-    size = hi - lo
-    pick = lo + (rng.random(len(keys)) * size).astype(np.int64)
-    out = np.where(size > 0, order[np.minimum(pick, len(order) - 1)], -1)
-    return out
+    return draws.sample_within(order, start, group_keys(keys), rng)
 
 
 def sample_weighted_within(
@@ -76,6 +85,9 @@ def sample_weighted_within(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Draw one member per request from its group, with probability proportional to weight.
+
+    One uniform per draw, scaled to the group's stretch of the cumulative weights, is
+    located among them by binary search (compiled: cpsim.kernels.draws).
 
     Args:
         order: Members sorted by group.
@@ -88,10 +100,4 @@ def sample_weighted_within(
         Member index per draw (-1 where the group has no weight).
 
     """
-    first, end = start[keys], start[keys + 1]
-    lo_w, hi_w = cum_weight[first], cum_weight[end]
-    u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)
-    pos = cum_weight.searchsorted(u, side="right") - 1
-    # np.clip of integers, without its Python layers: max with the lower limit, then min with the upper.
-    pos = np.minimum(np.maximum(pos, first), np.maximum(end - 1, first))
-    return np.where(hi_w > lo_w, order[np.minimum(pos, len(order) - 1)], -1)
+    return draws.sample_weighted_within(order, start, cum_weight, group_keys(keys), rng)

@@ -1,0 +1,244 @@
+"""Random draws of the day's contacts, from numpy's own C distributions.
+
+A Generator's methods (random, poisson, integers, standard_normal) each call one C function
+of numpy's distributions library per number; the Python layers around them (argument checks,
+broadcasting, array creation) cost more than the numbers at a small city's few contacts a
+day. These kernels call the same C functions on the same bit generator, in the same order,
+so they draw the same numbers and leave the stream where numpy would (tests/kernels compare
+both, stream state included).
+"""
+
+import numpy as np
+
+from cpython.pycapsule cimport PyCapsule_GetPointer
+from libc.math cimport isnan
+from libc.stdint cimport int64_t, uint64_t
+from numpy.random cimport bitgen_t
+from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
+
+
+cdef extern from "numpy/random/distributions.h":
+    void random_bounded_uint64_fill(
+        bitgen_t *bitgen_state, uint64_t off, uint64_t rng, Py_ssize_t cnt, bint use_masked, uint64_t *out
+    ) nogil
+
+
+cdef inline bitgen_t *_bitgen(rng) except NULL:
+    return <bitgen_t *> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator")
+
+
+ctypedef fused index_t:
+    int
+    long long
+
+
+cdef inline Py_ssize_t _within(
+    const long long[::1] order, const long long[::1] start, Py_ssize_t key, double u
+) noexcept nogil:
+    """A member of group ``key`` from one uniform (-1 if the group is empty): sample_within's rule."""
+    cdef Py_ssize_t lo = start[key], size = start[key + 1] - start[key], m = order.shape[0], pick
+    if size <= 0:
+        return -1
+    pick = lo + <Py_ssize_t> (u * <double> size)  # (uniform * size).astype(int64): truncation
+    return order[pick if pick < m - 1 else m - 1]
+
+
+cdef inline Py_ssize_t _weighted(
+    const long long[::1] order, const long long[::1] start, const double[::1] cum_weight, Py_ssize_t key, double u
+) noexcept nogil:
+    """A member of group ``key`` by weight from one uniform (-1 if weightless): sample_weighted_within's rule."""
+    cdef Py_ssize_t first = start[key], end = start[key + 1], m = order.shape[0], lo = 0, hi, mid, pos, last
+    cdef double lo_w = cum_weight[first], hi_w = cum_weight[end]
+    if not hi_w > lo_w:
+        return -1
+    u = lo_w + u * (hi_w - lo_w)
+    hi = cum_weight.shape[0]
+    while lo < hi:  # searchsorted(side="right"): the first position whose cumulative weight is > u
+        mid = (lo + hi) // 2
+        if cum_weight[mid] <= u:
+            lo = mid + 1
+        else:
+            hi = mid
+    pos = lo - 1
+    last = end - 1 if end - 1 > first else first
+    pos = pos if pos > first else first
+    pos = pos if pos < last else last
+    return order[pos if pos < m - 1 else m - 1]
+
+
+cdef double[::1] _uniforms(rng, Py_ssize_t n):
+    """rng.random(n)."""
+    cdef double[::1] u = np.empty(n)
+    if n:
+        with rng.bit_generator.lock:
+            random_standard_uniform_fill(_bitgen(rng), n, &u[0])
+    return u
+
+
+def sample_within(
+    const long long[::1] order, const long long[::1] start, const index_t[::1] keys, rng
+):
+    """One member drawn uniformly from each requested group, -1 where a group is empty.
+
+    numpy: ``lo + (rng.random(n) * size).astype(int64)`` into ``order``, clipped to its end.
+    """
+    cdef Py_ssize_t i, n = keys.shape[0]
+    cdef double[::1] u = _uniforms(rng, n)
+    out = np.empty(n, np.int64)
+    cdef int64_t[::1] o = out
+    for i in range(n):
+        o[i] = _within(order, start, keys[i], u[i])
+    return out
+
+
+def sample_weighted_within(
+    const long long[::1] order, const long long[::1] start, const double[::1] cum_weight, const index_t[::1] keys, rng
+):
+    """One member per request from its group, with probability proportional to weight (-1: weightless).
+
+    numpy: ``u = lo_w + rng.random(n) * (hi_w - lo_w)``, then ``cum_weight.searchsorted(u,
+    side="right") - 1`` kept inside the group.
+    """
+    cdef Py_ssize_t i, n = keys.shape[0]
+    cdef double[::1] u = _uniforms(rng, n)
+    out = np.empty(n, np.int64)
+    cdef int64_t[::1] o = out
+    for i in range(n):
+        o[i] = _weighted(order, start, cum_weight, keys[i], u[i])
+    return out
+
+
+cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
+    """np.clip's rule: NaN passes through; max with lo first, then min with hi."""
+    if not isnan(x):
+        x = x if x > lo else lo
+        x = x if x < hi else hi
+    return x
+
+
+def patrol_contacts(
+    rng,
+    const double[::1] lam,
+    const long long[::1] order,
+    const long long[::1] start,
+    const double[::1] cum_weight,
+    Py_ssize_t n_beats,
+):
+    """Residents met on patrol and whether on foot (cpsim.mechanisms.patrol.draw_patrol_contacts).
+
+    numpy: ``slots = arange(2 * n_beats).repeat(rng.poisson(lam))``, then
+    ``sample_weighted_within(order, start, cum_weight, slots % n_beats, rng)`` (one uniform per
+    slot, drawn after every Poisson number), residents of weightless beats dropped.
+
+    Args:
+        rng: The patrol stream (a numpy Generator).
+        lam: Expected contacts on foot in each beat, then in a car in each beat (2 * n_beats).
+        order: Residents sorted by beat; start: beat offsets into ``order`` (n_beats + 1).
+        cum_weight: Cumulative street-time weights in ``order`` order, with a leading 0.
+        n_beats: Number of beats.
+
+    Returns:
+        Residents met (int64) and whether each was met on foot (foot contacts first).
+
+    """
+    cdef bitgen_t *bg = _bitgen(rng)
+    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who
+    cdef int64_t c
+    cdef double[::1] un
+    if lam.shape[0] != 2 * n_beats:
+        raise ValueError(f"lam must hold 2 x {n_beats} rates, not {lam.shape[0]}")
+    for i in range(2 * n_beats):
+        if not lam[i] >= 0.0:
+            raise ValueError("lam < 0 or NaN")
+    counts = np.empty(2 * n_beats, np.int64)
+    cdef int64_t[::1] cnt = counts
+    with rng.bit_generator.lock:
+        for i in range(2 * n_beats):
+            cnt[i] = random_poisson(bg, lam[i])
+            n += cnt[i]
+        un = np.empty(n)
+        if n:
+            random_standard_uniform_fill(bg, n, &un[0])
+    met = np.empty(n, np.int64)
+    on_foot = np.empty(n, np.bool_)
+    cdef int64_t[::1] out = met
+    cdef unsigned char[::1] foot = on_foot.view(np.uint8)
+    for i in range(2 * n_beats):  # slot i: foot in beat i, then (n_beats + b) a car in beat b
+        for c in range(cnt[i]):
+            who = _weighted(order, start, cum_weight, i % n_beats, un[k])
+            k += 1
+            if who >= 0:
+                out[j] = who
+                foot[j] = i < n_beats
+                j += 1
+    return met[:j], on_foot[:j]
+
+
+def pick_officers(
+    rng, const index_t[::1] beats, const long long[::1] on, const long long[::1] order, const long long[::1] start
+):
+    """The officer who handles each contact (cpsim.mechanisms.policing.pick_officers).
+
+    numpy: a uniform per contact picks an on-duty officer of the contact's beat
+    (``sample_within``), then ``rng.integers(0, on.size, n)`` one of anyone on duty, used where
+    the beat has nobody on duty.
+
+    Args:
+        rng: A numpy Generator.
+        beats: Beat of each contact.
+        on: Officers to pick from; order, start: their positions grouped by beat (Roster.index).
+
+    Returns:
+        The officer of each contact (int64).
+
+    """
+    cdef Py_ssize_t i, local, n = beats.shape[0]
+    cdef double[::1] un = np.empty(n)
+    cdef uint64_t[::1] any_ = np.empty(n, np.uint64)
+    if n:
+        with rng.bit_generator.lock:
+            random_standard_uniform_fill(_bitgen(rng), n, &un[0])
+            random_bounded_uint64_fill(_bitgen(rng), 0, on.shape[0] - 1, n, False, &any_[0])
+    who = np.empty(n, np.int64)
+    cdef int64_t[::1] w = who
+    for i in range(n):
+        local = _within(order, start, beats[i], un[i])
+        w[i] = on[local] if local >= 0 else on[any_[i]]
+    return who
+
+
+def contact_quality(rng, const long long[::1] who, const double[::1] skill, shift, double contact_sd):
+    """Procedural quality 0..1 of each contact (cpsim.mechanisms.policing.contact_quality).
+
+    numpy: ``unit(skill[who] + shift + contact_sd * rng.standard_normal(who.size))``.
+
+    Args:
+        rng: A numpy Generator.
+        who: The officer of each contact.
+        skill: Each officer's procedural skill.
+        shift: A shift of quality, a number or one per contact.
+        contact_sd: Contact-to-contact noise.
+
+    Returns:
+        The quality of each contact.
+
+    """
+    cdef bitgen_t *bg = _bitgen(rng)
+    cdef Py_ssize_t i, n = who.shape[0]
+    cdef const double[::1] per
+    cdef double one = 0.0
+    cdef bint per_contact = not np.isscalar(shift)
+    if per_contact:
+        per = np.ascontiguousarray(shift, np.float64)
+        if per.shape[0] != n:
+            raise ValueError(f"shift must be a number or {n} values, not {per.shape[0]}")
+    else:
+        one = shift
+    quality = np.empty(n)
+    cdef double[::1] q = quality
+    if n:
+        with rng.bit_generator.lock:
+            random_standard_normal_fill(bg, n, &q[0])
+    for i in range(n):
+        q[i] = _clip(skill[who[i]] + (per[i] if per_contact else one) + contact_sd * q[i], 0.0, 1.0)
+    return quality

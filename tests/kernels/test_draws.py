@@ -1,0 +1,143 @@
+"""The draw kernels draw what numpy's Generator methods drew, and leave the stream where numpy did."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cpsim.kernels import draws
+from cpsim.world.layout import beat_index
+
+
+def sample_within_numpy(order, start, keys, rng):
+    lo, hi = start[keys], start[keys + 1]
+    size = hi - lo
+    pick = lo + (rng.random(len(keys)) * size).astype(np.int64)
+    return np.where(size > 0, order[np.minimum(pick, len(order) - 1)], -1)
+
+
+def sample_weighted_within_numpy(order, start, cum_weight, keys, rng):
+    first, end = start[keys], start[keys + 1]
+    lo_w, hi_w = cum_weight[first], cum_weight[end]
+    u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)
+    pos = cum_weight.searchsorted(u, side="right") - 1
+    pos = np.clip(pos, first, np.maximum(end - 1, first))
+    return np.where(hi_w > lo_w, order[np.minimum(pos, len(order) - 1)], -1)
+
+
+def patrol_contacts_numpy(rng, lam, order, start, cum_weight, n_beats):
+    slots = np.arange(2 * n_beats).repeat(rng.poisson(lam))
+    if slots.size == 0:
+        return slots, np.zeros(0, bool)
+    who = sample_weighted_within_numpy(order, start, cum_weight, slots % n_beats, rng)
+    ok = who >= 0
+    return who[ok], slots[ok] < n_beats
+
+
+def pick_officers_numpy(rng, beats, on, order, start):
+    local = sample_within_numpy(order, start, beats, rng)
+    anyone = rng.integers(0, on.size, beats.size)
+    return on[np.where(local >= 0, local, anyone)]
+
+
+def contact_quality_numpy(rng, who, skill, shift, sd):
+    return np.clip(skill[who] + shift + sd * rng.standard_normal(who.size), 0.0, 1.0)
+
+
+def same(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def pair(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    return np.random.default_rng(seed), np.random.default_rng(seed)
+
+
+def same_state(a: np.random.Generator, b: np.random.Generator) -> bool:
+    return a.bit_generator.state == b.bit_generator.state
+
+
+def groups(rng, n_members: int, n_groups: int, empty: tuple[int, ...] = ()):
+    keys = rng.integers(0, n_groups, n_members)
+    keys[np.isin(keys, empty)] = (max(empty) + 1) % n_groups if empty else 0
+    order, start = beat_index(keys, n_groups)
+    return order, start
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sample_within_draws_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    order, start = groups(rng, 500, 7, empty=(3,))
+    for keys in (rng.integers(0, 7, 300), rng.integers(0, 7, 300).astype(np.int32), np.array([], np.int64)):
+        a, b = pair(seed)
+        assert same(draws.sample_within(order, start, keys, a), sample_within_numpy(order, start, keys, b))
+        assert same_state(a, b)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sample_weighted_within_draws_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    order, start = groups(rng, 500, 7, empty=(2,))
+    weight = rng.choice([0.0, 0.1, 1.0, 3.0], 500)
+    weight[order[start[5] : start[6]]] = 0.0  # a group with members but no weight
+    cum = np.concatenate([[0.0], np.cumsum(weight[order])])
+    keys = rng.integers(0, 7, 400)
+    a, b = pair(seed)
+    got = draws.sample_weighted_within(order, start, cum, keys, a)
+    assert same(got, sample_weighted_within_numpy(order, start, cum, keys, b)) and same_state(a, b)
+    assert (got[(keys == 2) | (keys == 5)] == -1).all() and (got[(keys != 2) & (keys != 5)] >= 0).all()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_patrol_contacts_draw_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n_beats = 4
+    order, start = groups(rng, 800, n_beats)
+    weight = rng.exponential(1.0, 800)
+    weight[order[start[1] : start[2]]] = 0.0  # nobody out on the street in beat 1
+    cum = np.concatenate([[0.0], np.cumsum(weight[order])])
+    lam = rng.uniform(0, 3, 2 * n_beats) * (rng.random(2 * n_beats) < 0.7)
+    lam[0] = 15.0  # numpy's other Poisson algorithm (lam >= 10)
+    a, b = pair(seed)
+    met, foot = draws.patrol_contacts(a, lam, order, start, cum, n_beats)
+    want_met, want_foot = patrol_contacts_numpy(b, lam, order, start, cum, n_beats)
+    assert same(met, want_met) and same(foot, want_foot) and same_state(a, b)
+
+
+def test_patrol_contacts_refuse_negative_rates_before_drawing():
+    order, start = groups(np.random.default_rng(0), 10, 1)
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    with pytest.raises(ValueError, match="lam < 0"):
+        draws.patrol_contacts(rng, np.array([1.0, -1.0]), order, start, np.arange(11.0), 1)
+    assert rng.bit_generator.state == before
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_pick_officers_and_quality_draw_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n_officers, n_beats = 30, 5
+    on = np.sort(rng.choice(n_officers, 18, replace=False))
+    order, start = groups(rng, on.size, n_beats, empty=(4,))
+    skill = rng.uniform(0, 1, n_officers)
+    beats = rng.integers(0, n_beats, 200).astype(np.int32)
+    a, b = pair(seed)
+    who = draws.pick_officers(a, beats, on, order, start)
+    assert same(who, pick_officers_numpy(b, beats, on, order, start)) and same_state(a, b)
+    for shift in (0.0, rng.normal(0, 0.3, who.size)):
+        q = draws.contact_quality(a, who, skill, shift, 0.4)
+        assert same(q, contact_quality_numpy(b, who, skill, shift, 0.4)) and same_state(a, b)
+        assert 0.0 in q and 1.0 in q  # the clip at both ends is exercised
+
+
+def test_one_officer_on_duty_draws_no_integers():
+    a, b = pair(1)
+    on, order, start = np.array([3]), np.array([0]), np.array([0, 0, 1])
+    beats = np.array([0, 1, 0])
+    assert same(draws.pick_officers(a, beats, on, order, start), pick_officers_numpy(b, beats, on, order, start))
+    assert same_state(a, b)
+
+
+def test_quality_shift_of_the_wrong_length_is_refused():
+    with pytest.raises(ValueError, match="shift must be a number or 2 values, not 3"):
+        draws.contact_quality(np.random.default_rng(0), np.array([0, 1]), np.ones(2), np.zeros(3), 0.1)
