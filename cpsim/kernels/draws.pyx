@@ -11,7 +11,7 @@ both, stream state included).
 import numpy as np
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
-from libc.math cimport isnan
+from libc.math cimport fmod, isnan
 from libc.stdint cimport int64_t, uint64_t
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
@@ -242,3 +242,96 @@ def contact_quality(rng, const long long[::1] who, const double[::1] skill, shif
     for i in range(n):
         q[i] = _clip(skill[who[i]] + (per[i] if per_contact else one) + contact_sd * q[i], 0.0, 1.0)
     return quality
+
+
+cdef inline long long _poisson_at(double u, double lam, double pmf) noexcept nogil:
+    """The Poisson count whose CDF first reaches ``u`` (pmf = exp(-lam) from numpy), capped where pmf underflows."""
+    cdef double cdf = pmf
+    cdef long long k = 0
+    while u > cdf and (k == 0 or pmf > 1e-300):
+        k += 1
+        pmf = pmf * (lam / <double> k)
+        cdf = cdf + pmf
+    return k
+
+
+def poisson_from_uniform(const double[::1] u, const double[::1] lam, const double[::1] pmf):
+    """Poisson counts by inverting the CDF at given uniforms (cpsim.mechanisms.crime).
+
+    numpy: per element, while ``u > cdf`` (and, after the first step, ``pmf > 1e-300``):
+    ``pmf *= lam / step; cdf += pmf``.
+
+    Args:
+        u: One uniform per element.
+        lam: Expected counts.
+        pmf: ``np.exp(-lam)`` (numpy's exp, so the bits are numpy's).
+
+    Returns:
+        The counts (int64).
+
+    """
+    cdef Py_ssize_t i, n = u.shape[0]
+    if lam.shape[0] != n or pmf.shape[0] != n:
+        raise ValueError(f"u, lam and pmf must have the same length, not {n}, {lam.shape[0]}, {pmf.shape[0]}")
+    counts = np.empty(n, np.int64)
+    cdef int64_t[::1] k = counts
+    for i in range(n):
+        k[i] = _poisson_at(u[i], lam[i], pmf[i])
+    return counts
+
+
+def victims(
+    rng,
+    const double[:, ::1] lam,
+    const double[:, ::1] pmf,
+    const long long[::1] place_start,
+    const long long[::1] by_place,
+    double step,
+):
+    """Victimisations per type and place, and who the victims are (cpsim.mechanisms.crime.draw_victims).
+
+    numpy: ``u = rng.random(2 * lam.size).reshape(types, 2, places)``; counts by
+    ``poisson_from_uniform(u[:, 0], lam)``; the n-th victim of a type at a place is the
+    resident at ``(u[type, 1, place] + n * step) % 1`` of the way through the place's residents.
+
+    Args:
+        rng: The crime stream (a numpy Generator).
+        lam: Expected victimisations, types x places.
+        pmf: ``np.exp(-lam)``.
+        place_start: Offsets of each place's residents in ``by_place`` (places + 1).
+        by_place: Residents sorted by place.
+        step: The low-discrepancy step between successive victims at one place.
+
+    Returns:
+        Victims, the place of each and its type (row of ``lam``): types in row order, places in
+        order within a type.
+
+    """
+    cdef Py_ssize_t types = lam.shape[0], n = lam.shape[1], t, p, j = 0, total = 0, lo, size
+    cdef long long c, nth
+    cdef double[::1] u = np.empty(2 * types * n)
+    if pmf.shape[0] != types or pmf.shape[1] != n:
+        raise ValueError("lam and pmf must have the same shape")
+    if u.shape[0]:
+        with rng.bit_generator.lock:
+            random_standard_uniform_fill(_bitgen(rng), u.shape[0], &u[0])
+    counts = np.empty((types, n), np.int64)
+    cdef int64_t[:, ::1] k = counts
+    for t in range(types):
+        for p in range(n):
+            k[t, p] = _poisson_at(u[(2 * t) * n + p], lam[t, p], pmf[t, p])
+            total += k[t, p]
+    who = np.empty(total, np.int64)
+    place = np.empty(total, np.int64)
+    kind = np.empty(total, np.int64)
+    cdef int64_t[::1] w = who, pl = place, kd = kind
+    for t in range(types):
+        for p in range(n):
+            lo, size = place_start[p], place_start[p + 1] - place_start[p]
+            for nth in range(k[t, p]):
+                # np.mod(x, 1.0) of a non-negative x is fmod's, with +0.0 for whole numbers
+                w[j] = by_place[lo + <Py_ssize_t> (fmod(u[(2 * t + 1) * n + p] + <double> nth * step, 1.0) * <double> size)]
+                pl[j] = p
+                kd[j] = t
+                j += 1
+    return who, place, kind

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import draws
 from cpsim.mechanisms.bounds import unit
 
 MIN_PRESENCE_RATIO = 0.1  # below a tenth of reference presence deterrence stops growing
@@ -79,18 +80,8 @@ def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     Returns:
         Counts per place.
     """
-    k = np.zeros(u.shape, np.int64)
-    pmf = np.exp(-lam)
-    cdf = pmf.copy()
-    idx = (u > cdf).nonzero()[0]  # np.flatnonzero's result for 1-d arrays, without its Python layers
-    step = 0
-    while idx.size:
-        step += 1
-        pmf[idx] *= lam[idx] / step
-        cdf[idx] += pmf[idx]
-        k[idx] = step
-        idx = idx[(u[idx] > cdf[idx]) & (pmf[idx] > 1e-300)]
-    return k
+    # exp in numpy (its last bit may differ from C's); the inversion, place by place, compiled.
+    return draws.poisson_from_uniform(u, lam, np.exp(-lam))
 
 
 GOLDEN = 0.6180339887498949  # low-discrepancy step between successive victims at one place
@@ -113,16 +104,5 @@ def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[
         Victim resident indices, the place of each victimisation and its type (row of ``lam``),
         types in row order and places in order within a type.
     """
-    types, n = lam.shape
-    u = rng.random(2 * lam.size).reshape(types, 2, n)
-    counts = poisson_from_uniform(u[:, 0].ravel(), lam.ravel())
-    if not counts.any():  # no victimisation today (most days in a small city)
-        none = np.empty(0, np.int64)
-        return none, none, none
-    # Array methods, not np.repeat/np.cumsum: the same results without their Python layers.
-    where = np.arange(lam.size).repeat(counts)
-    kind, place = np.divmod(where, n)
-    nth = np.arange(where.size) - (counts.cumsum() - counts).repeat(counts)
-    lo, hi = residents.place_start[place], residents.place_start[place + 1]
-    pick = lo + (np.mod(u[kind, 1, place] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
-    return residents.by_place[pick], place, kind
+    # The uniforms, the inversion and the picks in one compiled pass (cpsim.kernels.draws).
+    return draws.victims(rng, lam, np.exp(-lam), residents.place_start, residents.by_place, GOLDEN)

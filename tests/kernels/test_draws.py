@@ -141,3 +141,64 @@ def test_one_officer_on_duty_draws_no_integers():
 def test_quality_shift_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError, match="shift must be a number or 2 values, not 3"):
         draws.contact_quality(np.random.default_rng(0), np.array([0, 1]), np.ones(2), np.zeros(3), 0.1)
+
+
+GOLDEN = 0.6180339887498949
+
+
+def poisson_from_uniform_numpy(u, lam):
+    k = np.zeros(u.shape, np.int64)
+    pmf = np.exp(-lam)
+    cdf = pmf.copy()
+    idx = np.flatnonzero(u > cdf)
+    step = 0
+    while idx.size:
+        step += 1
+        pmf[idx] *= lam[idx] / step
+        cdf[idx] += pmf[idx]
+        k[idx] = step
+        idx = idx[(u[idx] > cdf[idx]) & (pmf[idx] > 1e-300)]
+    return k
+
+
+def victims_numpy(rng, lam, place_start, by_place):
+    types, n = lam.shape
+    u = rng.random(2 * lam.size).reshape(types, 2, n)
+    counts = poisson_from_uniform_numpy(u[:, 0].ravel(), lam.ravel())
+    where = np.arange(lam.size).repeat(counts)
+    kind, place = np.divmod(where, n)
+    nth = np.arange(where.size) - (counts.cumsum() - counts).repeat(counts)
+    lo, hi = place_start[place], place_start[place + 1]
+    pick = lo + (np.mod(u[kind, 1, place] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
+    return by_place[pick], place, kind
+
+
+def test_poisson_inversion_counts_as_numpy_across_rates():
+    rng = np.random.default_rng(4)
+    u = rng.random(5000)
+    u[:3] = [0.0, 1.0 - 2**-53, 0.5]
+    lam = rng.choice([0.0, 1e-4, 0.3, 2.0, 40.0, 800.0], 5000)  # 800: pmf underflows to 0 at the start
+    got = draws.poisson_from_uniform(u, lam, np.exp(-lam))
+    assert same(got, poisson_from_uniform_numpy(u, lam))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_victims_drawn_and_picked_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n_places = 40
+    order, start = groups(rng, 900, n_places, empty=(7,))  # a place nobody lives at has no rate
+    lam = rng.uniform(0, 0.4, (2, n_places)) * np.array([[0.3], [3.0]])
+    lam[:, 7] = 0.0
+    a, b = pair(seed)
+    got = draws.victims(a, lam, np.exp(-lam), start, order, GOLDEN)
+    want = victims_numpy(b, lam, start, order)
+    assert all(same(g, w) for g, w in zip(got, want, strict=True)) and same_state(a, b)
+    assert got[0].size > 0
+
+
+def test_no_victims_gives_empty_arrays_and_draws_the_uniforms_anyway():
+    a, b = pair(2)
+    who, place, kind = draws.victims(a, np.zeros((2, 3)), np.ones((2, 3)), np.array([0, 1, 2, 3]), np.arange(3), 0.5)
+    assert who.size == place.size == kind.size == 0 and who.dtype == np.int64
+    b.random(12)
+    assert same_state(a, b)
