@@ -9,7 +9,7 @@ Mesa agents are views onto them, created the first time something asks for them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mesa
 import networkx as nx
@@ -52,36 +52,51 @@ def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a if b.size == 0 else np.concatenate([a, b])
 
 
-@dataclass
+def _none(dtype: type = float, shape: tuple[int, ...] = (0,)) -> np.ndarray:
+    """An empty array nobody can write to: the default of a Day field no phase has set."""
+    empty = np.empty(shape, dtype)
+    empty.flags.writeable = False
+    return empty
+
+
 class Day:
-    """The day's intermediate values, filled phase by phase (one record per step)."""
+    """The day's intermediate values, filled phase by phase (one record per step).
+
+    A field no phase sets reads as its class default, an empty array shared by every day
+    (read-only, so no phase can fill it by mistake): building twenty fresh empty arrays a
+    day cost more than some phases.
+    """
 
     number: int
     streams: DayStreams
-    on_duty: np.ndarray = field(default_factory=lambda: np.empty(0))
-    victims: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    crime_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    violent: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    reported: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    other_calls: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    on_duty: np.ndarray = _none()
+    victims: np.ndarray = _none(np.int64)
+    crime_place: np.ndarray = _none(np.int64)
+    violent: np.ndarray = _none(bool)
+    reported: np.ndarray = _none(bool)
+    other_calls: np.ndarray = _none(np.int64)
     calls: int = 0
     hours_needed: float = 0.0
-    routine: np.ndarray = field(default_factory=lambda: np.empty(0))
-    hours: dict = field(default_factory=dict)
-    admin: np.ndarray = field(default_factory=lambda: np.empty(0))
+    routine: np.ndarray = _none()
+    admin: np.ndarray = _none()
     answered_share: float = 1.0
-    recorded: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    recorded_beats: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    cleared: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    arrested: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    stopped: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    experiences: dict = field(default_factory=dict)
-    effects: dict = field(default_factory=dict)
-    complained: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
-    complaint_risk: np.ndarray = field(default_factory=lambda: np.empty(0))
-    prior_legitimacy: np.ndarray = field(default_factory=lambda: np.empty(0))
-    listeners: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    heard: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+    recorded: np.ndarray = _none(bool)
+    recorded_beats: np.ndarray = _none(np.int64)
+    cleared: np.ndarray = _none(bool)
+    arrested: np.ndarray = _none(np.int64)
+    stopped: np.ndarray = _none(np.int64)
+    complained: np.ndarray = _none(bool)
+    complaint_risk: np.ndarray = _none()
+    prior_legitimacy: np.ndarray = _none()
+    listeners: np.ndarray = _none(np.int64)
+    heard: np.ndarray = _none(float, (0, 3))
+
+    def __init__(self, number: int, streams: DayStreams) -> None:
+        """Day ``number``, drawing from ``streams``."""
+        self.number, self.streams = number, streams
+        self.hours: dict = {}
+        self.experiences: dict = {}
+        self.effects: dict = {}
 
 
 @dataclass
