@@ -293,13 +293,11 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         if replaced.any():
             self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
-        policing_mech.draw_duty(self.officers, pol.duty_share, d.number, self.rota)
+        d.on_duty = policing_mech.draw_duty(self.officers, pol.duty_share, d.number, self.rota, self.n_beats)
         if replaced.any():
             res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
         else:  # the same product (decay x 1.0 is decay), without a gather over every resident
             res.familiarity *= self._decay["fam"]
-        off = self.officers
-        d.on_duty = np.bincount(off.beat[off.on_duty & (off.beat >= 0)], minlength=self.n_beats).astype(float)
 
     def _programs_plan(self, d: Day) -> None:
         """2. Programs plan their day: hour requests, places to cover, extra stops."""

@@ -66,8 +66,8 @@ def test_rota_keeps_every_team_that_can_cover_a_beat_covered():
     teams = np.bincount(off.beat[off.beat >= 0], minlength=12)
     share = s.policing.duty_share
     for day in range(1, 366):
-        policing.draw_duty(off, share, day, phase)
-        on = np.bincount(off.beat[off.on_duty & (off.beat >= 0)], minlength=12)
+        on = policing.draw_duty(off, share, day, phase, 12)
+        assert (on == np.bincount(off.beat[off.on_duty & (off.beat >= 0)], minlength=12)).all()
         assert (on >= np.floor(teams * share)).all() and (on <= np.ceil(teams * share)).all()
     days_on = np.mean([np.mod(d * policing.ROTA_STEP + phase, 1.0) < share for d in range(1, 3651)], axis=0)
     assert days_on == pytest.approx(np.full(off.n, share), abs=0.01)

@@ -32,6 +32,15 @@ ctypedef fused index_t:
     long long
 
 
+cdef int _check_keys(const index_t[::1] keys, Py_ssize_t n_groups) except -1:
+    """Refuse keys outside 0..n_groups-1: they would read past the group offsets."""
+    cdef Py_ssize_t i
+    for i in range(keys.shape[0]):
+        if keys[i] < 0 or keys[i] >= n_groups:
+            raise ValueError(f"group key {keys[i]} (draw {i}) is outside 0..{n_groups - 1}")
+    return 0
+
+
 cdef inline Py_ssize_t _within(
     const long long[::1] order, const long long[::1] start, Py_ssize_t key, double u
 ) noexcept nogil:
@@ -83,6 +92,7 @@ def sample_within(
     numpy: ``lo + (rng.random(n) * size).astype(int64)`` into ``order``, clipped to its end.
     """
     cdef Py_ssize_t i, n = keys.shape[0]
+    _check_keys(keys, start.shape[0] - 1)
     cdef double[::1] u = _uniforms(rng, n)
     out = np.empty(n, np.int64)
     cdef int64_t[::1] o = out
@@ -100,6 +110,9 @@ def sample_weighted_within(
     side="right") - 1`` kept inside the group.
     """
     cdef Py_ssize_t i, n = keys.shape[0]
+    _check_keys(keys, start.shape[0] - 1)
+    if cum_weight.shape[0] != order.shape[0] + 1:
+        raise ValueError(f"cum_weight must have {order.shape[0] + 1} values (a leading 0), not {cum_weight.shape[0]}")
     cdef double[::1] u = _uniforms(rng, n)
     out = np.empty(n, np.int64)
     cdef int64_t[::1] o = out
@@ -147,6 +160,8 @@ def patrol_contacts(
     cdef double[::1] un
     if lam.shape[0] != 2 * n_beats:
         raise ValueError(f"lam must hold 2 x {n_beats} rates, not {lam.shape[0]}")
+    if start.shape[0] < n_beats + 1 or cum_weight.shape[0] != order.shape[0] + 1:
+        raise ValueError("start needs n_beats + 1 offsets and cum_weight one value per resident and a leading 0")
     for i in range(2 * n_beats):
         if not lam[i] >= 0.0:
             raise ValueError("lam < 0 or NaN")
@@ -193,6 +208,9 @@ def pick_officers(
 
     """
     cdef Py_ssize_t i, local, n = beats.shape[0]
+    _check_keys(beats, start.shape[0] - 1)
+    if on.shape[0] == 0 and n:
+        raise ValueError("no officer to pick from")
     cdef double[::1] un = np.empty(n)
     cdef uint64_t[::1] any_ = np.empty(n, np.uint64)
     if n:
@@ -312,6 +330,8 @@ def victims(
     cdef double[::1] u = np.empty(2 * types * n)
     if pmf.shape[0] != types or pmf.shape[1] != n:
         raise ValueError("lam and pmf must have the same shape")
+    if place_start.shape[0] != n + 1:
+        raise ValueError(f"place_start must have {n + 1} offsets, not {place_start.shape[0]}")
     if u.shape[0]:
         with rng.bit_generator.lock:
             random_standard_uniform_fill(_bitgen(rng), u.shape[0], &u[0])

@@ -47,8 +47,11 @@ cdef class Tally:
         sums[: self.used] = self.sums[: self.used]
         self.who, self.sums = who, sums
 
-    cdef inline Py_ssize_t _row(self, long long r) noexcept:
-        cdef Py_ssize_t k = self.slot[r], c
+    cdef inline Py_ssize_t _row(self, long long r) except -1:
+        cdef Py_ssize_t k, c
+        if r < 0 or r >= self.slot.shape[0]:
+            raise ValueError(f"resident {r} is outside 0..{self.slot.shape[0] - 1}")
+        k = self.slot[r]
         if k < 0:
             k = self.used
             self.used += 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import draws
+from cpsim.kernels import draws, rota
 from cpsim.world.layout import beat_index, group_keys
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
@@ -35,14 +35,17 @@ def rota_phases(officers, n_beats: int) -> np.ndarray:
     return phase
 
 
-def draw_duty(officers, duty_share: float, day: int, phase: np.ndarray) -> None:
+def draw_duty(officers, duty_share: float, day: int, phase: np.ndarray, n_beats: int) -> np.ndarray:
     """Who works today, by rota: a team of k has floor or ceil of k x duty_share officers on (in place).
 
     Officer j works on day d when ``frac(d * ROTA_STEP + phase_j) < duty_share``; phases spread
     evenly within a team keep every beat covered whenever its team can cover it (a random
-    draw left ~11% of beat-days without an officer).
+    draw left ~11% of beat-days without an officer). Compiled (cpsim.kernels.rota).
+
+    Returns:
+        Officers on duty in each of ``n_beats`` beats (floats).
     """
-    officers.on_duty[:] = np.mod(day * ROTA_STEP + phase, 1.0) < duty_share
+    return rota.duty(officers.on_duty.view(np.uint8), phase, day * ROTA_STEP, duty_share, officers.beat, n_beats)
 
 
 def rotate(
@@ -56,26 +59,8 @@ def rotate(
     its size. Officers marked in ``fixed`` (steady neighbourhood officers) neither start nor
     join a swap; the same numbers are drawn either way (common random numbers).
     """
-    on_beat = np.flatnonzero(officers.beat >= 0)
-    if n_beats < 2 or on_beat.size == 0:
-        return np.zeros(n_beats)
-    due_draw, partner_draw = rng.random(on_beat.size), rng.random(on_beat.size)
-    team = np.bincount(officers.beat[on_beat], minlength=n_beats).astype(float)
-    movable = np.ones(on_beat.size, bool) if fixed is None else ~fixed[on_beat]
-    due = np.flatnonzero((due_draw < 0.5 / rotation_days) & movable)
-    left = np.zeros(n_beats)
-    # A few officers a day at most: a loop over swaps, not over residents.
-    for i in due:
-        here = officers.beat[on_beat[i]]
-        candidates = np.flatnonzero(movable & (officers.beat[on_beat] != here))
-        if candidates.size == 0:
-            continue
-        j = candidates[int(partner_draw[i] * candidates.size)]
-        there = officers.beat[on_beat[j]]
-        officers.beat[on_beat[i]], officers.beat[on_beat[j]] = there, here
-        left[here] += 1
-        left[there] += 1
-    return np.where(team > 0, left / np.maximum(team, 1), 0.0)
+    # A few officers a day at most swap: the loop over them is compiled (cpsim.kernels.rota).
+    return rota.rotate(rng, officers.beat, n_beats, 0.5 / rotation_days, fixed)
 
 
 def allocate_hours(

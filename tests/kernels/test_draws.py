@@ -202,3 +202,16 @@ def test_no_victims_gives_empty_arrays_and_draws_the_uniforms_anyway():
     assert who.size == place.size == kind.size == 0 and who.dtype == np.int64
     b.random(12)
     assert same_state(a, b)
+
+
+def test_keys_outside_the_groups_are_refused_before_any_draw():
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    order, start = np.arange(4), np.array([0, 2, 4])
+    with pytest.raises(ValueError, match=r"group key 2 \(draw 1\) is outside 0..1"):
+        draws.sample_within(order, start, np.array([0, 2]), rng)
+    with pytest.raises(ValueError, match=r"group key -1 \(draw 0\) is outside 0..1"):
+        draws.sample_weighted_within(order, start, np.arange(5.0), np.array([-1]), rng)
+    with pytest.raises(ValueError, match="group key 5"):
+        draws.pick_officers(rng, np.array([5], np.int32), np.arange(4), order, start)
+    assert rng.bit_generator.state == before

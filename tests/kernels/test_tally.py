@@ -84,3 +84,8 @@ def test_hear_sums_ties_like_gather_and_merge(seed):
 def test_wrong_shapes_are_refused():
     with pytest.raises(ValueError, match="values must be 2 x 3"):
         Tally(10).add(np.array([1, 2]), np.zeros((2, 2)))
+
+
+def test_a_resident_outside_the_population_is_refused():
+    with pytest.raises(ValueError, match=r"resident 10 is outside 0..9"):
+        Tally(10).add(np.array([1, 10]), np.zeros((2, 3)))

@@ -1,0 +1,88 @@
+"""Beat swaps and the duty rota, compiled, do what the numpy code did (same draws, same beats)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from cpsim.kernels import rota
+
+ROTA_STEP = 0.6180339887498949
+
+
+def rotate_numpy(officers, n_beats, rotation_days, rng, fixed=None):
+    on_beat = np.flatnonzero(officers.beat >= 0)
+    if n_beats < 2 or on_beat.size == 0:
+        return np.zeros(n_beats)
+    due_draw, partner_draw = rng.random(on_beat.size), rng.random(on_beat.size)
+    team = np.bincount(officers.beat[on_beat], minlength=n_beats).astype(float)
+    movable = np.ones(on_beat.size, bool) if fixed is None else ~fixed[on_beat]
+    due = np.flatnonzero((due_draw < 0.5 / rotation_days) & movable)
+    left = np.zeros(n_beats)
+    for i in due:
+        here = officers.beat[on_beat[i]]
+        candidates = np.flatnonzero(movable & (officers.beat[on_beat] != here))
+        if candidates.size == 0:
+            continue
+        j = candidates[int(partner_draw[i] * candidates.size)]
+        there = officers.beat[on_beat[j]]
+        officers.beat[on_beat[i]], officers.beat[on_beat[j]] = there, here
+        left[here] += 1
+        left[there] += 1
+    return np.where(team > 0, left / np.maximum(team, 1), 0.0)
+
+
+def same(a, b) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("with_fixed", [False, True])
+def test_swaps_draw_and_move_officers_as_numpy(seed, with_fixed):
+    rng = np.random.default_rng(seed)
+    n, n_beats = 40, 6
+    beat = rng.integers(-1, n_beats - 1, n).astype(np.int32)  # beat 5 starts empty; -1 is off any beat
+    fixed = (rng.random(n) < 0.3) if with_fixed else None
+    a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+    mine, theirs = beat.copy(), beat.copy()
+    swapped = 0
+    for _day in range(30):  # rotation every 2 days on average: many swaps
+        got = rota.rotate(a, mine, n_beats, 0.5 / 2.0, fixed)
+        want = rotate_numpy(SimpleNamespace(beat=theirs), n_beats, 2.0, b, fixed)
+        assert same(got, want) and same(mine, theirs)
+        swapped += int(got.sum() > 0)
+    assert swapped > 20 and a.bit_generator.state == b.bit_generator.state
+    if with_fixed:
+        assert same(mine[fixed], beat[fixed])  # steady officers never move
+
+
+def test_one_beat_or_nobody_on_a_beat_draws_nothing():
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    assert same(rota.rotate(rng, np.zeros(5, np.int32), 1, 0.5), np.zeros(1))
+    assert same(rota.rotate(rng, np.full(5, -1, np.int32), 3, 0.5), np.zeros(3))
+    assert rng.bit_generator.state == before
+
+
+def test_duty_follows_the_rota_and_counts_each_beat():
+    rng = np.random.default_rng(1)
+    n, n_beats = 50, 4
+    beat = rng.integers(-1, n_beats, n).astype(np.int32)
+    phase = rng.random(n)
+    phase[:2] = [0.0, 1.0 - ROTA_STEP]  # a whole number on some day: np.mod gives +0.0
+    on = np.zeros(n, bool)
+    for day in (0, 1, 2, 17, 365, 10**6):
+        per_beat = rota.duty(on.view(np.uint8), phase, day * ROTA_STEP, 0.4, beat, n_beats)
+        want = np.mod(day * ROTA_STEP + phase, 1.0) < 0.4
+        assert same(on, want)
+        assert same(per_beat, np.bincount(beat[want & (beat >= 0)], minlength=n_beats).astype(float))
+
+
+def test_a_beat_beyond_the_city_is_refused_not_written_past():
+    on, phase = np.zeros(3, bool), np.zeros(3)
+    with pytest.raises(ValueError, match="officer 2 is on beat 4, but the city has 2 beats"):
+        rota.duty(on.view(np.uint8), phase, 0.0, 0.5, np.array([0, 1, 4], np.int32), 2)
+    with pytest.raises(ValueError, match="officer 2 is on beat 4, but the city has 2 beats"):
+        rota.rotate(np.random.default_rng(0), np.array([0, 1, 4], np.int32), 2, 0.5)
