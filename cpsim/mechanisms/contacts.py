@@ -157,8 +157,7 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, v
     """Apply what residents heard today (word of mouth) as apply_experiences applies a story.
 
     The same arithmetic as apply_experiences for experiences of weight 1 without an officer
-    (no familiarity), for listeners who each appear once, so each component is updated by a
-    plain gather and scatter instead of an unbuffered ``np.add.at``.
+    (no familiarity); a faint story (``has`` False) says nothing about that component.
 
     Args:
         res: Residents arrays.
@@ -175,10 +174,11 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, v
 def _move(res, idx, v, has, mult, fam, t) -> tuple[np.ndarray, np.ndarray]:
     """Move both components and their attitudes by experiences; return the read valences and changes.
 
-    Each valence is read through the resident's prior trust (read_valence), moves the current
-    component (experience_delta) and a share of the move (consolidation) is kept by the attitude;
-    a resident's several experiences are added in order, then clipped once. The arithmetic is
-    cpsim.kernels.moves's, one compiled pass giving numpy's results to the bit (tests/kernels).
+    Each valence is read through the resident's prior trust (cpsim.mechanisms.trust.read_valence),
+    moves the current component (experience_delta) and a share of the move (consolidation) is
+    kept by the attitude; a resident's several experiences are added in order, then clipped once.
+    cpsim.kernels.moves does it in one compiled pass, giving those numpy functions' results to
+    the bit (tests/kernels/test_moves.py): some 40 numpy calls per use cost more than the work.
     """
     return move(
         idx,
