@@ -15,8 +15,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from cpsim.mechanisms.bounds import unit
-from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
+from cpsim.kernels.moves import move
 
 KINDS: list[str] = []
 # Contacts.take()'s columns, in the order Contacts.add keeps a part's fields.
@@ -146,8 +145,7 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     if patrol is not None:
         fam = np.where(c["familiar"], res.familiarity[idx], 0.0)
         mult = mult * (1.0 + patrol.familiarity_gain * fam)
-    unique = len(set(idx.tolist())) == idx.size  # most days nobody has two experiences
-    read, delta = _move(res, idx, v, ~np.isnan(v), mult, fam, t, unique)
+    read, delta = _move(res, idx, v, None, mult, fam, t)  # None: a NaN valence says nothing
     if patrol is not None:
         known = idx[c["familiar"]]
         res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
@@ -159,8 +157,7 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, v
     """Apply what residents heard today (word of mouth) as apply_experiences applies a story.
 
     The same arithmetic as apply_experiences for experiences of weight 1 without an officer
-    (no familiarity), for listeners who each appear once, so each component is updated by a
-    plain gather and scatter instead of an unbuffered ``np.add.at``.
+    (no familiarity); a faint story (``has`` False) says nothing about that component.
 
     Args:
         res: Residents arrays.
@@ -171,37 +168,35 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, v
         vicarious: Multiplier on the steps (word_of_mouth.vicarious_weight).
 
     """
-    _move(res, listeners, v, has, vicarious, 0.0, t, unique=True)  # weight 1: mult is vicarious
+    _move(res, listeners, v, has, vicarious, 0.0, t)  # weight 1: mult is vicarious
 
 
-def _move(res, idx, v, has, mult, fam, t, unique: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Move both components and their attitudes by experiences; return the read valences and changes."""
-    prior = res.trust[idx]
-    # A valence that says nothing reads as 0, and 0 reads as 0 (+0.0: 0 * (1 + bias * sign(0) * ...)).
-    read = read_valence(np.where(has, v, 0.0), prior, t.prior_bias)
-    # Rows for the two components: a scalar multiplier gives a (2, 1) column that broadcasts.
-    step = np.array([[t.positive_step_legitimacy], [t.positive_step_effectiveness]]) * mult
-    ratio = np.array([[t.negativity_ratio_legitimacy], [t.negativity_ratio_effectiveness]])
-    now = np.array((res.legitimacy[idx], res.effectiveness[idx]))
-    delta = np.where(has, experience_delta(now, read, step, ratio), 0.0)
-    # How memorable an experience is belongs to the experience, not to one component of it.
-    strength = np.abs(read)
-    kept = consolidation(t, fam, np.maximum(strength[0], strength[1]))
-    if unique:  # each resident once: x + d gathered and scattered gives what np.add.at gives
-        now += delta
-        unit(now)
-        res.legitimacy[idx], res.effectiveness[idx] = now
-        held = np.array((res.attitude_legitimacy[idx], res.attitude_effectiveness[idx]))
-        held += kept * delta
-        unit(held)
-        res.attitude_legitimacy[idx], res.attitude_effectiveness[idx] = held
-        return read, delta
-    for x, a, d in (
-        (res.legitimacy, res.attitude_legitimacy, delta[0]),
-        (res.effectiveness, res.attitude_effectiveness, delta[1]),
-    ):
-        np.add.at(x, idx, d)
-        np.add.at(a, idx, kept * d)
-        x[idx] = unit(x[idx])
-        a[idx] = unit(a[idx])
-    return read, delta
+def _move(res, idx, v, has, mult, fam, t) -> tuple[np.ndarray, np.ndarray]:
+    """Move both components and their attitudes by experiences; return the read valences and changes.
+
+    Each valence is read through the resident's prior trust (cpsim.mechanisms.trust.read_valence),
+    moves the current component (experience_delta) and a share of the move (consolidation) is
+    kept by the attitude; a resident's several experiences are added in order, then clipped once.
+    cpsim.kernels.moves does it in one compiled pass, giving those numpy functions' results to
+    the bit (tests/kernels/test_moves.py): some 40 numpy calls per use cost more than the work.
+    """
+    return move(
+        idx,
+        v,
+        has,
+        mult,
+        fam,
+        res.trust,
+        res.legitimacy,
+        res.effectiveness,
+        res.attitude_legitimacy,
+        res.attitude_effectiveness,
+        prior_bias=t.prior_bias,
+        step_legitimacy=t.positive_step_legitimacy,
+        step_effectiveness=t.positive_step_effectiveness,
+        ratio_legitimacy=t.negativity_ratio_legitimacy,
+        ratio_effectiveness=t.negativity_ratio_effectiveness,
+        consolidation=t.consolidation,
+        familiar_consolidation=t.familiar_consolidation,
+        salience_consolidation=t.salience_consolidation,
+    )

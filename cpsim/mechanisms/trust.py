@@ -33,6 +33,10 @@ effectiveness attitude above the city's start: Sunshine & Tyler 2003), and the t
 attitudes the local opinion climate (legal cynicism is shared, Sampson & Bartusch 1998). A sustained
 change in experience therefore moves the level trust settles at, and a city pushed far
 from it returns.
+
+The day applies read_valence, experience_delta and consolidation to each experience in one
+compiled pass (cpsim.kernels.moves, called by cpsim.mechanisms.contacts), which
+tests/kernels/test_moves.py checks against these functions to the bit.
 """
 
 from __future__ import annotations
