@@ -28,7 +28,7 @@ $(VENV)/.made:
 	touch $@
 
 # A changed kernel source reinstalls, which recompiles it.
-$(VENV)/.installed: $(VENV)/.made pyproject.toml setup.py $(wildcard cpsim/kernels/*.pyx) | compiler
+$(VENV)/.installed: $(VENV)/.made pyproject.toml setup.py $(wildcard cpsim/kernels/*.pyx cpsim/kernels/*.pxd) | compiler
 	$(PY) -m pip install -q -e '.[dask,app,calibrate]'
 	touch $@
 

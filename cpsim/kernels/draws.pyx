@@ -11,10 +11,12 @@ both, stream state included).
 import numpy as np
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
-from libc.math cimport fmod, isnan
+from libc.math cimport fmod
 from libc.stdint cimport int64_t, uint64_t
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
+
+from cpsim.kernels.elementwise cimport clip
 
 
 cdef extern from "numpy/random/distributions.h":
@@ -119,14 +121,6 @@ def sample_weighted_within(
     for i in range(n):
         o[i] = _weighted(order, start, cum_weight, keys[i], u[i])
     return out
-
-
-cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
-    """np.clip's rule: NaN passes through; max with lo first, then min with hi."""
-    if not isnan(x):
-        x = x if x > lo else lo
-        x = x if x < hi else hi
-    return x
 
 
 def patrol_contacts(
@@ -258,7 +252,7 @@ def contact_quality(rng, const long long[::1] who, const double[::1] skill, shif
         with rng.bit_generator.lock:
             random_standard_normal_fill(bg, n, &q[0])
     for i in range(n):
-        q[i] = _clip(skill[who[i]] + (per[i] if per_contact else one) + contact_sd * q[i], 0.0, 1.0)
+        q[i] = clip(skill[who[i]] + (per[i] if per_contact else one) + contact_sd * q[i], 0.0, 1.0)
     return quality
 
 

@@ -29,31 +29,7 @@ import numpy as np
 cimport cython
 from libc.math cimport fabs
 
-
-cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
-    # np.clip's: a NaN passes, and so does a -0.0 at a lower limit of 0.0
-    return lo if x < lo else (hi if x > hi else x)
-
-
-cdef inline double _sign(double x) noexcept nogil:
-    # np.sign's: +0.0 for either zero, a NaN passes
-    if x > 0.0:
-        return 1.0
-    if x < 0.0:
-        return -1.0
-    if x == 0.0:
-        return 0.0
-    return x
-
-
-cdef inline double _maximum(double a, double b) noexcept nogil:
-    # np.maximum's: a NaN in either wins
-    return a if (a >= b or a != a) else b
-
-
-cdef inline double _minimum(double a, double b) noexcept nogil:
-    # np.minimum's: a NaN in either wins
-    return a if (a <= b or a != a) else b
+from cpsim.kernels.elementwise cimport clip, maximum, minimum, sign
 
 
 @cython.initializedcheck(False)
@@ -160,7 +136,7 @@ def move(
         for c in range(2):
             says = said[c, i] != 0 if has_given else val[c, i] == val[c, i]
             vz = val[c, i] if says else 0.0
-            rd = _clip(vz * (1.0 + prior_bias * _sign(vz) * prior), -1.0, 1.0)
+            rd = clip(vz * (1.0 + prior_bias * sign(vz) * prior), -1.0, 1.0)
             read[c, i] = rd
             if not says:
                 delta[c, i] = 0.0
@@ -170,11 +146,11 @@ def move(
             if rd >= 0.0:
                 d = step * rd * (1.0 - now)
             else:
-                d = _maximum(step * ratios[c] * rd * now, -now)
+                d = maximum(step * ratios[c] * rd * now, -now)
             delta[c, i] = d
         f = fam_a[i] if fam_rows else fam_s
-        strength = _maximum(fabs(read[0, i]), fabs(read[1, i]))
-        kept[i] = _minimum(
+        strength = maximum(fabs(read[0, i]), fabs(read[1, i]))
+        kept[i] = minimum(
             consolidation + familiar_consolidation * f + salience_consolidation * (strength * strength), 1.0
         )
 
@@ -187,8 +163,8 @@ def move(
         attitude_effectiveness[r] += kept[i] * delta[1, i]
     for i in range(n):
         r = idx[i]
-        legitimacy[r] = _clip(legitimacy[r], 0.0, 1.0)
-        attitude_legitimacy[r] = _clip(attitude_legitimacy[r], 0.0, 1.0)
-        effectiveness[r] = _clip(effectiveness[r], 0.0, 1.0)
-        attitude_effectiveness[r] = _clip(attitude_effectiveness[r], 0.0, 1.0)
+        legitimacy[r] = clip(legitimacy[r], 0.0, 1.0)
+        attitude_legitimacy[r] = clip(attitude_legitimacy[r], 0.0, 1.0)
+        effectiveness[r] = clip(effectiveness[r], 0.0, 1.0)
+        attitude_effectiveness[r] = clip(attitude_effectiveness[r], 0.0, 1.0)
     return read_out, delta_out

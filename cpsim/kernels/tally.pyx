@@ -12,6 +12,8 @@ import numpy as np
 
 from libc.stdlib cimport qsort
 
+from cpsim.kernels.elementwise cimport clip as bounded
+
 
 cdef int _ascending(const void *a, const void *b) noexcept nogil:
     cdef long long x = (<const long long *> a)[0], y = (<const long long *> b)[0]
@@ -139,7 +141,7 @@ cdef class Tally:
             for c in range(self.channels):
                 x = self.sums[k, c]
                 if clip:
-                    x = -1.0 if x < -1.0 else (1.0 if x > 1.0 else x)
+                    x = bounded(x, -1.0, 1.0)
                 o[kept, c] = x
             kept += 1
         self.used = 0

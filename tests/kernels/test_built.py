@@ -1,4 +1,4 @@
-"""Every kernel source is compiled, and not older than its source (a stale build tests old code)."""
+"""Every kernel is compiled, and not older than its source or the shared rules it cimports (a stale build tests old code)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def test_kernel_is_built_from_its_current_source(source):
     module = importlib.import_module(f"cpsim.kernels.{source.stem}")
     built = Path(module.__file__)
     assert built.suffix in (".so", ".pyd"), f"{built} is not a compiled module"
-    assert built.stat().st_mtime >= source.stat().st_mtime, (
-        f"{built.name} is older than {source.name}: run `make install` (or pip install -e .) to recompile"
-    )
+    for needed in (source, *KERNELS.glob("*.pxd")):
+        assert built.stat().st_mtime >= needed.stat().st_mtime, (
+            f"{built.name} is older than {needed.name}: run `make install` (or pip install -e .) to recompile"
+        )
