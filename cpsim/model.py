@@ -16,7 +16,6 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
-from cpsim.kernels.tally import Tally
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
 from cpsim.mechanisms import conditions as conditions_mech
@@ -170,7 +169,6 @@ class CommunityModel(AgentViews, mesa.Model):
         # Stories to pass on today: (resident, [legitimacy, effectiveness, fear]) kept sparse,
         # since only a few residents have something to tell on a given day.
         self._story_parts: list[tuple[np.ndarray, np.ndarray]] = []
-        self._tally = Tally(self.residents.n)  # sums the day's stories by resident (cpsim.kernels.tally)
         self.community_requests = np.zeros(self.n_beats)
         self.extra_stops = np.zeros(self.n_beats)
         self.foot_requests = np.zeros(self.n_beats)  # directed foot patrol (hot spots)
@@ -510,9 +508,7 @@ class CommunityModel(AgentViews, mesa.Model):
         """11. Word of mouth: stories reach ties and move them vicariously (F4); a share is retold tomorrow."""
         p, res = self.params, self.residents
         speakers, stories = self._take_stories()
-        d.listeners, d.heard = wom_mech.hear(
-            self._tally, self.social, speakers, stories, p.word_of_mouth.tell_probability
-        )
+        d.listeners, d.heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
         if d.listeners.size:
             v = d.heard[:, :2].T  # legitimacy and effectiveness rows
             # A faint story says nothing about that component (read as no valence: NaN in apply_experiences).
@@ -749,7 +745,7 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _take_stories(self) -> tuple[np.ndarray, np.ndarray]:
         parts, self._story_parts = self._story_parts, []
-        return wom_mech.merge(self._tally, parts)
+        return wom_mech.merge(parts)
 
     # ------------------------------------------------------------------ figures
     def _record(self, d: Day) -> None:

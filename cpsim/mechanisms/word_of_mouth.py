@@ -13,34 +13,34 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels.tally import Tally
+from cpsim.kernels import tally
 
 MIN_STORY = 0.02  # stories weaker than this are forgotten (keeps the gather sparse)
 
 
-def merge(tally: Tally, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+def merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """Sum the stories of residents who appear more than once; drop forgettable ones.
 
     Args:
-        tally: The model's story tally (cpsim.kernels.tally), empty.
         parts: (residents, stories) pairs, stories of shape (len(residents), channels).
 
     Returns:
         The residents with a story worth telling (ascending) and their summed stories.
 
     """
-    for idx, values in parts:
-        tally.add(idx, values)
-    return tally.take(MIN_STORY)
+    if not parts:
+        return np.empty(0, np.int64), np.empty((0, 3))
+    if len(parts) == 1:
+        idx, values = parts[0]
+    else:
+        idx, values = np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts])
+    return tally.merge(idx, values, MIN_STORY)  # compiled (cpsim.kernels.tally): the sums in the order given
 
 
-def hear(
-    tally: Tally, graph, speakers: np.ndarray, stories: np.ndarray, tell_probability: float
-) -> tuple[np.ndarray, np.ndarray]:
+def hear(graph, speakers: np.ndarray, stories: np.ndarray, tell_probability: float) -> tuple[np.ndarray, np.ndarray]:
     """What residents hear today: ``tell_probability * A @ story`` over the speakers' ties.
 
     Args:
-        tally: The model's story tally (cpsim.kernels.tally), empty.
         graph: The social graph (CSR).
         speakers: Unique residents with a story.
         stories: Their stories, shape (len(speakers), channels).
@@ -50,5 +50,4 @@ def hear(
         Residents who heard something (ascending) and what they heard (clipped to [-1, 1]).
 
     """
-    tally.add_ties(graph.indptr, graph.indices, speakers, stories, tell_probability)
-    return tally.take(MIN_STORY, clip=True)
+    return tally.hear(graph.indptr, graph.indices, speakers, stories, tell_probability, MIN_STORY)

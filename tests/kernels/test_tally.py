@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cpsim.kernels.tally import Tally
+from cpsim.kernels import tally
 from cpsim.mechanisms.word_of_mouth import MIN_STORY, hear, merge
 from cpsim.world.graph import from_edges
 
@@ -43,10 +43,9 @@ def stories(rng, n_rows: int, n_residents: int) -> tuple[np.ndarray, np.ndarray]
 @pytest.mark.parametrize("seed", range(6))
 def test_merge_sums_like_unique_and_bincount(seed):
     rng = np.random.default_rng(seed)
-    tally = Tally(300)
-    for _day in range(3):  # a tally is reused day after day, and left empty by take
+    for _day in range(3):
         parts = [stories(rng, int(n), 300) for n in rng.integers(0, 400, 3)]
-        got = merge(tally, parts)
+        got = merge(parts)
         want = merge_numpy(np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts]))
         assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
 
@@ -54,13 +53,13 @@ def test_merge_sums_like_unique_and_bincount(seed):
 def test_merge_forgets_weak_stories_and_sums_repeats():
     idx = np.array([5, 2, 5, 9])
     values = np.array([[0.1, 0.0, 0.0], [MIN_STORY / 2, 0.0, 0.0], [0.2, -0.3, 0.0], [0.0, 0.0, 1.0]])
-    speakers, summed = merge(Tally(10), [(idx, values)])
+    speakers, summed = merge([(idx, values)])
     assert speakers.tolist() == [5, 9]
     assert summed.tolist() == [[0.1 + 0.2, -0.3, 0.0], [0.0, 0.0, 1.0]]
 
 
 def test_nothing_told_gives_empty_arrays_of_the_right_shape():
-    idx, summed = merge(Tally(10), [])
+    idx, summed = merge([])
     assert idx.dtype == np.int64 and idx.shape == (0,) and summed.shape == (0, 3)
 
 
@@ -71,21 +70,18 @@ def test_hear_sums_ties_like_gather_and_merge(seed):
     src, dst = rng.integers(0, n, (2, 3000))
     keep = src != dst
     graph = from_edges(src[keep], dst[keep], n)
-    tally = Tally(n)
     for _day in range(3):
         speakers = np.unique(rng.integers(0, n, int(rng.integers(0, 200))))
         told = rng.standard_normal((speakers.size, 3)) * rng.choice([1e-2, 1.0, 10.0], (speakers.size, 3))
-        got = hear(tally, graph, speakers, told, 0.4)
+        got = hear(graph, speakers, told, 0.4)
         want = hear_numpy(graph, speakers, told, 0.4)
         assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
         assert np.abs(got[1]).max(initial=0.0) <= 1.0
 
 
-def test_wrong_shapes_are_refused():
-    with pytest.raises(ValueError, match="values must be 2 x 3"):
-        Tally(10).add(np.array([1, 2]), np.zeros((2, 2)))
-
-
-def test_a_resident_outside_the_population_is_refused():
-    with pytest.raises(ValueError, match=r"resident 10 is outside 0..9"):
-        Tally(10).add(np.array([1, 10]), np.zeros((2, 3)))
+def test_wrong_shapes_and_unknown_speakers_are_refused():
+    with pytest.raises(ValueError, match="values must have 2 rows, not 3"):
+        tally.merge(np.array([1, 2]), np.zeros((3, 3)), MIN_STORY)
+    graph = from_edges(np.array([0]), np.array([1]), 3)
+    with pytest.raises(ValueError, match=r"speaker 3 is outside 0..2"):
+        tally.hear(graph.indptr, graph.indices, np.array([3]), np.zeros((1, 3)), 0.5, MIN_STORY)
