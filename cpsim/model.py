@@ -549,8 +549,9 @@ class CommunityModel(AgentViews, mesa.Model):
     def _memory(self, d: Day) -> None:
         """14. Memory: current trust relaxes to the attitude daily; attitudes settle toward their anchors weekly."""
         res, t = self.residents, self.params.trust
-        trust_mech.relax(res.legitimacy, res.attitude_legitimacy, self._decay["trust"])
-        trust_mech.relax(res.effectiveness, res.attitude_effectiveness, self._decay["trust"])
+        # The trust index is rebuilt here, before the weekly step: it reads only the current
+        # components, which that step leaves alone.
+        trust_mech.remember(res, self._decay["trust"], t.legitimacy_weight)
         if d.number % WEEK == 0:
             if t.national_sd > 0:  # an Ornstein-Uhlenbeck wander, one step a week
                 keep = 0.5 ** (WEEK / t.national_half_life_days)
@@ -560,7 +561,6 @@ class CommunityModel(AgentViews, mesa.Model):
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):
                 trust_mech.relax(attitude, target, self._decay["attitude"])
-        trust_mech.combine(res.legitimacy, res.effectiveness, t.legitimacy_weight, res.trust)
 
     def anchors(self) -> tuple[np.ndarray, np.ndarray]:
         """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust)."""
