@@ -17,6 +17,7 @@ import numpy as np
 
 from cpsim.agents import AgentViews
 from cpsim.kernels import safety as safety_kernel
+from cpsim.kernels.ledger import book_hours
 from cpsim.kernels.tally import Tally
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
@@ -768,10 +769,15 @@ class CommunityModel(AgentViews, mesa.Model):
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         """Each working officer's share of their beat's hours, by activity."""
         off = self.officers
-        working = np.flatnonzero(off.on_duty & (off.beat >= 0))
-        beat = off.beat[working]
-        per_beat = np.array([*[hours[a] for a in policing_mech.ACTIVITIES], admin])  # activities x beats
-        self._booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1))
+        # One compiled pass (cpsim.kernels.ledger): each working officer's share, as the numpy
+        # booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1)), to the bit.
+        book_hours(
+            self._booked,
+            off.on_duty.view(np.uint8),
+            off.beat,
+            (*[hours[a] for a in policing_mech.ACTIVITIES], admin),
+            on_duty,
+        )
 
     def summary(self) -> dict:
         """Whole-run and end-of-run figures (defined in docs/metrics.md)."""

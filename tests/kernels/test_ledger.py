@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cpsim.kernels.ledger import cell_sums
+from cpsim.kernels.ledger import book_hours, cell_sums
 
 
 def cell_sums_numpy(cell: np.ndarray, n_cells: int, fields, events) -> np.ndarray:
@@ -60,3 +60,38 @@ def test_bad_input_is_refused():
         cell_sums(cell, 3, (), (np.array([0]), np.array([3])))
     with pytest.raises(ValueError, match=r"event kind 0 names resident -1"):
         cell_sums(cell, 3, (), (np.array([-1]),))
+
+
+def book_hours_numpy(booked, working, beat, per_beat, on_duty) -> None:
+    """The numpy code the kernel replaced (CommunityModel._book_hours)."""
+    who = np.flatnonzero(working & (beat >= 0))
+    b = beat[who]
+    booked[:, who] += np.array(per_beat)[:, b] * (1.0 / np.maximum(on_duty[b], 1))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_book_hours_is_each_officers_share(seed):
+    rng = np.random.default_rng(60 + seed)
+    n, n_beats, rows = int(rng.integers(0, 60)), int(rng.integers(1, 10)), 6
+    beat = rng.integers(-1, n_beats, n).astype(np.int32)  # -1: no beat (never booked)
+    working = rng.random(n) < 0.6
+    on_duty = np.bincount(beat[working & (beat >= 0)], minlength=n_beats).astype(float)
+    on_duty[0] = 0.0  # a beat nobody works: divided by 1
+    per_beat = tuple(rng.random(n_beats) * rng.choice([0.0, 1.0, 37.0], n_beats) for _ in range(rows))
+    start = rng.random((rows, n)) * 100
+    got, want = start.copy(), start.copy()
+    for _day in range(2):  # hours accumulate day after day
+        book_hours(got, working.view(np.uint8), beat, per_beat, on_duty)
+        book_hours_numpy(want, working, beat, per_beat, on_duty)
+    assert same_bits(got, want)
+
+
+def test_book_hours_refuses_bad_input():
+    booked, working = np.zeros((2, 3)), np.ones(3, np.uint8)
+    beat, rows = np.array([0, 1, -1], np.int32), (np.zeros(2), np.zeros(2))
+    with pytest.raises(ValueError, match="booked is 2 x 3"):
+        book_hours(booked, working, beat, rows[:1], np.ones(2))
+    with pytest.raises(ValueError, match=r"officer 1's beat 1 is outside 0\.\.0"):
+        book_hours(booked, working, beat, (np.zeros(1), np.zeros(1)), np.ones(1))
+    with pytest.raises(ValueError, match="per_beat row 1 has 3 beats, not 2"):
+        book_hours(booked, working, beat, (np.zeros(2), np.zeros(3)), np.ones(2))
