@@ -14,6 +14,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from cpsim.kernels.ledger import cell_sums
+
 # A resident is "confident" in police when trust >= CONFIDENT_TRUST: the midpoint of the 0-1 index,
 # more confidence than not. It is the latent counterpart of a survey's "a great deal / quite a lot
 # of confidence" answers (F7); with a [survey], the figures as surveyed stand beside it (docs/compare.md).
@@ -318,8 +320,6 @@ class GroupTables:
         self.n_cells = n_beats * n_groups
         cells = np.bincount(self.cell, minlength=self.n_cells).reshape(self.shape).astype(float)
         self.residents = {"group": cells.sum(axis=0), "beat": cells.sum(axis=1)}
-        # Event kind k's cells are offset by k cells, so every kind is counted in one pass.
-        self._event_offsets = np.arange(len(EVENTS)) * self.n_cells
         self._sums: dict[str, list[np.ndarray]] = {"group": [], "beat": []}
 
     def add(self, res, events: dict[str, np.ndarray]) -> None:
@@ -330,12 +330,13 @@ class GroupTables:
             events: Resident indices of today's victims, reporters, contacts, stops and complainants.
 
         """
-        sums = np.empty((len(MEANS) + len(EVENTS), self.n_cells))
-        for k, field_name in enumerate(MEANS.values()):
-            sums[k] = np.bincount(self.cell, weights=getattr(res, field_name), minlength=self.n_cells)
-        parts = [events[name] for name in EVENTS.values()]
-        keys = self.cell[np.concatenate(parts)] + np.repeat(self._event_offsets, [part.size for part in parts])
-        sums[len(MEANS) :] = np.bincount(keys, minlength=len(EVENTS) * self.n_cells).reshape(len(EVENTS), -1)
+        # One compiled pass (cpsim.kernels.ledger): bincount's sums, field by field and kind by kind, to the bit.
+        sums = cell_sums(
+            self.cell,
+            self.n_cells,
+            tuple(getattr(res, field_name) for field_name in MEANS.values()),
+            tuple(events[name] for name in EVENTS.values()),
+        )
         cells = sums.reshape(-1, *self.shape)
         self._sums["group"].append(cells.sum(axis=1))
         self._sums["beat"].append(cells.sum(axis=2))

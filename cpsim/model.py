@@ -16,6 +16,8 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
+from cpsim.kernels import safety as safety_kernel
+from cpsim.kernels.ledger import book_hours
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
 from cpsim.mechanisms import conditions as conditions_mech
@@ -29,7 +31,7 @@ from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
-from cpsim.mechanisms.bounds import signed, unit
+from cpsim.mechanisms.bounds import signed
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, apply_heard, kind_code, kind_mask
 from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
@@ -533,33 +535,35 @@ class CommunityModel(AgentViews, mesa.Model):
     def _safety(self, d: Day) -> None:
         """13. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""
         p, res, pl, hours = self.params, self.residents, self.places, d.hours
-        street = (
-            hours["response"]
-            + hours["foot"]
-            + hours["enforcement"]
-            + hours["car"]
-            + p.patrol.community_presence * hours["community"]
-        )
         ema = self._decay["presence"]
-        self.presence_per_1000 = ema * self.presence_per_1000 + (1 - ema) * street * 1000.0 / np.maximum(
-            self.beat_residents, 1
+        # Street hours (response, foot, enforcement, car, and community work as it shows) per 1000
+        # residents, a running average; each of these updates is one compiled pass (cpsim.kernels.safety).
+        self.presence_per_1000 = safety_kernel.presence(
+            self.presence_per_1000,
+            ema,
+            hours["response"],
+            hours["foot"],
+            hours["enforcement"],
+            hours["car"],
+            hours["community"],
+            p.patrol.community_presence,
+            self.beat_residents,
         )
         # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
-        self.hood.foot += (1.0 - ema) * (pl.hotspot_hours - self.hood.foot)
-        pl.disorder += (1 - self._decay["safety"]) * (pl.base_disorder - pl.disorder)
-        unit(pl.disorder)
+        safety_kernel.approach(self.hood.foot, pl.hotspot_hours, 1.0 - ema)
+        safety_kernel.approach(pl.disorder, pl.base_disorder, 1 - self._decay["safety"], clip=True)
         if d.number % WEEK == 0:
             self.safety_target = self._safety_target()
-        heard_fear = d.heard[:, 2] if d.listeners.size else d.heard
         safety_mech.update_safety(
-            res, self.safety_target, d.victims, d.listeners, heard_fear, p.safety, self._decay["safety"]
+            res, self.safety_target, d.victims, d.listeners, d.heard, p.safety, self._decay["safety"]
         )
 
     def _memory(self, d: Day) -> None:
         """14. Memory: current trust relaxes to the attitude daily; attitudes settle toward their anchors weekly."""
         res, t = self.residents, self.params.trust
-        trust_mech.relax(res.legitimacy, res.attitude_legitimacy, self._decay["trust"])
-        trust_mech.relax(res.effectiveness, res.attitude_effectiveness, self._decay["trust"])
+        # The trust index is rebuilt here, before the weekly step: it reads only the current
+        # components, which that step leaves alone.
+        trust_mech.remember(res, self._decay["trust"], t.legitimacy_weight)
         if d.number % WEEK == 0:
             if t.national_sd > 0:  # an Ornstein-Uhlenbeck wander, one step a week
                 keep = 0.5 ** (WEEK / t.national_half_life_days)
@@ -569,7 +573,6 @@ class CommunityModel(AgentViews, mesa.Model):
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):
                 trust_mech.relax(attitude, target, self._decay["attitude"])
-        trust_mech.combine(res.legitimacy, res.effectiveness, t.legitimacy_weight, res.trust)
 
     def anchors(self) -> tuple[np.ndarray, np.ndarray]:
         """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust)."""
@@ -775,10 +778,15 @@ class CommunityModel(AgentViews, mesa.Model):
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         """Each working officer's share of their beat's hours, by activity."""
         off = self.officers
-        working = np.flatnonzero(off.on_duty & (off.beat >= 0))
-        beat = off.beat[working]
-        per_beat = np.array([*[hours[a] for a in policing_mech.ACTIVITIES], admin])  # activities x beats
-        self._booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1))
+        # One compiled pass (cpsim.kernels.ledger): each working officer's share, as the numpy
+        # booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1)), to the bit.
+        book_hours(
+            self._booked,
+            off.on_duty.view(np.uint8),
+            off.beat,
+            (*[hours[a] for a in policing_mech.ACTIVITIES], admin),
+            on_duty,
+        )
 
     def summary(self) -> dict:
         """Whole-run and end-of-run figures (defined in docs/metrics.md)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import safety as kernel
 from cpsim.mechanisms.bounds import unit
 
 
@@ -47,14 +48,30 @@ def safety_target(
 
 
 def update_safety(
-    res, target: np.ndarray, victims: np.ndarray, listeners: np.ndarray, heard_fear: np.ndarray, safety, factor: float
+    res, target: np.ndarray, victims: np.ndarray, listeners: np.ndarray, heard: np.ndarray, safety, factor: float
 ) -> None:
-    """Move residents' perceived safety toward the target; victimisation and its news lower it (in place)."""
-    res.safety -= target
-    res.safety *= factor
-    res.safety += target
-    if listeners.size:
-        # On a copy: heard_fear is a view of what was heard.
-        res.safety[listeners] *= 1.0 - safety.heard_weight * safety.victim_drop * unit(heard_fear.copy())
-    if victims.size:
-        res.safety[victims] *= 1.0 - safety.victim_drop
+    """Move residents' perceived safety toward the target; victimisation and its news lower it (in place).
+
+    Args:
+        res: Residents arrays (safety is changed).
+        target: Target safety per resident.
+        victims: Today's victims (a resident victimised twice loses ``victim_drop`` once).
+        listeners: Residents who heard stories today (unique).
+        heard: What each listener heard, one row each; column 2 is victimisation news (fear).
+        safety: The safety section.
+        factor: Share of the gap to the target left after the day.
+
+    """
+    # One compiled pass (cpsim.kernels.safety), the numpy steps' values to the bit:
+    #   s -= target; s *= factor; s += target
+    #   s[listeners] *= 1 - heard_weight * victim_drop * clip(fear, 0, 1);  s[victims] *= 1 - victim_drop
+    kernel.feel(
+        res.safety,
+        target,
+        factor,
+        listeners,
+        heard,
+        safety.heard_weight * safety.victim_drop,
+        victims,
+        1.0 - safety.victim_drop,
+    )

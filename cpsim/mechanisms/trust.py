@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import memory
 from cpsim.mechanisms.bounds import signed, unit
 
 
@@ -106,6 +107,29 @@ def relax(x: np.ndarray, base: np.ndarray | float, factor: float) -> None:
     x += base
 
 
+def remember(res, factor: float, weight: float) -> None:
+    """The day's memory, in place: each current component relaxes toward its attitude, and the trust index is rebuilt.
+
+    ``relax`` of legitimacy and of effectiveness, then ``res.trust = w * legitimacy + (1 - w) *
+    effectiveness``, in one compiled pass (cpsim.kernels.memory), to the bit of the numpy steps.
+
+    Args:
+        res: Residents arrays (legitimacy, effectiveness, their attitudes, trust).
+        factor: Share of a deviation from the attitude left after the day.
+        weight: Legitimacy's weight in the trust index.
+
+    """
+    memory.remember(
+        res.legitimacy,
+        res.attitude_legitimacy,
+        res.effectiveness,
+        res.attitude_effectiveness,
+        factor,
+        weight,
+        res.trust,
+    )
+
+
 def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Mean of each resident's ties' values (``fallback`` for residents without ties)."""
     deg = graph.degree()
@@ -118,10 +142,3 @@ def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
 def anchor(norm: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:
     """Where the attitude settles: own norm and conditions, pulled toward the ties' climate."""
     return unit((1.0 - social_weight) * norm + social_weight * climate)
-
-
-def combine(legitimacy: np.ndarray, effectiveness: np.ndarray, weight: float, out: np.ndarray) -> np.ndarray:
-    """Trust index from its two components, written into ``out``."""
-    np.multiply(legitimacy, weight, out=out)
-    out += (1.0 - weight) * effectiveness
-    return out

@@ -1,0 +1,49 @@
+"""Memory's daily pass is, to the bit, trust.relax twice and the trust index as numpy built them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cpsim.kernels.memory import remember
+from cpsim.mechanisms.trust import relax
+
+
+def remember_numpy(leg, att_leg, eff, att_eff, factor, weight, trust) -> None:
+    """The numpy code the kernel replaced: relax both components, then combine them into trust."""
+    relax(leg, att_leg, factor)
+    relax(eff, att_eff, factor)
+    np.multiply(leg, weight, out=trust)
+    trust += (1.0 - weight) * eff
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_remember_is_relax_and_combine(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 5000))
+    # Components and attitudes in 0..1 and beyond (the arithmetic is the same), at several scales.
+    arrays = [rng.random(n) * rng.choice([1e-6, 1.0, 3.0], n) for _ in range(4)]
+    factor, weight = float(rng.random()), float(rng.random())
+    got = [a.copy() for a in arrays] + [np.full(n, np.nan)]
+    want = [a.copy() for a in arrays] + [np.full(n, np.nan)]
+    remember(*got[:4], factor, weight, got[4])
+    remember_numpy(*want[:4], factor, weight, want[4])
+    for g, w in zip(got, want, strict=True):
+        assert g.tobytes() == w.tobytes()
+    assert [g.tobytes() for g in (got[1], got[3])] == [a.tobytes() for a in (arrays[1], arrays[3])]
+
+
+def test_a_daily_decay_and_an_uneven_weight():
+    # A factor from a half-life, as the model's, and a weight not 0.5, so (1 - w) differs from w.
+    rng = np.random.default_rng(11)
+    got = [rng.random(1000) for _ in range(4)] + [np.empty(1000)]
+    want = [a.copy() for a in got]
+    factor = float(0.5 ** (1.0 / 30.0))
+    remember(*got[:4], factor, 0.6, got[4])
+    remember_numpy(*want[:4], factor, 0.6, want[4])
+    assert all(g.tobytes() == w.tobytes() for g, w in zip(got, want, strict=True))
+
+
+def test_lengths_must_match():
+    with pytest.raises(ValueError, match="one length"):
+        remember(np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(2), 0.5, 0.5, np.zeros(3))
