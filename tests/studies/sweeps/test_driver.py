@@ -314,10 +314,11 @@ def test_bad_sampled_designs_missing_files_and_foreign_stores(tmp_path, capsys):
 
 
 def test_runner_overhead_is_small_next_to_the_simulations(tmp_path):
-    # many short runs (a few hundredths of a second each), several per task
+    # many short runs (a few hundredths of a second each), several per task; 8 days, since the
+    # compiled day made 3-day runs so short that a loaded machine's noise alone broke the 95%
     exp_path = write(
         tmp_path,
-        f'name = "short"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 30\ndays = 3\nseed = 9\n'
+        f'name = "short"\nscenarios = ["{BASELINE}"]\ndesign = "grid"\nreplicates = 30\ndays = 8\nseed = 9\n'
         'batch = 6\ntimeseries = ["trust_mean", "contacts"]\n[vary]\npolicing.budget_cut = [0.0, 0.2]\n',
     )
     store = tmp_path / "short.duckdb"
