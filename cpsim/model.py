@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
+from cpsim.kernels import beats
 from cpsim.kernels import safety as safety_kernel
 from cpsim.kernels.ledger import book_hours
 from cpsim.mechanisms import climate as climate_mech
@@ -314,17 +315,19 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _expected_by_type(self, day: int) -> np.ndarray:
         """Expected victimisations per type (row 0 violent, row 1 property) and place on a day."""
-        active = self._active_offending(day)
-        factor = np.bincount(self.offender_beats, weights=active, minlength=self.n_beats)
+        # np.bincount(offender_beats, weights=active) / initial_offending, compiled (cpsim.kernels.beats)
+        factor = beats.relative_by_beat(self.offender_beats, self._active_offending(day), self.initial_offending)
         return crime_mech.expected_by_type(
-            self.places, factor / self.initial_offending, self.presence_per_1000, self.params.crime, self.guard_mean
+            self.places, factor, self.presence_per_1000, self.params.crime, self.guard_mean
         )
 
     def _active_offending(self, day: int) -> np.ndarray:
         """Offending of each offender today: free, and lower the more legitimate they find police."""
         res, oi, p = self.residents, self.offender_idx, self.params
-        comply = np.exp(-p.crime.compliance * (res.legitimacy[oi] - p.reporting.reference_legitimacy))
-        return res.offending[oi] * (res.free_day[oi] <= day) * comply
+        # offending[oi] * (free_day[oi] <= day) * exp(-compliance * (legitimacy[oi] - reference)): exp in
+        # numpy (its last bit may differ from C's), the gathers and products compiled (cpsim.kernels.beats)
+        argument = beats.compliance_argument(res.legitimacy, oi, p.reporting.reference_legitimacy, -p.crime.compliance)
+        return beats.active_offending(res.offending, res.free_day, oi, np.exp(argument), day)
 
     def _crime(self, d: Day) -> None:
         """3. Crime: true victimisations at places (deterred by yesterday's presence)."""
@@ -333,7 +336,8 @@ class CommunityModel(AgentViews, mesa.Model):
         if victims.size == 0:  # nobody victimised: the day's empty defaults stand, disorder is unchanged
             return
         d.victims, d.crime_place, d.violent = victims, place, kind == 0
-        self.places.disorder += self.params.crime.disorder_per_crime * np.bincount(place, minlength=self.places.n)
+        # disorder += disorder_per_crime * np.bincount(place, minlength=places), compiled
+        beats.add_disorder(self.places.disorder, place, self.params.crime.disorder_per_crime)
 
     def _calls(self, d: Day) -> None:
         """4. Reporting: victims decide to call (by legitimacy, F3), others call for help."""
@@ -527,10 +531,17 @@ class CommunityModel(AgentViews, mesa.Model):
         climate_mech.update_average(
             hood.audience, res.beat[c["idx"][police]], d.prior_legitimacy[police], self._decay["climate"]
         )
-        daily = np.bincount(d.recorded_beats, minlength=self.n_beats)
-        hood.recorded += (1.0 - self._decay["review"]) * (daily - hood.recorded)
-        per_resident = np.bincount(res.beat[d.victims], minlength=self.n_beats) / np.maximum(self.beat_residents, 1)
-        hood.victimisation += (1.0 - self._decay["review"]) * (per_resident - hood.victimisation)
+        # recorded += (1 - decay) * (bincount(recorded_beats) - recorded), and victimisations per resident
+        # likewise: the bincounts and the steps compiled (cpsim.kernels.beats)
+        beats.review(
+            hood.recorded,
+            hood.victimisation,
+            d.recorded_beats,
+            res.beat,
+            d.victims,
+            self.beat_residents,
+            self._decay["review"],
+        )
 
     def _safety(self, d: Day) -> None:
         """13. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""

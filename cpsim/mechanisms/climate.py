@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.mechanisms.bounds import bound
+from cpsim.kernels import beats
 
 
 def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor: float) -> None:
@@ -35,12 +35,8 @@ def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor
         values: Observed values.
         factor: Share of the old average kept per day.
     """
-    if keys.size == 0:
-        return
-    counts = np.bincount(keys, minlength=avg.size)
-    sums = np.bincount(keys, weights=values, minlength=avg.size)
-    seen = counts > 0
-    avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
+    # bincounts of counts and sums, then the step of each key seen, compiled (cpsim.kernels.beats)
+    beats.update_average(avg, keys, values, factor)
 
 
 def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
@@ -50,15 +46,16 @@ def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
 
 def routine_share(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
     """Share of routine discretionary work (foot patrol, proactive stops) officers still do."""
-    # exp overflows past ±700; ±50 already puts the logistic at its ends to 1e-21
-    z = bound((audience - normal + pol.withdrawal_threshold) / pol.withdrawal_width, -50.0, 50.0)
-    return 1.0 - pol.withdrawal / (1.0 + np.exp(z))
+    # exp overflows past ±700; ±50 already puts the logistic at its ends to 1e-21. The argument
+    # and the share compiled (cpsim.kernels.beats), exp in numpy (its last bit may differ from C's).
+    z = beats.withdrawal_argument(audience, normal, pol.withdrawal_threshold, pol.withdrawal_width)
+    return beats.routine_share(np.exp(z), pol.withdrawal)
 
 
 def proactive_multiplier(recorded: np.ndarray, expected: np.ndarray, enf) -> np.ndarray:
     """Proactive hours relative to the default, as recorded crime departs from what was expected."""
-    ratio = np.divide(recorded, expected, out=np.ones_like(recorded), where=expected > 0)
-    return np.maximum(ratio, 1e-3) ** enf.crime_response
+    # max(recorded / expected, or 1 where nothing was expected, 1e-3) compiled; the power in numpy
+    return beats.crime_ratio(recorded, expected) ** enf.crime_response
 
 
 def demeanor_shift(legitimacy: np.ndarray, reference: float, pol) -> np.ndarray:

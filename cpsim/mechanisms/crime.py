@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import draws
-from cpsim.mechanisms.bounds import unit
+from cpsim.kernels import beats, draws
 
 MIN_PRESENCE_RATIO = 0.1  # below a tenth of reference presence deterrence stops growing
 
@@ -48,22 +47,24 @@ def expected_by_type(
         Expected victimisations, shape (2, places).
 
     """
-    guard = unit(places.guardianship + places.extra_guardianship)
     g = crime.guardianship_effect
-    common = (
-        places.residents
-        * places.risk
-        * offender_factor[places.beat]
-        * np.exp(-crime.hotspot_deterrence * places.hotspot_hours)
-        * (1.0 - g * guard)
-        / (1.0 - g * guard_mean)
-        / 365.0
+    # exp and the powers in numpy (their last bit may differ from C's); the products, place by
+    # place in numpy's order, compiled (cpsim.kernels.beats).
+    return beats.expected_victimisations(
+        places.residents,
+        places.risk,
+        places.beat,
+        places.guardianship,
+        places.extra_guardianship,
+        np.exp(-crime.hotspot_deterrence * places.hotspot_hours),
+        offender_factor,
+        deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent),
+        deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_property),
+        g,
+        1.0 - g * guard_mean,
+        crime.violent_per_1000,
+        crime.property_per_1000,
     )
-    beat_v = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent)
-    beat_p = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_property)
-    # Each element is the product a type's own line would give (common * rate / 1000 * deterrence).
-    rates = np.array([[crime.violent_per_1000], [crime.property_per_1000]])
-    return common * rates / 1000.0 * np.array((beat_v, beat_p))[:, places.beat]
 
 
 def poisson_from_uniform(u: np.ndarray, lam: np.ndarray) -> np.ndarray:

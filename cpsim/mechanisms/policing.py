@@ -11,9 +11,11 @@ by default, call response last).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from cpsim.kernels import draws, rota
+from cpsim.kernels import beats, draws, rota
 from cpsim.world.layout import beat_index, group_keys
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
@@ -92,31 +94,44 @@ def allocate_hours(
         call hours that could be given.
 
     """
-    hours = on_duty_per_beat * pol.shift_hours
-    admin_full = hours * pol.admin_share
-    capacity = hours - admin_full
-    total_cap = capacity.sum()
+    # The elementwise steps compiled, in numpy's order (cpsim.kernels.beats); the two sums stay
+    # numpy's (pairwise, not left to right): np.add.reduce is ndarray.sum without its Python layer.
+    on_duty = _doubles(on_duty_per_beat)
+    admin_full, capacity = beats.capacity(on_duty, pol.shift_hours, pol.admin_share)
+    total_cap = np.add.reduce(capacity)
     response_total = min(response_needed, total_cap)
-    plan: dict[str, np.ndarray] = {}
-    plan["response"] = capacity * (response_total / total_cap) if total_cap > 0 else 0 * capacity
-    left = capacity - plan["response"]
-    for name, request in (
-        ("foot", on_duty_per_beat * patrol.foot_hours * routine_scale + foot_requests),
-        ("enforcement", on_duty_per_beat * enforcement.proactive_hours * proactive_scale),
-        ("community", community_requests),
-    ):
-        plan[name] = np.minimum(request, left)
-        left = left - plan[name]
-    plan["car"] = left
-    cut = capacity * pol.budget_cut
-    for name in pol.cut_order if pol.budget_cut > 0 else ():  # no cut takes nothing (hours are >= 0)
-        take = np.minimum(plan[name], cut)
-        plan[name] = plan[name] - take
-        cut = cut - take
-    admin = admin_full * (1.0 - pol.budget_cut)
-    served = plan["response"].sum()
+    plan, admin = beats.split_hours(
+        on_duty,
+        admin_full,
+        capacity,
+        response_total,
+        total_cap,
+        patrol.foot_hours,
+        _doubles(routine_scale),
+        _doubles(foot_requests),
+        enforcement.proactive_hours,
+        _doubles(proactive_scale),
+        _doubles(community_requests),
+        pol.budget_cut,
+        _cut_rows(tuple(pol.cut_order)),
+        ACTIVITIES,
+    )
+    served = np.add.reduce(plan["response"])
     share = 1.0 if response_needed <= 0 else float(min(1.0, served / response_needed))
     return plan, admin, share
+
+
+def _doubles(x: np.ndarray | float) -> np.ndarray:
+    """The value(s) as a contiguous float64 array of at least one value (a scalar is one value for every beat)."""
+    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1 and x.flags.c_contiguous:
+        return x
+    return np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
+
+
+@functools.cache
+def _cut_rows(cut_order: tuple[str, ...]) -> tuple[int, ...]:
+    """Rows of the plan (ACTIVITIES) in the order a budget cut takes them."""
+    return tuple(ACTIVITIES.index(name) for name in cut_order)
 
 
 class Roster:
