@@ -17,6 +17,8 @@ NUMPY_RANDOM = {
     "libraries": ["npyrandom"],
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 }
+# The Cython runtime the kernels share (memoryviews, errors), built once instead of in each.
+SHARED = "cpsim.kernels._cyutility"
 DIRECTIVES = {"language_level": 3, "boundscheck": False, "wraparound": False, "cdivision": True}
 
 setup(
@@ -24,7 +26,9 @@ setup(
         [
             Extension(f"cpsim.kernels.{pyx.stem}", [str(pyx)], extra_compile_args=FLAGS, **NUMPY_RANDOM)
             for pyx in sorted(Path("cpsim/kernels").glob("*.pyx"))
-        ],
+        ]
+        + [Extension(SHARED, sources=[], extra_compile_args=FLAGS)],
+        shared_utility_qualified_name=SHARED,
         compiler_directives=DIRECTIVES,
     )
 )
