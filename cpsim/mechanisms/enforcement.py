@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import draws
 from cpsim.mechanisms.bounds import signed
 from cpsim.world.layout import sample_weighted_within
 
@@ -26,13 +27,15 @@ def stop_cumweights(residents) -> np.ndarray:
 
 
 def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcement, rng) -> np.ndarray:
-    """Residents stopped today."""
-    k = rng.poisson(enf_per_beat * enforcement.stops_per_hour)
-    if not k.any():  # no stop today (most days in a small city)
-        return np.empty(0, np.int64)
-    beats = np.arange(k.size).repeat(k)
-    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
-    return who[who >= 0]
+    """Residents stopped today.
+
+    A Poisson number of stops per beat, then each stop's resident by stop weight within the
+    beat (compiled: cpsim.kernels.draws.weighted_counts, the same draws as ``rng.poisson`` and
+    cpsim.world.layout.sample_weighted_within).
+    """
+    return draws.weighted_counts(
+        rng, enf_per_beat * enforcement.stops_per_hour, residents.by_beat, residents.beat_start, cumw
+    )
 
 
 def enforcement_valences(
