@@ -10,6 +10,7 @@ both, stream state included).
 
 import numpy as np
 
+cimport numpy as cnp
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport fmod
 from libc.stdint cimport int64_t, uint64_t
@@ -17,6 +18,8 @@ from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
 
 from cpsim.kernels.elementwise cimport clip
+
+cnp.import_array()
 
 
 cdef extern from "numpy/random/distributions.h":
@@ -355,10 +358,12 @@ def chances(rng, p, Py_ssize_t n):
     """Whether each of n events happens, each with its chance p (one uniform per event).
 
     numpy: ``rng.random(n) < p``, p a number or one per event (a NaN chance never happens).
+    Arrays are read through their data pointers: a typed memoryview costs about 0.5 µs to
+    acquire, and a day draws a handful of these, most of a few events.
 
     Args:
         rng: A numpy Generator.
-        p: The chance: a number, or n float64 values.
+        p: The chance: a number, or n float64 values (one contiguous row).
         n: The number of events.
 
     Returns:
@@ -366,20 +371,29 @@ def chances(rng, p, Py_ssize_t n):
 
     """
     cdef Py_ssize_t i
-    cdef bint per_event = isinstance(p, np.ndarray)
-    cdef const double[::1] pa
+    cdef const double *pa = NULL
     cdef double ps = 0.0
-    if per_event:
-        pa = p
-        if pa.shape[0] != n:
-            raise ValueError(f"p must be a number or {n} values, not {pa.shape[0]}")
+    cdef cnp.ndarray given
+    cdef cnp.npy_intp dims[1]
+    if cnp.PyArray_Check(p):
+        given = <cnp.ndarray> p
+        if cnp.PyArray_TYPE(given) != cnp.NPY_DOUBLE or cnp.PyArray_NDIM(given) != 1 or not cnp.PyArray_IS_C_CONTIGUOUS(given):
+            raise TypeError(f"p must be a number or one contiguous row of float64, not {p.dtype} of shape {p.shape}")
+        if cnp.PyArray_DIM(given, 0) != n:
+            raise ValueError(f"p must be a number or {n} values, not {cnp.PyArray_DIM(given, 0)}")
+        pa = <double *> cnp.PyArray_DATA(given)
     else:
         ps = p
-    cdef double[::1] u = _uniforms(rng, n)
-    happened = np.empty(n, np.bool_)
-    cdef unsigned char[::1] out = happened.view(np.uint8)
+    dims[0] = n
+    cdef cnp.ndarray u = cnp.PyArray_EMPTY(1, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *un = <double *> cnp.PyArray_DATA(u)
+    happened = cnp.PyArray_EMPTY(1, dims, cnp.NPY_BOOL, 0)
+    cdef unsigned char *out = <unsigned char *> cnp.PyArray_DATA(happened)
+    if n:
+        with rng.bit_generator.lock:
+            random_standard_uniform_fill(_bitgen(rng), n, un)
     for i in range(n):
-        out[i] = u[i] < (pa[i] if per_event else ps)
+        out[i] = un[i] < (pa[i] if pa != NULL else ps)
     return happened
 
 

@@ -11,39 +11,84 @@ operation for operation, so every result is numpy's to the bit.
 
 import numpy as np
 
-cimport cython
+cimport numpy as cnp
 
 from cpsim.kernels.elementwise cimport clip
 
+cnp.import_array()
 
-cdef int _check_residents(const long long[::1] idx, Py_ssize_t residents) except -1:
+
+# Arrays are read through their data pointers, checked here once: a typed memoryview costs
+# about 0.5 µs to acquire, as much as a numpy call, and these kernels take four to six.
+cdef cnp.ndarray _array(object x, int typenum, Py_ssize_t n, str name):
+    """x as a 1-d contiguous array of this type (and length n unless n < 0), else a one-line error."""
+    if not cnp.PyArray_Check(x):
+        raise TypeError(f"{name} must be a numpy array, not {type(x).__name__}")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_TYPE(a) != typenum and not (
+        typenum == cnp.NPY_INT64 and cnp.PyArray_ISINTEGER(a) and cnp.PyArray_ISSIGNED(a) and cnp.PyArray_ITEMSIZE(a) == 8
+    ):
+        raise TypeError(f"{name} must be {cnp.PyArray_DescrFromType(typenum)}, not {a.dtype}")
+    if cnp.PyArray_NDIM(a) != 1 or not cnp.PyArray_IS_C_CONTIGUOUS(a):
+        raise ValueError(f"{name} must be one contiguous row of values")
+    if n >= 0 and cnp.PyArray_DIM(a, 0) != n:
+        raise ValueError(f"{name} must have {n} values, not {cnp.PyArray_DIM(a, 0)}")
+    return a
+
+
+cdef inline double *_doubles(object x, Py_ssize_t n, str name) except NULL:
+    return <double *> cnp.PyArray_DATA(_array(x, cnp.NPY_DOUBLE, n, name))
+
+
+cdef inline unsigned char *_flags(object x, Py_ssize_t n, str name) except NULL:
+    return <unsigned char *> cnp.PyArray_DATA(_array(x, cnp.NPY_BOOL, n, name))
+
+
+cdef inline double *_rows(object x, Py_ssize_t n, str name) except NULL:
+    """A C-contiguous 2 x n float64 array's data."""
+    if not cnp.PyArray_Check(x) or cnp.PyArray_TYPE(<cnp.ndarray> x) != cnp.NPY_DOUBLE:
+        raise TypeError(f"{name} must be a float64 array")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_NDIM(a) != 2 or cnp.PyArray_DIM(a, 0) != 2 or cnp.PyArray_DIM(a, 1) != n:
+        raise ValueError(f"{name} must be 2 x {n}, not of shape {x.shape}")
+    if not cnp.PyArray_IS_C_CONTIGUOUS(a):
+        raise ValueError(f"{name} must be C-contiguous")
+    return <double *> cnp.PyArray_DATA(a)
+
+
+cdef inline cnp.ndarray _empty(Py_ssize_t n, int typenum):
+    cdef cnp.npy_intp dims[1]
+    dims[0] = n
+    return cnp.PyArray_EMPTY(1, dims, typenum, 0)
+
+
+cdef int _check_residents(const long long *idx, Py_ssize_t n, Py_ssize_t residents) except -1:
     """Refuse residents outside the arrays: boundscheck is off, they would be read or written past the end."""
     cdef Py_ssize_t i
-    for i in range(idx.shape[0]):
+    for i in range(n):
         if idx[i] < 0 or idx[i] >= residents:
             raise ValueError(f"resident {idx[i]} (experience {i}) is outside 0..{residents - 1}")
     return 0
 
 
-cdef int _check_length(str name, Py_ssize_t got, Py_ssize_t n) except -1:
-    if got != n:
-        raise ValueError(f"{name} must have {n} values, not {got}")
-    return 0
+cdef inline bint _plain(object x, int typenum, Py_ssize_t n):
+    """Whether x is a 1-d array of this type and length (copied element by element, else numpy assigns it)."""
+    return (
+        cnp.PyArray_Check(x)
+        and cnp.PyArray_TYPE(<cnp.ndarray> x) == typenum
+        and cnp.PyArray_NDIM(<cnp.ndarray> x) == 1
+        and cnp.PyArray_DIM(<cnp.ndarray> x, 0) == n
+    )
 
 
-cdef bint _plain(x, dtype, Py_ssize_t n):
-    """Whether x is a 1-d array of this dtype and length (copied element by element, else numpy assigns it)."""
-    return isinstance(x, np.ndarray) and x.dtype == dtype and x.ndim == 1 and x.shape[0] == n
-
-
-@cython.initializedcheck(False)
 def columns(list parts, tuple dtypes):
     """The parts' fields as one column each (cpsim.mechanisms.contacts.Contacts.take).
 
     numpy: per column ``col = np.empty(total, dtype)``, then ``col[a:b] = part[j]`` for each
-    part in order (a scalar fills its stretch, an array is copied into it). Float and
-    integer scalars, bools, and 1-d arrays of the column's own dtype are copied here; any
-    other value (another dtype, a broadcast) is handed to numpy's assignment as before.
+    part in order (a scalar fills its stretch, an array is copied into it). Floats, Python
+    ints and bools, and 1-d arrays of the column's own dtype (any strides) are copied here;
+    any other value (another dtype, a numpy int or bool, a broadcast) is handed to numpy's
+    assignment as before.
 
     Args:
         parts: Tuples of fields, the second one the part's resident indices (its length).
@@ -53,79 +98,75 @@ def columns(list parts, tuple dtypes):
         One array per field.
 
     """
-    cdef Py_ssize_t total = 0, a, b, i, j
-    cdef Py_ssize_t[::1] ends = np.empty(len(parts) + 1, np.intp)
-    cdef double[::1] fcol
-    cdef long long[::1] icol
-    cdef unsigned char[::1] bcol
-    cdef const double[:] fx
-    cdef const long long[:] ix
-    cdef const unsigned char[:] bx
+    cdef Py_ssize_t total = 0, a, b, i, j, k, step
+    cdef Py_ssize_t n_parts = len(parts)
+    ends_array = _empty(n_parts + 1, cnp.NPY_INTP)
+    cdef Py_ssize_t *ends = <Py_ssize_t *> cnp.PyArray_DATA(ends_array)
+    cdef cnp.npy_intp dims[1]
+    cdef int typenum
+    cdef cnp.ndarray col, arr
+    cdef char *out
+    cdef char *src
     cdef double f
-    cdef long long k
+    cdef long long q
     cdef unsigned char flag
     ends[0] = 0
-    for j, part in enumerate(parts):
-        total += len(part[1])
+    for j in range(n_parts):
+        total += len(parts[j][1])
         ends[j + 1] = total
-    out = []
-    for j, dtype in enumerate(dtypes):
-        col = np.empty(total, dtype)
-        out.append(col)
-        kind = col.dtype.kind
-        if kind == "f":
-            fcol = col
-        elif kind == "i":
-            icol = col
-        elif kind == "b":
-            bcol = col.view(np.uint8)
-        else:
-            raise TypeError(f"column {j} has dtype {col.dtype}: float64, int64 or bool only")
-        for i, part in enumerate(parts):
+    dims[0] = total
+    columns_out = []
+    for j in range(len(dtypes)):
+        typenum = (<cnp.dtype> dtypes[j]).type_num
+        if typenum != cnp.NPY_DOUBLE and typenum != cnp.NPY_LONGLONG and typenum != cnp.NPY_LONG and typenum != cnp.NPY_BOOL:
+            raise TypeError(f"column {j} has dtype {dtypes[j]}: float64, int64 or bool only")
+        col = cnp.PyArray_EMPTY(1, dims, typenum, 0)
+        columns_out.append(col)
+        out = cnp.PyArray_BYTES(col)
+        for i in range(n_parts):
             a, b = ends[i], ends[i + 1]
-            x = part[j]
-            if kind == "f" and (type(x) is float or type(x) is np.float64):
+            x = (<tuple> parts[i])[j]
+            if typenum == cnp.NPY_DOUBLE and isinstance(x, float):  # a float or numpy float64
                 f = x
-                fcol[a:b] = f
-            elif kind == "f" and _plain(x, col.dtype, b - a):
-                fx = x
-                fcol[a:b] = fx
-            elif kind == "i" and (type(x) is int or type(x) is np.int64):
-                k = x
-                icol[a:b] = k
-            elif kind == "i" and _plain(x, col.dtype, b - a):
-                ix = x
-                icol[a:b] = ix
-            elif kind == "b" and type(x) is bool:
-                flag = x
-                bcol[a:b] = flag
-            elif kind == "b" and _plain(x, col.dtype, b - a):
-                bx = x.view(np.uint8)
-                bcol[a:b] = bx
+                for k in range(a, b):
+                    (<double *> out)[k] = f
+            elif typenum == cnp.NPY_BOOL and type(x) is bool:
+                flag = x is True
+                for k in range(a, b):
+                    (<unsigned char *> out)[k] = flag
+            elif typenum != cnp.NPY_DOUBLE and typenum != cnp.NPY_BOOL and type(x) is int:
+                q = x  # (an int beyond int64 raises OverflowError, as numpy's assignment does)
+                for k in range(a, b):
+                    (<long long *> out)[k] = q
+            elif _plain(x, cnp.PyArray_TYPE(col), b - a):
+                arr = <cnp.ndarray> x
+                src = cnp.PyArray_BYTES(arr)
+                step = cnp.PyArray_STRIDE(arr, 0)
+                if typenum == cnp.NPY_DOUBLE:
+                    for k in range(a, b):
+                        (<double *> out)[k] = (<double *> (src + (k - a) * step))[0]
+                elif typenum == cnp.NPY_BOOL:
+                    for k in range(a, b):
+                        (<unsigned char *> out)[k] = (<unsigned char *> (src + (k - a) * step))[0]
+                else:
+                    for k in range(a, b):
+                        (<long long *> out)[k] = (<long long *> (src + (k - a) * step))[0]
             else:  # anything else: numpy's own casting and broadcasting
                 col[a:b] = x
-    return out
+    return columns_out
 
 
-@cython.initializedcheck(False)
-def familiar_steps(
-    const long long[::1] idx,
-    familiar,
-    const double[::1] weight,
-    const double[::1] familiarity,
-    double vicarious,
-    double gain,
-):
+def familiar_steps(idx, familiar, weight, familiarity, double vicarious, double gain):
     """The step multiplier and the familiarity counted by each experience (cpsim.mechanisms.contacts).
 
     numpy: ``fam = np.where(familiar, familiarity[idx], 0.0)`` and
     ``mult = (weight * vicarious) * (1.0 + gain * fam)``.
 
     Args:
-        idx: Resident of each experience.
+        idx: Resident of each experience (int64).
         familiar: Whether familiarity with the beat team amplifies each experience (bool).
-        weight: Each experience's weight.
-        familiarity: Residents' familiarity with their beat team.
+        weight: Each experience's weight (float64).
+        familiarity: Residents' familiarity with their beat team (float64).
         vicarious: Multiplier on every weight.
         gain: patrol.familiarity_gain.
 
@@ -133,30 +174,24 @@ def familiar_steps(
         mult and fam, one value per experience.
 
     """
-    cdef Py_ssize_t i, n = idx.shape[0]
-    cdef const unsigned char[::1] fam_on = familiar.view(np.uint8)
-    _check_length("familiar", fam_on.shape[0], n)
-    _check_length("weight", weight.shape[0], n)
-    _check_residents(idx, familiarity.shape[0])
-    mult_out = np.empty(n)
-    fam_out = np.empty(n)
-    cdef double[::1] m = mult_out, f = fam_out
+    cdef cnp.ndarray who = _array(idx, cnp.NPY_INT64, -1, "idx")
+    cdef Py_ssize_t i, n = cnp.PyArray_DIM(who, 0)
+    cdef const long long *r = <long long *> cnp.PyArray_DATA(who)
+    cdef const unsigned char *on = _flags(familiar, n, "familiar")
+    cdef const double *w = _doubles(weight, n, "weight")
+    cdef cnp.ndarray known = _array(familiarity, cnp.NPY_DOUBLE, -1, "familiarity")
+    cdef const double *have = <double *> cnp.PyArray_DATA(known)
+    _check_residents(r, n, cnp.PyArray_DIM(known, 0))
+    mult_out, fam_out = _empty(n, cnp.NPY_DOUBLE), _empty(n, cnp.NPY_DOUBLE)
+    cdef double *m = <double *> cnp.PyArray_DATA(mult_out)
+    cdef double *f = <double *> cnp.PyArray_DATA(fam_out)
     for i in range(n):
-        f[i] = familiarity[idx[i]] if fam_on[i] else 0.0
-        m[i] = (weight[i] * vicarious) * (1.0 + gain * f[i])
+        f[i] = have[r[i]] if on[i] else 0.0
+        m[i] = (w[i] * vicarious) * (1.0 + gain * f[i])
     return mult_out, fam_out
 
 
-@cython.initializedcheck(False)
-def settle(
-    const long long[::1] idx,
-    familiar,
-    const double[::1] fam,
-    double[::1] familiarity,
-    double step,
-    const double[:, ::1] delta,
-    double legitimacy_weight,
-):
+def settle(idx, familiar, fam, familiarity, double step, delta, double legitimacy_weight):
     """Familiarity grows with the beat team met; the change of each experience's trust index.
 
     numpy: ``known = idx[familiar]; familiarity[known] += step * (1.0 - familiarity[known])``
@@ -164,39 +199,42 @@ def settle(
     ``legitimacy_weight * delta[0] + (1 - legitimacy_weight) * delta[1]``.
 
     Args:
-        idx: Resident of each experience.
+        idx: Resident of each experience (int64).
         familiar: Whether each experience was with the familiar beat team (bool).
         fam: familiar_steps' fam: each familiar experience's familiarity before today's growth.
-        familiarity: Residents' familiarity, changed in place.
+        familiarity: Residents' familiarity (float64), changed in place.
         step: patrol.familiarity_step.
-        delta: Each experience's change of legitimacy and effectiveness (2 x experiences).
+        delta: Each experience's change of legitimacy and effectiveness (2 x experiences, float64).
         legitimacy_weight: trust.legitimacy_weight.
 
     Returns:
         The change of the trust index per experience.
 
     """
-    cdef Py_ssize_t i, n = idx.shape[0]
-    cdef const unsigned char[::1] fam_on = familiar.view(np.uint8)
+    cdef cnp.ndarray who = _array(idx, cnp.NPY_INT64, -1, "idx")
+    cdef Py_ssize_t i, n = cnp.PyArray_DIM(who, 0)
+    cdef const long long *r = <long long *> cnp.PyArray_DATA(who)
+    cdef const unsigned char *on = _flags(familiar, n, "familiar")
+    cdef const double *before = _doubles(fam, n, "fam")
+    cdef const double *d = _rows(delta, n, "delta")
+    cdef cnp.ndarray known = _array(familiarity, cnp.NPY_DOUBLE, -1, "familiarity")
+    if not cnp.PyArray_ISWRITEABLE(known):
+        raise ValueError("familiarity is read-only")
+    cdef double *grown = <double *> cnp.PyArray_DATA(known)
     cdef double other = 1 - legitimacy_weight
-    _check_length("familiar", fam_on.shape[0], n)
-    _check_length("fam", fam.shape[0], n)
-    if delta.shape[0] != 2 or delta.shape[1] != n:
-        raise ValueError(f"delta must be 2 x {n}, not {delta.shape[0]} x {delta.shape[1]}")
-    _check_residents(idx, familiarity.shape[0])
-    d_trust = np.empty(n)
-    cdef double[::1] out = d_trust
+    _check_residents(r, n, cnp.PyArray_DIM(known, 0))
+    d_trust = _empty(n, cnp.NPY_DOUBLE)
+    cdef double *out = <double *> cnp.PyArray_DATA(d_trust)
     for i in range(n):
-        if fam_on[i]:  # every copy of a resident writes the same value: grown from the one before
-            familiarity[idx[i]] = fam[i] + step * (1.0 - fam[i])
-        out[i] = legitimacy_weight * delta[0, i] + other * delta[1, i]
+        if on[i]:  # every copy of a resident writes the same value: grown from the one before
+            grown[r[i]] = before[i] + step * (1.0 - before[i])
+        out[i] = legitimacy_weight * d[i] + other * d[n + i]
     return d_trust
 
 
-@cython.initializedcheck(False)
 def complaint_risk(
-    const double[::1] quality,
-    const double[::1] legitimacy,
+    quality,
+    legitimacy,
     formal,
     familiarity,
     double poor_contact_rate,
@@ -211,8 +249,8 @@ def complaint_risk(
     and ``p *= 1.0 - familiarity_discount * familiarity``.
 
     Args:
-        quality: Procedural quality of each contact (NaN: no officer, read as 1).
-        legitimacy: The resident's legitimacy before the contact.
+        quality: Procedural quality of each contact (float64; NaN: no officer, read as 1).
+        legitimacy: The resident's legitimacy before the contact (float64).
         formal: Whether each contact is formal: a bool, or one bool per contact.
         familiarity: The resident's familiarity: a float, or one float64 per contact.
         poor_contact_rate, casual_factor, trust_dependency, familiarity_discount: the complaints section.
@@ -221,40 +259,36 @@ def complaint_risk(
         The probability per contact.
 
     """
-    cdef Py_ssize_t i, n = quality.shape[0]
-    cdef bint formal_rows = isinstance(formal, np.ndarray), fam_rows = isinstance(familiarity, np.ndarray)
-    cdef const unsigned char[::1] formal_a
-    cdef const double[::1] fam_a
+    cdef cnp.ndarray qa = _array(quality, cnp.NPY_DOUBLE, -1, "quality")
+    cdef Py_ssize_t i, n = cnp.PyArray_DIM(qa, 0)
+    cdef const double *qs = <double *> cnp.PyArray_DATA(qa)
+    cdef const double *legit = _doubles(legitimacy, n, "legitimacy")
+    cdef const unsigned char *formal_a = NULL
+    cdef const double *fam_a = NULL
     cdef double formal_s = 0.0, fam_s = 0.0, q
-    _check_length("legitimacy", legitimacy.shape[0], n)
-    if formal_rows:
-        if formal.dtype != np.bool_:
+    if cnp.PyArray_Check(formal):
+        if cnp.PyArray_TYPE(<cnp.ndarray> formal) != cnp.NPY_BOOL:
             raise TypeError(f"formal must be bool, not {formal.dtype}")
-        formal_a = np.ascontiguousarray(formal).view(np.uint8)
-        _check_length("formal", formal_a.shape[0], n)
+        formal_a = _flags(formal, n, "formal")
     else:
         formal_s = 1.0 if formal else casual_factor
-    if fam_rows:
-        fam_a = familiarity
-        _check_length("familiarity", fam_a.shape[0], n)
+    if cnp.PyArray_Check(familiarity):
+        fam_a = _doubles(familiarity, n, "familiarity")
     else:
         fam_s = familiarity
-    risk = np.empty(n)
-    cdef double[::1] p = risk
+    risk = _empty(n, cnp.NPY_DOUBLE)
+    cdef double *p = <double *> cnp.PyArray_DATA(risk)
     for i in range(n):
-        q = quality[i]
+        q = qs[i]
         q = 1.0 if q != q else (q if q <= 1.0 else 1.0)  # np.fmin: a NaN gives the other value
         p[i] = poor_contact_rate * clip((0.5 - q) / 0.5, 0.0, 1.0)
-        p[i] = p[i] * (((1.0 if formal_a[i] else casual_factor) if formal_rows else formal_s))
-        p[i] = p[i] * (1.0 - trust_dependency * (1.0 - legitimacy[i]))
-        p[i] = p[i] * (1.0 - familiarity_discount * (fam_a[i] if fam_rows else fam_s))
+        p[i] = p[i] * (((1.0 if formal_a[i] else casual_factor) if formal_a != NULL else formal_s))
+        p[i] = p[i] * (1.0 - trust_dependency * (1.0 - legit[i]))
+        p[i] = p[i] * (1.0 - familiarity_discount * (fam_a[i] if fam_a != NULL else fam_s))
     return risk
 
 
-@cython.initializedcheck(False)
-def story_rows(
-    const double[::1] v_leg, const double[::1] v_eff, const double[::1] weight, const long long[::1] kind, long long untold
-):
+def story_rows(v_leg, v_eff, weight, kind, long long untold):
     """What each experience gives its resident to tell (the rows of CommunityModel.tell).
 
     numpy: ``tell = weight * (kind != untold)``, then the rows ``[v_leg * tell, v_eff * tell, 0.0]``.
@@ -262,25 +296,29 @@ def story_rows(
     which of two NaNs a product keeps is the compiler's; read valences are never NaN.)
 
     Args:
-        v_leg, v_eff: The read legitimacy and effectiveness valences.
-        weight: Each experience's weight.
-        kind: Each experience's kind code.
+        v_leg, v_eff: The read legitimacy and effectiveness valences (float64).
+        weight: Each experience's weight (float64).
+        kind: Each experience's kind code (int64).
         untold: The kind not retold this way (a resident's own victimisation: fear, told apart).
 
     Returns:
         One row (legitimacy, effectiveness, fear) per experience.
 
     """
-    cdef Py_ssize_t i, n = kind.shape[0]
+    cdef cnp.ndarray kinds = _array(kind, cnp.NPY_INT64, -1, "kind")
+    cdef Py_ssize_t i, n = cnp.PyArray_DIM(kinds, 0)
+    cdef const long long *k = <long long *> cnp.PyArray_DATA(kinds)
+    cdef const double *vl = _doubles(v_leg, n, "v_leg")
+    cdef const double *ve = _doubles(v_eff, n, "v_eff")
+    cdef const double *w = _doubles(weight, n, "weight")
     cdef double tell
-    _check_length("v_leg", v_leg.shape[0], n)
-    _check_length("v_eff", v_eff.shape[0], n)
-    _check_length("weight", weight.shape[0], n)
-    rows = np.empty((n, 3))
-    cdef double[:, ::1] r = rows
+    cdef cnp.npy_intp dims[2]
+    dims[0], dims[1] = n, 3
+    rows = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *r = <double *> cnp.PyArray_DATA(rows)
     for i in range(n):
-        tell = weight[i] * (0.0 if kind[i] == untold else 1.0)
-        r[i, 0] = v_leg[i] * tell
-        r[i, 1] = v_eff[i] * tell
-        r[i, 2] = 0.0
+        tell = w[i] * (0.0 if k[i] == untold else 1.0)
+        r[3 * i] = vl[i] * tell
+        r[3 * i + 1] = ve[i] * tell
+        r[3 * i + 2] = 0.0
     return rows

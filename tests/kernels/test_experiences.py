@@ -189,8 +189,16 @@ def test_familiar_steps_and_settle_refuse_bad_shapes_and_residents():
         experiences.familiar_steps(idx, no, np.ones(3), familiarity, 1.0, 0.5)
     with pytest.raises(ValueError, match="resident 5"):
         experiences.settle(idx, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
-    with pytest.raises(ValueError, match="delta must be 2 x 2, not 2 x 3"):
+    with pytest.raises(ValueError, match=r"delta must be 2 x 2, not of shape \(2, 3\)"):
         experiences.settle(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 3)), 0.5)
+    # Arrays are read through their data: another dtype, a strided view or a read-only output is refused.
+    with pytest.raises(TypeError, match="idx must be int64, not int32"):
+        experiences.familiar_steps(idx.astype(np.int32), no, np.ones(2), familiarity, 1.0, 0.5)
+    with pytest.raises(ValueError, match="weight must be one contiguous row"):
+        experiences.familiar_steps(idx * 0, no, np.ones(4)[::2], familiarity, 1.0, 0.5)
+    familiarity.flags.writeable = False
+    with pytest.raises(ValueError, match="familiarity is read-only"):
+        experiences.settle(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
 
 
 def complaints_section(rng):
