@@ -31,7 +31,7 @@ from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
-from cpsim.mechanisms.bounds import signed, unit
+from cpsim.mechanisms.bounds import unit
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, apply_heard, kind_mask, stories
 from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
@@ -389,13 +389,7 @@ class CommunityModel(AgentViews, mesa.Model):
         callers = _join(answered_reports, helped)
         if callers.size:
             q = self._quality(callers, s["quality"])
-            self.contacts.add(
-                "call",
-                callers,
-                2 * q - 1,
-                signed(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1)),
-                q,
-            )
+            self.contacts.add("call", callers, *response_mech.answered_valences(q, p.response), q)
         unanswered = _join(reporters[~answered], d.other_calls[~other_answered])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += answered_reports.size

@@ -322,3 +322,34 @@ def story_rows(v_leg, v_eff, weight, kind, long long untold):
         r[3 * i + 1] = ve[i] * tell
         r[3 * i + 2] = 0.0
     return rows
+
+
+def procedural_valences(quality, double intrusion, double outcome, double tint, bint clip_legitimacy):
+    """Legitimacy and effectiveness valences of contacts by their procedure (enforcement, calls answered).
+
+    numpy: ``proc = 2.0 * quality - 1.0``; legitimacy ``proc - intrusion`` (clipped to -1..1
+    if ``clip_legitimacy``), effectiveness ``clip(outcome + tint * proc, -1, 1)``.
+
+    Args:
+        quality: Procedural quality of each contact (float64).
+        intrusion: What being stopped at all costs legitimacy (0.0: nothing).
+        outcome: The outcome's effectiveness valence.
+        tint: How much procedure tints the effectiveness valence.
+        clip_legitimacy: Whether the legitimacy valence is clipped to -1..1.
+
+    Returns:
+        The legitimacy and effectiveness valences.
+
+    """
+    cdef cnp.ndarray qa = _array(quality, cnp.NPY_DOUBLE, -1, "quality")
+    cdef Py_ssize_t i, n = cnp.PyArray_DIM(qa, 0)
+    cdef const double *q = <double *> cnp.PyArray_DATA(qa)
+    cdef double proc
+    v_leg, v_eff = _empty(n, cnp.NPY_DOUBLE), _empty(n, cnp.NPY_DOUBLE)
+    cdef double *leg = <double *> cnp.PyArray_DATA(v_leg)
+    cdef double *eff = <double *> cnp.PyArray_DATA(v_eff)
+    for i in range(n):
+        proc = 2.0 * q[i] - 1.0
+        leg[i] = clip(proc - intrusion, -1.0, 1.0) if clip_legitimacy else proc - intrusion
+        eff[i] = clip(outcome + tint * proc, -1.0, 1.0)
+    return v_leg, v_eff

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import draws
-from cpsim.mechanisms.bounds import signed
+from cpsim.kernels import draws, experiences
 from cpsim.world.layout import sample_weighted_within
 
 
@@ -49,8 +48,9 @@ def enforcement_valences(
     a fair stop leaves a less negative impression of whether police get results (F3), but
     the outcome dominates.
     """
-    proc = 2.0 * quality - 1.0
-    return signed(proc - intrusion), signed(outcome_valence + tint * proc)
+    # signed(2q - 1 - intrusion), signed(outcome_valence + tint * (2q - 1)), compiled
+    # (cpsim.kernels.experiences.procedural_valences): one call instead of five.
+    return experiences.procedural_valences(quality, intrusion, outcome_valence, tint, True)
 
 
 def pick_offenders(

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from cpsim.kernels import experiences
-from cpsim.mechanisms import complaints, contacts
-from cpsim.mechanisms.bounds import unit
+from cpsim.mechanisms import complaints, contacts, enforcement, response
+from cpsim.mechanisms.bounds import signed, unit
 from cpsim.mechanisms.contacts import COLUMNS, Contacts, apply_experiences, kind_code
 from cpsim.scenario import Scenario
 
@@ -257,3 +257,30 @@ def test_stories_equal_the_numpy_rows_to_the_bit(seed):
     assert same_bits(contacts.stories(c, effects), stories_numpy(c, effects))
     with pytest.raises(ValueError, match="weight must have"):
         experiences.story_rows(effects["v_leg"], effects["v_eff"], np.ones(n + 1), c["kind"], 0)
+
+
+def enforcement_valences_numpy(quality, outcome, intrusion, tint):
+    """The numpy code procedural_valences replaced (enforcement.enforcement_valences)."""
+    proc = 2.0 * quality - 1.0
+    return signed(proc - intrusion), signed(outcome + tint * proc)
+
+
+def answered_valences_numpy(q, resp):
+    """The numpy code procedural_valences replaced (CommunityModel._response's answered calls)."""
+    return 2 * q - 1, signed(resp.answered_valence + resp.procedural_tint * (2 * q - 1))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_procedural_valences_equal_the_numpy_code_to_the_bit(seed):
+    rng = np.random.default_rng(seed)
+    q = rng.choice([0.0, -0.0, 0.5, 1.0, np.nan, 1.7, -0.4], 200)
+    q = np.where(rng.random(200) < 0.5, rng.random(200), q)
+    outcome, intrusion, tint = (float(x) for x in rng.uniform(-1.5, 1.5, 3))
+    got = enforcement.enforcement_valences(q, outcome, intrusion, tint)
+    want = enforcement_valences_numpy(q, outcome, intrusion, tint)
+    assert all(same_bits(g, w) for g, w in zip(got, want, strict=True))
+    resp = SimpleNamespace(answered_valence=outcome, procedural_tint=tint)
+    got = response.answered_valences(q, resp)
+    assert all(same_bits(g, w) for g, w in zip(got, answered_valences_numpy(q, resp), strict=True))
+    with pytest.raises(TypeError, match="quality must be float64"):
+        experiences.procedural_valences(q.astype(np.float32), 0.0, 0.0, 0.0, True)
