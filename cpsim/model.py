@@ -18,6 +18,7 @@ import numpy as np
 from cpsim.agents import AgentViews
 from cpsim.kernels import beats
 from cpsim.kernels import safety as safety_kernel
+from cpsim.kernels.draws import chances
 from cpsim.kernels.ledger import book_hours
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
@@ -32,8 +33,7 @@ from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
-from cpsim.mechanisms.bounds import signed
-from cpsim.mechanisms.contacts import Contacts, apply_experiences, apply_heard, kind_code, kind_mask
+from cpsim.mechanisms.contacts import Contacts, apply_experiences, apply_heard, kind_mask, stories
 from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
@@ -347,7 +347,7 @@ class CommunityModel(AgentViews, mesa.Model):
         if d.victims.size:  # without victims nobody reports (and no draw is made)
             d.reported = reporting_mech.draw_reports(d.victims, d.violent, self.residents.legitimacy, p.reporting, rng)
             if self.place_reporting.any():  # someone else (a watch member) reports it
-                d.reported |= s["watch"].random(d.victims.size) < self.place_reporting[d.crime_place]
+                d.reported |= chances(s["watch"], self.place_reporting[d.crime_place], d.victims.size)
             n_reports = int(np.count_nonzero(d.reported))
         d.other_calls = reporting_mech.draw_other_calls(n, p.response.other_calls_per_1000, rng)
         workload = rng.poisson(n * p.response.workload_per_1000 / 1000 / 365)
@@ -384,20 +384,15 @@ class CommunityModel(AgentViews, mesa.Model):
             return
         rr = s["response"]
         rep_violent, rep_place = d.violent[d.reported], d.crime_place[d.reported]
-        answered = rr.random(n_reports) < d.answered_share
-        d.recorded = answered & (rr.random(n_reports) < p.reporting.recording_share)
-        other_answered = rr.random(n_other) < d.answered_share
+        # chances(rng, p, n) is rng.random(n) < p, compiled (cpsim.kernels.draws): the same uniforms.
+        answered = chances(rr, d.answered_share, n_reports)
+        d.recorded = answered & chances(rr, p.reporting.recording_share, n_reports)
+        other_answered = chances(rr, d.answered_share, n_other)
         answered_reports, helped = reporters[answered], d.other_calls[other_answered]
         callers = _join(answered_reports, helped)
         if callers.size:
             q = self._quality(callers, s["quality"])
-            self.contacts.add(
-                "call",
-                callers,
-                2 * q - 1,
-                signed(p.response.answered_valence + p.response.procedural_tint * (2 * q - 1)),
-                q,
-            )
+            self.contacts.add("call", callers, *response_mech.answered_valences(q, p.response), q)
         unanswered = _join(reporters[~answered], d.other_calls[~other_answered])
         self.contacts.add("unanswered", unanswered, np.nan, p.response.unanswered_valence, police=False)
         self.initiated["crime"] += answered_reports.size
@@ -417,7 +412,7 @@ class CommunityModel(AgentViews, mesa.Model):
         p_clear = response_mech.clearance_probability(
             violent, neighbour_legit, p.response, p.reporting.reference_legitimacy
         )
-        d.cleared = d.streams["response"].random(p_clear.size) < p_clear
+        d.cleared = chances(d.streams["response"], p_clear, p_clear.size)
         d.recorded_beats = self.places.beat[place]
         if not d.cleared.any():  # nothing cleared: nobody to tell, nobody to arrest
             return
@@ -463,7 +458,7 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         d.stopped = stopped
         if stopped.size:  # (no stop, no draw)
-            stop_arrest = s["enforcement"].random(stopped.size) < enf.stop_arrest_share
+            stop_arrest = chances(s["enforcement"], enf.stop_arrest_share, stopped.size)
             d.arrested = _join(d.arrested, stopped[stop_arrest])
             stopped = stopped[~stop_arrest]  # stopped and let go
         if stopped.size == 0 and d.arrested.size == 0:  # nobody stopped or arrested today
@@ -505,8 +500,9 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         d.complained = complaints_mech.draw_complaints(d.complaint_risk, d.streams["complaints"])
         res.contacted[c["idx"][c["police"]]] = True
-        tell = c["weight"] * (c["kind"] != kind_code("victim"))  # own victimisation goes to the fear channel
-        self.tell(c["idx"], d.effects["v_leg"] * tell, d.effects["v_eff"] * tell, 0.0)
+        # Everyone tells what they read, by weight (tell()'s rows, built at once); one's own
+        # victimisation goes to the fear channel instead.
+        self._story_parts.append((c["idx"], stories(c, d.effects)))
         self.tell(d.victims, 0.0, 0.0, 1.0)
         res.victimized[d.victims] = True
 

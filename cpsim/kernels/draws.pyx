@@ -10,6 +10,7 @@ both, stream state included).
 
 import numpy as np
 
+cimport numpy as cnp
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport fmod
 from libc.stdint cimport int64_t, uint64_t
@@ -17,6 +18,8 @@ from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
 
 from cpsim.kernels.elementwise cimport clip
+
+cnp.import_array()
 
 
 cdef extern from "numpy/random/distributions.h":
@@ -349,3 +352,125 @@ def victims(
                 kd[j] = t
                 j += 1
     return who, place, kind
+
+
+def chances(rng, p, Py_ssize_t n):
+    """Whether each of n events happens, each with its chance p (one uniform per event).
+
+    numpy: ``rng.random(n) < p``, p a number or one per event (a NaN chance never happens).
+    Arrays are read through their data pointers: a typed memoryview costs about 0.5 µs to
+    acquire, and a day draws a handful of these, most of a few events.
+
+    Args:
+        rng: A numpy Generator.
+        p: The chance: a number, or n float64 values (one contiguous row).
+        n: The number of events.
+
+    Returns:
+        One bool per event.
+
+    """
+    cdef Py_ssize_t i
+    cdef const double *pa = NULL
+    cdef double ps = 0.0
+    cdef cnp.ndarray given
+    cdef cnp.npy_intp dims[1]
+    if cnp.PyArray_Check(p):
+        given = <cnp.ndarray> p
+        if cnp.PyArray_TYPE(given) != cnp.NPY_DOUBLE or cnp.PyArray_NDIM(given) != 1 or not cnp.PyArray_IS_C_CONTIGUOUS(given):
+            raise TypeError(f"p must be a number or one contiguous row of float64, not {p.dtype} of shape {p.shape}")
+        if cnp.PyArray_DIM(given, 0) != n:
+            raise ValueError(f"p must be a number or {n} values, not {cnp.PyArray_DIM(given, 0)}")
+        pa = <double *> cnp.PyArray_DATA(given)
+    else:
+        ps = p
+    dims[0] = n
+    cdef cnp.ndarray u = cnp.PyArray_EMPTY(1, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *un = <double *> cnp.PyArray_DATA(u)
+    happened = cnp.PyArray_EMPTY(1, dims, cnp.NPY_BOOL, 0)
+    cdef unsigned char *out = <unsigned char *> cnp.PyArray_DATA(happened)
+    if n:
+        with rng.bit_generator.lock:
+            random_standard_uniform_fill(_bitgen(rng), n, un)
+    for i in range(n):
+        out[i] = un[i] < (pa[i] if pa != NULL else ps)
+    return happened
+
+
+def weighted_counts(
+    rng, const double[::1] lam, const long long[::1] order, const long long[::1] start, const double[::1] cum_weight
+):
+    """A Poisson number of members of each group, drawn by weight (cpsim.mechanisms.enforcement.draw_stops).
+
+    numpy: ``keys = arange(lam.size).repeat(rng.poisson(lam))``, then, if any,
+    ``sample_weighted_within(order, start, cum_weight, keys, rng)`` (one uniform per draw,
+    after every Poisson number), members of weightless groups dropped.
+
+    Args:
+        rng: A numpy Generator.
+        lam: Expected draws in each group.
+        order: Members sorted by group; start: group offsets into ``order`` (groups + 1).
+        cum_weight: Cumulative weights in ``order`` order, with a leading 0.
+
+    Returns:
+        The members drawn (int64), group by group.
+
+    """
+    cdef bitgen_t *bg = _bitgen(rng)
+    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who, groups = lam.shape[0]
+    cdef int64_t c
+    cdef double[::1] un
+    if start.shape[0] < groups + 1 or cum_weight.shape[0] != order.shape[0] + 1:
+        raise ValueError("start needs one offset per group and one more; cum_weight one value per member and a leading 0")
+    for i in range(groups):
+        if not lam[i] >= 0.0:
+            raise ValueError("lam < 0 or NaN")
+    counts = np.empty(groups, np.int64)
+    cdef int64_t[::1] cnt = counts
+    with rng.bit_generator.lock:
+        for i in range(groups):
+            cnt[i] = random_poisson(bg, lam[i])
+            n += cnt[i]
+        un = np.empty(n)
+        if n:
+            random_standard_uniform_fill(bg, n, &un[0])
+    drawn = np.empty(n, np.int64)
+    cdef int64_t[::1] out = drawn
+    for i in range(groups):
+        for c in range(cnt[i]):
+            who = _weighted(order, start, cum_weight, i, un[k])
+            k += 1
+            if who >= 0:
+                out[j] = who
+                j += 1
+    return drawn[:j]
+
+
+def poisson_members(rng, double lam, Py_ssize_t members):
+    """A Poisson number of members, each any of ``members`` alike (cpsim.mechanisms.reporting.draw_other_calls).
+
+    numpy: ``k = rng.poisson(lam)``, then, if k > 0, ``rng.integers(0, members, k)``.
+
+    Args:
+        rng: A numpy Generator.
+        lam: Expected number.
+        members: How many there are to pick from (0..members - 1).
+
+    Returns:
+        The members picked (int64; repeats possible).
+
+    """
+    cdef bitgen_t *bg = _bitgen(rng)
+    cdef int64_t k
+    cdef uint64_t[::1] picked
+    if not lam >= 0.0:
+        raise ValueError("lam < 0 or NaN")
+    with rng.bit_generator.lock:
+        k = random_poisson(bg, lam)
+        if k == 0:
+            return np.empty(0, np.int64)
+        if members <= 0:
+            raise ValueError("no member to pick from")
+        picked = np.empty(k, np.uint64)
+        random_bounded_uint64_fill(bg, 0, members - 1, k, False, &picked[0])
+    return np.asarray(picked).view(np.int64)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.mechanisms.bounds import unit
+from cpsim.kernels import draws, experiences
 
 FORMAL_KINDS = ("stop", "arrest", "call", "crisis_force", "incident")
 ENFORCEMENT_KINDS = ("stop", "arrest", "crisis_force", "incident")  # force and coercion, not calls for help
@@ -40,16 +40,21 @@ def complaint_probability(
     Returns:
         Probability per contact.
     """
-    # No officer (NaN) reads as quality 1. np.fmin does it without np.nan_to_num's Python layers;
-    # it also caps qualities above 1 at 1, and any q >= 0.5 gives p = 0 all the same.
-    q = np.fmin(quality, 1.0)
-    p = comp.poor_contact_rate * unit((0.5 - q) / 0.5)
-    p *= np.where(formal, 1.0, comp.casual_factor)
-    p *= 1.0 - comp.trust_dependency * (1.0 - legitimacy)
-    p *= 1.0 - comp.familiarity_discount * familiarity
-    return p
+    # No officer (NaN) reads as quality 1 (np.fmin: it also caps qualities above 1 at 1, and any
+    # q >= 0.5 gives p = 0 all the same). Compiled (cpsim.kernels.experiences.complaint_risk):
+    # the numpy was ten calls a day on a few hundred contacts.
+    return experiences.complaint_risk(
+        quality,
+        legitimacy,
+        formal,
+        familiarity,
+        comp.poor_contact_rate,
+        comp.casual_factor,
+        comp.trust_dependency,
+        comp.familiarity_discount,
+    )
 
 
 def draw_complaints(probability: np.ndarray, rng) -> np.ndarray:
-    """Which contacts bring a complaint (one uniform per contact)."""
-    return rng.random(probability.size) < probability
+    """Which contacts bring a complaint (one uniform per contact: ``rng.random(n) < probability``)."""
+    return draws.chances(rng, probability, probability.size)

@@ -11,10 +11,10 @@ of mechanisms from mattering within a day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 import numpy as np
 
+from cpsim.kernels import experiences
 from cpsim.kernels.moves import move
 
 KINDS: list[str] = []
@@ -29,6 +29,8 @@ COLUMNS = (
     ("weight", float),
     ("police", bool),
 )
+_NAMES = tuple(name for name, _ in COLUMNS)
+_DTYPES = tuple(np.dtype(dtype) for _, dtype in COLUMNS)
 _CODES: dict[str, int] = {}  # name -> its position in KINDS (a lookup, not a list scan, per add)
 _MASKS: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
 
@@ -104,17 +106,10 @@ class Contacts:
     def take(self) -> dict[str, np.ndarray]:
         """Concatenate and clear the buffer."""
         parts, self.parts = self.parts, []
-        ends = list(accumulate([p[1].size for p in parts]))
-        spans = list(zip([0, *ends][:-1], ends, strict=True))
-        out = {}
-        # A scalar fills its part of the column, an array is copied into it: one column, one
-        # allocation, whatever the number of parts (a small city's day has two or three).
-        for j, (name, dtype) in enumerate(COLUMNS):
-            col = np.empty(ends[-1] if ends else 0, dtype)
-            for (a, b), part in zip(spans, parts, strict=True):
-                col[a:b] = part[j]
-            out[name] = col
-        return out
+        # Each column is written part by part (a scalar fills its stretch, an array is copied),
+        # compiled (cpsim.kernels.experiences.columns): numpy's slice assignments, one per
+        # column and part, cost a small city's day some 30 calls.
+        return dict(zip(_NAMES, experiences.columns(parts, _DTYPES), strict=True))
 
 
 def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float = 1.0) -> dict[str, np.ndarray]:
@@ -136,21 +131,40 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
 
     """
     idx = c["idx"]
-    # Both components at once, as rows of one (2, n) array: the same arithmetic per element, half
-    # the numpy calls (a small city's day is bound by their count, not their size). np.array, not
-    # np.stack, builds the rows: np.stack's Python layers cost more than the copy.
+    # Both components at once, as rows of one (2, n) array (the move kernel reads them as rows).
     v = np.array((c["v_leg"], c["v_eff"]))
-    mult = c["weight"] * vicarious
-    fam = 0.0  # no familiarity: adds 0.0 to every consolidation share, as zeros would
-    if patrol is not None:
-        fam = np.where(c["familiar"], res.familiarity[idx], 0.0)
-        mult = mult * (1.0 + patrol.familiarity_gain * fam)
-    read, delta = _move(res, idx, v, None, mult, fam, t)  # None: a NaN valence says nothing
-    if patrol is not None:
-        known = idx[c["familiar"]]
-        res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
     w = t.legitimacy_weight
-    return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1]}
+    if patrol is None:  # no familiarity: adds 0.0 to every consolidation share, as zeros would
+        read, delta = _move(res, idx, v, None, c["weight"] * vicarious, 0.0, t)  # None: a NaN valence says nothing
+        return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1]}
+    # mult = weight * vicarious * (1 + familiarity_gain * fam), fam the familiarity of familiar
+    # experiences (else 0); afterwards familiarity grows by familiarity_step toward 1 for the
+    # residents who met their beat team, and d_trust mixes the changes. Both compiled
+    # (cpsim.kernels.experiences): the numpy was a dozen calls around the move.
+    familiar = c["familiar"]
+    mult, fam = experiences.familiar_steps(
+        idx, familiar, c["weight"], res.familiarity, vicarious, patrol.familiarity_gain
+    )
+    read, delta = _move(res, idx, v, None, mult, fam, t)
+    d_trust = experiences.settle(idx, familiar, fam, res.familiarity, patrol.familiarity_step, delta, w)
+    return {"v_leg": read[0], "v_eff": read[1], "d_trust": d_trust}
+
+
+def stories(c: dict[str, np.ndarray], effects: dict[str, np.ndarray], untold: str = "victim") -> np.ndarray:
+    """What each experience gives its resident to tell: the read valences times its weight (word of mouth).
+
+    A resident's own victimisation (``untold``) is told apart, as fear, so it adds nothing here.
+
+    Args:
+        c: Experiences, as returned by Contacts.take().
+        effects: What apply_experiences returned for them.
+        untold: The kind that tells nothing here.
+
+    Returns:
+        One row (legitimacy, effectiveness, fear) per experience, as CommunityModel.tell keeps them.
+
+    """
+    return experiences.story_rows(effects["v_leg"], effects["v_eff"], c["weight"], c["kind"], kind_code(untold))
 
 
 def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, vicarious: float) -> None:

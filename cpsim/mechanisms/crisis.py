@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import draws
+
 
 def draw_crisis_calls(callers: np.ndarray, crisis, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Which answered help calls are crises, and each crisis call's outcome draw u.
@@ -30,7 +32,7 @@ def draw_crisis_calls(callers: np.ndarray, crisis, rng: np.random.Generator) -> 
         The callers in crisis and one uniform draw per crisis call.
 
     """
-    is_crisis = rng.random(callers.size) < crisis.share_of_calls
+    is_crisis = draws.chances(rng, crisis.share_of_calls, callers.size)  # rng.random(n) < share, compiled
     idx = callers[is_crisis]
     return idx, rng.random(idx.size)
 

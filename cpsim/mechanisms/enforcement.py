@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.mechanisms.bounds import signed
+from cpsim.kernels import draws, experiences
 from cpsim.world.layout import sample_weighted_within
 
 
@@ -26,13 +26,15 @@ def stop_cumweights(residents) -> np.ndarray:
 
 
 def draw_stops(enf_per_beat: np.ndarray, residents, cumw: np.ndarray, enforcement, rng) -> np.ndarray:
-    """Residents stopped today."""
-    k = rng.poisson(enf_per_beat * enforcement.stops_per_hour)
-    if not k.any():  # no stop today (most days in a small city)
-        return np.empty(0, np.int64)
-    beats = np.arange(k.size).repeat(k)
-    who = sample_weighted_within(residents.by_beat, residents.beat_start, cumw, beats, rng)
-    return who[who >= 0]
+    """Residents stopped today.
+
+    A Poisson number of stops per beat, then each stop's resident by stop weight within the
+    beat (compiled: cpsim.kernels.draws.weighted_counts, the same draws as ``rng.poisson`` and
+    cpsim.world.layout.sample_weighted_within).
+    """
+    return draws.weighted_counts(
+        rng, enf_per_beat * enforcement.stops_per_hour, residents.by_beat, residents.beat_start, cumw
+    )
 
 
 def enforcement_valences(
@@ -46,8 +48,9 @@ def enforcement_valences(
     a fair stop leaves a less negative impression of whether police get results (F3), but
     the outcome dominates.
     """
-    proc = 2.0 * quality - 1.0
-    return signed(proc - intrusion), signed(outcome_valence + tint * proc)
+    # signed(2q - 1 - intrusion), signed(outcome_valence + tint * (2q - 1)), compiled
+    # (cpsim.kernels.experiences.procedural_valences): one call instead of five.
+    return experiences.procedural_valences(quality, intrusion, outcome_valence, tint, True)
 
 
 def pick_offenders(

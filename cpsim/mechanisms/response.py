@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import experiences
 from cpsim.mechanisms.bounds import bound
 
 
@@ -23,6 +24,16 @@ def answer_share(hours_needed: float, hours_available: float) -> float:
     if hours_needed <= 0:
         return 1.0
     return float(min(1.0, max(hours_available, 0.0) / hours_needed))
+
+
+def answered_valences(quality: np.ndarray, resp) -> tuple[np.ndarray, np.ndarray]:
+    """Legitimacy and effectiveness valences of answered calls.
+
+    Legitimacy: the procedure ``2q - 1``; effectiveness: ``answered_valence`` (help came)
+    tinted by procedure, ``signed(answered_valence + procedural_tint * (2q - 1))``. Compiled
+    (cpsim.kernels.experiences.procedural_valences, with no intrusion and no clip of 2q - 1).
+    """
+    return experiences.procedural_valences(quality, 0.0, resp.answered_valence, resp.procedural_tint, False)
 
 
 def clearance_probability(violent: np.ndarray, neighbour_legitimacy: np.ndarray, resp, reference: float) -> np.ndarray:

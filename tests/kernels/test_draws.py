@@ -215,3 +215,63 @@ def test_keys_outside_the_groups_are_refused_before_any_draw():
     with pytest.raises(ValueError, match="group key 5"):
         draws.pick_officers(rng, np.array([5], np.int32), np.arange(4), order, start)
     assert rng.bit_generator.state == before
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_chances_draw_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    p = rng.choice([0.0, -0.0, 0.2, 0.5, 1.0, 1.5, -0.1, np.nan], 300)
+    for chance, n in ((p, p.size), (0.3, 250), (1.0, 7), (np.nan, 3), (0.5, 0)):
+        a, b = pair(seed)
+        assert same(draws.chances(a, chance, n), b.random(n) < chance) and same_state(a, b)
+
+
+def test_chances_of_the_wrong_length_are_refused_before_drawing():
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    with pytest.raises(ValueError, match="p must be a number or 4 values, not 3"):
+        draws.chances(rng, np.zeros(3), 4)
+    assert rng.bit_generator.state == before
+
+
+def weighted_counts_numpy(rng, lam, order, start, cum_weight):
+    """The numpy code weighted_counts replaced (cpsim.mechanisms.enforcement.draw_stops)."""
+    k = rng.poisson(lam)
+    if not k.any():
+        return np.empty(0, np.int64)
+    who = sample_weighted_within_numpy(order, start, cum_weight, np.arange(k.size).repeat(k), rng)
+    return who[who >= 0]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_weighted_counts_draw_as_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n_beats = 5
+    order, start = groups(rng, 600, n_beats)
+    weight = rng.exponential(1.0, 600) * (rng.random(600) < 0.8)
+    weight[order[start[2] : start[3]]] = 0.0  # nobody to stop in beat 2
+    cum = np.concatenate([[0.0], np.cumsum(weight[order])])
+    for lam in (rng.uniform(0, 3, n_beats), np.zeros(n_beats), np.array([0.0, 0.0, 4.0, 0.0, 0.0]), np.full(5, 12.0)):
+        a, b = pair(seed)
+        assert same(draws.weighted_counts(a, lam, order, start, cum), weighted_counts_numpy(b, lam, order, start, cum))
+        assert same_state(a, b)
+
+
+def test_weighted_counts_refuse_bad_rates_and_groups_before_drawing():
+    order, start = groups(np.random.default_rng(0), 10, 2)
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    with pytest.raises(ValueError, match="lam < 0"):
+        draws.weighted_counts(rng, np.array([1.0, np.nan]), order, start, np.arange(11.0))
+    with pytest.raises(ValueError, match="one offset per group"):
+        draws.weighted_counts(rng, np.ones(3), order, start, np.arange(11.0))
+    assert rng.bit_generator.state == before
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_poisson_members_draw_as_numpy(seed):
+    for lam, members in ((0.05, 2000), (3.0, 7), (40.0, 10**6), (0.0, 5), (2.0, 1), (5.0, 2**40)):
+        a, b = pair(seed)
+        k = b.poisson(lam)
+        want = b.integers(0, members, k) if k else np.empty(0, np.int64)
+        assert same(draws.poisson_members(a, lam, members), want) and same_state(a, b)
