@@ -126,6 +126,53 @@ def sample_weighted_within(
     return out
 
 
+cdef tuple _poisson_picks(
+    rng,
+    const double[::1] lam,
+    const long long[::1] order,
+    const long long[::1] start,
+    const double[::1] cum_weight,
+    Py_ssize_t n_keys,
+):
+    """A Poisson number of draws per slot of ``lam``, each a member of group ``slot % n_keys`` by weight.
+
+    numpy: ``slots = arange(lam.size).repeat(rng.poisson(lam))``, then
+    ``sample_weighted_within(order, start, cum_weight, slots % n_keys, rng)`` (one uniform per
+    draw, after every Poisson number); members of weightless groups dropped. Returns the
+    members drawn and the slot of each (int64).
+    """
+    cdef bitgen_t *bg = _bitgen(rng)
+    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who, slots = lam.shape[0]
+    cdef int64_t c
+    cdef double[::1] un
+    if start.shape[0] < n_keys + 1 or cum_weight.shape[0] != order.shape[0] + 1:
+        raise ValueError("start needs one offset per group and one more; cum_weight one value per member and a leading 0")
+    for i in range(slots):
+        if not lam[i] >= 0.0:
+            raise ValueError("lam < 0 or NaN")
+    counts = np.empty(slots, np.int64)
+    cdef int64_t[::1] cnt = counts
+    with rng.bit_generator.lock:
+        for i in range(slots):
+            cnt[i] = random_poisson(bg, lam[i])
+            n += cnt[i]
+        un = np.empty(n)
+        if n:
+            random_standard_uniform_fill(bg, n, &un[0])
+    drawn = np.empty(n, np.int64)
+    slot = np.empty(n, np.int64)
+    cdef int64_t[::1] out = drawn, at = slot
+    for i in range(slots):
+        for c in range(cnt[i]):
+            who = _weighted(order, start, cum_weight, i % n_keys, un[k])
+            k += 1
+            if who >= 0:
+                out[j] = who
+                at[j] = i
+                j += 1
+    return drawn[:j], slot[:j]
+
+
 def patrol_contacts(
     rng,
     const double[::1] lam,
@@ -151,39 +198,10 @@ def patrol_contacts(
         Residents met (int64) and whether each was met on foot (foot contacts first).
 
     """
-    cdef bitgen_t *bg = _bitgen(rng)
-    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who
-    cdef int64_t c
-    cdef double[::1] un
     if lam.shape[0] != 2 * n_beats:
         raise ValueError(f"lam must hold 2 x {n_beats} rates, not {lam.shape[0]}")
-    if start.shape[0] < n_beats + 1 or cum_weight.shape[0] != order.shape[0] + 1:
-        raise ValueError("start needs n_beats + 1 offsets and cum_weight one value per resident and a leading 0")
-    for i in range(2 * n_beats):
-        if not lam[i] >= 0.0:
-            raise ValueError("lam < 0 or NaN")
-    counts = np.empty(2 * n_beats, np.int64)
-    cdef int64_t[::1] cnt = counts
-    with rng.bit_generator.lock:
-        for i in range(2 * n_beats):
-            cnt[i] = random_poisson(bg, lam[i])
-            n += cnt[i]
-        un = np.empty(n)
-        if n:
-            random_standard_uniform_fill(bg, n, &un[0])
-    met = np.empty(n, np.int64)
-    on_foot = np.empty(n, np.bool_)
-    cdef int64_t[::1] out = met
-    cdef unsigned char[::1] foot = on_foot.view(np.uint8)
-    for i in range(2 * n_beats):  # slot i: foot in beat i, then (n_beats + b) a car in beat b
-        for c in range(cnt[i]):
-            who = _weighted(order, start, cum_weight, i % n_beats, un[k])
-            k += 1
-            if who >= 0:
-                out[j] = who
-                foot[j] = i < n_beats
-                j += 1
-    return met[:j], on_foot[:j]
+    met, slot = _poisson_picks(rng, lam, order, start, cum_weight, n_beats)
+    return met, slot < n_beats  # slot b: on foot in beat b; n_beats + b: in a car in beat b
 
 
 def pick_officers(
@@ -416,34 +434,7 @@ def weighted_counts(
         The members drawn (int64), group by group.
 
     """
-    cdef bitgen_t *bg = _bitgen(rng)
-    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who, groups = lam.shape[0]
-    cdef int64_t c
-    cdef double[::1] un
-    if start.shape[0] < groups + 1 or cum_weight.shape[0] != order.shape[0] + 1:
-        raise ValueError("start needs one offset per group and one more; cum_weight one value per member and a leading 0")
-    for i in range(groups):
-        if not lam[i] >= 0.0:
-            raise ValueError("lam < 0 or NaN")
-    counts = np.empty(groups, np.int64)
-    cdef int64_t[::1] cnt = counts
-    with rng.bit_generator.lock:
-        for i in range(groups):
-            cnt[i] = random_poisson(bg, lam[i])
-            n += cnt[i]
-        un = np.empty(n)
-        if n:
-            random_standard_uniform_fill(bg, n, &un[0])
-    drawn = np.empty(n, np.int64)
-    cdef int64_t[::1] out = drawn
-    for i in range(groups):
-        for c in range(cnt[i]):
-            who = _weighted(order, start, cum_weight, i, un[k])
-            k += 1
-            if who >= 0:
-                out[j] = who
-                j += 1
-    return drawn[:j]
+    return _poisson_picks(rng, lam, order, start, cum_weight, lam.shape[0])[0]
 
 
 def poisson_members(rng, double lam, Py_ssize_t members):

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from cpsim.kernels.moves import move
 from cpsim.mechanisms.bounds import unit
+from cpsim.mechanisms.contacts import _move  # the kernel as the mechanism calls it
 from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
 from cpsim.scenario import Scenario
 
@@ -43,29 +43,6 @@ def move_numpy(res, idx, v, has, mult, fam, t, unique: bool) -> tuple[np.ndarray
         x[idx] = unit(x[idx])
         a[idx] = unit(a[idx])
     return read, delta
-
-
-def move_kernel(res, idx, v, has, mult, fam, t):
-    return move(
-        idx,
-        v,
-        has,
-        mult,
-        fam,
-        res.trust,
-        res.legitimacy,
-        res.effectiveness,
-        res.attitude_legitimacy,
-        res.attitude_effectiveness,
-        prior_bias=t.prior_bias,
-        step_legitimacy=t.positive_step_legitimacy,
-        step_effectiveness=t.positive_step_effectiveness,
-        ratio_legitimacy=t.negativity_ratio_legitimacy,
-        ratio_effectiveness=t.negativity_ratio_effectiveness,
-        consolidation=t.consolidation,
-        familiar_consolidation=t.familiar_consolidation,
-        salience_consolidation=t.salience_consolidation,
-    )
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -134,7 +111,7 @@ def test_moves_equal_the_numpy_code_to_the_bit(seed, repeats, rows):
         expected = {name: getattr(res, name).copy() for name in COMPONENTS}
         for name, x in before.items():
             getattr(res, name)[:] = x
-        got = move_kernel(res, idx, v, None if seed % 3 else has, mult, fam, t)
+        got = _move(res, idx, v, None if seed % 3 else has, mult, fam, t)
         assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
         for name in COMPONENTS:
             assert same_bits(getattr(res, name), expected[name]), name
@@ -152,7 +129,7 @@ def test_repeated_residents_take_every_change_then_one_clip():
     expected = {name: getattr(res, name).copy() for name in COMPONENTS}
     for name, x in before.items():
         getattr(res, name)[:] = x
-    got = move_kernel(res, idx, v, None, 1.3, 0.0, t)
+    got = _move(res, idx, v, None, 1.3, 0.0, t)
     assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
     assert all(same_bits(getattr(res, name), expected[name]) for name in COMPONENTS)
 
@@ -171,7 +148,7 @@ def test_stories_heard_read_strided_valences_and_a_faint_story_as_nothing():
     expected = {name: getattr(res, name).copy() for name in COMPONENTS}
     for name, x in before.items():
         getattr(res, name)[:] = x
-    got = move_kernel(res, listeners, v, has, 0.4, 0.0, t)
+    got = _move(res, listeners, v, has, 0.4, 0.0, t)
     assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
     assert all(same_bits(getattr(res, name), expected[name]) for name in COMPONENTS)
 
@@ -180,7 +157,7 @@ def test_no_experiences_move_nothing():
     rng = np.random.default_rng(1)
     res = residents(rng, 10)
     before = {name: getattr(res, name).copy() for name in COMPONENTS}
-    read, delta = move_kernel(res, np.empty(0, np.int64), np.empty((2, 0)), None, 1.0, 0.0, Scenario().trust)
+    read, delta = _move(res, np.empty(0, np.int64), np.empty((2, 0)), None, 1.0, 0.0, Scenario().trust)
     assert read.shape == delta.shape == (2, 0)
     assert all(same_bits(getattr(res, name), before[name]) for name in COMPONENTS)
 
@@ -192,17 +169,17 @@ def test_bad_shapes_and_residents_are_refused():
     idx = np.array([1, 2, 3], np.int64)
     v = np.zeros((2, 3))
     with pytest.raises(ValueError, match="v must be 2 x 3, not 2 x 2"):
-        move_kernel(res, idx, np.zeros((2, 2)), None, 1.0, 0.0, t)
+        _move(res, idx, np.zeros((2, 2)), None, 1.0, 0.0, t)
     with pytest.raises(ValueError, match="has must be 2 x 3"):
-        move_kernel(res, idx, v, np.ones((2, 4), bool), 1.0, 0.0, t)
+        _move(res, idx, v, np.ones((2, 4), bool), 1.0, 0.0, t)
     with pytest.raises(TypeError, match="has must be bool"):
-        move_kernel(res, idx, v, np.ones((2, 3)), 1.0, 0.0, t)
+        _move(res, idx, v, np.ones((2, 3)), 1.0, 0.0, t)
     with pytest.raises(ValueError, match="mult must be a float or 3 values, not 2"):
-        move_kernel(res, idx, v, None, np.ones(2), 0.0, t)
+        _move(res, idx, v, None, np.ones(2), 0.0, t)
     with pytest.raises(ValueError, match="fam must be a float or 3 values, not 4"):
-        move_kernel(res, idx, v, None, 1.0, np.ones(4), t)
+        _move(res, idx, v, None, 1.0, np.ones(4), t)
     with pytest.raises(IndexError, match="resident 10 out of range for 10 residents"):
-        move_kernel(res, np.array([1, 10, 3], np.int64), v, None, 1.0, 0.0, t)
+        _move(res, np.array([1, 10, 3], np.int64), v, None, 1.0, 0.0, t)
     res.attitude_effectiveness = np.zeros(9)
     with pytest.raises(ValueError, match="must have 10 residents"):
-        move_kernel(res, idx, v, None, 1.0, 0.0, t)
+        _move(res, idx, v, None, 1.0, 0.0, t)
