@@ -13,35 +13,10 @@ import numpy as np
 
 cimport numpy as cnp
 
+from cpsim.kernels.arrays cimport array, doubles, empty, flags
 from cpsim.kernels.elementwise cimport clip
 
 cnp.import_array()
-
-
-# Arrays are read through their data pointers, checked here once: a typed memoryview costs
-# about 0.5 µs to acquire, as much as a numpy call, and these kernels take four to six.
-cdef cnp.ndarray _array(object x, int typenum, Py_ssize_t n, str name):
-    """x as a 1-d contiguous array of this type (and length n unless n < 0), else a one-line error."""
-    if not cnp.PyArray_Check(x):
-        raise TypeError(f"{name} must be a numpy array, not {type(x).__name__}")
-    cdef cnp.ndarray a = <cnp.ndarray> x
-    if cnp.PyArray_TYPE(a) != typenum and not (
-        typenum == cnp.NPY_INT64 and cnp.PyArray_ISINTEGER(a) and cnp.PyArray_ISSIGNED(a) and cnp.PyArray_ITEMSIZE(a) == 8
-    ):
-        raise TypeError(f"{name} must be {cnp.PyArray_DescrFromType(typenum)}, not {a.dtype}")
-    if cnp.PyArray_NDIM(a) != 1 or not cnp.PyArray_IS_C_CONTIGUOUS(a):
-        raise ValueError(f"{name} must be one contiguous row of values")
-    if n >= 0 and cnp.PyArray_DIM(a, 0) != n:
-        raise ValueError(f"{name} must have {n} values, not {cnp.PyArray_DIM(a, 0)}")
-    return a
-
-
-cdef inline double *_doubles(object x, Py_ssize_t n, str name) except NULL:
-    return <double *> cnp.PyArray_DATA(_array(x, cnp.NPY_DOUBLE, n, name))
-
-
-cdef inline unsigned char *_flags(object x, Py_ssize_t n, str name) except NULL:
-    return <unsigned char *> cnp.PyArray_DATA(_array(x, cnp.NPY_BOOL, n, name))
 
 
 cdef inline double *_rows(object x, Py_ssize_t n, str name) except NULL:
@@ -54,12 +29,6 @@ cdef inline double *_rows(object x, Py_ssize_t n, str name) except NULL:
     if not cnp.PyArray_IS_C_CONTIGUOUS(a):
         raise ValueError(f"{name} must be C-contiguous")
     return <double *> cnp.PyArray_DATA(a)
-
-
-cdef inline cnp.ndarray _empty(Py_ssize_t n, int typenum):
-    cdef cnp.npy_intp dims[1]
-    dims[0] = n
-    return cnp.PyArray_EMPTY(1, dims, typenum, 0)
 
 
 cdef int _check_residents(const long long *idx, Py_ssize_t n, Py_ssize_t residents) except -1:
@@ -100,7 +69,7 @@ def columns(list parts, tuple dtypes):
     """
     cdef Py_ssize_t total = 0, a, b, i, j, k, step
     cdef Py_ssize_t n_parts = len(parts)
-    ends_array = _empty(n_parts + 1, cnp.NPY_INTP)
+    ends_array = empty(n_parts + 1, cnp.NPY_INTP)
     cdef Py_ssize_t *ends = <Py_ssize_t *> cnp.PyArray_DATA(ends_array)
     cdef cnp.npy_intp dims[1]
     cdef int typenum
@@ -174,15 +143,15 @@ def familiar_steps(idx, familiar, weight, familiarity, double vicarious, double 
         mult and fam, one value per experience.
 
     """
-    cdef cnp.ndarray who = _array(idx, cnp.NPY_INT64, -1, "idx")
+    cdef cnp.ndarray who = array(idx, cnp.NPY_INT64, -1, "idx")
     cdef Py_ssize_t i, n = cnp.PyArray_DIM(who, 0)
     cdef const long long *r = <long long *> cnp.PyArray_DATA(who)
-    cdef const unsigned char *on = _flags(familiar, n, "familiar")
-    cdef const double *w = _doubles(weight, n, "weight")
-    cdef cnp.ndarray known = _array(familiarity, cnp.NPY_DOUBLE, -1, "familiarity")
+    cdef const unsigned char *on = flags(familiar, n, "familiar")
+    cdef const double *w = doubles(weight, n, "weight")
+    cdef cnp.ndarray known = array(familiarity, cnp.NPY_DOUBLE, -1, "familiarity")
     cdef const double *have = <double *> cnp.PyArray_DATA(known)
     _check_residents(r, n, cnp.PyArray_DIM(known, 0))
-    mult_out, fam_out = _empty(n, cnp.NPY_DOUBLE), _empty(n, cnp.NPY_DOUBLE)
+    mult_out, fam_out = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)
     cdef double *m = <double *> cnp.PyArray_DATA(mult_out)
     cdef double *f = <double *> cnp.PyArray_DATA(fam_out)
     for i in range(n):
@@ -211,19 +180,19 @@ def settle(idx, familiar, fam, familiarity, double step, delta, double legitimac
         The change of the trust index per experience.
 
     """
-    cdef cnp.ndarray who = _array(idx, cnp.NPY_INT64, -1, "idx")
+    cdef cnp.ndarray who = array(idx, cnp.NPY_INT64, -1, "idx")
     cdef Py_ssize_t i, n = cnp.PyArray_DIM(who, 0)
     cdef const long long *r = <long long *> cnp.PyArray_DATA(who)
-    cdef const unsigned char *on = _flags(familiar, n, "familiar")
-    cdef const double *before = _doubles(fam, n, "fam")
+    cdef const unsigned char *on = flags(familiar, n, "familiar")
+    cdef const double *before = doubles(fam, n, "fam")
     cdef const double *d = _rows(delta, n, "delta")
-    cdef cnp.ndarray known = _array(familiarity, cnp.NPY_DOUBLE, -1, "familiarity")
+    cdef cnp.ndarray known = array(familiarity, cnp.NPY_DOUBLE, -1, "familiarity")
     if not cnp.PyArray_ISWRITEABLE(known):
         raise ValueError("familiarity is read-only")
     cdef double *grown = <double *> cnp.PyArray_DATA(known)
     cdef double other = 1 - legitimacy_weight
     _check_residents(r, n, cnp.PyArray_DIM(known, 0))
-    d_trust = _empty(n, cnp.NPY_DOUBLE)
+    d_trust = empty(n, cnp.NPY_DOUBLE)
     cdef double *out = <double *> cnp.PyArray_DATA(d_trust)
     for i in range(n):
         if on[i]:  # every copy of a resident writes the same value: grown from the one before
@@ -259,24 +228,24 @@ def complaint_risk(
         The probability per contact.
 
     """
-    cdef cnp.ndarray qa = _array(quality, cnp.NPY_DOUBLE, -1, "quality")
+    cdef cnp.ndarray qa = array(quality, cnp.NPY_DOUBLE, -1, "quality")
     cdef Py_ssize_t i, n = cnp.PyArray_DIM(qa, 0)
     cdef const double *qs = <double *> cnp.PyArray_DATA(qa)
-    cdef const double *legit = _doubles(legitimacy, n, "legitimacy")
+    cdef const double *legit = doubles(legitimacy, n, "legitimacy")
     cdef const unsigned char *formal_a = NULL
     cdef const double *fam_a = NULL
     cdef double formal_s = 0.0, fam_s = 0.0, q
     if cnp.PyArray_Check(formal):
         if cnp.PyArray_TYPE(<cnp.ndarray> formal) != cnp.NPY_BOOL:
             raise TypeError(f"formal must be bool, not {formal.dtype}")
-        formal_a = _flags(formal, n, "formal")
+        formal_a = flags(formal, n, "formal")
     else:
         formal_s = 1.0 if formal else casual_factor
     if cnp.PyArray_Check(familiarity):
-        fam_a = _doubles(familiarity, n, "familiarity")
+        fam_a = doubles(familiarity, n, "familiarity")
     else:
         fam_s = familiarity
-    risk = _empty(n, cnp.NPY_DOUBLE)
+    risk = empty(n, cnp.NPY_DOUBLE)
     cdef double *p = <double *> cnp.PyArray_DATA(risk)
     for i in range(n):
         q = qs[i]
@@ -305,12 +274,12 @@ def story_rows(v_leg, v_eff, weight, kind, long long untold):
         One row (legitimacy, effectiveness, fear) per experience.
 
     """
-    cdef cnp.ndarray kinds = _array(kind, cnp.NPY_INT64, -1, "kind")
+    cdef cnp.ndarray kinds = array(kind, cnp.NPY_INT64, -1, "kind")
     cdef Py_ssize_t i, n = cnp.PyArray_DIM(kinds, 0)
     cdef const long long *k = <long long *> cnp.PyArray_DATA(kinds)
-    cdef const double *vl = _doubles(v_leg, n, "v_leg")
-    cdef const double *ve = _doubles(v_eff, n, "v_eff")
-    cdef const double *w = _doubles(weight, n, "weight")
+    cdef const double *vl = doubles(v_leg, n, "v_leg")
+    cdef const double *ve = doubles(v_eff, n, "v_eff")
+    cdef const double *w = doubles(weight, n, "weight")
     cdef double tell
     cdef cnp.npy_intp dims[2]
     dims[0], dims[1] = n, 3
@@ -341,11 +310,11 @@ def procedural_valences(quality, double intrusion, double outcome, double tint, 
         The legitimacy and effectiveness valences.
 
     """
-    cdef cnp.ndarray qa = _array(quality, cnp.NPY_DOUBLE, -1, "quality")
+    cdef cnp.ndarray qa = array(quality, cnp.NPY_DOUBLE, -1, "quality")
     cdef Py_ssize_t i, n = cnp.PyArray_DIM(qa, 0)
     cdef const double *q = <double *> cnp.PyArray_DATA(qa)
     cdef double proc
-    v_leg, v_eff = _empty(n, cnp.NPY_DOUBLE), _empty(n, cnp.NPY_DOUBLE)
+    v_leg, v_eff = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)
     cdef double *leg = <double *> cnp.PyArray_DATA(v_leg)
     cdef double *eff = <double *> cnp.PyArray_DATA(v_eff)
     for i in range(n):
