@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from cpsim.kernels import figures
 from cpsim.kernels.ledger import cell_sums
 
 # A resident is "confident" in police when trust >= CONFIDENT_TRUST: the midpoint of the 0-1 index,
@@ -196,17 +197,12 @@ def ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
 
-# ndarray.sum's and ndarray.mean's own reduction, without their Python layers: the same
-# pairwise sum to the bit (mean divides it by the count, as ndarray.mean does).
-_add = np.add.reduce
-
-
-def _mean(x: np.ndarray) -> float:
-    return float(_add(x) / x.size)
-
-
 def day_figures(d, model) -> dict[str, float]:
     """The day's figures (DAILY) from the day's record and the model's state after it.
+
+    The sums, means and counts are numpy's to the bit, computed in a few compiled passes
+    (cpsim.kernels.figures): ``np.mean`` of each state array, ``np.sum`` of each activity's
+    hours, ``np.count_nonzero`` of each flag array.
 
     Args:
         d: The day's record (cpsim.model.Day), every phase done.
@@ -217,20 +213,32 @@ def day_figures(d, model) -> dict[str, float]:
 
     """
     res, c, hours = model.residents, d.experiences, d.hours
-    police = c["police"]
-    dt = d.effects["d_trust"][police]
-    present = model.group_residents > 0
-    g_trust = np.bincount(res.group, weights=res.trust, minlength=len(present)) / np.maximum(model.group_residents, 1)
-    n_reported, n_cleared = int(np.count_nonzero(d.reported)), int(np.count_nonzero(d.cleared))
-    n_recorded, n_violent = int(np.count_nonzero(d.recorded)), int(np.count_nonzero(d.violent))
-    foot, car = float(_add(hours["foot"])), float(_add(hours["car"]))
+    trust, legitimacy, effectiveness, safety, seen = figures.means(
+        (res.trust, res.legitimacy, res.effectiveness, res.safety, model.seen)
+    )
+    response, foot, car, enforcement, community, admin, on_duty, complaints_expected = figures.totals(
+        (
+            hours["response"],
+            hours["foot"],
+            hours["car"],
+            hours["enforcement"],
+            hours["community"],
+            d.admin,
+            d.on_duty,
+            d.complaint_risk,
+        )
+    )
+    n_reported, n_cleared, n_recorded, n_violent, contacts, complaints = figures.counts(
+        (d.reported, d.cleared, d.recorded, d.violent, c["police"], d.complained)
+    )
+    positive, negative = figures.signs(c["police"], d.effects["d_trust"])
     t = {
-        "trust_mean": _mean(res.trust),
-        "legitimacy_mean": _mean(res.legitimacy),
-        "effectiveness_mean": _mean(res.effectiveness),
-        "safety_mean": _mean(res.safety),
-        "foot_seen_weekly": _mean(model.seen),
-        "trust_gap": float(g_trust[present].max() - g_trust[present].min()),
+        "trust_mean": trust,
+        "legitimacy_mean": legitimacy,
+        "effectiveness_mean": effectiveness,
+        "safety_mean": safety,
+        "foot_seen_weekly": seen,
+        "trust_gap": figures.group_gap(res.group, res.trust, model.group_residents),
         "victimizations": int(d.victims.size),
         "victimizations_violent": n_violent,
         "victimizations_property": int(d.violent.size - n_violent),
@@ -241,22 +249,22 @@ def day_figures(d, model) -> dict[str, float]:
         "clearance_rate": ratio(n_cleared, n_recorded),
         "calls": int(d.calls),
         "calls_answered_share": float(d.answered_share),
-        "contacts": int(np.count_nonzero(police)),
-        "contacts_positive": int(np.count_nonzero(dt > 0)),
-        "contacts_negative": int(np.count_nonzero(dt < 0)),
+        "contacts": contacts,
+        "contacts_positive": positive,
+        "contacts_negative": negative,
         "stops": int(d.stopped.size),
         "arrests": int(d.arrested.size),
-        "complaints": int(np.count_nonzero(d.complained)),
-        "complaints_expected": float(_add(d.complaint_risk)),
+        "complaints": complaints,
+        "complaints_expected": complaints_expected,
         "heard_stories": int(d.listeners.size),
-        "officers_on_duty": int(_add(d.on_duty)),
-        "hours_response": float(_add(hours["response"])),
+        "officers_on_duty": int(on_duty),
+        "hours_response": response,
         "hours_patrol": foot + car,
         "hours_foot": foot,
         "hours_car": car,
-        "hours_enforcement": float(_add(hours["enforcement"])),
-        "hours_community": float(_add(hours["community"])),
-        "hours_admin": float(_add(d.admin)),
+        "hours_enforcement": enforcement,
+        "hours_community": community,
+        "hours_admin": admin,
     }
     t["hours_total"] = sum(
         t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
-from cpsim.kernels import beats
+from cpsim.kernels import beats, figures
 from cpsim.kernels import safety as safety_kernel
 from cpsim.kernels.draws import chances
 from cpsim.kernels.ledger import book_hours
@@ -766,11 +766,12 @@ class CommunityModel(AgentViews, mesa.Model):
         totals = self.totals
         for key in TOTALS:
             totals[key] = totals.get(key, 0) + t[key]
-        totals["reported_violent"] = totals.get("reported_violent", 0) + int(np.count_nonzero(d.reported & d.violent))
-        enforcement = kind_mask(complaints_mech.ENFORCEMENT_KINDS)[c["kind"]]
-        totals["complaints_expected_enforcement"] = totals.get("complaints_expected_enforcement", 0.0) + float(
-            d.complaint_risk[enforcement].sum()
-        )
+        # np.count_nonzero(reported & violent) and complaint_risk[enforcement kinds].sum(), compiled
+        totals["reported_violent"] = totals.get("reported_violent", 0) + figures.both(d.reported, d.violent)
+        enforcement = kind_mask(complaints_mech.ENFORCEMENT_KINDS)
+        totals["complaints_expected_enforcement"] = totals.get(
+            "complaints_expected_enforcement", 0.0
+        ) + figures.selected_total(d.complaint_risk, c["kind"], enforcement)
         if self.day == PREVALENCE_DAYS:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
         events = {

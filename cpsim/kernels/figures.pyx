@@ -1,0 +1,178 @@
+"""The day's figures: the sums, counts and means cpsim.metrics.day_figures reports.
+
+day_figures made some forty numpy calls a day (a mean per state array, a sum per activity's
+hours, a count per flag array, a bincount for the groups' trust), each costing more than its
+arithmetic in a small city. These kernels compute the same numbers in a few passes: numpy's
+sums are its pairwise sums (cpsim/kernels/sums.pxd), counts are counts, so every figure is
+numpy's to the bit.
+"""
+
+from libc.stdlib cimport free, malloc
+
+cimport numpy as cnp
+
+from cpsim.kernels.arrays cimport array, doubles, flags, size
+from cpsim.kernels.sums cimport total
+
+cnp.import_array()
+
+
+def means(tuple rows):
+    """``float(np.add.reduce(x) / x.size)`` of each row (NaN for an empty row, as numpy's).
+
+    Args:
+        rows: 1-d contiguous float64 arrays.
+
+    Returns:
+        One mean per row, as Python floats.
+
+    """
+    cdef Py_ssize_t n
+    cdef const double *a
+    out = []
+    for k in range(len(rows)):
+        a = doubles(rows[k], -1, f"rows[{k}]")
+        n = size(rows[k])
+        out.append(total(a, n) / <double> n if n else float("nan"))
+    return out
+
+
+def totals(tuple rows):
+    """``float(np.add.reduce(x))`` of each row.
+
+    Args:
+        rows: 1-d contiguous float64 arrays.
+
+    Returns:
+        One sum per row, as Python floats.
+
+    """
+    out = []
+    for k in range(len(rows)):
+        out.append(total(doubles(rows[k], -1, f"rows[{k}]"), size(rows[k])))
+    return out
+
+
+def counts(tuple rows):
+    """``np.count_nonzero(x)`` of each row of flags.
+
+    Args:
+        rows: 1-d contiguous bool arrays.
+
+    Returns:
+        One count per row, as Python ints.
+
+    """
+    cdef Py_ssize_t i, n, c
+    cdef const unsigned char *f
+    out = []
+    for k in range(len(rows)):
+        f = flags(rows[k], -1, f"rows[{k}]")
+        n, c = size(rows[k]), 0
+        for i in range(n):
+            c += f[i] != 0
+        out.append(c)
+    return out
+
+
+def both(first, second):
+    """``np.count_nonzero(first & second)`` of two flag rows of one length."""
+    cdef const unsigned char *a = flags(first, -1, "first")
+    cdef Py_ssize_t i, c = 0, n = size(first)
+    cdef const unsigned char *b = flags(second, n, "second")
+    for i in range(n):
+        c += (a[i] != 0) & (b[i] != 0)
+    return c
+
+
+def signs(selected, values):
+    """Values above and below zero among the selected: ``np.count_nonzero(values[selected] > 0)`` and ``< 0``."""
+    cdef const unsigned char *on = flags(selected, -1, "selected")
+    cdef Py_ssize_t i, above = 0, below = 0, n = size(selected)
+    cdef const double *v = doubles(values, n, "values")
+    for i in range(n):
+        if on[i]:
+            above += v[i] > 0.0
+            below += v[i] < 0.0
+    return above, below
+
+
+def selected_total(values, kind, lookup):
+    """``float(values[lookup[kind]].sum())``: the sum of the values whose kind the lookup marks.
+
+    Args:
+        values: One float64 value per row.
+        kind: Each row's kind code (int64).
+        lookup: One flag per kind code (bool).
+
+    Returns:
+        The pairwise sum of the marked values, as numpy sums their gathered copy.
+
+    """
+    cdef const double *v = doubles(values, -1, "values")
+    cdef Py_ssize_t i, m = 0, n = size(values), n_kinds = size(array(lookup, cnp.NPY_BOOL, -1, "lookup"))
+    cdef const long long *k = <long long *> cnp.PyArray_DATA(array(kind, cnp.NPY_INT64, n, "kind"))
+    cdef const unsigned char *marked = flags(lookup, n_kinds, "lookup")
+    for i in range(n):
+        if k[i] < 0 or k[i] >= n_kinds:
+            raise ValueError(f"kind {k[i]} (row {i}) is outside 0..{n_kinds - 1}")
+    cdef double *picked = <double *> malloc(max(n, 1) * sizeof(double))
+    if picked == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            if marked[k[i]]:
+                picked[m] = v[i]
+                m += 1
+        return total(picked, m)
+    finally:
+        free(picked)
+
+
+def group_gap(group, values, residents):
+    """The spread of group means: ``g = np.bincount(group, weights=values) / np.maximum(residents, 1)``,
+    then ``g[residents > 0].max() - g[residents > 0].min()`` (NaN when a mean is NaN, as numpy's).
+
+    Args:
+        group: Each resident's group (int8).
+        values: Each resident's value (float64).
+        residents: Residents per group (int64).
+
+    Returns:
+        The largest group mean less the smallest, over groups with residents.
+
+    """
+    cdef Py_ssize_t i, g, n = size(array(group, cnp.NPY_INT8, -1, "group"))
+    cdef const signed char *key = <signed char *> cnp.PyArray_DATA(group)
+    cdef const double *v = doubles(values, n, "values")
+    cdef Py_ssize_t n_groups = size(array(residents, cnp.NPY_INT64, -1, "residents"))
+    cdef const long long *people = <long long *> cnp.PyArray_DATA(residents)
+    cdef double *sums = <double *> malloc(max(n_groups, 1) * sizeof(double))
+    cdef double mean, hi = 0.0, lo = 0.0
+    cdef bint first = True, nan = False
+    if sums == NULL:
+        raise MemoryError()
+    try:
+        for g in range(n_groups):
+            sums[g] = 0.0
+        for i in range(n):
+            if key[i] < 0 or key[i] >= n_groups:
+                raise ValueError(f"group {key[i]} (resident {i}) is outside 0..{n_groups - 1}")
+            sums[key[i]] += v[i]
+        for g in range(n_groups):
+            if people[g] <= 0:
+                continue
+            mean = sums[g] / <double> people[g]
+            if mean != mean:
+                nan = True
+            elif first:
+                hi = lo = mean
+                first = False
+            else:
+                hi = mean if mean > hi else hi
+                lo = mean if mean < lo else lo
+        if first and not nan:
+            raise ValueError("no group has residents (numpy's max of an empty selection fails too)")
+        return float("nan") if nan else hi - lo
+    finally:
+        free(sums)
