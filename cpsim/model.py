@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
-from cpsim.kernels import beats, figures
+from cpsim.kernels import attitudes, beats, figures
 from cpsim.kernels import safety as safety_kernel
 from cpsim.kernels.draws import chances
 from cpsim.kernels.ledger import book_hours
@@ -579,37 +579,43 @@ class CommunityModel(AgentViews, mesa.Model):
             for attitude, target in zip(
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):
-                trust_mech.relax(attitude, target, self._decay["attitude"])
+                attitudes.settle(attitude, target, self._decay["attitude"])  # trust_mech.relax, compiled
 
     def anchors(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust)."""
-        res, t, hood = self.residents, self.params.trust, self.hood
-        own_l = (
-            np.asarray(t.norm_legitimacy_by_group)[res.group]
-            + self.national
-            + res.disposition_legitimacy
-            + t.performance_weight * (res.attitude_effectiveness - hood.reference["effectiveness"])
-        )
+        """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust).
+
+        Legitimacy: the group's norm, the national mood, the resident's disposition and how
+        effective police seem; effectiveness: the same norms and what residents see
+        (cpsim.mechanisms.conditions); each pulled toward the ties' climate
+        (``trust.tie_mean``, ``trust.anchor``). One compiled pass (cpsim.kernels.attitudes),
+        numpy's to the bit; the logarithm of each beat's crime ratio stays numpy's.
+        """
+        res, t, hood, pl = self.residents, self.params.trust, self.hood, self.places
         crime_ratio = hood.victimisation / np.maximum(hood.victimisation_start, 1e-12)
-        conditions = conditions_mech.effectiveness_conditions(
-            self.places.disorder[res.place],
-            hood.disorder_start[res.place],
-            crime_ratio[res.beat],
+        return attitudes.anchors(
+            res.group,
+            np.asarray(t.norm_legitimacy_by_group, float),
+            np.asarray(t.norm_effectiveness_by_group, float),
+            self.national,
+            res.disposition_legitimacy,
+            res.disposition_effectiveness,
+            res.attitude_legitimacy,
+            res.attitude_effectiveness,
+            t.performance_weight,
+            hood.reference["effectiveness"],
+            res.place,
+            pl.disorder,
+            hood.disorder_start,
+            res.beat,
+            np.log(np.maximum(crime_ratio, 1e-3)),
             self.seen,
             hood.seen,
-            t,
-        )
-        own_e = (
-            np.asarray(t.norm_effectiveness_by_group)[res.group]
-            + self.national
-            + res.disposition_effectiveness
-            + conditions
-        )
-        climate_l = trust_mech.tie_mean(self.social, res.attitude_legitimacy, res.attitude_legitimacy)
-        climate_e = trust_mech.tie_mean(self.social, res.attitude_effectiveness, res.attitude_effectiveness)
-        return (
-            trust_mech.anchor(own_l, climate_l, t.social_weight),
-            trust_mech.anchor(own_e, climate_e, t.social_weight),
+            t.disorder_weight,
+            t.crime_weight,
+            t.foot_seen_weight,
+            self.social.indptr,
+            self.social.indices,
+            t.social_weight,
         )
 
     # ------------------------------------------------------------------ set-up helpers

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import memory
+from cpsim.kernels import attitudes, memory
 from cpsim.mechanisms.bounds import signed, unit
 
 
@@ -132,11 +132,9 @@ def remember(res, factor: float, weight: float) -> None:
 
 def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Mean of each resident's ties' values (``fallback`` for residents without ties)."""
-    deg = graph.degree()
-    # Segment sums over the CSR rows as differences of one running sum: one pass, empty rows are 0.
-    running = np.concatenate([[0.0], np.cumsum(values[graph.indices])])
-    sums = running[graph.indptr[1:]] - running[graph.indptr[:-1]]
-    return np.where(deg > 0, sums / np.maximum(deg, 1), fallback)
+    # Segment sums over the CSR rows as differences of one running sum (numpy's cumsum of the
+    # ties' values, in tie order), in one compiled pass (cpsim.kernels.attitudes), to the bit.
+    return attitudes.tie_mean(graph.indptr, graph.indices, values, fallback)
 
 
 def anchor(norm: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:

@@ -1,0 +1,117 @@
+"""The attitudes kernels give, to the bit, the numpy anchors and weekly step they replaced.
+
+Oracles: the numpy code of cpsim.mechanisms.trust (tie_mean as it was, anchor, relax) and
+cpsim.mechanisms.conditions.effectiveness_conditions, composed as CommunityModel.anchors did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cpsim.kernels import attitudes
+from cpsim.mechanisms import trust
+from cpsim.mechanisms.conditions import effectiveness_conditions
+from cpsim.scenario import Scenario
+
+
+def tie_mean_numpy(indptr, indices, values, fallback):
+    """The numpy code the kernel replaced."""
+    deg = np.diff(indptr)
+    running = np.concatenate([[0.0], np.cumsum(values[indices])])
+    sums = running[indptr[1:]] - running[indptr[:-1]]
+    return np.where(deg > 0, sums / np.maximum(deg, 1), fallback)
+
+
+def random_graph(rng, n):
+    """CSR arrays of a random graph with some residents without ties."""
+    deg = rng.integers(0, 12, n) * (rng.random(n) > 0.1)
+    indptr = np.concatenate([[0], np.cumsum(deg)]).astype(np.int64)
+    indices = rng.integers(0, n, int(indptr[-1])).astype(np.int32)
+    return indptr, indices
+
+
+def same_bits(a, b) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tie_mean_is_numpys(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 4000))
+    indptr, indices = random_graph(rng, n)
+    values = rng.standard_normal(n) * 10.0 ** rng.uniform(-8, 8, n)
+    values[: min(n, 3)] = -0.0  # a first tie's -0.0 is where cumsum and 0.0 + x differ
+    fallback = rng.random(n)
+    assert same_bits(
+        attitudes.tie_mean(indptr, indices, values, fallback), tie_mean_numpy(indptr, indices, values, fallback)
+    )
+    assert same_bits(
+        trust.tie_mean(_Graph(indptr, indices), values, fallback), tie_mean_numpy(indptr, indices, values, fallback)
+    )
+
+
+class _Graph:
+    def __init__(self, indptr, indices):
+        self.indptr, self.indices = indptr, indices
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_anchors_are_the_numpy_composition(seed):
+    rng = np.random.default_rng(seed)
+    t = Scenario().trust
+    n, n_places, n_beats, n_groups = int(rng.integers(1, 3000)), int(rng.integers(1, 300)), int(rng.integers(1, 9)), 3
+    group = rng.integers(0, n_groups, n).astype(np.int8)
+    place = rng.integers(0, n_places, n).astype(np.int32)
+    beat = rng.integers(0, n_beats, n).astype(np.int32)
+    norm_l, norm_e = rng.random(n_groups), rng.random(n_groups)
+    disp_l, disp_e = rng.normal(0, 0.1, n), rng.normal(0, 0.1, n)
+    att_l, att_e = rng.random(n), rng.random(n)
+    disorder, disorder_start = rng.random(n_places), rng.random(n_places)
+    seen, seen_start = rng.random(n), rng.random(n)
+    victimisation, victimisation_start = rng.random(n_beats) * 1e-3, rng.random(n_beats) * 1e-3
+    victimisation_start[0] = 0.0  # a beat without crime at the start
+    national, reference = float(rng.normal(0, 0.05)), float(rng.random())
+    indptr, indices = random_graph(rng, n)
+    crime_ratio = victimisation / np.maximum(victimisation_start, 1e-12)
+
+    own_l = norm_l[group] + national + disp_l + t.performance_weight * (att_e - reference)
+    conditions = effectiveness_conditions(
+        disorder[place], disorder_start[place], crime_ratio[beat], seen, seen_start, t
+    )
+    own_e = norm_e[group] + national + disp_e + conditions
+    expected = (
+        trust.anchor(own_l, tie_mean_numpy(indptr, indices, att_l, att_l), t.social_weight),
+        trust.anchor(own_e, tie_mean_numpy(indptr, indices, att_e, att_e), t.social_weight),
+    )
+    got = attitudes.anchors(
+        group, norm_l, norm_e, national, disp_l, disp_e, att_l, att_e, t.performance_weight, reference,
+        place, disorder, disorder_start, beat, np.log(np.maximum(crime_ratio, 1e-3)), seen, seen_start,
+        t.disorder_weight, t.crime_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
+    )  # fmt: skip
+    assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_settle_is_relax(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 2000))
+    a, target = rng.random(n), rng.random(n)
+    b = a.copy()
+    attitudes.settle(a, target, 0.93)
+    trust.relax(b, target, 0.93)
+    assert same_bits(a, b)
+
+
+def test_bad_input_is_refused():
+    indptr, indices = np.array([0, 1, 2]), np.array([1, 5], np.int32)
+    with pytest.raises(ValueError, match=r"tie 1 names resident 5, not one of 0\.\.1"):
+        attitudes.tie_mean(indptr, indices, np.zeros(2), np.zeros(2))
+    with pytest.raises(ValueError, match="indptr must run from 0 to the 2 ties"):
+        attitudes.tie_mean(np.array([0, 1, 1]), indices, np.zeros(2), np.zeros(2))
+    with pytest.raises(TypeError, match="indices must be int32, not int64"):
+        attitudes.tie_mean(indptr, indices.astype(np.int64), np.zeros(2), np.zeros(2))
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="attitude is read-only"):
+        attitudes.settle(frozen, np.zeros(3), 0.5)
