@@ -345,9 +345,10 @@ class GroupTables:
             tuple(getattr(res, field_name) for field_name in MEANS.values()),
             tuple(events[name] for name in EVENTS.values()),
         )
-        cells = sums.reshape(-1, *self.shape)
-        self._sums["group"].append(cells.sum(axis=1))
-        self._sums["beat"].append(cells.sum(axis=2))
+        # cells.sum(axis=1) and cells.sum(axis=2) of the (figure, beat, group) cells, compiled
+        by_group, by_beat = figures.margins(sums, *self.shape)
+        self._sums["group"].append(by_group)
+        self._sums["beat"].append(by_beat)
 
     @property
     def days(self) -> int:

@@ -176,3 +176,53 @@ def group_gap(group, values, residents):
         return float("nan") if nan else hi - lo
     finally:
         free(sums)
+
+
+def margins(sums, Py_ssize_t n_beats, Py_ssize_t n_groups):
+    """The day's cell sums by group and by beat: ``cells.sum(axis=1)`` and ``cells.sum(axis=2)``
+    of ``cells = sums.reshape(-1, n_beats, n_groups)``, in numpy's order of additions.
+
+    numpy sums along the axis its iterator walks outermost one row after another (from 0.0),
+    and along a contiguous axis pairwise: the group axis is contiguous, and so is the beat
+    axis when there is one group (numpy then drops the group axis of length 1).
+
+    Args:
+        sums: The cell sums, one row per figure, n_beats * n_groups cells each (C-contiguous float64).
+        n_beats: Number of beats.
+        n_groups: Number of groups.
+
+    Returns:
+        By group (figures x groups) and by beat (figures x beats).
+
+    """
+    if not cnp.PyArray_Check(sums) or cnp.PyArray_TYPE(<cnp.ndarray> sums) != cnp.NPY_DOUBLE:
+        raise TypeError("sums must be a float64 array")
+    cdef cnp.ndarray s = <cnp.ndarray> sums
+    if n_beats < 1 or n_groups < 1:
+        raise ValueError(f"a city has at least one beat and one group, not {n_beats} and {n_groups}")
+    if cnp.PyArray_NDIM(s) != 2 or cnp.PyArray_DIM(s, 1) != n_beats * n_groups or not cnp.PyArray_IS_C_CONTIGUOUS(s):
+        raise ValueError(f"sums must be C-contiguous rows of {n_beats} x {n_groups} cells")
+    cdef Py_ssize_t rows = cnp.PyArray_DIM(s, 0), r, b, g
+    cdef const double *cell = <double *> cnp.PyArray_DATA(s)
+    cdef const double *row
+    cdef cnp.npy_intp dims[2]
+    dims[0], dims[1] = rows, n_groups
+    by_group = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    dims[1] = n_beats
+    by_beat = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *o_g = <double *> cnp.PyArray_DATA(by_group)
+    cdef double *o_b = <double *> cnp.PyArray_DATA(by_beat)
+    cdef double acc
+    for r in range(rows):
+        row = cell + r * n_beats * n_groups
+        for b in range(n_beats):
+            o_b[r * n_beats + b] = total(row + b * n_groups, n_groups)
+        if n_groups == 1:
+            o_g[r] = total(row, n_beats)
+            continue
+        for g in range(n_groups):
+            acc = 0.0
+            for b in range(n_beats):
+                acc = acc + row[b * n_groups + g]
+            o_g[r * n_groups + g] = acc
+    return by_group, by_beat

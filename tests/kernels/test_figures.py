@@ -90,3 +90,20 @@ def test_bad_input_is_refused():
         figures.group_gap(np.array([2], np.int8), np.zeros(1), np.array([1, 1]))
     with pytest.raises(ValueError, match="one contiguous row"):
         figures.means((np.zeros(4)[::2],))
+
+
+@pytest.mark.parametrize("n_groups", [1, 2, 3, 4, 7, 8, 9, 17])
+@pytest.mark.parametrize("n_beats", [1, 2, 7, 8, 9, 16, 80, 333])
+def test_margins_are_numpys_axis_sums(n_beats, n_groups):
+    rng = np.random.default_rng(n_beats * 100 + n_groups)
+    sums = spread(rng, 9 * n_beats * n_groups).reshape(9, -1)
+    sums[0, 0] = -0.0
+    cells = sums.reshape(-1, n_beats, n_groups)
+    by_group, by_beat = figures.margins(sums, n_beats, n_groups)
+    assert by_group.tobytes() == cells.sum(axis=1).tobytes() and by_group.shape == (9, n_groups)
+    assert by_beat.tobytes() == cells.sum(axis=2).tobytes() and by_beat.shape == (9, n_beats)
+
+
+def test_margins_refuse_a_wrong_shape():
+    with pytest.raises(ValueError, match="sums must be C-contiguous rows of 2 x 3 cells"):
+        figures.margins(np.zeros((9, 5)), 2, 3)
