@@ -15,6 +15,7 @@ commits in one session:
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import resource
@@ -44,8 +45,13 @@ def one(n: int, days: int) -> dict:
         model.step()
     ms_day = 1000 * (time.process_time() - t0) / days
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    if hasattr(model.streams, "day"):  # the stream bank
+    if hasattr(model.streams, "day"):  # the stream bank, as the model's day loop uses it
         make = model.streams.day
+        if "reuse" in inspect.signature(make).parameters:  # generators restarted in place
+
+            def make(day: int, bank=model.streams):
+                return bank.day(day, reuse=True)
+
     else:  # before the bank: cpsim.model.day_streams
         from cpsim.model import day_streams
 

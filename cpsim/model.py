@@ -266,7 +266,7 @@ class CommunityModel(AgentViews, mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """Simulate one day, in the order of the ODD process overview (docs/ODD.md §3)."""
-        d = Day(self.day, self.streams.day(self.day))
+        d = Day(self.day, self.streams.day(self.day, reuse=True))  # the day's streams, valid for today
         self._officers(d)  # 1. who works, beat reassignments
         self._programs_plan(d)  # 2. programs request hours
         self._crime(d)  # 3. true victimisations

@@ -65,3 +65,20 @@ def test_a_typo_in_a_stream_name_raises():
     with pytest.raises(UndeclaredStream, match="no program stream named 'vandal'"):
         model.surface.program_stream("vandal")  # a program outside the registry declares no stream
     assert {"watch", "liaison", "trial"} <= set(model.streams._program_rows)
+
+
+def test_reused_day_streams_draw_what_fresh_ones_draw():
+    # The model's day loop restarts one Generator per stream in place (cpsim.kernels.pcg).
+    fresh, kept = StreamBank(11, programs=["watch"]), StreamBank(11, programs=["watch"])
+    for day in (0, 1, 2, BLOCK_DAYS, BLOCK_DAYS + 1):
+        a, b = fresh.day(day), kept.day(day, reuse=True)
+        for name in ("crime", "quality", "survey"):
+            assert np.array_equal(a[name].random(5), b[name].random(5)), (day, name)
+            assert a[name].bit_generator.state == b[name].bit_generator.state
+    old = kept.day(7, reuse=True)
+    old["crime"]
+    kept.day(8, reuse=True)
+    with pytest.raises(RuntimeError, match="day 7's streams were restarted for a later day"):
+        old["crime"]
+    with pytest.raises(UndeclaredStream, match="no day stream named 'crimes'"):
+        kept.day(9, reuse=True)["crimes"]
