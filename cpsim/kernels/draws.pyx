@@ -300,8 +300,9 @@ def contact_quality(rng, who, skill, shift, double contact_sd):
         if not (
             cnp.PyArray_Check(shift)
             and cnp.PyArray_TYPE(<cnp.ndarray> shift) == cnp.NPY_DOUBLE
+            and cnp.PyArray_NDIM(<cnp.ndarray> shift) == 1
             and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> shift)
-        ):
+        ):  # anything else as np.ascontiguousarray makes it (a 0-d array: one value)
             shift = np.ascontiguousarray(shift, np.float64)
         per = <double *> cnp.PyArray_DATA(array(shift, cnp.NPY_DOUBLE, -1, "shift"))
         if size(shift) != n:

@@ -297,3 +297,14 @@ def test_wrong_dtypes_and_indices_are_refused_before_any_draw():
     with pytest.raises(ValueError, match="place 2's residents are outside the 2 of by_place"):
         draws.victims(rng, np.zeros((2, 3)), np.ones((2, 3)), np.array([0, 1, 2, 3]), np.arange(2), 0.5)
     assert rng.bit_generator.state == before
+
+
+def test_quality_shift_may_be_any_array_like_numpy_makes_contiguous():
+    who, skill = np.array([0, 1]), np.array([0.3, 0.6])
+    for shift in (np.array([0.1, -0.2])[::-1].copy()[::-1], [0.1, -0.2], np.array([0.1, -0.2], np.float32)):
+        a, b = pair(3)
+        want = contact_quality_numpy(b, who, skill, np.asarray(shift, np.float64), 0.2)
+        assert same(draws.contact_quality(a, who, skill, shift, 0.2), want) and same_state(a, b)
+    a, b = pair(4)
+    got = draws.contact_quality(a, who[:1], skill, np.array(0.25), 0.2)  # a 0-d array: one value
+    assert same(got, contact_quality_numpy(b, who[:1], skill, 0.25, 0.2)) and same_state(a, b)
