@@ -5,7 +5,9 @@ of numpy's distributions library per number; the Python layers around them (argu
 broadcasting, array creation) cost more than the numbers at a small city's few contacts a
 day. These kernels call the same C functions on the same bit generator, in the same order,
 so they draw the same numbers and leave the stream where numpy would (tests/kernels compare
-both, stream state included).
+both, stream state included). Arrays are reached through their data pointers, each checked
+once (cpsim.kernels.arrays): a typed memoryview costs about 0.6 µs to acquire, as much as the
+draws of a small city's call.
 """
 
 import numpy as np
@@ -17,6 +19,7 @@ from libc.stdint cimport int64_t, uint64_t
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
 
+from cpsim.kernels.arrays cimport array, doubles, empty, longs, size
 from cpsim.kernels.elementwise cimport clip
 
 cnp.import_array()
@@ -32,41 +35,55 @@ cdef inline bitgen_t *_bitgen(rng) except NULL:
     return <bitgen_t *> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator")
 
 
-ctypedef fused index_t:
-    int
-    long long
+cdef inline const void *_keys(object x, str name, bint *wide) except NULL:
+    """Group keys: a 1-d contiguous int32 or int64 array's data (``wide``: int64)."""
+    if cnp.PyArray_Check(x) and cnp.PyArray_ISINTEGER(<cnp.ndarray> x) and cnp.PyArray_ITEMSIZE(<cnp.ndarray> x) == 4:
+        wide[0] = False
+        return cnp.PyArray_DATA(array(x, cnp.NPY_INT32, -1, name))
+    if cnp.PyArray_Check(x) and not (cnp.PyArray_ISINTEGER(<cnp.ndarray> x) and cnp.PyArray_ITEMSIZE(<cnp.ndarray> x) == 8):
+        raise TypeError(f"{name} must be int32 or int64, not {x.dtype}")
+    wide[0] = True
+    return cnp.PyArray_DATA(array(x, cnp.NPY_INT64, -1, name))
 
 
-cdef int _check_keys(const index_t[::1] keys, Py_ssize_t n_groups) except -1:
+cdef inline Py_ssize_t _key(const void *keys, bint wide, Py_ssize_t i) noexcept nogil:
+    return (<const long long *> keys)[i] if wide else (<const int *> keys)[i]
+
+
+cdef int _check_keys(const void *keys, bint wide, Py_ssize_t n, Py_ssize_t n_groups) except -1:
     """Refuse keys outside 0..n_groups-1: they would read past the group offsets."""
-    cdef Py_ssize_t i
-    for i in range(keys.shape[0]):
-        if keys[i] < 0 or keys[i] >= n_groups:
-            raise ValueError(f"group key {keys[i]} (draw {i}) is outside 0..{n_groups - 1}")
+    cdef Py_ssize_t i, k
+    for i in range(n):
+        k = _key(keys, wide, i)
+        if k < 0 or k >= n_groups:
+            raise ValueError(f"group key {k} (draw {i}) is outside 0..{n_groups - 1}")
     return 0
 
 
 cdef inline Py_ssize_t _within(
-    const long long[::1] order, const long long[::1] start, Py_ssize_t key, double u
+    const long long *order, Py_ssize_t m, const long long *start, Py_ssize_t key, double u
 ) noexcept nogil:
-    """A member of group ``key`` from one uniform (-1 if the group is empty): sample_within's rule."""
-    cdef Py_ssize_t lo = start[key], size = start[key + 1] - start[key], m = order.shape[0], pick
-    if size <= 0:
+    """A member of group ``key`` (of the m in ``order``) from one uniform (-1 if the group is empty): sample_within's rule."""
+    cdef Py_ssize_t lo = start[key], members = start[key + 1] - start[key], pick
+    if members <= 0:
         return -1
-    pick = lo + <Py_ssize_t> (u * <double> size)  # (uniform * size).astype(int64): truncation
+    pick = lo + <Py_ssize_t> (u * <double> members)  # (uniform * size).astype(int64): truncation
     return order[pick if pick < m - 1 else m - 1]
 
 
 cdef inline Py_ssize_t _weighted(
-    const long long[::1] order, const long long[::1] start, const double[::1] cum_weight, Py_ssize_t key, double u
+    const long long *order, Py_ssize_t m, const long long *start, const double *cum_weight, Py_ssize_t key, double u
 ) noexcept nogil:
-    """A member of group ``key`` by weight from one uniform (-1 if weightless): sample_weighted_within's rule."""
-    cdef Py_ssize_t first = start[key], end = start[key + 1], m = order.shape[0], lo = 0, hi, mid, pos, last
+    """A member of group ``key`` by weight from one uniform (-1 if weightless): sample_weighted_within's rule.
+
+    ``cum_weight`` holds m + 1 values (a leading 0).
+    """
+    cdef Py_ssize_t first = start[key], end = start[key + 1], lo = 0, hi, mid, pos, last
     cdef double lo_w = cum_weight[first], hi_w = cum_weight[end]
     if not hi_w > lo_w:
         return -1
     u = lo_w + u * (hi_w - lo_w)
-    hi = cum_weight.shape[0]
+    hi = m + 1
     while lo < hi:  # searchsorted(side="right"): the first position whose cumulative weight is > u
         mid = (lo + hi) // 2
         if cum_weight[mid] <= u:
@@ -80,60 +97,62 @@ cdef inline Py_ssize_t _weighted(
     return order[pos if pos < m - 1 else m - 1]
 
 
-cdef double[::1] _uniforms(rng, Py_ssize_t n):
+cdef cnp.ndarray _uniforms(rng, Py_ssize_t n):
     """rng.random(n)."""
-    cdef double[::1] u = np.empty(n)
+    cdef cnp.ndarray u = empty(n, cnp.NPY_DOUBLE)
     if n:
         with rng.bit_generator.lock:
-            random_standard_uniform_fill(_bitgen(rng), n, &u[0])
+            random_standard_uniform_fill(_bitgen(rng), n, <double *> cnp.PyArray_DATA(u))
     return u
 
 
-def sample_within(
-    const long long[::1] order, const long long[::1] start, const index_t[::1] keys, rng
-):
+
+def sample_within(order, start, keys, rng):
     """One member drawn uniformly from each requested group, -1 where a group is empty.
 
     numpy: ``lo + (rng.random(n) * size).astype(int64)`` into ``order``, clipped to its end.
     """
-    cdef Py_ssize_t i, n = keys.shape[0]
-    _check_keys(keys, start.shape[0] - 1)
-    cdef double[::1] u = _uniforms(rng, n)
-    out = np.empty(n, np.int64)
-    cdef int64_t[::1] o = out
+    cdef bint wide
+    cdef const void *k = _keys(keys, "keys", &wide)
+    cdef Py_ssize_t i, n = size(keys)
+    cdef const long long *ordered = longs(order, -1, "order")
+    cdef const long long *offsets = longs(start, -1, "start")
+    _check_keys(k, wide, n, size(start) - 1)
+    cdef cnp.ndarray uniforms = _uniforms(rng, n)  # (held: u points into it)
+    cdef const double *u = <double *> cnp.PyArray_DATA(uniforms)
+    cdef cnp.ndarray out = empty(n, cnp.NPY_INT64)
+    cdef int64_t *o = <int64_t *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = _within(order, start, keys[i], u[i])
+        o[i] = _within(ordered, size(order), offsets, _key(k, wide, i), u[i])
     return out
 
 
-def sample_weighted_within(
-    const long long[::1] order, const long long[::1] start, const double[::1] cum_weight, const index_t[::1] keys, rng
-):
+def sample_weighted_within(order, start, cum_weight, keys, rng):
     """One member per request from its group, with probability proportional to weight (-1: weightless).
 
     numpy: ``u = lo_w + rng.random(n) * (hi_w - lo_w)``, then ``cum_weight.searchsorted(u,
     side="right") - 1`` kept inside the group.
     """
-    cdef Py_ssize_t i, n = keys.shape[0]
-    _check_keys(keys, start.shape[0] - 1)
-    if cum_weight.shape[0] != order.shape[0] + 1:
-        raise ValueError(f"cum_weight must have {order.shape[0] + 1} values (a leading 0), not {cum_weight.shape[0]}")
-    cdef double[::1] u = _uniforms(rng, n)
-    out = np.empty(n, np.int64)
-    cdef int64_t[::1] o = out
+    cdef bint wide
+    cdef const void *k = _keys(keys, "keys", &wide)
+    cdef Py_ssize_t i, n = size(keys)
+    cdef const long long *ordered = longs(order, -1, "order")
+    cdef Py_ssize_t m = size(order)
+    cdef const long long *offsets = longs(start, -1, "start")
+    _check_keys(k, wide, n, size(start) - 1)
+    cdef const double *cum = <double *> cnp.PyArray_DATA(array(cum_weight, cnp.NPY_DOUBLE, -1, "cum_weight"))
+    if size(cum_weight) != m + 1:
+        raise ValueError(f"cum_weight must have {m + 1} values (a leading 0), not {size(cum_weight)}")
+    cdef cnp.ndarray uniforms = _uniforms(rng, n)  # (held: u points into it)
+    cdef const double *u = <double *> cnp.PyArray_DATA(uniforms)
+    cdef cnp.ndarray out = empty(n, cnp.NPY_INT64)
+    cdef int64_t *o = <int64_t *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = _weighted(order, start, cum_weight, keys[i], u[i])
+        o[i] = _weighted(ordered, m, offsets, cum, _key(k, wide, i), u[i])
     return out
 
 
-cdef tuple _poisson_picks(
-    rng,
-    const double[::1] lam,
-    const long long[::1] order,
-    const long long[::1] start,
-    const double[::1] cum_weight,
-    Py_ssize_t n_keys,
-):
+cdef tuple _poisson_picks(rng, lam, order, start, cum_weight, Py_ssize_t n_keys):
     """A Poisson number of draws per slot of ``lam``, each a member of group ``slot % n_keys`` by weight.
 
     numpy: ``slots = arange(lam.size).repeat(rng.poisson(lam))``, then
@@ -142,29 +161,37 @@ cdef tuple _poisson_picks(
     members drawn and the slot of each (int64).
     """
     cdef bitgen_t *bg = _bitgen(rng)
-    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who, slots = lam.shape[0]
+    cdef Py_ssize_t i, j = 0, k = 0, n = 0, who, slots = size(lam)
     cdef int64_t c
-    cdef double[::1] un
-    if start.shape[0] < n_keys + 1 or cum_weight.shape[0] != order.shape[0] + 1:
+    cdef const double *rate = <double *> cnp.PyArray_DATA(<cnp.ndarray> lam)  # checked by the caller
+    cdef const long long *ordered = longs(order, -1, "order")
+    cdef Py_ssize_t m = size(order)
+    cdef const long long *offsets = longs(start, -1, "start")
+    cdef const double *cum = <double *> cnp.PyArray_DATA(array(cum_weight, cnp.NPY_DOUBLE, -1, "cum_weight"))
+    if size(start) < n_keys + 1 or size(cum_weight) != m + 1:
         raise ValueError("start needs one offset per group and one more; cum_weight one value per member and a leading 0")
     for i in range(slots):
-        if not lam[i] >= 0.0:
+        if not rate[i] >= 0.0:
             raise ValueError("lam < 0 or NaN")
-    counts = np.empty(slots, np.int64)
-    cdef int64_t[::1] cnt = counts
+    cdef cnp.ndarray counts = empty(slots, cnp.NPY_INT64)
+    cdef int64_t *cnt = <int64_t *> cnp.PyArray_DATA(counts)
+    cdef cnp.ndarray uniforms
+    cdef const double *un = NULL
     with rng.bit_generator.lock:
         for i in range(slots):
-            cnt[i] = random_poisson(bg, lam[i])
+            cnt[i] = random_poisson(bg, rate[i])
             n += cnt[i]
-        un = np.empty(n)
+        uniforms = empty(n, cnp.NPY_DOUBLE)
+        un = <double *> cnp.PyArray_DATA(uniforms)
         if n:
-            random_standard_uniform_fill(bg, n, &un[0])
-    drawn = np.empty(n, np.int64)
-    slot = np.empty(n, np.int64)
-    cdef int64_t[::1] out = drawn, at = slot
+            random_standard_uniform_fill(bg, n, <double *> un)
+    cdef cnp.ndarray drawn = empty(n, cnp.NPY_INT64)
+    cdef cnp.ndarray slot = empty(n, cnp.NPY_INT64)
+    cdef int64_t *out = <int64_t *> cnp.PyArray_DATA(drawn)
+    cdef int64_t *at = <int64_t *> cnp.PyArray_DATA(slot)
     for i in range(slots):
         for c in range(cnt[i]):
-            who = _weighted(order, start, cum_weight, i % n_keys, un[k])
+            who = _weighted(ordered, m, offsets, cum, i % n_keys, un[k])
             k += 1
             if who >= 0:
                 out[j] = who
@@ -173,14 +200,7 @@ cdef tuple _poisson_picks(
     return drawn[:j], slot[:j]
 
 
-def patrol_contacts(
-    rng,
-    const double[::1] lam,
-    const long long[::1] order,
-    const long long[::1] start,
-    const double[::1] cum_weight,
-    Py_ssize_t n_beats,
-):
+def patrol_contacts(rng, lam, order, start, cum_weight, Py_ssize_t n_beats):
     """Residents met on patrol and whether on foot (cpsim.mechanisms.patrol.draw_patrol_contacts).
 
     numpy: ``slots = arange(2 * n_beats).repeat(rng.poisson(lam))``, then
@@ -198,15 +218,19 @@ def patrol_contacts(
         Residents met (int64) and whether each was met on foot (foot contacts first).
 
     """
-    if lam.shape[0] != 2 * n_beats:
-        raise ValueError(f"lam must hold 2 x {n_beats} rates, not {lam.shape[0]}")
+    if size(array(lam, cnp.NPY_DOUBLE, -1, "lam")) != 2 * n_beats:
+        raise ValueError(f"lam must hold 2 x {n_beats} rates, not {size(lam)}")
     met, slot = _poisson_picks(rng, lam, order, start, cum_weight, n_beats)
-    return met, slot < n_beats  # slot b: on foot in beat b; n_beats + b: in a car in beat b
+    cdef Py_ssize_t i, n = size(slot)
+    cdef const int64_t *at = <int64_t *> cnp.PyArray_DATA(<cnp.ndarray> slot)
+    cdef cnp.ndarray foot = empty(n, cnp.NPY_BOOL)
+    cdef unsigned char *on_foot = <unsigned char *> cnp.PyArray_DATA(foot)
+    for i in range(n):
+        on_foot[i] = at[i] < n_beats  # slot b: on foot in beat b; n_beats + b: in a car in beat b
+    return met, foot
 
 
-def pick_officers(
-    rng, const index_t[::1] beats, const long long[::1] on, const long long[::1] order, const long long[::1] start
-):
+def pick_officers(rng, beats, on, order, start):
     """The officer who handles each contact (cpsim.mechanisms.policing.pick_officers).
 
     numpy: a uniform per contact picks an on-duty officer of the contact's beat
@@ -222,25 +246,33 @@ def pick_officers(
         The officer of each contact (int64).
 
     """
-    cdef Py_ssize_t i, local, n = beats.shape[0]
-    _check_keys(beats, start.shape[0] - 1)
-    if on.shape[0] == 0 and n:
+    cdef bint wide
+    cdef const void *k = _keys(beats, "beats", &wide)
+    cdef Py_ssize_t i, local, n = size(beats)
+    cdef const long long *officer = longs(on, -1, "on")
+    cdef Py_ssize_t n_on = size(on)
+    cdef const long long *ordered = longs(order, -1, "order")
+    cdef const long long *offsets = longs(start, -1, "start")
+    _check_keys(k, wide, n, size(start) - 1)
+    if n_on == 0 and n:
         raise ValueError("no officer to pick from")
-    cdef double[::1] un = np.empty(n)
-    cdef uint64_t[::1] any_ = np.empty(n, np.uint64)
+    cdef cnp.ndarray uniforms = empty(n, cnp.NPY_DOUBLE)
+    cdef cnp.ndarray integers = empty(n, cnp.NPY_UINT64)
+    cdef double *un = <double *> cnp.PyArray_DATA(uniforms)
+    cdef uint64_t *any_ = <uint64_t *> cnp.PyArray_DATA(integers)
     if n:
         with rng.bit_generator.lock:
-            random_standard_uniform_fill(_bitgen(rng), n, &un[0])
-            random_bounded_uint64_fill(_bitgen(rng), 0, on.shape[0] - 1, n, False, &any_[0])
-    who = np.empty(n, np.int64)
-    cdef int64_t[::1] w = who
+            random_standard_uniform_fill(_bitgen(rng), n, un)
+            random_bounded_uint64_fill(_bitgen(rng), 0, n_on - 1, n, False, any_)
+    cdef cnp.ndarray who = empty(n, cnp.NPY_INT64)
+    cdef int64_t *w = <int64_t *> cnp.PyArray_DATA(who)
     for i in range(n):
-        local = _within(order, start, beats[i], un[i])
-        w[i] = on[local] if local >= 0 else on[any_[i]]
+        local = _within(ordered, size(order), offsets, _key(k, wide, i), un[i])
+        w[i] = officer[local] if local >= 0 else officer[any_[i]]
     return who
 
 
-def contact_quality(rng, const long long[::1] who, const double[::1] skill, shift, double contact_sd):
+def contact_quality(rng, who, skill, shift, double contact_sd):
     """Procedural quality 0..1 of each contact (cpsim.mechanisms.policing.contact_quality).
 
     numpy: ``unit(skill[who] + shift + contact_sd * rng.standard_normal(who.size))``.
@@ -257,23 +289,36 @@ def contact_quality(rng, const long long[::1] who, const double[::1] skill, shif
 
     """
     cdef bitgen_t *bg = _bitgen(rng)
-    cdef Py_ssize_t i, n = who.shape[0]
-    cdef const double[::1] per
+    cdef const long long *officer = longs(who, -1, "who")
+    cdef Py_ssize_t i, n = size(who)
+    cdef const double *sk = <double *> cnp.PyArray_DATA(array(skill, cnp.NPY_DOUBLE, -1, "skill"))
+    cdef const double *per = NULL
     cdef double one = 0.0
-    cdef bint per_contact = not np.isscalar(shift)
+    # np.isscalar's answer, without its cost (~0.5 µs) for the usual array or float
+    cdef bint per_contact = cnp.PyArray_Check(shift) or not (isinstance(shift, float) or np.isscalar(shift))
     if per_contact:
-        per = np.ascontiguousarray(shift, np.float64)
-        if per.shape[0] != n:
-            raise ValueError(f"shift must be a number or {n} values, not {per.shape[0]}")
+        if not (
+            cnp.PyArray_Check(shift)
+            and cnp.PyArray_TYPE(<cnp.ndarray> shift) == cnp.NPY_DOUBLE
+            and cnp.PyArray_NDIM(<cnp.ndarray> shift) == 1
+            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> shift)
+        ):  # anything else as np.ascontiguousarray makes it (a 0-d array: one value)
+            shift = np.ascontiguousarray(shift, np.float64)
+        per = <double *> cnp.PyArray_DATA(array(shift, cnp.NPY_DOUBLE, -1, "shift"))
+        if size(shift) != n:
+            raise ValueError(f"shift must be a number or {n} values, not {size(shift)}")
     else:
         one = shift
-    quality = np.empty(n)
-    cdef double[::1] q = quality
+    for i in range(n):
+        if officer[i] < 0 or officer[i] >= size(skill):
+            raise ValueError(f"officer {officer[i]} (contact {i}) is outside 0..{size(skill) - 1}")
+    cdef cnp.ndarray quality = empty(n, cnp.NPY_DOUBLE)
+    cdef double *q = <double *> cnp.PyArray_DATA(quality)
     if n:
         with rng.bit_generator.lock:
-            random_standard_normal_fill(bg, n, &q[0])
+            random_standard_normal_fill(bg, n, q)
     for i in range(n):
-        q[i] = clip(skill[who[i]] + (per[i] if per_contact else one) + contact_sd * q[i], 0.0, 1.0)
+        q[i] = clip(sk[officer[i]] + (per[i] if per_contact else one) + contact_sd * q[i], 0.0, 1.0)
     return quality
 
 
@@ -288,7 +333,18 @@ cdef inline long long _poisson_at(double u, double lam, double pmf) noexcept nog
     return k
 
 
-def poisson_from_uniform(const double[::1] u, const double[::1] lam, const double[::1] pmf):
+cdef inline const double *_table(object x, str name, Py_ssize_t *rows, Py_ssize_t *cols) except NULL:
+    """A C-contiguous 2-d float64 array's data (its shape in ``rows`` and ``cols``)."""
+    if not cnp.PyArray_Check(x) or cnp.PyArray_TYPE(<cnp.ndarray> x) != cnp.NPY_DOUBLE:
+        raise TypeError(f"{name} must be a float64 array")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_NDIM(a) != 2 or not cnp.PyArray_IS_C_CONTIGUOUS(a):
+        raise ValueError(f"{name} must be a C-contiguous table (types x places)")
+    rows[0], cols[0] = cnp.PyArray_DIM(a, 0), cnp.PyArray_DIM(a, 1)
+    return <double *> cnp.PyArray_DATA(a)
+
+
+def poisson_from_uniform(u, lam, pmf):
     """Poisson counts by inverting the CDF at given uniforms (cpsim.mechanisms.crime).
 
     numpy: per element, while ``u > cdf`` (and, after the first step, ``pmf > 1e-300``):
@@ -303,24 +359,20 @@ def poisson_from_uniform(const double[::1] u, const double[::1] lam, const doubl
         The counts (int64).
 
     """
-    cdef Py_ssize_t i, n = u.shape[0]
-    if lam.shape[0] != n or pmf.shape[0] != n:
-        raise ValueError(f"u, lam and pmf must have the same length, not {n}, {lam.shape[0]}, {pmf.shape[0]}")
-    counts = np.empty(n, np.int64)
-    cdef int64_t[::1] k = counts
+    cdef const double *uf = doubles(u, -1, "u")
+    cdef const double *rate = doubles(lam, -1, "lam")
+    cdef const double *p = doubles(pmf, -1, "pmf")
+    cdef Py_ssize_t i, n = size(u)
+    if size(lam) != n or size(pmf) != n:
+        raise ValueError(f"u, lam and pmf must have the same length, not {n}, {size(lam)}, {size(pmf)}")
+    cdef cnp.ndarray counts = empty(n, cnp.NPY_INT64)
+    cdef int64_t *k = <int64_t *> cnp.PyArray_DATA(counts)
     for i in range(n):
-        k[i] = _poisson_at(u[i], lam[i], pmf[i])
+        k[i] = _poisson_at(uf[i], rate[i], p[i])
     return counts
 
 
-def victims(
-    rng,
-    const double[:, ::1] lam,
-    const double[:, ::1] pmf,
-    const long long[::1] place_start,
-    const long long[::1] by_place,
-    double step,
-):
+def victims(rng, lam, pmf, place_start, by_place, double step):
     """Victimisations per type and place, and who the victims are (cpsim.mechanisms.crime.draw_victims).
 
     numpy: ``u = rng.random(2 * lam.size).reshape(types, 2, places)``; counts by
@@ -340,32 +392,45 @@ def victims(
         order within a type.
 
     """
-    cdef Py_ssize_t types = lam.shape[0], n = lam.shape[1], t, p, j = 0, total = 0, lo, size
+    cdef Py_ssize_t types, n, t, p, j = 0, total = 0, lo, members
     cdef long long c, nth
-    cdef double[::1] u = np.empty(2 * types * n)
-    if pmf.shape[0] != types or pmf.shape[1] != n:
+    cdef const double *rate = _table(lam, "lam", &types, &n)
+    cdef Py_ssize_t pmf_types, pmf_n
+    cdef const double *pm = _table(pmf, "pmf", &pmf_types, &pmf_n)
+    if pmf_types != types or pmf_n != n:
         raise ValueError("lam and pmf must have the same shape")
-    if place_start.shape[0] != n + 1:
-        raise ValueError(f"place_start must have {n + 1} offsets, not {place_start.shape[0]}")
-    if u.shape[0]:
+    cdef const long long *start = longs(place_start, -1, "place_start")
+    if size(place_start) != n + 1:
+        raise ValueError(f"place_start must have {n + 1} offsets, not {size(place_start)}")
+    cdef const long long *residents = longs(by_place, -1, "by_place")
+    for p in range(n):
+        if start[p] < 0 or start[p] > start[p + 1] or start[p + 1] > size(by_place):
+            raise ValueError(f"place {p}'s residents are outside the {size(by_place)} of by_place")
+    cdef cnp.ndarray uniforms = empty(2 * types * n, cnp.NPY_DOUBLE)
+    cdef double *u = <double *> cnp.PyArray_DATA(uniforms)
+    if types * n:
         with rng.bit_generator.lock:
-            random_standard_uniform_fill(_bitgen(rng), u.shape[0], &u[0])
-    counts = np.empty((types, n), np.int64)
-    cdef int64_t[:, ::1] k = counts
+            random_standard_uniform_fill(_bitgen(rng), 2 * types * n, u)
+    cdef cnp.npy_intp dims[2]
+    dims[0], dims[1] = types, n
+    cdef cnp.ndarray counts = cnp.PyArray_EMPTY(2, dims, cnp.NPY_INT64, 0)
+    cdef int64_t *k = <int64_t *> cnp.PyArray_DATA(counts)  # k[t * n + p]
     for t in range(types):
         for p in range(n):
-            k[t, p] = _poisson_at(u[(2 * t) * n + p], lam[t, p], pmf[t, p])
-            total += k[t, p]
-    who = np.empty(total, np.int64)
-    place = np.empty(total, np.int64)
-    kind = np.empty(total, np.int64)
-    cdef int64_t[::1] w = who, pl = place, kd = kind
+            k[t * n + p] = _poisson_at(u[(2 * t) * n + p], rate[t * n + p], pm[t * n + p])
+            total += k[t * n + p]
+    cdef cnp.ndarray who = empty(total, cnp.NPY_INT64)
+    cdef cnp.ndarray place = empty(total, cnp.NPY_INT64)
+    cdef cnp.ndarray kind = empty(total, cnp.NPY_INT64)
+    cdef int64_t *w = <int64_t *> cnp.PyArray_DATA(who)
+    cdef int64_t *pl = <int64_t *> cnp.PyArray_DATA(place)
+    cdef int64_t *kd = <int64_t *> cnp.PyArray_DATA(kind)
     for t in range(types):
         for p in range(n):
-            lo, size = place_start[p], place_start[p + 1] - place_start[p]
-            for nth in range(k[t, p]):
+            lo, members = start[p], start[p + 1] - start[p]
+            for nth in range(k[t * n + p]):
                 # np.mod(x, 1.0) of a non-negative x is fmod's, with +0.0 for whole numbers
-                w[j] = by_place[lo + <Py_ssize_t> (fmod(u[(2 * t + 1) * n + p] + <double> nth * step, 1.0) * <double> size)]
+                w[j] = residents[lo + <Py_ssize_t> (fmod(u[(2 * t + 1) * n + p] + <double> nth * step, 1.0) * <double> members)]
                 pl[j] = p
                 kd[j] = t
                 j += 1
@@ -415,9 +480,7 @@ def chances(rng, p, Py_ssize_t n):
     return happened
 
 
-def weighted_counts(
-    rng, const double[::1] lam, const long long[::1] order, const long long[::1] start, const double[::1] cum_weight
-):
+def weighted_counts(rng, lam, order, start, cum_weight):
     """A Poisson number of members of each group, drawn by weight (cpsim.mechanisms.enforcement.draw_stops).
 
     numpy: ``keys = arange(lam.size).repeat(rng.poisson(lam))``, then, if any,
@@ -434,7 +497,7 @@ def weighted_counts(
         The members drawn (int64), group by group.
 
     """
-    return _poisson_picks(rng, lam, order, start, cum_weight, lam.shape[0])[0]
+    return _poisson_picks(rng, lam, order, start, cum_weight, size(array(lam, cnp.NPY_DOUBLE, -1, "lam")))[0]
 
 
 def poisson_members(rng, double lam, Py_ssize_t members):
@@ -453,15 +516,16 @@ def poisson_members(rng, double lam, Py_ssize_t members):
     """
     cdef bitgen_t *bg = _bitgen(rng)
     cdef int64_t k
-    cdef uint64_t[::1] picked
+    cdef cnp.ndarray picked
     if not lam >= 0.0:
         raise ValueError("lam < 0 or NaN")
     with rng.bit_generator.lock:
         k = random_poisson(bg, lam)
         if k == 0:
-            return np.empty(0, np.int64)
+            return empty(0, cnp.NPY_INT64)
         if members <= 0:
             raise ValueError("no member to pick from")
-        picked = np.empty(k, np.uint64)
-        random_bounded_uint64_fill(bg, 0, members - 1, k, False, &picked[0])
-    return np.asarray(picked).view(np.int64)
+        # the uint64 draws written straight into an int64 array: the same bits (all < members)
+        picked = empty(k, cnp.NPY_INT64)
+        random_bounded_uint64_fill(bg, 0, members - 1, k, False, <uint64_t *> cnp.PyArray_DATA(picked))
+    return picked

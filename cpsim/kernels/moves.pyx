@@ -26,24 +26,52 @@ and scatter's when each has one.
 
 import numpy as np
 
-cimport cython
+cimport numpy as cnp
 from libc.math cimport fabs
 
+from cpsim.kernels.arrays cimport array, empty, longs, size, writable
 from cpsim.kernels.elementwise cimport clip, maximum, minimum, sign
 
+cnp.import_array()
 
-@cython.initializedcheck(False)
+
+cdef inline char *_pair(object x, int typenum, Py_ssize_t n, str name, Py_ssize_t *steps) except NULL:
+    """A 2 x n array of this type (any strides): its data, and its two strides in bytes in ``steps``."""
+    if not cnp.PyArray_Check(x):
+        raise TypeError(f"{name} must be a numpy array, not {type(x).__name__}")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_TYPE(a) != typenum:
+        raise TypeError(f"{name} must be {cnp.PyArray_DescrFromType(typenum)}, not {a.dtype}")
+    if cnp.PyArray_NDIM(a) != 2 or cnp.PyArray_DIM(a, 0) != 2 or cnp.PyArray_DIM(a, 1) != n:
+        shape = " x ".join(str(d) for d in x.shape)
+        raise ValueError(f"{name} must be 2 x {n}, not {shape}")
+    steps[0] = cnp.PyArray_STRIDE(a, 0)
+    steps[1] = cnp.PyArray_STRIDE(a, 1)
+    return cnp.PyArray_BYTES(a)
+
+
+cdef inline char *_row(object x, Py_ssize_t n, str name, Py_ssize_t *step) except NULL:
+    """A 1-d float64 array of n values (any stride): its data, and its stride in bytes in ``step``."""
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE or cnp.PyArray_NDIM(a) != 1:
+        raise TypeError(f"{name} must be a float or a row of float64, not {a.dtype} of shape {x.shape}")
+    if cnp.PyArray_DIM(a, 0) != n:
+        raise ValueError(f"{name} must be a float or {n} values, not {cnp.PyArray_DIM(a, 0)}")
+    step[0] = cnp.PyArray_STRIDE(a, 0)
+    return cnp.PyArray_BYTES(a)
+
+
 def move(
-    const long long[::1] idx,
+    idx,
     v,
     has,
     mult,
     fam,
-    const double[::1] trust,
-    double[::1] legitimacy,
-    double[::1] effectiveness,
-    double[::1] attitude_legitimacy,
-    double[::1] attitude_effectiveness,
+    trust,
+    legitimacy,
+    effectiveness,
+    attitude_legitimacy,
+    attitude_effectiveness,
     double prior_bias,
     double step_legitimacy,
     double step_effectiveness,
@@ -73,98 +101,101 @@ def move(
         The read valences and the changes of the components, each of shape (2, len(idx)).
 
     """
-    cdef Py_ssize_t i, c, n = idx.shape[0]
-    cdef const double[:, :] val = v
-    cdef const unsigned char[:, :] said
+    cdef Py_ssize_t i, c, n
+    cdef const long long *ix = longs(idx, -1, "idx")
+    n = size(idx)
+    cdef Py_ssize_t vs[2]
+    cdef Py_ssize_t hs[2]
+    cdef Py_ssize_t ms = 0, fs = 0
+    cdef const char *val = _pair(v, cnp.NPY_DOUBLE, n, "v", vs)
+    cdef const char *said = NULL
     cdef bint has_given = has is not None
     cdef bint mult_rows = isinstance(mult, np.ndarray)
     cdef bint fam_rows = isinstance(fam, np.ndarray)
-    cdef const double[:] mult_a, fam_a
+    cdef const char *mult_a = NULL
+    cdef const char *fam_a = NULL
     cdef double mult_s = 0.0, fam_s = 0.0
-    if val.shape[0] != 2 or val.shape[1] != n:
-        raise ValueError(f"v must be 2 x {n}, not {val.shape[0]} x {val.shape[1]}")
     if has_given:
-        if has.dtype != np.bool_:
-            raise TypeError(f"has must be bool, not {has.dtype}")
-        said = has.view(np.uint8)
-        if said.shape[0] != 2 or said.shape[1] != n:
-            raise ValueError(f"has must be 2 x {n}, not {said.shape[0]} x {said.shape[1]}")
+        said = _pair(has, cnp.NPY_BOOL, n, "has", hs)
     if mult_rows:
-        mult_a = mult
-        if mult_a.shape[0] != n:
-            raise ValueError(f"mult must be a float or {n} values, not {mult_a.shape[0]}")
+        mult_a = _row(mult, n, "mult", &ms)
     else:
         mult_s = mult
     if fam_rows:
-        fam_a = fam
-        if fam_a.shape[0] != n:
-            raise ValueError(f"fam must be a float or {n} values, not {fam_a.shape[0]}")
+        fam_a = _row(fam, n, "fam", &fs)
     else:
         fam_s = fam
-    cdef Py_ssize_t residents = trust.shape[0]
-    if (
-        legitimacy.shape[0] != residents
-        or effectiveness.shape[0] != residents
-        or attitude_legitimacy.shape[0] != residents
-        or attitude_effectiveness.shape[0] != residents
-    ):
+    cdef const double *tr = <double *> cnp.PyArray_DATA(array(trust, cnp.NPY_DOUBLE, -1, "trust"))
+    cdef Py_ssize_t residents = size(trust)
+    cdef cnp.ndarray leg_a = writable(legitimacy, cnp.NPY_DOUBLE, -1, "legitimacy")
+    cdef cnp.ndarray eff_a = writable(effectiveness, cnp.NPY_DOUBLE, -1, "effectiveness")
+    cdef cnp.ndarray att_leg_a = writable(attitude_legitimacy, cnp.NPY_DOUBLE, -1, "attitude_legitimacy")
+    cdef cnp.ndarray att_eff_a = writable(attitude_effectiveness, cnp.NPY_DOUBLE, -1, "attitude_effectiveness")
+    if size(leg_a) != residents or size(eff_a) != residents or size(att_leg_a) != residents or size(att_eff_a) != residents:
         raise ValueError(f"the components and attitudes must have {residents} residents, as trust has")
+    cdef double *leg = <double *> cnp.PyArray_DATA(leg_a)
+    cdef double *eff = <double *> cnp.PyArray_DATA(eff_a)
+    cdef double *att_leg = <double *> cnp.PyArray_DATA(att_leg_a)
+    cdef double *att_eff = <double *> cnp.PyArray_DATA(att_eff_a)
     for i in range(n):
-        if idx[i] < 0 or idx[i] >= residents:
-            raise IndexError(f"resident {idx[i]} out of range for {residents} residents")
+        if ix[i] < 0 or ix[i] >= residents:
+            raise IndexError(f"resident {ix[i]} out of range for {residents} residents")
 
-    read_out = np.empty((2, n))
-    delta_out = np.empty((2, n))
-    kept_out = np.empty(n)
-    cdef double[:, ::1] read = read_out
-    cdef double[:, ::1] delta = delta_out
-    cdef double[::1] kept = kept_out
+    cdef cnp.npy_intp dims[2]
+    dims[0], dims[1] = 2, n
+    cdef cnp.ndarray read_out = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef cnp.ndarray delta_out = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef cnp.ndarray kept_out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *read = <double *> cnp.PyArray_DATA(read_out)  # read[c * n + i]: row c, C order
+    cdef double *delta = <double *> cnp.PyArray_DATA(delta_out)
+    cdef double *kept = <double *> cnp.PyArray_DATA(kept_out)
     cdef double steps[2]
     cdef double ratios[2]
     steps[0], steps[1] = step_legitimacy, step_effectiveness
     ratios[0], ratios[1] = ratio_legitimacy, ratio_effectiveness
     cdef long long r
-    cdef double prior, m, f, vz, rd, now, step, d, strength
+    cdef double prior, m, f, vc, vz, rd, now, step, d, strength
     cdef bint says
 
     # Every change from the state before any of them (a resident's second experience reads the
     # same prior and current value as the first, as numpy's gathers do).
     for i in range(n):
-        r = idx[i]
-        prior = 2.0 * trust[r] - 1.0
-        m = mult_a[i] if mult_rows else mult_s
+        r = ix[i]
+        prior = 2.0 * tr[r] - 1.0
+        m = (<const double *> (mult_a + i * ms))[0] if mult_rows else mult_s
         for c in range(2):
-            says = said[c, i] != 0 if has_given else val[c, i] == val[c, i]
-            vz = val[c, i] if says else 0.0
+            vc = (<const double *> (val + c * vs[0] + i * vs[1]))[0]
+            says = (said + c * hs[0] + i * hs[1])[0] != 0 if has_given else vc == vc
+            vz = vc if says else 0.0
             rd = clip(vz * (1.0 + prior_bias * sign(vz) * prior), -1.0, 1.0)
-            read[c, i] = rd
+            read[c * n + i] = rd
             if not says:
-                delta[c, i] = 0.0
+                delta[c * n + i] = 0.0
                 continue
-            now = legitimacy[r] if c == 0 else effectiveness[r]
+            now = leg[r] if c == 0 else eff[r]
             step = steps[c] * m
             if rd >= 0.0:
                 d = step * rd * (1.0 - now)
             else:
                 d = maximum(step * ratios[c] * rd * now, -now)
-            delta[c, i] = d
-        f = fam_a[i] if fam_rows else fam_s
-        strength = maximum(fabs(read[0, i]), fabs(read[1, i]))
+            delta[c * n + i] = d
+        f = (<const double *> (fam_a + i * fs))[0] if fam_rows else fam_s
+        strength = maximum(fabs(read[i]), fabs(read[n + i]))
         kept[i] = minimum(
             consolidation + familiar_consolidation * f + salience_consolidation * (strength * strength), 1.0
         )
 
     # np.add.at: each change added in the order given; then every touched value clipped.
     for i in range(n):
-        r = idx[i]
-        legitimacy[r] += delta[0, i]
-        attitude_legitimacy[r] += kept[i] * delta[0, i]
-        effectiveness[r] += delta[1, i]
-        attitude_effectiveness[r] += kept[i] * delta[1, i]
+        r = ix[i]
+        leg[r] += delta[i]
+        att_leg[r] += kept[i] * delta[i]
+        eff[r] += delta[n + i]
+        att_eff[r] += kept[i] * delta[n + i]
     for i in range(n):
-        r = idx[i]
-        legitimacy[r] = clip(legitimacy[r], 0.0, 1.0)
-        attitude_legitimacy[r] = clip(attitude_legitimacy[r], 0.0, 1.0)
-        effectiveness[r] = clip(effectiveness[r], 0.0, 1.0)
-        attitude_effectiveness[r] = clip(attitude_effectiveness[r], 0.0, 1.0)
+        r = ix[i]
+        leg[r] = clip(leg[r], 0.0, 1.0)
+        att_leg[r] = clip(att_leg[r], 0.0, 1.0)
+        eff[r] = clip(eff[r], 0.0, 1.0)
+        att_eff[r] = clip(att_eff[r], 0.0, 1.0)
     return read_out, delta_out

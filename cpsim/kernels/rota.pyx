@@ -7,13 +7,25 @@ from the same stream and the same arithmetic (tests/kernels/test_rota.py).
 
 import numpy as np
 
+cimport numpy as cnp
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.math cimport fmod
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_standard_uniform_fill
 
+from cpsim.kernels.arrays cimport array, doubles, empty, flags, size, writable, zeros
 
-def rotate(rng, int[::1] beat, Py_ssize_t n_beats, double due_below, fixed=None):
+cnp.import_array()
+
+
+cdef inline unsigned char *_out_flags(object x, str name) except NULL:
+    """A writable 1-d contiguous bool array's data (or uint8: a bool array viewed as bytes)."""
+    if cnp.PyArray_Check(x) and cnp.PyArray_TYPE(<cnp.ndarray> x) == cnp.NPY_UBYTE:
+        return <unsigned char *> cnp.PyArray_DATA(writable(x, cnp.NPY_UBYTE, -1, name))
+    return <unsigned char *> cnp.PyArray_DATA(writable(x, cnp.NPY_BOOL, -1, name))
+
+
+def rotate(rng, beat, Py_ssize_t n_beats, double due_below, fixed=None):
     """Pairwise beat swaps, in place; the share of each team replaced today.
 
     numpy (cpsim.mechanisms.policing.rotate): two uniforms per beat officer (whether they start
@@ -31,64 +43,74 @@ def rotate(rng, int[::1] beat, Py_ssize_t n_beats, double due_below, fixed=None)
         Per beat, officers who left or joined it today over its team size.
 
     """
-    cdef Py_ssize_t i, k, m = 0, n = beat.shape[0], count, chosen, b
+    cdef Py_ssize_t i, k, m = 0, n, count, chosen, b
     cdef int here, there
-    cdef const unsigned char[::1] steady
+    cdef cnp.ndarray beat_a = writable(beat, cnp.NPY_INT32, -1, "beat")
+    cdef int *bt = <int *> cnp.PyArray_DATA(beat_a)
+    n = size(beat_a)
+    cdef const unsigned char *steady = NULL
     cdef bint any_fixed = fixed is not None
-    share = np.zeros(n_beats)
-    cdef double[::1] out = share
+    cdef cnp.ndarray share = zeros(n_beats, cnp.NPY_DOUBLE)
+    cdef double *out = <double *> cnp.PyArray_DATA(share)
     if any_fixed:
-        steady = np.ascontiguousarray(fixed, np.bool_).view(np.uint8)
+        if not (
+            cnp.PyArray_Check(fixed)
+            and cnp.PyArray_TYPE(<cnp.ndarray> fixed) == cnp.NPY_BOOL
+            and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> fixed)
+        ):
+            fixed = np.ascontiguousarray(fixed, np.bool_)
+        steady = flags(fixed, n, "fixed")
     for i in range(n):
-        m += beat[i] >= 0
+        m += bt[i] >= 0
     if n_beats < 2 or m == 0:
         return share
-    on_beat = np.empty(m, np.int64)
-    cdef long long[::1] ob = on_beat
+    cdef cnp.ndarray on_beat = empty(m, cnp.NPY_INT64)
+    cdef long long *ob = <long long *> cnp.PyArray_DATA(on_beat)
     k = 0
     for i in range(n):
-        if beat[i] >= 0:
+        if bt[i] >= 0:
             ob[k] = i
             k += 1
-    cdef double[::1] u = np.empty(2 * m)
+    cdef cnp.ndarray draws = empty(2 * m, cnp.NPY_DOUBLE)
+    cdef double *u = <double *> cnp.PyArray_DATA(draws)
     with rng.bit_generator.lock:  # rng.random(m) twice: 2m numbers in order
-        random_standard_uniform_fill(<bitgen_t *> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator"), 2 * m, &u[0])
-    team = np.zeros(n_beats)
-    cdef double[::1] size = team
+        random_standard_uniform_fill(<bitgen_t *> PyCapsule_GetPointer(rng.bit_generator.capsule, "BitGenerator"), 2 * m, u)
+    cdef cnp.ndarray team = zeros(n_beats, cnp.NPY_DOUBLE)
+    cdef double *team_size = <double *> cnp.PyArray_DATA(team)
     for i in range(m):
-        if beat[ob[i]] >= n_beats:
-            raise ValueError(f"officer {ob[i]} is on beat {beat[ob[i]]}, but the city has {n_beats} beats")
-        size[beat[ob[i]]] += 1.0
+        if bt[ob[i]] >= n_beats:
+            raise ValueError(f"officer {ob[i]} is on beat {bt[ob[i]]}, but the city has {n_beats} beats")
+        team_size[bt[ob[i]]] += 1.0
     for i in range(m):
         if not u[i] < due_below or (any_fixed and steady[ob[i]]):
             continue
-        here = beat[ob[i]]
+        here = bt[ob[i]]
         count = 0
         for k in range(m):
-            count += (not any_fixed or not steady[ob[k]]) and beat[ob[k]] != here
+            count += (not any_fixed or not steady[ob[k]]) and bt[ob[k]] != here
         if count == 0:
             continue
         chosen = <Py_ssize_t> (u[m + i] * <double> count)
         for k in range(m):
-            if (not any_fixed or not steady[ob[k]]) and beat[ob[k]] != here:
+            if (not any_fixed or not steady[ob[k]]) and bt[ob[k]] != here:
                 if chosen == 0:
                     break
                 chosen -= 1
-        there = beat[ob[k]]
-        beat[ob[i]], beat[ob[k]] = there, here
+        there = bt[ob[k]]
+        bt[ob[i]], bt[ob[k]] = there, here
         out[here] += 1.0
         out[there] += 1.0
     for b in range(n_beats):
-        out[b] = out[b] / (size[b] if size[b] > 1.0 else 1.0) if size[b] > 0 else 0.0
+        out[b] = out[b] / (team_size[b] if team_size[b] > 1.0 else 1.0) if team_size[b] > 0 else 0.0
     return share
 
 
 def duty(
-    unsigned char[::1] on_duty,
-    const double[::1] phase,
+    on_duty,
+    phase,
     double offset,
     double share,
-    const int[::1] beat,
+    beat,
     Py_ssize_t n_beats,
 ):
     """Who works today, in place, and how many work in each beat.
@@ -97,7 +119,7 @@ def duty(
     ``np.bincount(beat[on_duty & (beat >= 0)], minlength=n_beats)`` as floats.
 
     Args:
-        on_duty: Each officer on duty today (bool viewed as uint8), written.
+        on_duty: Each officer on duty today (bool, or bool viewed as uint8), written.
         phase: Each officer's rota phase.
         offset: ``day * ROTA_STEP``.
         share: Share of days an officer works.
@@ -109,15 +131,19 @@ def duty(
 
     """
     cdef Py_ssize_t i
-    if phase.shape[0] != on_duty.shape[0] or beat.shape[0] != on_duty.shape[0]:
+    cdef unsigned char *on = _out_flags(on_duty, "on_duty")
+    cdef Py_ssize_t n = size(on_duty)
+    if size(array(phase, cnp.NPY_DOUBLE, -1, "phase")) != n or size(array(beat, cnp.NPY_INT32, -1, "beat")) != n:
         raise ValueError("on_duty, phase and beat must have one value per officer")
-    counts = np.zeros(n_beats)
-    cdef double[::1] c = counts
-    for i in range(on_duty.shape[0]):
+    cdef const double *ph = doubles(phase, n, "phase")
+    cdef const int *bt = <int *> cnp.PyArray_DATA(<cnp.ndarray> beat)
+    cdef cnp.ndarray counts = zeros(n_beats, cnp.NPY_DOUBLE)
+    cdef double *c = <double *> cnp.PyArray_DATA(counts)
+    for i in range(n):
         # np.mod of a non-negative number by 1.0 is fmod's (whole numbers give +0.0 either way)
-        on_duty[i] = fmod(offset + phase[i], 1.0) < share
-        if on_duty[i] and beat[i] >= 0:
-            if beat[i] >= n_beats:
-                raise ValueError(f"officer {i} is on beat {beat[i]}, but the city has {n_beats} beats")
-            c[beat[i]] += 1.0
+        on[i] = fmod(offset + ph[i], 1.0) < share
+        if on[i] and bt[i] >= 0:
+            if bt[i] >= n_beats:
+                raise ValueError(f"officer {i} is on beat {bt[i]}, but the city has {n_beats} beats")
+            c[bt[i]] += 1.0
     return counts

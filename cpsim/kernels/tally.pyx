@@ -11,44 +11,65 @@ city would skip the search, but in a city of a million its random reads miss the
 was slower than numpy; this is faster at every size measured, 2,000 to 1,000,000.)
 """
 
-import numpy as np
+cimport numpy as cnp
 
+from cpsim.kernels.arrays cimport array, empty, ints, longs, size
 from cpsim.kernels.elementwise cimport clip
 
+cnp.import_array()
 
-cdef object _tally(const long long[::1] ids, const double[:, ::1] values, double forget, bint bounded):
+
+cdef inline double *_table(object x, Py_ssize_t n, str name, Py_ssize_t *channels) except NULL:
+    """A C-contiguous n x channels float64 array's data (its channels in ``channels``)."""
+    if not cnp.PyArray_Check(x) or cnp.PyArray_TYPE(<cnp.ndarray> x) != cnp.NPY_DOUBLE:
+        raise TypeError(f"{name} must be a float64 array")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_NDIM(a) != 2 or not cnp.PyArray_IS_C_CONTIGUOUS(a):
+        raise ValueError(f"{name} must be a C-contiguous table (rows x channels)")
+    if cnp.PyArray_DIM(a, 0) != n:
+        raise ValueError(f"{name} must have {n} rows, not {cnp.PyArray_DIM(a, 0)}")
+    channels[0] = cnp.PyArray_DIM(a, 1)
+    return <double *> cnp.PyArray_DATA(a)
+
+
+cdef object _tally(cnp.ndarray ids, const double *values, Py_ssize_t channels, double forget, bint bounded):
     """Residents (ascending) and their summed rows, rows within ``forget`` of 0 dropped (and clipped if ``bounded``)."""
-    cdef Py_ssize_t i, k, c, n = ids.shape[0], n_unique = 0, kept = 0, channels = values.shape[1]
+    cdef Py_ssize_t i, k, c, n = size(ids), n_unique = 0, kept = 0
     cdef double x
     cdef bint loud
-    distinct = np.sort(ids)  # numpy's sort (SIMD): faster than any sort written here
-    cdef long long[::1] u = distinct
+    # numpy's sort (SIMD; np.sort's default kind), called in C: faster than any sort written here
+    cdef cnp.ndarray distinct = cnp.PyArray_NewCopy(ids, cnp.NPY_CORDER)
+    cnp.PyArray_Sort(distinct, 0, cnp.NPY_QUICKSORT)
+    cdef long long *u = <long long *> cnp.PyArray_DATA(distinct)
     for i in range(n):  # the distinct residents, in place
         if i == 0 or u[i] != u[n_unique - 1]:
             u[n_unique] = u[i]
             n_unique += 1
-    sums = np.zeros((n_unique, channels))
-    cdef double[:, ::1] s = sums
+    cdef cnp.npy_intp dims[2]
+    dims[0], dims[1] = n_unique, channels
+    sums = cnp.PyArray_ZEROS(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *s = <double *> cnp.PyArray_DATA(sums)
     # numpy's searchsorted finds each story's row (its binary search beats a plain one here)
-    cdef const long long[::1] row = distinct[:n_unique].searchsorted(ids)
+    found = cnp.PyArray_SearchSorted(distinct[:n_unique], ids, cnp.NPY_SEARCHLEFT, NULL)
+    cdef const long long *row = <long long *> cnp.PyArray_DATA(found)
     for i in range(n):
         for c in range(channels):
-            s[row[i], c] += values[i, c]
+            s[row[i] * channels + c] += values[i * channels + c]
     for k in range(n_unique):
         loud = False
         for c in range(channels):
-            loud = loud or s[k, c] > forget or s[k, c] < -forget
+            loud = loud or s[k * channels + c] > forget or s[k * channels + c] < -forget
         if not loud:
             continue
         u[kept] = u[k]
         for c in range(channels):
-            x = s[k, c]
-            s[kept, c] = clip(x, -1.0, 1.0) if bounded else x
+            x = s[k * channels + c]
+            s[kept * channels + c] = clip(x, -1.0, 1.0) if bounded else x
         kept += 1
     return distinct[:kept], sums[:kept]
 
 
-def merge(const long long[::1] idx, const double[:, ::1] values, double forget):
+def merge(idx, values, double forget):
     """Sum the rows of residents who appear more than once; drop rows within ``forget`` of 0.
 
     numpy: ``uniq, inv = np.unique(idx, return_inverse=True)``, ``np.bincount(inv, values[:, c])``
@@ -63,19 +84,13 @@ def merge(const long long[::1] idx, const double[:, ::1] values, double forget):
         Residents (ascending, int64) and their summed rows.
 
     """
-    if values.shape[0] != idx.shape[0]:
-        raise ValueError(f"values must have {idx.shape[0]} rows, not {values.shape[0]}")
-    return _tally(idx, values, forget, False)
+    cdef cnp.ndarray ids = array(idx, cnp.NPY_INT64, -1, "idx")
+    cdef Py_ssize_t channels
+    cdef const double *v = _table(values, size(ids), "values", &channels)
+    return _tally(ids, v, channels, forget, False)
 
 
-def hear(
-    const long long[::1] indptr,
-    const int[::1] indices,
-    const long long[::1] speakers,
-    const double[:, ::1] stories,
-    double scale,
-    double forget,
-):
+def hear(indptr, indices, speakers, stories, double scale, double forget):
     """What each tie of the speakers hears: ``scale`` times the stories, summed, clipped to -1..1.
 
     numpy: ``merge(gather(speakers), stories.repeat(counts, axis=0) * scale)`` (the ties of
@@ -92,24 +107,34 @@ def hear(
         Listeners (ascending, int64) and what they heard.
 
     """
-    cdef Py_ssize_t i, j, c, s, total = 0, n_residents = indptr.shape[0] - 1
-    if stories.shape[0] != speakers.shape[0]:
-        raise ValueError(f"stories must have {speakers.shape[0]} rows, not {stories.shape[0]}")
-    for i in range(speakers.shape[0]):
-        s = speakers[i]
+    cdef Py_ssize_t i, j, c, s, total = 0, channels
+    cdef const long long *ptr = longs(indptr, -1, "indptr")
+    cdef Py_ssize_t n_residents = size(indptr) - 1
+    cdef const int *ind = ints(indices, -1, "indices")
+    cdef Py_ssize_t n_ties = size(indices)
+    cdef const long long *sp = longs(speakers, -1, "speakers")
+    cdef Py_ssize_t n_speakers = size(speakers)
+    cdef const double *st = _table(stories, n_speakers, "stories", &channels)
+    for i in range(n_speakers):
+        s = sp[i]
         if s < 0 or s >= n_residents:
             raise ValueError(f"speaker {s} is outside 0..{n_residents - 1}")
-        total += indptr[s + 1] - indptr[s]
-    listeners = np.empty(total, np.int64)
-    told = np.empty((total, stories.shape[1]))
-    cdef long long[::1] ls = listeners
-    cdef double[:, ::1] t = told
+        if ptr[s] < 0 or ptr[s] > ptr[s + 1] or ptr[s + 1] > n_ties:
+            raise ValueError(f"the ties of speaker {s} are outside the {n_ties} of the graph")
+        total += ptr[s + 1] - ptr[s]
+    cdef cnp.ndarray listeners = empty(total, cnp.NPY_INT64)
+    cdef cnp.npy_intp dims[2]
+    dims[0], dims[1] = total, channels
+    cdef cnp.ndarray told = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef long long *ls = <long long *> cnp.PyArray_DATA(listeners)
+    cdef double *t = <double *> cnp.PyArray_DATA(told)
     total = 0
-    for i in range(speakers.shape[0]):
-        s = speakers[i]
-        for j in range(indptr[s], indptr[s + 1]):
-            ls[total] = indices[j]
-            for c in range(stories.shape[1]):
-                t[total, c] = stories[i, c] * scale  # the repeated story times scale, as numpy multiplies
+    for i in range(n_speakers):
+        s = sp[i]
+        for j in range(ptr[s], ptr[s + 1]):
+            ls[total] = ind[j]
+            for c in range(channels):
+                # the repeated story times scale, as numpy multiplies
+                t[total * channels + c] = st[i * channels + c] * scale
             total += 1
-    return _tally(listeners, told, forget, True)
+    return _tally(listeners, t, channels, forget, True)

@@ -47,7 +47,7 @@ def draw_duty(officers, duty_share: float, day: int, phase: np.ndarray, n_beats:
     Returns:
         Officers on duty in each of ``n_beats`` beats (floats).
     """
-    return rota.duty(officers.on_duty.view(np.uint8), phase, day * ROTA_STEP, duty_share, officers.beat, n_beats)
+    return rota.duty(officers.on_duty, phase, day * ROTA_STEP, duty_share, officers.beat, n_beats)
 
 
 def rotate(

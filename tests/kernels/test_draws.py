@@ -275,3 +275,36 @@ def test_poisson_members_draw_as_numpy(seed):
         k = b.poisson(lam)
         want = b.integers(0, members, k) if k else np.empty(0, np.int64)
         assert same(draws.poisson_members(a, lam, members), want) and same_state(a, b)
+
+
+def test_wrong_dtypes_and_indices_are_refused_before_any_draw():
+    """Arrays are read through their data pointers: each is checked, with a one-line error, before drawing."""
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    order, start = np.arange(4), np.array([0, 2, 4])
+    with pytest.raises(TypeError, match="keys must be int32 or int64, not float64"):
+        draws.sample_within(order, start, np.array([0.0, 1.0]), rng)
+    with pytest.raises(TypeError, match="order must be int64, not int32"):
+        draws.sample_weighted_within(order.astype(np.int32), start, np.arange(5.0), np.array([0]), rng)
+    with pytest.raises(TypeError, match="cum_weight must be float64, not float32"):
+        draws.weighted_counts(rng, np.ones(2), order, start, np.arange(5.0, dtype=np.float32))
+    with pytest.raises(TypeError, match="lam must be float64, not int64"):
+        draws.patrol_contacts(rng, np.ones(2, np.int64), order, start, np.arange(5.0), 1)
+    with pytest.raises(ValueError, match=r"officer 7 \(contact 1\) is outside 0..3"):
+        draws.contact_quality(rng, np.array([0, 7]), np.ones(4), 0.0, 0.1)
+    with pytest.raises(TypeError, match="lam must be a float64 array"):
+        draws.victims(rng, np.zeros((2, 3), np.float32), np.ones((2, 3)), np.array([0, 1, 2, 3]), np.arange(3), 0.5)
+    with pytest.raises(ValueError, match="place 2's residents are outside the 2 of by_place"):
+        draws.victims(rng, np.zeros((2, 3)), np.ones((2, 3)), np.array([0, 1, 2, 3]), np.arange(2), 0.5)
+    assert rng.bit_generator.state == before
+
+
+def test_quality_shift_may_be_any_array_like_numpy_makes_contiguous():
+    who, skill = np.array([0, 1]), np.array([0.3, 0.6])
+    for shift in (np.array([0.1, -0.2])[::-1].copy()[::-1], [0.1, -0.2], np.array([0.1, -0.2], np.float32)):
+        a, b = pair(3)
+        want = contact_quality_numpy(b, who, skill, np.asarray(shift, np.float64), 0.2)
+        assert same(draws.contact_quality(a, who, skill, shift, 0.2), want) and same_state(a, b)
+    a, b = pair(4)
+    got = draws.contact_quality(a, who[:1], skill, np.array(0.25), 0.2)  # a 0-d array: one value
+    assert same(got, contact_quality_numpy(b, who[:1], skill, 0.25, 0.2)) and same_state(a, b)

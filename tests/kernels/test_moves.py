@@ -183,3 +183,21 @@ def test_bad_shapes_and_residents_are_refused():
     res.attitude_effectiveness = np.zeros(9)
     with pytest.raises(ValueError, match="must have 10 residents"):
         _move(res, idx, v, None, 1.0, 0.0, t)
+
+
+def test_wrong_dtypes_and_read_only_components_are_refused():
+    """Arrays are read through their data pointers: the kernel checks each one, with a one-line error."""
+    rng = np.random.default_rng(3)
+    res = residents(rng, 10)
+    t = Scenario().trust
+    idx = np.array([1, 2, 3], np.int64)
+    v = np.zeros((2, 3))
+    with pytest.raises(TypeError, match="idx must be int64, not float64"):
+        _move(res, idx.astype(float), v, None, 1.0, 0.0, t)
+    with pytest.raises(TypeError, match="v must be float64, not float32"):
+        _move(res, idx, v.astype(np.float32), None, 1.0, 0.0, t)
+    with pytest.raises(TypeError, match="mult must be a float or a row of float64"):
+        _move(res, idx, v, None, np.ones(3, np.float32), 0.0, t)
+    res.legitimacy.flags.writeable = False
+    with pytest.raises(ValueError, match="legitimacy is read-only"):
+        _move(res, idx, v, None, 1.0, 0.0, t)

@@ -86,3 +86,27 @@ def test_a_beat_beyond_the_city_is_refused_not_written_past():
         rota.duty(on.view(np.uint8), phase, 0.0, 0.5, np.array([0, 1, 4], np.int32), 2)
     with pytest.raises(ValueError, match="officer 2 is on beat 4, but the city has 2 beats"):
         rota.rotate(np.random.default_rng(0), np.array([0, 1, 4], np.int32), 2, 0.5)
+
+
+def test_wrong_dtypes_and_read_only_arrays_are_refused():
+    """Arrays are read through their data pointers: each is checked, with a one-line error."""
+    on, phase, beat = np.zeros(3, bool), np.zeros(3), np.zeros(3, np.int32)
+    with pytest.raises(TypeError, match="beat must be int32, not int64"):
+        rota.duty(on, phase, 0.0, 0.5, beat.astype(np.int64), 2)
+    with pytest.raises(TypeError, match="beat must be int32, not float64"):
+        rota.rotate(np.random.default_rng(0), beat.astype(float), 2, 0.5)
+    with pytest.raises(ValueError, match="fixed must have 3 values, not 2"):
+        rota.rotate(np.random.default_rng(0), beat, 2, 0.5, np.zeros(2, bool))
+    on.flags.writeable = False
+    with pytest.raises(ValueError, match="on_duty is read-only"):
+        rota.duty(on, phase, 0.0, 0.5, beat, 2)
+    beat.flags.writeable = False
+    with pytest.raises(ValueError, match="beat is read-only"):
+        rota.rotate(np.random.default_rng(0), beat, 2, 0.5)
+
+
+def test_duty_writes_a_bool_array_or_its_bytes_alike():
+    phase, beat = np.array([0.1, 0.6, 0.3]), np.array([0, 1, -1], np.int32)
+    on, bytes_ = np.zeros(3, bool), np.zeros(3, bool)
+    assert same(rota.duty(on, phase, 0.0, 0.5, beat, 2), rota.duty(bytes_.view(np.uint8), phase, 0.0, 0.5, beat, 2))
+    assert same(on, bytes_) and same(on, np.array([True, False, True]))

@@ -85,3 +85,18 @@ def test_wrong_shapes_and_unknown_speakers_are_refused():
     graph = from_edges(np.array([0]), np.array([1]), 3)
     with pytest.raises(ValueError, match=r"speaker 3 is outside 0..2"):
         tally.hear(graph.indptr, graph.indices, np.array([3]), np.zeros((1, 3)), 0.5, MIN_STORY)
+
+
+def test_wrong_dtypes_and_layouts_are_refused():
+    """Arrays are read through their data pointers: each is checked, with a one-line error."""
+    with pytest.raises(TypeError, match="idx must be int64, not float64"):
+        tally.merge(np.array([1.0, 2.0]), np.zeros((2, 3)), MIN_STORY)
+    with pytest.raises(TypeError, match="values must be a float64 array"):
+        tally.merge(np.array([1, 2]), np.zeros((2, 3), np.float32), MIN_STORY)
+    with pytest.raises(ValueError, match="values must be a C-contiguous table"):
+        tally.merge(np.array([1, 2]), np.zeros((3, 2)).T, MIN_STORY)
+    graph = from_edges(np.array([0]), np.array([1]), 3)
+    with pytest.raises(TypeError, match="indices must be int32, not int64"):
+        tally.hear(graph.indptr, graph.indices.astype(np.int64), np.array([0]), np.zeros((1, 3)), 0.5, MIN_STORY)
+    with pytest.raises(ValueError, match="the ties of speaker 0 are outside"):
+        tally.hear(graph.indptr, graph.indices[:0], np.array([0]), np.zeros((1, 3)), 0.5, MIN_STORY)
