@@ -13,7 +13,7 @@ bincount does, so every sum is bincount's to the bit; counts are exact in double
 
 cimport numpy as cnp
 
-from cpsim.kernels.arrays cimport array, doubles, ints, longs, size, writable
+from cpsim.kernels.arrays cimport array, doubles, ints, longs, size
 
 cnp.import_array()
 
