@@ -796,7 +796,7 @@ class CommunityModel(AgentViews, mesa.Model):
         # booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1)), to the bit.
         book_hours(
             self._booked,
-            off.on_duty.view(np.uint8),
+            off.on_duty,
             off.beat,
             (*[hours[a] for a in policing_mech.ACTIVITIES], admin),
             on_duty,

@@ -12,8 +12,15 @@ argument: np.exp, powers with non-integer exponents, and np.sum's pairwise sums.
 import numpy as np
 
 cimport cython
+cimport numpy as cnp
 
+from cpsim.kernels.arrays cimport array, doubles, empty, ints, longs, out_doubles, size, zeros
 from cpsim.kernels.elementwise cimport clip, maximum, minimum
+
+cnp.import_array()
+
+# The arrays are reached through their data pointers (cpsim.kernels.arrays), each checked once
+# for type, length and, where written, writeability: a typed memoryview costs ~0.6 µs per array.
 
 
 cdef inline Py_ssize_t _key(long long k, Py_ssize_t n, str what) except -1:
@@ -23,60 +30,85 @@ cdef inline Py_ssize_t _key(long long k, Py_ssize_t n, str what) except -1:
     return <Py_ssize_t> k
 
 
+cdef inline cnp.ndarray _keys(object x, str name):
+    """x as a 1-d contiguous array of int32 or int64 keys (the runtime form of a fused int/long long memoryview)."""
+    if cnp.PyArray_Check(x) and cnp.PyArray_ITEMSIZE(<cnp.ndarray> x) == 4:
+        return array(x, cnp.NPY_INT32, -1, name)
+    return array(x, cnp.NPY_INT64, -1, name)
+
+
+cdef inline long long _at(const void *keys, bint wide, Py_ssize_t i) noexcept nogil:
+    """The i-th key of an int64 (wide) or int32 array."""
+    return (<const long long *> keys)[i] if wide else (<const int *> keys)[i]
+
+
 # ------------------------------------------------------------------ phase 3: crime
 
 
-def compliance_argument(const double[::1] legitimacy, const long long[::1] idx, double reference, double scale):
+def compliance_argument(legitimacy, idx, double reference, double scale):
     """``scale * (legitimacy[idx] - reference)``: the exponent of offenders' compliance (np.exp it)."""
-    cdef Py_ssize_t i, n = idx.shape[0]
-    out = np.empty(n)
-    cdef double[::1] o = out
+    cdef Py_ssize_t i, n_residents
+    cdef const double *lg = doubles(legitimacy, -1, "legitimacy")
+    cdef const long long *ix = longs(idx, -1, "idx")
+    cdef Py_ssize_t n = size(idx)
+    n_residents = size(legitimacy)
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = scale * (legitimacy[_key(idx[i], legitimacy.shape[0], "resident")] - reference)
+        o[i] = scale * (lg[_key(ix[i], n_residents, "resident")] - reference)
     return out
 
 
-def active_offending(
-    const double[::1] offending, const int[::1] free_day, const long long[::1] idx, const double[::1] comply, long long day
-):
+def active_offending(offending, free_day, idx, comply, long long day):
     """``offending[idx] * (free_day[idx] <= day) * comply``: each offender's offending today."""
-    cdef Py_ssize_t i, r, n = idx.shape[0]
-    if comply.shape[0] != n:
-        raise ValueError(f"comply must have {n} values, not {comply.shape[0]}")
-    if free_day.shape[0] != offending.shape[0]:
+    cdef Py_ssize_t i, r
+    cdef const long long *ix = longs(idx, -1, "idx")
+    cdef Py_ssize_t n = size(idx)
+    cdef const double *of = doubles(offending, -1, "offending")
+    cdef Py_ssize_t n_residents = size(offending)
+    cdef const int *fd = ints(free_day, -1, "free_day")
+    cdef const double *cp = doubles(comply, -1, "comply")
+    if size(comply) != n:
+        raise ValueError(f"comply must have {n} values, not {size(comply)}")
+    if size(free_day) != n_residents:
         raise ValueError("offending and free_day must have one value per resident")
-    out = np.empty(n)
-    cdef double[::1] o = out
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        r = _key(idx[i], offending.shape[0], "resident")
-        o[i] = offending[r] * (1.0 if free_day[r] <= day else 0.0) * comply[i]
+        r = _key(ix[i], n_residents, "resident")
+        o[i] = of[r] * (1.0 if fd[r] <= day else 0.0) * cp[i]
     return out
 
 
-def relative_by_beat(const int[::1] beats, const double[::1] weights, const double[::1] initial):
+def relative_by_beat(beats, weights, initial):
     """``np.bincount(beats, weights, minlength=initial.size) / initial``: offending relative to the start."""
-    cdef Py_ssize_t i, b, n = beats.shape[0], n_beats = initial.shape[0]
-    if weights.shape[0] != n:
-        raise ValueError(f"weights must have {n} values, not {weights.shape[0]}")
-    out = np.zeros(n_beats)
-    cdef double[::1] o = out
+    cdef Py_ssize_t i, b
+    cdef const int *bt = ints(beats, -1, "beats")
+    cdef Py_ssize_t n = size(beats)
+    cdef const double *w = doubles(weights, -1, "weights")
+    cdef const double *init = doubles(initial, -1, "initial")
+    cdef Py_ssize_t n_beats = size(initial)
+    if size(weights) != n:
+        raise ValueError(f"weights must have {n} values, not {size(weights)}")
+    out = zeros(n_beats, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):  # in input order, as bincount adds
-        o[_key(beats[i], n_beats, "beat")] += weights[i]
+        o[_key(bt[i], n_beats, "beat")] += w[i]
     for b in range(n_beats):
-        o[b] = o[b] / initial[b]
+        o[b] = o[b] / init[b]
     return out
 
 
 def expected_victimisations(
-    const long long[::1] residents,
-    const double[::1] risk,
-    const int[::1] beat,
-    const double[::1] guardianship,
-    const double[::1] extra_guardianship,
-    const double[::1] local,
-    const double[::1] offender_factor,
-    const double[::1] deterrence_violent,
-    const double[::1] deterrence_property,
+    residents,
+    risk,
+    beat,
+    guardianship,
+    extra_guardianship,
+    local,
+    offender_factor,
+    deterrence_violent,
+    deterrence_property,
     double guardianship_effect,
     double guardianship_norm,
     double rate_violent,
@@ -104,79 +136,98 @@ def expected_victimisations(
         Expected victimisations, shape (2, places): violent, property.
 
     """
-    cdef Py_ssize_t j, b, n = beat.shape[0], n_beats = offender_factor.shape[0]
+    cdef Py_ssize_t j, b
+    cdef const int *bt = ints(beat, -1, "beat")
+    cdef Py_ssize_t n = size(beat)
+    cdef const double *of = doubles(offender_factor, -1, "offender_factor")
+    cdef Py_ssize_t n_beats = size(offender_factor)
+    cdef const long long *rs = longs(residents, -1, "residents")
+    cdef const double *rk = doubles(risk, -1, "risk")
+    cdef const double *gd = doubles(guardianship, -1, "guardianship")
+    cdef const double *eg = doubles(extra_guardianship, -1, "extra_guardianship")
+    cdef const double *lc = doubles(local, -1, "local")
+    cdef const double *dv = doubles(deterrence_violent, -1, "deterrence_violent")
+    cdef const double *dp = doubles(deterrence_property, -1, "deterrence_property")
     cdef double guard, common
-    for size in (residents.shape[0], risk.shape[0], guardianship.shape[0], extra_guardianship.shape[0], local.shape[0]):
-        if size != n:
-            raise ValueError(f"every place array must have {n} values, not {size}")
-    if deterrence_violent.shape[0] != n_beats or deterrence_property.shape[0] != n_beats:
+    for m in (size(residents), size(risk), size(guardianship), size(extra_guardianship), size(local)):
+        if m != n:
+            raise ValueError(f"every place array must have {n} values, not {m}")
+    if size(deterrence_violent) != n_beats or size(deterrence_property) != n_beats:
         raise ValueError(f"every beat array must have {n_beats} values")
-    out = np.empty((2, n))
-    cdef double[:, ::1] o = out
+    cdef cnp.npy_intp dims[2]
+    dims[0] = 2
+    dims[1] = n
+    out = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)  # row 0 at o, row 1 at o + n
     for j in range(n):
-        b = _key(beat[j], n_beats, "beat")
-        guard = clip(guardianship[j] + extra_guardianship[j], 0.0, 1.0)
-        common = <double> residents[j] * risk[j]
-        common = common * offender_factor[b]
-        common = common * local[j]
+        b = _key(bt[j], n_beats, "beat")
+        guard = clip(gd[j] + eg[j], 0.0, 1.0)
+        common = <double> rs[j] * rk[j]
+        common = common * of[b]
+        common = common * lc[j]
         common = common * (1.0 - guardianship_effect * guard)
         common = common / guardianship_norm
         common = common / 365.0
-        o[0, j] = common * rate_violent / 1000.0 * deterrence_violent[b]
-        o[1, j] = common * rate_property / 1000.0 * deterrence_property[b]
+        o[j] = common * rate_violent / 1000.0 * dv[b]
+        o[n + j] = common * rate_property / 1000.0 * dp[b]
     return out
 
 
-def add_disorder(double[::1] disorder, const long long[::1] places, double per_crime):
+def add_disorder(disorder, places, double per_crime):
     """``disorder += per_crime * np.bincount(places, minlength=disorder.size)`` (in place)."""
-    cdef Py_ssize_t i, p, n = disorder.shape[0]
-    counts = np.zeros(n, np.int64)
-    cdef long long[::1] c = counts
-    for i in range(places.shape[0]):
-        c[_key(places[i], n, "place")] += 1
+    cdef Py_ssize_t i, p
+    cdef double *d = out_doubles(disorder, -1, "disorder")
+    cdef Py_ssize_t n = size(disorder)
+    cdef const long long *pl = longs(places, -1, "places")
+    counts = zeros(n, cnp.NPY_INT64)
+    cdef long long *c = <long long *> cnp.PyArray_DATA(counts)
+    for i in range(size(places)):
+        c[_key(pl[i], n, "place")] += 1
     for p in range(n):  # every place, as numpy adds 0.0 (or NaN) where there was no crime
-        disorder[p] = disorder[p] + per_crime * <double> c[p]
+        d[p] = d[p] + per_crime * <double> c[p]
 
 
 # ------------------------------------------------------------------ phase 5: officers' time
 
 
-cdef inline Py_ssize_t _step(const double[::1] a, Py_ssize_t n, str what) except -1:
+cdef inline Py_ssize_t _step(object a, Py_ssize_t n, str what) except -1:
     # a per-beat argument is one value per beat or one for all (numpy's broadcasting of a scalar)
-    if a.shape[0] == n:
+    if size(a) == n:
         return 1
-    if a.shape[0] == 1:
+    if size(a) == 1:
         return 0
-    raise ValueError(f"{what} must have 1 or {n} values, not {a.shape[0]}")
+    raise ValueError(f"{what} must have 1 or {n} values, not {size(a)}")
 
 
-def capacity(const double[::1] on_duty, double shift_hours, double admin_share):
+def capacity(on_duty, double shift_hours, double admin_share):
     """``admin_full = on_duty * shift_hours * admin_share`` and ``capacity = hours - admin_full``."""
-    cdef Py_ssize_t i, n = on_duty.shape[0]
+    cdef Py_ssize_t i
+    cdef const double *od = doubles(on_duty, -1, "on_duty")
+    cdef Py_ssize_t n = size(on_duty)
     cdef double hours
     # two arrays, not rows of one: a row view costs more to make than a fresh array
-    admin_full, capacity = np.empty(n), np.empty(n)
-    cdef double[::1] a = admin_full
-    cdef double[::1] c = capacity
+    admin_full, capacity = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)
+    cdef double *a = <double *> cnp.PyArray_DATA(admin_full)
+    cdef double *c = <double *> cnp.PyArray_DATA(capacity)
     for i in range(n):
-        hours = on_duty[i] * shift_hours
+        hours = od[i] * shift_hours
         a[i] = hours * admin_share
         c[i] = hours - a[i]
     return admin_full, capacity
 
 
 def split_hours(
-    const double[::1] on_duty,
-    const double[::1] admin_full,
-    const double[::1] capacity,
+    on_duty,
+    admin_full,
+    capacity,
     double response_total,
     double total_capacity,
     double foot_hours,
-    const double[::1] routine_scale,
-    const double[::1] foot_requests,
+    routine_scale,
+    foot_requests,
     double proactive_hours,
-    const double[::1] proactive_scale,
-    const double[::1] community_requests,
+    proactive_scale,
+    community_requests,
     double budget_cut,
     tuple cut_rows,
     tuple names,
@@ -206,17 +257,29 @@ def split_hours(
         The plan (each name's hours per beat) and the administration hours per beat.
 
     """
-    cdef Py_ssize_t i, n = on_duty.shape[0], r
+    cdef Py_ssize_t i, r
+    cdef const double *od = doubles(on_duty, -1, "on_duty")
+    cdef Py_ssize_t n = size(on_duty)
+    cdef const double *af = doubles(admin_full, -1, "admin_full")
+    cdef const double *cap = doubles(capacity, -1, "capacity")
+    cdef const double *rs = doubles(routine_scale, -1, "routine_scale")
+    cdef const double *fr = doubles(foot_requests, -1, "foot_requests")
+    cdef const double *ps = doubles(proactive_scale, -1, "proactive_scale")
+    cdef const double *cr = doubles(community_requests, -1, "community_requests")
     cdef Py_ssize_t s_rs = _step(routine_scale, n, "routine_scale"), s_fr = _step(foot_requests, n, "foot_requests")
     cdef Py_ssize_t s_ps = _step(proactive_scale, n, "proactive_scale")
     cdef Py_ssize_t s_cr = _step(community_requests, n, "community_requests")
     cdef double left, cut, take, share = 0.0
     cdef bint scaled = total_capacity > 0
-    if admin_full.shape[0] != n or capacity.shape[0] != n:
+    if size(admin_full) != n or size(capacity) != n:
         raise ValueError(f"admin_full and capacity must have {n} values")
-    cdef Py_ssize_t k
-    cdef const Py_ssize_t[::1] rows = np.array(cut_rows if budget_cut > 0 else (), dtype=np.intp)
-    for k in range(rows.shape[0]):
+    cdef Py_ssize_t k, n_rows = 0
+    cdef const Py_ssize_t *rows = NULL
+    if budget_cut > 0:  # no cut takes no rows: spare the array
+        rows_array = array(np.array(cut_rows, dtype=np.intp), cnp.NPY_INTP, -1, "cut_rows")
+        rows = <const Py_ssize_t *> cnp.PyArray_DATA(rows_array)
+        n_rows = size(rows_array)
+    for k in range(n_rows):
         if rows[k] < 0 or rows[k] > 4:
             raise ValueError(f"plan row {rows[k]} is outside 0..4")
     if len(names) != 5:
@@ -224,82 +287,76 @@ def split_hours(
     if scaled:
         share = response_total / total_capacity
     # fresh arrays, not rows of one: a row view costs more to make than an array
-    arrays = [np.empty(n) for r in range(6)]
+    arrays = [empty(n, cnp.NPY_DOUBLE) for r in range(6)]
     cdef double *o[6]
-    cdef double[::1] view
-    if n == 0:
-        return dict(zip(names, arrays[:5])), arrays[5]
     for r in range(6):
-        view = arrays[r]
-        o[r] = &view[0]
+        o[r] = <double *> cnp.PyArray_DATA(<cnp.ndarray> arrays[r])
     for i in range(n):
-        o[0][i] = capacity[i] * share if scaled else 0.0 * capacity[i]
-        left = capacity[i] - o[0][i]
-        o[1][i] = minimum(on_duty[i] * foot_hours * routine_scale[i * s_rs] + foot_requests[i * s_fr], left)
+        o[0][i] = cap[i] * share if scaled else 0.0 * cap[i]
+        left = cap[i] - o[0][i]
+        o[1][i] = minimum(od[i] * foot_hours * rs[i * s_rs] + fr[i * s_fr], left)
         left = left - o[1][i]
-        o[2][i] = minimum(on_duty[i] * proactive_hours * proactive_scale[i * s_ps], left)
+        o[2][i] = minimum(od[i] * proactive_hours * ps[i * s_ps], left)
         left = left - o[2][i]
-        o[3][i] = minimum(community_requests[i * s_cr], left)
+        o[3][i] = minimum(cr[i * s_cr], left)
         o[4][i] = left - o[3][i]
         if budget_cut > 0:  # no cut takes nothing (hours are >= 0)
-            cut = capacity[i] * budget_cut
-            for k in range(rows.shape[0]):
+            cut = cap[i] * budget_cut
+            for k in range(n_rows):
                 r = rows[k]
                 take = minimum(o[r][i], cut)
                 o[r][i] = o[r][i] - take
                 cut = cut - take
-        o[5][i] = admin_full[i] * (1.0 - budget_cut)
+        o[5][i] = af[i] * (1.0 - budget_cut)
     return dict(zip(names, arrays[:5])), arrays[5]
 
 
-def withdrawal_argument(const double[::1] audience, const double[::1] normal, double threshold, double width):
+def withdrawal_argument(audience, normal, double threshold, double width):
     """``clip((audience - normal + threshold) / width, -50, 50)``: the logistic's argument (np.exp it)."""
-    cdef Py_ssize_t i, n = audience.shape[0]
-    if normal.shape[0] != n:
-        raise ValueError(f"normal must have {n} values, not {normal.shape[0]}")
-    out = np.empty(n)
-    cdef double[::1] o = out
+    cdef Py_ssize_t i
+    cdef const double *au = doubles(audience, -1, "audience")
+    cdef Py_ssize_t n = size(audience)
+    cdef const double *nm = doubles(normal, -1, "normal")
+    if size(normal) != n:
+        raise ValueError(f"normal must have {n} values, not {size(normal)}")
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = clip((audience[i] - normal[i] + threshold) / width, -50.0, 50.0)
+        o[i] = clip((au[i] - nm[i] + threshold) / width, -50.0, 50.0)
     return out
 
 
-def routine_share(const double[::1] exp_argument, double withdrawal):
+def routine_share(exp_argument, double withdrawal):
     """``1.0 - withdrawal / (1.0 + exp_argument)``: the share of routine work officers still do."""
-    cdef Py_ssize_t i, n = exp_argument.shape[0]
-    out = np.empty(n)
-    cdef double[::1] o = out
+    cdef Py_ssize_t i
+    cdef const double *e = doubles(exp_argument, -1, "exp_argument")
+    cdef Py_ssize_t n = size(exp_argument)
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = 1.0 - withdrawal / (1.0 + exp_argument[i])
+        o[i] = 1.0 - withdrawal / (1.0 + e[i])
     return out
 
 
-def crime_ratio(const double[::1] recorded, const double[::1] expected):
+def crime_ratio(recorded, expected):
     """``maximum(recorded / expected where expected > 0, else 1.0, 1e-3)``: what crime reviews see."""
-    cdef Py_ssize_t i, n = recorded.shape[0]
-    if expected.shape[0] != n:
-        raise ValueError(f"expected must have {n} values, not {expected.shape[0]}")
-    out = np.empty(n)
-    cdef double[::1] o = out
+    cdef Py_ssize_t i
+    cdef const double *rc = doubles(recorded, -1, "recorded")
+    cdef Py_ssize_t n = size(recorded)
+    cdef const double *ex = doubles(expected, -1, "expected")
+    if size(expected) != n:
+        raise ValueError(f"expected must have {n} values, not {size(expected)}")
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = maximum(recorded[i] / expected[i] if expected[i] > 0 else 1.0, 1e-3)
+        o[i] = maximum(rc[i] / ex[i] if ex[i] > 0 else 1.0, 1e-3)
     return out
 
 
 # ------------------------------------------------------------------ phase 12: what officers sense
 
 
-ctypedef fused key_t:
-    int
-    long long
-
-
-ctypedef fused other_key_t:
-    int
-    long long
-
-
-def update_average(double[::1] avg, const key_t[::1] keys, const double[::1] values, double factor):
+def update_average(avg, keys, values, double factor):
     """Each key's running average one day toward today's mean observation (in place).
 
     numpy::
@@ -309,31 +366,39 @@ def update_average(double[::1] avg, const key_t[::1] keys, const double[::1] val
         seen = counts > 0
         avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
 
+    keys are int32 or int64.
     """
-    cdef Py_ssize_t i, k, n = avg.shape[0]
+    cdef Py_ssize_t i, k
+    cdef double *a = out_doubles(avg, -1, "avg")
+    cdef Py_ssize_t n = size(avg)
+    cdef cnp.ndarray key_array = _keys(keys, "keys")
+    cdef const void *ks = cnp.PyArray_DATA(key_array)
+    cdef bint wide = cnp.PyArray_ITEMSIZE(key_array) == 8
+    cdef Py_ssize_t m = size(key_array)
+    cdef const double *v = doubles(values, -1, "values")
     cdef double keep = 1.0 - factor
-    if values.shape[0] != keys.shape[0]:
-        raise ValueError(f"values must have {keys.shape[0]} values, not {values.shape[0]}")
-    counts = np.zeros(n, np.int64)
-    sums = np.zeros(n)
-    cdef long long[::1] c = counts
-    cdef double[::1] s = sums
-    for i in range(keys.shape[0]):  # in input order, as bincount adds
-        k = _key(keys[i], n, "key")
+    if size(values) != m:
+        raise ValueError(f"values must have {m} values, not {size(values)}")
+    counts = zeros(n, cnp.NPY_INT64)
+    sums = zeros(n, cnp.NPY_DOUBLE)
+    cdef long long *c = <long long *> cnp.PyArray_DATA(counts)
+    cdef double *s = <double *> cnp.PyArray_DATA(sums)
+    for i in range(m):  # in input order, as bincount adds
+        k = _key(_at(ks, wide, i), n, "key")
         c[k] += 1
-        s[k] += values[i]
+        s[k] += v[i]
     for k in range(n):
         if c[k] > 0:
-            avg[k] = avg[k] + keep * (s[k] / <double> c[k] - avg[k])
+            a[k] = a[k] + keep * (s[k] / <double> c[k] - a[k])
 
 
 def review(
-    double[::1] recorded,
-    double[::1] victimisation,
-    const key_t[::1] recorded_beats,
-    const other_key_t[::1] resident_beat,
-    const long long[::1] victims,
-    const long long[::1] beat_residents,
+    recorded,
+    victimisation,
+    recorded_beats,
+    resident_beat,
+    victims,
+    beat_residents,
     double factor,
 ):
     """Crime reviews' running averages of recorded crime and victimisation per beat (in place).
@@ -346,21 +411,33 @@ def review(
                         / np.maximum(beat_residents, 1))
         victimisation += keep * (per_resident - victimisation)
 
+    recorded_beats and resident_beat are int32 or int64.
     """
-    cdef Py_ssize_t i, b, n = recorded.shape[0]
+    cdef Py_ssize_t i, b
+    cdef double *rc = out_doubles(recorded, -1, "recorded")
+    cdef Py_ssize_t n = size(recorded)
+    cdef double *vc = out_doubles(victimisation, -1, "victimisation")
+    cdef cnp.ndarray rb_array = _keys(recorded_beats, "recorded_beats")
+    cdef cnp.ndarray beat_array = _keys(resident_beat, "resident_beat")
+    cdef const void *rb = cnp.PyArray_DATA(rb_array)
+    cdef const void *bt = cnp.PyArray_DATA(beat_array)
+    cdef bint rb_wide = cnp.PyArray_ITEMSIZE(rb_array) == 8, bt_wide = cnp.PyArray_ITEMSIZE(beat_array) == 8
+    cdef Py_ssize_t n_residents = size(beat_array)
+    cdef const long long *vs = longs(victims, -1, "victims")
+    cdef const long long *br = longs(beat_residents, -1, "beat_residents")
     cdef double keep = 1.0 - factor
     cdef long long people
-    if victimisation.shape[0] != n or beat_residents.shape[0] != n:
+    if size(victimisation) != n or size(beat_residents) != n:
         raise ValueError(f"every beat array must have {n} values")
-    daily = np.zeros(n, np.int64)
-    hit = np.zeros(n, np.int64)
-    cdef long long[::1] d = daily
-    cdef long long[::1] h = hit
-    for i in range(recorded_beats.shape[0]):
-        d[_key(recorded_beats[i], n, "beat")] += 1
-    for i in range(victims.shape[0]):
-        h[_key(resident_beat[_key(victims[i], resident_beat.shape[0], "resident")], n, "beat")] += 1
+    # the two counts share one array: fewer allocations, the same integers
+    counts = zeros(2 * n, cnp.NPY_INT64)
+    cdef long long *d = <long long *> cnp.PyArray_DATA(counts)
+    cdef long long *h = d + n
+    for i in range(size(rb_array)):
+        d[_key(_at(rb, rb_wide, i), n, "beat")] += 1
+    for i in range(size(victims)):
+        h[_key(_at(bt, bt_wide, _key(vs[i], n_residents, "resident")), n, "beat")] += 1
     for b in range(n):
-        recorded[b] = recorded[b] + keep * (<double> d[b] - recorded[b])
-        people = beat_residents[b] if beat_residents[b] > 1 else 1
-        victimisation[b] = victimisation[b] + keep * (<double> h[b] / <double> people - victimisation[b])
+        rc[b] = rc[b] + keep * (<double> d[b] - rc[b])
+        people = br[b] if br[b] > 1 else 1
+        vc[b] = vc[b] + keep * (<double> h[b] / <double> people - vc[b])

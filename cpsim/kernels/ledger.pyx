@@ -11,10 +11,30 @@ bincount does, so every sum is bincount's to the bit; counts are exact in double
 (cpsim.model ``_book_hours``), the arithmetic of the numpy fancy-indexed update, to the bit.
 """
 
-import numpy as np
+cimport numpy as cnp
+
+from cpsim.kernels.arrays cimport array, doubles, ints, longs, size
+
+cnp.import_array()
+
+# The arrays are reached through their data pointers (cpsim.kernels.arrays), each checked once
+# for type, length and, where written, writeability: a typed memoryview costs ~0.6 µs per array.
 
 
-def cell_sums(const long long[::1] cell, Py_ssize_t n_cells, tuple fields, tuple events):
+cdef inline const void *_part(object x, int typenum, str what, Py_ssize_t k) except NULL:
+    """The data of the k-th array of a tuple (a 1-d contiguous array of this type), else a one-line error."""
+    if (
+        cnp.PyArray_Check(x)
+        and cnp.PyArray_TYPE(<cnp.ndarray> x) == typenum
+        and cnp.PyArray_NDIM(<cnp.ndarray> x) == 1
+        and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> x)
+    ):
+        return cnp.PyArray_DATA(<cnp.ndarray> x)
+    # the name is made only for the message (or for an int64 of numpy's other 8-byte type)
+    return cnp.PyArray_DATA(array(x, typenum, -1, f"{what} {k}"))
+
+
+def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
     """Sums of each field and counts of each event kind by cell.
 
     Computes, to the bit::
@@ -37,49 +57,82 @@ def cell_sums(const long long[::1] cell, Py_ssize_t n_cells, tuple fields, tuple
             or an event names no resident.
 
     """
-    cdef Py_ssize_t n = cell.shape[0], n_fields = len(fields), i, k, r
-    cdef const double[::1] w0, w1, w2, w3
-    cdef const long long[::1] idx
+    cdef const long long *cl = longs(cell, -1, "cell")
+    cdef Py_ssize_t n = size(cell), n_fields = len(fields), n_events = len(events), i, k, r, m
+    cdef const double *w0
+    cdef const double *w1
+    cdef const double *w2
+    cdef const double *w3
+    cdef const long long *idx
     cdef long long c
-    out = np.zeros((n_fields + len(events), n_cells))
-    cdef double[:, ::1] s = out
+    cdef cnp.npy_intp dims[2]
+    dims[0] = n_fields + n_events
+    dims[1] = n_cells
+    out = cnp.PyArray_ZEROS(2, dims, cnp.NPY_DOUBLE, 0)
+    cdef double *s = <double *> cnp.PyArray_DATA(out)  # row k at s + k * n_cells
     for k in range(n_fields):
         if len(fields[k]) != n:
             raise ValueError(f"field {k} has {len(fields[k])} values for {n} residents")
     for i in range(n):  # checked once here, so the loops below may index by cell unchecked
-        if cell[i] < 0 or cell[i] >= n_cells:
-            raise ValueError(f"cell {cell[i]} of resident {i} is outside 0..{n_cells - 1}")
+        if cl[i] < 0 or cl[i] >= n_cells:
+            raise ValueError(f"cell {cl[i]} of resident {i} is outside 0..{n_cells - 1}")
     k = 0
     # Four fields in one pass over the residents: their running sums are independent chains the
     # processor overlaps (one field at a time, a cell's next addition waits on its last). Each
     # sum still adds its residents in order.
     while k + 4 <= n_fields:
-        w0, w1, w2, w3 = fields[k], fields[k + 1], fields[k + 2], fields[k + 3]
+        w0 = <const double *> _part(fields[k], cnp.NPY_DOUBLE, "field", k)
+        w1 = <const double *> _part(fields[k + 1], cnp.NPY_DOUBLE, "field", k + 1)
+        w2 = <const double *> _part(fields[k + 2], cnp.NPY_DOUBLE, "field", k + 2)
+        w3 = <const double *> _part(fields[k + 3], cnp.NPY_DOUBLE, "field", k + 3)
         for i in range(n):
-            r = cell[i]
-            s[k, r] += w0[i]
-            s[k + 1, r] += w1[i]
-            s[k + 2, r] += w2[i]
-            s[k + 3, r] += w3[i]
+            r = cl[i]
+            s[k * n_cells + r] += w0[i]
+            s[(k + 1) * n_cells + r] += w1[i]
+            s[(k + 2) * n_cells + r] += w2[i]
+            s[(k + 3) * n_cells + r] += w3[i]
         k += 4
     while k < n_fields:
-        w0 = fields[k]
+        w0 = <const double *> _part(fields[k], cnp.NPY_DOUBLE, "field", k)
         for i in range(n):
-            s[k, cell[i]] += w0[i]
+            s[k * n_cells + cl[i]] += w0[i]
         k += 1
-    for k in range(len(events)):
-        idx = events[k]
-        for i in range(idx.shape[0]):
+    for k in range(n_events):
+        idx = <const long long *> _part(events[k], cnp.NPY_INT64, "event kind", k)
+        m = size(events[k])
+        for i in range(m):
             c = idx[i]
             if c < 0 or c >= n:
                 raise ValueError(f"event kind {k} names resident {c}, not one of 0..{n - 1}")
-            s[n_fields + k, cell[c]] += 1.0
+            s[(n_fields + k) * n_cells + cl[c]] += 1.0
     return out
 
 
-def book_hours(
-    double[:, ::1] booked, const unsigned char[::1] working, const int[::1] beat, tuple per_beat, const double[::1] on_duty
-):
+cdef inline cnp.ndarray _rows(object x, str name):
+    """x as a writable 2-d float64 array whose rows are contiguous (any step between rows), else a one-line error."""
+    if not cnp.PyArray_Check(x):
+        raise TypeError(f"{name} must be a numpy array, not {type(x).__name__}")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE:
+        raise TypeError(f"{name} must be float64, not {a.dtype}")
+    if cnp.PyArray_NDIM(a) != 2:
+        raise ValueError(f"{name} must have 2 dimensions, not {cnp.PyArray_NDIM(a)}")
+    # (numpy gives an empty array, or a dimension of one, any stride: only a step that is walked counts)
+    if cnp.PyArray_DIM(a, 0) > 0 and cnp.PyArray_DIM(a, 1) > 1 and cnp.PyArray_STRIDE(a, 1) != sizeof(double):
+        raise ValueError(f"{name}'s rows must be contiguous")
+    if not cnp.PyArray_ISWRITEABLE(a):
+        raise ValueError(f"{name} is read-only")
+    return a
+
+
+cdef inline const unsigned char *_flags(object x, str name) except NULL:
+    """The data of a 1-d contiguous bool array, or of its uint8 view, else a one-line error."""
+    if cnp.PyArray_Check(x) and cnp.PyArray_TYPE(<cnp.ndarray> x) == cnp.NPY_UINT8:
+        return <const unsigned char *> cnp.PyArray_DATA(array(x, cnp.NPY_UINT8, -1, name))
+    return <const unsigned char *> cnp.PyArray_DATA(array(x, cnp.NPY_BOOL, -1, name))
+
+
+def book_hours(booked, working, beat, tuple per_beat, on_duty):
     """Add to each working officer's hours their share of their beat's hours, by activity, in place.
 
     Computes, to the bit::
@@ -89,8 +142,8 @@ def book_hours(
         booked[:, who] += rows[:, beat[who]] * (1.0 / np.maximum(on_duty[beat[who]], 1))
 
     Args:
-        booked: Hours by activity (rows) and officer (columns).
-        working: Whether each officer works today (a bool array viewed as uint8).
+        booked: Hours by activity (rows) and officer (columns), float64 with contiguous rows.
+        working: Whether each officer works today (bool, or a bool array viewed as uint8).
         beat: Each officer's beat (-1: none).
         per_beat: One array of hours per beat for each row of ``booked``.
         on_duty: Officers on duty per beat.
@@ -99,22 +152,31 @@ def book_hours(
         ValueError: The shapes do not match, or a beat is out of range.
 
     """
-    cdef Py_ssize_t a, o, b, n = booked.shape[1], n_beats = on_duty.shape[0]
-    cdef const double[::1] row
+    cdef cnp.ndarray bk = _rows(booked, "booked")
+    cdef char *rows = <char *> cnp.PyArray_DATA(bk)
+    cdef Py_ssize_t row_step = cnp.PyArray_STRIDE(bk, 0)
+    cdef Py_ssize_t a, o, b, n_rows = cnp.PyArray_DIM(bk, 0), n = cnp.PyArray_DIM(bk, 1)
+    cdef const unsigned char *wk = _flags(working, "working")
+    cdef const int *bt = ints(beat, -1, "beat")
+    cdef const double *od = doubles(on_duty, -1, "on_duty")
+    cdef Py_ssize_t n_beats = size(on_duty)
+    cdef const double *row
+    cdef double *hours
     cdef double count
-    if len(per_beat) != booked.shape[0] or working.shape[0] != n or beat.shape[0] != n:
-        raise ValueError(f"booked is {booked.shape[0]} x {booked.shape[1]}: per_beat, working and beat must match it")
+    if len(per_beat) != n_rows or size(working) != n or size(beat) != n:
+        raise ValueError(f"booked is {n_rows} x {n}: per_beat, working and beat must match it")
     for o in range(n):
-        if beat[o] >= n_beats:
-            raise ValueError(f"officer {o}'s beat {beat[o]} is outside 0..{n_beats - 1}")
-    for a in range(booked.shape[0]):
-        row = per_beat[a]
-        if row.shape[0] != n_beats:
-            raise ValueError(f"per_beat row {a} has {row.shape[0]} beats, not {n_beats}")
+        if bt[o] >= n_beats:
+            raise ValueError(f"officer {o}'s beat {bt[o]} is outside 0..{n_beats - 1}")
+    for a in range(n_rows):
+        row = <const double *> _part(per_beat[a], cnp.NPY_DOUBLE, "per_beat row", a)
+        if size(per_beat[a]) != n_beats:
+            raise ValueError(f"per_beat row {a} has {size(per_beat[a])} beats, not {n_beats}")
+        hours = <double *> (rows + a * row_step)
         for o in range(n):
-            b = beat[o]
-            if working[o] and b >= 0:
-                count = on_duty[b]
+            b = bt[o]
+            if wk[o] and b >= 0:
+                count = od[b]
                 # np.maximum(count, 1): NaN passes through.
                 count = count if (count >= 1.0 or count != count) else 1.0
-                booked[a, o] += row[b] * (1.0 / count)
+                hours[o] += row[b] * (1.0 / count)

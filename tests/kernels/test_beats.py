@@ -336,3 +336,37 @@ def test_sensing_kernels_refuse_keys_outside_their_arrays():
             np.ones(2, np.int64),
             0.9,
         )
+
+
+def read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+def test_kernels_refuse_wrong_dtypes_and_read_only_outputs_in_one_line():
+    with pytest.raises(TypeError, match="beats must be int32, not float64"):
+        beats.relative_by_beat(np.zeros(2), np.ones(2), np.ones(3))
+    with pytest.raises(TypeError, match="idx must be int64, not int32"):
+        beats.compliance_argument(np.zeros(3), np.zeros(2, np.int32), 0.5, 1.0)
+    with pytest.raises(TypeError, match="legitimacy must be a numpy array, not list"):
+        beats.compliance_argument([0.0, 1.0], np.zeros(2, np.int64), 0.5, 1.0)
+    with pytest.raises(TypeError, match="keys must be int64, not float64"):
+        beats.update_average(np.zeros(2), np.zeros(2), np.ones(2), 0.9)
+    with pytest.raises(TypeError, match="keys must be int32, not uint32"):
+        beats.update_average(np.zeros(2), np.zeros(2, np.uint32), np.ones(2), 0.9)
+    with pytest.raises(ValueError, match="on_duty must be one contiguous row of values"):
+        beats.capacity(np.zeros(4)[::2], 8.0, 0.1)
+    with pytest.raises(ValueError, match="disorder is read-only"):
+        beats.add_disorder(read_only(np.zeros(3)), np.zeros(1, np.int64), 0.1)
+    with pytest.raises(ValueError, match="avg is read-only"):
+        beats.update_average(read_only(np.zeros(2)), np.zeros(2, np.int64), np.ones(2), 0.9)
+    with pytest.raises(ValueError, match="victimisation is read-only"):
+        beats.review(
+            np.zeros(2),
+            read_only(np.zeros(2)),
+            np.zeros(0, np.int64),
+            np.zeros(5, np.int32),
+            np.zeros(0, np.int64),
+            np.ones(2, np.int64),
+            0.9,
+        )

@@ -95,3 +95,38 @@ def test_book_hours_refuses_bad_input():
         book_hours(booked, working, beat, (np.zeros(1), np.zeros(1)), np.ones(1))
     with pytest.raises(ValueError, match="per_beat row 1 has 3 beats, not 2"):
         book_hours(booked, working, beat, (np.zeros(2), np.zeros(3)), np.ones(2))
+
+
+def test_wrong_dtypes_and_read_only_arrays_are_refused_in_one_line():
+    cell = np.array([0, 1, 1])
+    with pytest.raises(TypeError, match="field 1 must be float64, not float32"):
+        cell_sums(cell, 2, (np.zeros(3), np.zeros(3, np.float32)), ())
+    with pytest.raises(TypeError, match="event kind 0 must be int64, not int32"):
+        cell_sums(cell, 2, (), (np.array([0], np.int32),))
+    with pytest.raises(TypeError, match="cell must be int64, not float64"):
+        cell_sums(cell.astype(float), 2, (), ())
+    beat, rows = np.array([0, 0, -1], np.int32), (np.ones(1), np.ones(1))
+    frozen = np.zeros((2, 3))
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="booked is read-only"):
+        book_hours(frozen, np.ones(3, bool), beat, rows, np.ones(1))
+    with pytest.raises(TypeError, match="booked must be float64, not int64"):
+        book_hours(np.zeros((2, 3), np.int64), np.ones(3, bool), beat, rows, np.ones(1))
+    with pytest.raises(TypeError, match="working must be bool, not int64"):
+        book_hours(np.zeros((2, 3)), np.ones(3, np.int64), beat, rows, np.ones(1))
+    with pytest.raises(TypeError, match="per_beat row 1 must be float64, not int64"):
+        book_hours(np.zeros((2, 3)), np.ones(3, bool), beat, (np.ones(1), np.ones(1, np.int64)), np.ones(1))
+
+
+def test_book_hours_takes_bool_as_its_uint8_view_and_rows_a_step_apart():
+    rng = np.random.default_rng(5)
+    beat, working = np.array([0, 1, -1, 1], np.int32), np.array([True, True, True, False])
+    per_beat, on_duty = (rng.random(2), rng.random(2)), np.array([1.0, 2.0])
+    start = rng.random((4, 4)) * 10
+    got, view, want = start[:2].copy(), start.copy(), start[:2].copy()
+    view[::2] = start[:2]
+    book_hours(got, working, beat, per_beat, on_duty)
+    book_hours(view[::2], working.view(np.uint8), beat, per_beat, on_duty)  # rows 0 and 2 of view
+    book_hours_numpy(want, working, beat, per_beat, on_duty)
+    assert same_bits(got, want) and same_bits(view[::2], want)
+    assert same_bits(view[1::2], start[1::2])  # the rows in between untouched

@@ -47,3 +47,14 @@ def test_a_daily_decay_and_an_uneven_weight():
 def test_lengths_must_match():
     with pytest.raises(ValueError, match="one length"):
         remember(np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(2), 0.5, 0.5, np.zeros(3))
+
+
+def test_wrong_dtypes_and_read_only_arrays_are_refused_in_one_line():
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="trust is read-only"):
+        remember(np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(3), 0.5, 0.5, frozen)
+    with pytest.raises(ValueError, match="effectiveness is read-only"):
+        remember(np.zeros(3), np.zeros(3), frozen, np.zeros(3), 0.5, 0.5, np.zeros(3))
+    with pytest.raises(TypeError, match="attitude_legitimacy must be float64, not float32"):
+        remember(np.zeros(3), np.zeros(3, np.float32), np.zeros(3), np.zeros(3), 0.5, 0.5, np.zeros(3))

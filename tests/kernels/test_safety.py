@@ -100,3 +100,36 @@ def test_refusals_of_presence_and_approach():
     one, two = np.zeros(1), np.zeros(2)
     with pytest.raises(ValueError, match="one value per beat"):
         presence(one, 0.5, one, one, one, one, two, 0.1, np.zeros(1, np.int64))
+
+
+def test_wrong_dtypes_and_read_only_outputs_are_refused_in_one_line():
+    none = np.empty(0, np.int64)
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="safety is read-only"):
+        feel(frozen, np.zeros(3), 0.5, none, np.empty((0, 3)), 0.1, none, 0.5)
+    with pytest.raises(ValueError, match="x is read-only"):
+        approach(frozen, np.zeros(3), 0.5)
+    with pytest.raises(TypeError, match="listeners must be int64, not int32"):
+        feel(np.zeros(3), np.zeros(3), 0.5, np.zeros(1, np.int32), np.zeros((1, 3)), 0.1, none, 0.5)
+    with pytest.raises(TypeError, match="heard must be float64, not float32"):
+        feel(np.zeros(3), np.zeros(3), 0.5, none, np.empty((0, 3), np.float32), 0.1, none, 0.5)
+    with pytest.raises(ValueError, match="heard must have 2 dimensions, not 1"):
+        feel(np.zeros(3), np.zeros(3), 0.5, none, np.empty(0), 0.1, none, 0.5)
+    with pytest.raises(ValueError, match="heard's rows must be contiguous"):
+        feel(np.zeros(3), np.zeros(3), 0.5, np.array([0]), np.zeros((1, 6))[:, ::2], 0.1, none, 0.5)
+    with pytest.raises(TypeError, match="beat_residents must be int64, not float64"):
+        one = np.zeros(1)
+        presence(one, 0.5, one, one, one, one, one, 0.1, one)
+
+
+def test_feel_reads_heard_rows_a_step_apart():
+    """A view of every other row (rows contiguous, a step between them) is read as numpy reads it."""
+    rng = np.random.default_rng(7)
+    heard = rng.standard_normal((8, 3))[::2]
+    listeners = np.array([0, 2, 3, 1])
+    got = rng.random(4)
+    want = got.copy()
+    feel(got, np.full(4, 0.5), 0.9, listeners, heard, 0.3, np.empty(0, np.int64), 0.5)
+    feel_numpy(want, np.full(4, 0.5), 0.9, listeners, heard, 0.5, 0.6, np.empty(0, np.int64))
+    assert same_bits(got, want)
