@@ -147,3 +147,57 @@ def duty(
                 raise ValueError(f"officer {i} is on beat {bt[i]}, but the city has {n_beats} beats")
             c[bt[i]] += 1.0
     return counts
+
+
+
+def roster(on_duty, beat, Py_ssize_t n_beats):
+    """On-duty officers grouped by beat, for picking who handles a contact (policing.Roster).
+
+    numpy: ``on = on_duty.nonzero()[0]`` (everybody when nobody is on duty),
+    ``n_keys = max(n_beats, beat.max(initial=-1) + 1) + 1``, the key of each of them its
+    beat or, off any beat, the last key; ``order`` their stable sort by key and ``start``
+    the offsets ``np.concatenate([[0], np.bincount(key, minlength=n_keys).cumsum()])``.
+    A counting sort is stable, so the order is numpy's.
+
+    Args:
+        on_duty: Whether each officer works today (bool).
+        beat: Each officer's beat, -1 off any beat (int32).
+        n_beats: Number of beats.
+
+    Returns:
+        on, order and start (int64): officers to pick from, their order and offsets by beat.
+
+    """
+    cdef Py_ssize_t n = size(array(beat, cnp.NPY_INT32, -1, "beat")), i, k, m = 0, n_keys, key
+    cdef const int *bt = <int *> cnp.PyArray_DATA(beat)
+    cdef const unsigned char *working = flags(on_duty, n, "on_duty")
+    cdef int top = -1
+    for i in range(n):
+        m += working[i] != 0
+        top = bt[i] if bt[i] > top else top
+    cdef bint everybody = m == 0  # nobody on duty: everybody is picked from
+    if everybody:
+        m = n
+    n_keys = (n_beats if n_beats > top + 1 else top + 1) + 1
+    on, order, start = empty(m, cnp.NPY_INT64), empty(m, cnp.NPY_INT64), zeros(n_keys + 1, cnp.NPY_INT64)
+    nxt = empty(n_keys, cnp.NPY_INT64)
+    cdef long long *o = <long long *> cnp.PyArray_DATA(on)
+    cdef long long *r = <long long *> cnp.PyArray_DATA(order)
+    cdef long long *s = <long long *> cnp.PyArray_DATA(start)
+    cdef long long *slot = <long long *> cnp.PyArray_DATA(nxt)
+    k = 0
+    for i in range(n):
+        if everybody or working[i]:
+            o[k] = i
+            k += 1
+    for k in range(m):  # officers per key, shifted one along (start[0] stays 0)
+        key = bt[o[k]] if bt[o[k]] >= 0 else n_keys - 1
+        s[key + 1] += 1
+    for key in range(n_keys):
+        s[key + 1] += s[key]
+        slot[key] = s[key]
+    for k in range(m):  # each at its key's next slot, in order: a stable counting sort
+        key = bt[o[k]] if bt[o[k]] >= 0 else n_keys - 1
+        r[slot[key]] = k
+        slot[key] += 1
+    return on, order, start

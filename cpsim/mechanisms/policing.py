@@ -155,13 +155,9 @@ class Roster:
         """
         seen = (officers.on_duty.tobytes(), officers.beat.tobytes())  # a few bytes per officer
         if seen != self._seen:
-            on = officers.on_duty.nonzero()[0]  # np.flatnonzero's result, without its Python layers
-            if on.size == 0:
-                on = np.arange(officers.n)
-            n_keys = max(self.n_beats, int(officers.beat.max(initial=-1)) + 1) + 1
-            key = np.where(officers.beat[on] >= 0, officers.beat[on], n_keys - 1)
-            order, start = beat_index(key, n_keys)
-            self._index = (on, order, start)
+            # on_duty.nonzero() (or everybody), each one's beat as key (off any beat: the last key)
+            # and beat_index's stable sort by key, in one compiled pass (cpsim.kernels.rota)
+            self._index = rota.roster(officers.on_duty, officers.beat, self.n_beats)
             self._seen = seen
         return self._index
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from cpsim.kernels import rota
+from cpsim.world.layout import beat_index
 
 ROTA_STEP = 0.6180339887498949
 
@@ -110,3 +111,31 @@ def test_duty_writes_a_bool_array_or_its_bytes_alike():
     on, bytes_ = np.zeros(3, bool), np.zeros(3, bool)
     assert same(rota.duty(on, phase, 0.0, 0.5, beat, 2), rota.duty(bytes_.view(np.uint8), phase, 0.0, 0.5, beat, 2))
     assert same(on, bytes_) and same(on, np.array([True, False, True]))
+
+
+def roster_numpy(on_duty, beat, n_beats):
+    """The numpy code rota.roster replaced (policing.Roster.index)."""
+    on = on_duty.nonzero()[0]
+    if on.size == 0:
+        on = np.arange(beat.size)
+    n_keys = max(n_beats, int(beat.max(initial=-1)) + 1) + 1
+    key = np.where(beat[on] >= 0, beat[on], n_keys - 1)
+    order, start = beat_index(key, n_keys)
+    return on, order, start
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_roster_is_the_numpy_grouping(seed):
+    rng = np.random.default_rng(seed)
+    n, n_beats = int(rng.integers(0, 300)), int(rng.integers(1, 30))
+    beat = rng.integers(-1, n_beats + 3, n).astype(np.int32)  # off any beat, and beats past n_beats
+    on_duty = rng.random(n) < (0.0 if seed == 3 else 0.4)  # nobody on duty once: everybody is picked from
+    for got, expected in zip(rota.roster(on_duty, beat, n_beats), roster_numpy(on_duty, beat, n_beats), strict=True):
+        assert got.dtype == np.int64 and np.array_equal(got, expected)
+
+
+def test_roster_refuses_bad_input():
+    with pytest.raises(TypeError, match="beat must be int32, not float64"):
+        rota.roster(np.zeros(2, bool), np.zeros(2), 3)
+    with pytest.raises(ValueError, match="on_duty must have 2 values, not 3"):
+        rota.roster(np.zeros(3, bool), np.zeros(2, np.int32), 3)
