@@ -426,13 +426,18 @@ class CommunityModel(AgentViews, mesa.Model):
     def _patrol(self, d: Day) -> None:
         """7. Patrol: foot presence at places (deters crime tomorrow), casual contacts on foot and in cars."""
         p, res, hours = self.params, self.residents, d.hours
-        # Directed foot hours (programs place them in act) get the same share of their request as routine ones.
-        requested_foot = d.on_duty * p.patrol.foot_hours * d.routine + self.foot_requests
-        self.directed_foot = hours["foot"] * np.divide(
-            self.foot_requests, requested_foot, out=np.zeros(self.n_beats), where=requested_foot > 0
-        )
-        self.places.hotspot_hours = patrol_mech.spread_foot_hours(
-            self.places, hours["foot"] - self.directed_foot, self.place_beat_risk
+        # Directed foot hours (programs place them in act) get the same share of their request as
+        # routine ones; the routine rest is spread over places by risk (patrol.spread_foot_hours).
+        # Both in one compiled pass (cpsim.kernels.beats.foot_hours), numpy's to the bit.
+        self.directed_foot, self.places.hotspot_hours = beats.foot_hours(
+            d.on_duty,
+            p.patrol.foot_hours,
+            d.routine,
+            self.foot_requests,
+            hours["foot"],
+            self.places.beat,
+            self.places.risk,
+            self.place_beat_risk,
         )
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, d.streams["patrol"]

@@ -82,3 +82,15 @@ cdef inline cnp.ndarray zeros(Py_ssize_t n, int typenum):
     cdef cnp.npy_intp dims[1]
     dims[0] = n
     return cnp.PyArray_ZEROS(1, dims, typenum, 0)
+
+
+cdef inline cnp.ndarray keys(object x, Py_ssize_t n, str name):
+    """x as a 1-d contiguous array of int32 or int64 keys (read them with key_at)."""
+    if cnp.PyArray_Check(x) and cnp.PyArray_ITEMSIZE(<cnp.ndarray> x) == 4:
+        return array(x, cnp.NPY_INT32, n, name)
+    return array(x, cnp.NPY_INT64, n, name)
+
+
+cdef inline long long key_at(const void *keys, bint wide, Py_ssize_t i) noexcept nogil:
+    """The i-th key of an int64 (wide) or int32 array."""
+    return (<const long long *> keys)[i] if wide else (<const int *> keys)[i]

@@ -14,7 +14,7 @@ import numpy as np
 cimport cython
 cimport numpy as cnp
 
-from cpsim.kernels.arrays cimport array, doubles, empty, ints, longs, out_doubles, size, zeros
+from cpsim.kernels.arrays cimport array, doubles, empty, ints, key_at, keys as _keys, longs, out_doubles, size, zeros
 from cpsim.kernels.elementwise cimport clip, maximum, minimum
 
 cnp.import_array()
@@ -28,18 +28,6 @@ cdef inline Py_ssize_t _key(long long k, Py_ssize_t n, str what) except -1:
     if k < 0 or k >= n:
         raise ValueError(f"{what} {k} is outside 0..{n - 1}")
     return <Py_ssize_t> k
-
-
-cdef inline cnp.ndarray _keys(object x, str name):
-    """x as a 1-d contiguous array of int32 or int64 keys (the runtime form of a fused int/long long memoryview)."""
-    if cnp.PyArray_Check(x) and cnp.PyArray_ITEMSIZE(<cnp.ndarray> x) == 4:
-        return array(x, cnp.NPY_INT32, -1, name)
-    return array(x, cnp.NPY_INT64, -1, name)
-
-
-cdef inline long long _at(const void *keys, bint wide, Py_ssize_t i) noexcept nogil:
-    """The i-th key of an int64 (wide) or int32 array."""
-    return (<const long long *> keys)[i] if wide else (<const int *> keys)[i]
 
 
 # ------------------------------------------------------------------ phase 3: crime
@@ -353,6 +341,59 @@ def crime_ratio(recorded, expected):
     return out
 
 
+# ------------------------------------------------------------------ phase 7: patrol
+
+
+def foot_hours(
+    on_duty, double foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk
+):
+    """Directed foot hours per beat, and every foot hour spread over places by risk.
+
+    numpy (CommunityModel._patrol, cpsim.mechanisms.patrol.spread_foot_hours)::
+
+        requested = on_duty * foot_per_officer * routine + foot_requests
+        directed = foot * np.divide(foot_requests, requested, out=np.zeros(n_beats), where=requested > 0)
+        at_places = (foot - directed)[place_beat] * risk / beat_risk
+
+    Args:
+        on_duty: Officers on duty per beat.
+        foot_per_officer: patrol.foot_hours, each officer's routine foot hours.
+        routine: Share of routine work officers still do, per beat.
+        foot_requests: Directed foot hours programs asked for, per beat.
+        foot: Foot hours the time budget gave, per beat.
+        place_beat: Each place's beat (int32).
+        risk: Each place's crime risk.
+        beat_risk: Each place's beat's total risk (patrol.beat_risk_at_places).
+
+    Returns:
+        directed (per beat) and the routine foot hours at each place.
+
+    """
+    cdef Py_ssize_t i, b, n_beats = size(array(on_duty, cnp.NPY_DOUBLE, -1, "on_duty"))
+    cdef const double *duty = doubles(on_duty, n_beats, "on_duty")
+    cdef const double *share = doubles(routine, n_beats, "routine")
+    cdef const double *asked = doubles(foot_requests, n_beats, "foot_requests")
+    cdef const double *given = doubles(foot, n_beats, "foot")
+    cdef Py_ssize_t n_places = size(array(place_beat, cnp.NPY_INT32, -1, "place_beat"))
+    cdef const int *pb = <int *> cnp.PyArray_DATA(place_beat)
+    cdef const double *r = doubles(risk, n_places, "risk")
+    cdef const double *total = doubles(beat_risk, n_places, "beat_risk")
+    cdef double requested
+    directed_out, routine_out = empty(n_beats, cnp.NPY_DOUBLE), empty(n_beats, cnp.NPY_DOUBLE)
+    places_out = empty(n_places, cnp.NPY_DOUBLE)
+    cdef double *d = <double *> cnp.PyArray_DATA(directed_out)
+    cdef double *left = <double *> cnp.PyArray_DATA(routine_out)
+    cdef double *o = <double *> cnp.PyArray_DATA(places_out)
+    for b in range(n_beats):
+        requested = duty[b] * foot_per_officer * share[b] + asked[b]
+        d[b] = given[b] * (asked[b] / requested if requested > 0 else 0.0)
+        left[b] = given[b] - d[b]
+    for i in range(n_places):
+        b = _key(pb[i], n_beats, "place beat")
+        o[i] = left[b] * r[i] / total[i]
+    return directed_out, places_out
+
+
 # ------------------------------------------------------------------ phase 12: what officers sense
 
 
@@ -371,7 +412,7 @@ def update_average(avg, keys, values, double factor):
     cdef Py_ssize_t i, k
     cdef double *a = out_doubles(avg, -1, "avg")
     cdef Py_ssize_t n = size(avg)
-    cdef cnp.ndarray key_array = _keys(keys, "keys")
+    cdef cnp.ndarray key_array = _keys(keys, -1, "keys")
     cdef const void *ks = cnp.PyArray_DATA(key_array)
     cdef bint wide = cnp.PyArray_ITEMSIZE(key_array) == 8
     cdef Py_ssize_t m = size(key_array)
@@ -384,7 +425,7 @@ def update_average(avg, keys, values, double factor):
     cdef long long *c = <long long *> cnp.PyArray_DATA(counts)
     cdef double *s = <double *> cnp.PyArray_DATA(sums)
     for i in range(m):  # in input order, as bincount adds
-        k = _key(_at(ks, wide, i), n, "key")
+        k = _key(key_at(ks, wide, i), n, "key")
         c[k] += 1
         s[k] += v[i]
     for k in range(n):
@@ -417,8 +458,8 @@ def review(
     cdef double *rc = out_doubles(recorded, -1, "recorded")
     cdef Py_ssize_t n = size(recorded)
     cdef double *vc = out_doubles(victimisation, -1, "victimisation")
-    cdef cnp.ndarray rb_array = _keys(recorded_beats, "recorded_beats")
-    cdef cnp.ndarray beat_array = _keys(resident_beat, "resident_beat")
+    cdef cnp.ndarray rb_array = _keys(recorded_beats, -1, "recorded_beats")
+    cdef cnp.ndarray beat_array = _keys(resident_beat, -1, "resident_beat")
     cdef const void *rb = cnp.PyArray_DATA(rb_array)
     cdef const void *bt = cnp.PyArray_DATA(beat_array)
     cdef bint rb_wide = cnp.PyArray_ITEMSIZE(rb_array) == 8, bt_wide = cnp.PyArray_ITEMSIZE(beat_array) == 8
@@ -434,9 +475,9 @@ def review(
     cdef long long *d = <long long *> cnp.PyArray_DATA(counts)
     cdef long long *h = d + n
     for i in range(size(rb_array)):
-        d[_key(_at(rb, rb_wide, i), n, "beat")] += 1
+        d[_key(key_at(rb, rb_wide, i), n, "beat")] += 1
     for i in range(size(victims)):
-        h[_key(_at(bt, bt_wide, _key(vs[i], n_residents, "resident")), n, "beat")] += 1
+        h[_key(key_at(bt, bt_wide, _key(vs[i], n_residents, "resident")), n, "beat")] += 1
     for b in range(n):
         rc[b] = rc[b] + keep * (<double> d[b] - rc[b])
         people = br[b] if br[b] > 1 else 1

@@ -13,7 +13,7 @@ from libc.math cimport fmod
 from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_standard_uniform_fill
 
-from cpsim.kernels.arrays cimport array, doubles, empty, flags, size, writable, zeros
+from cpsim.kernels.arrays cimport array, doubles, empty, flags, key_at, keys, size, writable, zeros
 
 cnp.import_array()
 
@@ -161,20 +161,23 @@ def roster(on_duty, beat, Py_ssize_t n_beats):
 
     Args:
         on_duty: Whether each officer works today (bool).
-        beat: Each officer's beat, -1 off any beat (int32).
+        beat: Each officer's beat, -1 off any beat (int32 or int64).
         n_beats: Number of beats.
 
     Returns:
         on, order and start (int64): officers to pick from, their order and offsets by beat.
 
     """
-    cdef Py_ssize_t n = size(array(beat, cnp.NPY_INT32, -1, "beat")), i, k, m = 0, n_keys, key
-    cdef const int *bt = <int *> cnp.PyArray_DATA(beat)
+    cdef cnp.ndarray beat_array = keys(beat, -1, "beat")
+    cdef Py_ssize_t n = size(beat_array), i, k, m = 0, n_keys, key
+    cdef const void *bt = cnp.PyArray_DATA(beat_array)
+    cdef bint wide = cnp.PyArray_ITEMSIZE(beat_array) == 8
     cdef const unsigned char *working = flags(on_duty, n, "on_duty")
-    cdef int top = -1
+    cdef long long top = -1, b
     for i in range(n):
         m += working[i] != 0
-        top = bt[i] if bt[i] > top else top
+        b = key_at(bt, wide, i)
+        top = b if b > top else top
     cdef bint everybody = m == 0  # nobody on duty: everybody is picked from
     if everybody:
         m = n
@@ -191,13 +194,15 @@ def roster(on_duty, beat, Py_ssize_t n_beats):
             o[k] = i
             k += 1
     for k in range(m):  # officers per key, shifted one along (start[0] stays 0)
-        key = bt[o[k]] if bt[o[k]] >= 0 else n_keys - 1
+        b = key_at(bt, wide, o[k])
+        key = b if b >= 0 else n_keys - 1
         s[key + 1] += 1
     for key in range(n_keys):
         s[key + 1] += s[key]
         slot[key] = s[key]
     for k in range(m):  # each at its key's next slot, in order: a stable counting sort
-        key = bt[o[k]] if bt[o[k]] >= 0 else n_keys - 1
+        b = key_at(bt, wide, o[k])
+        key = b if b >= 0 else n_keys - 1
         r[slot[key]] = k
         slot[key] += 1
     return on, order, start

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import draws
-from cpsim.mechanisms.bounds import signed
+from cpsim.kernels import draws, experiences
 
 
 def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
@@ -67,6 +66,6 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     procedural_tint * (2q - 1)`` (a friendly contact says little about whether police get
     results). Defaults: weight 1/2, tint 1/4.
     """
-    v_leg = signed(2.0 * quality - 1.0 + patrol.valence_weight * patrol.contact_valence)
-    v_eff = signed(patrol.valence_weight * patrol.contact_valence + (2.0 * quality - 1.0) * patrol.procedural_tint)
-    return v_leg, v_eff
+    # signed(2q - 1 + social) and signed(social + (2q - 1) * tint), compiled (cpsim.kernels.experiences)
+    social = patrol.valence_weight * patrol.contact_valence
+    return experiences.casual_valences(np.ascontiguousarray(quality, np.float64), social, patrol.procedural_tint)

@@ -370,3 +370,34 @@ def test_kernels_refuse_wrong_dtypes_and_read_only_outputs_in_one_line():
             np.ones(2, np.int64),
             0.9,
         )
+
+
+def foot_hours_numpy(on_duty, foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk):
+    """The numpy code beats.foot_hours replaced (CommunityModel._patrol, patrol.spread_foot_hours)."""
+    requested = on_duty * foot_per_officer * routine + foot_requests
+    directed = foot * np.divide(foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
+    return directed, (foot - directed)[place_beat] * risk / beat_risk
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_foot_hours_are_numpys(seed):
+    rng = np.random.default_rng(seed)
+    n_beats, n_places = int(rng.integers(1, 12)), int(rng.integers(1, 200))
+    on_duty = rng.integers(0, 6, n_beats).astype(float)
+    routine = rng.random(n_beats)
+    requests = rng.random(n_beats) * 8 * (rng.random(n_beats) < 0.5)  # most beats ask for nothing
+    if seed == 0:
+        on_duty[:], requests[:] = 0.0, 0.0  # nothing requested anywhere: nothing directed
+    foot = rng.random(n_beats) * 20
+    place_beat = rng.integers(0, n_beats, n_places).astype(np.int32)
+    risk = rng.random(n_places) * 10.0 ** rng.uniform(-3, 3, n_places)
+    beat_risk = np.maximum(np.bincount(place_beat, weights=risk, minlength=n_beats)[place_beat], 1e-12)
+    args = (on_duty, 2.5, routine, requests, foot, place_beat, risk, beat_risk)
+    for got, want in zip(beats.foot_hours(*args), foot_hours_numpy(*args), strict=True):
+        assert same_bits(got, want)
+
+
+def test_foot_hours_refuse_a_place_outside_the_beats():
+    one = np.ones(2)
+    with pytest.raises(ValueError, match=r"place beat 2 is outside 0\.\.1"):
+        beats.foot_hours(one, 1.0, one, one, one, np.array([0, 2], np.int32), one, one)

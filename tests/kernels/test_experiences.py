@@ -284,3 +284,14 @@ def test_procedural_valences_equal_the_numpy_code_to_the_bit(seed):
     assert all(same_bits(g, w) for g, w in zip(got, answered_valences_numpy(q, resp), strict=True))
     with pytest.raises(TypeError, match="quality must be float64"):
         experiences.procedural_valences(q.astype(np.float32), 0.0, 0.0, 0.0, True)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_casual_valences_are_numpys(seed):
+    rng = np.random.default_rng(seed)
+    quality = np.concatenate([rng.random(int(rng.integers(0, 300))), [0.0, 1.0, 0.5, np.nan]])
+    patrol = Scenario().patrol
+    v_leg = signed(2.0 * quality - 1.0 + patrol.valence_weight * patrol.contact_valence)
+    v_eff = signed(patrol.valence_weight * patrol.contact_valence + (2.0 * quality - 1.0) * patrol.procedural_tint)
+    got = experiences.casual_valences(quality, patrol.valence_weight * patrol.contact_valence, patrol.procedural_tint)
+    assert same_bits(got[0], v_leg) and same_bits(got[1], v_eff)

@@ -135,7 +135,7 @@ def test_roster_is_the_numpy_grouping(seed):
 
 
 def test_roster_refuses_bad_input():
-    with pytest.raises(TypeError, match="beat must be int32, not float64"):
+    with pytest.raises(TypeError, match="beat must be int64, not float64"):
         rota.roster(np.zeros(2, bool), np.zeros(2), 3)
     with pytest.raises(ValueError, match="on_duty must have 2 values, not 3"):
         rota.roster(np.zeros(3, bool), np.zeros(2, np.int32), 3)
