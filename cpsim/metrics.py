@@ -9,6 +9,7 @@ computed twice. Every figure is defined here and listed in docs/metrics.md.
 from __future__ import annotations
 
 from functools import partial
+from operator import attrgetter, itemgetter
 
 import mesa
 import numpy as np
@@ -304,6 +305,10 @@ EVENTS = {
 }
 
 
+# The residents' fields and the day's events in BY_KEY's order, fetched in one call each.
+_fields, _events = attrgetter(*MEANS.values()), itemgetter(*EVENTS.values())
+
+
 class GroupTables:
     """Per-group and per-beat tables of the daily figures (BY_KEY), built from (beat, group) cells.
 
@@ -342,8 +347,8 @@ class GroupTables:
         sums = cell_sums(
             self.cell,
             self.n_cells,
-            tuple(getattr(res, field_name) for field_name in MEANS.values()),
-            tuple(events[name] for name in EVENTS.values()),
+            _fields(res),
+            _events(events),
         )
         # cells.sum(axis=1) and cells.sum(axis=2) of the (figure, beat, group) cells, compiled
         by_group, by_beat = figures.margins(sums, *self.shape)

@@ -292,10 +292,11 @@ class CommunityModel(AgentViews, mesa.Model):
         replaced = policing_mech.rotate(
             self.officers, self.n_beats, pol.rotation_days, d.streams["duty"], self.steady_officers
         )
-        if replaced.any():
+        moved = bool(replaced.any())
+        if moved:
             self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
         d.on_duty = policing_mech.draw_duty(self.officers, pol.duty_share, d.number, self.rota, self.n_beats)
-        if replaced.any():
+        if moved:
             res.familiarity *= self._decay["fam"] * (1.0 - replaced[res.beat])
         else:  # the same product (decay x 1.0 is decay), without a gather over every resident
             res.familiarity *= self._decay["fam"]

@@ -121,9 +121,13 @@ def allocate_hours(
     return plan, admin, share
 
 
+_FLOAT64 = np.dtype(np.float64)
+
+
 def _doubles(x: np.ndarray | float) -> np.ndarray:
     """The value(s) as a contiguous float64 array of at least one value (a scalar is one value for every beat)."""
-    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1 and x.flags.c_contiguous:
+    # (dtype identity and the stride: comparing dtypes and reading .flags cost more than the kernel call)
+    if type(x) is np.ndarray and x.dtype is _FLOAT64 and x.ndim == 1 and (x.strides[0] == 8 or x.size < 2):
         return x
     return np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
 
