@@ -17,13 +17,9 @@ from cpsim.kernels.elementwise cimport clip
 cnp.import_array()
 
 
-cdef int _tie_means(
-    const long long *ptr, const int *other, Py_ssize_t n_rows, Py_ssize_t n_ties,
-    const double *v, const double *alone, double *o,
-) except -1:
+cdef int _check_graph(const long long *ptr, const int *other, Py_ssize_t n_rows, Py_ssize_t n_ties) except -1:
+    """Refuse CSR arrays the loops would read past (boundscheck is off)."""
     cdef Py_ssize_t i, k
-    cdef long long deg
-    cdef double running = 0.0, before
     if ptr[0] != 0 or ptr[n_rows] != n_ties:
         raise ValueError(f"indptr must run from 0 to the {n_ties} ties")
     for i in range(n_rows):
@@ -32,6 +28,17 @@ cdef int _tie_means(
     for k in range(n_ties):
         if other[k] < 0 or other[k] >= n_rows:
             raise ValueError(f"tie {k} names resident {other[k]}, not one of 0..{n_rows - 1}")
+    return 0
+
+
+cdef int _tie_means(
+    const long long *ptr, const int *other, Py_ssize_t n_rows, Py_ssize_t n_ties,
+    const double *v, const double *alone, double *o,
+) except -1:
+    cdef Py_ssize_t i, k
+    cdef long long deg
+    cdef double running = 0.0, before
+    _check_graph(ptr, other, n_rows, n_ties)
     for i in range(n_rows):
         before = running
         for k in range(ptr[i], ptr[i + 1]):
@@ -39,6 +46,35 @@ cdef int _tie_means(
             running = v[other[k]] if k == 0 else running + v[other[k]]
         deg = ptr[i + 1] - ptr[i]
         o[i] = (running - before) / <double> deg if deg > 0 else alone[i]
+    return 0
+
+
+cdef int _two_tie_means(
+    const long long *ptr, const int *other, Py_ssize_t n_rows, Py_ssize_t n_ties,
+    const double *v, const double *w, double *o, double *p,
+) except -1:
+    """_tie_means of two value rows at once (each its own fallback): two running sums side by
+    side, each added in tie order as before, so the adds of one need not wait on the other's."""
+    cdef Py_ssize_t i, k
+    cdef long long deg
+    cdef double run_v = 0.0, run_w = 0.0, before_v, before_w
+    cdef int j
+    _check_graph(ptr, other, n_rows, n_ties)
+    for i in range(n_rows):
+        before_v, before_w = run_v, run_w
+        for k in range(ptr[i], ptr[i + 1]):
+            j = other[k]
+            if k == 0:  # cumsum's first value is the first tie's
+                run_v, run_w = v[j], w[j]
+            else:
+                run_v = run_v + v[j]
+                run_w = run_w + w[j]
+        deg = ptr[i + 1] - ptr[i]
+        if deg > 0:
+            o[i] = (run_v - before_v) / <double> deg
+            p[i] = (run_w - before_w) / <double> deg
+        else:
+            o[i], p[i] = v[i], w[i]
     return 0
 
 
@@ -148,8 +184,7 @@ def anchors(
     cdef double *a_l = <double *> cnp.PyArray_DATA(out_l)
     cdef double *a_e = <double *> cnp.PyArray_DATA(out_e)
     # The ties' climate first, into the outputs; each anchor then reads its resident's own.
-    _tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_l, att_l, a_l)
-    _tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_e, att_e, a_e)
+    _two_tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_l, att_e, a_l, a_e)
     for i in range(n):
         own = ((norm_l[g[i]] + national) + disp_l[i]) + performance_weight * (att_e[i] - reference_effectiveness)
         a_l[i] = clip(keep * own + social_weight * a_l[i], 0.0, 1.0)
