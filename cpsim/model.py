@@ -519,8 +519,8 @@ class CommunityModel(AgentViews, mesa.Model):
         d.listeners, d.heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
         if d.listeners.size:
             v = d.heard[:, :2].T  # legitimacy and effectiveness rows
-            # A faint story says nothing about that component (read as no valence: NaN in apply_experiences).
-            apply_heard(res, d.listeners, v, np.abs(v) > wom_mech.MIN_STORY, p.trust, p.word_of_mouth.vicarious_weight)
+            # A faint story says nothing about that component (|v| at most MIN_STORY: as no valence).
+            apply_heard(res, d.listeners, v, wom_mech.MIN_STORY, p.trust, p.word_of_mouth.vicarious_weight)
             # Retold tomorrow: tell()'s rows, built in one product (listeners are unique int64 already).
             self._story_parts.append((d.listeners, p.word_of_mouth.retell_share * d.heard))
         self.experiences_today, self.heard_today = d.experiences, d.listeners

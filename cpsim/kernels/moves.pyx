@@ -86,7 +86,8 @@ def move(
     Args:
         idx: Resident of each experience (int64; may repeat).
         v: Legitimacy and effectiveness valences, shape (2, len(idx)), float64, any strides.
-        has: Whether each valence says something, bool, same shape; None: where v is not NaN.
+        has: Whether each valence says something, bool, same shape; None: where v is not NaN;
+            a float: where ``np.abs(v) > has`` (a faint story says nothing).
         mult: Multiplier on the steps: a float, or one float64 per experience.
         fam: Familiarity counted towards consolidation: a float, or one float64 per experience.
         trust: Residents' trust index (the prior), float64.
@@ -109,7 +110,9 @@ def move(
     cdef Py_ssize_t ms = 0, fs = 0
     cdef const char *val = _pair(v, cnp.NPY_DOUBLE, n, "v", vs)
     cdef const char *said = NULL
-    cdef bint has_given = has is not None
+    cdef bint has_floor = type(has) is float
+    cdef bint has_given = has is not None and not has_floor
+    cdef double floor = has if has_floor else 0.0
     cdef bint mult_rows = isinstance(mult, np.ndarray)
     cdef bint fam_rows = isinstance(fam, np.ndarray)
     cdef const char *mult_a = NULL
@@ -165,7 +168,10 @@ def move(
         m = (<const double *> (mult_a + i * ms))[0] if mult_rows else mult_s
         for c in range(2):
             vc = (<const double *> (val + c * vs[0] + i * vs[1]))[0]
-            says = (said + c * hs[0] + i * hs[1])[0] != 0 if has_given else vc == vc
+            if has_given:
+                says = (said + c * hs[0] + i * hs[1])[0] != 0
+            else:
+                says = fabs(vc) > floor if has_floor else vc == vc
             vz = vc if says else 0.0
             rd = clip(vz * (1.0 + prior_bias * sign(vz) * prior), -1.0, 1.0)
             read[c * n + i] = rd

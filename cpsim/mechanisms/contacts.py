@@ -167,7 +167,7 @@ def stories(c: dict[str, np.ndarray], effects: dict[str, np.ndarray], untold: st
     return experiences.story_rows(effects["v_leg"], effects["v_eff"], c["weight"], c["kind"], kind_code(untold))
 
 
-def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, vicarious: float) -> None:
+def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray | float, t, vicarious: float) -> None:
     """Apply what residents heard today (word of mouth) as apply_experiences applies a story.
 
     The same arithmetic as apply_experiences for experiences of weight 1 without an officer
@@ -177,7 +177,8 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray, t, v
         res: Residents arrays.
         listeners: Unique resident indices.
         v: Heard legitimacy and effectiveness valences, shape (2, len(listeners)).
-        has: Whether each valence says something (a faint story is forgotten), same shape.
+        has: Whether each valence says something (a faint story is forgotten), same shape; or a
+            float: a valence says something where its size is above it.
         t: The trust section of the scenario.
         vicarious: Multiplier on the steps (word_of_mouth.vicarious_weight).
 

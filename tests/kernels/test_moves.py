@@ -151,6 +151,24 @@ def test_stories_heard_read_strided_valences_and_a_faint_story_as_nothing():
     got = _move(res, listeners, v, has, 0.4, 0.0, t)
     assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
     assert all(same_bits(getattr(res, name), expected[name]) for name in COMPONENTS)
+    # The model passes the threshold itself (has=0.02: where np.abs(v) > 0.02), as the same moves.
+    for name, x in before.items():
+        getattr(res, name)[:] = x
+    got = _move(res, listeners, v, 0.02, 0.4, 0.0, t)
+    assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
+    assert all(same_bits(getattr(res, name), expected[name]) for name in COMPONENTS)
+
+
+def test_a_threshold_is_np_abs_above_it():
+    t = Scenario().trust
+    v = np.array([[0.02, -0.02, 0.0201, np.nan, -0.5], [0.0, -0.0, 0.03, 1.0, np.nan]])
+    idx = np.arange(5, dtype=np.int64)
+    outcomes = []
+    for has in (np.abs(v) > 0.02, 0.02):
+        res = residents(np.random.default_rng(4), 5)
+        outcomes.append((_move(res, idx, v, has, 1.0, 0.0, t), res.legitimacy.copy()))
+    (a, legit_a), (b, legit_b) = outcomes
+    assert same_bits(a[0], b[0]) and same_bits(a[1], b[1]) and same_bits(legit_a, legit_b)
 
 
 def test_no_experiences_move_nothing():
