@@ -9,12 +9,20 @@ numpy's to the bit.
 
 from libc.stdlib cimport free, malloc
 
+import numpy as np
+
 cimport numpy as cnp
 
 from cpsim.kernels.arrays cimport array, doubles, flags, size
 from cpsim.kernels.sums cimport total
 
 cnp.import_array()
+
+
+# From this many values numpy's own sum is faster (it is built with SIMD variants of the same
+# pairwise sum: the same bits); below, the call costs more than the sum (2.9 against 5.2 µs at
+# 10,000 values, 38.8 against 37.2 at 100,000, 437 against 318 at 1,000,000).
+NUMPY_FROM = 100_000
 
 
 def means(tuple rows):
@@ -33,7 +41,10 @@ def means(tuple rows):
     for k in range(len(rows)):
         a = doubles(rows[k], -1, f"rows[{k}]")
         n = size(rows[k])
-        out.append(total(a, n) / <double> n if n else float("nan"))
+        if n >= NUMPY_FROM:
+            out.append(float(np.add.reduce(rows[k]) / n))
+        else:
+            out.append(total(a, n) / <double> n if n else float("nan"))
     return out
 
 
