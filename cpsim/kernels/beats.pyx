@@ -341,6 +341,84 @@ def crime_ratio(recorded, expected):
     return out
 
 
+# ------------------------------------------------------------------ phase 6: clearing
+
+
+def place_means_at(values, at, by_place, place_start, residents_per_place):
+    """The mean value of the residents of each place in ``at`` (cpsim.mechanisms.response.place_mean_at).
+
+    numpy: each wanted place's members ``by_place[place_start[p]:place_start[p + 1]]``, their
+    values added in that order from 0.0 (a bincount over one row per member), over
+    ``np.maximum(residents_per_place[at], 1)``.
+
+    Args:
+        values: Per-resident values (float64).
+        at: Places wanted, repeats allowed (int64).
+        by_place: Residents sorted by place (int64).
+        place_start: Start of each place's run in ``by_place``, places + 1 (int64).
+        residents_per_place: Residents per place (int64).
+
+    Returns:
+        One mean per place in ``at``.
+
+    """
+    cdef Py_ssize_t n_res = size(array(values, cnp.NPY_DOUBLE, -1, "values"))
+    cdef const double *v = <double *> cnp.PyArray_DATA(values)
+    cdef Py_ssize_t j, k, p, n = size(array(at, cnp.NPY_INT64, -1, "at"))
+    cdef const long long *want = <long long *> cnp.PyArray_DATA(at)
+    cdef Py_ssize_t n_members = size(array(by_place, cnp.NPY_INT64, -1, "by_place"))
+    cdef const long long *member = <long long *> cnp.PyArray_DATA(by_place)
+    cdef Py_ssize_t n_places = size(array(residents_per_place, cnp.NPY_INT64, -1, "residents_per_place"))
+    cdef const long long *people = <long long *> cnp.PyArray_DATA(residents_per_place)
+    cdef const long long *start = longs(place_start, n_places + 1, "place_start")
+    cdef double total
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
+    for j in range(n):
+        p = _key(want[j], n_places, "place")
+        if start[p] < 0 or start[p] > start[p + 1] or start[p + 1] > n_members:
+            raise ValueError(f"place {p}'s run {start[p]}..{start[p + 1]} is outside by_place's {n_members}")
+        total = 0.0
+        for k in range(start[p], start[p + 1]):
+            total = total + v[_key(member[k], n_res, "resident")]
+        o[j] = total / <double> (people[p] if people[p] > 1 else 1)
+    return out
+
+
+def offender_cumweights(offending, free_day, offenders, order, long long day):
+    """Cumulative weights of offenders on the street, in beat order (enforcement.pick_offenders).
+
+    numpy: ``w = offending[offenders] * (free_day[offenders] <= day)``, then
+    ``np.concatenate([[0.0], w[order].cumsum()])``.
+
+    Args:
+        offending: Each resident's offending (float64).
+        free_day: The day each resident is free again (int32).
+        offenders: Indices of residents who offend (int64).
+        order: Offenders' positions grouped by beat (int64).
+        day: Today.
+
+    Returns:
+        0.0, then the running sum of the weights in ``order``.
+
+    """
+    cdef Py_ssize_t n_res = size(array(offending, cnp.NPY_DOUBLE, -1, "offending"))
+    cdef const double *rate = <double *> cnp.PyArray_DATA(offending)
+    cdef const int *free = ints(free_day, n_res, "free_day")
+    cdef Py_ssize_t i, r, m = size(array(offenders, cnp.NPY_INT64, -1, "offenders"))
+    cdef const long long *who = <long long *> cnp.PyArray_DATA(offenders)
+    cdef const long long *pos = longs(order, m, "order")
+    cdef double w
+    out = empty(m + 1, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
+    o[0] = 0.0
+    for i in range(m):
+        r = _key(who[_key(pos[i], m, "order position")], n_res, "offender")
+        w = rate[r] * (1.0 if free[r] <= day else 0.0)
+        o[i + 1] = w if i == 0 else o[i] + w  # cumsum's first value is the first weight
+    return out
+
+
 # ------------------------------------------------------------------ phase 7: patrol
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels import beats as beat_kernels
 from cpsim.kernels import draws, experiences
 from cpsim.world.layout import sample_weighted_within
 
@@ -77,8 +78,8 @@ def pick_offenders(
     if beats.size == 0:
         return np.empty(0, np.int64)
     order, start = by_beat
-    w = residents.offending[offenders] * (residents.free_day[offenders] <= day)
-    cumw = np.concatenate([[0.0], w[order].cumsum()])
+    # offending * (free_day <= day) of each offender, summed up in beat order after a 0.0 (compiled)
+    cumw = beat_kernels.offender_cumweights(residents.offending, residents.free_day, offenders, order, day)
     pick = sample_weighted_within(order, start, cumw, beats, rng)
     return np.where(pick >= 0, offenders[np.maximum(pick, 0)], -1)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import experiences
+from cpsim.kernels import beats, experiences
 from cpsim.mechanisms.bounds import bound
 
 
@@ -68,10 +68,6 @@ def place_mean_at(
         The mean value of the residents of each place in ``at``.
 
     """
-    lo = place_start[at]
-    counts = place_start[at + 1] - lo
-    # Array methods, not np.repeat/np.cumsum: the same results without their Python layers.
-    first = (lo - (counts.cumsum() - counts)).repeat(counts)
-    members = by_place[first + np.arange(first.size)]
-    sums = np.bincount(np.arange(at.size).repeat(counts), weights=values[members], minlength=at.size)
-    return sums / np.maximum(residents_per_place[at], 1)
+    # Each place's members added in order from 0.0 (a bincount's sums), over max(residents, 1):
+    # one compiled pass (cpsim.kernels.beats), where numpy took some ten calls.
+    return beats.place_means_at(values, np.ascontiguousarray(at, np.int64), by_place, place_start, residents_per_place)

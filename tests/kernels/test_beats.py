@@ -401,3 +401,47 @@ def test_foot_hours_refuse_a_place_outside_the_beats():
     one = np.ones(2)
     with pytest.raises(ValueError, match=r"place beat 2 is outside 0\.\.1"):
         beats.foot_hours(one, 1.0, one, one, one, np.array([0, 2], np.int32), one, one)
+
+
+def place_mean_at_numpy(values, at, by_place, place_start, residents_per_place):
+    """The numpy code beats.place_means_at replaced (cpsim.mechanisms.response.place_mean_at)."""
+    lo = place_start[at]
+    counts = place_start[at + 1] - lo
+    first = (lo - (counts.cumsum() - counts)).repeat(counts)
+    members = by_place[first + np.arange(first.size)]
+    sums = np.bincount(np.arange(at.size).repeat(counts), weights=values[members], minlength=at.size)
+    return sums / np.maximum(residents_per_place[at], 1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_place_means_at_are_numpys(seed):
+    rng = np.random.default_rng(seed)
+    n, n_places = int(rng.integers(1, 3000)), int(rng.integers(1, 60))
+    place = rng.integers(0, n_places, n)
+    place[place == n_places // 2] = 0  # a place nobody lives at
+    per_place = np.bincount(place, minlength=n_places)
+    by_place = np.argsort(place, kind="stable")
+    start = np.concatenate([[0], np.cumsum(per_place)])
+    values = rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)
+    at = rng.integers(0, n_places, int(rng.integers(0, 12)))
+    args = (values, at, by_place, start, per_place)
+    assert same_bits(beats.place_means_at(*args), place_mean_at_numpy(*args))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_offender_cumweights_are_numpys(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    offending = rng.random(n) * (rng.random(n) < 0.2)
+    free_day = rng.integers(0, 60, n).astype(np.int32)
+    offenders = np.flatnonzero(offending > 0)
+    order = rng.permutation(offenders.size)
+    want = np.concatenate([[0.0], (offending[offenders] * (free_day[offenders] <= 30))[order].cumsum()])
+    assert same_bits(beats.offender_cumweights(offending, free_day, offenders, order, 30), want)
+
+
+def test_clearing_kernels_refuse_indices_outside():
+    with pytest.raises(ValueError, match=r"place 3 is outside 0\.\.1"):
+        beats.place_means_at(np.zeros(2), np.array([3]), np.arange(2), np.array([0, 1, 2]), np.ones(2, np.int64))
+    with pytest.raises(ValueError, match=r"offender 5 is outside 0\.\.1"):
+        beats.offender_cumweights(np.zeros(2), np.zeros(2, np.int32), np.array([5]), np.array([0]), 0)
