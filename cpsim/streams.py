@@ -187,7 +187,7 @@ class DayStreams(Mapping):
         self.closed = False
         if kept is not None:
             if kept:
-                pcg.restart(list(kept.values()), self._words, list(self._rows.values()))
+                pcg.restart([kept[name] for name in self._rows], self._words, list(self._rows.values()))
             else:  # the first day: one fresh Generator per declared stream, kept for the run
                 kept.update((name, _generator(self._words, row)) for name, row in self._rows.items())
             self._made = dict(kept)

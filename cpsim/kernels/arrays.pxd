@@ -94,3 +94,18 @@ cdef inline cnp.ndarray keys(object x, Py_ssize_t n, str name):
 cdef inline long long key_at(const void *keys, bint wide, Py_ssize_t i) noexcept nogil:
     """The i-th key of an int64 (wide) or int32 array."""
     return (<const long long *> keys)[i] if wide else (<const int *> keys)[i]
+
+
+cdef inline cnp.ndarray matrix(object x, str name):
+    """x as a 2-d float64 array whose rows are contiguous (any step between rows), else a one-line error."""
+    if not cnp.PyArray_Check(x):
+        raise TypeError(f"{name} must be a numpy array, not {type(x).__name__}")
+    cdef cnp.ndarray a = <cnp.ndarray> x
+    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE:
+        raise TypeError(f"{name} must be float64, not {a.dtype}")
+    if cnp.PyArray_NDIM(a) != 2:
+        raise ValueError(f"{name} must have 2 dimensions, not {cnp.PyArray_NDIM(a)}")
+    # (numpy gives an empty array, or a dimension of one, any stride: only a step that is walked counts)
+    if cnp.PyArray_DIM(a, 0) > 0 and cnp.PyArray_DIM(a, 1) > 1 and cnp.PyArray_STRIDE(a, 1) != sizeof(double):
+        raise ValueError(f"{name}'s rows must be contiguous")
+    return a

@@ -31,30 +31,13 @@ cdef int _check_graph(const long long *ptr, const int *other, Py_ssize_t n_rows,
     return 0
 
 
-cdef int _tie_means(
-    const long long *ptr, const int *other, Py_ssize_t n_rows, Py_ssize_t n_ties,
-    const double *v, const double *alone, double *o,
-) except -1:
-    cdef Py_ssize_t i, k
-    cdef long long deg
-    cdef double running = 0.0, before
-    _check_graph(ptr, other, n_rows, n_ties)
-    for i in range(n_rows):
-        before = running
-        for k in range(ptr[i], ptr[i + 1]):
-            # cumsum's running sum: its first value is the first tie's (not 0.0 plus it)
-            running = v[other[k]] if k == 0 else running + v[other[k]]
-        deg = ptr[i + 1] - ptr[i]
-        o[i] = (running - before) / <double> deg if deg > 0 else alone[i]
-    return 0
-
-
 cdef int _two_tie_means(
     const long long *ptr, const int *other, Py_ssize_t n_rows, Py_ssize_t n_ties,
-    const double *v, const double *w, double *o, double *p,
+    const double *v, const double *w, const double *alone_v, const double *alone_w, double *o, double *p,
 ) except -1:
-    """_tie_means of two value rows at once (each its own fallback): two running sums side by
-    side, each added in tie order as before, so the adds of one need not wait on the other's."""
+    """The ties' means of two value rows at once (o, p; alone_*: the value of a resident without
+    ties). Each running sum adds its values in tie order, as numpy's cumsum does; side by side,
+    the adds of one need not wait on the other's."""
     cdef Py_ssize_t i, k
     cdef long long deg
     cdef double run_v = 0.0, run_w = 0.0, before_v, before_w
@@ -74,7 +57,7 @@ cdef int _two_tie_means(
             o[i] = (run_v - before_v) / <double> deg
             p[i] = (run_w - before_w) / <double> deg
         else:
-            o[i], p[i] = v[i], w[i]
+            o[i], p[i] = alone_v[i], alone_w[i]
     return 0
 
 
@@ -111,10 +94,12 @@ def tie_mean(indptr, indices, values, fallback):
     """
     cdef Py_ssize_t n = size(array(values, cnp.NPY_DOUBLE, -1, "values"))
     cdef Py_ssize_t n_ties = size(array(indices, cnp.NPY_INT32, -1, "indices"))
-    out = empty(n, cnp.NPY_DOUBLE)
-    _tie_means(
+    cdef const double *v = doubles(values, n, "values")
+    cdef const double *alone = doubles(fallback, n, "fallback")
+    out, twin = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)  # (the second row's result is the same)
+    _two_tie_means(
         _ptr(indptr, n, "indptr"), <int *> cnp.PyArray_DATA(indices), n, n_ties,
-        doubles(values, n, "values"), doubles(fallback, n, "fallback"), <double *> cnp.PyArray_DATA(out),
+        v, v, alone, alone, <double *> cnp.PyArray_DATA(out), <double *> cnp.PyArray_DATA(twin),
     )
     return out
 
@@ -184,7 +169,7 @@ def anchors(
     cdef double *a_l = <double *> cnp.PyArray_DATA(out_l)
     cdef double *a_e = <double *> cnp.PyArray_DATA(out_e)
     # The ties' climate first, into the outputs; each anchor then reads its resident's own.
-    _two_tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_l, att_e, a_l, a_e)
+    _two_tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_l, att_e, att_l, att_e, a_l, a_e)
     for i in range(n):
         own = ((norm_l[g[i]] + national) + disp_l[i]) + performance_weight * (att_e[i] - reference_effectiveness)
         a_l[i] = clip(keep * own + social_weight * a_l[i], 0.0, 1.0)

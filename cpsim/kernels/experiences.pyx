@@ -322,32 +322,3 @@ def procedural_valences(quality, double intrusion, double outcome, double tint, 
         leg[i] = clip(proc - intrusion, -1.0, 1.0) if clip_legitimacy else proc - intrusion
         eff[i] = clip(outcome + tint * proc, -1.0, 1.0)
     return v_leg, v_eff
-
-
-def casual_valences(quality, double social, double tint):
-    """Legitimacy and effectiveness valences of casual patrol contacts (cpsim.mechanisms.patrol).
-
-    numpy: ``proc = 2.0 * quality - 1.0``; legitimacy ``clip(proc + social, -1, 1)``,
-    effectiveness ``clip(social + proc * tint, -1, 1)``.
-
-    Args:
-        quality: Procedural quality of each contact (float64).
-        social: patrol.valence_weight * patrol.contact_valence (a friendly word's valence).
-        tint: How much procedure tints the effectiveness valence.
-
-    Returns:
-        The legitimacy and effectiveness valences.
-
-    """
-    cdef cnp.ndarray qa = array(quality, cnp.NPY_DOUBLE, -1, "quality")
-    cdef Py_ssize_t i, n = cnp.PyArray_DIM(qa, 0)
-    cdef const double *q = <double *> cnp.PyArray_DATA(qa)
-    cdef double proc
-    v_leg, v_eff = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)
-    cdef double *leg = <double *> cnp.PyArray_DATA(v_leg)
-    cdef double *eff = <double *> cnp.PyArray_DATA(v_eff)
-    for i in range(n):
-        proc = 2.0 * q[i] - 1.0
-        leg[i] = clip(proc + social, -1.0, 1.0)
-        eff[i] = clip(social + proc * tint, -1.0, 1.0)
-    return v_leg, v_eff

@@ -13,7 +13,7 @@ bincount does, so every sum is bincount's to the bit; counts are exact in double
 
 cimport numpy as cnp
 
-from cpsim.kernels.arrays cimport array, doubles, ints, longs, size
+from cpsim.kernels.arrays cimport array, doubles, ints, longs, matrix, size
 
 cnp.import_array()
 
@@ -108,18 +108,9 @@ def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
     return out
 
 
-cdef inline cnp.ndarray _rows(object x, str name):
-    """x as a writable 2-d float64 array whose rows are contiguous (any step between rows), else a one-line error."""
-    if not cnp.PyArray_Check(x):
-        raise TypeError(f"{name} must be a numpy array, not {type(x).__name__}")
-    cdef cnp.ndarray a = <cnp.ndarray> x
-    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE:
-        raise TypeError(f"{name} must be float64, not {a.dtype}")
-    if cnp.PyArray_NDIM(a) != 2:
-        raise ValueError(f"{name} must have 2 dimensions, not {cnp.PyArray_NDIM(a)}")
-    # (numpy gives an empty array, or a dimension of one, any stride: only a step that is walked counts)
-    if cnp.PyArray_DIM(a, 0) > 0 and cnp.PyArray_DIM(a, 1) > 1 and cnp.PyArray_STRIDE(a, 1) != sizeof(double):
-        raise ValueError(f"{name}'s rows must be contiguous")
+cdef inline cnp.ndarray _writable_rows(object x, str name):
+    """matrix(), and refused when numpy would refuse to write into it."""
+    cdef cnp.ndarray a = matrix(x, name)
     if not cnp.PyArray_ISWRITEABLE(a):
         raise ValueError(f"{name} is read-only")
     return a
@@ -152,7 +143,7 @@ def book_hours(booked, working, beat, tuple per_beat, on_duty):
         ValueError: The shapes do not match, or a beat is out of range.
 
     """
-    cdef cnp.ndarray bk = _rows(booked, "booked")
+    cdef cnp.ndarray bk = _writable_rows(booked, "booked")
     cdef char *rows = <char *> cnp.PyArray_DATA(bk)
     cdef Py_ssize_t row_step = cnp.PyArray_STRIDE(bk, 0)
     cdef Py_ssize_t a, o, b, n_rows = cnp.PyArray_DIM(bk, 0), n = cnp.PyArray_DIM(bk, 1)

@@ -66,6 +66,10 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     procedural_tint * (2q - 1)`` (a friendly contact says little about whether police get
     results). Defaults: weight 1/2, tint 1/4.
     """
-    # signed(2q - 1 + social) and signed(social + (2q - 1) * tint), compiled (cpsim.kernels.experiences)
+    # The procedural valences of a contact whose "intrusion" is the friendly word's -social and
+    # whose outcome is +social: signed(2q - 1 - (-social)) is signed(2q - 1 + social) to the bit
+    # (negation is exact), compiled (cpsim.kernels.experiences).
     social = patrol.valence_weight * patrol.contact_valence
-    return experiences.casual_valences(np.ascontiguousarray(quality, np.float64), social, patrol.procedural_tint)
+    return experiences.procedural_valences(
+        np.ascontiguousarray(quality, np.float64), -social, social, patrol.procedural_tint, True
+    )

@@ -12,6 +12,7 @@ from cpsim.kernels import experiences
 from cpsim.mechanisms import complaints, contacts, enforcement, response
 from cpsim.mechanisms.bounds import signed, unit
 from cpsim.mechanisms.contacts import COLUMNS, Contacts, apply_experiences, kind_code
+from cpsim.mechanisms.patrol import casual_valences as patrol_valences
 from cpsim.scenario import Scenario
 
 DTYPES = tuple(np.dtype(dtype) for _, dtype in COLUMNS)
@@ -293,5 +294,5 @@ def test_casual_valences_are_numpys(seed):
     patrol = Scenario().patrol
     v_leg = signed(2.0 * quality - 1.0 + patrol.valence_weight * patrol.contact_valence)
     v_eff = signed(patrol.valence_weight * patrol.contact_valence + (2.0 * quality - 1.0) * patrol.procedural_tint)
-    got = experiences.casual_valences(quality, patrol.valence_weight * patrol.contact_valence, patrol.procedural_tint)
+    got = patrol_valences(quality, patrol)
     assert same_bits(got[0], v_leg) and same_bits(got[1], v_eff)
