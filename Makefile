@@ -1,7 +1,7 @@
 # cpsim: two commands do all the set-up on a fresh machine: `make demo` and `make test`.
 # Needs a Python >= 3.12 (python3.13, python3.12 or pyenv's 3.12/3.13) and, for the
 # browser tests, Debian's chromium (installed here with apt-get when missing and root).
-# Installing compiles the day kernels (cpsim/kernels/*.pyx): it needs a C compiler (gcc,
+# Installing compiles the day kernels (cpsim/kernels/compiled.pyx): it needs a C compiler (gcc,
 # installed here with apt-get when missing and root) and Python's headers.
 
 SHELL := /bin/bash
@@ -28,7 +28,7 @@ $(VENV)/.made:
 	touch $@
 
 # A changed kernel source reinstalls, which recompiles it.
-$(VENV)/.installed: $(VENV)/.made pyproject.toml setup.py $(wildcard cpsim/kernels/*.pyx cpsim/kernels/*.pxd) | compiler
+$(VENV)/.installed: $(VENV)/.made pyproject.toml setup.py $(wildcard cpsim/kernels/*.pyx cpsim/kernels/*.pxi cpsim/kernels/*.pxd) | compiler
 	$(PY) -m pip install -q -e '.[dask,app,calibrate]'
 	touch $@
 

@@ -1,4 +1,4 @@
-"""Build cpsim's compiled day kernels (cpsim/kernels/*.pyx); everything else is in pyproject.toml."""
+"""Build cpsim's compiled day kernels (cpsim/kernels/compiled.pyx and the parts it includes); the rest is in pyproject.toml."""
 
 from pathlib import Path
 
@@ -17,18 +17,13 @@ NUMPY_RANDOM = {
     "libraries": ["npyrandom"],
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 }
-# The Cython runtime the kernels share (memoryviews, errors), built once instead of in each.
-SHARED = "cpsim.kernels._cyutility"
 DIRECTIVES = {"language_level": 3, "boundscheck": False, "wraparound": False, "cdivision": True}
 
 setup(
     ext_modules=cythonize(
         [
-            Extension(f"cpsim.kernels.{pyx.stem}", [str(pyx)], extra_compile_args=FLAGS, **NUMPY_RANDOM)
-            for pyx in sorted(Path("cpsim/kernels").glob("*.pyx"))
-        ]
-        + [Extension(SHARED, sources=[], extra_compile_args=FLAGS)],
-        shared_utility_qualified_name=SHARED,
+            Extension("cpsim.kernels.compiled", ["cpsim/kernels/compiled.pyx"], extra_compile_args=FLAGS, **NUMPY_RANDOM)
+        ],
         compiler_directives=DIRECTIVES,
     )
 )

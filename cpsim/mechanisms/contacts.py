@@ -146,7 +146,7 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
         idx, familiar, c["weight"], res.familiarity, vicarious, patrol.familiarity_gain
     )
     read, delta = _move(res, idx, v, None, mult, fam, t)
-    d_trust = experiences.settle(idx, familiar, fam, res.familiarity, patrol.familiarity_step, delta, w)
+    d_trust = experiences.familiarise(idx, familiar, fam, res.familiarity, patrol.familiarity_step, delta, w)
     return {"v_leg": read[0], "v_eff": read[1], "d_trust": d_trust}
 
 

@@ -40,7 +40,7 @@ def take_numpy(parts: list[tuple]) -> dict[str, np.ndarray]:
 
 
 def apply_numpy(res, c, t, patrol, vicarious: float = 1.0) -> dict[str, np.ndarray]:
-    """The numpy code around the move that familiar_steps and settle replaced (apply_experiences)."""
+    """The numpy code around the move that familiar_steps and familiarise replaced (apply_experiences)."""
     idx = c["idx"]
     v = np.array((c["v_leg"], c["v_eff"]))
     mult = c["weight"] * vicarious
@@ -181,7 +181,7 @@ def test_apply_experiences_equals_the_numpy_code_to_the_bit(seed):
         res = a
 
 
-def test_familiar_steps_and_settle_refuse_bad_shapes_and_residents():
+def test_familiar_steps_and_familiarise_refuse_bad_shapes_and_residents():
     idx, no = np.array([0, 5]), np.zeros(2, bool)
     familiarity = np.zeros(3)
     with pytest.raises(ValueError, match="resident 5"):
@@ -189,9 +189,9 @@ def test_familiar_steps_and_settle_refuse_bad_shapes_and_residents():
     with pytest.raises(ValueError, match="weight must have 2"):
         experiences.familiar_steps(idx, no, np.ones(3), familiarity, 1.0, 0.5)
     with pytest.raises(ValueError, match="resident 5"):
-        experiences.settle(idx, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
+        experiences.familiarise(idx, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
     with pytest.raises(ValueError, match=r"delta must be 2 x 2, not of shape \(2, 3\)"):
-        experiences.settle(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 3)), 0.5)
+        experiences.familiarise(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 3)), 0.5)
     # Arrays are read through their data: another dtype, a strided view or a read-only output is refused.
     with pytest.raises(TypeError, match="idx must be int64, not int32"):
         experiences.familiar_steps(idx.astype(np.int32), no, np.ones(2), familiarity, 1.0, 0.5)
@@ -199,7 +199,7 @@ def test_familiar_steps_and_settle_refuse_bad_shapes_and_residents():
         experiences.familiar_steps(idx * 0, no, np.ones(4)[::2], familiarity, 1.0, 0.5)
     familiarity.flags.writeable = False
     with pytest.raises(ValueError, match="familiarity is read-only"):
-        experiences.settle(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
+        experiences.familiarise(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
 
 
 def complaints_section(rng):

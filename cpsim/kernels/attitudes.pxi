@@ -1,13 +1,4 @@
-"""Where attitudes settle: the ties' mean attitudes, the anchors, and the weekly step toward them.
-
-Once a week every resident's attitudes move toward an anchor: their group's norm, the
-national mood, their own disposition, what they see (disorder, crime, police on foot) and
-their ties' climate (cpsim.mechanisms.trust, conditions). In numpy that was some forty
-passes over the residents and the tie list (a cumsum over every tie twice), about 0.5 ms in
-a town of 2,000 and 2.3 ms in a city of 10,000, a tenth of a week's days. These kernels make
-the same operations in the same order on the same doubles, so every anchor is numpy's to the
-bit; the one logarithm stays numpy's (np.log per beat, gathered here).
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/attitudes.py.
 
 cimport numpy as cnp
 
@@ -65,7 +56,7 @@ cdef inline const long long *_ptr(object indptr, Py_ssize_t n, str name) except 
     return <long long *> cnp.PyArray_DATA(array(indptr, cnp.NPY_INT64, n + 1, name))
 
 
-cdef inline const int *_keys(object x, Py_ssize_t n, Py_ssize_t n_keys, str name) except NULL:
+cdef inline const int *_beat_keys(object x, Py_ssize_t n, Py_ssize_t n_keys, str name) except NULL:
     """An int32 row of n keys, each refused unless in 0..n_keys-1."""
     cdef const int *k = <int *> cnp.PyArray_DATA(array(x, cnp.NPY_INT32, n, name))
     cdef Py_ssize_t i
@@ -153,10 +144,10 @@ def anchors(
     cdef const double *disp_e = doubles(disposition_effectiveness, n, "disposition_effectiveness")
     cdef const double *att_l = doubles(attitude_legitimacy, n, "attitude_legitimacy")
     cdef const double *att_e = doubles(attitude_effectiveness, n, "attitude_effectiveness")
-    cdef const int *pl = _keys(place, n, n_places, "place")
+    cdef const int *pl = _beat_keys(place, n, n_places, "place")
     cdef const double *dis = doubles(disorder, n_places, "disorder")
     cdef const double *dis0 = doubles(disorder_start, n_places, "disorder_start")
-    cdef const int *bt = _keys(beat, n, n_beats, "beat")
+    cdef const int *bt = _beat_keys(beat, n, n_beats, "beat")
     cdef const double *log_ratio = doubles(log_crime_ratio, n_beats, "log_crime_ratio")
     cdef const double *s = doubles(seen, n, "seen")
     cdef const double *s0 = doubles(seen_start, n, "seen_start")

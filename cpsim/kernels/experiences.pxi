@@ -1,13 +1,4 @@
-"""The day's experiences: gathering them into columns, and the bookkeeping around their moves.
-
-cpsim.mechanisms.contacts gathers every mechanism's experiences into columns and applies
-them; cpsim.mechanisms.complaints turns poor contacts into complaints. Around the compiled
-move (cpsim.kernels.moves) that was some 40 numpy calls a day (a slice assignment per column
-and part, the familiarity multiplier and its growth, the change of the trust index, the
-complaint risk, the stories to tell), each costing more than its arithmetic at a small
-city's few hundred experiences. These kernels do the same arithmetic per experience,
-operation for operation, so every result is numpy's to the bit.
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/experiences.py.
 
 import numpy as np
 
@@ -160,7 +151,7 @@ def familiar_steps(idx, familiar, weight, familiarity, double vicarious, double 
     return mult_out, fam_out
 
 
-def settle(idx, familiar, fam, familiarity, double step, delta, double legitimacy_weight):
+def familiarise(idx, familiar, fam, familiarity, double step, delta, double legitimacy_weight):
     """Familiarity grows with the beat team met; the change of each experience's trust index.
 
     numpy: ``known = idx[familiar]; familiarity[known] += step * (1.0 - familiarity[known])``

@@ -1,13 +1,4 @@
-"""Perceived safety's daily step, and the running averages of what residents see, in single passes.
-
-Phase 13 (cpsim.model ``_safety``, cpsim.mechanisms.safety) is a dozen-odd small in-place
-updates: police presence per beat, police seen on foot per place, disorder relaxing toward
-its base, and each resident's perceived safety moving toward its target, lowered by their
-own victimisation and by what they heard. In numpy each is a few ufuncs on arrays of a few
-beats or places, and the cost is the calls. These kernels do the same arithmetic, operation
-by operation in numpy's order (a*b+c rounds twice; clip keeps NaN and -0.0 as np.clip
-does), so every value is numpy's to the bit.
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/safety.py.
 
 cimport numpy as cnp
 

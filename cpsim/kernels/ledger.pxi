@@ -1,15 +1,4 @@
-"""Ledger: the day's books, each in one call instead of a handful of numpy calls.
-
-The group and beat tables (cpsim.metrics.GroupTables) keep, each day, per (beat, group)
-cell, the sum of a few resident fields (trust, legitimacy, ...) and the count of each kind
-of event. numpy does that with one ``np.bincount(cell, weights=field)`` per field and one
-more for the events, each a few microseconds of call around a short loop. ``cell_sums`` runs
-the same loops: each sum starts at 0.0 and adds the residents in the order given, as
-bincount does, so every sum is bincount's to the bit; counts are exact in doubles.
-
-``book_hours`` books each working officer's share of their beat's hours by activity
-(cpsim.model ``_book_hours``), the arithmetic of the numpy fancy-indexed update, to the bit.
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/ledger.py.
 
 cimport numpy as cnp
 

@@ -1,20 +1,11 @@
-"""Beat arithmetic: the day's small per-beat and per-place products, each in one pass.
-
-Crime (phase 3), officers' time (phase 5) and what officers sense (phase 12) work on arrays
-of a few beats, a few dozen places and a few hundred offenders. In numpy each is some 10 to
-30 calls (gathers, a bincount, the products, a clip), which cost far more than the
-arithmetic. These functions do the same operations, in numpy's order and with numpy's
-roundings (a*b+c rounds twice; sums in input order as np.bincount adds), so every result is
-numpy's to the bit. What numpy computes differently from C stays in numpy and comes in as an
-argument: np.exp, powers with non-integer exponents, and np.sum's pairwise sums.
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/beats.py.
 
 import numpy as np
 
 cimport cython
 cimport numpy as cnp
 
-from cpsim.kernels.arrays cimport array, doubles, empty, ints, key_at, keys as _keys, longs, out_doubles, size, zeros
+from cpsim.kernels.arrays cimport array, doubles, empty, ints, key_at, keys as key_row, longs, out_doubles, size, zeros
 from cpsim.kernels.elementwise cimport clip, maximum, minimum
 
 cnp.import_array()
@@ -23,7 +14,7 @@ cnp.import_array()
 # for type, length and, where written, writeability: a typed memoryview costs ~0.6 µs per array.
 
 
-cdef inline Py_ssize_t _key(long long k, Py_ssize_t n, str what) except -1:
+cdef inline Py_ssize_t _checked(long long k, Py_ssize_t n, str what) except -1:
     # boundscheck is off: an index outside the arrays would read or write past them
     if k < 0 or k >= n:
         raise ValueError(f"{what} {k} is outside 0..{n - 1}")
@@ -43,7 +34,7 @@ def compliance_argument(legitimacy, idx, double reference, double scale):
     out = empty(n, cnp.NPY_DOUBLE)
     cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        o[i] = scale * (lg[_key(ix[i], n_residents, "resident")] - reference)
+        o[i] = scale * (lg[_checked(ix[i], n_residents, "resident")] - reference)
     return out
 
 
@@ -63,7 +54,7 @@ def active_offending(offending, free_day, idx, comply, long long day):
     out = empty(n, cnp.NPY_DOUBLE)
     cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):
-        r = _key(ix[i], n_residents, "resident")
+        r = _checked(ix[i], n_residents, "resident")
         o[i] = of[r] * (1.0 if fd[r] <= day else 0.0) * cp[i]
     return out
 
@@ -81,7 +72,7 @@ def relative_by_beat(beats, weights, initial):
     out = zeros(n_beats, cnp.NPY_DOUBLE)
     cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n):  # in input order, as bincount adds
-        o[_key(bt[i], n_beats, "beat")] += w[i]
+        o[_checked(bt[i], n_beats, "beat")] += w[i]
     for b in range(n_beats):
         o[b] = o[b] / init[b]
     return out
@@ -148,7 +139,7 @@ def expected_victimisations(
     out = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
     cdef double *o = <double *> cnp.PyArray_DATA(out)  # row 0 at o, row 1 at o + n
     for j in range(n):
-        b = _key(bt[j], n_beats, "beat")
+        b = _checked(bt[j], n_beats, "beat")
         guard = clip(gd[j] + eg[j], 0.0, 1.0)
         common = <double> rs[j] * rk[j]
         common = common * of[b]
@@ -170,7 +161,7 @@ def add_disorder(disorder, places, double per_crime):
     counts = zeros(n, cnp.NPY_INT64)
     cdef long long *c = <long long *> cnp.PyArray_DATA(counts)
     for i in range(size(places)):
-        c[_key(pl[i], n, "place")] += 1
+        c[_checked(pl[i], n, "place")] += 1
     for p in range(n):  # every place, as numpy adds 0.0 (or NaN) where there was no crime
         d[p] = d[p] + per_crime * <double> c[p]
 
@@ -375,12 +366,12 @@ def place_means_at(values, at, by_place, place_start, residents_per_place):
     out = empty(n, cnp.NPY_DOUBLE)
     cdef double *o = <double *> cnp.PyArray_DATA(out)
     for j in range(n):
-        p = _key(want[j], n_places, "place")
+        p = _checked(want[j], n_places, "place")
         if start[p] < 0 or start[p] > start[p + 1] or start[p + 1] > n_members:
             raise ValueError(f"place {p}'s run {start[p]}..{start[p + 1]} is outside by_place's {n_members}")
         total = 0.0
         for k in range(start[p], start[p + 1]):
-            total = total + v[_key(member[k], n_res, "resident")]
+            total = total + v[_checked(member[k], n_res, "resident")]
         o[j] = total / <double> (people[p] if people[p] > 1 else 1)
     return out
 
@@ -413,7 +404,7 @@ def offender_cumweights(offending, free_day, offenders, order, long long day):
     cdef double *o = <double *> cnp.PyArray_DATA(out)
     o[0] = 0.0
     for i in range(m):
-        r = _key(who[_key(pos[i], m, "order position")], n_res, "offender")
+        r = _checked(who[_checked(pos[i], m, "order position")], n_res, "offender")
         w = rate[r] * (1.0 if free[r] <= day else 0.0)
         o[i + 1] = w if i == 0 else o[i] + w  # cumsum's first value is the first weight
     return out
@@ -467,7 +458,7 @@ def foot_hours(
         d[b] = given[b] * (asked[b] / requested if requested > 0 else 0.0)
         left[b] = given[b] - d[b]
     for i in range(n_places):
-        b = _key(pb[i], n_beats, "place beat")
+        b = _checked(pb[i], n_beats, "place beat")
         o[i] = left[b] * r[i] / total[i]
     return directed_out, places_out
 
@@ -490,7 +481,7 @@ def update_average(avg, keys, values, double factor):
     cdef Py_ssize_t i, k
     cdef double *a = out_doubles(avg, -1, "avg")
     cdef Py_ssize_t n = size(avg)
-    cdef cnp.ndarray key_array = _keys(keys, -1, "keys")
+    cdef cnp.ndarray key_array = key_row(keys, -1, "keys")
     cdef const void *ks = cnp.PyArray_DATA(key_array)
     cdef bint wide = cnp.PyArray_ITEMSIZE(key_array) == 8
     cdef Py_ssize_t m = size(key_array)
@@ -503,7 +494,7 @@ def update_average(avg, keys, values, double factor):
     cdef long long *c = <long long *> cnp.PyArray_DATA(counts)
     cdef double *s = <double *> cnp.PyArray_DATA(sums)
     for i in range(m):  # in input order, as bincount adds
-        k = _key(key_at(ks, wide, i), n, "key")
+        k = _checked(key_at(ks, wide, i), n, "key")
         c[k] += 1
         s[k] += v[i]
     for k in range(n):
@@ -536,8 +527,8 @@ def review(
     cdef double *rc = out_doubles(recorded, -1, "recorded")
     cdef Py_ssize_t n = size(recorded)
     cdef double *vc = out_doubles(victimisation, -1, "victimisation")
-    cdef cnp.ndarray rb_array = _keys(recorded_beats, -1, "recorded_beats")
-    cdef cnp.ndarray beat_array = _keys(resident_beat, -1, "resident_beat")
+    cdef cnp.ndarray rb_array = key_row(recorded_beats, -1, "recorded_beats")
+    cdef cnp.ndarray beat_array = key_row(resident_beat, -1, "resident_beat")
     cdef const void *rb = cnp.PyArray_DATA(rb_array)
     cdef const void *bt = cnp.PyArray_DATA(beat_array)
     cdef bint rb_wide = cnp.PyArray_ITEMSIZE(rb_array) == 8, bt_wide = cnp.PyArray_ITEMSIZE(beat_array) == 8
@@ -553,9 +544,9 @@ def review(
     cdef long long *d = <long long *> cnp.PyArray_DATA(counts)
     cdef long long *h = d + n
     for i in range(size(rb_array)):
-        d[_key(key_at(rb, rb_wide, i), n, "beat")] += 1
+        d[_checked(key_at(rb, rb_wide, i), n, "beat")] += 1
     for i in range(size(victims)):
-        h[_key(key_at(bt, bt_wide, _key(vs[i], n_residents, "resident")), n, "beat")] += 1
+        h[_checked(key_at(bt, bt_wide, _checked(vs[i], n_residents, "resident")), n, "beat")] += 1
     for b in range(n):
         rc[b] = rc[b] + keep * (<double> d[b] - rc[b])
         people = br[b] if br[b] > 1 else 1

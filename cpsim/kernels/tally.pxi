@@ -1,15 +1,4 @@
-"""Story tallies: the day's stories summed by resident, in one pass each.
-
-Word of mouth (cpsim.mechanisms.word_of_mouth) adds up, per resident and channel, the
-stories told that day and then what each listener hears from their ties. numpy does it as
-``np.unique(idx, return_inverse=True)`` and one ``np.bincount(inverse, values)`` per
-channel: some 40 calls a day, which cost more than the sums at the few hundred stories of a
-small city. Here the distinct residents are sorted once (numpy's sort), each story's row is
-found in that short sorted list (numpy's searchsorted), and the stories are added to their
-rows in the order given: every sum is bincount's, to the bit. (A row per resident of the whole
-city would skip the search, but in a city of a million its random reads miss the cache and it
-was slower than numpy; this is faster at every size measured, 2,000 to 1,000,000.)
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/tally.py.
 
 cimport numpy as cnp
 
@@ -19,7 +8,7 @@ from cpsim.kernels.elementwise cimport clip
 cnp.import_array()
 
 
-cdef inline double *_table(object x, Py_ssize_t n, str name, Py_ssize_t *channels) except NULL:
+cdef inline double *_channel_table(object x, Py_ssize_t n, str name, Py_ssize_t *channels) except NULL:
     """A C-contiguous n x channels float64 array's data (its channels in ``channels``)."""
     if not cnp.PyArray_Check(x) or cnp.PyArray_TYPE(<cnp.ndarray> x) != cnp.NPY_DOUBLE:
         raise TypeError(f"{name} must be a float64 array")
@@ -86,7 +75,7 @@ def merge(idx, values, double forget):
     """
     cdef cnp.ndarray ids = array(idx, cnp.NPY_INT64, -1, "idx")
     cdef Py_ssize_t channels
-    cdef const double *v = _table(values, size(ids), "values", &channels)
+    cdef const double *v = _channel_table(values, size(ids), "values", &channels)
     return _tally(ids, v, channels, forget, False)
 
 
@@ -114,7 +103,7 @@ def hear(indptr, indices, speakers, stories, double scale, double forget):
     cdef Py_ssize_t n_ties = size(indices)
     cdef const long long *sp = longs(speakers, -1, "speakers")
     cdef Py_ssize_t n_speakers = size(speakers)
-    cdef const double *st = _table(stories, n_speakers, "stories", &channels)
+    cdef const double *st = _channel_table(stories, n_speakers, "stories", &channels)
     for i in range(n_speakers):
         s = sp[i]
         if s < 0 or s >= n_residents:

@@ -1,14 +1,4 @@
-"""Random draws of the day's contacts, from numpy's own C distributions.
-
-A Generator's methods (random, poisson, integers, standard_normal) each call one C function
-of numpy's distributions library per number; the Python layers around them (argument checks,
-broadcasting, array creation) cost more than the numbers at a small city's few contacts a
-day. These kernels call the same C functions on the same bit generator, in the same order,
-so they draw the same numbers and leave the stream where numpy would (tests/kernels compare
-both, stream state included). Arrays are reached through their data pointers, each checked
-once (cpsim.kernels.arrays): a typed memoryview costs about 0.6 µs to acquire, as much as the
-draws of a small city's call.
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/draws.py.
 
 import numpy as np
 

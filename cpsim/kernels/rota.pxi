@@ -1,9 +1,4 @@
-"""Officers' days: beat swaps and who is on duty (cpsim.mechanisms.policing), compiled.
-
-A city of a few dozen officers makes a dozen numpy calls a day to learn that nobody swaps
-beats today and who works; these loops do it in one call each, with the same numbers drawn
-from the same stream and the same arithmetic (tests/kernels/test_rota.py).
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/rota.py.
 
 import numpy as np
 

@@ -1,11 +1,4 @@
-"""The day's figures: the sums, counts and means cpsim.metrics.day_figures reports.
-
-day_figures made some forty numpy calls a day (a mean per state array, a sum per activity's
-hours, a count per flag array, a bincount for the groups' trust), each costing more than its
-arithmetic in a small city. These kernels compute the same numbers in a few passes: numpy's
-sums are its pairwise sums (cpsim/kernels/sums.pxd), counts are counts, so every figure is
-numpy's to the bit.
-"""
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/figures.py.
 
 from libc.stdlib cimport free, malloc
 

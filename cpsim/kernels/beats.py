@@ -1,0 +1,46 @@
+"""Beat arithmetic: the day's small per-beat and per-place products, each in one pass.
+
+Crime (phase 3), officers' time (phase 5) and what officers sense (phase 12) work on arrays
+of a few beats, a few dozen places and a few hundred offenders. In numpy each is some 10 to
+30 calls (gathers, a bincount, the products, a clip), which cost far more than the
+arithmetic. These functions do the same operations, in numpy's order and with numpy's
+roundings (a*b+c rounds twice; sums in input order as np.bincount adds), so every result is
+numpy's to the bit. What numpy computes differently from C stays in numpy and comes in as an
+argument: np.exp, powers with non-integer exponents, and np.sum's pairwise sums.
+"""
+
+from cpsim.kernels.compiled import (
+    active_offending,
+    add_disorder,
+    capacity,
+    compliance_argument,
+    crime_ratio,
+    expected_victimisations,
+    foot_hours,
+    offender_cumweights,
+    place_means_at,
+    relative_by_beat,
+    review,
+    routine_share,
+    split_hours,
+    update_average,
+    withdrawal_argument,
+)
+
+__all__ = [
+    "active_offending",
+    "add_disorder",
+    "capacity",
+    "compliance_argument",
+    "crime_ratio",
+    "expected_victimisations",
+    "foot_hours",
+    "offender_cumweights",
+    "place_means_at",
+    "relative_by_beat",
+    "review",
+    "routine_share",
+    "split_hours",
+    "update_average",
+    "withdrawal_argument",
+]

@@ -1,0 +1,14 @@
+"""Memory's daily step: current trust relaxes toward the attitude, and the trust index is rebuilt.
+
+Phase 14 (cpsim.mechanisms.trust) moves each resident's legitimacy and effectiveness toward
+their attitudes (``relax``: three in-place ufuncs each) and writes the trust index
+(``combine``: two more, and a temporary). ``remember`` does the same arithmetic in one pass
+over the residents, operation by operation as numpy does it, so every value is numpy's to
+the bit.
+"""
+
+from cpsim.kernels.compiled import (
+    remember,
+)
+
+__all__ = ["remember"]
