@@ -322,16 +322,17 @@ class GroupTables:
         """Cells of a run's residents.
 
         Args:
-            beat: Beat of each resident.
-            group: Group of each resident.
+            beat: Beat of each resident (int32, as the population keeps it).
+            group: Group of each resident (int8).
             n_beats: Number of beats.
             n_groups: Number of groups.
 
         """
         self.shape = (n_beats, n_groups)
-        self.cell = beat.astype(np.int64) * n_groups + group
-        self.n_cells = n_beats * n_groups
-        cells = np.bincount(self.cell, minlength=self.n_cells).reshape(self.shape).astype(float)
+        # The residents' own arrays: a run keeps no cell array (cells are worked out in add's kernel).
+        self.beat, self.group = beat, group
+        cell = beat.astype(np.int64) * n_groups + group
+        cells = np.bincount(cell, minlength=n_beats * n_groups).reshape(self.shape).astype(float)
         self.residents = {"group": cells.sum(axis=0), "beat": cells.sum(axis=1)}
         self._sums: dict[str, list[np.ndarray]] = {"group": [], "beat": []}
 
@@ -345,8 +346,9 @@ class GroupTables:
         """
         # One compiled pass (cpsim.kernels.ledger): bincount's sums, field by field and kind by kind, to the bit.
         sums = cell_sums(
-            self.cell,
-            self.n_cells,
+            self.beat,
+            self.group,
+            *self.shape,
             _fields(res),
             _events(events),
         )

@@ -14,8 +14,8 @@ from cpsim.metrics import BY_KEY, DAILY, DailyCollector, GroupTables, model_repo
 def residents(n: int, n_beats: int, n_groups: int, seed: int = 0) -> SimpleNamespace:
     rng = np.random.default_rng(seed)
     return SimpleNamespace(
-        beat=rng.integers(0, n_beats, n),
-        group=rng.integers(0, n_groups, n),
+        beat=rng.integers(0, n_beats, n).astype(np.int32),  # the population's dtypes
+        group=rng.integers(0, n_groups, n).astype(np.int8),
         **{name: rng.random(n) for name in ("trust", "legitimacy", "effectiveness", "safety")},
     )
 

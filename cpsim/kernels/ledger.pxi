@@ -23,31 +23,39 @@ cdef inline const void *_part(object x, int typenum, str what, Py_ssize_t k) exc
     return cnp.PyArray_DATA(array(x, typenum, -1, f"{what} {k}"))
 
 
-def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
-    """Sums of each field and counts of each event kind by cell.
+def cell_sums(beat, group, Py_ssize_t n_beats, Py_ssize_t n_groups, tuple fields, tuple events):
+    """Sums of each field and counts of each event kind by (beat, group) cell.
 
     Computes, to the bit::
 
+        cell = beat.astype(np.int64) * n_groups + group
         rows = [np.bincount(cell, weights=f, minlength=n_cells) for f in fields]
         rows += [np.bincount(cell[e], minlength=n_cells).astype(float) for e in events]
         np.stack(rows)
 
+    with ``n_cells = n_beats * n_groups``; each resident's cell is worked out where it is
+    needed, so a run keeps no cell array (8 MB at a million residents).
+
     Args:
-        cell: Cell of each resident (0 <= cell < n_cells).
-        n_cells: Number of cells.
+        beat: Beat of each resident (int32, 0 <= beat < n_beats).
+        group: Group of each resident (int8, 0 <= group < n_groups).
+        n_beats: Number of beats.
+        n_groups: Number of groups.
         fields: Float64 arrays, one value per resident.
         events: Int64 arrays of resident indices (may repeat), one array per event kind.
 
     Returns:
-        Array of shape (len(fields) + len(events), n_cells).
+        Array of shape (len(fields) + len(events), n_beats * n_groups).
 
     Raises:
-        ValueError: A field's length is not the number of residents, a cell is out of range,
-            or an event names no resident.
+        ValueError: A field or the groups do not have one value per resident, a beat or group
+            is out of range, or an event names no resident.
 
     """
-    cdef const long long *cl = longs(cell, -1, "cell")
-    cdef Py_ssize_t n = size(cell), n_fields = len(fields), n_events = len(events), i, k, r, m
+    cdef const int *bt = ints(beat, -1, "beat")
+    cdef Py_ssize_t n = size(beat), n_fields = len(fields), n_events = len(events), i, k, r, m
+    cdef const signed char *gr = <const signed char *> cnp.PyArray_DATA(array(group, cnp.NPY_INT8, n, "group"))
+    cdef Py_ssize_t n_cells = n_beats * n_groups
     cdef const double *w0
     cdef const double *w1
     cdef const double *w2
@@ -63,8 +71,10 @@ def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
         if len(fields[k]) != n:
             raise ValueError(f"field {k} has {len(fields[k])} values for {n} residents")
     for i in range(n):  # checked once here, so the loops below may index by cell unchecked
-        if cl[i] < 0 or cl[i] >= n_cells:
-            raise ValueError(f"cell {cl[i]} of resident {i} is outside 0..{n_cells - 1}")
+        if bt[i] < 0 or bt[i] >= n_beats:
+            raise ValueError(f"beat {bt[i]} of resident {i} is outside 0..{n_beats - 1}")
+        if gr[i] < 0 or gr[i] >= n_groups:
+            raise ValueError(f"group {gr[i]} of resident {i} is outside 0..{n_groups - 1}")
     k = 0
     # Four fields in one pass over the residents: their running sums are independent chains the
     # processor overlaps (one field at a time, a cell's next addition waits on its last). Each
@@ -75,7 +85,7 @@ def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
         w2 = <const double *> _part(fields[k + 2], cnp.NPY_DOUBLE, "field", k + 2)
         w3 = <const double *> _part(fields[k + 3], cnp.NPY_DOUBLE, "field", k + 3)
         for i in range(n):
-            r = cl[i]
+            r = bt[i] * n_groups + gr[i]
             s[k * n_cells + r] += w0[i]
             s[(k + 1) * n_cells + r] += w1[i]
             s[(k + 2) * n_cells + r] += w2[i]
@@ -84,7 +94,7 @@ def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
     while k < n_fields:
         w0 = <const double *> _part(fields[k], cnp.NPY_DOUBLE, "field", k)
         for i in range(n):
-            s[k * n_cells + cl[i]] += w0[i]
+            s[k * n_cells + bt[i] * n_groups + gr[i]] += w0[i]
         k += 1
     for k in range(n_events):
         idx = <const long long *> _part(events[k], cnp.NPY_INT64, "event kind", k)
@@ -93,7 +103,7 @@ def cell_sums(cell, Py_ssize_t n_cells, tuple fields, tuple events):
             c = idx[i]
             if c < 0 or c >= n:
                 raise ValueError(f"event kind {k} names resident {c}, not one of 0..{n - 1}")
-            s[(n_fields + k) * n_cells + cl[c]] += 1.0
+            s[(n_fields + k) * n_cells + bt[c] * n_groups + gr[c]] += 1.0
     return out
 
 

@@ -8,8 +8,9 @@ import pytest
 from cpsim.kernels.ledger import book_hours, cell_sums
 
 
-def cell_sums_numpy(cell: np.ndarray, n_cells: int, fields, events) -> np.ndarray:
+def cell_sums_numpy(beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int, fields, events) -> np.ndarray:
     """The numpy code the ledger replaced: a bincount per field, one for every event kind at once."""
+    cell, n_cells = beat.astype(np.int64) * n_groups + group, n_beats * n_groups
     sums = np.empty((len(fields) + len(events), n_cells))
     for k, field in enumerate(fields):
         sums[k] = np.bincount(cell, weights=field, minlength=n_cells)
@@ -23,43 +24,56 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
+def residents(*beats_and_groups: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    beat, group = zip(*beats_and_groups, strict=True) if beats_and_groups else ((), ())
+    return np.array(beat, np.int32), np.array(group, np.int8)
+
+
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("n_fields", [4, 1, 6])
 def test_cell_sums_are_bincounts(seed, n_fields):
     rng = np.random.default_rng(seed)
-    n, n_cells = int(rng.integers(1, 3000)), int(rng.integers(1, 40))
-    # Sorted and shuffled cells (residents are often stored by place), values across magnitudes
-    # and signs (so the order of additions shows in the last bits), some cells left empty.
-    cell = rng.integers(0, n_cells, n)
+    n, n_beats, n_groups = int(rng.integers(1, 3000)), int(rng.integers(1, 12)), int(rng.integers(1, 5))
+    # Residents sorted by beat and shuffled (they are often stored by place), values across
+    # magnitudes and signs (so the order of additions shows in the last bits), some cells empty.
+    beat = rng.integers(0, n_beats, n).astype(np.int32)
+    group = rng.integers(0, n_groups, n).astype(np.int8)
     if seed % 2:
-        cell.sort()
+        beat.sort()
     fields = tuple(rng.standard_normal(n) * rng.choice([1e-8, 1.0, 1e8], n) for _ in range(n_fields))
     events = tuple(rng.integers(0, n, int(rng.integers(0, 50))) for _ in range(5))
-    assert same_bits(cell_sums(cell, n_cells, fields, events), cell_sums_numpy(cell, n_cells, fields, events))
+    got = cell_sums(beat, group, n_beats, n_groups, fields, events)
+    assert same_bits(got, cell_sums_numpy(beat, group, n_beats, n_groups, fields, events))
 
 
 def test_no_residents_and_no_events():
+    beat, group = residents()
     empty = np.empty(0, np.int64)
-    got = cell_sums(empty, 3, (np.empty(0),) * 4, (empty,) * 5)
+    got = cell_sums(beat, group, 3, 1, (np.empty(0),) * 4, (empty,) * 5)
     assert same_bits(got, np.zeros((9, 3)))
 
 
 def test_sums_start_at_zero_as_bincount_does():
     # 0.0 + -0.0 is 0.0: an empty start would keep the sign of a lone -0.0.
-    got = cell_sums(np.array([0, 1]), 2, (np.array([-0.0, 2.5]),), ())
+    beat, group = residents((0, 0), (0, 1))
+    got = cell_sums(beat, group, 1, 2, (np.array([-0.0, 2.5]),), ())
     assert same_bits(got, np.array([[0.0, 2.5]]))
 
 
 def test_bad_input_is_refused():
-    cell = np.array([0, 1, 2])
+    beat, group = residents((0, 0), (1, 0), (2, 1))
     with pytest.raises(ValueError, match="field 0 has 2 values for 3 residents"):
-        cell_sums(cell, 3, (np.zeros(2),), ())
-    with pytest.raises(ValueError, match=r"cell 2 of resident 2 is outside 0\.\.1"):
-        cell_sums(cell, 2, (np.zeros(3),), ())
+        cell_sums(beat, group, 3, 2, (np.zeros(2),), ())
+    with pytest.raises(ValueError, match=r"beat 2 of resident 2 is outside 0\.\.1"):
+        cell_sums(beat, group, 2, 2, (np.zeros(3),), ())
+    with pytest.raises(ValueError, match=r"group 1 of resident 2 is outside 0\.\.0"):
+        cell_sums(beat, group, 3, 1, (np.zeros(3),), ())
+    with pytest.raises(ValueError, match=r"group must have 3 values, not 2"):
+        cell_sums(beat, group[:2], 3, 2, (), ())
     with pytest.raises(ValueError, match=r"event kind 1 names resident 3, not one of 0\.\.2"):
-        cell_sums(cell, 3, (), (np.array([0]), np.array([3])))
+        cell_sums(beat, group, 3, 2, (), (np.array([0]), np.array([3])))
     with pytest.raises(ValueError, match=r"event kind 0 names resident -1"):
-        cell_sums(cell, 3, (), (np.array([-1]),))
+        cell_sums(beat, group, 3, 2, (), (np.array([-1]),))
 
 
 def book_hours_numpy(booked, working, beat, per_beat, on_duty) -> None:
@@ -98,13 +112,15 @@ def test_book_hours_refuses_bad_input():
 
 
 def test_wrong_dtypes_and_read_only_arrays_are_refused_in_one_line():
-    cell = np.array([0, 1, 1])
+    beat, group = residents((0, 0), (1, 0), (1, 0))
     with pytest.raises(TypeError, match="field 1 must be float64, not float32"):
-        cell_sums(cell, 2, (np.zeros(3), np.zeros(3, np.float32)), ())
+        cell_sums(beat, group, 2, 1, (np.zeros(3), np.zeros(3, np.float32)), ())
     with pytest.raises(TypeError, match="event kind 0 must be int64, not int32"):
-        cell_sums(cell, 2, (), (np.array([0], np.int32),))
-    with pytest.raises(TypeError, match="cell must be int64, not float64"):
-        cell_sums(cell.astype(float), 2, (), ())
+        cell_sums(beat, group, 2, 1, (), (np.array([0], np.int32),))
+    with pytest.raises(TypeError, match="beat must be int32, not float64"):
+        cell_sums(beat.astype(float), group, 2, 1, (), ())
+    with pytest.raises(TypeError, match="group must be int8, not int64"):
+        cell_sums(beat, group.astype(np.int64), 2, 1, (), ())
     beat, rows = np.array([0, 0, -1], np.int32), (np.ones(1), np.ones(1))
     frozen = np.zeros((2, 3))
     frozen.flags.writeable = False
