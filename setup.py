@@ -17,6 +17,11 @@ NUMPY_RANDOM = {
     "libraries": ["npyrandom"],
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
 }
+# The kernels were once built as one extension module each; one left in the tree would load in
+# place of its part's module (cpsim/kernels/draws.py, ...), since Python prefers extensions.
+for stale in Path("cpsim/kernels").glob("*.*.so"):
+    if not stale.name.startswith("compiled."):
+        stale.unlink()
 DIRECTIVES = {"language_level": 3, "boundscheck": False, "wraparound": False, "cdivision": True}
 
 setup(

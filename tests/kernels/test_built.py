@@ -35,6 +35,7 @@ def test_compiled_module_is_not_older_than(source):
 def test_each_part_has_a_module_giving_its_names(part):
     # A part's public names reach the mechanisms through the module of the same name.
     module = importlib.import_module(f"cpsim.kernels.{part.stem}")
+    assert module.__file__.endswith(".py"), f"{module.__file__} is left from an older build: run `make install`"
     defined = re.findall(r"^(?:def|cdef class) ([A-Za-z]\w*)", part.read_text(), re.MULTILINE)
     assert defined, part.name
     assert set(defined) <= set(module.__all__)
