@@ -1,4 +1,4 @@
-"""Build cpsim's compiled day kernels (cpsim/kernels/compiled.pyx and the parts it includes); the rest is in pyproject.toml."""
+"""Build cpsim's compiled day kernels (cpsim/kernels/compiled.pyx and its parts); the rest is in pyproject.toml."""
 
 from pathlib import Path
 
@@ -26,9 +26,7 @@ DIRECTIVES = {"language_level": 3, "boundscheck": False, "wraparound": False, "c
 
 setup(
     ext_modules=cythonize(
-        [
-            Extension("cpsim.kernels.compiled", ["cpsim/kernels/compiled.pyx"], extra_compile_args=FLAGS, **NUMPY_RANDOM)
-        ],
+        [Extension("cpsim.kernels.compiled", ["cpsim/kernels/compiled.pyx"], extra_compile_args=FLAGS, **NUMPY_RANDOM)],
         compiler_directives=DIRECTIVES,
     )
 )
