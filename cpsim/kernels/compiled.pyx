@@ -3,8 +3,8 @@
 Each part (attitudes.pxi, beats.pxi, …) is the kernel of one stretch of the day; the module of
 the same name (cpsim/kernels/draws.py, …) says what it compiles and gives its names, and the
 mechanisms import from those. One module, not one per part: each extension module carries
-Cython's runtime and its own load-time pages, and twelve of them cost about 1 MB more memory
-per process than this one (benchmarks/bench_day.py's peak memory).
+Cython's runtime and its own load-time pages: imported, twelve of them took 1.2 MB of resident
+memory and this one takes 0.26 MB.
 """
 
 include "attitudes.pxi"

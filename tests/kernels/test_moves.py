@@ -180,12 +180,13 @@ def test_no_experiences_move_nothing():
     assert all(same_bits(getattr(res, name), before[name]) for name in COMPONENTS)
 
 
+def three_moves(seed: int):
+    """Ten residents, the trust section, and three experiences' residents and valences."""
+    return residents(np.random.default_rng(seed), 10), Scenario().trust, np.array([1, 2, 3], np.int64), np.zeros((2, 3))
+
+
 def test_bad_shapes_and_residents_are_refused():
-    rng = np.random.default_rng(2)
-    res = residents(rng, 10)
-    t = Scenario().trust
-    idx = np.array([1, 2, 3], np.int64)
-    v = np.zeros((2, 3))
+    res, t, idx, v = three_moves(2)
     with pytest.raises(ValueError, match="v must be 2 x 3, not 2 x 2"):
         _move(res, idx, np.zeros((2, 2)), None, 1.0, 0.0, t)
     with pytest.raises(ValueError, match="has must be 2 x 3"):
@@ -205,11 +206,7 @@ def test_bad_shapes_and_residents_are_refused():
 
 def test_wrong_dtypes_and_read_only_components_are_refused():
     """Arrays are read through their data pointers: the kernel checks each one, with a one-line error."""
-    rng = np.random.default_rng(3)
-    res = residents(rng, 10)
-    t = Scenario().trust
-    idx = np.array([1, 2, 3], np.int64)
-    v = np.zeros((2, 3))
+    res, t, idx, v = three_moves(3)
     with pytest.raises(TypeError, match="idx must be int64, not float64"):
         _move(res, idx.astype(float), v, None, 1.0, 0.0, t)
     with pytest.raises(TypeError, match="v must be float64, not float32"):
