@@ -26,6 +26,8 @@ from cpsim.mechanisms import conditions as conditions_mech
 from cpsim.mechanisms import crime as crime_mech
 from cpsim.mechanisms import crisis as crisis_mech
 from cpsim.mechanisms import enforcement as enf_mech
+from cpsim.mechanisms import incidents as incidents_mech
+from cpsim.mechanisms import norms
 from cpsim.mechanisms import patrol as patrol_mech
 from cpsim.mechanisms import policing as policing_mech
 from cpsim.mechanisms import reporting as reporting_mech
@@ -41,10 +43,11 @@ from cpsim.scenario import Scenario
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey
 from cpsim.world import build_world
-from cpsim.world.layout import beat_index
+from cpsim.world.layout import beat_index, sample_weighted_within
 from cpsim.world.state import state
 
 WEEK = 7  # days between updates of what moves slowly: attitudes' anchors, what residents see
+START_ROUNDS = 6  # rounds that settle residents at their anchors and the memories at their groups' start levels
 
 
 def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -87,6 +90,8 @@ class Day:
     cleared: np.ndarray = _none(bool)
     arrested: np.ndarray = _none(np.int64)
     stopped: np.ndarray = _none(np.int64)
+    enforced: np.ndarray = _none(np.int64)
+    enforced_quality: np.ndarray = _none()
     complained: np.ndarray = _none(bool)
     complaint_risk: np.ndarray = _none()
     prior_legitimacy: np.ndarray = _none()
@@ -103,23 +108,23 @@ class Day:
 
 @dataclass
 class Neighbourhoods:
-    """Running averages of what officers and residents sense, per beat, place or resident."""
+    """Running averages of what officers, departments and residents sense, per beat, place or city."""
 
-    audience: np.ndarray = state("0–1", "Per beat, the legitimacy of the residents officers met (climate)")
-    normal: np.ndarray = state("0–1", "Per beat, the audience legitimacy officers were used to at the start")
+    audience_sum: np.ndarray = state(
+        "0–1 x contacts", "Per beat, the decaying sum of the legitimacy of residents met on routine work"
+    )
+    audience_count: np.ndarray = state("contacts", "Per beat, the decaying count of residents met on routine work")
+    audience: np.ndarray = state("0–1", "Per beat, the legitimacy of the residents officers met (sum / count)")
+    normal: np.ndarray = state("0–1", "Per beat, the audience legitimacy officers are used to (follows `audience`)")
     recorded: np.ndarray = state("crimes/day", "Per beat, recorded crimes a day (what crime reviews see)")
     expected: np.ndarray = state(
-        "crimes/day", "Per beat, the recorded crimes a day the department expected at the start"
+        "crimes/day", "Per beat, the recorded crimes a day the department expects (follows `recorded`)"
     )
     victimisation: np.ndarray = state("per resident/day", "Per beat, true victimisations per resident a day")
     foot: np.ndarray = state("hours/day", "Per place, hours of police seen on foot a day")
-    victimisation_start: np.ndarray = state(
-        "per resident/day", "Per beat, true victimisations per resident a day expected at the start"
-    )
-    disorder_start: np.ndarray = state("0–1", "Per place, the visible disorder at the start")
-    seen: np.ndarray = state("0–1", "Per resident, the chance of seeing police on foot in a week at the start")
     reference: dict[str, float] = state(
-        "per key", 'City means at the start ("disorder", "seen", "effectiveness", "victimisation")'
+        "per key",
+        'What residents are used to, city means that follow what the city shows ("disorder", "seen", "effectiveness")',
     )
 
 
@@ -195,6 +200,12 @@ class CommunityModel(AgentViews, mesa.Model):
             1e-12,
         )
         self.guard_mean = float(np.average(pl.guardianship, weights=pl.residents))
+        self.group_quality = np.asarray(params.policing.group_quality_shift, float)
+        n_groups = len(params.population.group_names)
+        self.classes = incidents_mech.Classes.of(res.group, res.beat, n_groups, self.n_beats)
+        # The stories in the news: local incidents and national ones, each from its own stream, so a
+        # policy that changes stops here leaves the national news as it was (common random numbers).
+        self.news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
         self.stop_cumw = enf_mech.stop_cumweights(res)
         self.street_cumw = patrol_mech.street_cumweights(res)
         self.place_beat_risk = patrol_mech.beat_risk_at_places(pl, self.n_beats)  # foot patrol's spread (risk is fixed)
@@ -203,6 +214,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.officers.hours = dict(zip((*policing_mech.ACTIVITIES, "admin"), self._booked, strict=True))
         self.rota = policing_mech.rota_phases(self.officers, self.n_beats)
         self.roster = policing_mech.Roster(self.n_beats)
+        self.officers_per_team = self.officers_per_beat()  # rotation swaps officers, teams keep their size
         pol = params.policing
         # Street hours a beat's team gives on an average day: everything but administration.
         self.presence_per_1000 = (
@@ -217,15 +229,25 @@ class CommunityModel(AgentViews, mesa.Model):
         self._decay = {
             "trust": trust_mech.decay_factor(p.trust.half_life_days),
             "attitude": trust_mech.decay_factor(p.trust.attitude_half_life_days) ** WEEK,
+            "reference": trust_mech.decay_factor(p.trust.reference_half_life_days) ** WEEK,
             "fam": trust_mech.decay_factor(p.patrol.familiarity_half_life_days),
             "safety": trust_mech.decay_factor(p.safety.half_life_days),
+            "disorder": trust_mech.decay_factor(p.crime.disorder_half_life_days),
             "presence": trust_mech.decay_factor(p.patrol.presence_half_life_days),
             "climate": trust_mech.decay_factor(p.policing.climate_half_life_days),
+            "normal": trust_mech.decay_factor(p.policing.audience_adaptation_days),
             "review": trust_mech.decay_factor(p.enforcement.review_half_life_days),
+            "expectation": trust_mech.decay_factor(p.enforcement.expectation_half_life_days),
+            "wave": trust_mech.decay_factor(p.crime.wave_half_life_days) ** WEEK,
         }
+        self.national = 0.0  # the national mood about police, added to every group's memory
+        # Each beat's violence wave (log factor of violent offending), from its stationary spread.
+        self.waves = crime_mech.stationary_waves(self.n_beats, p.crime, self.streams["waves"])
         self._start_custody()
         self.hood = self._start_neighbourhoods()
-        self.national = 0.0  # the national mood about police, added to every group's norm
+        self.memory = self._start_attitudes()  # residents' attitudes and the memories history left
+        self._start_audience()
+        self.local_incident_chance = incidents_mech.local_chance(p.incidents, self.n_beats, self._enforcement_badness())
         self.safety_target = self._safety_target()
         res.safety[:] = self.safety_target  # residents start where their surroundings put them
         self.initial = {"trust_mean": float(res.trust.mean())}
@@ -275,13 +297,14 @@ class CommunityModel(AgentViews, mesa.Model):
         self._response(d)  # 6. answering, recording, clearing
         self._patrol(d)  # 7. foot and car patrol
         self._enforcement(d)  # 8. stops and arrests
-        self._programs_act(d)  # 9. programs deliver
-        self._experiences(d)  # 10. experiences move trust; complaints
-        self._word_of_mouth(d)  # 11. stories reach ties
-        self._climate(d)  # 12. what officers and departments sense
-        self._safety(d)  # 13. what residents see; perceived safety
-        self._memory(d)  # 14. memory: current trust toward attitudes, attitudes toward anchors
-        self._record(d)  # 15. the day's figures
+        self._incidents(d)  # 9. publicized incidents, here and far away; the news
+        self._programs_act(d)  # 10. programs deliver
+        self._experiences(d)  # 11. experiences move trust; complaints
+        self._word_of_mouth(d)  # 12. stories reach ties
+        self._climate(d)  # 13. what officers and departments sense
+        self._safety(d)  # 14. what residents see; perceived safety
+        self._memory(d)  # 15. memory: trust toward attitudes, attitudes toward anchors, collective memories
+        self._record(d)  # 16. the day's figures
         if self.survey is not None:  # the simulated survey reads residents on fieldwork days (own stream)
             self.survey.observe(d.number, self.residents, d.streams["survey"])
         self.datacollector.collect(self)
@@ -319,7 +342,7 @@ class CommunityModel(AgentViews, mesa.Model):
         # np.bincount(offender_beats, weights=active) / initial_offending, compiled (cpsim.kernels.beats)
         factor = beats.relative_by_beat(self.offender_beats, self._active_offending(day), self.initial_offending)
         return crime_mech.expected_by_type(
-            self.places, factor, self.presence_per_1000, self.params.crime, self.guard_mean
+            self.places, factor, self.presence_per_1000, self.params.crime, self.guard_mean, self.waves
         )
 
     def _active_offending(self, day: int) -> np.ndarray:
@@ -346,7 +369,9 @@ class CommunityModel(AgentViews, mesa.Model):
         rng = s["reporting"]
         n_reports = 0
         if d.victims.size:  # without victims nobody reports (and no draw is made)
-            d.reported = reporting_mech.draw_reports(d.victims, d.violent, self.residents.legitimacy, p.reporting, rng)
+            d.reported = reporting_mech.draw_reports(
+                d.victims, d.violent, self.residents.legitimacy, p.reporting, rng, self.report_intercepts
+            )
             if self.place_reporting.any():  # someone else (a watch member) reports it
                 d.reported |= chances(s["watch"], self.place_reporting[d.crime_place], d.victims.size)
             n_reports = int(np.count_nonzero(d.reported))
@@ -362,6 +387,7 @@ class CommunityModel(AgentViews, mesa.Model):
         p, hood = self.params, self.hood
         d.routine = climate_mech.routine_share(hood.audience, hood.normal, p.policing)
         proactive = climate_mech.proactive_multiplier(hood.recorded, hood.expected, p.enforcement) * d.routine
+        proactive *= climate_mech.targeting(hood.expected, self.beat_residents, self.officers_per_team, p.enforcement)
         d.hours, d.admin, d.answered_share = policing_mech.allocate_hours(
             d.on_duty,
             d.hours_needed,
@@ -478,11 +504,39 @@ class CommunityModel(AgentViews, mesa.Model):
             self.contacts.add(
                 kind, idx, *enf_mech.enforcement_valences(q, outcome, enf.intrusion, enf.procedural_tint), q
             )
+            d.enforced, d.enforced_quality = _join(d.enforced, idx), _join(d.enforced_quality, q)
         if d.arrested.size:
             enf_mech.incapacitate(res, d.arrested, d.number, p.crime.incapacitation_days, s["enforcement"])
 
+    def _incidents(self, d: Day) -> None:
+        """9. Publicized incidents: a bad stop or arrest on camera here, one far away; the news reaches residents."""
+        p, res = self.params, self.residents
+        inc = p.incidents
+        rng = d.streams["incidents"]
+        if d.enforced.size:  # (no stop, no draw)
+            chance = self.local_incident_chance * incidents_mech.badness(d.enforced_quality)
+            for who in d.enforced[chances(rng, chance, chance.size)]:
+                self.contacts.add("incident", np.array([who]), -inc.strength, -inc.strength, 1.0 - inc.strength)
+                self.tell(np.array([who]), -inc.strength * inc.story_weight, -inc.strength * inc.story_weight, 0.0)
+                self._publish("local", d.number, int(res.group[who]), int(res.beat[who]), int(who), rng)
+        headlines = d.streams["headlines"]
+        for group in incidents_mech.draw_national(headlines, inc):
+            self._publish("national", d.number, group, -1, -1, headlines)
+        for kind, stream in (("local", rng), ("national", headlines)):
+            for viewers, weight, v_leg, v_eff in self.news[kind].today(d.number, stream, inc):
+                self.contacts.add("incident_news", viewers, v_leg, v_eff, weight=weight, police=False)
+
+    def _publish(self, kind: str, day: int, group: int, beat: int, harmed: int, rng) -> None:
+        """Put an incident in the news: who meets it, each weighed by shared identity (cpsim.mechanisms.incidents)."""
+        inc = self.params.incidents
+        reach, strength = (inc.local_reach, inc.strength) if kind == "local" else (inc.national_reach, 1.0)
+        viewers, same = incidents_mech.news_viewers(rng, self.classes, group, beat, reach, inc)
+        keep = viewers != harmed
+        self.news[kind].publish(day, viewers[keep], same[keep], strength, inc)
+        self.news[kind].log.append((day, beat, harmed, group, int(keep.sum())))
+
     def _programs_act(self, d: Day) -> None:
-        """9. Programs deliver what the hours allow; crisis calls not claimed by a team may end in force."""
+        """10. Programs deliver what the hours allow; crisis calls not claimed by a team may end in force."""
         for program in self.programs:
             program.act(self.surface, d.hours)
         crisis = self.params.crisis
@@ -490,7 +544,7 @@ class CommunityModel(AgentViews, mesa.Model):
         crisis_mech.record_force(self.contacts, self.tell, self.crisis_calls[alone], crisis)
 
     def _experiences(self, d: Day) -> None:
-        """10. Experiences: victimisation and every contact move trust at once; poor contacts bring complaints."""
+        """11. Experiences: victimisation and every contact move trust at once; poor contacts bring complaints."""
         p, res = self.params, self.residents
         self.contacts.add("victim", d.victims, np.nan, p.trust.victimization_valence, police=False)
         c = d.experiences = self.contacts.take()
@@ -500,6 +554,7 @@ class CommunityModel(AgentViews, mesa.Model):
         prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]]  # a gather is a copy: the value before
         familiarity = res.familiarity[c["idx"]]
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
+        norms.tally(self.memory, res.group[c["idx"]], res.beat[c["idx"]], d.effects["kept"])
         formal = kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
         d.complaint_risk = complaints_mech.complaint_probability(
             c["quality"], prior_legit, p.complaints, formal, familiarity
@@ -513,25 +568,31 @@ class CommunityModel(AgentViews, mesa.Model):
         res.victimized[d.victims] = True
 
     def _word_of_mouth(self, d: Day) -> None:
-        """11. Word of mouth: stories reach ties and move them vicariously (F4); a share is retold tomorrow."""
+        """12. Word of mouth: stories reach ties and move them vicariously (F4); a share is retold tomorrow."""
         p, res = self.params, self.residents
         speakers, stories = self._take_stories()
         d.listeners, d.heard = wom_mech.hear(self.social, speakers, stories, p.word_of_mouth.tell_probability)
         if d.listeners.size:
             v = d.heard[:, :2].T  # legitimacy and effectiveness rows
             # A faint story says nothing about that component (|v| at most MIN_STORY: as no valence).
-            apply_heard(res, d.listeners, v, wom_mech.MIN_STORY, p.trust, p.word_of_mouth.vicarious_weight)
+            kept = apply_heard(res, d.listeners, v, wom_mech.MIN_STORY, p.trust, p.word_of_mouth.vicarious_weight)
+            norms.tally(self.memory, res.group[d.listeners], res.beat[d.listeners], kept)
             # Retold tomorrow: tell()'s rows, built in one product (listeners are unique int64 already).
             self._story_parts.append((d.listeners, p.word_of_mouth.retell_share * d.heard))
         self.experiences_today, self.heard_today = d.experiences, d.listeners
 
     def _climate(self, d: Day) -> None:
-        """12. What officers sense (their audience's legitimacy) and what crime reviews see (recorded crime)."""
+        """13. What officers sense (the legitimacy of whom they meet on routine work) and what crime reviews see."""
         res, hood, c = self.residents, self.hood, d.experiences
-        police = c["police"]
-        # Officers sense the demeanor residents bring to the encounter: their legitimacy before it.
-        climate_mech.update_average(
-            hood.audience, res.beat[c["idx"][police]], d.prior_legitimacy[police], self._decay["climate"]
+        # Officers sense the demeanor residents bring to routine encounters (their legitimacy
+        # before it), every contact alike; programs' chosen audiences are not the public's turn.
+        routine = kind_mask(climate_mech.ROUTINE_KINDS)[c["kind"]] if c["idx"].size else c["police"]
+        climate_mech.sense(
+            hood,
+            res.beat[c["idx"][routine]],
+            d.prior_legitimacy[routine],
+            self._decay["climate"],
+            self._decay["normal"],
         )
         # recorded += (1 - decay) * (bincount(recorded_beats) - recorded), and victimisations per resident
         # likewise: the bincounts and the steps compiled (cpsim.kernels.beats)
@@ -544,9 +605,10 @@ class CommunityModel(AgentViews, mesa.Model):
             self.beat_residents,
             self._decay["review"],
         )
+        climate_mech.expect(hood, self._decay["expectation"])
 
     def _safety(self, d: Day) -> None:
-        """13. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""
+        """14. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""
         p, res, pl, hours = self.params, self.residents, self.places, d.hours
         ema = self._decay["presence"]
         # Street hours (response, foot, enforcement, car, and community work as it shows) per 1000
@@ -564,7 +626,7 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
         safety_kernel.approach(self.hood.foot, pl.hotspot_hours, 1.0 - ema)
-        safety_kernel.approach(pl.disorder, pl.base_disorder, 1 - self._decay["safety"], clip=True)
+        safety_kernel.approach(pl.disorder, pl.base_disorder, 1 - self._decay["disorder"], clip=True)
         if d.number % WEEK == 0:
             self.safety_target = self._safety_target()
         safety_mech.update_safety(
@@ -572,7 +634,11 @@ class CommunityModel(AgentViews, mesa.Model):
         )
 
     def _memory(self, d: Day) -> None:
-        """14. Memory: current trust relaxes to the attitude daily; attitudes settle toward their anchors weekly."""
+        """15. Memory: trust relaxes to the attitude daily; weekly, attitudes settle toward their anchors.
+
+        Before the weekly step, what residents are used to follows what the city shows, the
+        collective memories take in the week's shared experience, and violence waves move on.
+        """
         res, t = self.residents, self.params.trust
         # The trust index is rebuilt here, before the weekly step: it reads only the current
         # components, which that step leaves alone.
@@ -582,6 +648,9 @@ class CommunityModel(AgentViews, mesa.Model):
                 keep = 0.5 ** (WEEK / t.national_half_life_days)
                 shock = d.streams["national"].standard_normal()
                 self.national = keep * self.national + t.national_sd * np.sqrt(1 - keep**2) * shock
+            conditions_mech.follow(self.hood.reference, self._city_means(), self._decay["reference"])
+            norms.settle(self.memory, res, t, WEEK)
+            crime_mech.wander(self.waves, self.params.crime, self._decay["wave"], d.streams["waves"])
             for attitude, target in zip(
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):
@@ -590,18 +659,20 @@ class CommunityModel(AgentViews, mesa.Model):
     def anchors(self) -> tuple[np.ndarray, np.ndarray]:
         """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust).
 
-        Legitimacy: the group's norm, the national mood, the resident's disposition and how
-        effective police seem; effectiveness: the same norms and what residents see
-        (cpsim.mechanisms.conditions); each pulled toward the ties' climate
-        (``trust.tie_mean``, ``trust.anchor``). One compiled pass (cpsim.kernels.attitudes),
-        numpy's to the bit; the logarithm of each beat's crime ratio stays numpy's.
+        Each component: the group's collective memory and the neighbourhood's departure from it
+        (cpsim.mechanisms.norms), the national mood, the resident's disposition and, for
+        legitimacy, how effective police seem, for effectiveness, what residents see
+        (cpsim.mechanisms.conditions); each pulled toward the ties' climate (``trust.tie_mean``,
+        ``trust.anchor``). One compiled pass (cpsim.kernels.attitudes), numpy's to the bit.
         """
-        res, t, hood, pl = self.residents, self.params.trust, self.hood, self.places
-        crime_ratio = hood.victimisation / np.maximum(hood.victimisation_start, 1e-12)
+        res, t, hood, mem = self.residents, self.params.trust, self.hood, self.memory
         return attitudes.anchors(
             res.group,
-            np.asarray(t.norm_legitimacy_by_group, float),
-            np.asarray(t.norm_effectiveness_by_group, float),
+            np.ascontiguousarray(mem.group[:, 0]),
+            np.ascontiguousarray(mem.group[:, 1]),
+            res.beat,
+            np.ascontiguousarray(mem.beat[:, 0]),
+            np.ascontiguousarray(mem.beat[:, 1]),
             self.national,
             res.disposition_legitimacy,
             res.disposition_effectiveness,
@@ -610,70 +681,201 @@ class CommunityModel(AgentViews, mesa.Model):
             t.performance_weight,
             hood.reference["effectiveness"],
             res.place,
-            pl.disorder,
-            hood.disorder_start,
-            res.beat,
-            np.log(np.maximum(crime_ratio, 1e-3)),
+            self.places.disorder,
+            hood.reference["disorder"],
             self.seen,
-            hood.seen,
+            hood.reference["seen"],
             t.disorder_weight,
-            t.crime_weight,
             t.foot_seen_weight,
             self.social.indptr,
             self.social.indices,
             t.social_weight,
         )
 
+    def _city_means(self) -> dict[str, float]:
+        """What the city shows now: mean disorder at home, police seen on foot, perceived effectiveness."""
+        res, pl = self.residents, self.places
+        return {
+            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
+            "seen": float(self.seen.mean()),
+            "effectiveness": float(res.effectiveness.mean()),
+        }
+
     # ------------------------------------------------------------------ set-up helpers
     def _start_neighbourhoods(self) -> Neighbourhoods:
-        """Running averages at the values the start implies (so the baseline does not drift)."""
+        """Running averages at the values the start implies (so the baseline does not drift).
+
+        The audience officers sense and the recorded crime the department expects are set
+        once residents' attitudes are (``_start_audience``).
+        """
         p, res, pl = self.params, self.residents, self.places
-        audience = self._expected_audience()
+        self.report_intercepts = reporting_mech.intercepts(p.reporting)
+        lam_v, lam_p = self.expected_victimizations()
+        victimisation = np.bincount(pl.beat, weights=lam_v + lam_p, minlength=self.n_beats) / np.maximum(
+            self.beat_residents, 1
+        )
+        # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk.
+        foot = patrol_mech.spread_foot_hours(pl, self.officers_per_beat() * p.policing.duty_share * p.patrol.foot_hours)
+        seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
+        # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
+        pl.disorder[:] = np.clip(
+            pl.base_disorder + p.crime.disorder_per_crime * (lam_v + lam_p) / (1.0 - self._decay["disorder"]),
+            0.0,
+            1.0,
+        )
+        reference = {
+            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
+            "seen": float(seen.mean()),
+            "effectiveness": float(res.effectiveness.mean()),
+        }
+        empty = np.zeros(self.n_beats)
+        return Neighbourhoods(
+            empty.copy(), empty.copy(), empty.copy(), empty.copy(), empty.copy(), empty.copy(), victimisation, foot,
+            reference,
+        )  # fmt: skip
+
+    def _start_attitudes(self) -> norms.Memory:
+        """Residents start as the city's flows keep them; each group's memory where it puts them at its start level.
+
+        History is what the groups' collective memories hold today: each group's memory is set
+        so that its residents have the group's mean starting trust ``trust.initial_by_group``
+        (F7). Residents' attitudes start at their anchors (memory, disposition, what they see,
+        their ties; a few rounds settle the ties), spread as the pull of the news keeps them
+        (``_start_news``), and current trust below the attitudes by what recent stories left.
+        """
+        p, res = self.params, self.residents
+        t = p.trust
+        target = np.asarray(t.initial_by_group, float)
+        n_groups = target.size
+        memory = norms.start(res.group, res.beat, n_groups, self.n_beats, np.repeat(target[:, None], 2, axis=1))
+        self.memory = memory
+        self.seen = conditions_mech.seen_weekly(res, self.hood.foot, p.patrol.sighting_rate)
+        members = np.maximum(self.group_residents, 1)
+        w = t.legitimacy_weight
+        attitudes_now = (res.attitude_legitimacy, res.attitude_effectiveness)
+        for _ in range(START_ROUNDS):
+            self.hood.reference["effectiveness"] = float(res.attitude_effectiveness.mean())
+            for attitude, anchor in zip(attitudes_now, self.anchors(), strict=True):
+                attitude[:] = anchor
+            mean = np.bincount(res.group, weights=w * res.attitude_legitimacy + (1 - w) * res.attitude_effectiveness,
+                               minlength=n_groups) / members  # fmt: skip
+            memory.group += (target - mean)[:, None]
+        transient, kept, days = self._start_news()
+        # The stationary spread of attitudes around their anchors under the news (linearised):
+        # a story moves trust in proportion to it, so each group's attitudes sit closer to their
+        # mean, by r / (r + pull), r the attitudes' rate of return to their anchors and pull the
+        # news's kept change per unit of trust a day; and who happened to meet which story adds
+        # a spread, the resident's own share of the recent news scaled to its stationary size
+        # (variance s^2 / 2r for a daily variance s^2: the days' sum / sqrt(2 r days)).
+        back = np.log(2.0) / t.attitude_half_life_days
+        for c, attitude in enumerate(attitudes_now):
+            mean = np.bincount(res.group, weights=attitude, minlength=n_groups) / members
+            pull = (
+                np.maximum(-np.bincount(res.group, weights=kept[c], minlength=n_groups), 0.0)
+                / days
+                / np.maximum(mean * members, 1e-12)
+            )
+            own = kept[c] + pull[res.group] * days * attitude  # beyond the pull every member of the group feels
+            own -= (np.bincount(res.group, weights=own, minlength=n_groups) / members)[res.group]
+            squeeze = back / (back + pull)
+            attitude[:] = np.clip(
+                mean[res.group] + (attitude - mean[res.group]) * squeeze[res.group] + own / np.sqrt(2 * back * days),
+                0.0,
+                1.0,
+            )
+        res.legitimacy[:] = np.clip(res.attitude_legitimacy + transient[0], 0.0, 1.0)
+        res.effectiveness[:] = np.clip(res.attitude_effectiveness + transient[1], 0.0, 1.0)
+        # What surveys would measure is current trust: shift each group (attitudes, current values
+        # and memory alike) to its start level.
+        shift = target - np.bincount(res.group, weights=w * res.legitimacy + (1 - w) * res.effectiveness,
+                                     minlength=n_groups) / members  # fmt: skip
+        for x in (*attitudes_now, res.legitimacy, res.effectiveness):
+            x += shift[res.group]
+            np.clip(x, 0.0, 1.0, out=x)
+        memory.group += shift[:, None]
+        res.trust[:] = w * res.legitimacy + (1 - w) * res.effectiveness
+        self.hood.reference["effectiveness"] = float(res.effectiveness.mean())
+        return memory
+
+    def _start_news(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The news the city met before day 1: what it left in current trust, and in attitudes.
+
+        The incidents of the days before the run (national ones, and local ones at the start's
+        rate where stops are) are drawn from their own stream and met as the day meets them, on
+        the residents' start values (cpsim.mechanisms.trust's numpy reading, step and
+        consolidation). Each meeting's unconsolidated part fades with ``trust.half_life_days``;
+        what is left on day 1 is the transient. The kept part sets the attitudes' stationary
+        spread (``_start_attitudes``). Stories still in the news on day 1 continue into the run.
+
+        Returns:
+            The transient and the kept changes per component and resident (2 x residents each),
+            and the days the news ran before day 1.
+        """
+        p, res = self.params, self.residents
+        t, inc = p.trust, p.incidents
+        rng = self.streams["news_history"]
+        local_rng = self.streams["incident_history"]
+        days = inc.news_days + int(np.ceil(4 * t.half_life_days))
+        keep = trust_mech.decay_factor(t.half_life_days)
+        transient = np.zeros((2, res.n))
+        kept = np.zeros((2, res.n))
+        now = (res.attitude_legitimacy, res.attitude_effectiveness)
+        steps = (t.positive_step_legitimacy, t.positive_step_effectiveness)
+        ratios = (t.negativity_ratio_legitimacy, t.negativity_ratio_effectiveness)
+        prior = t.legitimacy_weight * now[0] + (1 - t.legitimacy_weight) * now[1]
+        beat_stops = np.bincount(res.beat, weights=res.stop_weight, minlength=self.n_beats)
+        news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
+        for day in range(1 - days, 1):
+            for _ in range(local_rng.poisson(inc.local_per_beat_year * self.n_beats / 365.0)):
+                beat = int(local_rng.choice(self.n_beats, p=beat_stops / beat_stops.sum()))
+                who = sample_weighted_within(res.by_beat, res.beat_start, self.stop_cumw, np.array([beat]), local_rng)[
+                    0
+                ]
+                if who >= 0:
+                    viewers, same = incidents_mech.news_viewers(local_rng, self.classes, int(res.group[who]), beat,
+                                                                inc.local_reach, inc)  # fmt: skip
+                    news["local"].publish(day, viewers[viewers != who], same[viewers != who], inc.strength, inc)
+            for group in incidents_mech.draw_national(rng, inc):
+                viewers, same = incidents_mech.news_viewers(rng, self.classes, group, -1, inc.national_reach, inc)
+                news["national"].publish(day, viewers, same, 1.0, inc)
+            transient *= keep
+            met = [*news["local"].today(day, local_rng, inc), *news["national"].today(day, rng, inc)]
+            for viewers, weight, v_leg, v_eff in met:
+                read = [
+                    trust_mech.read_valence(np.full(viewers.size, v), prior[viewers], t.prior_bias)
+                    for v in (v_leg, v_eff)
+                ]
+                share = trust_mech.consolidation(t, 0.0, np.maximum(np.abs(read[0]), np.abs(read[1])), weight)
+                for c in range(2):
+                    delta = trust_mech.experience_delta(now[c][viewers], read[c], steps[c] * weight, ratios[c])
+                    transient[c, viewers] += (1.0 - share) * delta
+                    kept[c, viewers] += share * delta
+        for kind, part in news.items():
+            self.news[kind].cycles = [cycle for cycle in part.cycles if cycle[0] + inc.news_days > 0]
+        return transient, kept, days
+
+    def _start_audience(self) -> None:
+        """What officers sense and what the department expects, at the values the start implies."""
+        p, res, pl, hood = self.params, self.residents, self.places, self.hood
+        rates, mean = self._expected_audience()
+        # A running count of contacts that each weigh alike: the steady state of rate / (1 - decay).
+        hood.audience_count[:] = rates / (1.0 - self._decay["climate"])
+        hood.audience_sum[:] = hood.audience_count * mean
+        hood.audience[:] = mean
+        hood.normal[:] = mean
         lam_v, lam_p = self.expected_victimizations()
         legit_place = response_mech.place_mean(res.legitimacy, res.place, pl.residents)
         share_v = reporting_mech.report_probability(legit_place, p.reporting.violent_share, p.reporting)
         share_p = reporting_mech.report_probability(legit_place, p.reporting.property_share, p.reporting)
         recorded = (lam_v * share_v + lam_p * share_p) * p.reporting.recording_share
-        expected = np.bincount(pl.beat, weights=recorded, minlength=self.n_beats)
-        victimisation = np.bincount(pl.beat, weights=lam_v + lam_p, minlength=self.n_beats) / np.maximum(
-            self.beat_residents, 1
-        )
-        # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk.
-        foot = patrol_mech.spread_foot_hours(
-            pl,
-            self.officers_per_beat()
-            * p.policing.duty_share
-            * p.patrol.foot_hours
-            * climate_mech.routine_share(audience, audience, p.policing),
-        )
-        seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
-        # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
-        pl.disorder[:] = np.clip(
-            pl.base_disorder + p.crime.disorder_per_crime * (lam_v + lam_p) / (1.0 - self._decay["safety"]), 0.0, 1.0
-        )
-        reference = {
-            "disorder": float(np.average(pl.disorder[res.place])),
-            "seen": float(seen.mean()),
-            "effectiveness": float(res.effectiveness.mean()),
-        }
-        return Neighbourhoods(
-            audience,
-            audience.copy(),
-            expected.copy(),
-            expected,
-            victimisation,
-            foot,
-            victimisation.copy(),
-            pl.disorder.copy(),
-            seen,
-            reference,
-        )
+        hood.expected[:] = np.bincount(pl.beat, weights=recorded, minlength=self.n_beats)
+        hood.recorded[:] = hood.expected
 
-    def _expected_audience(self) -> np.ndarray:
-        """Legitimacy of the residents each beat's officers meet on an average day at the start.
+    def _expected_audience(self) -> tuple[np.ndarray, np.ndarray]:
+        """Routine contacts a day each beat's officers have at the start, and the mean legitimacy of those met.
 
         Contacts come from patrol (by time out on the street), stops (by stop weight) and calls
-        (anyone), in the numbers the start's hours give; officers get used to that audience.
+        (anyone), in the numbers the start's hours give.
         """
         p, res = self.params, self.residents
         on_duty = self.officers_per_beat() * p.policing.duty_share
@@ -694,7 +896,25 @@ class CommunityModel(AgentViews, mesa.Model):
             )
             weighted += rate * mean
             total += rate
-        return weighted / np.maximum(total, 1e-12)
+        return total, weighted / np.maximum(total, 1e-12)
+
+    def _enforcement_badness(self) -> float:
+        """Expected sum of badness (cpsim.mechanisms.incidents.badness) of the stops and arrests of a day at the start.
+
+        The start's hours give the day's stops, its crimes the arrests that clear them, city-wide; each
+        stop is of a resident drawn
+        by stop weight, of quality ``N(skill_mean + the group's shift + demeanor, skill_sd^2 +
+        contact_sd^2)``: the base on which local incidents are set.
+        """
+        p, res = self.params, self.residents
+        pol, enf = p.policing, p.enforcement
+        on_duty = self.officers_per_beat().sum() * pol.duty_share
+        per_day = on_duty * enf.proactive_hours * enf.stops_per_hour + self.arrests_per_day
+        mean = pol.skill_mean + self.group_quality[res.group]
+        mean = mean + climate_mech.demeanor_shift(res.legitimacy, p.reporting.reference_legitimacy, pol)
+        spread = float(np.hypot(pol.skill_sd, pol.contact_sd))
+        expected = np.average(incidents_mech.expected_badness(mean, spread), weights=res.stop_weight)
+        return float(per_day * expected)
 
     def _start_custody(self) -> None:
         """Offenders in custody at the start, as many as the arrest process keeps there."""
@@ -707,6 +927,7 @@ class CommunityModel(AgentViews, mesa.Model):
             lam_v * reporting_mech.report_probability(legit_place, rep.violent_share, rep) * resp.clearance_violent
             + lam_p * reporting_mech.report_probability(legit_place, rep.property_share, rep) * resp.clearance_property
         )
+        self.arrests_per_day = float(cleared.sum())  # clearance arrests a day at the start (local incidents' base)
         beat = res.beat[oi]
         weight = self._active_offending(0)
         by_offending = np.bincount(pl.beat, weights=cleared, minlength=self.n_beats) / np.maximum(
@@ -737,12 +958,15 @@ class CommunityModel(AgentViews, mesa.Model):
         return safety_mech.safety_target(res, self.places.disorder[res.place], self.seen, self.hood.reference, p.safety)
 
     def _quality(self, idx: np.ndarray, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
-        """Procedural quality of contacts with these residents: an officer of their beat, its climate, a shift."""
-        beats = self.residents.beat[idx]
+        """Procedural quality of routine contacts with these residents.
+
+        An officer of their beat, its climate, how officers treat the resident's group, and a shift.
+        """
+        res, pol = self.residents, self.params.policing
+        beats = res.beat[idx]
         who = policing_mech.pick_officers(self.officers, beats, rng, self.roster)
-        return policing_mech.contact_quality(
-            self.officers, who, self.params.policing.contact_sd, rng, self.beat_quality_shift()[beats] + shift
-        )
+        shift = self.beat_quality_shift()[beats] + self.group_quality[res.group[idx]] + shift
+        return policing_mech.contact_quality(self.officers, who, pol.contact_sd, rng, shift)
 
     def beat_quality_shift(self) -> np.ndarray:
         """Today's change of procedural quality of each beat's officers (the climate they sense)."""

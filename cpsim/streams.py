@@ -41,7 +41,7 @@ import numpy as np
 
 from cpsim.kernels import pcg
 
-RUN_STREAMS = ("population", "graph", "officers", "custody", "trial")
+RUN_STREAMS = ("population", "graph", "officers", "custody", "trial", "waves", "news_history", "incident_history")
 DAY_STREAMS = (
     "duty",
     "crime",
@@ -55,6 +55,9 @@ DAY_STREAMS = (
     "complaints",
     "national",
     "survey",
+    "incidents",
+    "headlines",
+    "waves",
 )
 PROGRAMS = "programs"  # first key word of every program stream
 

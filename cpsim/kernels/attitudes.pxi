@@ -96,35 +96,35 @@ def tie_mean(indptr, indices, values, fallback):
 
 
 def anchors(
-    group, norm_legitimacy, norm_effectiveness, double national,
+    group, memory_legitimacy, memory_effectiveness, beat, local_legitimacy, local_effectiveness, double national,
     disposition_legitimacy, disposition_effectiveness, attitude_legitimacy, attitude_effectiveness,
     double performance_weight, double reference_effectiveness,
-    place, disorder, disorder_start, beat, log_crime_ratio, seen, seen_start,
-    double disorder_weight, double crime_weight, double foot_seen_weight,
+    place, disorder, double reference_disorder, seen, double reference_seen,
+    double disorder_weight, double foot_seen_weight,
     indptr, indices, double social_weight,
 ):
     """Where each resident's legitimacy and effectiveness attitudes settle.
 
     numpy (cpsim.model.CommunityModel.anchors), every sum in this order::
 
-        own_l = norm_l[group] + national + disposition_l + performance_weight * (attitude_e - reference_e)
-        conditions = (-disorder_weight * (disorder[place] - disorder_start[place])
-                      - crime_weight * log_crime_ratio[beat] + foot_seen_weight * (seen - seen_start))
-        own_e = norm_e[group] + national + disposition_e + conditions
+        own_l = (memory_l[group] + local_l[beat] + national + disposition_l
+                 + performance_weight * (attitude_e - reference_e))
+        conditions = -disorder_weight * (disorder[place] - reference_disorder) + foot_seen_weight * (seen - reference_seen)
+        own_e = memory_e[group] + local_e[beat] + national + disposition_e + conditions
         anchor_x = clip((1.0 - social_weight) * own_x + social_weight * tie_mean(attitude_x), 0, 1)
 
     Args:
-        group: Each resident's group (int8); norm_*: one norm per group (float64).
+        group: Each resident's group (int8); memory_*: one collective memory per group (float64).
+        beat: Each resident's beat (int32); local_*: each neighbourhood's departure (float64).
         national: The national mood.
         disposition_legitimacy, disposition_effectiveness, attitude_legitimacy,
             attitude_effectiveness: Per resident (float64).
         performance_weight: trust.performance_weight.
-        reference_effectiveness: The city's mean effectiveness at the start.
-        place: Each resident's place (int32); disorder, disorder_start: per place (float64).
-        beat: Each resident's beat (int32); log_crime_ratio: per beat, ``np.log(np.maximum(
-            victimisation / np.maximum(victimisation_start, 1e-12), 1e-3))`` (numpy's log).
-        seen, seen_start: Per resident (float64).
-        disorder_weight, crime_weight, foot_seen_weight: trust.*_weight.
+        reference_effectiveness: The perceived effectiveness residents are used to.
+        place: Each resident's place (int32); disorder: per place (float64).
+        reference_disorder: The disorder at home residents are used to.
+        seen: Per resident (float64); reference_seen: the police seen on foot residents are used to.
+        disorder_weight, foot_seen_weight: trust.*_weight.
         indptr, indices: The social graph's CSR arrays (int64, int32).
         social_weight: trust.social_weight.
 
@@ -133,24 +133,23 @@ def anchors(
 
     """
     cdef Py_ssize_t i, n = size(array(attitude_legitimacy, cnp.NPY_DOUBLE, -1, "attitude_legitimacy"))
-    cdef Py_ssize_t n_groups = size(array(norm_legitimacy, cnp.NPY_DOUBLE, -1, "norm_legitimacy"))
+    cdef Py_ssize_t n_groups = size(array(memory_legitimacy, cnp.NPY_DOUBLE, -1, "memory_legitimacy"))
+    cdef Py_ssize_t n_beats = size(array(local_legitimacy, cnp.NPY_DOUBLE, -1, "local_legitimacy"))
     cdef Py_ssize_t n_places = size(array(disorder, cnp.NPY_DOUBLE, -1, "disorder"))
-    cdef Py_ssize_t n_beats = size(array(log_crime_ratio, cnp.NPY_DOUBLE, -1, "log_crime_ratio"))
     cdef Py_ssize_t n_ties = size(array(indices, cnp.NPY_INT32, -1, "indices"))
     cdef const signed char *g = <signed char *> cnp.PyArray_DATA(array(group, cnp.NPY_INT8, n, "group"))
-    cdef const double *norm_l = <double *> cnp.PyArray_DATA(norm_legitimacy)
-    cdef const double *norm_e = doubles(norm_effectiveness, n_groups, "norm_effectiveness")
+    cdef const double *mem_l = <double *> cnp.PyArray_DATA(memory_legitimacy)
+    cdef const double *mem_e = doubles(memory_effectiveness, n_groups, "memory_effectiveness")
+    cdef const double *loc_l = <double *> cnp.PyArray_DATA(local_legitimacy)
+    cdef const double *loc_e = doubles(local_effectiveness, n_beats, "local_effectiveness")
     cdef const double *disp_l = doubles(disposition_legitimacy, n, "disposition_legitimacy")
     cdef const double *disp_e = doubles(disposition_effectiveness, n, "disposition_effectiveness")
     cdef const double *att_l = doubles(attitude_legitimacy, n, "attitude_legitimacy")
     cdef const double *att_e = doubles(attitude_effectiveness, n, "attitude_effectiveness")
+    cdef const int *bt = _beat_keys(beat, n, n_beats, "beat")
     cdef const int *pl = _beat_keys(place, n, n_places, "place")
     cdef const double *dis = doubles(disorder, n_places, "disorder")
-    cdef const double *dis0 = doubles(disorder_start, n_places, "disorder_start")
-    cdef const int *bt = _beat_keys(beat, n, n_beats, "beat")
-    cdef const double *log_ratio = doubles(log_crime_ratio, n_beats, "log_crime_ratio")
     cdef const double *s = doubles(seen, n, "seen")
-    cdef const double *s0 = doubles(seen_start, n, "seen_start")
     cdef const long long *ptr = _ptr(indptr, n, "indptr")
     cdef double keep = 1.0 - social_weight, minus_disorder = -disorder_weight, own, conditions
     for i in range(n):
@@ -162,13 +161,13 @@ def anchors(
     # The ties' climate first, into the outputs; each anchor then reads its resident's own.
     _two_tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_l, att_e, att_l, att_e, a_l, a_e)
     for i in range(n):
-        own = ((norm_l[g[i]] + national) + disp_l[i]) + performance_weight * (att_e[i] - reference_effectiveness)
-        a_l[i] = clip(keep * own + social_weight * a_l[i], 0.0, 1.0)
-        conditions = (
-            (minus_disorder * (dis[pl[i]] - dis0[pl[i]]) - crime_weight * log_ratio[bt[i]])
-            + foot_seen_weight * (s[i] - s0[i])
+        own = (
+            (((mem_l[g[i]] + loc_l[bt[i]]) + national) + disp_l[i])
+            + performance_weight * (att_e[i] - reference_effectiveness)
         )
-        own = ((norm_e[g[i]] + national) + disp_e[i]) + conditions
+        a_l[i] = clip(keep * own + social_weight * a_l[i], 0.0, 1.0)
+        conditions = minus_disorder * (dis[pl[i]] - reference_disorder) + foot_seen_weight * (s[i] - reference_seen)
+        own = (((mem_e[g[i]] + loc_e[bt[i]]) + national) + disp_e[i]) + conditions
         a_e[i] = clip(keep * own + social_weight * a_e[i], 0.0, 1.0)
     return out_l, out_e
 

@@ -290,33 +290,6 @@ def split_hours(
     return dict(zip(names, arrays[:5])), arrays[5]
 
 
-def withdrawal_argument(audience, normal, double threshold, double width):
-    """``clip((audience - normal + threshold) / width, -50, 50)``: the logistic's argument (np.exp it)."""
-    cdef Py_ssize_t i
-    cdef const double *au = doubles(audience, -1, "audience")
-    cdef Py_ssize_t n = size(audience)
-    cdef const double *nm = doubles(normal, -1, "normal")
-    if size(normal) != n:
-        raise ValueError(f"normal must have {n} values, not {size(normal)}")
-    out = empty(n, cnp.NPY_DOUBLE)
-    cdef double *o = <double *> cnp.PyArray_DATA(out)
-    for i in range(n):
-        o[i] = clip((au[i] - nm[i] + threshold) / width, -50.0, 50.0)
-    return out
-
-
-def routine_share(exp_argument, double withdrawal):
-    """``1.0 - withdrawal / (1.0 + exp_argument)``: the share of routine work officers still do."""
-    cdef Py_ssize_t i
-    cdef const double *e = doubles(exp_argument, -1, "exp_argument")
-    cdef Py_ssize_t n = size(exp_argument)
-    out = empty(n, cnp.NPY_DOUBLE)
-    cdef double *o = <double *> cnp.PyArray_DATA(out)
-    for i in range(n):
-        o[i] = 1.0 - withdrawal / (1.0 + e[i])
-    return out
-
-
 def crime_ratio(recorded, expected):
     """``maximum(recorded / expected where expected > 0, else 1.0, 1e-3)``: what crime reviews see."""
     cdef Py_ssize_t i
@@ -463,43 +436,7 @@ def foot_hours(
     return directed_out, places_out
 
 
-# ------------------------------------------------------------------ phase 12: what officers sense
-
-
-def update_average(avg, keys, values, double factor):
-    """Each key's running average one day toward today's mean observation (in place).
-
-    numpy::
-
-        counts = np.bincount(keys, minlength=avg.size)
-        sums = np.bincount(keys, weights=values, minlength=avg.size)
-        seen = counts > 0
-        avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
-
-    keys are int32 or int64.
-    """
-    cdef Py_ssize_t i, k
-    cdef double *a = out_doubles(avg, -1, "avg")
-    cdef Py_ssize_t n = size(avg)
-    cdef cnp.ndarray key_array = key_row(keys, -1, "keys")
-    cdef const void *ks = cnp.PyArray_DATA(key_array)
-    cdef bint wide = cnp.PyArray_ITEMSIZE(key_array) == 8
-    cdef Py_ssize_t m = size(key_array)
-    cdef const double *v = doubles(values, -1, "values")
-    cdef double keep = 1.0 - factor
-    if size(values) != m:
-        raise ValueError(f"values must have {m} values, not {size(values)}")
-    counts = zeros(n, cnp.NPY_INT64)
-    sums = zeros(n, cnp.NPY_DOUBLE)
-    cdef long long *c = <long long *> cnp.PyArray_DATA(counts)
-    cdef double *s = <double *> cnp.PyArray_DATA(sums)
-    for i in range(m):  # in input order, as bincount adds
-        k = _checked(key_at(ks, wide, i), n, "key")
-        c[k] += 1
-        s[k] += v[i]
-    for k in range(n):
-        if c[k] > 0:
-            a[k] = a[k] + keep * (s[k] / <double> c[k] - a[k])
+# ------------------------------------------------------------------ phase 13: what officers sense
 
 
 def review(

@@ -1,6 +1,6 @@
 """Beat arithmetic: the day's small per-beat and per-place products, each in one pass.
 
-Crime (phase 3), officers' time (phase 5) and what officers sense (phase 12) work on arrays
+Crime (phase 3), officers' time (phase 5) and what officers sense (phase 13) work on arrays
 of a few beats, a few dozen places and a few hundred offenders. In numpy each is some 10 to
 30 calls (gathers, a bincount, the products, a clip), which cost far more than the
 arithmetic. These functions do the same operations, in numpy's order and with numpy's
@@ -21,10 +21,7 @@ from cpsim.kernels.compiled import (
     place_means_at,
     relative_by_beat,
     review,
-    routine_share,
     split_hours,
-    update_average,
-    withdrawal_argument,
 )
 
 __all__ = [
@@ -39,8 +36,5 @@ __all__ = [
     "place_means_at",
     "relative_by_beat",
     "review",
-    "routine_share",
     "split_hours",
-    "update_average",
-    "withdrawal_argument",
 ]

@@ -4,7 +4,7 @@ import numpy as np
 
 cimport numpy as cnp
 
-from cpsim.kernels.arrays cimport array, doubles, empty, flags
+from cpsim.kernels.arrays cimport array, doubles, empty, flags, size
 from cpsim.kernels.elementwise cimport clip
 
 cnp.import_array()
@@ -116,11 +116,11 @@ def columns(list parts, tuple dtypes):
     return columns_out
 
 
-def familiar_steps(idx, familiar, weight, familiarity, double vicarious, double gain):
+def familiar_steps(idx, familiar, weight, familiarity, double vicarious):
     """The step multiplier and the familiarity counted by each experience (cpsim.mechanisms.contacts).
 
-    numpy: ``fam = np.where(familiar, familiarity[idx], 0.0)`` and
-    ``mult = (weight * vicarious) * (1.0 + gain * fam)``.
+    numpy: ``fam = np.where(familiar, familiarity[idx], 0.0)`` and ``mult = weight * vicarious``:
+    familiarity counts once, in the share of the change kept (moves.move), not in the step.
 
     Args:
         idx: Resident of each experience (int64).
@@ -128,7 +128,6 @@ def familiar_steps(idx, familiar, weight, familiarity, double vicarious, double 
         weight: Each experience's weight (float64).
         familiarity: Residents' familiarity with their beat team (float64).
         vicarious: Multiplier on every weight.
-        gain: patrol.familiarity_gain.
 
     Returns:
         mult and fam, one value per experience.
@@ -147,7 +146,7 @@ def familiar_steps(idx, familiar, weight, familiarity, double vicarious, double 
     cdef double *f = <double *> cnp.PyArray_DATA(fam_out)
     for i in range(n):
         f[i] = have[r[i]] if on[i] else 0.0
-        m[i] = (w[i] * vicarious) * (1.0 + gain * f[i])
+        m[i] = w[i] * vicarious
     return mult_out, fam_out
 
 
@@ -248,18 +247,19 @@ def complaint_risk(
     return risk
 
 
-def story_rows(v_leg, v_eff, weight, kind, long long untold):
+def story_rows(v_leg, v_eff, weight, kind, untold):
     """What each experience gives its resident to tell (the rows of CommunityModel.tell).
 
-    numpy: ``tell = weight * (kind != untold)``, then the rows ``[v_leg * tell, v_eff * tell, 0.0]``.
-    (Bit for bit but for a NaN valence times a NaN tell, an inf weight of the untold kind:
+    numpy: ``tell = weight * ~untold[kind]``, then the rows ``[v_leg * tell, v_eff * tell, 0.0]``.
+    (Bit for bit but for a NaN valence times a NaN tell, an inf weight of an untold kind:
     which of two NaNs a product keeps is the compiler's; read valences are never NaN.)
 
     Args:
         v_leg, v_eff: The read legitimacy and effectiveness valences (float64).
         weight: Each experience's weight (float64).
         kind: Each experience's kind code (int64).
-        untold: The kind not retold this way (a resident's own victimisation: fear, told apart).
+        untold: Per kind code, whether that kind is not retold this way (bool; a resident's own
+            victimisation is fear, told apart; news everyone met is not retold as one's own story).
 
     Returns:
         One row (legitimacy, effectiveness, fear) per experience.
@@ -271,13 +271,18 @@ def story_rows(v_leg, v_eff, weight, kind, long long untold):
     cdef const double *vl = doubles(v_leg, n, "v_leg")
     cdef const double *ve = doubles(v_eff, n, "v_eff")
     cdef const double *w = doubles(weight, n, "weight")
+    cdef Py_ssize_t n_kinds = size(array(untold, cnp.NPY_BOOL, -1, "untold"))
+    cdef const unsigned char *quiet = flags(untold, n_kinds, "untold")
     cdef double tell
+    for i in range(n):
+        if k[i] < 0 or k[i] >= n_kinds:
+            raise ValueError(f"kind {k[i]} (experience {i}) is outside 0..{n_kinds - 1}")
     cdef cnp.npy_intp dims[2]
     dims[0], dims[1] = n, 3
     rows = cnp.PyArray_EMPTY(2, dims, cnp.NPY_DOUBLE, 0)
     cdef double *r = <double *> cnp.PyArray_DATA(rows)
     for i in range(n):
-        tell = w[i] * (0.0 if k[i] == untold else 1.0)
+        tell = w[i] * (0.0 if quiet[k[i]] else 1.0)
         r[3 * i] = vl[i] * tell
         r[3 * i + 1] = ve[i] * tell
         r[3 * i + 2] = 0.0

@@ -75,7 +75,8 @@ def move(
         consolidation, familiar_consolidation, salience_consolidation: trust's consolidation shares.
 
     Returns:
-        The read valences and the changes of the components, each of shape (2, len(idx)).
+        The read valences, the changes of the components (each of shape (2, len(idx))) and the
+        share of each experience's change its resident's attitudes keep (len(idx)).
 
     """
     cdef Py_ssize_t i, c, n
@@ -162,7 +163,9 @@ def move(
                 d = maximum(step * ratios[c] * rd * now, -now)
             delta[c * n + i] = d
         f = (<const double *> (fam_a + i * fs))[0] if fam_rows else fam_s
-        strength = maximum(fabs(read[i]), fabs(read[n + i]))
+        # How strong the experience was for the resident: the read valence at its weight (a story
+        # heard, a program's partial dose is weaker than one's own encounter).
+        strength = maximum(fabs(read[i]), fabs(read[n + i])) * minimum(m, 1.0)
         kept[i] = minimum(
             consolidation + familiar_consolidation * f + salience_consolidation * (strength * strength), 1.0
         )
@@ -180,4 +183,4 @@ def move(
         att_leg[r] = clip(att_leg[r], 0.0, 1.0)
         eff[r] = clip(eff[r], 0.0, 1.0)
         att_eff[r] = clip(att_eff[r], 0.0, 1.0)
-    return read_out, delta_out
+    return read_out, delta_out, kept_out

@@ -15,7 +15,7 @@ numpy's to the bit:
     neg = step * [[ratio_legitimacy], [ratio_effectiveness]] * read * now
     delta = where(has, where(read >= 0, pos, maximum(neg, -now)), 0)
     kept = minimum(consolidation + familiar_consolidation * fam
-                   + salience_consolidation * maximum(|read[0]|, |read[1]|) ** 2, 1)
+                   + salience_consolidation * (maximum(|read[0]|, |read[1]|) * minimum(mult, 1)) ** 2, 1)
     np.add.at(legitimacy, idx, delta[0]); np.add.at(attitude_legitimacy, idx, kept * delta[0])
     (the same for effectiveness), then every touched value clipped to 0..1
 

@@ -1,20 +1,29 @@
 """What a beat's officers sense, and how it changes their work (the police side of the loops).
 
-Officers sense their audience: the running average A_b of the legitimacy of the residents
-their beat's contacts were with (half-life ``policing.climate_half_life_days``), against
-what they are used to, A_b at the start. Where the audience has turned against them,
-officers' procedural quality falls (Bottoms & Tankebe 2012: self-legitimacy follows
-audience legitimacy) and, past a threshold, they withdraw from routine discretionary
-work (de-policing: Nix & Wolfe 2016; Shjarback et al. 2017):
+Officers sense their audience: ``A_b``, the mean legitimacy of the residents their beat's
+routine contacts (calls, patrol, stops, arrests, crises) were with, every contact weighing
+alike, over a running window of half-life ``policing.climate_half_life_days`` days (a decaying
+sum over a decaying count). Program contacts are left out: whom a program chooses to meet is
+not a turn of the public. What they are used to, ``N_b``, follows ``A_b`` with half-life
+``policing.audience_adaptation_days``. Where the audience has turned against them, officers'
+procedural quality falls (Bottoms & Tankebe 2012: self-legitimacy follows audience
+legitimacy) and, once it has fallen by more than a threshold, they withdraw from routine
+discretionary work (de-policing: Nix & Wolfe 2016; Shjarback et al. 2017):
 
-    quality shift_b = climate_quality * (A_b - A_b,0)
-    routine share_b = 1 - withdrawal / (1 + exp((A_b - A_b,0 + withdrawal_threshold) / withdrawal_width))
+    quality shift_b = climate_quality * (A_b - N_b)
+    routine share_b = 1 - withdrawal * ramp((N_b - A_b - withdrawal_threshold) / withdrawal_width)
 
-and departments send proactive effort where recorded crime rises above what they expect
-(R_b, a running average of recorded crimes with half-life ``enforcement.review_half_life_days``,
-against E_b, the recorded crime the beat was expected to have at the start):
+with ``ramp(x) = 3x^2 - 2x^3`` on [0, 1] (0 below, 1 above): officers do all their routine work
+until the audience has turned by the threshold, and no noise in whom they met moves them.
+Departments send proactive effort where recorded crime rises above what they expect (``R_b``,
+a running average of recorded crimes with half-life ``enforcement.review_half_life_days``,
+against ``E_b``, which follows ``R_b`` with half-life ``enforcement.expectation_half_life_days``:
+CompStat compares with last year):
 
-    proactive multiplier_b = (R_b / E_b) ^ crime_response * routine share_b
+    proactive multiplier_b = T_b * (R_b / E_b) ^ crime_response * routine share_b
+
+where T_b, the beat's share of proactive effort, follows the recorded crime it is known for
+(``targeting``: stops concentrate where crime is recorded).
 """
 
 from __future__ import annotations
@@ -23,20 +32,34 @@ import numpy as np
 
 from cpsim.kernels import beats
 
+# Contacts of officers' routine work: what they sense of the public.
+ROUTINE_KINDS = ("call", "patrol_foot", "patrol_car", "stop", "arrest", "crisis_force")
 
-def update_average(avg: np.ndarray, keys: np.ndarray, values: np.ndarray, factor: float) -> None:
-    """Move each key's running average one day toward today's mean observation (in place).
 
-    Keys with no observation today keep their average (officers sense nothing new).
+def sense(hood, beats_met: np.ndarray, legitimacy: np.ndarray, keep: float, keep_normal: float) -> None:
+    """A day of what officers sense (in place): the audience window moves on, the normal follows it.
 
     Args:
-        avg: Running average per key.
-        keys: Key (beat) of each observation.
-        values: Observed values.
-        factor: Share of the old average kept per day.
+        hood: The model's Neighbourhoods (audience_sum, audience_count, audience, normal).
+        beats_met: Beat of each routine contact today.
+        legitimacy: The legitimacy each resident met brought to the encounter.
+        keep: Share of the window's weight left after a day (climate half-life).
+        keep_normal: Share of the normal's distance to the audience left after a day.
     """
-    # bincounts of counts and sums, then the step of each key seen, compiled (cpsim.kernels.beats)
-    beats.update_average(avg, keys, values, factor)
+    n = hood.audience.size
+    hood.audience_sum *= keep
+    hood.audience_count *= keep
+    if beats_met.size:
+        hood.audience_sum += np.bincount(beats_met, weights=legitimacy, minlength=n)
+        hood.audience_count += np.bincount(beats_met, minlength=n)
+    seen = hood.audience_count > 0
+    hood.audience[seen] = hood.audience_sum[seen] / hood.audience_count[seen]
+    hood.normal += (1.0 - keep_normal) * (hood.audience - hood.normal)
+
+
+def expect(hood, keep: float) -> None:
+    """The department's expected recorded crime follows what it records (in place)."""
+    hood.expected += (1.0 - keep) * (hood.recorded - hood.expected)
 
 
 def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
@@ -45,17 +68,38 @@ def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
 
 
 def routine_share(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
-    """Share of routine discretionary work (foot patrol, proactive stops) officers still do."""
-    # exp overflows past ±700; ±50 already puts the logistic at its ends to 1e-21. The argument
-    # and the share compiled (cpsim.kernels.beats), exp in numpy (its last bit may differ from C's).
-    z = beats.withdrawal_argument(audience, normal, pol.withdrawal_threshold, pol.withdrawal_width)
-    return beats.routine_share(np.exp(z), pol.withdrawal)
+    """Share of routine discretionary work (foot patrol, proactive stops) officers still do: 1 until a turn."""
+    x = np.clip((normal - audience - pol.withdrawal_threshold) / pol.withdrawal_width, 0.0, 1.0)
+    return 1.0 - pol.withdrawal * x * x * (3.0 - 2.0 * x)
 
 
 def proactive_multiplier(recorded: np.ndarray, expected: np.ndarray, enf) -> np.ndarray:
     """Proactive hours relative to the default, as recorded crime departs from what was expected."""
     # max(recorded / expected, or 1 where nothing was expected, 1e-3) compiled; the power in numpy
     return beats.crime_ratio(recorded, expected) ** enf.crime_response
+
+
+def targeting(expected: np.ndarray, residents: np.ndarray, officers: np.ndarray, enf) -> np.ndarray:
+    """Where proactive effort goes: each beat's share of it follows the recorded crime it is known for.
+
+    ``((E_b / n_b) / (sum E / sum n)) ^ crime_targeting``, scaled so the city's proactive hours
+    stay what its officers give (their officer-weighted mean is 1): stops concentrate where
+    crime is recorded (Weisburd et al. 2016, New York's stops by precinct), so the residents of
+    high-crime beats, often the city's minorities, are stopped more (Gelman, Fagan & Kiss 2007).
+
+    Args:
+        expected: Per beat, the recorded crimes a day the department expects.
+        residents: Residents per beat.
+        officers: Beat officers per beat (the weights of the mean).
+        enf: The enforcement section (crime_targeting).
+
+    Returns:
+        A multiplier of each beat's proactive hours.
+    """
+    rate = expected / np.maximum(residents, 1)
+    city = expected.sum() / max(residents.sum(), 1)
+    weight = (np.maximum(rate, 1e-12) / max(city, 1e-12)) ** enf.crime_targeting
+    return weight * officers.sum() / max(float((weight * officers).sum()), 1e-12)
 
 
 def demeanor_shift(legitimacy: np.ndarray, reference: float, pol) -> np.ndarray:

@@ -1,20 +1,26 @@
-"""What residents see of their neighbourhood: police on foot, disorder, crime around them.
+"""What residents see of their neighbourhood, and what they are used to.
 
 A resident out on the street sees police on foot at their street segment at the daily rate
 
     lambda_i = patrol.sighting_rate * street_time_i * F_place
 
 where F is the running average of officer hours on foot at the place (routine and directed
-foot patrol, and program work done walking the beat). The chance of seeing police on foot in a week is
-``1 - exp(-7 lambda)`` (CSEW asks how often one sees police on foot). What residents see
+foot patrol, and program work done walking the beat). The chance of seeing police on foot in a
+week is ``1 - exp(-7 lambda)`` (CSEW asks how often one sees police on foot). What residents see
 sets the level their perceived effectiveness settles at (Jackson & Bradford 2009: confidence
-expresses concern about disorder; CSEW: those who see foot patrol rate police better),
-judged against what they were used to at the start (an adaptation level: a city's
-structure is already in its residents' starting trust, and a change moves it):
+expresses concern about disorder; CSEW: those who see foot patrol rate police better), judged
+against what the city usually shows (an adaptation level, Helson 1964):
 
-    conditions_i = - trust.disorder_weight * (disorder at home - disorder there at the start)
-                   - trust.crime_weight * ln(beat victimisation rate / its rate at the start)
-                   + trust.foot_seen_weight * (seen weekly_i - seen weekly_i at the start)
+    conditions_i = - trust.disorder_weight * (disorder at home - R_disorder)
+                   + trust.foot_seen_weight * (seen weekly_i - R_seen)
+
+The references R (city means of disorder at home and police seen on foot, and of perceived
+effectiveness, which the legitimacy anchor and perceived safety are judged against) follow
+what the city shows, one step a week with half-life ``trust.reference_half_life_days``: a
+neighbourhood better or worse than the city stays so in residents' eyes, while a change of the
+whole city is noticed and then becomes the usual. Crime reaches effectiveness through what it
+leaves (disorder at home), the victimisations residents suffer and hear of, and the memories
+they build (cpsim.mechanisms.norms), not through a rate residents cannot see.
 """
 
 from __future__ import annotations
@@ -27,29 +33,30 @@ def seen_weekly(res, foot_at_place: np.ndarray, rate: float) -> np.ndarray:
     return 1.0 - np.exp(-7.0 * rate * res.street_time * foot_at_place[res.place])
 
 
-def effectiveness_conditions(
-    disorder_home: np.ndarray,
-    disorder_home_start: np.ndarray,
-    crime_ratio_home: np.ndarray,
-    seen: np.ndarray,
-    seen_start: np.ndarray,
-    t,
-) -> np.ndarray:
-    """How far what residents see now, against what they were used to, moves where effectiveness settles.
+def effectiveness_conditions(disorder_home: np.ndarray, seen: np.ndarray, reference: dict[str, float], t) -> np.ndarray:
+    """How far what residents see, against what the city usually shows, moves where effectiveness settles.
 
     Args:
         disorder_home: Visible disorder at each resident's street segment.
-        disorder_home_start: The same at the start.
-        crime_ratio_home: Victimisation rate of each resident's beat over its rate at the start.
         seen: Chance of seeing police on foot in a week.
-        seen_start: The same at the start.
+        reference: What residents are used to ("disorder", "seen").
         t: The trust section.
 
     Returns:
-        The conditions term per resident (0 while nothing changes).
+        The conditions term per resident (0 where a place shows what the city usually does).
     """
-    return (
-        -t.disorder_weight * (disorder_home - disorder_home_start)
-        - t.crime_weight * np.log(np.maximum(crime_ratio_home, 1e-3))
-        + t.foot_seen_weight * (seen - seen_start)
+    return -t.disorder_weight * (disorder_home - reference["disorder"]) + t.foot_seen_weight * (
+        seen - reference["seen"]
     )
+
+
+def follow(reference: dict[str, float], now: dict[str, float], keep: float) -> None:
+    """One step of what residents are used to toward what the city shows now (in place).
+
+    Args:
+        reference: What residents are used to, by key.
+        now: What the city shows now, by key (the same keys).
+        keep: Share of the distance left after the step.
+    """
+    for key, value in now.items():
+        reference[key] += (1.0 - keep) * (value - reference[key])

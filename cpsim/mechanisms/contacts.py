@@ -117,7 +117,8 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
 
     Each experience moves the current component (cpsim.mechanisms.trust.experience_delta);
     a share of the move (cpsim.mechanisms.trust.consolidation: more with a familiar beat
-    team and for strong experiences) is kept by the long-run attitude.
+    team and for strong experiences) is kept by the long-run attitude. Familiarity counts
+    there only: a familiar contact moves trust as much as any other today, and more of it lasts.
 
     Args:
         res: Residents arrays.
@@ -127,7 +128,9 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
         vicarious: Extra multiplier on the steps (word_of_mouth.vicarious_weight for stories).
 
     Returns:
-        Per experience: the read valences and the resulting change of the trust index.
+        Per experience: the read valences, the resulting change of the trust index, and
+        ``kept``, the change left in the resident's attitudes (2 x experiences; what feeds the
+        collective memories, cpsim.mechanisms.norms).
 
     """
     idx = c["idx"]
@@ -135,39 +138,41 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     v = np.array((c["v_leg"], c["v_eff"]))
     w = t.legitimacy_weight
     if patrol is None:  # no familiarity: adds 0.0 to every consolidation share, as zeros would
-        read, delta = _move(res, idx, v, None, c["weight"] * vicarious, 0.0, t)  # None: a NaN valence says nothing
-        return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1]}
-    # mult = weight * vicarious * (1 + familiarity_gain * fam), fam the familiarity of familiar
-    # experiences (else 0); afterwards familiarity grows by familiarity_step toward 1 for the
-    # residents who met their beat team, and d_trust mixes the changes. Both compiled
-    # (cpsim.kernels.experiences): the numpy was a dozen calls around the move.
+        read, delta, kept = _move(res, idx, v, None, c["weight"] * vicarious, 0.0, t)  # None: NaN says nothing
+        return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1], "kept": kept * delta}
+    # mult = weight * vicarious, fam the familiarity of familiar experiences (else 0);
+    # afterwards familiarity grows by familiarity_step toward 1 for the residents who met
+    # their beat team, and d_trust mixes the changes. Both compiled (cpsim.kernels.experiences):
+    # the numpy was a dozen calls around the move.
     familiar = c["familiar"]
-    mult, fam = experiences.familiar_steps(
-        idx, familiar, c["weight"], res.familiarity, vicarious, patrol.familiarity_gain
-    )
-    read, delta = _move(res, idx, v, None, mult, fam, t)
+    mult, fam = experiences.familiar_steps(idx, familiar, c["weight"], res.familiarity, vicarious)
+    read, delta, kept = _move(res, idx, v, None, mult, fam, t)
     d_trust = experiences.familiarise(idx, familiar, fam, res.familiarity, patrol.familiarity_step, delta, w)
-    return {"v_leg": read[0], "v_eff": read[1], "d_trust": d_trust}
+    return {"v_leg": read[0], "v_eff": read[1], "d_trust": d_trust, "kept": kept * delta}
 
 
-def stories(c: dict[str, np.ndarray], effects: dict[str, np.ndarray], untold: str = "victim") -> np.ndarray:
+# Kinds no one retells as their own story: one's own victimisation is told apart, as fear;
+# news everyone could meet is not passed on as one's own experience (its meetings are counted
+# by incidents.news_exposures).
+UNTOLD = ("victim", "incident_news")
+
+
+def stories(c: dict[str, np.ndarray], effects: dict[str, np.ndarray], untold: tuple[str, ...] = UNTOLD) -> np.ndarray:
     """What each experience gives its resident to tell: the read valences times its weight (word of mouth).
-
-    A resident's own victimisation (``untold``) is told apart, as fear, so it adds nothing here.
 
     Args:
         c: Experiences, as returned by Contacts.take().
         effects: What apply_experiences returned for them.
-        untold: The kind that tells nothing here.
+        untold: The kinds that tell nothing here.
 
     Returns:
         One row (legitimacy, effectiveness, fear) per experience, as CommunityModel.tell keeps them.
 
     """
-    return experiences.story_rows(effects["v_leg"], effects["v_eff"], c["weight"], c["kind"], kind_code(untold))
+    return experiences.story_rows(effects["v_leg"], effects["v_eff"], c["weight"], c["kind"], kind_mask(untold))
 
 
-def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray | float, t, vicarious: float) -> None:
+def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray | float, t, vicarious: float) -> np.ndarray:
     """Apply what residents heard today (word of mouth) as apply_experiences applies a story.
 
     The same arithmetic as apply_experiences for experiences of weight 1 without an officer
@@ -182,12 +187,16 @@ def apply_heard(res, listeners: np.ndarray, v: np.ndarray, has: np.ndarray | flo
         t: The trust section of the scenario.
         vicarious: Multiplier on the steps (word_of_mouth.vicarious_weight).
 
+    Returns:
+        The change left in each listener's attitudes, 2 x listeners (cpsim.mechanisms.norms).
+
     """
-    _move(res, listeners, v, has, vicarious, 0.0, t)  # weight 1: mult is vicarious
+    _, delta, kept = _move(res, listeners, v, has, vicarious, 0.0, t)  # weight 1: mult is vicarious
+    return kept * delta
 
 
-def _move(res, idx, v, has, mult, fam, t) -> tuple[np.ndarray, np.ndarray]:
-    """Move both components and their attitudes by experiences; return the read valences and changes.
+def _move(res, idx, v, has, mult, fam, t) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Move both components and their attitudes by experiences; return the read valences, changes, kept shares.
 
     Each valence is read through the resident's prior trust (cpsim.mechanisms.trust.read_valence),
     moves the current component (experience_delta) and a share of the move (consolidation) is

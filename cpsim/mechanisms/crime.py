@@ -6,12 +6,19 @@ Expected victimisations of type k at place p on a day:
                 * (presence_b / reference)^(-elasticity_k)          (F8, general deterrence)
                 * exp(-hotspot_deterrence * foot_hours_p)            (F9, local deterrence)
                 * (1 - g * guardianship_p) / (1 - g * mean guardianship)
+                * exp(w_b - wave_sd^2 / 2)                           (violent only: violence waves)
 
 where offenders_b is the beat's active offending relative to its start (arrests take
 offenders off the street for a while; programs lower offending), presence_b the beat's
 officer hours on the street per 1000 residents, and guardianship the engagement of the
 place's residents plus any watch coverage. Counts are Poisson; victims are residents of
 the place drawn uniformly. These are true victimisations: reporting and recording come later.
+
+Violence comes in waves: local disputes and retaliation raise or lower a beat's violent
+offending for months (Papachristos 2009; Loeffler & Flaxman 2018). Each beat's log factor
+``w_b`` wanders as an Ornstein-Uhlenbeck process, one step a week, with stationary SD
+``crime.wave_sd`` and half-life ``crime.wave_half_life_days``; ``exp(w - sd^2/2)`` has mean 1,
+so waves move where violence is, not how much there is on average.
 """
 
 from __future__ import annotations
@@ -30,7 +37,12 @@ def deterrence(presence_per_1000: np.ndarray, reference: float, elasticity: floa
 
 
 def expected_by_type(
-    places, offender_factor: np.ndarray, presence_per_1000: np.ndarray, crime, guard_mean: float
+    places,
+    offender_factor: np.ndarray,
+    presence_per_1000: np.ndarray,
+    crime,
+    guard_mean: float,
+    wave: np.ndarray | None = None,
 ) -> np.ndarray:
     """Expected victimisations today per type (row 0 violent, row 1 property) and place.
 
@@ -42,12 +54,16 @@ def expected_by_type(
         presence_per_1000: Officer street hours per 1000 residents per beat today.
         crime: The crime section of the scenario.
         guard_mean: Mean place guardianship at the start (normalises guardianship).
+        wave: Per beat, the log violence-wave factor (None: none).
 
     Returns:
         Expected victimisations, shape (2, places).
 
     """
     g = crime.guardianship_effect
+    violent = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent)
+    if wave is not None and crime.wave_sd > 0:
+        violent = violent * np.exp(wave - 0.5 * crime.wave_sd**2)
     # exp and the powers in numpy (their last bit may differ from C's); the products, place by
     # place in numpy's order, compiled (cpsim.kernels.beats).
     return beats.expected_victimisations(
@@ -58,7 +74,7 @@ def expected_by_type(
         places.extra_guardianship,
         np.exp(-crime.hotspot_deterrence * places.hotspot_hours),
         offender_factor,
-        deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent),
+        violent,
         deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_property),
         g,
         1.0 - g * guard_mean,
@@ -107,3 +123,15 @@ def draw_victims(lam: np.ndarray, residents, rng: np.random.Generator) -> tuple[
     """
     # The uniforms, the inversion and the picks in one compiled pass (cpsim.kernels.draws).
     return draws.victims(rng, lam, np.exp(-lam), residents.place_start, residents.by_place, GOLDEN)
+
+
+def stationary_waves(n_beats: int, crime, rng: np.random.Generator) -> np.ndarray:
+    """Each beat's log violence-wave factor at the start, drawn from its stationary spread."""
+    return crime.wave_sd * rng.standard_normal(n_beats)
+
+
+def wander(wave: np.ndarray, crime, keep: float, rng: np.random.Generator) -> None:
+    """One weekly step of every beat's violence wave (in place): ``w <- keep w + sd sqrt(1 - keep^2) z``."""
+    if crime.wave_sd > 0:
+        wave *= keep
+        wave += crime.wave_sd * np.sqrt(1.0 - keep * keep) * rng.standard_normal(wave.size)

@@ -16,10 +16,11 @@ and then moves the current value (F1: negativity ratio r for bad experiences):
 A share kappa of the change is consolidated into the attitude; the rest fades:
 
     kappa = consolidation + familiar_consolidation * familiarity (familiar contacts)
-            + salience_consolidation * max(|v'_legitimacy|, |v'_effectiveness|)^2
+            + salience_consolidation * (max(|v'_legitimacy|, |v'_effectiveness|) * min(weight, 1))^2
 
 so one visit fades within weeks (F2), while repeated contact with officers a resident
-knows, and strong events (an incident on video), leave a lasting mark. Every day x
+knows, and strong events (one's own bad encounter), leave a lasting mark; a story heard or
+seen in the news weighs less (its weight) and is less salient. Every day x
 relaxes toward a with half-life ``half_life_days``; every week a relaxes toward the
 resident's anchor with half-life ``attitude_half_life_days``:
 
@@ -85,18 +86,20 @@ def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | floa
     return np.where(valence >= 0, pos, np.maximum(neg, -x))
 
 
-def consolidation(t, familiarity: np.ndarray, valence: np.ndarray) -> np.ndarray:
+def consolidation(t, familiarity: np.ndarray, valence: np.ndarray, weight: np.ndarray | float = 1.0) -> np.ndarray:
     """Share of an experience's change that the long-run attitude keeps.
 
     Args:
         t: The trust section.
         familiarity: Familiarity with the officer's team for familiar contacts (0 otherwise).
         valence: The read valence.
+        weight: The experience's weight (a story heard or a partial dose is less salient).
 
     Returns:
         kappa per experience, 0..1.
     """
-    k = t.consolidation + t.familiar_consolidation * familiarity + t.salience_consolidation * valence**2
+    strength = valence * np.minimum(weight, 1.0)
+    k = t.consolidation + t.familiar_consolidation * familiarity + t.salience_consolidation * strength**2
     return np.minimum(k, 1.0)
 
 

@@ -8,10 +8,11 @@ residents, ``contacts_per_hour`` an hour, drawn by time spent on the street; eac
 familiar contact with that officer, as designed, and the hours are foot presence where
 those residents live (seen on foot, deterring crime there the next day).
 
-``fidelity`` gates delivery, as abstraction does in practice (Rix et al. 2009): each named
-officer is actually kept on the beat with probability ``fidelity``, and only ``fidelity``
-of the off-radio time is protected from calls (the rest stays on routine car patrol and
-response). At fidelity 0 the program is the baseline.
+``fidelity`` gates delivery once, as abstraction does in practice (Rix et al. 2009): each
+named officer is actually delivered with probability ``fidelity`` — kept on the beat, their
+off-radio time protected from calls — and the others stay regular officers (rotated, on
+routine car patrol and response). The program's hours are thus ``fidelity`` of the designed
+hours, not its square. At fidelity 0 the program is the baseline.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Neighbourhood(Program):
         if self.sec.start_day <= 1:
             model.keep_on_beat(self.steady)
         pol = model.params.policing
-        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share * self.sec.fidelity
+        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share
         self.request = np.zeros(model.n_beats)
 
     def plan(self, model: Surface) -> None:

@@ -682,18 +682,15 @@ class TransparencySection:
 
 @dataclass(frozen=True)
 class IncidentSection:
-    """A publicized incident: one badly handled encounter that spreads (a video)."""
+    """A publicized incident on a set day: one badly handled encounter that spreads (a video).
+
+    Its news travels as every publicized incident's does (the core ``incidents`` section:
+    saliences, linked fate, valences, the news cycle); this section says when, where and
+    how far.
+    """
 
     enabled: bool = _enabled("a publicized incident")
-    day: int = param(60, "day", 0, 36500, "Day of the incident (0: no incident on a set day)", ASSUME)
-    rate_per_beat_year: float = param(
-        0.0,
-        "per beat per year",
-        0,
-        20,
-        "Publicized incidents happening at random, per beat a year, where stops are (0: none)",
-        "assumption; a calibration target (area trust moves from year to year: data/README.md)",
-    )
+    day: int = param(60, "day", 1, 36500, "Day of the incident", ASSUME)
     beat: int = param(-1, "beat", -1, 20_000, "Beat of the incident (-1: the beat with the lowest trust)", ASSUME)
     strength: float = param(1.0, "valence", 0, 1, "How bad the encounter is (0: off; 1: the worst)", ASSUME)
     story_weight: float = param(
@@ -705,41 +702,7 @@ class IncidentSection:
         0,
         1,
         "Share of residents who see it in the news (0: word of mouth only)",
-        "assumption: a story that goes viral locally",
-    )
-    group_salience: float = param(
-        2.0, "ratio", 1, 20, "Odds that a member of the victim's group sees it, relative to others", ASSUME
-    )
-    local_salience: float = param(
-        3.0,
-        "ratio",
-        1,
-        100,
-        "Odds that a resident of the incident's beat sees it, relative to others",
-        "assumption (range 1-10): neighbours hear of it first",
-    )
-    news_legitimacy: float = param(
-        -0.8,
-        "valence",
-        -1,
-        0,
-        "Legitimacy valence of seeing the video (before prior trust colours it)",
-        "F4 Rosenbaum et al. 2005: vicarious experience moves attitudes",
-    )
-    news_effectiveness: float = param(-0.2, "valence", -1, 0, "Effectiveness valence of seeing the video", ASSUME)
-    news_weight: float = param(
-        0.3, "1", 0, 1, "Effect of seeing the news relative to a direct experience", "word_of_mouth.vicarious_weight"
-    )
-    news_days: int = param(
-        21, "days", 1, 365, "Days the story stays in the news", "assumption (range 7-60): a local news cycle"
-    )
-    news_exposures: float = param(
-        5.0,
-        "times",
-        0,
-        100,
-        "Times a viewer meets the story in the news cycle (the video, follow-ups, protests)",
-        "assumption (range 1-20)",
+        "assumption: a story that goes viral across the city",
     )
 
 

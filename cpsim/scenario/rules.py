@@ -23,7 +23,7 @@ from cpsim.scenario.survey_section import survey_problem
 RULE_KEYS = frozenset(
     {
         "population.group_names", "population.group_shares", "trust.initial_by_group", "enforcement.group_stop_ratio",
-        "trust.norm_legitimacy_by_group", "trust.norm_effectiveness_by_group",
+        "policing.group_quality_shift", "incidents.national_group_share",
         "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise",
         "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
         "incident.enabled", "incident.beat", "incident.day",
@@ -37,9 +37,11 @@ PER_GROUP = (
     ("population", "group_shares"),
     ("trust", "initial_by_group"),
     ("enforcement", "group_stop_ratio"),
-    ("trust", "norm_legitimacy_by_group"),
-    ("trust", "norm_effectiveness_by_group"),
+    ("policing", "group_quality_shift"),
+    ("incidents", "national_group_share"),
 )
+# Per-group shares that must sum to one.
+SHARES = (("population", "group_shares"), ("incidents", "national_group_share"))
 
 
 class RuleError(ValueError):
@@ -102,9 +104,10 @@ def _groups(s: Any) -> None:
             raise RuleError(
                 f"{sec}.{key}", f"has {got} values; allowed: one per group in population.group_names ({len(names)})"
             )
-    total = sum(s.population.group_shares)
-    if abs(total - 1.0) > 1e-6:
-        raise RuleError("population.group_shares", f"shares sum to {total:g}; allowed: a sum of 1")
+    for sec, key in SHARES:
+        total = sum(s.get(f"{sec}.{key}"))
+        if abs(total - 1.0) > 1e-6:
+            raise RuleError(f"{sec}.{key}", f"shares sum to {total:g}; allowed: a sum of 1")
 
 
 def _beats(s: Any) -> None:
@@ -160,7 +163,7 @@ def _incident(s: Any) -> None:
     if inc.day > s.run.days:
         raise RuleError(
             "incident.day",
-            f"day {inc.day} is after the run ends; allowed: 0 (no incident on a set day) to run.days = {s.run.days}",
+            f"day {inc.day} is after the run ends; allowed: 1 to run.days = {s.run.days}",
         )
 
 

@@ -216,10 +216,20 @@ class Trust:
         "1",
         0,
         1,
-        "Mean starting trust of each group (0-1)",
+        "Mean starting trust of each group (0-1): residents start where their attitudes settle, and each "
+        "group's collective memory starts where it puts them there (history)",
         "F7 Gallup 2020-21: confidence in police 56% White, 19-27% Black adults",
     )
-    initial_sd: float = param(0.15, "1", 0, 0.5, "Individual spread of starting trust (SD)", ASSUME)
+    disposition_sd: float = param(
+        0.2,
+        "1",
+        0,
+        0.5,
+        "SD of residents' stable personal view of police (their own part of where their attitudes settle; "
+        "within a group, starting trust spreads about (1 - social_weight) times this)",
+        "assumption (range 0.1-0.3): gives a within-group SD of starting trust of ~0.15; a calibration target "
+        "(the spread of survey answers)",
+    )
     component_correlation: float = param(
         0.64,
         "1",
@@ -289,30 +299,45 @@ class Trust:
         "Weight of the ties' attitudes in where a resident's attitude settles (local opinion climate)",
         "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
     )
-    disposition_share: float = param(
-        0.7,
+    diffuse_support: float = param(
+        0.78,
         "1",
         0,
         1,
-        "Share of a resident's starting difference from their group that is a stable personal disposition",
-        "assumption (range 0.5-0.9): attitudes toward institutions are partly stable traits",
+        "Diffuse support: the balance of what each generation learns of police apart from any experience of "
+        "policing (family, school, media); collective memories are renewed by it at their half-life and settle "
+        "there without other experience",
+        "calibration (python benchmarks/calibrate_flows.py): today's flows hold the baseline at F7's levels; "
+        "Easton 1975 (diffuse support); range 0.5-0.95",
     )
-    norm_legitimacy_by_group: tuple[float, ...] = param(
-        (0.54, 0.249),
-        "1",
-        0,
-        1,
-        "Collective memory of each group (history, national climate): where legitimacy settles before local experience",
-        "calibration: the baseline city stays at F7's starting levels (cpsim validate, stationarity); "
-        "F7 Gallup group gap",
+    memory_half_life_days: float = param(
+        5475.0,
+        "days",
+        365,
+        36500,
+        "Half-life of a group's collective memory of police: how long what its members lived and heard in "
+        "common keeps shaping where everyone's attitude settles",
+        "assumption (range 5-30 years): legal cynicism and the memory of police violence outlast the events "
+        "and pass between generations (Kirk & Papachristos 2011; Bell 2017), while new events replace old ones",
     )
-    norm_effectiveness_by_group: tuple[float, ...] = param(
-        (0.58, 0.219),
-        "1",
-        0,
-        1,
-        "Collective memory of each group: where perceived effectiveness settles before local experience",
-        "calibration: the baseline city stays at F7's starting levels (cpsim validate, stationarity)",
+    neighbourhood_memory_half_life_days: float = param(
+        1825.0,
+        "days",
+        90,
+        36500,
+        "Half-life of a neighbourhood's shared view of police (what its residents lived in common beyond what "
+        "their groups did)",
+        "assumption (range 2-10 years): neighbourhood culture outlasts residents, who turn over at ~10-15% a "
+        "year (US Census CPS mobility; Sampson 2012)",
+    )
+    reference_half_life_days: float = param(
+        1095.0,
+        "days",
+        30,
+        36500,
+        "Half-life with which the conditions residents judge police and safety against (the city's usual "
+        "disorder, police seen on foot, perceived effectiveness) follow what the city shows",
+        "assumption (range 1-10 years): adaptation level (Helson 1964; Brickman & Campbell 1971)",
     )
     national_sd: float = param(
         0.0,
@@ -336,7 +361,7 @@ class Trust:
         "1",
         0,
         1,
-        "Rise of the legitimacy anchor per unit of perceived-effectiveness attitude above the city's start",
+        "Rise of the legitimacy anchor per unit of perceived-effectiveness attitude above the city's usual",
         "Sunshine & Tyler 2003: performance shapes legitimacy, less than procedural justice; assumption on size "
         "(range 0-0.5)",
     )
@@ -345,23 +370,15 @@ class Trust:
         "1 per unit disorder",
         0,
         2,
-        "Fall of the effectiveness anchor per unit of visible disorder at home above the city's mean",
+        "Fall of the effectiveness anchor per unit of visible disorder at home above the city's usual",
         "Jackson & Bradford 2009 (confidence expresses concern about disorder); assumption on size",
-    )
-    crime_weight: float = param(
-        0.06,
-        "1 per log ratio",
-        0,
-        1,
-        "Fall of the effectiveness anchor per unit log ratio of the beat's victimisation rate to the city's",
-        "assumption (range 0-0.15): residents judge police by the crime around them",
     )
     foot_seen_weight: float = param(
         0.12,
         "1",
         0,
         0.5,
-        "Rise of the effectiveness anchor with the chance of seeing police on foot in a week (vs the city's)",
+        "Rise of the effectiveness anchor with the chance of seeing police on foot in a week (vs the city's usual)",
         "CSEW 2013/14: 71% weekly / 61% monthly / 53% never rate police good (cross-sectional; taken at ~half)",
     )
     positive_step_legitimacy: float = param(
@@ -519,6 +536,33 @@ class Crime:
         "Visible disorder a victimisation adds at its place (it then relaxes toward the place's base)",
         "assumption: Skogan 1990 (crime and disorder feed each other); small so disorder follows crime slowly",
     )
+    disorder_half_life_days: float = param(
+        30.0,
+        "days",
+        1,
+        3650,
+        "Half-life with which the signs crime leaves at a place (and program fixes) give way to its base disorder",
+        "assumption (range 7-180): graffiti and damage are cleared within days to weeks, vacant and damaged "
+        "property lingers for months (Skogan 1990)",
+    )
+    wave_sd: float = param(
+        0.3,
+        "log",
+        0,
+        2,
+        "SD of the log of a beat's violence-wave factor (stationary): local disputes and retaliation that raise "
+        "or lower violent offending for months (0: none)",
+        "assumption (range 0.1-0.5): shootings cluster in time and space (Papachristos 2009; Loeffler & "
+        "Flaxman 2018); area violence in Chicago moves by tens of percent from one year to the next",
+    )
+    wave_half_life_days: float = param(
+        120.0,
+        "days",
+        7,
+        3650,
+        "Half-life of a beat's violence wave (an Ornstein-Uhlenbeck wander of its log factor, one step a week)",
+        "assumption (range 30-365): retaliatory cycles last weeks to months (Papachristos 2009)",
+    )
     compliance: float = param(
         1.0,
         "per unit legitimacy",
@@ -553,13 +597,24 @@ class Reporting:
         "Share of property victimisations reported at reference legitimacy",
         "F5 NCVS 1993-2022: ~30-40%",
     )
+    seriousness_log_odds: float = param(
+        1.2,
+        "log-odds per SD",
+        0,
+        5,
+        "Rise in the log-odds of reporting per SD of a crime's seriousness (injury, weapon, loss; need for "
+        "insurance): the first reason victims call",
+        "NCVS (Langton et al. 2012, Victimizations not reported): reporting runs from ~15-30% for minor thefts "
+        "to ~60-80% for injuries and vehicle thefts; Skogan 1984; Tarling & Morris 2010 (range 0.8-1.8)",
+    )
     legitimacy_log_odds: float = param(
-        2.5,
+        1.0,
         "log-odds per unit",
         0,
         10,
-        "Rise in the log-odds of reporting per unit of legitimacy",
-        "F3 Tyler & Fagan 2008: legitimacy drives cooperation; assumption on size",
+        "Rise in the log-odds of reporting per unit of legitimacy (a modest modifier of seriousness and need)",
+        "F3 Tyler & Fagan 2008; Tarling & Morris 2010 and Goudriaan 2006: confidence in police adds modestly to "
+        "reporting once seriousness is known; assumption on size (range 0.5-2)",
     )
     reference_legitimacy: float = param(
         0.47,
@@ -716,7 +771,8 @@ class Policing:
         "days",
         1,
         3650,
-        "Half-life of the running average of contacted residents' legitimacy that a beat's officers sense",
+        "Half-life (days) of the running average of the legitimacy of the residents a beat's officers meet on "
+        "routine work (each contact weighs alike)",
         "assumption (range 14-180): officers react within weeks to a turn of the public (de-policing after "
         "publicized incidents, Shjarback et al. 2017)",
     )
@@ -725,7 +781,8 @@ class Policing:
         "1",
         0,
         2,
-        "Change of officers' procedural quality per unit change of sensed audience legitimacy (vs the start)",
+        "Change of officers' procedural quality per unit change of sensed audience legitimacy (vs what they "
+        "are used to)",
         "Bottoms & Tankebe 2012; Bradford & Quinton 2014: officers who feel recognised by the public are more "
         "committed to fair procedure; assumption on size",
     )
@@ -738,22 +795,41 @@ class Policing:
         "Nix & Wolfe 2016; Shjarback et al. 2017 (de-policing under hostility and scrutiny); assumption on size "
         "(range 0.2-0.8)",
     )
+    audience_adaptation_days: float = param(
+        365.0,
+        "days",
+        7,
+        36500,
+        "Half-life with which what officers are used to (their normal audience) follows the audience they sense",
+        "assumption (range 90-1825 days): officers' expectations of a beat follow its public over months to "
+        "years (Bottoms & Tankebe 2012, dialogic legitimacy)",
+    )
     withdrawal_threshold: float = param(
-        0.07,
+        0.06,
         "1",
         0,
         1,
-        "Fall of sensed audience legitimacy (below what officers are used to) at which half the withdrawal happens",
-        "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident",
+        "Fall of sensed audience legitimacy below what officers are used to before any withdrawal starts",
+        "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident, not "
+        "the week-to-week noise of who officers met (SD ~0.02-0.04 in a beat of 1,000 residents)",
     )
     withdrawal_width: float = param(
-        0.015,
+        0.08,
         "1",
         0.001,  # the model divides by it
+        1,
+        "Further fall past the threshold over which withdrawal grows from none to all of `withdrawal` (a smooth ramp)",
+        "assumption (range 0.03-0.2): withdrawal is a collective turn of a beat's officers",
+    )
+    group_quality_shift: tuple[float, ...] = param(
+        (0.0, -0.04),
+        "1",
+        -0.5,
         0.5,
-        "Scale of the logistic switch of withdrawal around its threshold (sensed legitimacy; small: a sharp turn)",
-        "assumption (range 0.005-0.05): withdrawal is a collective turn of a beat's officers, switching over a "
-        "few hundredths of sensed legitimacy rather than growing linearly",
+        "Change of the procedural quality of routine contacts (calls, patrol, stops, arrests) with each group",
+        "Voigt et al. 2017 (PNAS): officers' language toward Black residents in traffic stops was less "
+        "respectful, controlling for the stop; Epp, Maynard-Moody & Haider-Markel 2014; assumption on size "
+        "(range 0-0.1 below)",
     )
     demeanor_quality: float = param(
         0.2,
@@ -832,14 +908,6 @@ class Patrol:
     familiarity_step: float = param(
         0.2, "1", 0, 1, "Share of the distance to full familiarity closed by one contact", ASSUME
     )
-    familiarity_gain: float = param(
-        1.0,
-        "1",
-        0,
-        5,
-        "Extra effect of a contact with a fully familiar beat team (x(1+gain))",
-        "assumption: neighbourhood policing evaluations (Weisburd et al. 2021)",
-    )
     familiarity_half_life_days: float = param(
         120.0, "days", 1, 3650, "Half-life of familiarity without contact", ASSUME
     )
@@ -868,14 +936,6 @@ class Patrol:
         "Deterrent presence of a community-work hour relative to a patrol hour",
         "assumption (range 0.25-1): officers at community work are on the beat but not patrolling",
     )
-    car_visibility: float = param(
-        0.5,
-        "1",
-        0.01,  # the model divides by it: 0 (cars invisible) has no meaning there
-        1,
-        "Visible presence of a car-patrol hour relative to a foot-patrol hour",
-        ASSUME,
-    )
 
 
 @dataclass(frozen=True)
@@ -903,8 +963,9 @@ class Enforcement:
         "ratio",
         0,
         10,
-        "Per-capita stop propensity of each group (relative)",
-        "Pierson et al. 2020 (Stanford Open Policing): Black drivers stopped ~1.4x more",
+        "Per-capita stop propensity of each group within a beat (relative)",
+        "Pierson et al. 2020 (Stanford Open Policing): Black drivers stopped ~1.4x more; Gelman, Fagan & Kiss "
+        "2007: pedestrian stops ~1.5-2.5x within precincts (range 1-3)",
     )
     youth_stop_ratio: float = param(2.5, "ratio", 0, 20, "Stop propensity of youth relative to adults", ASSUME)
     offender_stop_ratio: float = param(
@@ -942,6 +1003,25 @@ class Enforcement:
         "Elasticity of a beat's proactive hours to its recorded crime relative to the department's expectation",
         "assumption (range 0-1): departments send proactive units where recorded crime rises (CompStat, "
         "Weisburd et al. 2003)",
+    )
+    crime_targeting: float = param(
+        1.0,
+        "1",
+        0,
+        3,
+        "Elasticity of a beat's share of proactive effort to the recorded crime per resident it is known for "
+        "(0: every officer does the same proactive work)",
+        "Weisburd et al. 2016 (New York's stops concentrated in high-crime precincts); Gelman, Fagan & Kiss 2007; "
+        "assumption on size (range 0.5-1.5)",
+    )
+    expectation_half_life_days: float = param(
+        365.0,
+        "days",
+        30,
+        36500,
+        "Half-life with which the recorded crime a department expects of a beat follows what it records",
+        "CompStat compares each period with the same period a year before (Weisburd et al. 2003); assumption "
+        "(range 180-1095)",
     )
     review_half_life_days: float = param(
         60.0,
@@ -1042,6 +1122,124 @@ class Safety:
     )
 
 
+@dataclass(frozen=True)
+class Incidents:
+    """Publicized incidents: badly handled encounters that make the news, here and far away."""
+
+    local_per_beat_year: float = param(
+        0.3,
+        "per beat per year",
+        0,
+        20,
+        "Publicized local incidents a beat has a year at the start's volume of stops; they happen where stops "
+        "and arrests are, so they follow enforcement",
+        "assumption (range 0.1-1): a calibration target, areas' trust moves from one year to the next "
+        "(data/README.md); Weitzer 2002 (incidents of misconduct move local opinion for a year or two)",
+    )
+    national_per_year: float = param(
+        6.0,
+        "per year",
+        0,
+        52,
+        "Incidents elsewhere that reach national news a year (the city hears of them, nobody here met them)",
+        "Mapping Police Violence: ~1,100 people killed by US police a year, some a month national news; "
+        "calibration (python benchmarks/calibrate_flows.py, range 2-12): today's flows hold the baseline's "
+        "group gap",
+    )
+    national_group_share: tuple[float, ...] = param(
+        (0.15, 0.85),
+        "1",
+        0,
+        1,
+        "Share of nationally publicized incidents in which the person harmed is of each group (sums to 1)",
+        "Mapping Police Violence 2013-2023: Black Americans 27% of those killed (13% of the population); the "
+        "cases national news follows are mostly Black victims; assumption",
+    )
+    national_reach: float = param(
+        0.25,
+        "1",
+        0,
+        1,
+        "Share of residents who meet a national incident in the news",
+        "assumption (range 0.1-0.5): most national stories reach a minority of residents; Pew 2020: most "
+        "adults followed the George Floyd news, the rare story that reaches nearly everyone",
+    )
+    local_reach: float = param(
+        0.02,
+        "1",
+        0,
+        1,
+        "Share of the city's residents who meet a local incident in the news",
+        "assumption (range 0-0.1): a local story reaches few outside its neighbourhood (local_salience)",
+    )
+    strength: float = param(
+        1.0,
+        "valence",
+        0,
+        1,
+        "How bad a publicized local encounter is for the person harmed (valences -strength; 1: the worst)",
+        ASSUME,
+    )
+    story_weight: float = param(
+        30.0, "1", 0, 1000, "How much more widely a publicized encounter is retold than an ordinary contact", ASSUME
+    )
+    group_salience: float = param(
+        2.0,
+        "ratio",
+        1,
+        20,
+        "Odds that a member of the harmed person's group meets the news, relative to others",
+        "assumption (range 1-5): ethnic media and networks carry it further",
+    )
+    local_salience: float = param(
+        30.0,
+        "ratio",
+        1,
+        1000,
+        "Odds that a resident of the incident's beat meets a local incident's news, relative to others",
+        "assumption (range 10-100): neighbours hear of it first",
+    )
+    linked_fate: float = param(
+        4.0,
+        "1",
+        0,
+        10,
+        "Extra weight of the news for residents who share the harmed person's group (x(1 + linked_fate))",
+        "Dawson 1994 (linked fate); Bor et al. 2018 (police killings of unarmed Black Americans harmed Black "
+        "Americans' mental health, not White Americans'); Gallup 2019-20: Black confidence fell ~2-3x as many "
+        "points as White from a lower start (range 2-6)",
+    )
+    news_legitimacy: float = param(
+        -0.8,
+        "valence",
+        -1,
+        0,
+        "Legitimacy valence of seeing the video (before prior trust colours it)",
+        "F4 Rosenbaum et al. 2005: vicarious experience moves attitudes; Weitzer 2002",
+    )
+    news_effectiveness: float = param(-0.2, "valence", -1, 0, "Effectiveness valence of seeing the video", ASSUME)
+    news_weight: float = param(
+        0.15,
+        "1",
+        0,
+        1,
+        "Effect of meeting an incident in the news relative to a direct experience (for residents of another "
+        "group than the person harmed)",
+        "assumption (range 0.05-0.3): below a story told by someone one knows (word_of_mouth.vicarious_weight)",
+    )
+    news_days: int = param(
+        21, "days", 1, 365, "Days a story stays in the news", "assumption (range 7-60): a news cycle"
+    )
+    news_exposures: float = param(
+        2.0,
+        "times",
+        0,
+        100,
+        "Times a viewer meets the story in its news cycle (the video, follow-ups, protests)",
+        "assumption (range 1-20)",
+    )
+
+
 CORE_SECTIONS: dict[str, type] = {
     "run": Run,
     "population": Population,
@@ -1056,4 +1254,5 @@ CORE_SECTIONS: dict[str, type] = {
     "enforcement": Enforcement,
     "complaints": Complaints,
     "safety": Safety,
+    "incidents": Incidents,
 }

@@ -55,10 +55,10 @@ class Residents:
         "0–1", "Long-run effectiveness attitude, as `attitude_legitimacy` for effectiveness"
     )
     disposition_legitimacy: np.ndarray = state(
-        "0–1 scale, ±", "Stable personal part of the legitimacy anchor (difference from the group's norm)"
+        "0–1 scale, ±", "Stable personal part of the legitimacy anchor (difference from the shared memories)"
     )
     disposition_effectiveness: np.ndarray = state(
-        "0–1 scale, ±", "Stable personal part of the effectiveness anchor (difference from the group's norm)"
+        "0–1 scale, ±", "Stable personal part of the effectiveness anchor (difference from the shared memories)"
     )
     safety: np.ndarray = state("0–1", "Perceived safety")
     base_safety: np.ndarray = state("0–1", "Personal baseline of perceived safety (before disorder at home)")
@@ -197,12 +197,15 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
 
     t = scenario.trust
     mean = np.asarray(t.initial_by_group, float)[group]
-    # Both components load on a shared normal, so they correlate as trust.component_correlation.
+    # Each resident's stable personal view of police, one part per component; both load on a
+    # shared normal, so they correlate as trust.component_correlation.
     shared, own = math.sqrt(t.component_correlation), math.sqrt(1.0 - t.component_correlation)
     common = rng.standard_normal(n)
-    legit = np.clip(mean + t.initial_sd * (shared * common + own * rng.standard_normal(n)), *START_LIMITS)
-    eff = np.clip(mean + t.initial_sd * (shared * common + own * rng.standard_normal(n)), *START_LIMITS)
-    # The stable part of each resident's difference from their group (the rest is chance experience).
+    disp_legit = t.disposition_sd * (shared * common + own * rng.standard_normal(n))
+    disp_eff = t.disposition_sd * (shared * common + own * rng.standard_normal(n))
+    # A first guess of where attitudes settle; the model settles them at their anchors (cpsim.model).
+    legit = np.clip(mean + (1.0 - t.social_weight) * disp_legit, *START_LIMITS)
+    eff = np.clip(mean + (1.0 - t.social_weight) * disp_eff, *START_LIMITS)
     w = t.legitimacy_weight
     safety0 = np.clip(scenario.safety.initial + scenario.safety.initial_sd * rng.standard_normal(n), *START_LIMITS)
 
@@ -227,8 +230,8 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         trust=w * legit + (1 - w) * eff,
         attitude_legitimacy=legit.copy(),
         attitude_effectiveness=eff.copy(),
-        disposition_legitimacy=t.disposition_share * (legit - mean),
-        disposition_effectiveness=t.disposition_share * (eff - mean),
+        disposition_legitimacy=disp_legit,
+        disposition_effectiveness=disp_eff,
         safety=safety0.copy(),
         base_safety=safety0,
         familiarity=np.zeros(n),

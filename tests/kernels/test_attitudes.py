@@ -1,7 +1,7 @@
 """The attitudes kernels give, to the bit, the numpy anchors and weekly step they replaced.
 
 Oracles: the numpy code of cpsim.mechanisms.trust (tie_mean as it was, anchor, relax) and
-cpsim.mechanisms.conditions.effectiveness_conditions, composed as CommunityModel.anchors did.
+cpsim.mechanisms.conditions.effectiveness_conditions, composed as CommunityModel.anchors does.
 """
 
 from __future__ import annotations
@@ -64,30 +64,29 @@ def test_anchors_are_the_numpy_composition(seed):
     group = rng.integers(0, n_groups, n).astype(np.int8)
     place = rng.integers(0, n_places, n).astype(np.int32)
     beat = rng.integers(0, n_beats, n).astype(np.int32)
-    norm_l, norm_e = rng.random(n_groups), rng.random(n_groups)
+    memory_l, memory_e = rng.random(n_groups), rng.random(n_groups)
+    local_l, local_e = rng.normal(0, 0.05, n_beats), rng.normal(0, 0.05, n_beats)
     disp_l, disp_e = rng.normal(0, 0.1, n), rng.normal(0, 0.1, n)
     att_l, att_e = rng.random(n), rng.random(n)
-    disorder, disorder_start = rng.random(n_places), rng.random(n_places)
-    seen, seen_start = rng.random(n), rng.random(n)
-    victimisation, victimisation_start = rng.random(n_beats) * 1e-3, rng.random(n_beats) * 1e-3
-    victimisation_start[0] = 0.0  # a beat without crime at the start
-    national, reference = float(rng.normal(0, 0.05)), float(rng.random())
+    disorder, seen = rng.random(n_places), rng.random(n)
+    reference = {"disorder": float(rng.random()), "seen": float(rng.random()), "effectiveness": float(rng.random())}
+    national = float(rng.normal(0, 0.05))
     indptr, indices = random_graph(rng, n)
-    crime_ratio = victimisation / np.maximum(victimisation_start, 1e-12)
 
-    own_l = norm_l[group] + national + disp_l + t.performance_weight * (att_e - reference)
-    conditions = effectiveness_conditions(
-        disorder[place], disorder_start[place], crime_ratio[beat], seen, seen_start, t
+    own_l = memory_l[group] + local_l[beat] + national + disp_l + t.performance_weight * (
+        att_e - reference["effectiveness"]
     )
-    own_e = norm_e[group] + national + disp_e + conditions
+    own_e = memory_e[group] + local_e[beat] + national + disp_e + effectiveness_conditions(
+        disorder[place], seen, reference, t
+    )
     expected = (
         trust.anchor(own_l, tie_mean_numpy(indptr, indices, att_l, att_l), t.social_weight),
         trust.anchor(own_e, tie_mean_numpy(indptr, indices, att_e, att_e), t.social_weight),
     )
     got = attitudes.anchors(
-        group, norm_l, norm_e, national, disp_l, disp_e, att_l, att_e, t.performance_weight, reference,
-        place, disorder, disorder_start, beat, np.log(np.maximum(crime_ratio, 1e-3)), seen, seen_start,
-        t.disorder_weight, t.crime_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
+        group, memory_l, memory_e, beat, local_l, local_e, national, disp_l, disp_e, att_l, att_e,
+        t.performance_weight, reference["effectiveness"], place, disorder, reference["disorder"], seen,
+        reference["seen"], t.disorder_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
     )  # fmt: skip
     assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
 

@@ -1,0 +1,169 @@
+"""Publicized incidents: badly handled encounters that make the news, here and far away.
+
+A publicized incident is an encounter of the worst procedure that is filmed or reported and
+spreads. Two kinds happen in every city (the core ``incidents`` section):
+
+- **Local**: each stop or arrest today becomes one with a chance proportional to how badly it
+  went (``badness``: 0 at quality 0.5 and above, 1 at quality 0), set so a beat has
+  ``local_per_beat_year`` a year at the start's stops and their quality; they happen where stops
+  are, and follow both how many there are and how they are done. The person harmed has a police contact
+  of quality ``1 - strength`` (valences ``-strength``) and retells it ``story_weight`` times as
+  widely as an ordinary contact (word of mouth).
+- **National**: ``national_per_year`` incidents elsewhere reach the national news; the person
+  harmed is of group g with share ``national_group_share[g]``. Nobody here met them.
+
+Either way the news reaches residents: resident i meets it with probability
+``logistic(logit(reach) + ln(group_salience) [same group as the person harmed] +
+ln(local_salience) [lives in the incident's beat])`` (``reach`` = ``local_reach`` or
+``national_reach``), and then on each of ``news_days`` days with probability ``news_exposures /
+news_days`` meets it again (the video, follow-ups, protests). Each meeting is a vicarious
+experience with valences ``strength x news_legitimacy`` and ``strength x news_effectiveness``,
+read through the viewer's prior trust like any other (cpsim.mechanisms.trust), with weight
+``news_weight x (1 + linked_fate)`` for viewers who share the harmed person's group and
+``news_weight`` for others: an incident is read through shared identity (Dawson 1994, linked
+fate; Bor et al. 2018) and, through prior trust and the group's collective memory
+(cpsim.mechanisms.norms), through the group's history with police. Strong experiences are
+remembered (trust.salience_consolidation), so an incident moves a neighbourhood for months and
+its group's memory for years (Weitzer 2002; Desmond, Papachristos & Kirk 2016).
+
+Viewers are drawn class by class (a group inside or outside the beat): a binomial count, then
+that many distinct residents of the class, so a local story costs what its audience is, not a
+draw per resident of the city.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cpsim.world.layout import stable_order
+
+
+def logit(p: float) -> float:
+    """Log-odds of a probability (clipped away from 0 and 1)."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return float(np.log(p / (1 - p)))
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Residents sorted by (group, beat): cell (g, b) is ``order[start[g * beats + b]:start[g * beats + b + 1]]``."""
+
+    order: np.ndarray
+    start: np.ndarray
+    n_groups: int
+    n_beats: int
+
+    @classmethod
+    def of(cls, group: np.ndarray, beat: np.ndarray, n_groups: int, n_beats: int) -> Classes:
+        """Index residents by group, then beat."""
+        cell = group.astype(np.int64) * n_beats + beat
+        order = stable_order(cell)
+        start = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=n_groups * n_beats))])
+        return cls(order, start, n_groups, n_beats)
+
+
+def news_viewers(
+    rng: np.random.Generator, classes: Classes, harmed_group: int, beat: int, reach: float, inc
+) -> tuple[np.ndarray, np.ndarray]:
+    """The residents who meet an incident's news, and whether each shares the harmed person's group.
+
+    Args:
+        rng: The stream to draw from.
+        classes: Residents by group and beat.
+        harmed_group: Group of the person harmed.
+        beat: Beat of the incident (-1: far away, no beat is local).
+        reach: Share of residents who meet it, before saliences.
+        inc: The incidents section (group_salience, local_salience).
+
+    Returns:
+        Viewers (sorted) and a flag per viewer: same group as the person harmed.
+    """
+    base = logit(reach)
+    parts, same = [], []
+    for g in range(classes.n_groups):
+        z = base + (np.log(inc.group_salience) if g == harmed_group else 0.0)
+        lo, hi = classes.start[g * classes.n_beats], classes.start[(g + 1) * classes.n_beats]
+        if beat >= 0:  # the beat's residents of the group, then the group's others (the cell cut out)
+            a, b = classes.start[g * classes.n_beats + beat], classes.start[g * classes.n_beats + beat + 1]
+            inside = _choose(rng, b - a, _logistic(z + np.log(inc.local_salience))) + a
+            outside = _choose(rng, (hi - lo) - (b - a), _logistic(z)) + lo
+            outside[outside >= a] += b - a
+            picked = np.concatenate([inside, outside])
+        else:
+            picked = _choose(rng, hi - lo, _logistic(z)) + lo
+        parts.append(classes.order[picked])
+        same.append(np.full(picked.size, g == harmed_group))
+    viewers = np.concatenate(parts)
+    flags = np.concatenate(same)
+    order = np.argsort(viewers, kind="stable")
+    return viewers[order], flags[order]
+
+
+def _logistic(z: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def _choose(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Positions 0..n-1 each kept with probability p: a binomial count of distinct positions."""
+    k = int(rng.binomial(n, p)) if n > 0 else 0
+    if k == 0:
+        return np.empty(0, np.int64)
+    return np.sort(rng.choice(n, size=k, replace=False)).astype(np.int64)
+
+
+@dataclass
+class News:
+    """Stories in the news: who meets each, how much it weighs for them, its valences and first day."""
+
+    cycles: list[tuple[int, np.ndarray, np.ndarray, float, float]] = field(default_factory=list)
+    log: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # day, beat, harmed, group, viewers
+
+    def publish(self, day: int, viewers: np.ndarray, same_group: np.ndarray, strength: float, inc) -> None:
+        """Put a story in the news from ``day``: each viewer's weight grows with shared identity."""
+        weight = inc.news_weight * np.where(same_group, 1.0 + inc.linked_fate, 1.0)
+        self.cycles.append((day, viewers, weight, strength * inc.news_legitimacy, strength * inc.news_effectiveness))
+
+    def today(self, day: int, rng: np.random.Generator, inc) -> list[tuple[np.ndarray, np.ndarray, float, float]]:
+        """Today's meetings with stories still in the news: (residents, weights, v_legitimacy, v_effectiveness)."""
+        self.cycles = [c for c in self.cycles if day < c[0] + inc.news_days]
+        chance = min(1.0, inc.news_exposures / inc.news_days)
+        out = []
+        for _, viewers, weight, v_leg, v_eff in self.cycles:
+            met = rng.random(viewers.size) < chance
+            if met.any():
+                out.append((viewers[met], weight[met], v_leg, v_eff))
+        return out
+
+
+def badness(quality: np.ndarray) -> np.ndarray:
+    """How badly an encounter went: 0 at quality 0.5 and above, 1 at 0 (as complaints read it)."""
+    return np.clip((0.5 - quality) / 0.5, 0.0, 1.0)
+
+
+def expected_badness(mean: np.ndarray, sd: float) -> np.ndarray:
+    """``E[badness(q)]`` for ``q ~ N(mean, sd^2)`` (the clip at 0 ignored: its tail is negligible)."""
+    from scipy.stats import norm
+
+    z = (0.5 - mean) / max(sd, 1e-12)
+    # E[max(0, 0.5 - q)] = sd * (z Phi(z) + phi(z))
+    return np.minimum(sd * (z * norm.cdf(z) + norm.pdf(z)) / 0.5, 1.0)
+
+
+def local_chance(inc, n_beats: int, badness_per_day: float) -> float:
+    """Chance per unit of badness that a stop or arrest becomes a publicized incident.
+
+    Set so the city has ``local_per_beat_year`` a beat a year at the start's stops and arrests
+    and their quality; incidents then follow both the volume of enforcement and how it is done.
+    """
+    if badness_per_day <= 0:
+        return 0.0
+    return inc.local_per_beat_year * n_beats / 365.0 / badness_per_day
+
+
+def draw_national(rng: np.random.Generator, inc) -> list[int]:
+    """Today's national incidents: the group of the person harmed in each."""
+    count = rng.poisson(inc.national_per_year / 365.0)
+    shares = np.asarray(inc.national_group_share, float)
+    return [int(rng.choice(shares.size, p=shares)) for _ in range(count)]
