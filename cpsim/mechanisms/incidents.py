@@ -19,9 +19,9 @@ ln(local_salience) [lives in the incident's beat])`` (``reach`` = ``local_reach`
 news_days`` meets it again (the video, follow-ups, protests). Each meeting is a vicarious
 experience with valences ``strength x news_legitimacy`` and ``strength x news_effectiveness``,
 read through the viewer's prior trust like any other (cpsim.mechanisms.trust), with weight
-``news_weight x (1 + linked_fate)`` for viewers who share the harmed person's group and
-``news_weight`` for others: an incident is read through shared identity (Dawson 1994, linked
-fate; Bor et al. 2018) and, through prior trust and the group's collective memory
+``news_weight x (1 + linked_fate)`` for viewers who share the harmed person's group or, for a
+local incident, neighbourhood, and ``news_weight`` for others: an incident is read through
+shared identity (Dawson 1994, linked fate; Bor et al. 2018; it happened here: Weitzer 2002) and, through prior trust and the group's collective memory
 (cpsim.mechanisms.norms), through the group's history with police. Strong experiences are
 remembered (trust.salience_consolidation), so an incident moves a neighbourhood for months and
 its group's memory for years (Weitzer 2002; Desmond, Papachristos & Kirk 2016).
@@ -78,7 +78,8 @@ def news_viewers(
         inc: The incidents section (group_salience, local_salience).
 
     Returns:
-        Viewers (sorted) and a flag per viewer: same group as the person harmed.
+        Viewers (sorted) and a flag per viewer: they share the harmed person's group or, for a
+        local incident, neighbourhood ("one of us").
     """
     base = logit(reach)
     parts, same = [], []
@@ -91,10 +92,12 @@ def news_viewers(
             outside = _choose(rng, (hi - lo) - (b - a), _logistic(z)) + lo
             outside[outside >= a] += b - a
             picked = np.concatenate([inside, outside])
+            ours = np.concatenate([np.ones(inside.size, bool), np.full(outside.size, g == harmed_group)])
         else:
             picked = _choose(rng, hi - lo, _logistic(z)) + lo
+            ours = np.full(picked.size, g == harmed_group)
         parts.append(classes.order[picked])
-        same.append(np.full(picked.size, g == harmed_group))
+        same.append(ours)
     viewers = np.concatenate(parts)
     flags = np.concatenate(same)
     order = np.argsort(viewers, kind="stable")

@@ -1192,19 +1192,20 @@ class Incidents:
         "assumption (range 1-5): ethnic media and networks carry it further",
     )
     local_salience: float = param(
-        30.0,
+        100.0,
         "ratio",
         1,
         1000,
         "Odds that a resident of the incident's beat meets a local incident's news, relative to others",
-        "assumption (range 10-100): neighbours hear of it first",
+        "assumption (range 30-300): neighbours hear of it first; with local_reach 0.02 two thirds of them do",
     )
     linked_fate: float = param(
         4.0,
         "1",
         0,
         10,
-        "Extra weight of the news for residents who share the harmed person's group (x(1 + linked_fate))",
+        "Extra weight of the news for residents who share the harmed person's group or, for a local incident, "
+        "neighbourhood (x(1 + linked_fate))",
         "Dawson 1994 (linked fate); Bor et al. 2018 (police killings of unarmed Black Americans harmed Black "
         "Americans' mental health, not White Americans'); Gallup 2019-20: Black confidence fell ~2-3x as many "
         "points as White from a lower start (range 2-6)",
