@@ -33,8 +33,9 @@ def one(overrides: list[str]) -> dict:
     import cpsim
 
     scenario = cpsim.load_scenario(CHICAGO, overrides)
+    model_class = cpsim.CommunityModel  # the package face imports lazily: import before timing the build
     t0 = time.process_time()
-    model = cpsim.CommunityModel(scenario, seed=1)
+    model = model_class(scenario, seed=1)
     build = time.process_time() - t0
     del model
     t0 = time.process_time()
