@@ -125,3 +125,17 @@ def test_adjacency_without_areas_is_refused(capsys, tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(f'extends = "{ROOT / "scenarios" / "baseline.toml"}"\n[areas]\nadjacency = "x.csv"\n')
     assert "areas.adjacency: set without areas.path" in refusal(path, capsys)
+
+
+def test_the_classroom_page_refuses_a_city_of_areas_before_it_starts(capsys):
+    pytest.importorskip("solara")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main(["app", str(ROOT / "scenarios" / "cities" / "chicago.toml")])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "areas.path: a city built from a table of areas" in err
+
+
+def test_population_residents_sizes_the_city_when_no_scale_is_given(tmp_path):
+    sc = load_scenario(city(tmp_path), {"areas.scale": 0, "population.residents": 600})
+    assert sc.population.residents == 600 and sc.population.beats == 3
