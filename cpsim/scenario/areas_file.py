@@ -114,8 +114,8 @@ def _stamp(path: str | Path, key: str) -> tuple[str, int, int]:
     path = Path(path)
     try:
         st = path.stat()
-    except OSError as err:
-        raise AreasFileError(key, f"{str(path)!r}: cannot read it ({err.strerror or err})") from None
+    except (OSError, ValueError) as err:  # ValueError: a name with a NUL byte
+        raise AreasFileError(key, f"{str(path)!r}: cannot read it ({getattr(err, 'strerror', None) or err})") from None
     if not path.is_file():
         raise AreasFileError(key, f"{str(path)!r} is not a file")
     return str(path), st.st_size, st.st_mtime_ns

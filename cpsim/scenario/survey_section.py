@@ -102,7 +102,7 @@ class Survey:
         0.0,
         "answers/month",
         0,
-        1_000_000,
+        100_000,  # 57 times the Chicago survey's: a year's answers must fit in memory at once
         "Answers a month city-wide, drawn from residents with replacement (by design and propensity), so areas "
         "get them by where respondents live; 0: respondents_per_area answers per area and period instead",
         "CPD and Elucd 2020: 1,500-2,000 responses a month citywide, ~1,750 (data/README.md); at 1:100 each "

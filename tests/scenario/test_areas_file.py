@@ -139,3 +139,9 @@ def test_the_classroom_page_refuses_a_city_of_areas_before_it_starts(capsys):
 def test_population_residents_sizes_the_city_when_no_scale_is_given(tmp_path):
     sc = load_scenario(city(tmp_path), {"areas.scale": 0, "population.residents": 600})
     assert sc.population.residents == 600 and sc.population.beats == 3
+
+
+def test_a_path_no_file_system_can_hold_is_refused_in_one_line(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(f'extends = "{ROOT / "scenarios" / "baseline.toml"}"\n[areas]\npath = "a\\u0000b"\n')
+    assert "a\\x00b': cannot read it (stat: embedded null character" in refusal(path, capsys)
