@@ -15,11 +15,25 @@ Sampling (``survey.design``):
   (engagement_i - mean) + attitude_log_odds * (trust_i - 0.5))`` and ``c_a`` sets the
   expected number of answers in area a. Respondents are self-selected: engaged and
   trusting residents answer more often; weighting by group cannot undo the attitude part.
+  ``youth_response`` multiplies pi_i for residents in the youth band.
+
+With ``responses_per_month`` > 0 the survey collects the real survey's number of answers
+city-wide (period: ``responses_per_month x period_days / (365.25 / 12)``, split over the
+fieldwork days) and areas get them by where respondents live: the random design draws
+that many residents uniformly with replacement, the online design a Poisson number per
+resident with mean proportional to pi_i. A simulated resident of a scaled city stands for
+many real people, so it may answer more than once; each answer is another real person with
+the same latent state and their own response style and noise (assumption).
 
 Measurement model (one per item j; latent x_i in 0-1)::
 
-    z_ij = 0.5 + slope * (x_i - 0.5) + offset + item_offsets[j] + u_i + item_noise[j] * e_ij
+    z_ij = 0.5 + slope_j * (x_i - 0.5) + offset + item_offsets[j] + shift_j + u_i + item_noise[j] * e_ij
     answer_ij = clip(round(K_j * z_ij), 0, K_j)     u_i ~ N(0, person_sd), e_ij ~ N(0, 1)
+
+slope_j = slope x trust_slope for listen and respect, x safety_slope for safe, x 1 for the
+others; shift_j = trust_offset / 10 for listen and respect (plus item_change_shift / 10 from
+wave item_change_wave on: the Chicago trust items were reworded in 2020), safety_offset / 10
+for safe, 0 for the others (offsets in points of the 0-10 scale; item_terms).
 
 K_j = 10 for the 0-10 items and 1 for the yes/no item (yes when z >= 0.5): a censored,
 rounded normal link. Items and the latent each reads: "the police listen to the concerns
@@ -34,6 +48,12 @@ Estimates (``Result.survey``, one row per wave, area and group, plus the city as
 -1 and all groups as group "all") are Hajek means with expansion weights N_h / n_h over
 strata h: area x group cells when ``weighting = "group"`` (post-stratification), areas
 when ``"none"``. Standard errors follow the design: sqrt(sum_h (N_h/N)^2 s_h^2 / n_h).
+With ``weighting = "rake"`` each area's answers are raked to its residents by group and by
+age band (youth or not); area means take the raked weights and the linearised variance of a
+calibration estimator, cell means the raked weights held fixed (raked_moments); the city
+combines areas (and cells) as strata, as above. The vendor's weighting is undocumented:
+raking to several margins is the usual method for online samples (assumption). Estimates
+with fewer than ``min_cell_n`` answers are NA, as the published scores leave small cells.
 """
 
 from __future__ import annotations
@@ -51,6 +71,10 @@ ITEM_SOURCES: dict[str, tuple[str, int]] = {
     "confidence": ("trust", 10),
     "good_job": ("effectiveness", 1),
 }
+# Days in a month, for responses_per_month.
+MONTH_DAYS = 365.25 / 12
+# Raking and its residuals stop when a pass changes nothing beyond this (relative), or after so many passes.
+RAKE_TOLERANCE, RAKE_PASSES = 1e-10, 200
 # Reported scores (0-100), computed per respondent from the items.
 SCORES = ("trust", "listen", "respect", "safety", "confidence", "good_job")
 LATENT = ("trust", "legitimacy", "effectiveness", "safety")
@@ -74,13 +98,40 @@ COLUMNS = [
 ]
 
 
-def answer_items(latent: dict[str, np.ndarray], params, rng: np.random.Generator) -> np.ndarray:
+def item_terms(params, wave: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's slope and own shift on the 0-1 scale.
+
+    The measurement model's mean is mu_j = 0.5 + slope_j (x - 0.5) + offset + item_offsets[j]
+    + shift_j: the trust items (listen, respect) and the safety item have their own offsets
+    (in 0-10 points, so shift = points / 10) and slopes (slope_j = ``slope`` x the item's
+    slope); the trust items shift by ``item_change_shift`` more from wave ``item_change_wave`` on.
+
+    Args:
+        params: The scenario's survey section.
+        wave: The survey wave (0 = the first).
+
+    Returns:
+        Slopes and own shifts in ITEM_SOURCES order.
+
+    """
+    trust_shift = params.trust_offset / 10 + (params.item_change_shift / 10 if wave >= params.item_change_wave else 0.0)
+    own = {
+        "listen": (params.trust_slope, trust_shift),
+        "respect": (params.trust_slope, trust_shift),
+        "safe": (params.safety_slope, params.safety_offset / 10),
+    }
+    slopes = np.array([params.slope * own.get(item, (1.0, 0.0))[0] for item in ITEM_SOURCES])
+    return slopes, np.array([own.get(item, (1.0, 0.0))[1] for item in ITEM_SOURCES])
+
+
+def answer_items(latent: dict[str, np.ndarray], params, rng: np.random.Generator, wave: int = 0) -> np.ndarray:
     """Answers of respondents to the five items (the measurement model above).
 
     Args:
         latent: Respondents' latent arrays by name (legitimacy, safety, trust, effectiveness).
         params: The scenario's survey section.
         rng: The survey's random stream.
+        wave: The survey wave (the trust items may have changed, ``item_change_wave``).
 
     Returns:
         An (n, 5) integer array of answers in item order (ITEM_SOURCES).
@@ -90,23 +141,27 @@ def answer_items(latent: dict[str, np.ndarray], params, rng: np.random.Generator
     style = params.person_sd * rng.standard_normal(n)
     noise = rng.standard_normal((n, len(ITEM_SOURCES)))
     out = np.empty((n, len(ITEM_SOURCES)), np.int16)
+    slopes, shifts = item_terms(params, wave)
     for j, (source, k) in enumerate(ITEM_SOURCES.values()):
-        z = 0.5 + params.slope * (latent[source] - 0.5) + params.offset + params.item_offsets[j] + style
+        # the own shift added last: 0.0 leaves a survey without item terms the same to the bit
+        z = 0.5 + slopes[j] * (latent[source] - 0.5) + params.offset + params.item_offsets[j] + shifts[j] + style
         z += params.item_noise[j] * noise[:, j]
         out[:, j] = np.clip(np.floor(k * z + 0.5), 0, k)
     return out
 
 
-def expected_answer(x: np.ndarray | float, item: str, params) -> np.ndarray:
+def expected_answer(x: np.ndarray | float, item: str, params, wave: int = 0) -> np.ndarray:
     """Expected answer to one item of a resident with latent state x (no sampling error).
 
     E[answer] = sum_{k=1..K} P(answer >= k) = sum_k Phi((mu - (k - 0.5)/K) / sigma), with
-    mu = 0.5 + slope (x - 0.5) + offset + item offset and sigma^2 = item_noise^2 + person_sd^2.
+    mu = 0.5 + slope_j (x - 0.5) + offset + item offset + shift_j (item_terms) and
+    sigma^2 = item_noise^2 + person_sd^2.
 
     Args:
         x: Latent state(s), 0-1.
         item: An item name (ITEM_SOURCES).
         params: The scenario's survey section.
+        wave: The survey wave (for ``item_change_wave``).
 
     Returns:
         The expected answer on the item's own scale (0-10, or 0-1 for yes/no).
@@ -116,7 +171,8 @@ def expected_answer(x: np.ndarray | float, item: str, params) -> np.ndarray:
 
     j = list(ITEM_SOURCES).index(item)
     k = ITEM_SOURCES[item][1]
-    mu = 0.5 + params.slope * (np.asarray(x, float) - 0.5) + params.offset + params.item_offsets[j]
+    slopes, shifts = item_terms(params, wave)
+    mu = 0.5 + slopes[j] * (np.asarray(x, float) - 0.5) + params.offset + params.item_offsets[j] + shifts[j]
     sigma = float(np.hypot(params.item_noise[j], params.person_sd))
     cuts = (np.arange(1, k + 1) - 0.5) / k
     if sigma == 0:
@@ -150,15 +206,29 @@ class SurveyLayer:
         self.cell = residents.beat.astype(np.int64) * self.n_groups + residents.group
         self.cell_n = np.bincount(self.cell, minlength=n_beats * self.n_groups).astype(float)
         self.area_n = np.bincount(residents.beat, minlength=n_beats).astype(float)
-        if params.size_by_population:
+        # age bands (youth or not) within areas: the second margin of raking
+        youth = getattr(residents, "youth", None)
+        self.youth = np.zeros(residents.beat.size, bool) if youth is None else youth.astype(bool)
+        self.age_cell = residents.beat.astype(np.int64) * 2 + self.youth
+        self.age_n = np.bincount(self.age_cell, minlength=2 * n_beats).astype(float)
+        # answers a period city-wide when the survey collects the real survey's number (responses_per_month)
+        self.per_period = params.responses_per_month * params.period_days / MONTH_DAYS
+        if params.responses_per_month > 0:
+            target = self.per_period * self.area_n / max(self.area_n.sum(), 1e-12)
+        elif params.size_by_population:
             target = params.respondents_per_area * self.area_n / max(self.area_n.mean(), 1e-12)
         else:
             target = np.full(n_beats, params.respondents_per_area)
-        self.target = target  # expected respondents per area and period
+        self.target = target  # expected respondents per area and period (before propensities)
         self.order = stable_order(residents.beat)
         self.start = np.concatenate([[0], np.cumsum(self.area_n.astype(np.int64))])
+        f = min(params.fieldwork_days, params.period_days)
+        ends = np.round(np.arange(1, f + 1) * params.period_days / f).astype(int) - 1
+        self._fieldwork_day: dict[int, int] = {}  # day of the period -> its fieldwork day (asked once a day)
+        for k, end in enumerate(ends.tolist()):
+            self._fieldwork_day.setdefault(end, k)
         self.rows: list[pd.DataFrame] = []
-        self._parts: list[tuple[np.ndarray, np.ndarray]] = []  # (cell, scores) of the wave so far
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (cell, scores, youth) of the wave so far
         self._latent: list[np.ndarray] = []
         self._wave, self._day = -1, 0
         self.respondents = 0
@@ -169,10 +239,8 @@ class SurveyLayer:
         if day < p.first_day:
             return None
         wave, offset = divmod(day - p.first_day, p.period_days)
-        f = min(p.fieldwork_days, p.period_days)
-        ends = np.round(np.arange(1, f + 1) * p.period_days / f).astype(int) - 1
-        hit = np.flatnonzero(ends == offset)
-        return (int(wave), int(hit[0])) if hit.size else None
+        k = self._fieldwork_day.get(offset)
+        return None if k is None else (int(wave), k)
 
     def observe(self, day: int, res, rng: np.random.Generator) -> None:
         """Survey residents if ``day`` is a fieldwork day (called by the model once a day)."""
@@ -185,11 +253,17 @@ class SurveyLayer:
             self._wave = wave
         self._day = day
         f = min(self.p.fieldwork_days, self.p.period_days)
-        # the period's target split over its fieldwork days (exact over a period for the random design)
-        quota = np.round(self.target * (k + 1) / f) - np.round(self.target * k / f)
-        chosen = self._sample(res, quota, rng)
+        if self.p.responses_per_month > 0:
+            # the city's answers of the period split over its fieldwork days, drawn city-wide
+            total = round(self.per_period * (k + 1) / f) - round(self.per_period * k / f)
+            chosen = self._draw_city(res, total, rng)
+        else:
+            # the period's target split over its fieldwork days (exact over a period for the random design)
+            quota = np.round(self.target * (k + 1) / f) - np.round(self.target * k / f)
+            chosen = self._sample(res, quota, rng)
         latent = {name: getattr(res, name)[chosen] for name in ("legitimacy", "safety", "trust", "effectiveness")}
-        self._parts.append((self.cell[chosen], scores(answer_items(latent, self.p, rng))))
+        answers = answer_items(latent, self.p, rng, wave)
+        self._parts.append((self.cell[chosen], scores(answers), self.youth[chosen]))
         sums = [np.bincount(self.cell, weights=getattr(res, x), minlength=self.cell_n.size) for x in LATENT]
         self._latent.append(np.column_stack(sums))
         self.respondents += chosen.size
@@ -201,31 +275,57 @@ class SurveyLayer:
             order = self.order[np.lexsort((keys[self.order], res.beat[self.order]))]
             rank = np.arange(order.size) - self.start[res.beat[order]]
             return np.sort(order[rank < quota[res.beat[order]]])
+        pi = self._propensity(res)
+        scale = quota / np.maximum(np.bincount(res.beat, weights=pi, minlength=self.n_beats), 1e-300)
+        return np.flatnonzero(rng.random(pi.size) < np.minimum(1.0, scale[res.beat] * pi))
+
+    def _propensity(self, res) -> np.ndarray:
+        """Online design: each resident's relative propensity to answer (module docstring)."""
         p = self.p
         log_pi = p.engagement_log_odds * (res.engagement - res.engagement.mean()) + p.attitude_log_odds * (
             res.trust - 0.5
         )
         pi = np.asarray(p.group_response, float)[res.group] * np.exp(log_pi)
-        scale = quota / np.maximum(np.bincount(res.beat, weights=pi, minlength=self.n_beats), 1e-300)
-        return np.flatnonzero(rng.random(pi.size) < np.minimum(1.0, scale[res.beat] * pi))
+        return pi if p.youth_response == 1.0 else pi * np.where(self.youth, p.youth_response, 1.0)
+
+    def _draw_city(self, res, total: int, rng: np.random.Generator) -> np.ndarray:
+        """Respondents of one fieldwork day drawn city-wide with replacement (``responses_per_month``).
+
+        A simulated resident stands for many real people, so it may answer more than once:
+        each answer is another real person with the same latent state (and their own response
+        style and noise). The random design draws ``total`` residents uniformly; the online
+        design a Poisson number per resident with mean ``total`` x its share of the city's
+        propensity, so areas get answers by where respondents live and how keen they are.
+        """
+        if self.p.design == "random":
+            return np.sort(rng.integers(0, res.beat.size, total))
+        pi = self._propensity(res)
+        counts = rng.poisson(total * pi / pi.sum())
+        return np.repeat(np.arange(pi.size), counts)
 
     def _close_wave(self) -> None:
         if not self._parts:
             return
-        cell = np.concatenate([c for c, _ in self._parts])
-        sc = np.concatenate([s for _, s in self._parts])
+        cell, sc, youth = (np.concatenate(part) for part in zip(*self._parts, strict=True))
         latent = np.mean(self._latent, axis=0) / np.maximum(self.cell_n, 1)[:, None]
-        self.rows.append(self._estimates(self._wave, self._day, cell, sc, latent))
+        self.rows.append(self._estimates(self._wave, self._day, cell, sc, latent, youth))
         self._parts, self._latent = [], []
 
-    def _estimates(self, wave: int, day: int, cell: np.ndarray, sc: np.ndarray, latent: np.ndarray) -> pd.DataFrame:
+    def _estimates(
+        self, wave: int, day: int, cell: np.ndarray, sc: np.ndarray, latent: np.ndarray, youth: np.ndarray
+    ) -> pd.DataFrame:
         nb, ng = self.n_beats, self.n_groups
         n_cells = nb * ng
         beat_of, group_of = np.arange(n_cells) // ng, np.arange(n_cells) % ng
         weighted = self.p.weighting == "group"
         strata = cell if weighted else cell // ng  # post-strata: area x group cells, or areas
-        stats_cell = _moments(cell, sc, n_cells)
-        stats_strata = stats_cell if weighted else _moments(strata, sc, nb)
+        if self.p.weighting == "rake":
+            # raked cell and area means, with variances of the mean x n, so _combine's v / n is theirs
+            age_cell = (cell // ng) * 2 + youth
+            stats_cell, stats_strata = raked_moments(cell, age_cell, sc, self.cell_n, self.age_n, self.area_n, ng)
+        else:
+            stats_cell = _moments(cell, sc, n_cells)
+            stats_strata = stats_cell if weighted else _moments(strata, sc, nb)
         pop_strata = self.cell_n if weighted else self.area_n
         strata_beat = beat_of if weighted else np.arange(nb)
         lat_n = latent * self.cell_n[:, None]
@@ -259,6 +359,8 @@ class SurveyLayer:
             add(-1, self.groups[g], members, self.cell_n, stats_cell, members)
         add(-1, "all", np.arange(pop_strata.size), pop_strata, stats_strata, all_cells)
         out = pd.DataFrame(rows, columns=COLUMNS)
+        if self.p.min_cell_n > 0:  # as the published scores, too few answers leave an estimate empty
+            out.loc[out["n"] < self.p.min_cell_n, [c for s in SCORES for c in (s, f"{s}_se")]] = np.nan
         return out
 
     def table(self) -> pd.DataFrame:
@@ -282,6 +384,112 @@ def _moments(keys: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarra
         var = (s2 - n[:, None] * mean**2) / (n[:, None] - 1)
     var[n < 2] = np.nan
     return n, mean, np.maximum(var, 0.0)
+
+
+def rake(keys: tuple[np.ndarray, ...], totals: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Weights per respondent whose sums over each key's classes match its totals (iterative proportional fitting).
+
+    Args:
+        keys: For each margin, the class of every respondent.
+        totals: For each margin, the population of every class (0 for classes without
+            respondents; every margin's totals must agree on each area's population).
+
+    Returns:
+        The raked weights (start 1, scaled margin by margin until no margin moves them).
+
+    """
+    w = np.ones(keys[0].size)
+    for _ in range(RAKE_PASSES):
+        worst = 0.0
+        for key, total in zip(keys, totals, strict=True):
+            got = np.bincount(key, w, total.size)
+            factor = np.divide(total, got, out=np.ones_like(total), where=got > 0)
+            w *= factor[key]
+            worst = max(worst, float(np.abs(factor[got > 0] - 1).max(initial=0.0)))
+        if worst < RAKE_TOLERANCE:
+            break
+    return w
+
+
+def _reachable(pop: np.ndarray, counts: np.ndarray, area: np.ndarray, area_n: np.ndarray) -> np.ndarray:
+    """Class totals for raking: classes without respondents get 0 and their area's others take their share."""
+    kept = np.where(counts > 0, pop, 0.0)
+    got = np.bincount(area, kept, area_n.size)
+    return kept * np.divide(area_n, got, out=np.zeros_like(area_n), where=got > 0)[area]
+
+
+def raked_moments(
+    cell: np.ndarray,
+    age_cell: np.ndarray,
+    values: np.ndarray,
+    cell_n: np.ndarray,
+    age_n: np.ndarray,
+    area_n: np.ndarray,
+    n_groups: int,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Raked means of each area and each area x group cell, with linearised variances.
+
+    Each area's respondents are raked to the area's residents by group and by age band
+    (youth or not); classes without respondents give their share to the area's others. An
+    area's mean is the raked-weighted mean; its variance is the linearisation of a
+    calibration estimator (Deville & Särndal 1992), v = n/(n - p) sum_i w_i^2 e_i^2 / N^2,
+    with e the residuals of a weighted regression of the answers on the group and age
+    classes (fitted by backfitting; p its free coefficients). A cell's mean is its
+    raked-weighted mean, its variance m/(m - 1) sum_i w_i^2 (y_i - mean)^2 / W^2 with the
+    weights taken as fixed.
+
+    Args:
+        cell: Area x group cell of each answer (area * n_groups + group).
+        age_cell: Area x age band of each answer (area * 2 + youth).
+        values: Scores of each answer (answers x scores).
+        cell_n: Residents per area x group cell.
+        age_n: Residents per area x age band.
+        area_n: Residents per area.
+        n_groups: Groups.
+
+    Returns:
+        (count, mean, variance of the mean x count) of cells, then of areas.
+
+    """
+    area = cell // n_groups
+    n_cell = np.bincount(cell, minlength=cell_n.size).astype(float)
+    n_age = np.bincount(age_cell, minlength=age_n.size).astype(float)
+    cell_area, age_area = np.arange(cell_n.size) // n_groups, np.arange(age_n.size) // 2
+    w = rake(
+        (cell, age_cell), (_reachable(cell_n, n_cell, cell_area, area_n), _reachable(age_n, n_age, age_area, area_n))
+    )
+
+    def weighted_mean(key: np.ndarray, size: int, x: np.ndarray) -> np.ndarray:
+        total = np.bincount(key, w, size)
+        sums = np.column_stack([np.bincount(key, w * x[:, j], size) for j in range(x.shape[1])])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return sums / total[:, None]
+
+    def spread(key: np.ndarray, size: int, e: np.ndarray, count: np.ndarray, free: np.ndarray) -> np.ndarray:
+        total = np.bincount(key, w, size)
+        sq = np.column_stack([np.bincount(key, (w * e[:, j]) ** 2, size) for j in range(e.shape[1])])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = count[:, None] / (count - free)[:, None] * sq / total[:, None] ** 2
+        var[count <= free] = np.nan
+        return var * count[:, None]
+
+    cell_mean = weighted_mean(cell, cell_n.size, values)
+    cells = (n_cell, cell_mean, spread(cell, cell_n.size, values - cell_mean[cell], n_cell, np.ones(cell_n.size)))
+    area_mean = weighted_mean(area, area_n.size, values)
+    e = values - area_mean[area]
+    scale = 1.0 + float(np.abs(values).max(initial=0.0))
+    for _ in range(RAKE_PASSES):  # backfitting: the residuals of the regression on group and age classes
+        before = e.copy()
+        e -= weighted_mean(cell, cell_n.size, e)[cell]
+        e -= weighted_mean(age_cell, age_n.size, e)[age_cell]
+        if np.abs(e - before).max(initial=0.0) < RAKE_TOLERANCE * scale:
+            break
+    n_area = np.bincount(area, minlength=area_n.size).astype(float)
+    free = np.bincount(cell_area, n_cell > 0, area_n.size) + np.bincount(age_area, n_age > 0, area_n.size) - 1
+    var = spread(area, area_n.size, e, n_area, free)
+    # an area with no more answers than classes has no residual variance: its weights taken as fixed instead
+    fixed = spread(area, area_n.size, values - area_mean[area], n_area, np.ones(area_n.size))
+    return cells, (n_area, area_mean, np.where(np.isnan(var), fixed, var))
 
 
 def _combine(stats, members: np.ndarray, pop: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:

@@ -71,7 +71,12 @@ def classroom(
         raise InputError(f"the classroom page needs {', '.join(missing)}; install it with: pip install 'cpsim[app]'")
 
     path = (scenario or default_scenario_file()).resolve()
-    load_scenario(path)  # a bad file fails here, with one line, before the server starts
+    if load_scenario(path).areas.path:  # a bad file fails here, with one line, before the server starts
+        # the page scales every scenario down to a classroom neighbourhood, which a table of areas fixes
+        raise InputError(
+            f"{path}: areas.path: a city built from a table of areas; allowed: a neighbourhood scenario without "
+            "[areas] (the classroom page scales it down to its size)"
+        )
     scenario_files(path.parent)
     addresses = listen_address(host, port)
     if exposed(addresses):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cpsim.scenario.areas_section import AREAS_SECTIONS
 from cpsim.scenario.costs_section import COST_SECTIONS
 from cpsim.scenario.params import Spec, spec_of
 from cpsim.scenario.program_sections import PROGRAM_SECTIONS
@@ -30,7 +31,14 @@ from cpsim.scenario.schema import CORE_SECTIONS
 from cpsim.scenario.survey_section import SURVEY_SECTIONS
 from cpsim.scenario.trial_section import TRIAL_SECTIONS
 
-SECTIONS: dict[str, type] = {**CORE_SECTIONS, **PROGRAM_SECTIONS, **TRIAL_SECTIONS, **SURVEY_SECTIONS, **COST_SECTIONS}
+SECTIONS: dict[str, type] = {
+    **CORE_SECTIONS,
+    **AREAS_SECTIONS,
+    **PROGRAM_SECTIONS,
+    **TRIAL_SECTIONS,
+    **SURVEY_SECTIONS,
+    **COST_SECTIONS,
+}
 
 Scenario = dataclasses.make_dataclass(
     "Scenario",

@@ -4,7 +4,8 @@ Every rule that relates two keys, or a key and a file, lives here and runs in th
 so ``cpsim check`` and every command see the same verdict before anything runs: group
 lists agree with the group names, shares sum to one, beats fit the population, a graph
 file exists, is a graph and has one node per resident, the incident happens on a beat that
-exists and within the run, the survey's lists fit its groups and items, and a field
+exists and within the run, the survey's lists fit its groups and items, an areas file is readable
+and has a column per group and a resident in every area, and a field
 trial's groups, beats and follow-up fit the city.
 """
 
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cpsim.scenario.areas_file import AreasFileError
+from cpsim.scenario.areas_section import resolve_areas
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
 from cpsim.scenario.survey_section import survey_problem
 
@@ -26,6 +29,7 @@ RULE_KEYS = frozenset(
         "policing.group_quality_shift", "incidents.national_group_share",
         "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise",
         "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
+        "areas.path", "areas.adjacency", "areas.scale", "areas.composition",
         "incident.enabled", "incident.beat", "incident.day",
         "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
         "trial.start_day", "trial.delivery_days", "trial.followup_days",
@@ -72,6 +76,7 @@ def check_rules(scenario: Any, origin: Callable[[str], str | None]) -> Any:
         RuleError: The first broken rule.
 
     """
+    scenario = _areas(scenario, origin)  # first: an areas file sets the beats, shares and residents checked below
     _groups(scenario)
     scenario = _graph(scenario, origin("graph.path"))
     _beats(scenario)
@@ -108,6 +113,13 @@ def _groups(s: Any) -> None:
         total = sum(s.get(f"{sec}.{key}"))
         if abs(total - 1.0) > 1e-6:
             raise RuleError(f"{sec}.{key}", f"shares sum to {total:g}; allowed: a sum of 1")
+
+
+def _areas(s: Any, origin: Callable[[str], str | None]) -> Any:
+    try:
+        return resolve_areas(s, origin)  # the [areas] section's own rules (cpsim/scenario/areas_section.py)
+    except AreasFileError as err:
+        raise RuleError(err.key, str(err), ("areas.path",)) from None
 
 
 def _beats(s: Any) -> None:

@@ -3,7 +3,10 @@
 A survey samples residents per area (police beat) and period, either as a simple random
 sample of a set size or as a self-selected online sample whose response propensity rises
 with civic engagement and with the respondent's own trust, weighted afterwards by group
-within area as survey vendors do. Respondents answer five items on the instrument's own
+within area (or raked to group and age band within area) as survey vendors do. With
+``responses_per_month`` the survey collects the real survey's number of answers city-wide
+and areas get them by where respondents live; small cells can be left empty
+(``min_cell_n``) as the published data leaves them. Respondents answer five items on the instrument's own
 scale through an explicit measurement model (cpsim/survey.py, docs/calibration.md): the
 latent 0-1 state is shifted by an item offset, stretched by a slope, blurred by a
 respondent's response style and item noise, then rounded and censored to the scale.
@@ -18,7 +21,7 @@ from cpsim.scenario.params import param
 
 ASSUME = "assumption"
 DESIGNS = ("none", "random", "online")
-WEIGHTING = ("none", "group")
+WEIGHTING = ("none", "group", "rake")
 # Item order of item_offsets and item_noise; the latent each item reads is in cpsim/survey.py.
 ITEMS = ("listen", "respect", "safe", "confidence", "good_job")
 
@@ -95,14 +98,44 @@ class Survey:
         "Online design: relative response propensity of each group (one per population.group_names)",
         "assumption: online panels under-represent some groups; weighting by group corrects it",
     )
+    responses_per_month: float = param(
+        0.0,
+        "answers/month",
+        0,
+        100_000,  # 57 times the Chicago survey's: a year's answers must fit in memory at once
+        "Answers a month city-wide, drawn from residents with replacement (by design and propensity), so areas "
+        "get them by where respondents live; 0: respondents_per_area answers per area and period instead",
+        "CPD and Elucd 2020: 1,500-2,000 responses a month citywide, ~1,750 (data/README.md); at 1:100 each "
+        "simulated resident stands for 100 real people, so one may answer more than once (assumption)",
+    )
+    youth_response: float = param(
+        1.0,
+        "ratio",
+        0.01,
+        100,
+        "Online design: response propensity of residents in the youth band (12-24) relative to older residents",
+        "assumption: online samples recruited by ads are uneven by age; weighting = 'rake' corrects it",
+    )
     weighting: str = param(
         "group",
         "",
         None,
         None,
-        "Weights of area estimates: none (each respondent counts once) or post-stratified by group within area",
-        "survey vendors weight to the area's population by demographic group (data/README.md)",
+        "Weights of area estimates: none (each respondent counts once), post-stratified by group within area, "
+        "or raked to group and age band (youth or not) within area",
+        "survey vendors weight to the area's population by demographic group (data/README.md); the sentiment "
+        "scores' method is undocumented: raking to several margins is the usual choice for online samples "
+        "(assumption; the model has age bands but no sex)",
         choices=WEIGHTING,
+    )
+    min_cell_n: int = param(
+        0,
+        "answers",
+        0,
+        100_000,
+        "Fewest answers an estimate (area, area x group, city x group) needs to be reported; fewer: NA",
+        "the published sentiment scores leave cells with too few answers NA; the threshold is not documented "
+        "(assumption)",
     )
     slope: float = param(
         1.0,
@@ -127,6 +160,57 @@ class Survey:
         1,
         "Shift of each item's answers on the 0-1 scale (items: listen, respect, safe, confidence, good_job)",
         "assumption; calibration parameters (how agreeable each statement is)",
+    )
+    trust_offset: float = param(
+        0.0,
+        "points (0-10)",
+        -5,
+        5,
+        "Shift of the answers to the two trust items (listen, respect), in points of their 0-10 scale",
+        "assumption; a calibration parameter (the trust and safety items each get their own offset)",
+    )
+    trust_slope: float = param(
+        1.0,
+        "1",
+        0,
+        5,
+        "Slope of the trust items' answers relative to `slope` (their answers move slope x trust_slope points "
+        "per 0.1 of latent legitimacy)",
+        "assumption; a calibration parameter",
+    )
+    safety_offset: float = param(
+        0.0,
+        "points (0-10)",
+        -5,
+        5,
+        "Shift of the answers to the safety item, in points of its 0-10 scale",
+        "assumption; a calibration parameter",
+    )
+    safety_slope: float = param(
+        1.0,
+        "1",
+        0,
+        5,
+        "Slope of the safety item's answers relative to `slope`",
+        "assumption; a calibration parameter",
+    )
+    item_change_wave: int = param(
+        0,
+        "wave",
+        0,
+        1000,
+        "First wave (0 = the first) asked with changed trust items; item_change_shift applies from it on",
+        "Chicago: the trust items were reworded in 2020 (listen and respect present from 2020 only, data/README.md"
+        "), wave 3 when the first wave is 2017",
+    )
+    item_change_shift: float = param(
+        0.0,
+        "points (0-10)",
+        -5,
+        5,
+        "Shift of the trust items' answers from item_change_wave on (a change of wording, not of trust)",
+        "assumption; a calibration parameter: every group's trust jumped ~6 points in 2020, the year of the "
+        "change (data/README.md)",
     )
     item_noise: tuple[float, ...] = param(
         (0.15, 0.15, 0.15, 0.15, 0.15),

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 
 from cpsim.scenario.graphfile import read_graph_file
+from cpsim.world.areas import borders_csr, next_door
 from cpsim.world.layout import beat_index, sample_within, stable_order
 
 
@@ -119,7 +120,8 @@ def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:
     Household members are all tied; each resident adds on average ``neighbour_ties`` ties
     on their street segment and ``long_ties`` ties elsewhere, of which a share stays in
     the same beat (``homophily_beat``) and a share within the same group
-    (``homophily_group``).
+    (``homophily_group``). In a city of areas with borders, a share ``areas.border_share``
+    of the ties that leave the beat go to a bordering area.
 
     Args:
         scenario: The validated scenario.
@@ -165,16 +167,22 @@ def build_local(scenario, residents, rng: np.random.Generator) -> SocialGraph:
     n_beats = len(residents.beat_start) - 1
     in_beat = rng.random(src.size) < g.homophily_beat
     in_group = rng.random(src.size) < g.homophily_group
+    borders = borders_csr(scenario, n_beats)
+    # Of the ties leaving a beat, a share goes next door when the city's areas have borders (cpsim/world/areas.py).
+    door = ~in_beat & (rng.random(src.size) < scenario.areas.border_share) if borders is not None else None
+    away = ~in_beat if door is None else ~in_beat & ~door
     dst = np.empty(src.size, np.int64)
     keyed = [
         (in_beat & in_group, residents.beat.astype(np.int64) * n_groups + residents.group, n_beats * n_groups),
         (in_beat & ~in_group, residents.beat.astype(np.int64), n_beats),
-        (~in_beat & in_group, residents.group.astype(np.int64), n_groups),
-        (~in_beat & ~in_group, np.zeros(n, np.int64), 1),
+        (away & in_group, residents.group.astype(np.int64), n_groups),
+        (away & ~in_group, np.zeros(n, np.int64), 1),
     ]
     for mask, key, n_keys in keyed:
         order, start = beat_index(key, n_keys)
         dst[mask] = sample_within(order, start, key[src[mask]], rng)
+    if door is not None:
+        dst[door] = next_door(src[door], in_group[door], residents, borders, rng)
     srcs.append(src)
     dsts.append(dst)
 

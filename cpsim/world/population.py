@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cpsim.world.areas import area_layout, place_risk
 from cpsim.world.layout import beat_index, stable_order
 from cpsim.world.state import state
 
@@ -136,31 +137,10 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     n, n_beats = pop.residents, min(pop.beats, pop.residents)
     shares = np.asarray(pop.group_shares, float)
 
-    beat_risk = rng.lognormal(0.0, pop.beat_risk_sigma, n_beats)
-    beat_risk /= beat_risk.mean()
-
-    group = rng.choice(len(shares), size=n, p=shares).astype(np.int8)
-    # Groups cluster by beat; the last groups take the riskier beats when disadvantage > 0
-    # (concentrated disadvantage), so group, risk and trust line up as in US cities.
-    order_key = pop.disadvantage * _ranks(beat_risk) + (1 - pop.disadvantage) * rng.random(n_beats)
-    beat_order = np.argsort(order_key)
-    sorted_block = np.repeat(np.arange(len(shares)), _blocks(shares, n_beats))
-    block_of_beat = np.empty(n_beats, np.int64)
-    block_of_beat[beat_order] = sorted_block
-    # Unequal beat sizes draw extra numbers only when asked for, so equal-size worlds stay as they were.
-    size = rng.lognormal(0.0, pop.beat_size_sigma, n_beats) if pop.beat_size_sigma > 0 else None
-    beat = rng.integers(0, n_beats, n) if size is None else rng.choice(n_beats, n, p=size / size.sum())
-    sorted_res = rng.random(n) < pop.segregation
-    for g in range(len(shares)):
-        own = np.flatnonzero(block_of_beat == g)
-        if own.size == 0:
-            continue
-        idx = np.flatnonzero(sorted_res & (group == g))
-        if size is None:
-            beat[idx] = own[rng.integers(0, own.size, idx.size)]
-        else:
-            beat[idx] = own[rng.choice(own.size, idx.size, p=size[own] / size[own].sum())]
-    beat = beat.astype(np.int32)
+    if scenario.areas.path:  # a city from a table of areas: sizes, groups and risk are the table's
+        beat, group, beat_risk = area_layout(scenario)
+    else:
+        beat, group, beat_risk = _drawn_layout(pop, n, n_beats, shares, rng)
 
     # Places: a beat's residents spread over its street segments.
     per_beat = np.bincount(beat, minlength=n_beats)
@@ -170,8 +150,12 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
     n_places = int(offsets[-1])
     place_beat = np.repeat(np.arange(n_beats), k).astype(np.int32)
     place_res = np.bincount(place, minlength=n_places)
-    raw = rng.lognormal(0.0, pop.place_risk_sigma, n_places) * beat_risk[place_beat]
-    risk = raw / (np.sum(raw * place_res) / n)  # resident-weighted mean of 1
+    draw = rng.lognormal(0.0, pop.place_risk_sigma, n_places)
+    if scenario.areas.path:  # each area's mean risk is its table value
+        risk = place_risk(draw, place_beat, place_res, beat_risk)
+    else:
+        raw = draw * beat_risk[place_beat]
+        risk = raw / (np.sum(raw * place_res) / n)  # resident-weighted mean of 1
 
     by_place = stable_order(place)
     place_start = np.concatenate([[0], np.cumsum(place_res)])
@@ -257,6 +241,38 @@ def build_residents_and_places(scenario, rng: np.random.Generator) -> tuple[Resi
         hotspot_hours=np.zeros(n_places),
     )
     return residents, places, beat_risk
+
+
+def _drawn_layout(
+    pop, n: int, n_beats: int, shares: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Beat and group of every resident and each beat's risk, drawn (a city without an areas file)."""
+    beat_risk = rng.lognormal(0.0, pop.beat_risk_sigma, n_beats)
+    beat_risk /= beat_risk.mean()
+
+    group = rng.choice(len(shares), size=n, p=shares).astype(np.int8)
+    # Groups cluster by beat; the last groups take the riskier beats when disadvantage > 0
+    # (concentrated disadvantage), so group, risk and trust line up as in US cities.
+    order_key = pop.disadvantage * _ranks(beat_risk) + (1 - pop.disadvantage) * rng.random(n_beats)
+    beat_order = np.argsort(order_key)
+    sorted_block = np.repeat(np.arange(len(shares)), _blocks(shares, n_beats))
+    block_of_beat = np.empty(n_beats, np.int64)
+    block_of_beat[beat_order] = sorted_block
+    # Unequal beat sizes draw extra numbers only when asked for, so equal-size worlds stay as they were.
+    size = rng.lognormal(0.0, pop.beat_size_sigma, n_beats) if pop.beat_size_sigma > 0 else None
+    beat = rng.integers(0, n_beats, n) if size is None else rng.choice(n_beats, n, p=size / size.sum())
+    sorted_res = rng.random(n) < pop.segregation
+    for g in range(len(shares)):
+        own = np.flatnonzero(block_of_beat == g)
+        if own.size == 0:
+            continue
+        idx = np.flatnonzero(sorted_res & (group == g))
+        if size is None:
+            beat[idx] = own[rng.integers(0, own.size, idx.size)]
+        else:
+            beat[idx] = own[rng.choice(own.size, idx.size, p=size[own] / size[own].sum())]
+    beat = beat.astype(np.int32)
+    return beat, group, beat_risk
 
 
 def dissimilarity(beat: np.ndarray, group: np.ndarray, a: int, b: int, n_beats: int) -> float:
