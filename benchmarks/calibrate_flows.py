@@ -13,11 +13,11 @@ component, and prints
 - the gap today's flows sustain against the gap history left: ``1 - (K_first - K_last) c / (M_first - M_last)``
   is the share of the starting gap that is history fading rather than sustained.
 
-    python benchmarks/calibrate_flows.py --years 3 --seeds 4
+    python benchmarks/calibrate_flows.py --years 5 --seeds 20
     python benchmarks/calibrate_flows.py --set incidents.linked_fate=2.5 trust.diffuse_support=0.8
 
 Run it again with the printed D (and any flow parameter changed) until the drift is within
-noise. D and ``incidents.national_per_year`` are the two calibrated values (docs/ODD.md).
+noise. D and ``incidents.linked_fate`` are the two calibrated values (docs/ODD.md).
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ from cpsim.scenario import Scenario
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey
 from cpsim.world import build_world
+from cpsim.world.areas import people_per_resident
 from cpsim.world.layout import beat_index, sample_weighted_within
 from cpsim.world.state import state
 
@@ -247,7 +248,8 @@ class CommunityModel(AgentViews, mesa.Model):
         self.hood = self._start_neighbourhoods()
         self.memory = self._start_attitudes()  # residents' attitudes and the memories history left
         self._start_audience()
-        self.local_incident_chance = incidents_mech.local_chance(p.incidents, self.n_beats, self._enforcement_badness())
+        people = res.n * people_per_resident(p)
+        self.local_incident_chance = incidents_mech.local_chance(p.incidents, people, self._enforcement_badness())
         self.safety_target = self._safety_target()
         res.safety[:] = self.safety_target  # residents start where their surroundings put them
         self.initial = {"trust_mean": float(res.trust.mean())}
@@ -529,10 +531,12 @@ class CommunityModel(AgentViews, mesa.Model):
     def _publish(self, kind: str, day: int, group: int, beat: int, harmed: int, rng) -> None:
         """Put an incident in the news: who meets it, each weighed by shared identity (cpsim.mechanisms.incidents)."""
         inc = self.params.incidents
-        reach, strength = (inc.local_reach, inc.strength) if kind == "local" else (inc.national_reach, 1.0)
+        local = kind == "local"
+        reach, strength = (inc.local_reach, inc.strength) if local else (inc.national_reach, 1.0)
+        exposures = inc.local_exposures if local else inc.national_exposures
         viewers, same = incidents_mech.news_viewers(rng, self.classes, group, beat, reach, inc)
         keep = viewers != harmed
-        self.news[kind].publish(day, viewers[keep], same[keep], strength, inc)
+        self.news[kind].publish(day, viewers[keep], same[keep], strength, exposures, inc)
         self.news[kind].log.append((day, beat, harmed, group, int(keep.sum())))
 
     def _programs_act(self, d: Day) -> None:
@@ -826,7 +830,7 @@ class CommunityModel(AgentViews, mesa.Model):
         beat_stops = np.bincount(res.beat, weights=res.stop_weight, minlength=self.n_beats)
         news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
         for day in range(1 - days, 1):
-            for _ in range(local_rng.poisson(inc.local_per_beat_year * self.n_beats / 365.0)):
+            for _ in range(local_rng.poisson(inc.local_per_100k * res.n * people_per_resident(p) / 100_000 / 365.0)):
                 beat = int(local_rng.choice(self.n_beats, p=beat_stops / beat_stops.sum()))
                 who = sample_weighted_within(res.by_beat, res.beat_start, self.stop_cumw, np.array([beat]), local_rng)[
                     0
@@ -834,10 +838,11 @@ class CommunityModel(AgentViews, mesa.Model):
                 if who >= 0:
                     viewers, same = incidents_mech.news_viewers(local_rng, self.classes, int(res.group[who]), beat,
                                                                 inc.local_reach, inc)  # fmt: skip
-                    news["local"].publish(day, viewers[viewers != who], same[viewers != who], inc.strength, inc)
+                    others = viewers != who
+                    news["local"].publish(day, viewers[others], same[others], inc.strength, inc.local_exposures, inc)
             for group in incidents_mech.draw_national(rng, inc):
                 viewers, same = incidents_mech.news_viewers(rng, self.classes, group, -1, inc.national_reach, inc)
-                news["national"].publish(day, viewers, same, 1.0, inc)
+                news["national"].publish(day, viewers, same, 1.0, inc.national_exposures, inc)
             transient *= keep
             met = [*news["local"].today(day, local_rng, inc), *news["national"].today(day, rng, inc)]
             for viewers, weight, v_leg, v_eff in met:

@@ -151,10 +151,10 @@ def apply_experiences(res, c: dict[str, np.ndarray], t, patrol, vicarious: float
     return {"v_leg": read[0], "v_eff": read[1], "d_trust": d_trust, "kept": kept * delta}
 
 
-# Kinds no one retells as their own story: one's own victimisation is told apart, as fear;
-# news everyone could meet is not passed on as one's own experience (its meetings are counted
-# by incidents.news_exposures).
-UNTOLD = ("victim", "incident_news")
+# Kinds no one retells as their own story: news everyone could meet is not passed on as one's
+# own experience (its meetings are counted by the incidents section's exposures). A victimisation
+# is told twice over: what it says of police (this) and as fear (cpsim.model, the fear channel).
+UNTOLD = ("incident_news",)
 
 
 def stories(c: dict[str, np.ndarray], effects: dict[str, np.ndarray], untold: tuple[str, ...] = UNTOLD) -> np.ndarray:

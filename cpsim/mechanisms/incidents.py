@@ -4,9 +4,10 @@ A publicized incident is an encounter of the worst procedure that is filmed or r
 spreads. Two kinds happen in every city (the core ``incidents`` section):
 
 - **Local**: each stop or arrest today becomes one with a chance proportional to how badly it
-  went (``badness``: 0 at quality 0.5 and above, 1 at quality 0), set so a beat has
-  ``local_per_beat_year`` a year at the start's stops and their quality; they happen where stops
-  are, and follow both how many there are and how they are done. The person harmed has a police contact
+  went (``badness``: 0 at quality 0.5 and above, 1 at quality 0), set so the city has
+  ``local_per_100k`` a year per 100,000 of the people it stands for (cpsim.world.areas:
+  ``people_per_resident``) at the start's stops and their quality; they happen where stops are,
+  and follow both how many there are and how they are done. The person harmed has a police contact
   of quality ``1 - strength`` (valences ``-strength``) and retells it ``story_weight`` times as
   widely as an ordinary contact (word of mouth).
 - **National**: ``national_per_year`` incidents elsewhere reach the national news; the person
@@ -15,8 +16,9 @@ spreads. Two kinds happen in every city (the core ``incidents`` section):
 Either way the news reaches residents: resident i meets it with probability
 ``logistic(logit(reach) + ln(group_salience) [same group as the person harmed] +
 ln(local_salience) [lives in the incident's beat])`` (``reach`` = ``local_reach`` or
-``national_reach``), and then on each of ``news_days`` days with probability ``news_exposures /
-news_days`` meets it again (the video, follow-ups, protests). Each meeting is a vicarious
+``national_reach``), and then on each of ``news_days`` days with probability ``exposures /
+news_days`` meets it again (the video, follow-ups, protests; ``local_exposures`` for a local
+story, which its neighbourhood follows for weeks, ``national_exposures`` for one from elsewhere). Each meeting is a vicarious
 experience with valences ``strength x news_legitimacy`` and ``strength x news_effectiveness``,
 read through the viewer's prior trust like any other (cpsim.mechanisms.trust), with weight
 ``news_weight x (1 + linked_fate)`` for viewers who share the harmed person's group or, for a
@@ -120,20 +122,24 @@ def _choose(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
 class News:
     """Stories in the news: who meets each, how much it weighs for them, its valences and first day."""
 
-    cycles: list[tuple[int, np.ndarray, np.ndarray, float, float]] = field(default_factory=list)
+    cycles: list[tuple[int, np.ndarray, np.ndarray, float, float, float]] = field(default_factory=list)
     log: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # day, beat, harmed, group, viewers
 
-    def publish(self, day: int, viewers: np.ndarray, same_group: np.ndarray, strength: float, inc) -> None:
-        """Put a story in the news from ``day``: each viewer's weight grows with shared identity."""
+    def publish(
+        self, day: int, viewers: np.ndarray, same_group: np.ndarray, strength: float, exposures: float, inc
+    ) -> None:
+        """Put a story in the news from ``day``, met ``exposures`` times by each viewer; weights grow with shared identity."""
         weight = inc.news_weight * np.where(same_group, 1.0 + inc.linked_fate, 1.0)
-        self.cycles.append((day, viewers, weight, strength * inc.news_legitimacy, strength * inc.news_effectiveness))
+        chance = min(1.0, exposures / inc.news_days)
+        self.cycles.append(
+            (day, viewers, weight, strength * inc.news_legitimacy, strength * inc.news_effectiveness, chance)
+        )
 
     def today(self, day: int, rng: np.random.Generator, inc) -> list[tuple[np.ndarray, np.ndarray, float, float]]:
         """Today's meetings with stories still in the news: (residents, weights, v_legitimacy, v_effectiveness)."""
         self.cycles = [c for c in self.cycles if day < c[0] + inc.news_days]
-        chance = min(1.0, inc.news_exposures / inc.news_days)
         out = []
-        for _, viewers, weight, v_leg, v_eff in self.cycles:
+        for _, viewers, weight, v_leg, v_eff, chance in self.cycles:
             met = rng.random(viewers.size) < chance
             if met.any():
                 out.append((viewers[met], weight[met], v_leg, v_eff))
@@ -154,15 +160,16 @@ def expected_badness(mean: np.ndarray, sd: float) -> np.ndarray:
     return np.minimum(sd * (z * norm.cdf(z) + norm.pdf(z)) / 0.5, 1.0)
 
 
-def local_chance(inc, n_beats: int, badness_per_day: float) -> float:
+def local_chance(inc, people: float, badness_per_day: float) -> float:
     """Chance per unit of badness that a stop or arrest becomes a publicized incident.
 
-    Set so the city has ``local_per_beat_year`` a beat a year at the start's stops and arrests
-    and their quality; incidents then follow both the volume of enforcement and how it is done.
+    Set so the city has ``local_per_100k`` a year per 100,000 of the ``people`` it stands for,
+    at the start's stops and arrests and their quality; incidents then follow both the volume of
+    enforcement and how it is done.
     """
     if badness_per_day <= 0:
         return 0.0
-    return inc.local_per_beat_year * n_beats / 365.0 / badness_per_day
+    return inc.local_per_100k * people / 100_000 / 365.0 / badness_per_day
 
 
 def draw_national(rng: np.random.Generator, inc) -> list[int]:

@@ -69,7 +69,9 @@ class Incident(Program):
                 rng, self.classes, group, beat, sec.news_reach, model.params.incidents
             )
             keep = viewers != victim[0]
-            self.news.publish(model.day, viewers[keep], same[keep], sec.strength, model.params.incidents)
+            self.news.publish(
+                model.day, viewers[keep], same[keep], sec.strength, sec.news_exposures, model.params.incidents
+            )
             seen = int(keep.sum())
         self.log.append((model.day, beat, int(victim[0]), seen))
 

@@ -704,6 +704,14 @@ class IncidentSection:
         "Share of residents who see it in the news (0: word of mouth only)",
         "assumption: a story that goes viral across the city",
     )
+    news_exposures: float = param(
+        5.0,
+        "times",
+        0,
+        100,
+        "Times a viewer meets the story while it is in the news (the video, follow-ups, protests)",
+        "assumption (range 1-20): a story that goes viral",
+    )
 
 
 PROGRAM_SECTIONS: dict[str, type] = {

@@ -300,7 +300,7 @@ class Trust:
         "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
     )
     diffuse_support: float = param(
-        0.78,
+        0.72,
         "1",
         0,
         1,
@@ -1126,15 +1126,17 @@ class Safety:
 class Incidents:
     """Publicized incidents: badly handled encounters that make the news, here and far away."""
 
-    local_per_beat_year: float = param(
-        0.3,
-        "per beat per year",
+    local_per_100k: float = param(
+        1.5,
+        "per 100,000 residents a year",
         0,
-        20,
-        "Publicized local incidents a beat has a year at the start's volume of stops; they happen where stops "
-        "and arrests are, so they follow enforcement",
-        "assumption (range 0.1-1): a calibration target, areas' trust moves from one year to the next "
-        "(data/README.md); Weitzer 2002 (incidents of misconduct move local opinion for a year or two)",
+        100,
+        "Publicized local incidents a year per 100,000 residents (real ones: at a city's scale) at the start's "
+        "stops and their quality; they come from bad stops and arrests, so they follow how many there are, how "
+        "they are done and where",
+        "assumption (range 0.5-4): Chicago had a few dozen locally publicized police incidents a year in "
+        "2015-2021 (~1-2 per 100,000); Weitzer 2002 (incidents of misconduct move local opinion for a year or "
+        "two); a calibration target: areas' trust moves from one year to the next (data/README.md)",
     )
     national_per_year: float = param(
         6.0,
@@ -1143,8 +1145,7 @@ class Incidents:
         52,
         "Incidents elsewhere that reach national news a year (the city hears of them, nobody here met them)",
         "Mapping Police Violence: ~1,100 people killed by US police a year, some a month national news; "
-        "calibration (python benchmarks/calibrate_flows.py, range 2-12): today's flows hold the baseline's "
-        "group gap",
+        "assumption (range 2-12)",
     )
     national_group_share: tuple[float, ...] = param(
         (0.15, 0.85),
@@ -1200,7 +1201,7 @@ class Incidents:
         "assumption (range 30-300): neighbours hear of it first; with local_reach 0.02 two thirds of them do",
     )
     linked_fate: float = param(
-        4.0,
+        3.6,
         "1",
         0,
         10,
@@ -1208,7 +1209,8 @@ class Incidents:
         "neighbourhood (x(1 + linked_fate))",
         "Dawson 1994 (linked fate); Bor et al. 2018 (police killings of unarmed Black Americans harmed Black "
         "Americans' mental health, not White Americans'); Gallup 2019-20: Black confidence fell ~2-3x as many "
-        "points as White from a lower start (range 2-6)",
+        "points as White from a lower start; calibration (python benchmarks/calibrate_flows.py, range 2-6): "
+        "today's flows hold the baseline's group gap",
     )
     news_legitimacy: float = param(
         -0.8,
@@ -1229,15 +1231,28 @@ class Incidents:
         "assumption (range 0.05-0.3): below a story told by someone one knows (word_of_mouth.vicarious_weight)",
     )
     news_days: int = param(
-        21, "days", 1, 365, "Days a story stays in the news", "assumption (range 7-60): a news cycle"
+        30,
+        "days",
+        1,
+        365,
+        "Days a story stays in the news",
+        "assumption (range 14-90): a news cycle, longer where protests and an investigation follow",
     )
-    news_exposures: float = param(
+    local_exposures: float = param(
+        8.0,
+        "times",
+        0,
+        100,
+        "Times a viewer meets a local incident while it is in the news (the video, follow-ups, protests, talk)",
+        "assumption (range 2-12): a neighbourhood follows its own story for weeks (Weitzer 2002)",
+    )
+    national_exposures: float = param(
         2.0,
         "times",
         0,
         100,
-        "Times a viewer meets the story in its news cycle (the video, follow-ups, protests)",
-        "assumption (range 1-20)",
+        "Times a viewer meets an incident from elsewhere while it is in the news",
+        "assumption (range 1-5)",
     )
 
 

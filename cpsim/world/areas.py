@@ -145,3 +145,17 @@ def next_door(
         start = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=n_groups)), [2 * group.size]])
         out[lost] = sample_within(order, start, own, rng)
     return out
+
+
+def people_per_resident(scenario) -> float:
+    """Real residents one simulated resident stands for: ``areas.scale``, or the table's people per resident, or 1.
+
+    A city drawn without an areas table is its own size (each resident is one person); real-world
+    rates per person (publicized incidents per 100,000 residents, say) become rates per
+    simulated resident times this.
+    """
+    if not scenario.areas.path:
+        return 1.0
+    if scenario.areas.scale > 0:
+        return float(scenario.areas.scale)
+    return float(area_table(scenario).population.sum()) / max(scenario.population.residents, 1)
