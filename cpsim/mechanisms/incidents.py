@@ -18,15 +18,16 @@ Either way the news reaches residents: resident i meets it with probability
 ln(local_salience) [lives in the incident's beat])`` (``reach`` = ``local_reach`` or
 ``national_reach``), and then on each of ``news_days`` days with probability ``exposures /
 news_days`` meets it again (the video, follow-ups, protests; ``local_exposures`` for a local
-story, which its neighbourhood follows for weeks, ``national_exposures`` for one from elsewhere). Each meeting is a vicarious
-experience with valences ``strength x news_legitimacy`` and ``strength x news_effectiveness``,
-read through the viewer's prior trust like any other (cpsim.mechanisms.trust), with weight
-``news_weight x (1 + linked_fate)`` for viewers who share the harmed person's group or, for a
-local incident, neighbourhood, and ``news_weight`` for others: an incident is read through
-shared identity (Dawson 1994, linked fate; Bor et al. 2018; it happened here: Weitzer 2002) and, through prior trust and the group's collective memory
-(cpsim.mechanisms.norms), through the group's history with police. Strong experiences are
-remembered (trust.salience_consolidation), so an incident moves a neighbourhood for months and
-its group's memory for years (Weitzer 2002; Desmond, Papachristos & Kirk 2016).
+story, which its neighbourhood follows for weeks, ``national_exposures`` for one from
+elsewhere). Each meeting is a vicarious experience with valences ``strength x news_legitimacy``
+and ``strength x news_effectiveness``, read through the viewer's prior trust like any other
+(cpsim.mechanisms.trust), with weight ``news_weight x (1 + linked_fate)`` for viewers who share
+the harmed person's group or, for a local incident, neighbourhood, and ``news_weight`` for
+others: an incident is read through shared identity (Dawson 1994, linked fate; Bor et al.
+2018; it happened here: Weitzer 2002) and, through prior trust and the group's collective
+memory (cpsim.mechanisms.norms), through the group's history with police. Strong experiences
+are remembered (trust.salience_consolidation), so an incident moves a neighbourhood for months
+and its group's memory for years (Weitzer 2002; Desmond, Papachristos & Kirk 2016).
 
 Viewers are drawn class by class (a group inside or outside the beat): a binomial count, then
 that many distinct residents of the class, so a local story costs what its audience is, not a
@@ -128,7 +129,10 @@ class News:
     def publish(
         self, day: int, viewers: np.ndarray, same_group: np.ndarray, strength: float, exposures: float, inc
     ) -> None:
-        """Put a story in the news from ``day``, met ``exposures`` times by each viewer; weights grow with shared identity."""
+        """Put a story in the news from ``day``, met ``exposures`` times by each viewer.
+
+        Each viewer's weight grows with shared identity (``same_group``: one of the harmed person's own).
+        """
         weight = inc.news_weight * np.where(same_group, 1.0 + inc.linked_fate, 1.0)
         chance = min(1.0, exposures / inc.news_days)
         self.cycles.append(
