@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from cpsim.metrics import BY_KEY, DAILY, SUMMARY
+from cpsim.mechanisms.norms import Memory
 from cpsim.model import Neighbourhoods
 from cpsim.scenario import SECTIONS, spec_of
 from cpsim.world.population import Officers, Places, Residents
@@ -26,7 +27,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BEGIN, END = "<!-- BEGIN GENERATED PARAMETERS -->", "<!-- END GENERATED PARAMETERS -->"
 SURVEY_PART = "<!-- SURVEY CALIBRATION -->"
 # ODD §2: one generated table per holder of state arrays, each between its own markers.
-STATE_TABLES = {"Residents": Residents, "Officers": Officers, "Places": Places, "Neighbourhoods": Neighbourhoods}
+STATE_TABLES = {
+    "Residents": Residents,
+    "Officers": Officers,
+    "Places": Places,
+    "Neighbourhoods": Neighbourhoods,
+    "Memory": Memory,
+}
 
 
 def _fmt(v) -> str:
