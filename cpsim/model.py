@@ -652,7 +652,8 @@ class CommunityModel(AgentViews, mesa.Model):
                 keep = 0.5 ** (WEEK / t.national_half_life_days)
                 shock = d.streams["national"].standard_normal()
                 self.national = keep * self.national + t.national_sd * np.sqrt(1 - keep**2) * shock
-            conditions_mech.follow(self.hood.reference, self._city_means(), self._decay["reference"])
+            now = {"disorder": self.places.disorder, "seen": self.seen, "effectiveness": res.attitude_effectiveness}
+            conditions_mech.follow(self.hood.reference, now, self._decay["reference"])
             norms.settle(self.memory, res, t, WEEK)
             crime_mech.wander(self.waves, self.params.crime, self._decay["wave"], d.streams["waves"])
             for attitude, target in zip(
@@ -696,15 +697,6 @@ class CommunityModel(AgentViews, mesa.Model):
             t.social_weight,
         )
 
-    def _city_means(self) -> dict[str, float]:
-        """What the city shows now: mean disorder at home, police seen on foot, perceived effectiveness."""
-        res, pl = self.residents, self.places
-        return {
-            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
-            "seen": float(self.seen.mean()),
-            "effectiveness": float(res.effectiveness.mean()),
-        }
-
     # ------------------------------------------------------------------ set-up helpers
     def _start_neighbourhoods(self) -> Neighbourhoods:
         """Running averages at the values the start implies (so the baseline does not drift).
@@ -727,10 +719,11 @@ class CommunityModel(AgentViews, mesa.Model):
             0.0,
             1.0,
         )
+        # What residents are used to: their own surroundings and view as the run starts.
         reference = {
-            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
-            "seen": float(seen.mean()),
-            "effectiveness": float(res.effectiveness.mean()),
+            "disorder": pl.disorder.copy(),
+            "seen": seen.copy(),
+            "effectiveness": res.attitude_effectiveness.copy(),
         }
         empty = np.zeros(self.n_beats)
         return Neighbourhoods(
@@ -758,7 +751,7 @@ class CommunityModel(AgentViews, mesa.Model):
         w = t.legitimacy_weight
         attitudes_now = (res.attitude_legitimacy, res.attitude_effectiveness)
         for _ in range(START_ROUNDS):
-            self.hood.reference["effectiveness"] = float(res.attitude_effectiveness.mean())
+            self.hood.reference["effectiveness"] = res.attitude_effectiveness  # used to their own view
             for attitude, anchor in zip(attitudes_now, self.anchors(), strict=True):
                 attitude[:] = anchor
             mean = np.bincount(res.group, weights=w * res.attitude_legitimacy + (1 - w) * res.attitude_effectiveness,
@@ -798,7 +791,7 @@ class CommunityModel(AgentViews, mesa.Model):
             np.clip(x, 0.0, 1.0, out=x)
         memory.group += shift[:, None]
         res.trust[:] = w * res.legitimacy + (1 - w) * res.effectiveness
-        self.hood.reference["effectiveness"] = float(res.effectiveness.mean())
+        self.hood.reference["effectiveness"] = res.attitude_effectiveness.copy()
         return memory
 
     def _start_news(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -960,7 +953,11 @@ class CommunityModel(AgentViews, mesa.Model):
     def _safety_target(self) -> np.ndarray:
         res, p = self.residents, self.params
         self.seen = conditions_mech.seen_weekly(res, self.hood.foot, p.patrol.sighting_rate)
-        return safety_mech.safety_target(res, self.places.disorder[res.place], self.seen, self.hood.reference, p.safety)
+        usual = self.hood.reference
+        return safety_mech.safety_target(
+            res, self.places.disorder[res.place] - usual["disorder"][res.place], self.seen - usual["seen"],
+            res.effectiveness - usual["effectiveness"], p.safety,
+        )  # fmt: skip
 
     def _quality(self, idx: np.ndarray, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
         """Procedural quality of routine contacts with these residents.

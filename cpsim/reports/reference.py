@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cpsim.metrics import BY_KEY, DAILY, SUMMARY
 from cpsim.mechanisms.norms import Memory
+from cpsim.metrics import BY_KEY, DAILY, SUMMARY
 from cpsim.model import Neighbourhoods
 from cpsim.scenario import SECTIONS, spec_of
 from cpsim.world.population import Officers, Places, Residents
