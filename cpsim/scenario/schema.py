@@ -1130,7 +1130,7 @@ class Incidents:
         1.5,
         "per 100,000 residents a year",
         0,
-        100,
+        1000,
         "Publicized local incidents a year per 100,000 residents (real ones: at a city's scale) at the start's "
         "stops and their quality; they come from bad stops and arrests, so they follow how many there are, how "
         "they are done and where",
