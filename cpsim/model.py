@@ -823,7 +823,10 @@ class CommunityModel(AgentViews, mesa.Model):
         beat_stops = np.bincount(res.beat, weights=res.stop_weight, minlength=self.n_beats)
         news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
         for day in range(1 - days, 1):
-            for _ in range(local_rng.poisson(inc.local_per_100k * res.n * people_per_resident(p) / 100_000 / 365.0)):
+            local = (
+                inc.local_per_100k * res.n * people_per_resident(p) / 100_000 / 365.0 if beat_stops.sum() > 0 else 0.0
+            )
+            for _ in range(local_rng.poisson(local)):
                 beat = int(local_rng.choice(self.n_beats, p=beat_stops / beat_stops.sum()))
                 who = sample_weighted_within(res.by_beat, res.beat_start, self.stop_cumw, np.array([beat]), local_rng)[
                     0
@@ -911,6 +914,8 @@ class CommunityModel(AgentViews, mesa.Model):
         mean = pol.skill_mean + self.group_quality[res.group]
         mean = mean + climate_mech.demeanor_shift(res.legitimacy, p.reporting.reference_legitimacy, pol)
         spread = float(np.hypot(pol.skill_sd, pol.contact_sd))
+        if res.stop_weight.sum() <= 0:  # nobody can be stopped: no stop goes badly
+            return float(self.arrests_per_day * np.mean(incidents_mech.expected_badness(mean, spread)))
         expected = np.average(incidents_mech.expected_badness(mean, spread), weights=res.stop_weight)
         return float(per_day * expected)
 
