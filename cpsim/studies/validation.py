@@ -208,8 +208,11 @@ def baseline_run(residents: int | None, seed: int, days: int) -> dict[str, float
     d_trust = params.trust.legitimacy_weight * c["d_leg"] + (1 - params.trust.legitimacy_weight) * c["d_eff"]
     n = model.residents.n
     window = c["day"] > burn
+    # Own experience is what happened to the resident (contacts, victimisation); meeting a story in the news
+    # is not (it reaches residents whatever their ties went through, so it adds noise, not bias).
+    news = np.isin(c["kind"], [kind_code("incident_news")])
     own = np.zeros(n, bool)
-    own[c["idx"][window]] = True
+    own[c["idx"][window & ~news]] = True
     bad = np.zeros(n)
     good = np.zeros(n)
     w_police = window & police
@@ -573,11 +576,12 @@ def meetings_run(residents: int | None, seed: int, days: int) -> dict[str, float
     """A year of monthly beat meetings: who ever came, and how engaged they are."""
     result = simulate(_city(residents, {"beat_meetings.enabled": True}), seed=seed, days=days)
     table = result.extra["beat_meetings"]
-    w = table["attendees"].to_numpy(float)
+    held = table[table["attendees"] > 0]  # a meeting nobody came to has no attendees' engagement (NaN)
+    w = held["attendees"].to_numpy(float)
     return {
         "reach": table.attrs["ever_attended_share"],
         "engagement_ratio": float(
-            np.average(table["attendee_engagement"], weights=w) / np.average(table["eligible_engagement"], weights=w)
+            np.average(held["attendee_engagement"], weights=w) / np.average(held["eligible_engagement"], weights=w)
         ),
     }
 
