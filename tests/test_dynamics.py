@@ -242,7 +242,9 @@ def test_the_baseline_city_keeps_its_trust():
 
 
 def test_local_incidents_come_from_bad_stops_at_their_rate_and_national_ones_at_theirs():
-    m = CommunityModel(_city(n=4000, **{"incidents.local_per_100k": 300.0, "incidents.national_per_year": 12.0}), seed=3)
+    m = CommunityModel(
+        _city(n=4000, **{"incidents.local_per_100k": 300.0, "incidents.national_per_year": 12.0}), seed=3
+    )
     for _ in range(365):
         m.step()
     local, national = m.news["local"].log, m.news["national"].log
@@ -259,7 +261,9 @@ def test_better_procedure_means_fewer_local_incidents():
     for skill in (0.7, 0.85):
         m = CommunityModel(_city(n=4000, **{"incidents.local_per_100k": 300.0, "policing.skill_mean": skill}), seed=3)
         # the chance per bad encounter of the same department at its usual skill (the rate is set at the start's)
-        m.local_incident_chance = CommunityModel(_city(n=4000, **{"incidents.local_per_100k": 300.0}), seed=3).local_incident_chance
+        m.local_incident_chance = CommunityModel(
+            _city(n=4000, **{"incidents.local_per_100k": 300.0}), seed=3
+        ).local_incident_chance
         for _ in range(365):
             m.step()
         counts.append(len(m.news["local"].log))

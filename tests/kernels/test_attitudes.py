@@ -73,11 +73,17 @@ def test_anchors_are_the_numpy_composition(seed):
     national = float(rng.normal(0, 0.05))
     indptr, indices = random_graph(rng, n)
 
-    own_l = memory_l[group] + local_l[beat] + national + disp_l + t.performance_weight * (
-        att_e - usual["effectiveness"]
+    own_l = (
+        memory_l[group] + local_l[beat] + national + disp_l + t.performance_weight * (att_e - usual["effectiveness"])
     )
-    own_e = memory_e[group] + local_e[beat] + national + disp_e + effectiveness_conditions(
-        disorder[place], seen, {"disorder": usual["disorder"][place], "seen": usual["seen"]}, t
+    own_e = (
+        memory_e[group]
+        + local_e[beat]
+        + national
+        + disp_e
+        + effectiveness_conditions(
+            disorder[place], seen, {"disorder": usual["disorder"][place], "seen": usual["seen"]}, t
+        )
     )
     expected = (
         trust.anchor(own_l, tie_mean_numpy(indptr, indices, att_l, att_l), t.social_weight),

@@ -324,10 +324,18 @@ def test_kernels_refuse_wrong_dtypes_and_read_only_outputs_in_one_line():
     with pytest.raises(TypeError, match="legitimacy must be a numpy array, not list"):
         beats.compliance_argument([0.0, 1.0], np.zeros(2, np.int64), 0.5, 1.0)
     with pytest.raises(TypeError, match="recorded_beats must be int64, not float64"):
-        beats.review(np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(5, np.int32), np.zeros(0, np.int64), np.ones(2), 0.9)
+        beats.review(
+            np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(5, np.int32), np.zeros(0, np.int64), np.ones(2), 0.9
+        )
     with pytest.raises(TypeError, match="recorded_beats must be int32, not uint32"):
         beats.review(
-            np.zeros(2), np.zeros(2), np.zeros(2, np.uint32), np.zeros(5, np.int32), np.zeros(0, np.int64), np.ones(2), 0.9
+            np.zeros(2),
+            np.zeros(2),
+            np.zeros(2, np.uint32),
+            np.zeros(5, np.int32),
+            np.zeros(0, np.int64),
+            np.ones(2),
+            0.9,
         )
     with pytest.raises(ValueError, match="on_duty must be one contiguous row of values"):
         beats.capacity(np.zeros(4)[::2], 8.0, 0.1)
