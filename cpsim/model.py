@@ -558,7 +558,8 @@ class CommunityModel(AgentViews, mesa.Model):
         prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]]  # a gather is a copy: the value before
         familiarity = res.familiarity[c["idx"]]
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
-        norms.tally(self.memory, res.group[c["idx"]], res.beat[c["idx"]], d.effects["kept"])
+        told = kind_mask(norms.SHARED_KINDS)[c["kind"]]  # what everyone heard: the news
+        norms.tally(self.memory, res.group[c["idx"][told]], res.beat[c["idx"][told]], d.effects["kept"][:, told])
         formal = kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
         d.complaint_risk = complaints_mech.complaint_probability(
             c["quality"], prior_legit, p.complaints, formal, familiarity

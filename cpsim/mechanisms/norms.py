@@ -3,14 +3,16 @@
 Where each resident's attitudes settle (their anchor, cpsim.mechanisms.trust) starts from a
 shared view: the collective memory ``M_g`` of their group (history, identity, linked fate) plus
 their neighbourhood's departure from it, ``L_b`` (legal cynicism is shared by neighbours:
-Sampson & Bartusch 1998; Kirk & Papachristos 2011). Both are stocks, fed by what members live
-and hear: the part of each experience's change that a resident keeps (``kept``: direct
-contacts, victimisation, stories heard, the news; cpsim.mechanisms.trust). Each kept change
-lives in one place. Once a week, per component (legitimacy, effectiveness), the week's kept
-changes are split into what is shared and what is one's own:
+Sampson & Bartusch 1998; Kirk & Papachristos 2011). Both are stocks, made of what is told and
+heard: the part of each story heard (word of mouth) and each incident met in the news that a
+resident keeps (``kept``, cpsim.mechanisms.trust). What happened to oneself — a stop, a visit,
+a victimisation — stays one's own: it moves the resident's attitude, which relaxes toward the
+anchor, and reaches the memories as the stories the resident tells. Each kept change lives in
+one place. Once a week, per component (legitimacy, effectiveness), the week's kept changes of
+what was told and heard are split into what is shared and what is one's own:
 
-    K_g = kept by group g's members / members            (what the group lived in common)
-    E_b = kept by beat b's residents / residents - sum_g s_bg K_g   (what the beat lived beyond its groups)
+    K_g = kept by group g's members / members            (what the group heard in common)
+    E_b = kept by beat b's residents / residents - sum_g s_bg K_g   (what the beat heard beyond its groups)
 
 and the shared parts move from the residents to the memories:
 
@@ -21,18 +23,18 @@ and the shared parts move from the residents to the memories:
 with ``s_bg`` the share of beat b's residents in group g, D = ``trust.diffuse_support`` (the
 balance of what each generation learns of police apart from experience: family, school,
 media) and ``f = 0.5 ** (7 / half-life)`` (``trust.memory_half_life_days``,
-``trust.neighbourhood_memory_half_life_days``). A resident keeps what happened to them
-beyond what their group and neighbours lived; the L's average to zero over residents, so the
+``trust.neighbourhood_memory_half_life_days``). The L's average to zero over residents, so the
 groups' memories carry the city's level and the gaps between groups, the L's the differences
-between neighbourhoods. Since a group's mean attitude then follows its memory, a group's
-experience moves its level only as fast as its memory takes it in and lets it go.
+between neighbourhoods. A program that changes what residents live moves their attitudes
+within a few years, and the memories by what it gives them to tell; the news, which the whole
+group meets, moves the memories.
 
-A memory's equilibrium is ``D + K_g / (1 - f_g)`` (K per week): the level today's flow of
-experience sustains, and since positive experiences move trust less the higher it is and
-negative ones more (cpsim.mechanisms.trust), K falls as M rises: the equilibrium is stable.
-History sets where memories start (``trust.initial_by_group``, cpsim.model); a memory started
-elsewhere moves to its equilibrium, so a gap that today's experience does not sustain closes,
-at a rate the model reports (cpsim.studies.gaps_study), and one that it does stays.
+A memory's equilibrium is ``D + K_g / (1 - f_g)`` (K per week): the level today's flow sustains,
+and since positive experiences move trust less the higher it is and negative ones more
+(cpsim.mechanisms.trust), K falls as M rises: the equilibrium is stable. History sets where
+memories start (``trust.initial_by_group``, cpsim.model); a memory started elsewhere moves to
+its equilibrium, so a gap that today's flows do not sustain closes, at a rate the model
+reports (``cpsim validate --only gaps``), and one that they do stays.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ import numpy as np
 from cpsim.world.state import state
 
 COMPONENTS = 2  # legitimacy, effectiveness
+# Experiences the collective memories are made of, besides stories heard (cpsim.model's word of
+# mouth): what is told and heard, not what happened to oneself (that stays one's own).
+SHARED_KINDS = ("incident_news",)
 
 
 @dataclass

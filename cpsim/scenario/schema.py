@@ -300,7 +300,7 @@ class Trust:
         "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
     )
     diffuse_support: float = param(
-        0.74,
+        0.75,
         "1",
         0,
         1,
