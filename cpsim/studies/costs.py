@@ -35,8 +35,10 @@ def _rows(table: pd.DataFrame, result) -> float:
     return float(len(table))
 
 
-def _rows_x_beats(table: pd.DataFrame, result) -> float:
-    return float(len(table) * result.scenario.population.beats)
+def _beats_held(table: pd.DataFrame, result) -> float:
+    # One log row per event day; a cycle's beats may hold theirs on different days, and a
+    # beat with no officer hours granted holds none, so the row's own count is what met.
+    return float(table["beats"].sum()) if "beats" in table else float("nan")
 
 
 def _column(name: str) -> Callable[[pd.DataFrame, object], float]:
@@ -48,11 +50,11 @@ def _column(name: str) -> Callable[[pd.DataFrame, object], float]:
 
 # program section -> (session unit, how to count sessions from the program's log in Result.extra)
 SESSIONS: dict[str, tuple[str, Callable[[pd.DataFrame, object], float]]] = {
-    "beat_meetings": ("meeting in a beat", _rows_x_beats),
-    "listening_sessions": ("session in a beat", _rows_x_beats),
-    "coffee_with_cop": ("event in a beat", _rows_x_beats),
-    "block_parties": ("event in a beat", _rows_x_beats),
-    "athletic_league": ("session in a beat", _rows_x_beats),
+    "beat_meetings": ("meeting in a beat", _beats_held),
+    "listening_sessions": ("session in a beat", _beats_held),
+    "coffee_with_cop": ("event in a beat", _beats_held),
+    "block_parties": ("event in a beat", _beats_held),
+    "athletic_league": ("session in a beat", _beats_held),
     "mentorship": ("mentoring meeting", _column("meetings")),
     "liaison": ("resident helped", _column("contacts")),
     "watch": ("round of watch meetings", _rows),

@@ -173,8 +173,9 @@ def fake_result(hours: dict[str, float], programs=(), extra=None, days=365, **pr
 
 def test_cost_arithmetic_by_hand():
     # 100 h of response at $67, 50 h foot at $60, 10 h community at $60; beat meetings for half a year:
-    # 3 meeting days in 4 beats = 12 meetings at $150, plus a $1,000/yr fixed cost prorated to 0.5 yr.
-    meetings = pd.DataFrame({"day": [10, 38, 66]})
+    # 4 meeting days (the second cycle's beats met on two days) held 4 + 1 + 3 + 4 = 12 meetings at
+    # $150, plus a $1,000/yr fixed cost prorated to 0.5 yr.
+    meetings = pd.DataFrame({"day": [10, 38, 39, 66], "cycle": [1, 2, 2, 3], "beats": [4, 1, 3, 4]})
     result = fake_result(
         {"response": 100, "foot": 50, "community": 10},
         ["beat_meetings"],
