@@ -96,6 +96,12 @@ def test_trajectory_bands_end_where_the_comparison_does(brief):
     for name in ("foot_patrol", "neighbourhood"):
         assert band.loc[name, "diff"] == pytest.approx(t.loc[(name, "trust_end"), "diff"], rel=1e-5)
         assert band.loc[name, "diff_ci_low"] == pytest.approx(t.loc[(name, "trust_end"), "diff_ci_low"], rel=1e-4)
+    crime = brief.bands[(brief.bands["figure"] == "victimizations_per_1000_year") & (brief.bands["day"] == DAYS)]
+    crime = crime.set_index("scenario")
+    for name in ("foot_patrol", "neighbourhood"):  # the rate since day 1 ends at the run's rate
+        m = t.loc[(name, "victimizations_per_1000_year")]
+        assert crime.loc[name, "diff"] == pytest.approx(m["diff"], rel=1e-5)
+        assert crime.loc[name, "diff_ci_high"] == pytest.approx(m["diff_ci_high"], rel=1e-4)
     assert set(brief.bands["figure"]) >= {"trust", "trust_gap", "safety", "trust.majority", "trust.minority"}
 
 
