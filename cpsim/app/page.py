@@ -15,6 +15,7 @@ ModelController: a threaded task steps the model while playing and redraws.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 import warnings
 from html import escape as esc
@@ -44,6 +45,7 @@ MODES = {"change since the start": "change", "trust now": "trust"}
 AUTO = ""  # colour by trust on day 0 (nothing has changed yet), by change once days pass
 SPEEDS = {"a day": 1, "a week": 7}  # days per step (Step, and each frame of Play)
 PAUSE = 0.05  # seconds between frames while playing: time for the browser to paint
+FRAME_WAIT = 0.1  # seconds between the play loop's looks at whether its day is drawn (and at Pause)
 KEY_CHART = "height: 390px; width: 100%;"
 CHART = "height: 300px; width: 100%;"
 TEXT = {"font-size": "15px", "line-height": "1.4"}
@@ -487,9 +489,10 @@ def RunCard(settings: solara.Reactive[PageSettings], files: list[ScenarioFile], 
 
 
 @solara.component
-def Main(model, tick, tab, mode):
-    """The run's header and the four tabs of views."""
-    _ = tick.value  # a day passed
+def Main(model, tick, tab, mode, drawn: threading.Event | None = None):
+    """The run's header and the four tabs of views; ``drawn`` is set once a day is on screen."""
+    shown = tick.value  # a day passed
+    solara.use_effect(lambda: drawn.set() if drawn is not None else None, [shown])
     m = model.value
     if m is None:
         return
@@ -537,6 +540,7 @@ def Page():
     error = solara.use_reactive("")
     playing = solara.use_reactive(False)
     tick = solara.use_reactive(0)  # bumped whenever the model changes in place (days passed)
+    drawn = solara.use_memo(threading.Event, [])  # the last day is on screen (set by Main)
     tab = solara.use_reactive(0)
     mode = solara.use_reactive(AUTO)
     speed = solara.use_reactive(next(iter(SPEEDS)))
@@ -581,12 +585,20 @@ def Page():
 
     def play_loop() -> None:
         # As Mesa's ModelController: step while playing, redraw, leave the browser time to paint.
+        # The next day is simulated only once this one is drawn. On a busy machine drawing a day
+        # can take longer than simulating one; a loop that ran ahead changed the day during every
+        # render pass of whichever thread was drawing (the click on Play's), and reacton gave up
+        # after 100 passes ("Too many renders triggered").
+        drawn.set()
         while playing.value:
             m = model.value
             if m is None or not m.running:
                 playing.set(False)
                 break
+            drawn.clear()
             advance(m)
+            while playing.value and not drawn.wait(FRAME_WAIT):
+                pass
             time.sleep(PAUSE)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -603,4 +615,4 @@ def Page():
         RunCard(settings, files, folder)
     if error.value:
         solara.Error(f"This scenario cannot be loaded: {error.value}")
-    Main(model, tick, tab, mode)
+    Main(model, tick, tab, mode, drawn)
