@@ -43,8 +43,8 @@ RESULTS = DOCS / "results"
 FIGURES = DOCS / "figures"
 PROGRAMS = (
     "beat_meetings", "listening_sessions", "coffee_with_cop", "block_parties", "athletic_league", "mentorship",
-    "liaison", "watch", "neighbourhood", "hotspots", "co_responder", "training", "orientation", "focused_deterrence",
-    "transparency", "incident", "budget_cut", "budget_cut_liaison",
+    "liaison", "watch", "steady_beat_officers", "hotspots", "co_responder", "training", "orientation",
+    "focused_deterrence", "transparency", "incident", "budget_cut", "budget_cut_liaison",
 )  # fmt: skip
 
 
@@ -442,7 +442,7 @@ STUDIES: dict[str, DocStudy] = {
         ),
         DocStudy(
             "brief",
-            ("scenarios/baseline.toml", "scenarios/foot_patrol.toml", "scenarios/neighbourhood.toml"),
+            ("scenarios/baseline.toml", "scenarios/foot_patrol.toml", "scenarios/neighbourhood_policing.toml"),
             10,
             730,
             (("compare.md", "brief", brief_block),),

@@ -194,15 +194,15 @@ def test_page_opens_on_the_baseline_with_named_tabs_and_no_mesa_internals(render
 
 def test_pick_then_reset_builds_the_pick(rendered):
     """Issue 12, bug 1: Reset rebuilt the scenario the server started with, not the one picked."""
-    select(rendered, "Scenario").v_model = "neighbourhood"
-    assert "Neighbourhood policing</b> (neighbourhood.toml)" in header(rendered)
+    select(rendered, "Scenario").v_model = "steady_beat_officers"
+    assert "Steady beat officers</b> (steady_beat_officers.toml)" in header(rendered)
     click(rendered, "Step")
     click(rendered, "Reset")
     assert day_text(rendered) == "Day 0 of 365"
-    assert "Neighbourhood policing</b> (neighbourhood.toml)" in header(rendered)
+    assert "Steady beat officers</b> (steady_beat_officers.toml)" in header(rendered)
     assert "as in the scenario" in header(rendered)
     text = page_text(rendered)
-    assert "Lesson: Neighbourhood policing" in text
+    assert "Lesson: Steady beat officers" in text
 
 
 def test_a_moved_lever_follows_the_next_scenario_picked(rendered):
