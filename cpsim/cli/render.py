@@ -250,7 +250,7 @@ def print_brief(brief: Brief, console: Console) -> None:
         effects(brief, console),
         note(sentences.design_targets(brief)),
         timings(brief, console),
-        said("A year of each, in plain words (mean paired change per year):", sentences.cost_sentences(brief)),
+        said(sentences.COST_INTRO + ":", sentences.cost_sentences(brief)),
         costs(brief, console),
         provenance(brief),
     ):

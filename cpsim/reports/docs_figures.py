@@ -174,7 +174,7 @@ def costs_md(brief: Brief) -> list[str]:
     ].iloc[0]
     cur = brief.provenance.get("currency") or "USD"
     lines = [f"Currency: {cur}; the baseline's officer hours and programs cost {interval(base)} over the run.", ""]
-    lines += ["A year of each, in plain words (mean paired change per year):", ""]
+    lines += [f"{sentences.COST_INTRO}:", ""]
     lines += [*bullets_md(sentences.cost_sentences(brief)), ""]
     return lines + _cells_md(*tables.costs(brief))
 
@@ -394,7 +394,7 @@ def programs_block(brief: Brief) -> str:
             "",
             *_md_table(["scenario", "Δ spending", "hours redirected", "resources used", "trust SD per USD 1M"], cost),
             "",
-            "A year of each, in plain words (mean paired change per year):",
+            f"{sentences.COST_INTRO}:",
             "",
             *bullets_md(sentences.cost_sentences(brief)),
         ]

@@ -632,7 +632,7 @@ def html_report(brief: Brief, path: str | Path, figures: Sequence[str | Path] = 
         "barely changes spending but uses officer time that had other uses, so <i>resources used</i> values the "
         "hours moved into activities that grew (and any extra program cash). Ratios divide paired mean changes; "
         "their 95% intervals are Fieller's, and n/a means the denominator's change is not clear.</p>",
-        bullets_html(sentences.cost_sentences(brief), "A year of each, in plain words (mean paired change per year):"),
+        bullets_html(sentences.cost_sentences(brief), sentences.COST_INTRO + ":"),
         costs_html(brief),
     ]
     if scenario is not None:

@@ -42,6 +42,10 @@ ACTIVITY_WORDS = {
 }
 # The figures the "Read" bullets of a comparison go through: the headline table's, in its order.
 READ_FIGURES = tuple(m.name for m in HEADLINE)
+COST_INTRO = (
+    "A year of each, in plain words (mean paired change per year; the model has no response time: the share of "
+    "calls answered and the officer minutes per call stand in for it, docs/metrics.md)"
+)
 READ_INTRO = "Read (generated from the table: the figures whose 95% interval excludes zero, and which way they moved)"
 
 
@@ -101,10 +105,12 @@ def _hours_clause(per_year: dict[str, float], moved: float) -> str:
         return "moves no officer hours between activities"
     if abs(total) < 0.01 * max(moved, 1.0) and up and down:
         return f"moves {moved:,.0f} officer hours a year from {listed(down)} to {listed(up)}"
-    if not up:
-        return f"takes {-total:,.0f} officer hours a year away, from {listed(down)}"
-    if not down:
-        return f"adds {total:,.0f} officer hours a year, to {listed(up)}"
+    if not up or (total < 0 and -total > moved):
+        rest = f", while {listed(up)} {'grows' if len(up) == 1 else 'grow'}" if up else ""
+        return f"takes {-total:,.0f} officer hours a year away, from {listed(down)}{rest}"
+    if not down or (total > 0 and total > moved):
+        rest = f", while {listed(down)} {'shrinks' if len(down) == 1 else 'shrink'}" if down else ""
+        return f"adds {total:,.0f} officer hours a year, to {listed(up)}{rest}"
     way = "takes" if total < 0 else "adds"
     return (
         f"moves {moved:,.0f} officer hours a year from {listed(down)} to {listed(up)}, and {way} "
@@ -127,8 +133,9 @@ def _calls_clause(part: pd.DataFrame, base: pd.DataFrame) -> str:
         else f"{share:.1%} of calls answered against {share0:.1%} in the baseline"
     )
     clear = not (is_nan(lo) or lo <= 0 <= hi)
-    minutes = f"{mins:.1f} officer minutes per call ({d:+.1f}{'' if clear else ', not a clear change'})"
-    return f"response to calls (the model has no response time): {answered}, {minutes}"
+    change = f"{d:+.1f}" if abs(d) >= 0.05 else f"{d:+.2f}"
+    minutes = f"{mins:.1f} officer minutes per call ({change}{'' if clear else ', not a clear change'})"
+    return f"response to calls: {answered}, {minutes}"
 
 
 def cost_sentences(brief: Brief) -> list[tuple[str, str]]:

@@ -172,6 +172,18 @@ def test_a_year_of_a_strategy_in_one_sentence():
     said = dict(sentences.cost_sentences(Brief(runs, provenance={"currency": "USD 2024"})))
     assert said["foot"].startswith("costs USD 10,000 less a year [95% CI")
     assert "moves 400 officer hours a year from car patrol (-400) to foot patrol (+400)" in said["foot"]
-    assert "100.0% of calls answered, as in the baseline, 58.0 officer minutes per call (-2.0)" in said["foot"]
-    assert "takes 300 officer hours a year away, from car patrol (-200) and foot patrol (-100)" in said["cut"]
+    assert (
+        "response to calls: 100.0% of calls answered, as in the baseline, 58.0 officer minutes per call (-2.0)"
+        in said["foot"]
+    )
+    assert "takes 300 officer hours a year away, from car patrol (-200) and foot patrol (-100);" in said["cut"]
     assert "costs USD 20,000 less a year" in said["cut"]
+    # a cut that also moves a few hours into calls: the cut leads, the growth follows
+    runs = cost_runs(
+        {"baseline": {"car": 2000, "foot": 200}, "cut": {"car": 1000, "response": 60}},
+        {"baseline": 100_000.0, "cut": 40_000.0},
+        {"baseline": 60.0, "cut": 60.0},
+    )
+    cut = dict(sentences.cost_sentences(Brief(runs)))["cut"]
+    assert "takes 570 officer hours a year away, from car patrol (-500) and foot patrol (-100), while answering " in cut
+    assert "calls (+30) grows;" in cut
