@@ -153,22 +153,26 @@ class PageRun:
     def touched_today(self) -> dict[str, np.ndarray]:
         """Who was touched today (resident indices, each resident once, in this order of precedence).
 
-        "contact": a police contact or a crime (stops, calls, patrol, victimisation);
-        "program": a program or event (meetings, liaison, an incident and its news);
+        "contact": a police contact or a crime (stops, calls, patrol, victimisation, the incident itself);
+        "program": a program or event (meetings, liaison visits, a trial's contacts);
+        "news": saw a publicized incident in the news (not a program: its own ring, so a class
+        does not read the video as outreach);
         "heard": heard a story from a tie and nothing else.
         """
         m = self.model
         c = m.experiences_today
         n = m.residents.n
-        kind = np.zeros(n, np.int8)  # 0 none, 1 heard, 2 program, 3 contact
+        kind = np.zeros(n, np.int8)  # 0 none, 1 heard, 2 news, 3 program, 4 contact
         kind[m.heard_today] = 1
         if c:
-            names = {p.name for p in m.programs} | {"incident_news"}
+            names = {p.name for p in m.programs}
+            news = np.array([KINDS[k] == "incident_news" for k in c["kind"]], bool)
             program = np.array([KINDS[k] in names or KINDS[k].startswith("trial_") for k in c["kind"]], bool)
-            np.maximum.at(kind, c["idx"], np.where(program, 2, 3).astype(np.int8))
+            np.maximum.at(kind, c["idx"], np.select([news, program], [2, 3], 4).astype(np.int8))
         return {
-            "contact": np.flatnonzero(kind == 3),
-            "program": np.flatnonzero(kind == 2),
+            "contact": np.flatnonzero(kind == 4),
+            "program": np.flatnonzero(kind == 3),
+            "news": np.flatnonzero(kind == 2),
             "heard": np.flatnonzero(kind == 1),
         }
 

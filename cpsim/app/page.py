@@ -169,10 +169,11 @@ def today_text(run: PageRun) -> str:
         return "Day 0: nothing has happened yet. Press Step for one day or ▶ to play."
     n = {k: len(v) for k, v in run.touched_today().items()}
     contact = "1 resident" if n["contact"] == 1 else f"{n['contact']} residents"
+    news = f"{n['news']} saw an incident in the news, " if n["news"] else ""
     return (
         f"Today: {contact} had a police contact or a crime, {n['program']} "
-        f"{'was' if n['program'] == 1 else 'were'} at a program or event, {n['heard']} heard a story from a friend "
-        "or neighbour."
+        f"{'was' if n['program'] == 1 else 'were'} at a program or event, {news}{n['heard']} heard a story from a "
+        "friend or neighbour."
     )
 
 

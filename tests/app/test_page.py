@@ -28,9 +28,10 @@ from cpsim.app import charts, levers  # noqa: E402
 from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings  # noqa: E402
 from cpsim.app.lessons import LESSONS, lesson_for, levers_named  # noqa: E402
 from cpsim.app.levers import BY_NAME, LEVERS, Size, check_levers, scenario_files  # noqa: E402
-from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page  # noqa: E402
+from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page, today_text  # noqa: E402
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, trust_colours  # noqa: E402
 from cpsim.headline import METRICS, figure  # noqa: E402
+from cpsim.mechanisms.contacts import KINDS  # noqa: E402
 from cpsim.scenario import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -318,10 +319,25 @@ def test_touched_today_marks_each_experience_once():
         everyone = np.concatenate(list(t.values()))
         assert len(everyone) == len(np.unique(everyone))  # each resident one mark
         experienced = set(m.experiences_today["idx"].tolist())
-        assert set(t["contact"]) | set(t["program"]) == experienced
+        assert set(t["contact"]) | set(t["program"]) | set(t["news"]) == experienced
         assert set(t["heard"]) <= set(m.heard_today.tolist())
         program, contact, heard = program + len(t["program"]), contact + len(t["contact"]), heard + len(t["heard"])
     assert program > 0 and contact > 0 and heard > contact  # liaison visits, patrol contacts, stories
+
+
+def test_incident_news_has_its_own_ring_not_the_programs():
+    m = ClassroomModel(str(SCENARIOS / "incident.toml"), compare_with="")
+    day = m.params.incident.day
+    while m.day < day + 2:
+        m.step()
+    t = m.mine.touched_today()
+    seen = set(t["news"])
+    watched = m.experiences_today["idx"][[KINDS[k] == "incident_news" for k in m.experiences_today["kind"]]]
+    assert seen and seen <= set(watched.tolist())  # news viewers are ringed as news...
+    assert not seen & set(t["program"])  # ...and never as a program or event
+    ring = {name: rgb for name, _, rgb, _ in MARKS}
+    assert ring["news"] not in (ring["program"], ring["contact"], ring["heard"])
+    assert "saw an incident in the news" in today_text(m.mine)
 
 
 # --- layout and pictures ----------------------------------------------------------------
