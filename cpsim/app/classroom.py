@@ -177,6 +177,47 @@ class PageRun:
         }
 
 
+def _beats(beats: list[int]) -> str:
+    """Beats as the page labels them (from 1): "beat 3", "beats 2 and 4"."""
+    named = [str(b + 1) for b in beats]
+    return f"beat {named[0]}" if len(named) == 1 else f"beats {', '.join(named[:-1])} and {named[-1]}"
+
+
+def staffing_notes(model: CommunityModel) -> list[str]:
+    """Beats a program cannot reach for want of the officer it works through, in a class's words.
+
+    Steady beat officers (neighbourhood policing) and mentors are a beat's own officers: a
+    small neighbourhood may have beats none of its officers works in, and at a fidelity
+    below 1 some named steady officers are rotated as usual. Without a word, such a beat's
+    flat line reads as the program failing there.
+    """
+    off = model.officers
+    staffed = set(off.beat[off.beat >= 0].tolist())
+    empty = [b for b in range(model.n_beats) if b not in staffed]
+    programs = {p.name: p for p in model.programs}
+    notes = []
+    if "neighbourhood" in programs:
+        sec = model.params.neighbourhood
+        steady = set(off.beat[programs["neighbourhood"].steady].tolist())
+        unkept = [b for b in sorted(staffed) if b not in steady]
+        if empty:
+            verb = "has" if len(empty) == 1 else "have"
+            notes.append(
+                f"{_beats(empty).capitalize()} {verb} no steady officer: {off.n} officers cover {len(staffed)} of "
+                f"{model.n_beats} beats, and none works there (more Officers, then Reset, would change that)."
+            )
+        if unkept:
+            notes.append(
+                f"In {_beats(unkept)} the officer named steady is rotated as usual: at fidelity {sec.fidelity:g} "
+                f"each named officer had a {sec.fidelity:.0%} chance of being kept on the beat, and these were not."
+            )
+    if "mentorship" in programs and empty:
+        notes.append(
+            f"{_beats(empty).capitalize()} get{'s' if len(empty) == 1 else ''} no mentor: no officer works there."
+        )
+    return notes
+
+
 class ClassroomModel(CommunityModel):
     """A small neighbourhood built from a scenario file and the page's levers.
 

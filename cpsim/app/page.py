@@ -26,7 +26,7 @@ import solara.lab
 import solara.server.settings
 
 from cpsim.app import charts
-from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, default_scenario_file
+from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, default_scenario_file, staffing_notes
 from cpsim.app.lessons import lesson_for, to_html
 from cpsim.app.levers import LEVERS, Lever, ScenarioFile, Size, scenario_files
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, signed
@@ -506,6 +506,8 @@ def Main(model, tick, tab, mode, drawn: threading.Event | None = None):
         f"{m.residents.n:,} residents, {m.n_beats} beats, {m.officers.n} officers, seed {m.seed}",
         classes=["cpsim-header"],
     )
+    for note in staffing_notes(m):
+        _html(esc(note), classes=["cpsim-staffing"], style={"color": "#b35900", "font-size": "14px"})
     labels = list(TABS)
     if other and other != "baseline":
         labels[2] = f"Your choices vs {title_of(m.settings.compare_with)}"

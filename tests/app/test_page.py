@@ -25,7 +25,7 @@ import ipyvuetify as v  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from cpsim.app import charts, levers  # noqa: E402
-from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings  # noqa: E402
+from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, staffing_notes  # noqa: E402
 from cpsim.app.lessons import LESSONS, lesson_for, levers_named  # noqa: E402
 from cpsim.app.levers import BY_NAME, LEVERS, Size, check_levers, scenario_files  # noqa: E402
 from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page, today_text  # noqa: E402
@@ -338,6 +338,23 @@ def test_incident_news_has_its_own_ring_not_the_programs():
     ring = {name: rgb for name, _, rgb, _ in MARKS}
     assert ring["news"] not in (ring["program"], ring["contact"], ring["heard"])
     assert "saw an incident in the news" in today_text(m.mine)
+
+
+def test_a_beat_without_the_officer_a_program_needs_is_named(rendered):
+    # 4 officers for 4 beats at 2,000 residents: one beat has none, so it never gets a steady officer
+    m = ClassroomModel(str(SCENARIOS / "neighbourhood_policing.toml"), compare_with="")
+    assert -1 in m.officers.beat and 2 not in m.officers.beat
+    assert staffing_notes(m) == [
+        "Beat 3 has no steady officer: 4 officers cover 3 of 4 beats, and none works there (more Officers, then "
+        "Reset, would change that)."
+    ]
+    assert (
+        staffing_notes(ClassroomModel(str(SCENARIOS / "neighbourhood_policing.toml"), compare_with="", officers=8))
+        == []
+    )
+    assert staffing_notes(ClassroomModel(str(BASELINE), compare_with="")) == []  # no program, nothing to say
+    select(rendered, "Scenario").v_model = "neighbourhood_policing"
+    assert "Beat 3 has no steady officer" in by_class(rendered, "cpsim-staffing").unsafe_innerHTML
 
 
 # --- layout and pictures ----------------------------------------------------------------
