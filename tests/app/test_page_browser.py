@@ -228,6 +228,13 @@ def test_play_holds_up_on_a_busy_machine(page):
         expect(step).to_be_enabled(timeout=TIMEOUT)
     expect(page.get_by_text("Too many renders")).to_have_count(0)
     expect(page.get_by_text("Traceback")).to_have_count(0)
+    for i, (tab, shown) in enumerate(
+        zip(TABS[1:], (".cpsim-chart-hours", ".cpsim-compare-table", ".cpsim-side-by-side"), strict=True)
+    ):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.locator(shown).first).to_be_visible(timeout=TIMEOUT)
+        time.sleep(1.0)  # the tab's slide-in transition
+        page.screenshot(path=OUT / f"8{'bcd'[i]}_after_play_{tab.split()[0].lower()}.png")
 
 
 def test_levers_come_first_and_the_lesson_folds(page):
