@@ -6,7 +6,6 @@ from pathlib import Path
 
 import matplotlib.colors as mcolors
 import pytest
-from conftest import find_chromium
 
 import cpsim.reports.html_report as html_report
 from cpsim.reports.brief import Brief
@@ -47,8 +46,8 @@ def test_a_scenario_has_one_colour_in_every_figure(brief, monkeypatch, tmp_path)
     assert titles and all(t == marks[name] for name, t in titles.items())  # panel titles in the scenario's colour
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="no chromium on PATH: install Debian's chromium (make test does)")
 def test_the_report_fits_a_1366_pixel_window(brief, tmp_path, page):
+    # `page` opens the system chromium; without one the shared browser fixture skips, saying why
     figures = html_report.write_figures(brief, tmp_path)
     path = html_report.html_report(brief, tmp_path / "report.html", figures)
     page.set_viewport_size({"width": 1366, "height": 768})
