@@ -38,6 +38,7 @@ def validate(
     from rich.console import Console
     from rich.table import Table
 
+    from cpsim.studies.claims import intervals_cover
     from cpsim.studies.executors import scheduler_address
     from cpsim.studies.validation import markdown, run_validation
 
@@ -62,6 +63,7 @@ def validate(
         )
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
+    console.print(intervals_cover(what="The model's 95% intervals"), style="italic")
     with writing(out):
         out.write_text(markdown(findings, info), encoding="utf-8")
     failed = sum(not f.passed for f in findings)

@@ -20,6 +20,7 @@ from cpsim.mechanisms.norms import Memory
 from cpsim.metrics import BY_KEY, DAILY, SUMMARY
 from cpsim.model import Neighbourhoods
 from cpsim.scenario import SECTIONS, spec_of
+from cpsim.studies.costs import CALL_FIGURES
 from cpsim.world.population import Officers, Places, Residents
 from cpsim.world.state import declared
 
@@ -102,6 +103,18 @@ def metrics_markdown() -> str:
     out += ["", "## Summary (`Result.summary`)", "", "| key | unit | definition |", "|---|---|---|"]
     out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in SUMMARY.items()]
     out += ["| `seconds` | s | Wall-clock seconds of the run |", ""]
+    out += [
+        "## Calls for service (`runs.csv` of `cpsim compare`; cpsim/studies/costs.py)",
+        "",
+        "Computed from each run's daily figures. The model has no travel or queueing times, hence no response "
+        "time: the share of calls answered and the officer minutes per call stand in for it (the brief's cost "
+        "sentence reports their change).",
+        "",
+        "| column | unit | definition |",
+        "|---|---|---|",
+    ]
+    out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in CALL_FIGURES.items()]
+    out += [""]
     return "\n".join(out)
 
 
