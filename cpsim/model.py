@@ -40,6 +40,7 @@ from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, Group
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
 from cpsim.scenario import Scenario
+from cpsim.scenario.levers import usual_policing
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey
 from cpsim.world import build_world
@@ -241,6 +242,9 @@ class CommunityModel(AgentViews, mesa.Model):
             "expectation": trust_mech.decay_factor(p.enforcement.expectation_half_life_days),
             "wave": trust_mech.decay_factor(p.crime.wave_half_life_days) ** WEEK,
         }
+        # The start is where the city's usual policing has left it; the scenario's levers act from day 1
+        # (cpsim.scenario.levers), so scenarios that differ in policy start alike.
+        self.params = usual_policing(params)
         self.national = 0.0  # the national mood about police, added to every group's memory
         # Each beat's violence wave (log factor of violent offending), from its stationary spread.
         self.waves = crime_mech.stationary_waves(self.n_beats, p.crime, self.streams["waves"])
@@ -252,6 +256,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.local_incident_chance = incidents_mech.local_chance(p.incidents, people, self._enforcement_badness())
         self.safety_target = self._safety_target()
         res.safety[:] = self.safety_target  # residents start where their surroundings put them
+        self.params = params
         self.initial = {"trust_mean": float(res.trust.mean())}
         self.totals: dict[str, float] = {}
         self.initiated = {"crime": 0, "other": 0}
@@ -653,8 +658,7 @@ class CommunityModel(AgentViews, mesa.Model):
                 keep = 0.5 ** (WEEK / t.national_half_life_days)
                 shock = d.streams["national"].standard_normal()
                 self.national = keep * self.national + t.national_sd * np.sqrt(1 - keep**2) * shock
-            now = {"disorder": self.places.disorder, "seen": self.seen, "effectiveness": res.attitude_effectiveness}
-            conditions_mech.follow(self.hood.reference, now, self._decay["reference"])
+            conditions_mech.follow(self.hood.reference, self._city_means(), self._decay["reference"])
             norms.settle(self.memory, res, t, WEEK)
             crime_mech.wander(self.waves, self.params.crime, self._decay["wave"], d.streams["waves"])
             for attitude, target in zip(
@@ -698,6 +702,15 @@ class CommunityModel(AgentViews, mesa.Model):
             t.social_weight,
         )
 
+    def _city_means(self) -> dict[str, float]:
+        """What the city shows now: mean disorder at home, police seen on foot, perceived effectiveness."""
+        res, pl = self.residents, self.places
+        return {
+            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
+            "seen": float(self.seen.mean()),
+            "effectiveness": float(res.attitude_effectiveness.mean()),
+        }
+
     # ------------------------------------------------------------------ set-up helpers
     def _start_neighbourhoods(self) -> Neighbourhoods:
         """Running averages at the values the start implies (so the baseline does not drift).
@@ -720,11 +733,11 @@ class CommunityModel(AgentViews, mesa.Model):
             0.0,
             1.0,
         )
-        # What residents are used to: their own surroundings and view as the run starts.
+        # What residents are used to: the city as it is when the run starts.
         reference = {
-            "disorder": pl.disorder.copy(),
-            "seen": seen.copy(),
-            "effectiveness": res.attitude_effectiveness.copy(),
+            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
+            "seen": float(seen.mean()),
+            "effectiveness": float(res.attitude_effectiveness.mean()),
         }
         empty = np.zeros(self.n_beats)
         return Neighbourhoods(
@@ -752,7 +765,7 @@ class CommunityModel(AgentViews, mesa.Model):
         w = t.legitimacy_weight
         attitudes_now = (res.attitude_legitimacy, res.attitude_effectiveness)
         for _ in range(START_ROUNDS):
-            self.hood.reference["effectiveness"] = res.attitude_effectiveness  # used to their own view
+            self.hood.reference["effectiveness"] = float(res.attitude_effectiveness.mean())
             for attitude, anchor in zip(attitudes_now, self.anchors(), strict=True):
                 attitude[:] = anchor
             mean = np.bincount(res.group, weights=w * res.attitude_legitimacy + (1 - w) * res.attitude_effectiveness,
@@ -792,7 +805,7 @@ class CommunityModel(AgentViews, mesa.Model):
             np.clip(x, 0.0, 1.0, out=x)
         memory.group += shift[:, None]
         res.trust[:] = w * res.legitimacy + (1 - w) * res.effectiveness
-        self.hood.reference["effectiveness"] = res.attitude_effectiveness.copy()
+        self.hood.reference["effectiveness"] = float(res.attitude_effectiveness.mean())
         return memory
 
     def _start_news(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -959,11 +972,7 @@ class CommunityModel(AgentViews, mesa.Model):
     def _safety_target(self) -> np.ndarray:
         res, p = self.residents, self.params
         self.seen = conditions_mech.seen_weekly(res, self.hood.foot, p.patrol.sighting_rate)
-        usual = self.hood.reference
-        return safety_mech.safety_target(
-            res, self.places.disorder[res.place] - usual["disorder"][res.place], self.seen - usual["seen"],
-            res.effectiveness - usual["effectiveness"], p.safety,
-        )  # fmt: skip
+        return safety_mech.safety_target(res, self.places.disorder[res.place], self.seen, self.hood.reference, p.safety)
 
     def _quality(self, idx: np.ndarray, rng, shift: np.ndarray | float = 0.0) -> np.ndarray:
         """Procedural quality of routine contacts with these residents.

@@ -98,8 +98,8 @@ def tie_mean(indptr, indices, values, fallback):
 def anchors(
     group, memory_legitimacy, memory_effectiveness, beat, local_legitimacy, local_effectiveness, double national,
     disposition_legitimacy, disposition_effectiveness, attitude_legitimacy, attitude_effectiveness,
-    double performance_weight, usual_effectiveness,
-    place, disorder, usual_disorder, seen, usual_seen,
+    double performance_weight, double reference_effectiveness,
+    place, disorder, double reference_disorder, seen, double reference_seen,
     double disorder_weight, double foot_seen_weight,
     indptr, indices, double social_weight,
 ):
@@ -108,9 +108,8 @@ def anchors(
     numpy (cpsim.model.CommunityModel.anchors), every sum in this order::
 
         own_l = (memory_l[group] + local_l[beat] + national + disposition_l
-                 + performance_weight * (attitude_e - usual_e))
-        conditions = (-disorder_weight * (disorder[place] - usual_disorder[place])
-                      + foot_seen_weight * (seen - usual_seen))
+                 + performance_weight * (attitude_e - reference_e))
+        conditions = -disorder_weight * (disorder[place] - reference_disorder) + foot_seen_weight * (seen - reference_seen)
         own_e = memory_e[group] + local_e[beat] + national + disposition_e + conditions
         anchor_x = clip((1.0 - social_weight) * own_x + social_weight * tie_mean(attitude_x), 0, 1)
 
@@ -121,11 +120,10 @@ def anchors(
         disposition_legitimacy, disposition_effectiveness, attitude_legitimacy,
             attitude_effectiveness: Per resident (float64).
         performance_weight: trust.performance_weight.
-        usual_effectiveness: Per resident, the perceived effectiveness they are used to (float64).
-        place: Each resident's place (int32); disorder, usual_disorder: per place, today's and the
-            usual (float64).
-        seen, usual_seen: Per resident, today's chance of seeing police on foot in a week and the
-            usual (float64).
+        reference_effectiveness: The perceived effectiveness residents are used to.
+        place: Each resident's place (int32); disorder: per place (float64).
+        reference_disorder: The disorder at home residents are used to.
+        seen: Per resident (float64); reference_seen: the police seen on foot residents are used to.
         disorder_weight, foot_seen_weight: trust.*_weight.
         indptr, indices: The social graph's CSR arrays (int64, int32).
         social_weight: trust.social_weight.
@@ -151,10 +149,7 @@ def anchors(
     cdef const int *bt = _beat_keys(beat, n, n_beats, "beat")
     cdef const int *pl = _beat_keys(place, n, n_places, "place")
     cdef const double *dis = doubles(disorder, n_places, "disorder")
-    cdef const double *dis0 = doubles(usual_disorder, n_places, "usual_disorder")
     cdef const double *s = doubles(seen, n, "seen")
-    cdef const double *s0 = doubles(usual_seen, n, "usual_seen")
-    cdef const double *e0 = doubles(usual_effectiveness, n, "usual_effectiveness")
     cdef const long long *ptr = _ptr(indptr, n, "indptr")
     cdef double keep = 1.0 - social_weight, minus_disorder = -disorder_weight, own, conditions
     for i in range(n):
@@ -168,10 +163,10 @@ def anchors(
     for i in range(n):
         own = (
             (((mem_l[g[i]] + loc_l[bt[i]]) + national) + disp_l[i])
-            + performance_weight * (att_e[i] - e0[i])
+            + performance_weight * (att_e[i] - reference_effectiveness)
         )
         a_l[i] = clip(keep * own + social_weight * a_l[i], 0.0, 1.0)
-        conditions = minus_disorder * (dis[pl[i]] - dis0[pl[i]]) + foot_seen_weight * (s[i] - s0[i])
+        conditions = minus_disorder * (dis[pl[i]] - reference_disorder) + foot_seen_weight * (s[i] - reference_seen)
         own = (((mem_e[g[i]] + loc_e[bt[i]]) + national) + disp_e[i]) + conditions
         a_e[i] = clip(keep * own + social_weight * a_e[i], 0.0, 1.0)
     return out_l, out_e

@@ -3,14 +3,13 @@
 Each day a resident's perceived safety s moves toward what they see, with half-life
 ``safety.half_life_days``:
 
-    target = base_safety * (1 - disorder_weight * (disorder at home - the usual there))
-             + foot_seen_weight * (chance of seeing police on foot in a week - the usual)
-             + effectiveness_weight * (perceived effectiveness - the usual)
+    target = base_safety * (1 - disorder_weight * (disorder at home - the city's usual))
+             + foot_seen_weight * (chance of seeing police on foot in a week - the city's usual)
+             + effectiveness_weight * (perceived effectiveness - the city's usual)
 
 Police seen on foot reassure (Newark foot patrol), routine car patrol does not (Kansas
-City), and residents who believe police get results fear less. "The usual" is what each
-resident is used to (cpsim.mechanisms.conditions), so safety reflects changes, which fade as
-they become the usual. Their own victimisation
+City), and residents who believe police get results fear less. What the city usually shows
+follows what it shows (cpsim.mechanisms.conditions). Their own victimisation
 takes ``victim_drop`` of s at once, and hearing of victimisations (word of mouth, fear
 channel) takes ``heard_weight`` of that. The target is recomputed weekly (what residents
 see changes slowly); the daily steps move toward it.
@@ -25,23 +24,27 @@ from cpsim.mechanisms.bounds import unit
 
 
 def safety_target(
-    res, disorder_change: np.ndarray, seen_change: np.ndarray, effectiveness_change, safety
+    res,
+    disorder_home: np.ndarray,
+    seen: np.ndarray,
+    reference: dict[str, float],
+    safety,
 ) -> np.ndarray:
     """The perceived safety each resident's surroundings warrant.
 
     Args:
-        res: Residents arrays (base_safety).
-        disorder_change: Visible disorder at each resident's street segment above what they are used to.
-        seen_change: Chance of seeing police on foot in a week above what they are used to.
-        effectiveness_change: Perceived effectiveness above what they are used to.
+        res: Residents arrays (base_safety, effectiveness).
+        disorder_home: Visible disorder at each resident's street segment.
+        seen: Chance of seeing police on foot in a week.
+        reference: What the city usually shows ("disorder", "seen", "effectiveness": city means that follow it).
         safety: The safety section.
 
     Returns:
         Target safety per resident, 0..1.
     """
-    target = res.base_safety * (1.0 - safety.disorder_weight * disorder_change)
-    target += safety.foot_seen_weight * seen_change
-    target += safety.effectiveness_weight * effectiveness_change
+    target = res.base_safety * (1.0 - safety.disorder_weight * (disorder_home - reference["disorder"]))
+    target += safety.foot_seen_weight * (seen - reference["seen"])
+    target += safety.effectiveness_weight * (res.effectiveness - reference["effectiveness"])
     return unit(target)
 
 

@@ -300,7 +300,7 @@ class Trust:
         "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
     )
     diffuse_support: float = param(
-        0.75,
+        0.73,
         "1",
         0,
         1,
@@ -1201,7 +1201,7 @@ class Incidents:
         "assumption (range 30-300): neighbours hear of it first; with local_reach 0.02 two thirds of them do",
     )
     linked_fate: float = param(
-        3.75,
+        3.6,
         "1",
         0,
         10,

@@ -69,21 +69,23 @@ def test_anchors_are_the_numpy_composition(seed):
     disp_l, disp_e = rng.normal(0, 0.1, n), rng.normal(0, 0.1, n)
     att_l, att_e = rng.random(n), rng.random(n)
     disorder, seen = rng.random(n_places), rng.random(n)
-    usual = {"disorder": rng.random(n_places), "seen": rng.random(n), "effectiveness": rng.random(n)}
+    reference = {"disorder": float(rng.random()), "seen": float(rng.random()), "effectiveness": float(rng.random())}
     national = float(rng.normal(0, 0.05))
     indptr, indices = random_graph(rng, n)
 
     own_l = (
-        memory_l[group] + local_l[beat] + national + disp_l + t.performance_weight * (att_e - usual["effectiveness"])
+        memory_l[group]
+        + local_l[beat]
+        + national
+        + disp_l
+        + t.performance_weight * (att_e - reference["effectiveness"])
     )
     own_e = (
         memory_e[group]
         + local_e[beat]
         + national
         + disp_e
-        + effectiveness_conditions(
-            disorder[place], seen, {"disorder": usual["disorder"][place], "seen": usual["seen"]}, t
-        )
+        + effectiveness_conditions(disorder[place], seen, reference, t)
     )
     expected = (
         trust.anchor(own_l, tie_mean_numpy(indptr, indices, att_l, att_l), t.social_weight),
@@ -91,8 +93,8 @@ def test_anchors_are_the_numpy_composition(seed):
     )
     got = attitudes.anchors(
         group, memory_l, memory_e, beat, local_l, local_e, national, disp_l, disp_e, att_l, att_e,
-        t.performance_weight, usual["effectiveness"], place, disorder, usual["disorder"], seen,
-        usual["seen"], t.disorder_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
+        t.performance_weight, reference["effectiveness"], place, disorder, reference["disorder"], seen,
+        reference["seen"], t.disorder_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
     )  # fmt: skip
     assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
 
