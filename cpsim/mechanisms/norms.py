@@ -7,27 +7,30 @@ Sampson & Bartusch 1998; Kirk & Papachristos 2011). Both are stocks, made of wha
 heard: the part of each story heard (word of mouth) and each incident met in the news that a
 resident keeps (``kept``, cpsim.mechanisms.trust). What happened to oneself — a stop, a visit,
 a victimisation — stays one's own: it moves the resident's attitude, which relaxes toward the
-anchor, and reaches the memories as the stories the resident tells. Each kept change lives in
-one place. Once a week, per component (legitimacy, effectiveness), the week's kept changes of
-what was told and heard are split into what is shared and what is one's own:
+anchor within a few years, and reaches the memories as the stories the resident tells. Once a
+week, per component (legitimacy, effectiveness), the week's kept changes of what was told and
+heard give what is shared:
 
     K_g = kept by group g's members / members            (what the group heard in common)
     E_b = kept by beat b's residents / residents - sum_g s_bg K_g   (what the beat heard beyond its groups)
 
-and the shared parts move from the residents to the memories:
+and the memories take it in:
 
-    a_i <- a_i - K_g(i) - E_b(i)
     M_g <- D + (M_g - D) f_g + K_g
     L_b <- L_b f_b + E_b
 
 with ``s_bg`` the share of beat b's residents in group g, D = ``trust.diffuse_support`` (the
 balance of what each generation learns of police apart from experience: family, school,
 media) and ``f = 0.5 ** (7 / half-life)`` (``trust.memory_half_life_days``,
-``trust.neighbourhood_memory_half_life_days``). The L's average to zero over residents, so the
-groups' memories carry the city's level and the gaps between groups, the L's the differences
-between neighbourhoods. A program that changes what residents live moves their attitudes
-within a few years, and the memories by what it gives them to tell; the news, which the whole
-group meets, moves the memories.
+``trust.neighbourhood_memory_half_life_days``). Each resident's attitude already holds what
+they kept; their anchor moves with the memories by as much, so the shared part stays in their
+attitude as long as the memories keep it (no pull back), while what was theirs alone fades
+toward the anchor: one change, held by the memory for the group and by the attitude for the
+person, never counted twice in where the attitude settles. The L's average to zero over
+residents, so the groups' memories carry the city's level and the gaps between groups, the L's
+the differences between neighbourhoods. A program that changes what residents live moves
+their attitudes within a few years, and the memories by what it gives them to tell; the news,
+which the whole group meets, moves the memories.
 
 A memory's equilibrium is ``D + K_g / (1 - f_g)`` (K per week): the level today's flow sustains,
 and since positive experiences move trust less the higher it is and negative ones more
@@ -116,19 +119,15 @@ def shared(memory: Memory) -> tuple[np.ndarray, np.ndarray]:
     return per_member, per_resident - memory.mix @ per_member
 
 
-def settle(memory: Memory, res, t, days: int) -> None:
-    """A week's step (in place): the shared part of the week's kept changes moves into the memories, which fade.
+def settle(memory: Memory, t, days: int) -> None:
+    """A week's step (in place): the memories take in the shared part of the week's kept changes, and fade.
 
     Args:
         memory: The memories; the week's tallies are emptied.
-        res: Residents arrays (group, beat; their attitudes give up the shared part).
         t: The trust section (diffuse_support, the memories' half-lives).
         days: Days since the last step (the tallies' span).
     """
     group_part, beat_part = shared(memory)
-    for c, attitude in enumerate((res.attitude_legitimacy, res.attitude_effectiveness)):
-        attitude -= group_part[:, c][res.group] + beat_part[:, c][res.beat]
-        np.clip(attitude, 0.0, 1.0, out=attitude)
     d = t.diffuse_support
     keep_group = 0.5 ** (days / t.memory_half_life_days)
     keep_beat = 0.5 ** (days / t.neighbourhood_memory_half_life_days)
