@@ -43,11 +43,11 @@ def flows(seed: int, years: float, overrides: dict) -> dict:
     weeks = 0
     real_settle = norms.settle
 
-    def settle(memory, t, days):
+    def settle(memory, res, t, days):
         nonlocal total, weeks
         total += norms.shared(memory)[0]
         weeks += 1
-        real_settle(memory, t, days)
+        real_settle(memory, res, t, days)
 
     norms.settle = settle
     try:

@@ -659,7 +659,7 @@ class CommunityModel(AgentViews, mesa.Model):
                 shock = d.streams["national"].standard_normal()
                 self.national = keep * self.national + t.national_sd * np.sqrt(1 - keep**2) * shock
             conditions_mech.follow(self.hood.reference, self._city_means(), self._decay["reference"])
-            norms.settle(self.memory, t, WEEK)
+            norms.settle(self.memory, res, t, WEEK)
             crime_mech.wander(self.waves, self.params.crime, self._decay["wave"], d.streams["waves"])
             for attitude, target in zip(
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True

@@ -22,11 +22,13 @@ and the memories take it in:
 with ``s_bg`` the share of beat b's residents in group g, D = ``trust.diffuse_support`` (the
 balance of what each generation learns of police apart from experience: family, school,
 media) and ``f = 0.5 ** (7 / half-life)`` (``trust.memory_half_life_days``,
-``trust.neighbourhood_memory_half_life_days``). Each resident's attitude already holds what
-they kept; their anchor moves with the memories by as much, so the shared part stays in their
-attitude as long as the memories keep it (no pull back), while what was theirs alone fades
-toward the anchor: one change, held by the memory for the group and by the attitude for the
-person, never counted twice in where the attitude settles. The L's average to zero over
+``trust.neighbourhood_memory_half_life_days``). A resident's attitude is their memories plus
+their own departure from them: the shared part of what they kept is already in their attitude
+and moves from their departure into the memories (the attitude stays where it is), and as the
+memories fade toward D every member's attitude moves with them. Their anchor (cpsim.model)
+holds the memories whole and their own part mixed with the ties' departures, so what was
+theirs alone fades toward the anchor within a few years while what the group shares stays as
+long as the memories keep it: one change, never counted twice. The L's average to zero over
 residents, so the groups' memories carry the city's level and the gaps between groups, the L's
 the differences between neighbourhoods. A program that changes what residents live moves
 their attitudes within a few years, and the memories by what it gives them to tell; the news,
@@ -119,11 +121,16 @@ def shared(memory: Memory) -> tuple[np.ndarray, np.ndarray]:
     return per_member, per_resident - memory.mix @ per_member
 
 
-def settle(memory: Memory, t, days: int) -> None:
-    """A week's step (in place): the memories take in the shared part of the week's kept changes, and fade.
+def settle(memory: Memory, res, t, days: int) -> None:
+    """A week's step (in place): the memories take in what was shared and fade; members' attitudes fade with them.
+
+    A resident's attitude is their memories plus their own departure: the shared part of the week's
+    kept changes is already in their attitude and moves into the memories (the attitude stays), and
+    as the memories fade toward the diffuse support every member's attitude moves with them.
 
     Args:
         memory: The memories; the week's tallies are emptied.
+        res: Residents arrays (group, beat, attitudes: they move with their memories' fading).
         t: The trust section (diffuse_support, the memories' half-lives).
         days: Days since the last step (the tallies' span).
     """
@@ -131,8 +138,13 @@ def settle(memory: Memory, t, days: int) -> None:
     d = t.diffuse_support
     keep_group = 0.5 ** (days / t.memory_half_life_days)
     keep_beat = 0.5 ** (days / t.neighbourhood_memory_half_life_days)
-    memory.group[:] = np.clip(d + (memory.group - d) * keep_group + group_part, 0.0, 1.0)
-    memory.beat[:] = memory.beat * keep_beat + beat_part
+    group_fade = (d - memory.group) * (1.0 - keep_group)
+    beat_fade = -memory.beat * (1.0 - keep_beat)
+    for c, attitude in enumerate((res.attitude_legitimacy, res.attitude_effectiveness)):
+        attitude += group_fade[:, c][res.group] + beat_fade[:, c][res.beat]
+        np.clip(attitude, 0.0, 1.0, out=attitude)
+    memory.group[:] = np.clip(memory.group + group_fade + group_part, 0.0, 1.0)
+    memory.beat[:] = memory.beat + beat_fade + beat_part
     memory.kept_group[:] = 0.0
     memory.kept_beat[:] = 0.0
 

@@ -300,7 +300,7 @@ class Trust:
         "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
     )
     diffuse_support: float = param(
-        0.75,
+        0.7,
         "1",
         0,
         1,
@@ -767,7 +767,7 @@ class Policing:
         180.0, "days", 1, 36500, "Mean days an officer stays on a beat before reassignment", ASSUME
     )
     climate_half_life_days: float = param(
-        30.0,
+        60.0,
         "days",
         1,
         3650,
@@ -805,7 +805,7 @@ class Policing:
         "years (Bottoms & Tankebe 2012, dialogic legitimacy)",
     )
     withdrawal_threshold: float = param(
-        0.04,
+        0.05,
         "1",
         0,
         1,
@@ -1201,7 +1201,7 @@ class Incidents:
         "assumption (range 30-300): neighbours hear of it first; with local_reach 0.02 two thirds of them do",
     )
     linked_fate: float = param(
-        3.9,
+        3.3,
         "1",
         0,
         10,
