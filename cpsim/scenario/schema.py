@@ -796,25 +796,26 @@ class Policing:
         "(range 0.2-0.8)",
     )
     audience_adaptation_days: float = param(
-        365.0,
+        730.0,
         "days",
         7,
         36500,
         "Half-life with which what officers are used to (their normal audience) follows the audience they sense",
-        "assumption (range 90-1825 days): officers' expectations of a beat follow its public over months to "
-        "years (Bottoms & Tankebe 2012, dialogic legitimacy)",
+        "assumption (range 180-1825 days): officers' expectations of a beat follow its public over years "
+        "(Bottoms & Tankebe 2012, dialogic legitimacy)",
     )
     withdrawal_threshold: float = param(
-        0.05,
+        0.04,
         "1",
         0,
         1,
         "Fall of sensed audience legitimacy below what officers are used to before any withdrawal starts",
-        "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident, not "
-        "the noise of whom officers met (SD ~0.02 over the window in a beat of 1,250 residents)",
+        "assumption (range 0.03-0.1): withdrawal follows a marked turn — a publicized incident in the beat, or "
+        "national incidents its residents take to heart (the 'Ferguson effect': Pyrooz et al. 2016) — not the "
+        "noise of whom officers met (SD ~0.015 over the window in a beat of 1,250 residents)",
     )
     withdrawal_width: float = param(
-        0.06,
+        0.04,
         "1",
         0.001,  # the model divides by it
         1,
