@@ -248,10 +248,14 @@ class CommunityModel(AgentViews, mesa.Model):
         self.national = 0.0  # the national mood about police, added to every group's memory
         # Each beat's violence wave (log factor of violent offending), from its stationary spread.
         self.waves = crime_mech.stationary_waves(self.n_beats, p.crime, self.streams["waves"])
+        self.wave_factor = crime_mech.wave_factors(self.waves, p.crime)  # moves weekly, with the waves
         self._start_custody()
         self.hood = self._start_neighbourhoods()
         self.memory = self._start_attitudes()  # residents' attitudes and the memories history left
         self._start_audience()
+        self.targeting = climate_mech.targeting(
+            self.hood.expected, self.beat_residents, self.officers_per_team, self.params.enforcement
+        )
         people = res.n * people_per_resident(p)
         self.local_incident_chance = incidents_mech.local_chance(p.incidents, people, self._enforcement_badness())
         self.safety_target = self._safety_target()
@@ -349,7 +353,7 @@ class CommunityModel(AgentViews, mesa.Model):
         # np.bincount(offender_beats, weights=active) / initial_offending, compiled (cpsim.kernels.beats)
         factor = beats.relative_by_beat(self.offender_beats, self._active_offending(day), self.initial_offending)
         return crime_mech.expected_by_type(
-            self.places, factor, self.presence_per_1000, self.params.crime, self.guard_mean, self.waves
+            self.places, factor, self.presence_per_1000, self.params.crime, self.guard_mean, self.wave_factor
         )
 
     def _active_offending(self, day: int) -> np.ndarray:
@@ -394,7 +398,7 @@ class CommunityModel(AgentViews, mesa.Model):
         p, hood = self.params, self.hood
         d.routine = climate_mech.routine_share(hood.audience, hood.normal, p.policing)
         proactive = climate_mech.proactive_multiplier(hood.recorded, hood.expected, p.enforcement) * d.routine
-        proactive *= climate_mech.targeting(hood.expected, self.beat_residents, self.officers_per_team, p.enforcement)
+        proactive *= self.targeting
         d.hours, d.admin, d.answered_share = policing_mech.allocate_hours(
             d.on_duty,
             d.hours_needed,
@@ -563,8 +567,7 @@ class CommunityModel(AgentViews, mesa.Model):
         prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]]  # a gather is a copy: the value before
         familiarity = res.familiarity[c["idx"]]
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
-        told = kind_mask(norms.SHARED_KINDS)[c["kind"]]  # what everyone heard: the news
-        norms.tally(self.memory, res.group[c["idx"][told]], res.beat[c["idx"][told]], d.effects["kept"][:, told])
+        norms.tally(self.memory, res, c["idx"], d.effects["kept"], kind_mask(norms.SHARED_KINDS)[c["kind"]])
         formal = kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
         d.complaint_risk = complaints_mech.complaint_probability(
             c["quality"], prior_legit, p.complaints, formal, familiarity
@@ -586,14 +589,14 @@ class CommunityModel(AgentViews, mesa.Model):
             v = d.heard[:, :2].T  # legitimacy and effectiveness rows
             # A faint story says nothing about that component (|v| at most MIN_STORY: as no valence).
             kept = apply_heard(res, d.listeners, v, wom_mech.MIN_STORY, p.trust, p.word_of_mouth.vicarious_weight)
-            norms.tally(self.memory, res.group[d.listeners], res.beat[d.listeners], kept)
+            norms.tally(self.memory, res, d.listeners, kept)
             # Retold tomorrow: tell()'s rows, built in one product (listeners are unique int64 already).
             self._story_parts.append((d.listeners, p.word_of_mouth.retell_share * d.heard))
         self.experiences_today, self.heard_today = d.experiences, d.listeners
 
     def _climate(self, d: Day) -> None:
         """13. What officers sense (the legitimacy of whom they meet on routine work) and what crime reviews see."""
-        res, hood, c = self.residents, self.hood, d.experiences
+        p, res, hood, c = self.params, self.residents, self.hood, d.experiences
         # Officers sense the demeanor residents bring to routine encounters (their legitimacy
         # before it), every contact alike; programs' chosen audiences are not the public's turn.
         routine = kind_mask(climate_mech.ROUTINE_KINDS)[c["kind"]] if c["idx"].size else c["police"]
@@ -616,6 +619,10 @@ class CommunityModel(AgentViews, mesa.Model):
             self._decay["review"],
         )
         climate_mech.expect(hood, self._decay["expectation"])
+        if d.number % WEEK == 0:  # where proactive effort goes is planned from what the department expects, weekly
+            self.targeting = climate_mech.targeting(
+                hood.expected, self.beat_residents, self.officers_per_team, p.enforcement
+            )
 
     def _safety(self, d: Day) -> None:
         """14. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""
@@ -661,6 +668,7 @@ class CommunityModel(AgentViews, mesa.Model):
             conditions_mech.follow(self.hood.reference, self._city_means(), self._decay["reference"])
             norms.settle(self.memory, res, t, WEEK)
             crime_mech.wander(self.waves, self.params.crime, self._decay["wave"], d.streams["waves"])
+            self.wave_factor = crime_mech.wave_factors(self.waves, self.params.crime)
             for attitude, target in zip(
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):

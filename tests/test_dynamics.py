@@ -56,7 +56,9 @@ def test_tie_mean_and_anchor():
     values = np.array([0.2, 0.4, 0.6, 0.9])
     m = trust.tie_mean(g, values, values)
     assert m.tolist() == pytest.approx([0.5, 0.4, 0.3, 0.9])
-    assert trust.anchor(np.array([0.5]), np.array([0.1]), 0.25)[0] == pytest.approx(0.4)
+    # shared memories whole, then the own part (0.2) and the ties' climate (0.1) mixed 3:1
+    assert trust.anchor(np.array([0.5]), np.array([0.2]), np.array([0.1]), 0.25)[0] == pytest.approx(0.675)
+    assert trust.anchor(np.array([0.9]), np.array([0.2]), np.array([0.1]), 0.25)[0] == 1.0  # clipped
 
 
 def test_rota_keeps_every_team_that_can_cover_a_beat_covered():
@@ -234,11 +236,15 @@ def test_residents_pushed_far_below_where_their_memories_hold_them_climb_back():
 
 
 def test_the_baseline_city_keeps_its_trust():
-    m = CommunityModel(_city(), seed=6)
-    start = m.residents.trust.mean()
-    for _ in range(2 * 365):
-        m.step()
-    assert m.residents.trust.mean() == pytest.approx(start, rel=0.02)
+    """Today's flows hold the levels: the mean over seeds stays put (one city moves with its news, as real ones do)."""
+    change = []
+    for seed in (6, 7, 8, 9):
+        m = CommunityModel(_city(), seed=seed)
+        start = m.residents.trust.mean()
+        for _ in range(2 * 365):
+            m.step()
+        change.append(m.residents.trust.mean() / start - 1.0)
+    assert abs(np.mean(change)) < 0.02 and max(np.abs(change)) < 0.06
 
 
 def test_local_incidents_come_from_bad_stops_at_their_rate_and_national_ones_at_theirs():

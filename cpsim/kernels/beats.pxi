@@ -488,3 +488,65 @@ def review(
         rc[b] = rc[b] + keep * (<double> d[b] - rc[b])
         people = br[b] if br[b] > 1 else 1
         vc[b] = vc[b] + keep * (<double> h[b] / <double> people - vc[b])
+
+
+def sense(audience_sum, audience_count, audience, normal, keys, values, double keep, double keep_normal):
+    """A day of what each beat's officers sense (in place): cpsim.mechanisms.climate.sense, to the bit.
+
+    numpy::
+
+        audience_sum *= keep; audience_count *= keep
+        audience_sum += np.bincount(keys, weights=values, minlength=beats)   (when there are keys)
+        audience_count += np.bincount(keys, minlength=beats)
+        seen = audience_count > 0
+        audience[seen] = audience_sum[seen] / audience_count[seen]
+        normal += (1.0 - keep_normal) * (audience - normal)
+
+    keys are int32 or int64.
+    """
+    cdef Py_ssize_t i, b
+    cdef double *s = out_doubles(audience_sum, -1, "audience_sum")
+    cdef Py_ssize_t n = size(audience_sum)
+    cdef double *c = out_doubles(audience_count, n, "audience_count")
+    cdef double *a = out_doubles(audience, n, "audience")
+    cdef double *nm = out_doubles(normal, n, "normal")
+    cdef cnp.ndarray key_array = key_row(keys, -1, "keys")
+    cdef const void *ks = cnp.PyArray_DATA(key_array)
+    cdef bint wide = cnp.PyArray_ITEMSIZE(key_array) == 8
+    cdef Py_ssize_t m = size(key_array)
+    cdef const double *v = doubles(values, m, "values")
+    sums = zeros(2 * n, cnp.NPY_DOUBLE)  # what today's contacts add, each from 0.0 in order (bincount's sums)
+    cdef double *add = <double *> cnp.PyArray_DATA(sums)
+    cdef double *count = add + n
+    for i in range(m):
+        b = _checked(key_at(ks, wide, i), n, "beat")
+        add[b] += v[i]
+        count[b] += 1.0
+    for b in range(n):
+        s[b] *= keep
+        c[b] *= keep
+        if m:
+            s[b] += add[b]
+            c[b] += count[b]
+        if c[b] > 0:
+            a[b] = s[b] / c[b]
+        nm[b] += (1.0 - keep_normal) * (a[b] - nm[b])
+
+
+def routine_share(audience, normal, double withdrawal, double threshold, double width):
+    """Share of routine work each beat's officers still do (cpsim.mechanisms.climate.routine_share, to the bit).
+
+    numpy: ``x = np.clip((normal - audience - threshold) / width, 0.0, 1.0)``,
+    ``1.0 - withdrawal * x * x * (3.0 - 2.0 * x)``.
+    """
+    cdef Py_ssize_t b
+    cdef const double *a = doubles(audience, -1, "audience")
+    cdef Py_ssize_t n = size(audience)
+    cdef const double *nm = doubles(normal, n, "normal")
+    out = empty(n, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
+    cdef double x
+    for b in range(n):
+        x = clip((nm[b] - a[b] - threshold) / width, 0.0, 1.0)
+        o[b] = 1.0 - withdrawal * x * x * (3.0 - 2.0 * x)
+    return out

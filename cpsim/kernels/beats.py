@@ -21,6 +21,8 @@ from cpsim.kernels.compiled import (
     place_means_at,
     relative_by_beat,
     review,
+    routine_share,
+    sense,
     split_hours,
 )
 
@@ -36,5 +38,7 @@ __all__ = [
     "place_means_at",
     "relative_by_beat",
     "review",
+    "routine_share",
+    "sense",
     "split_hours",
 ]

@@ -1,8 +1,10 @@
 # A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/memory.py.
 
+import numpy as np
+
 cimport numpy as cnp
 
-from cpsim.kernels.arrays cimport doubles, out_doubles, size
+from cpsim.kernels.arrays cimport array, doubles, longs, out_doubles, size
 
 cnp.import_array()
 
@@ -63,3 +65,68 @@ def remember(
         t = x * weight
         t = t + rest * y
         tr[i] = t
+
+
+def tally(kept_group, kept_beat, group, beat, idx, kept, counted=None):
+    """Add experiences' kept changes to the collective memories' weekly tallies (in place).
+
+    numpy (cpsim.mechanisms.norms.tally): with ``who = idx[counted]`` and ``k = kept[:, counted]``,
+    for each component c: ``kept_group[:, c] += np.bincount(group[who], weights=k[c], minlength=groups)``
+    and ``kept_beat[:, c] += np.bincount(beat[who], weights=k[c], minlength=beats)`` — each sum
+    from 0.0 in the experiences' order, then added.
+
+    Args:
+        kept_group: Per group and component, the week's sums so far (float64, groups x 2), changed.
+        kept_beat: Per beat and component (float64, beats x 2), changed.
+        group: Each resident's group (int8); beat: each resident's beat (int32).
+        idx: Resident of each experience (int64).
+        kept: The change each experience left in its resident's attitudes (float64, 2 x experiences).
+        counted: Which experiences count (bool per experience), or None for all.
+    """
+    cdef Py_ssize_t i, k, n_groups, n_beats
+    cdef cnp.ndarray kg = <cnp.ndarray> kept_group
+    cdef cnp.ndarray kb = <cnp.ndarray> kept_beat
+    if not (cnp.PyArray_Check(kept_group) and cnp.PyArray_TYPE(kg) == cnp.NPY_DOUBLE and cnp.PyArray_NDIM(kg) == 2
+            and cnp.PyArray_DIM(kg, 1) == 2 and cnp.PyArray_IS_C_CONTIGUOUS(kg) and cnp.PyArray_ISWRITEABLE(kg)):
+        raise ValueError("kept_group must be a writable C-contiguous float64 array of groups x 2")
+    if not (cnp.PyArray_Check(kept_beat) and cnp.PyArray_TYPE(kb) == cnp.NPY_DOUBLE and cnp.PyArray_NDIM(kb) == 2
+            and cnp.PyArray_DIM(kb, 1) == 2 and cnp.PyArray_IS_C_CONTIGUOUS(kb) and cnp.PyArray_ISWRITEABLE(kb)):
+        raise ValueError("kept_beat must be a writable C-contiguous float64 array of beats x 2")
+    n_groups, n_beats = cnp.PyArray_DIM(kg, 0), cnp.PyArray_DIM(kb, 0)
+    cdef double *out_g = <double *> cnp.PyArray_DATA(kg)
+    cdef double *out_b = <double *> cnp.PyArray_DATA(kb)
+    cdef const signed char *g = <signed char *> cnp.PyArray_DATA(array(group, cnp.NPY_INT8, -1, "group"))
+    cdef Py_ssize_t residents = size(group)
+    cdef const int *bt = <int *> cnp.PyArray_DATA(array(beat, cnp.NPY_INT32, residents, "beat"))
+    cdef const long long *ix = longs(idx, -1, "idx")
+    cdef Py_ssize_t m = size(idx)
+    cdef cnp.ndarray ka = <cnp.ndarray> kept
+    if not (cnp.PyArray_Check(kept) and cnp.PyArray_TYPE(ka) == cnp.NPY_DOUBLE and cnp.PyArray_NDIM(ka) == 2
+            and cnp.PyArray_DIM(ka, 0) == 2 and cnp.PyArray_DIM(ka, 1) == m and cnp.PyArray_IS_C_CONTIGUOUS(ka)):
+        raise ValueError(f"kept must be a C-contiguous float64 array of 2 x {m}")
+    cdef const double *kv = <double *> cnp.PyArray_DATA(ka)
+    cdef const unsigned char *on = NULL
+    if counted is not None:
+        on = <unsigned char *> cnp.PyArray_DATA(array(counted, cnp.NPY_BOOL, m, "counted"))
+    sums = np.zeros(2 * (n_groups + n_beats) * 2, np.float64)
+    cdef double *sg = <double *> cnp.PyArray_DATA(sums)  # [component][group], then [component][beat]
+    cdef double *sb = sg + 2 * n_groups
+    cdef long long r
+    cdef int gi, bi
+    for i in range(m):
+        if on != NULL and not on[i]:
+            continue
+        r = ix[i]
+        if r < 0 or r >= residents:
+            raise ValueError(f"resident {r} (experience {i}) is outside 0..{residents - 1}")
+        gi, bi = g[r], bt[r]
+        if gi < 0 or gi >= n_groups or bi < 0 or bi >= n_beats:
+            raise ValueError(f"resident {r}'s group {gi} or beat {bi} is outside the tallies")
+        for k in range(2):
+            sg[k * n_groups + gi] += kv[k * m + i]
+            sb[k * n_beats + bi] += kv[k * m + i]
+    for k in range(2):
+        for i in range(n_groups):
+            out_g[i * 2 + k] += sg[k * n_groups + i]
+        for i in range(n_beats):
+            out_b[i * 2 + k] += sb[k * n_beats + i]

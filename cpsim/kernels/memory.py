@@ -4,11 +4,13 @@ Phase 14 (cpsim.mechanisms.trust) moves each resident's legitimacy and effective
 their attitudes (``relax``: three in-place ufuncs each) and writes the trust index
 (``combine``: two more, and a temporary). ``remember`` does the same arithmetic in one pass
 over the residents, operation by operation as numpy does it, so every value is numpy's to
-the bit.
+the bit. ``tally`` adds the day's kept changes to the collective memories' weekly sums
+(cpsim.mechanisms.norms) in one pass, numpy's bincount sums to the bit.
 """
 
 from cpsim.kernels.compiled import (
     remember,
+    tally,
 )
 
-__all__ = ["remember"]
+__all__ = ["remember", "tally"]

@@ -39,6 +39,15 @@ ROUTINE_KINDS = ("call", "patrol_foot", "patrol_car", "stop", "arrest", "crisis_
 def sense(hood, beats_met: np.ndarray, legitimacy: np.ndarray, keep: float, keep_normal: float) -> None:
     """A day of what officers sense (in place): the audience window moves on, the normal follows it.
 
+    numpy (the reference the compiled pass, cpsim.kernels.beats.sense, gives to the bit)::
+
+        hood.audience_sum *= keep; hood.audience_count *= keep
+        hood.audience_sum += np.bincount(beats_met, weights=legitimacy, minlength=beats)   (if any)
+        hood.audience_count += np.bincount(beats_met, minlength=beats)
+        seen = hood.audience_count > 0
+        hood.audience[seen] = hood.audience_sum[seen] / hood.audience_count[seen]
+        hood.normal += (1.0 - keep_normal) * (hood.audience - hood.normal)
+
     Args:
         hood: The model's Neighbourhoods (audience_sum, audience_count, audience, normal).
         beats_met: Beat of each routine contact today.
@@ -46,15 +55,9 @@ def sense(hood, beats_met: np.ndarray, legitimacy: np.ndarray, keep: float, keep
         keep: Share of the window's weight left after a day (climate half-life).
         keep_normal: Share of the normal's distance to the audience left after a day.
     """
-    n = hood.audience.size
-    hood.audience_sum *= keep
-    hood.audience_count *= keep
-    if beats_met.size:
-        hood.audience_sum += np.bincount(beats_met, weights=legitimacy, minlength=n)
-        hood.audience_count += np.bincount(beats_met, minlength=n)
-    seen = hood.audience_count > 0
-    hood.audience[seen] = hood.audience_sum[seen] / hood.audience_count[seen]
-    hood.normal += (1.0 - keep_normal) * (hood.audience - hood.normal)
+    beats.sense(
+        hood.audience_sum, hood.audience_count, hood.audience, hood.normal, beats_met, legitimacy, keep, keep_normal
+    )
 
 
 def expect(hood, keep: float) -> None:
@@ -68,9 +71,12 @@ def quality_shift(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
 
 
 def routine_share(audience: np.ndarray, normal: np.ndarray, pol) -> np.ndarray:
-    """Share of routine discretionary work (foot patrol, proactive stops) officers still do: 1 until a turn."""
-    x = np.clip((normal - audience - pol.withdrawal_threshold) / pol.withdrawal_width, 0.0, 1.0)
-    return 1.0 - pol.withdrawal * x * x * (3.0 - 2.0 * x)
+    """Share of routine discretionary work (foot patrol, proactive stops) officers still do: 1 until a turn.
+
+    numpy: ``x = np.clip((normal - audience - withdrawal_threshold) / withdrawal_width, 0.0, 1.0)``,
+    ``1.0 - withdrawal * x * x * (3.0 - 2.0 * x)``; compiled (cpsim.kernels.beats), to the bit.
+    """
+    return beats.routine_share(audience, normal, pol.withdrawal, pol.withdrawal_threshold, pol.withdrawal_width)
 
 
 def proactive_multiplier(recorded: np.ndarray, expected: np.ndarray, enf) -> np.ndarray:

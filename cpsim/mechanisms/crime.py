@@ -42,7 +42,7 @@ def expected_by_type(
     presence_per_1000: np.ndarray,
     crime,
     guard_mean: float,
-    wave: np.ndarray | None = None,
+    wave_factor: np.ndarray | None = None,
 ) -> np.ndarray:
     """Expected victimisations today per type (row 0 violent, row 1 property) and place.
 
@@ -54,7 +54,7 @@ def expected_by_type(
         presence_per_1000: Officer street hours per 1000 residents per beat today.
         crime: The crime section of the scenario.
         guard_mean: Mean place guardianship at the start (normalises guardianship).
-        wave: Per beat, the log violence-wave factor (None: none).
+        wave_factor: Per beat, the violence-wave factor of violent crime (``wave_factors``; None: none).
 
     Returns:
         Expected victimisations, shape (2, places).
@@ -62,8 +62,8 @@ def expected_by_type(
     """
     g = crime.guardianship_effect
     violent = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent)
-    if wave is not None and crime.wave_sd > 0:
-        violent = violent * np.exp(wave - 0.5 * crime.wave_sd**2)
+    if wave_factor is not None:
+        violent = violent * wave_factor
     # exp and the powers in numpy (their last bit may differ from C's); the products, place by
     # place in numpy's order, compiled (cpsim.kernels.beats).
     return beats.expected_victimisations(
@@ -135,3 +135,8 @@ def wander(wave: np.ndarray, crime, keep: float, rng: np.random.Generator) -> No
     if crime.wave_sd > 0:
         wave *= keep
         wave += crime.wave_sd * np.sqrt(1.0 - keep * keep) * rng.standard_normal(wave.size)
+
+
+def wave_factors(wave: np.ndarray, crime) -> np.ndarray:
+    """Each beat's violence-wave factor, ``exp(w - sd^2 / 2)`` (mean 1 over the stationary spread)."""
+    return np.exp(wave - 0.5 * crime.wave_sd**2)

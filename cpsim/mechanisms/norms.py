@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cpsim.kernels import memory as memory_kernel
 from cpsim.world.state import state
 
 COMPONENTS = 2  # legitimacy, effectiveness
@@ -97,21 +98,22 @@ def start(group: np.ndarray, beat: np.ndarray, n_groups: int, n_beats: int, leve
     )
 
 
-def tally(memory: Memory, group: np.ndarray, beat: np.ndarray, kept: np.ndarray) -> None:
+def tally(memory: Memory, res, idx: np.ndarray, kept: np.ndarray, counted: np.ndarray | None = None) -> None:
     """Add experiences' kept changes to the week's tallies (in place).
+
+    numpy (the reference cpsim.kernels.memory.tally gives to the bit): with ``who = idx[counted]`` and
+    ``k = kept[:, counted]``, per component c, ``memory.kept_group[:, c] += np.bincount(res.group[who],
+    weights=k[c], minlength=groups)`` and likewise per beat.
 
     Args:
         memory: The memories.
-        group: The group of each experience's resident.
-        beat: The beat of each experience's resident.
+        res: Residents arrays (group, beat).
+        idx: Each experience's resident.
         kept: The change each experience left in the resident's attitudes, shape (2, experiences).
+        counted: Which experiences count (None: all).
     """
-    if group.size == 0:
-        return
-    n_groups, n_beats = memory.kept_group.shape[0], memory.kept_beat.shape[0]
-    for c in range(COMPONENTS):
-        memory.kept_group[:, c] += np.bincount(group, weights=kept[c], minlength=n_groups)
-        memory.kept_beat[:, c] += np.bincount(beat, weights=kept[c], minlength=n_beats)
+    if idx.size:
+        memory_kernel.tally(memory.kept_group, memory.kept_beat, res.group, res.beat, idx, kept, counted)
 
 
 def shared(memory: Memory) -> tuple[np.ndarray, np.ndarray]:
