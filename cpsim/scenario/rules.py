@@ -24,8 +24,9 @@ RULE_KEYS = frozenset(
     {
         "population.group_names", "population.group_shares", "trust.initial_by_group", "enforcement.group_stop_ratio",
         "trust.norm_legitimacy_by_group", "trust.norm_effectiveness_by_group",
-        "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise",
-        "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
+        "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise", "survey.first_day",
+        "survey.period_days", "survey.fieldwork_days", "survey.respondents_per_area",
+        "population.beats", "population.residents", "graph.kind", "graph.path", "run.days", "policing.cut_order",
         "incident.enabled", "incident.beat", "incident.day",
         "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
         "trial.start_day", "trial.delivery_days", "trial.followup_days",
@@ -73,6 +74,7 @@ def check_rules(scenario: Any, origin: Callable[[str], str | None]) -> Any:
     _groups(scenario)
     scenario = _graph(scenario, origin("graph.path"))
     _beats(scenario)
+    _cut_order(scenario)
     _incident(scenario)
     _trial(scenario)
     _survey(scenario)
@@ -87,7 +89,19 @@ def _groups(s: Any) -> None:
     for name in names:
         if not name.strip():
             raise RuleError("population.group_names", f"an empty name {name!r}; allowed: names with letters")
+        if not name.isprintable():  # NUL, other control and invisible characters (a zero-width space)
+            raise RuleError(
+                "population.group_names",
+                f"{name!r} holds a control or invisible character; allowed: names of letters, digits, spaces and "
+                "punctuation that print",
+            )
         slug = group_slug(name)
+        if not slug:  # its columns would be named trust_end_ and the like
+            raise RuleError(
+                "population.group_names",
+                f"{name!r} has no letter or digit; allowed: names with letters (each group's columns are named "
+                "after its letters and digits)",
+            )
         if slug in seen:
             same = f"{name!r} is named twice" if seen[slug] == name else f"{seen[slug]!r} and {name!r} name one group"
             raise RuleError(
@@ -113,6 +127,21 @@ def _beats(s: Any) -> None:
         raise RuleError(
             "population.beats",
             f"{pop.beats} beats for {pop.residents} residents; allowed: at most population.residents beats",
+        )
+
+
+def _cut_order(s: Any) -> None:
+    order = s.policing.cut_order
+    every = next(f for f in dataclasses.fields(type(s.policing)) if f.name == "cut_order").metadata["spec"].choices
+    allowed = f"allowed: each of {', '.join(every)} once, in the order a cut takes them"
+    twice = [a for a in dict.fromkeys(order) if order.count(a) > 1]
+    if twice:
+        raise RuleError("policing.cut_order", f"{twice[0]!r} is listed twice; {allowed}")
+    missing = [a for a in every if a not in order]
+    if missing:  # a cut takes hours only from listed activities: a short list cuts less than budget_cut asks
+        raise RuleError(
+            "policing.cut_order",
+            f"{', '.join(missing)} not listed (a cut would take less than policing.budget_cut asks); {allowed}",
         )
 
 

@@ -238,7 +238,12 @@ def run_study(
     if days is not None and int(days) < 1:
         raise ValueError(f"compare: days={days}; allowed: 1 or more")
     overrides = normalize_overrides(overrides)
-    loaded = load_all(scenarios, overrides)
+    # checked at the days they run: rules such as a survey's whole periods involve run.days
+    at_days = {"run.days": int(days)} if days is not None else {}
+    if isinstance(overrides, dict):
+        loaded = load_all(scenarios, {**overrides, **at_days})
+    else:
+        loaded = load_all(scenarios, [*overrides, *(f"{k}={v}" for k, v in at_days.items())])
     base = loaded[0][2]
     days = int(base.run.days if days is None else days)
     seed = int(base.run.seed if seed is None else seed)

@@ -173,8 +173,6 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
 
     """
     path = Path(path)
-    if not path.is_file():
-        raise CalibrationError(f"{path}: file not found")
     try:
         data = read_toml_file(path, "calibration")  # every way a file can be unreadable, in one line
     except ScenarioError as err:

@@ -159,8 +159,6 @@ def load_experiment(path: str | Path) -> Experiment:
 
     """
     path = Path(path)
-    if not path.is_file():
-        raise ExperimentError(f"{path}: file not found")
     try:
         data = read_toml_file(path, "experiment")
     except ScenarioError as err:
