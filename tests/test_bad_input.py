@@ -167,8 +167,16 @@ BAD_FLAGS = [
     (["results", ROOT / "nowhere.duckdb"], "no such results store"),
     (["analyze", ROOT / "scenarios" / "baseline.toml"], "not a readable results store"),
     (["run"], "Missing argument 'scenario'"),
-    (["run", BASELINE, "--dayz", "3"], "No such option: --dayz"),
+    (["run", BASELINE, "--dayz", "3"], "No such option: --dayz (did you mean --days?)"),
     (["nope"], "No such command 'nope'"),
+    # a space for '=': the value would become a stray argument
+    (["run", BASELINE, "--set", "patrol.foot_hours", "3"], "(did you mean --set patrol.foot_hours=3?)"),
+    (["run", BASELINE, "--set", "patrol.foot_hour=3"], "patrol.foot_hour: unknown key (did you mean 'foot_hours'?)"),
+    # a share's range has no unit after it (it read "[0, 0.9] 1")
+    (["run", BASELINE, "--set", "policing.budget_cut=1.5"], "1.5 is out of range; allowed: a value in [0, 0.9]\n"),
+    # a flag that replaces a broken value of the file still reports it, as check does
+    (["run", CORPUS / "broken" / "zero_days.toml", "--days", "3"], "zero_days.toml: run.days: 0 is out of range"),
+    (["compare", BASELINE, CORPUS / "broken" / "zero_days.toml", "--days", "3"], "run.days: 0 is out of range"),
 ]
 
 
@@ -178,6 +186,46 @@ def test_bad_flags_are_refused_with_one_line(args, fragment, capsys, tmp_path, m
     code, _, err = cli(*args, capsys=capsys)
     assert refused(code, err, fragment), err
     assert not any(tmp_path.iterdir())  # nothing written, nothing run
+
+
+def test_a_chain_of_1500_extends_is_refused_with_one_line(capsys, tmp_path):
+    (tmp_path / "f0.toml").write_text(f'extends = "{BASELINE}"\n')
+    for i in range(1, 1500):
+        (tmp_path / f"f{i}.toml").write_text(f'extends = "f{i - 1}.toml"\n')
+    code, _, err = cli("check", tmp_path / "f1499.toml", capsys=capsys)
+    assert refused(code, err, "f1499.toml: extends: a chain of more than 32 files"), err
+    code, out, err = cli("check", tmp_path / "f30.toml", capsys=capsys)  # 32 files: within the limit
+    assert code == 0 and "[run]" in out
+
+
+def test_a_named_pipe_is_refused_without_reading_it(capsys, tmp_path):
+    # a FIFO blocks a read until someone writes to it: it must be refused before anything opens it
+    fifo = tmp_path / "x.toml"
+    os.mkfifo(fifo)
+    (tmp_path / "child.toml").write_text('extends = "x.toml"\n')
+    code, _, err = cli("check", fifo, capsys=capsys)
+    assert refused(code, err, "x.toml' is not a regular file; allowed: a scenario file"), err
+    code, _, err = cli("check", tmp_path / "child.toml", capsys=capsys)
+    assert refused(code, err, "child.toml: extends: file"), err
+    exp = tmp_path / "e.toml"
+    os.mkfifo(exp)
+    code, _, err = cli("sweep", exp, "--out", tmp_path / "s.duckdb", capsys=capsys)
+    assert refused(code, err, "e.toml: not a regular file (a named pipe); allowed: a UTF-8 TOML experiment file")
+
+
+def test_a_group_named_like_a_formula_runs_and_plots_as_plain_text(capsys, tmp_path):
+    path = tmp_path / "dollars.toml"
+    path.write_text('[population]\nresidents = 200\nbeats = 2\ngroup_names = ["majority", "$\\\\nocommand{x}$"]\n')
+    assert load_scenario(path).population.group_names[1] == "$\\nocommand{x}$"
+    code, _, err = cli("run", path, "--days", "2", "--out", tmp_path / "o", capsys=capsys)
+    assert code == 0, err
+    assert (tmp_path / "o" / "run.png").stat().st_size > 0
+
+
+def test_help_shows_flags_as_flags(capsys):
+    for command in ("sweep", "results", "calibrate", "validate"):
+        code, out, _ = cli(command, "--help", capsys=capsys)
+        assert code == 0 and "--help" in out and "<bool>" not in out, command
 
 
 def test_a_bad_scheduler_in_the_environment_names_the_variable(capsys, tmp_path, monkeypatch):
