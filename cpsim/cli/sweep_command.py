@@ -43,12 +43,20 @@ def sweep(
         ),
     ] = False,
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a parameter in every run: section.key=value (repeatable; not a varied key). "
+            "Recorded in the store; a rerun resumes only with the same values.",
+        ),
+    ] = None,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
     from cpsim.studies.executors import scheduler_address
     from cpsim.studies.sweeps import SweepIncomplete, load_experiment, run_sweep
 
-    exp = load_experiment(experiment)
+    exp = load_experiment(experiment, set_)
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     store = out if out is not None else Path("out") / f"{exp.name}.duckdb"
     out_file(store)

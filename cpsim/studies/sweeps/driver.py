@@ -25,7 +25,7 @@ from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool, scheduler_ad
 from cpsim.studies.progress import LogLines
 from cpsim.studies.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
 from cpsim.studies.sweeps.batch import BatchOutcome, Job, run_batch
-from cpsim.studies.sweeps.experiment import Experiment, group_column, load_experiment
+from cpsim.studies.sweeps.experiment import Experiment, group_column, group_names, load_experiment
 from cpsim.studies.sweeps.results import Store, StoreWriteError
 from cpsim.studies.sweeps.sampling import PlannedRun, check_points, count_runs, run_table
 
@@ -122,8 +122,7 @@ def job_of(exp: Experiment) -> Job:
     """Collect what every worker needs to know about the experiment."""
     groups = ()
     if "trust_end" in exp.metrics:
-        names = dict.fromkeys(g for sc in exp.scenarios.values() for g in sc.population.group_names)
-        groups = tuple((g, group_column(g)) for g in names)
+        groups = tuple((g, group_column(g)) for g in group_names(exp))
     return Job(exp.scenarios, exp.days, exp.metrics, groups, exp.timeseries)
 
 

@@ -72,6 +72,11 @@ def _sql_type(unit: str) -> str:
     return "BIGINT" if unit in WHOLE_UNITS else "DOUBLE"
 
 
+def _cell(value: Any) -> Any:
+    """A varied value as its column holds it: a list (group names, a cut order) as JSON text."""
+    return json.dumps(value) if isinstance(value, (list, tuple)) else value
+
+
 def _param_type(values: list[Any]) -> str:
     if all(isinstance(v, bool) for v in values):
         return "BOOLEAN"
@@ -86,7 +91,7 @@ def metric_columns(exp: Experiment) -> dict[str, str]:
     """Summary figure column -> SQL type, in store order."""
     cols = {m: _sql_type(SUMMARY[m][0]) for m in exp.metrics}
     if "trust_end" in exp.metrics:
-        cols.update({c: "DOUBLE" for c in group_columns(exp.scenarios)})
+        cols.update({c: "DOUBLE" for c in group_columns(exp)})
     return cols
 
 
@@ -205,8 +210,8 @@ class Store:
         row = con.execute("SELECT fingerprint, name FROM experiment").fetchone()
         if row is None or row[0] != fp:
             raise ExperimentError(
-                f"{path}: holds results of a different experiment or of an earlier version of "
-                f"{exp.path.name}; allowed: the same experiment unchanged (use another --out to start afresh)"
+                f"{path}: holds results of a different experiment, of an earlier version of {exp.path.name} or "
+                "of other --set values; allowed: the same experiment unchanged (use another --out to start afresh)"
             )
         # The whole runs table is read once: a damaged block fails here, before any run starts.
         con.execute("SELECT count(COLUMNS(*)) FROM runs").fetchall()
@@ -280,7 +285,7 @@ class Store:
                 "replicate": [r.replicate for r in plan],
                 "params": [json.dumps(r.params) for r in plan],
                 "seed": [r.seed for r in plan],
-                **{k: pd.Series([r.params[k] for r in plan], dtype=object) for k in exp.varied},
+                **{k: pd.Series([_cell(r.params[k]) for r in plan], dtype=object) for k in exp.varied},
             }
         )
         con.begin()

@@ -36,7 +36,7 @@ beats = 5
 design = "random"
 period_days = 10
 fieldwork_days = 1
-respondents_per_area = 150.0
+respondents_per_area = 90.0
 """
 CALIBRATION = """name = "tiny"
 scenario = "tiny.toml"
