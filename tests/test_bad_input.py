@@ -30,6 +30,7 @@ CORPUS = ROOT / "tests" / "corpus"
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 SCENARIOS = json.loads((CORPUS / "broken.json").read_text(encoding="utf-8"))
 EXPERIMENTS = json.loads((CORPUS / "broken_experiments.json").read_text(encoding="utf-8"))
+CALIBRATIONS = json.loads((CORPUS / "broken_calibrations.json").read_text(encoding="utf-8"))
 
 
 def cli(*args: str, capsys) -> tuple[int, str, str]:
@@ -54,6 +55,7 @@ def refused(code: int, err: str, fragment: str = "") -> bool:
 def test_every_corpus_file_is_listed_with_its_message():
     assert sorted(p.name for p in (CORPUS / "broken").iterdir()) == sorted(SCENARIOS)
     assert sorted(p.name for p in (CORPUS / "broken_experiments").iterdir()) == sorted(EXPERIMENTS)
+    assert sorted(p.name for p in (CORPUS / "broken_calibrations").iterdir()) == sorted(CALIBRATIONS)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -106,6 +108,16 @@ def test_broken_experiment_is_refused_with_one_line_before_a_store_exists(name, 
     assert code == 2 and "Traceback" not in err and EXPERIMENTS[name] in lines[-1], err
     assert lines[-1].startswith("cpsim: error: ") and len(lines) <= 2
     assert not store.exists()
+
+
+@pytest.mark.parametrize("name", sorted(CALIBRATIONS))
+def test_broken_calibration_is_refused_with_one_line_before_a_store_exists(name, capsys, tmp_path):
+    pytest.importorskip("pyabc")
+    out = tmp_path / "out"
+    code, _, err = cli("calibrate", CORPUS / "broken_calibrations" / name, "--out", out, capsys=capsys)
+    assert refused(code, err, CALIBRATIONS[name]), err
+    assert f"broken_calibrations/{name}: " in err  # the file is named
+    assert not out.exists()
 
 
 UNREADABLE = ["binary.toml", "gzip.toml", "latin1.toml", "utf16le_bom.toml", "deep_arrays.toml", "truncated.toml"]

@@ -95,6 +95,53 @@ def did_you_mean(word: Any, choices: Iterable[str]) -> str:
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
+def read_text_file(path: Path, allowed: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, turning every way it can be unreadable into one line.
+
+    Args:
+        path: The file.
+        allowed: What it should be ("allowed: a UTF-8 TOML scenario file"), for the message.
+        max_bytes: Largest file read.
+
+    Returns:
+        The text (a UTF-8 byte-order mark removed).
+
+    Raises:
+        ScenarioError: Missing, not a regular file, unreadable, too large, compressed,
+            binary, UTF-16/32 or not UTF-8.
+
+    """
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read until someone writes to it
+            raise ScenarioError(f"{path}: not a regular file ({_kind(st.st_mode)}); {allowed}")
+        size = st.st_size
+        if size > max_bytes:
+            raise ScenarioError(f"{path}: {size:,} bytes; {allowed} under {max_bytes // 2**20} MB")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found; {allowed}") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read the file ({err.strerror or err}); {allowed}") from None
+    if raw[:2] == b"\x1f\x8b":
+        raise ScenarioError(f"{path}: gzip-compressed, not text; {allowed} (gunzip it first)")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        raise ScenarioError(f"{path}: UTF-16 or UTF-32 text; {allowed} (save it as UTF-8)")
+    even, odd = raw[:64:2].strip(b"\x00"), raw[1:64:2].strip(b"\x00")
+    if b"\x00" in raw[:64] and bool(even) != bool(odd):  # ASCII as UTF-16: every other byte is 0
+        raise ScenarioError(f"{path}: UTF-16 text (no byte-order mark); {allowed} (save it as UTF-8)")
+    if b"\x00" in raw:
+        raise ScenarioError(f"{path}: binary data (byte 0 at offset {raw.index(b'\x00')}); {allowed}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}; Latin-1 or another encoding?); "
+            f"{allowed} (save it as UTF-8)"
+        ) from None
+
+
 def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
     """Read a TOML file, turning every way it can be unreadable into one line.
 
@@ -111,35 +158,7 @@ def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
 
     """
     allowed = f"allowed: a UTF-8 TOML {what} file"
-    try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read until someone writes to it
-            raise ScenarioError(f"{path}: not a regular file ({_kind(st.st_mode)}); {allowed}")
-        size = st.st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: {size:,} bytes; {allowed} under {MAX_FILE_BYTES // 2**20} MB")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found; {allowed}") from None
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read the file ({err.strerror or err}); {allowed}") from None
-    if raw[:2] == b"\x1f\x8b":
-        raise ScenarioError(f"{path}: gzip-compressed, not text; {allowed} (gunzip it first)")
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
-        raise ScenarioError(f"{path}: UTF-16 or UTF-32 text; {allowed} (save it as UTF-8)")
-    even, odd = raw[:64:2].strip(b"\x00"), raw[1:64:2].strip(b"\x00")
-    if b"\x00" in raw[:64] and bool(even) != bool(odd):  # ASCII as UTF-16: every other byte is 0
-        raise ScenarioError(f"{path}: UTF-16 text (no byte-order mark); {allowed} (save it as UTF-8)")
-    if b"\x00" in raw:
-        raise ScenarioError(f"{path}: binary data (byte 0 at offset {raw.index(b'\x00')}); {allowed}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}; Latin-1 or another encoding?); "
-            f"{allowed} (save it as UTF-8)"
-        ) from None
+    text = read_text_file(path, allowed)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

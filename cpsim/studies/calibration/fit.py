@@ -24,7 +24,7 @@ import pandas as pd
 
 from cpsim.studies.calibration.abc_smc import Generation, Record, SurveyModel, run_generations
 from cpsim.studies.calibration.posterior_store import CalibrationStore
-from cpsim.studies.calibration.problem import Calibration, load_calibration
+from cpsim.studies.calibration.spec import Calibration, load_calibration
 from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool
 
 LEVEL = 0.90

@@ -24,7 +24,7 @@ import pandas as pd
 
 from cpsim import __version__
 from cpsim.studies.calibration.abc_smc import Generation, Record
-from cpsim.studies.calibration.problem import Calibration, CalibrationError
+from cpsim.studies.calibration.spec import Calibration, CalibrationError
 from cpsim.studies.sweeps.results import quote
 
 

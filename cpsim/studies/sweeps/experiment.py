@@ -359,22 +359,33 @@ def _scenarios(
     files: dict[str, str] = {}
     for rel in raw:
         file = named_file(path, rel, "scenarios", "existing scenario files", fail)
-        at_days = {**overrides, "run.days": days} if days is not None else overrides
-        try:
-            sc = load_scenario(file, at_days)
-        except ScenarioError as err:
-            found = re.match(r"--set:? (\S+?): ", str(err))
-            if days is None or (found and found[1] != "run.days"):  # an override's key: named as such
-                _try_override(str(file), at_days, "overrides", None, path, "", flags)
-            load_scenario(file)  # the file alone is broken: its own line
-            # else the experiment's days broke a rule of the file: say so
-            _try_override(str(file), at_days, "days", days, path, file.stem, flags)
-            raise
+        sc = load_at_days(file, overrides, days, path, flags)
         if sc.run.name in scenarios:
             raise fail("scenarios", f"two scenarios named {sc.run.name!r}", "scenarios with distinct run.name")
         scenarios[sc.run.name] = sc
         files[sc.run.name] = str(file)
     return scenarios, files
+
+
+def load_at_days(file: Path, overrides: dict[str, Any], days: int | None, path: Path, flags: Iterable[str] = ()):
+    """Load a scenario with an experiment's (or calibration's) overrides, checked at its ``days``.
+
+    Raises:
+        ScenarioError: One line: the override's key (``overrides.KEY`` or ``--set KEY``), the
+            scenario file's own error, or ``days: N in scenario 'x': ...`` when the days broke a
+            rule of the file (an incident after the run, a survey period cut off).
+
+    """
+    at_days = {**overrides, "run.days": days} if days is not None else overrides
+    try:
+        return load_scenario(file, at_days)
+    except ScenarioError as err:
+        found = re.match(r"--set:? (\S+?): ", str(err))
+        if days is None or (found and found[1] != "run.days"):  # an override's key: named as such
+            _try_override(str(file), at_days, "overrides", None, path, "", flags)
+        load_scenario(file)  # the file alone is broken: its own line
+        _try_override(str(file), at_days, "days", days, path, file.stem, flags)  # else the days broke a rule
+        raise
 
 
 def _try_override(

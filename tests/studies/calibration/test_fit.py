@@ -191,7 +191,7 @@ SECTIONS = {
 }
 BAD = [
     ({"particles": "1"}, {}, "particles: got 1; allowed: a whole number in [2, 1000000]"),
-    ({"partcles": "10"}, {}, "partcles: unknown key; allowed: name,"),
+    ({"partcles": "10"}, {}, "partcles: unknown key (did you mean 'particles'?); allowed: name,"),
     ({"observed": '"missing.csv"'}, {}, "observed: file"),
     ({}, {"parameters": '"trust.halflife" = { lo = 1, hi = 2 }'}, "parameters.trust.halflife: unknown parameter"),
     (
