@@ -9,8 +9,10 @@ that fails anyway (a full disk) ends with one line and exit code 1.
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,6 +133,23 @@ def writing(path: Path, flag: str = "--out") -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cpsim` command."""
+    from cpsim.studies.interrupts import Interrupted, raise_interrupted
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    # Ctrl-C raises Interrupted, not KeyboardInterrupt, which click would print as an empty line and an Abort
+    previous = signal.signal(signal.SIGINT, raise_interrupted) if main_thread else None
+    try:
+        return _main_command(argv)
+    except Interrupted as err:  # a driver's message says what it kept and how to resume
+        print(f"cpsim: interrupted: {_one_line(err)}" if str(err) else "cpsim: interrupted", file=sys.stderr)
+        return _exit(INTERRUPTED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main_command(argv: list[str] | None) -> int:
+    """Run one command; every failure becomes one line and an exit code."""
     try:
         result = app(args=argv, prog_name="cpsim", standalone_mode=False)
     except (ScenarioError, InputError) as err:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpsim.scenario import ScenarioError
+from cpsim.studies.interrupts import Interrupted
 from cpsim.studies.workers import end_with
 
 # Dask's comm schemes; a bare HOST:PORT means tcp://.
@@ -106,8 +107,24 @@ def local_pool(workers: int | None = None, method: str = "spawn", preload: Seque
     executor = local_executor(n, method, preload)
     try:
         yield Pool(executor, n, f"{n} local process{'es' if n > 1 else ''}")
+    except (KeyboardInterrupt, Interrupted):
+        kill_workers(executor)  # Ctrl-C: the runs in flight are lost anyway, so do not wait for them
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    """End a process pool's workers now (Python 3.14's kill_workers, else each process)."""
+    kill = getattr(executor, "kill_workers", None)
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
 
 
 @contextmanager

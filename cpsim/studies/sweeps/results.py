@@ -38,9 +38,7 @@ import hashlib
 import json
 import os
 import re
-import signal
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -383,8 +381,7 @@ class Store:
             ["status = b.status", "error = b.error", "duration = b.duration"]
             + [f"{quote(m)} = CAST(b.{quote(m)} AS {t})" for m, t in self.metrics.items()]
         )
-        with _no_interrupt():
-            self._write(batch, runs, sets)
+        self._write(batch, runs, sets)  # Ctrl-C is a flag while a sweep runs (cpsim.studies.interrupts): never cut
 
     def _write(self, batch: BatchOutcome, runs: pd.DataFrame, sets: str) -> None:
         """The transaction of :meth:`commit`."""
@@ -448,27 +445,6 @@ class Store:
             pass  # committed batches are safe in the write-ahead log; the next open replays it
         finally:
             self.con.close()
-
-
-@contextmanager
-def _no_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C until a commit is done (DuckDB would abort the write half-way with an error).
-
-    A Ctrl-C during the commit is remembered and raised as KeyboardInterrupt right after it.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        if callable(previous):
-            previous(signal.SIGINT, None)
-        raise KeyboardInterrupt
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
