@@ -148,7 +148,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_posterior(tiny, capsys):
     with pytest.raises(SystemExit) as code:
         main(cmd[3:])
     assert code.value.code == 0
-    assert "resuming after generation 0" in capsys.readouterr().err
+    assert "resuming: 1 of 2 generations done" in capsys.readouterr().err
     a = parquet(out / "posterior.parquet").sort_values("particle").reset_index(drop=True)
     b = parquet(d / "out" / "posterior.parquet").sort_values("particle").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
