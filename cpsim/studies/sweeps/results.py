@@ -518,8 +518,16 @@ class SweepResults:
         return list(self.experiment["metrics"])
 
 
-def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect_read(path: str | Path, *, query: bool = False, files: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a read-only connection, with one-line errors for a missing or busy file.
+
+    Args:
+        path: The store.
+        query: For a user's SQL (``cpsim results --sql``): the connection reaches the store's
+            tables and nothing else: no file, URL or other database, no extension installed
+            or loaded, and the query cannot change these settings.
+        files: With ``query``: the query may also read and write files under the store's
+            folder (paths are compared as written; a symbolic link there is followed).
 
     Raises:
         ExperimentError: No such store, not a store, or a running sweep holds it.
@@ -528,8 +536,9 @@ def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.is_file():
         raise ExperimentError(f"{path}: no such results store")
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False} if query else {}
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=config)
     except duckdb.Error as err:
         text = _first_line(err)
         if "Could not set lock" in text or "Conflicting lock" in text:
@@ -543,6 +552,11 @@ def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
     if not {"experiment", "runs", "timeseries", "points"} <= tables:
         con.close()
         raise ExperimentError(f"{path}: not a cpsim results store (no experiment/runs tables)")
+    if query:
+        if files:  # allowed even with external access off: the store's folder, by its absolute path
+            con.execute("SET allowed_directories = ?", [[os.path.join(os.path.abspath(path.parent), "")]])
+        con.execute("SET enable_external_access = false")  # files, URLs, ATTACH, INSTALL and LOAD
+        con.execute("SET lock_configuration = true")  # the query cannot SET them back
     return con
 
 

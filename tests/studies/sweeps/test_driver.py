@@ -384,6 +384,47 @@ def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
     np.testing.assert_allclose(pd.read_parquet(export / "runs.parquet")["trust_end"], csv["trust_end"])
 
 
+def test_results_sql_reaches_the_store_and_with_files_its_folder_only(tmp_path, capsys, grid_store):
+    store = Path(shutil.copy(grid_store[1], tmp_path / "store.duckdb"))
+    (tmp_path / "notes.csv").write_text("a\n1\n")
+    outside = tmp_path.parent / f"{tmp_path.name}_outside.csv"
+    outside.write_text("secret\n1\n")
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    refused = [
+        f"SELECT * FROM read_csv('{outside}')",  # any file
+        f"SELECT * FROM read_csv('{tmp_path / 'notes.csv'}')",  # even beside the store, without --files
+        f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'",
+        f"ATTACH '{other}' AS other",
+        "INSTALL httpfs",  # would download an extension
+        "LOAD httpfs",
+        "SELECT * FROM read_csv('https://example.com/x.csv')",
+        "SET enable_external_access = true",  # the query cannot lift the confinement
+        "CREATE TABLE mine AS SELECT 1",  # the store is read-only
+    ]
+    for query in refused:
+        code, _, err = cli("results", str(store), "--sql", query, capsys=capsys)
+        assert code == 2 and err.startswith("cpsim: error: --sql: ") and err.count("\n") == 1, (query, err)
+    assert (
+        not (tmp_path / "x.csv").exists()
+        and "allowed: the store's tables (with --files"
+        in cli("results", str(store), "--sql", refused[0], capsys=capsys)[2]
+    )
+    # --files: files under the store's folder, and still nothing else
+    target = tmp_path / "runs.csv"
+    for query in (
+        f"SELECT * FROM read_csv('{tmp_path / 'notes.csv'}')",
+        f"COPY (SELECT run_id FROM runs) TO '{target}'",
+    ):
+        code, _, err = cli("results", str(store), "--sql", query, "--files", capsys=capsys)
+        assert code == 0, err
+    assert len(pd.read_csv(target)) == 24
+    for query in (refused[0], f"COPY (SELECT 1) TO '{tmp_path.parent / 'y.csv'}'", "INSTALL httpfs"):
+        code, _, err = cli("results", str(store), "--sql", query, "--files", capsys=capsys)
+        assert code == 2 and "--sql: " in err, (query, err)
+    assert not (tmp_path.parent / "y.csv").exists()
+
+
 def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
     store = grid_store[1]
     code, out, _ = cli("analyze", str(store), "--out", str(tmp_path / "rep"), capsys=capsys)
