@@ -110,6 +110,22 @@ def test_broken_experiment_is_refused_with_one_line_before_a_store_exists(name, 
     assert not store.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("eur_1990.toml", "eur_1990.toml: costs.currency: prices in EUR 1990 beside USD 2024 in "),
+        ("usd_2019.toml", "usd_2019.toml: costs.price_year: prices in USD 2019 beside USD 2024 in "),
+    ],
+)
+def test_scenarios_priced_in_another_currency_or_year_are_not_compared(name, fragment, capsys, tmp_path):
+    path = CORPUS / "costs" / name
+    code, _, _ = cli("check", path, capsys=capsys)
+    assert code == 0  # valid on its own
+    code, _, err = cli("compare", BASELINE, path, "--replicates", "2", "--out", tmp_path / "cmp", capsys=capsys)
+    assert refused(code, err, fragment) and "allowed: one currency and price year" in err, err
+    assert not (tmp_path / "cmp").exists()
+
+
 @pytest.mark.parametrize("name", sorted(CALIBRATIONS))
 def test_broken_calibration_is_refused_with_one_line_before_a_store_exists(name, capsys, tmp_path):
     pytest.importorskip("pyabc")

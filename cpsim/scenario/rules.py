@@ -229,3 +229,29 @@ def max_days(s: Any) -> int:
     """The longest run a scenario allows (the upper bound of ``run.days``)."""
     field = next(f for f in dataclasses.fields(type(s.run)) if f.name == "days")
     return int(field.metadata["spec"].hi)
+
+
+def price_problem(scenarios: list[tuple[str, Any]]) -> tuple[int, str] | None:
+    """Scenarios compared with one another must price costs in one currency and year.
+
+    A comparison subtracts one scenario's costs from another's and prints them under the
+    first one's currency: USD 2024 beside EUR 1990 would be read as one unit.
+
+    Args:
+        scenarios: (label, Scenario) pairs, the first one the reference (a comparison's baseline).
+
+    Returns:
+        None when they agree, else (index of the first that differs, "costs.KEY: problem; allowed: ...").
+
+    """
+    first_label, first = scenarios[0]
+    want = (first.costs.currency, first.costs.price_year)
+    for i, (_, sc) in enumerate(scenarios[1:], 1):
+        got = (sc.costs.currency, sc.costs.price_year)
+        if got != want:
+            key = "currency" if got[0] != want[0] else "price_year"
+            return i, (
+                f"costs.{key}: prices in {got[0]} {got[1]} beside {want[0]} {want[1]} in {first_label}; allowed: one "
+                "currency and price year in every scenario compared (costs are subtracted across them)"
+            )
+    return None

@@ -31,7 +31,8 @@ import pandas as pd
 
 from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
-from cpsim.scenario import Scenario
+from cpsim.scenario import Scenario, ScenarioError
+from cpsim.scenario.rules import price_problem
 from cpsim.simulate import resolve
 from cpsim.studies.executors import Pool, open_pool, scheduler_address
 
@@ -178,6 +179,10 @@ def load_all(
         params = resolve(spec, overrides)
         file = str(spec) if isinstance(spec, (str, Path)) else ""
         loaded.append([params.run.name, file, params])
+    problem = price_problem([(item[1] or item[0], item[2]) for item in loaded])
+    if problem is not None:
+        item = loaded[problem[0]]
+        raise ScenarioError(f"{item[1] or item[0]}: {problem[1]}")
     seen: set[str] = set()
     for i, item in enumerate(loaded):
         name = item[0]

@@ -35,7 +35,7 @@ from typing import Any
 from cpsim.metrics import DAILY, SUMMARY
 from cpsim.scenario import SECTIONS, ScenarioError, load_scenario, spec_of
 from cpsim.scenario.load import clip, did_you_mean, parse_override, read_toml_file, shorten
-from cpsim.scenario.rules import group_slug
+from cpsim.scenario.rules import group_slug, price_problem
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEYS = (
@@ -364,6 +364,10 @@ def _scenarios(
             raise fail("scenarios", f"two scenarios named {sc.run.name!r}", "scenarios with distinct run.name")
         scenarios[sc.run.name] = sc
         files[sc.run.name] = str(file)
+    problem = price_problem([(files[name], sc) for name, sc in scenarios.items()])
+    if problem is not None:
+        name = list(scenarios)[problem[0]]
+        raise ExperimentError(f"{path}: scenarios: {files[name]}: {problem[1]}")
     return scenarios, files
 
 
