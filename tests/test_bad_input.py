@@ -28,6 +28,8 @@ from cpsim.studies.sweeps.sampling import count_runs
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 BASELINE = ROOT / "scenarios" / "baseline.toml"
+SWEEP = ROOT / "experiments" / "budget_sweep.toml"
+CHICAGO = ROOT / "experiments" / "chicago_calibration.toml"
 SCENARIOS = json.loads((CORPUS / "broken.json").read_text(encoding="utf-8"))
 EXPERIMENTS = json.loads((CORPUS / "broken_experiments.json").read_text(encoding="utf-8"))
 CALIBRATIONS = json.loads((CORPUS / "broken_calibrations.json").read_text(encoding="utf-8"))
@@ -196,6 +198,7 @@ BAD_FLAGS = [
     (["analyze", ROOT / "scenarios" / "baseline.toml"], "not a readable results store"),
     (["run"], "Missing argument 'scenario'"),
     (["run", BASELINE, "--dayz", "3"], "No such option: --dayz (did you mean --days?)"),
+    (["run", BASELINE, "--sedd", "3"], "No such option: --sedd (did you mean --seed?)"),
     (["nope"], "No such command 'nope'"),
     # a space for '=': the value would become a stray argument
     (["run", BASELINE, "--set", "patrol.foot_hours", "3"], "(did you mean --set patrol.foot_hours=3?)"),
@@ -205,6 +208,20 @@ BAD_FLAGS = [
     # a flag that replaces a broken value of the file still reports it, as check does
     (["run", CORPUS / "broken" / "zero_days.toml", "--days", "3"], "zero_days.toml: run.days: 0 is out of range"),
     (["compare", BASELINE, CORPUS / "broken" / "zero_days.toml", "--days", "3"], "run.days: 0 is out of range"),
+    # sweep --set: every point, never a varied key, checked like the file's overrides
+    (["sweep", SWEEP, "--set", "policing.budget_cut=0.1"], "--set policing.budget_cut: varied by the experiment"),
+    (["sweep", SWEEP, "--set", "populaton.residents=300"], "--set populaton.residents: unknown parameter (did you"),
+    (["sweep", SWEEP, "--set", "population.residents=5"], "--set population.residents: 5 is out of range"),
+    (["sweep", SWEEP, "--set", "run.seed=3"], "--set run.seed: the run table sets every run's seed"),
+    (["sweep", SWEEP, "--set", "population.residents", "300"], "(did you mean --set population.residents=300?)"),
+    (["sweep", SWEEP, "--sett", "x=1"], "No such option: --sett (did you mean --set?)"),
+    (["results", ROOT / "README.md", "--files"], "--files: only with --sql"),
+    (["calibrate", CHICAGO, "--out", ROOT / "README.md"], "--out " + str(ROOT / "README.md") + ": is a file"),
+    (["calibrate", CHICAGO, "--particles", "1"], "'--particles'"),
+    (["calibrate", CHICAGO, "--scheduler", "http://h:1"], "http:// is not a Dask protocol"),
+    (["app", BASELINE, "--allow-origin", "ftp://school.example"], "--allow-origin 'ftp://school.example': not an"),
+    (["app", BASELINE, "--allow-host", "a b"], "--allow-host 'a b': not a host name"),
+    (["app", BASELINE, "--allow-hosts", "x"], "No such option: --allow-hosts (did you mean --allow-host?)"),
 ]
 
 

@@ -181,7 +181,7 @@ def _click_message(err: Exception, argv: list[str] | None) -> str:
     """Click's message in one line, with "did you mean" for a misspelt option and a hint for ``--set k v``."""
     possible = getattr(err, "possibilities", None)
     if getattr(err, "option_name", None) and possible:  # click's "(Possible options: ...)" said as a question
-        return f"No such option: {err.option_name} (did you mean {' or '.join(sorted(possible)[:3])}?)"
+        return f"No such option: {err.option_name} (did you mean {possible[0]}?)"  # click's nearest first
     message = " ".join(err.format_message().split())
     args = sys.argv[1:] if argv is None else [str(a) for a in argv]
     for flag, key, value in zip(args, args[1:], args[2:], strict=False):
