@@ -28,8 +28,11 @@ from cpsim.studies.sweeps.sampling import count_runs
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 BASELINE = ROOT / "scenarios" / "baseline.toml"
+SWEEP = ROOT / "experiments" / "budget_sweep.toml"
+CHICAGO = ROOT / "experiments" / "chicago_calibration.toml"
 SCENARIOS = json.loads((CORPUS / "broken.json").read_text(encoding="utf-8"))
 EXPERIMENTS = json.loads((CORPUS / "broken_experiments.json").read_text(encoding="utf-8"))
+CALIBRATIONS = json.loads((CORPUS / "broken_calibrations.json").read_text(encoding="utf-8"))
 
 
 def cli(*args: str, capsys) -> tuple[int, str, str]:
@@ -54,6 +57,7 @@ def refused(code: int, err: str, fragment: str = "") -> bool:
 def test_every_corpus_file_is_listed_with_its_message():
     assert sorted(p.name for p in (CORPUS / "broken").iterdir()) == sorted(SCENARIOS)
     assert sorted(p.name for p in (CORPUS / "broken_experiments").iterdir()) == sorted(EXPERIMENTS)
+    assert sorted(p.name for p in (CORPUS / "broken_calibrations").iterdir()) == sorted(CALIBRATIONS)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -106,6 +110,32 @@ def test_broken_experiment_is_refused_with_one_line_before_a_store_exists(name, 
     assert code == 2 and "Traceback" not in err and EXPERIMENTS[name] in lines[-1], err
     assert lines[-1].startswith("cpsim: error: ") and len(lines) <= 2
     assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("eur_1990.toml", "eur_1990.toml: costs.currency: prices in EUR 1990 beside USD 2024 in "),
+        ("usd_2019.toml", "usd_2019.toml: costs.price_year: prices in USD 2019 beside USD 2024 in "),
+    ],
+)
+def test_scenarios_priced_in_another_currency_or_year_are_not_compared(name, fragment, capsys, tmp_path):
+    path = CORPUS / "costs" / name
+    code, _, _ = cli("check", path, capsys=capsys)
+    assert code == 0  # valid on its own
+    code, _, err = cli("compare", BASELINE, path, "--replicates", "2", "--out", tmp_path / "cmp", capsys=capsys)
+    assert refused(code, err, fragment) and "allowed: one currency and price year" in err, err
+    assert not (tmp_path / "cmp").exists()
+
+
+@pytest.mark.parametrize("name", sorted(CALIBRATIONS))
+def test_broken_calibration_is_refused_with_one_line_before_a_store_exists(name, capsys, tmp_path):
+    pytest.importorskip("pyabc")
+    out = tmp_path / "out"
+    code, _, err = cli("calibrate", CORPUS / "broken_calibrations" / name, "--out", out, capsys=capsys)
+    assert refused(code, err, CALIBRATIONS[name]), err
+    assert f"broken_calibrations/{name}: " in err  # the file is named
+    assert not out.exists()
 
 
 UNREADABLE = ["binary.toml", "gzip.toml", "latin1.toml", "utf16le_bom.toml", "deep_arrays.toml", "truncated.toml"]
@@ -167,8 +197,31 @@ BAD_FLAGS = [
     (["results", ROOT / "nowhere.duckdb"], "no such results store"),
     (["analyze", ROOT / "scenarios" / "baseline.toml"], "not a readable results store"),
     (["run"], "Missing argument 'scenario'"),
-    (["run", BASELINE, "--dayz", "3"], "No such option: --dayz"),
+    (["run", BASELINE, "--dayz", "3"], "No such option: --dayz (did you mean --days?)"),
+    (["run", BASELINE, "--sedd", "3"], "No such option: --sedd (did you mean --seed?)"),
     (["nope"], "No such command 'nope'"),
+    # a space for '=': the value would become a stray argument
+    (["run", BASELINE, "--set", "patrol.foot_hours", "3"], "(did you mean --set patrol.foot_hours=3?)"),
+    (["run", BASELINE, "--set", "patrol.foot_hour=3"], "patrol.foot_hour: unknown key (did you mean 'foot_hours'?)"),
+    # a share's range has no unit after it (it read "[0, 0.9] 1")
+    (["run", BASELINE, "--set", "policing.budget_cut=1.5"], "1.5 is out of range; allowed: a value in [0, 0.9]\n"),
+    # a flag that replaces a broken value of the file still reports it, as check does
+    (["run", CORPUS / "broken" / "zero_days.toml", "--days", "3"], "zero_days.toml: run.days: 0 is out of range"),
+    (["compare", BASELINE, CORPUS / "broken" / "zero_days.toml", "--days", "3"], "run.days: 0 is out of range"),
+    # sweep --set: every point, never a varied key, checked like the file's overrides
+    (["sweep", SWEEP, "--set", "policing.budget_cut=0.1"], "--set policing.budget_cut: varied by the experiment"),
+    (["sweep", SWEEP, "--set", "populaton.residents=300"], "--set populaton.residents: unknown parameter (did you"),
+    (["sweep", SWEEP, "--set", "population.residents=5"], "--set population.residents: 5 is out of range"),
+    (["sweep", SWEEP, "--set", "run.seed=3"], "--set run.seed: the run table sets every run's seed"),
+    (["sweep", SWEEP, "--set", "population.residents", "300"], "(did you mean --set population.residents=300?)"),
+    (["sweep", SWEEP, "--sett", "x=1"], "No such option: --sett (did you mean --set?)"),
+    (["results", ROOT / "README.md", "--files"], "--files: only with --sql"),
+    (["calibrate", CHICAGO, "--out", ROOT / "README.md"], "--out " + str(ROOT / "README.md") + ": is a file"),
+    (["calibrate", CHICAGO, "--particles", "1"], "'--particles'"),
+    (["calibrate", CHICAGO, "--scheduler", "http://h:1"], "http:// is not a Dask protocol"),
+    (["app", BASELINE, "--allow-origin", "ftp://school.example"], "--allow-origin 'ftp://school.example': not an"),
+    (["app", BASELINE, "--allow-host", "a b"], "--allow-host 'a b': not a host name"),
+    (["app", BASELINE, "--allow-hosts", "x"], "No such option: --allow-hosts (did you mean --allow-host?)"),
 ]
 
 
@@ -178,6 +231,46 @@ def test_bad_flags_are_refused_with_one_line(args, fragment, capsys, tmp_path, m
     code, _, err = cli(*args, capsys=capsys)
     assert refused(code, err, fragment), err
     assert not any(tmp_path.iterdir())  # nothing written, nothing run
+
+
+def test_a_chain_of_1500_extends_is_refused_with_one_line(capsys, tmp_path):
+    (tmp_path / "f0.toml").write_text(f'extends = "{BASELINE}"\n')
+    for i in range(1, 1500):
+        (tmp_path / f"f{i}.toml").write_text(f'extends = "f{i - 1}.toml"\n')
+    code, _, err = cli("check", tmp_path / "f1499.toml", capsys=capsys)
+    assert refused(code, err, "f1499.toml: extends: a chain of more than 32 files"), err
+    code, out, err = cli("check", tmp_path / "f30.toml", capsys=capsys)  # 32 files: within the limit
+    assert code == 0 and "[run]" in out
+
+
+def test_a_named_pipe_is_refused_without_reading_it(capsys, tmp_path):
+    # a FIFO blocks a read until someone writes to it: it must be refused before anything opens it
+    fifo = tmp_path / "x.toml"
+    os.mkfifo(fifo)
+    (tmp_path / "child.toml").write_text('extends = "x.toml"\n')
+    code, _, err = cli("check", fifo, capsys=capsys)
+    assert refused(code, err, "x.toml' is not a regular file; allowed: a scenario file"), err
+    code, _, err = cli("check", tmp_path / "child.toml", capsys=capsys)
+    assert refused(code, err, "child.toml: extends: file"), err
+    exp = tmp_path / "e.toml"
+    os.mkfifo(exp)
+    code, _, err = cli("sweep", exp, "--out", tmp_path / "s.duckdb", capsys=capsys)
+    assert refused(code, err, "e.toml: not a regular file (a named pipe); allowed: a UTF-8 TOML experiment file")
+
+
+def test_a_group_named_like_a_formula_runs_and_plots_as_plain_text(capsys, tmp_path):
+    path = tmp_path / "dollars.toml"
+    path.write_text('[population]\nresidents = 200\nbeats = 2\ngroup_names = ["majority", "$\\\\nocommand{x}$"]\n')
+    assert load_scenario(path).population.group_names[1] == "$\\nocommand{x}$"
+    code, _, err = cli("run", path, "--days", "2", "--out", tmp_path / "o", capsys=capsys)
+    assert code == 0, err
+    assert (tmp_path / "o" / "run.png").stat().st_size > 0
+
+
+def test_help_shows_flags_as_flags(capsys):
+    for command in ("sweep", "results", "calibrate", "validate"):
+        code, out, _ = cli(command, "--help", capsys=capsys)
+        assert code == 0 and "--help" in out and "<bool>" not in out, command
 
 
 def test_a_bad_scheduler_in_the_environment_names_the_variable(capsys, tmp_path, monkeypatch):

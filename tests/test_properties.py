@@ -1,9 +1,11 @@
-"""Property tests: whatever a scenario file holds, cpsim refuses it with one line or runs it.
+"""Property tests: whatever a scenario, experiment or calibration file holds, cpsim refuses it with one line or runs it.
 
 Hypothesis draws scenario documents of random structure, types and values (NaN, infinities,
 huge and negative numbers, empty lists and strings, unicode, nested tables), raw bytes,
 damaged copies of a real scenario, documents valid key by key (every value inside its
-declared range, edges included), experiment files and edge lists. The suite runs a bounded,
+declared range, edges included), experiment and calibration documents of both kinds
+(tests/study_strategies.py: anything in their shape, and valid key by key, which then run)
+and edge lists. The suite runs a bounded,
 derandomised number of examples; ``CPSIM_HYPOTHESIS_SCALE=20`` runs twenty times as many
 (with fresh random examples) for a longer hunt. ``COUNTS`` records what each test saw.
 """
@@ -17,22 +19,28 @@ import math
 import os
 import tempfile
 import warnings
+from concurrent.futures import Future
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+import scipy.stats
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scenario_strategies import any_documents, to_toml, valid_documents
+from study_strategies import calibration_documents, experiment_documents, valid_calibrations, valid_experiments
 
 import cpsim
 from cpsim.cli import main
 from cpsim.scenario import ScenarioError, load_scenario
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
-from cpsim.studies.sweeps import load_experiment
+from cpsim.studies.calibration.abc_smc import SurveyModel
+from cpsim.studies.calibration.spec import load_calibration
+from cpsim.studies.executors import Pool
+from cpsim.studies.sweeps import load_experiment, open_results, run_sweep, run_table
 from cpsim.studies.sweeps.experiment import ExperimentError
-from cpsim.studies.sweeps.sampling import count_runs
+from cpsim.studies.sweeps.sampling import check_points, count_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -230,6 +238,122 @@ def test_edge_lists_are_counted_exactly_as_networkx_reads_them(lines):
             return
         assert counted == read
         COUNTS["edge list: counted as networkx"] += 1
+
+
+def one_line_refusal(err: BaseException) -> None:
+    assert isinstance(err, ScenarioError) and str(err) and "\n" not in str(err), err
+
+
+class Inline:
+    """Runs each task at once in this process (no worker start-up)."""
+
+    def submit(self, fn, *args):
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def load_document(doc: dict, loader, name: str, what: str):
+    """Write a document and load it; None when refused (with one line, counted as ``what``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(to_toml(doc))
+        try:
+            return loader(path)
+        except ScenarioError as err:  # ExperimentError and CalibrationError are ScenarioErrors
+            one_line_refusal(err)
+            COUNTS[f"{what}: refused"] += 1
+            return None
+
+
+@examples(150)
+@given(experiment_documents())
+def test_any_experiment_document_is_refused_with_one_line_or_plans_its_runs(doc):
+    exp = load_document(doc, load_experiment, "exp.toml", "any experiment")
+    if exp is None:
+        return
+    n = count_runs(exp)
+    assert n >= 1
+    if n <= 10_000:
+        plan = run_table(exp)
+        assert len(plan) == n and len({r.seed for r in plan}) >= exp.replicates
+        try:
+            check_points(exp, plan)
+        except ScenarioError as err:
+            one_line_refusal(err)
+    COUNTS["any experiment: valid"] += 1
+
+
+@examples(25)
+@given(valid_experiments())
+def test_valid_experiments_are_refused_by_a_rule_or_run_as_recorded(doc):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "exp.toml"
+        path.write_text(to_toml(doc))
+        try:
+            exp = load_experiment(path)
+        except ScenarioError as err:
+            one_line_refusal(err)
+            COUNTS["valid experiment: refused by a rule"] += 1
+            return
+        if count_runs(exp) > 12:
+            COUNTS["valid experiment: planned, too many runs to run here"] += 1
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                report = run_sweep(exp, Path(folder) / "s.duckdb", pool=Pool(Inline(), 1, "here"), progress=False)
+            except ScenarioError as err:  # a point of a sampled design that breaks a rule
+                one_line_refusal(err)
+                COUNTS["valid experiment: a point refused by a rule"] += 1
+                return
+        assert report.failed == 0 and report.done == report.total
+        runs = open_results(Path(folder) / "s.duckdb").runs
+        assert (runs["status"] == "ok").all() and len(runs) == report.total
+        if "days" in runs:
+            assert (runs["days"] == exp.days).all()  # each run lasted the days the store says
+        COUNTS["valid experiment: ran"] += 1
+
+
+@examples(150)
+@given(calibration_documents())
+def test_any_calibration_document_is_refused_with_one_line_or_gives_a_sound_spec(doc):
+    cal = load_document(doc, load_calibration, "cal.toml", "any calibration")
+    if cal is not None:
+        assert_sound(cal)
+        COUNTS["any calibration: valid"] += 1
+
+
+@examples(25)
+@given(valid_calibrations())
+def test_valid_calibrations_give_priors_that_sample_and_proposals_that_run(doc):
+    cal = load_document(doc, load_calibration, "cal.toml", "valid calibration, by a rule")
+    if cal is None:
+        return
+    assert_sound(cal)
+    rng = np.random.default_rng(0)
+    draw = {p.key: float(getattr(scipy.stats, p.scipy()[0])(*p.scipy()[1]).rvs(random_state=rng)) for p in cal.priors}
+    assert all(p.lo <= draw[p.key] <= p.hi for p in cal.priors), draw
+    model = SurveyModel(cal.scenario, cal.days, tuple(cal.seeds()), tuple(p.key for p in cal.priors if p.whole),
+                        tuple(t.name for t in cal.targets), cal.options)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        stats = model(draw)
+    assert "_error" not in stats, stats.get("_error")
+    COUNTS["valid calibration: a proposal ran"] += 1
+
+
+def assert_sound(cal) -> None:
+    """A validated calibration: finite priors that scipy (and so pyabc) can build, finite targets."""
+    for p in cal.priors:
+        assert math.isfinite(p.lo) and math.isfinite(p.hi) and p.lo < p.hi
+        name, args = p.scipy()
+        dist = getattr(scipy.stats, name)(*args)
+        assert all(math.isfinite(a) for a in args) and dist.pdf((p.lo + p.hi) / 2) >= 0
+        if p.kind == "normal":
+            assert math.isfinite(p.mean) and p.sd > 0
+    for t in cal.targets:
+        assert math.isfinite(t.value) and math.isfinite(t.sd) and t.sd > 0
 
 
 def teardown_module() -> None:

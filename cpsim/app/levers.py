@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from cpsim.scenario import SECTIONS, ScenarioError, spec_of
+from cpsim.scenario.load import read_toml_file
 
 # The page scales a scenario down to a neighbourhood a class can see: beats of ~500
 # residents, so 2,000 residents make four beats and the last group gets a beat of its own
@@ -304,7 +304,8 @@ def scenario_files(folder: str | Path) -> list[ScenarioFile]:
 
     """
     folder = Path(folder)
-    paths = sorted(folder.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
+    # regular files only: reading a named pipe called x.toml would wait for a writer forever
+    paths = sorted((p for p in folder.glob("*.toml") if p.is_file()), key=lambda p: (p.stem != "baseline", p.stem))
     if not paths:
         raise ScenarioError(f"{folder}: no scenario files (*.toml); allowed: a folder of scenario files")
     return [ScenarioFile(p, *_run_text(p)) for p in paths]
@@ -312,9 +313,9 @@ def scenario_files(folder: str | Path) -> list[ScenarioFile]:
 
 def _run_text(path: Path, depth: int = 0) -> tuple[str, str]:
     """(name, description) of a scenario file without validating all of it."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+    try:  # the loader's safeguards: size, encoding, nesting, only regular files
+        data = read_toml_file(path)
+    except ScenarioError:
         return path.stem, "(this file cannot be read)"
     run = data.get("run", {}) if isinstance(data.get("run"), dict) else {}
     name, desc = run.get("name"), run.get("description")

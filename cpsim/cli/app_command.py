@@ -5,17 +5,20 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 import os
+import re
 import socket
 import sys
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
+from cpsim.app.same_origin import hostname, page_hosts
 from cpsim.cli.typer_app import InputError, app
 from cpsim.scenario import load_scenario
 
-PAGE = "cpsim.app.page"
+SERVE = "cpsim.app.serve"
 
 
 def listen_address(host: str, port: int) -> list[str]:
@@ -42,6 +45,47 @@ def listen_address(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
+def check_origin(origin: str) -> str:
+    """An --allow-origin value: scheme://host[:port], nothing more.
+
+    Raises:
+        InputError: Not an origin.
+
+    """
+    parts = urlsplit(origin.strip())
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number)
+        ok = parts.scheme in ("http", "https") and parts.hostname and parts.path in ("", "/") and not parts.query
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(
+            f"--allow-origin {origin!r}: not an origin; allowed: http(s)://HOST[:PORT], e.g. https://school.example"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def check_name(name: str) -> str:
+    """An --allow-host value: a host name or an address.
+
+    Raises:
+        InputError: Not a host name.
+
+    """
+    name = name.strip().lower()
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+        is_address = True
+    except ValueError:
+        is_address = False
+    if not is_address and (
+        hostname(name) != name
+        or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", name)
+    ):
+        raise InputError(f"--allow-host {name!r}: not a host name; allowed: a name or address without a port")
+    return name.strip("[]")
+
+
 def exposed(addresses: list[str]) -> bool:
     """Whether any of the addresses reaches beyond this machine."""
     return any(not ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
@@ -61,6 +105,22 @@ def classroom(
             "anyone who can reach this machine, with no password."
         ),
     ] = "127.0.0.1",
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name browsers may use for this machine (a classroom server's DNS name); repeatable. "
+            "The page answers only to its own names: this machine's, and the address it listens on.",
+        ),
+    ] = None,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-origin",
+            help="Another site whose pages may use this page (https://school.example); repeatable. "
+            "Pages of other sites are refused (websocket and HTTP).",
+        ),
+    ] = None,
 ) -> None:
     """Start the classroom page: change levers and watch a neighbourhood's trust in police respond."""
     from cpsim.app.classroom import SCENARIO_ENV, default_scenario_file
@@ -85,12 +145,18 @@ def classroom(
             "with no password (--host 127.0.0.1: this machine only)",
             err=True,
         )
+    origins = [check_origin(o) for o in allow_origin or []]
+    names = [check_name(n) for n in allow_host or []]
     env = {**os.environ, SCENARIO_ENV: str(path)}
     # Reacton's fast renderer re-renders only what changed: measured ~3x faster per day.
     env.setdefault("REACTON_FAST", "1")
     typer.echo(f"cpsim classroom page: http://{host}:{port}  (scenario {path.name}; Ctrl-C stops it)", err=True)
-    cmd = [sys.executable, "-m", "solara", "run", PAGE, "--host", host, "--port", str(port)]
-    cmd += ["--production", "--no-open"]
+    if exposed(addresses):
+        shown = sorted(page_hosts(host, names) - {"localhost", "127.0.0.1", "::1"})
+        typer.echo(f"cpsim: the page answers to {', '.join(shown)} (others: --allow-host NAME)", err=True)
+    # the server: Solara's app behind the same-origin guard (cpsim/app/serve.py)
+    cmd = [sys.executable, "-m", SERVE, "--host", host, "--port", str(port)]
+    cmd += [arg for n in names for arg in ("--allow-host", n)] + [arg for o in origins for arg in ("--allow-origin", o)]
     sys.stdout.flush()
     sys.stderr.flush()
     # Become the server (no child left behind when the class's terminal is closed).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cpsim.cli.typer_app import InputError, SchedulerOpt, app
+from cpsim.cli.typer_app import InputError, SchedulerOpt, app, out_dir
 
 
 @app.command()
@@ -29,9 +30,17 @@ def calibrate(
     except ImportError:
         raise InputError(f"{calibration}: pyabc is not installed; allowed: pip install 'cpsim[calibrate]'") from None
     from cpsim.studies.calibration import load_calibration, run_calibration
+    from cpsim.studies.calibration.fit import CalibrationIncomplete
+    from cpsim.studies.executors import scheduler_address
 
     cal = load_calibration(calibration, particles=particles, generations=generations, replicates=replicates)
-    report = run_calibration(cal, out, workers=workers, scheduler=scheduler, checks=checks)
+    scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
+    target = out_dir(out if out is not None else Path("out") / cal.name)  # a file or a read-only folder: one line
+    try:
+        report = run_calibration(cal, target, workers=workers, scheduler=scheduler, checks=checks)
+    except CalibrationIncomplete as err:
+        print(f"cpsim: error: {err}", file=sys.stderr)
+        raise typer.Exit(1) from None
     table = Table(title=f"{cal.name}: posterior-predictive checks (90% intervals), stopped: {report.reason}")
     for col in ("target", "data", "model", "90% interval", ""):
         table.add_column(col)

@@ -43,12 +43,20 @@ def sweep(
         ),
     ] = False,
     verbose: Annotated[bool, typer.Option(help="Print a line per committed batch to stderr.")] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a parameter in every run: section.key=value (repeatable; not a varied key). "
+            "Recorded in the store; a rerun resumes only with the same values.",
+        ),
+    ] = None,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
     from cpsim.studies.executors import scheduler_address
     from cpsim.studies.sweeps import SweepIncomplete, load_experiment, run_sweep
 
-    exp = load_experiment(experiment)
+    exp = load_experiment(experiment, set_)
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     store = out if out is not None else Path("out") / f"{exp.name}.duckdb"
     out_file(store)
@@ -74,10 +82,18 @@ def results(
     sql: Annotated[
         str | None,
         typer.Option(
-            help="Run a DuckDB query; tables: " + ", ".join(TABLES) + ". The query runs with your rights: it can "
-            "read and write any file you can (COPY, read_csv), so run only queries you trust."
+            help="Run a DuckDB query on the store's tables (" + ", ".join(TABLES) + "), read-only. It reaches "
+            "nothing else: no file, URL, other database or extension (see --files)."
         ),
     ] = None,
+    files: Annotated[
+        bool,
+        typer.Option(
+            "--files",
+            help="With --sql: the query may also read and write files in the store's folder (COPY, read_csv), "
+            "and nowhere else.",
+        ),
+    ] = False,
     csv: Annotated[bool, typer.Option(help="With --sql: print CSV instead of a table.")] = False,
     export: Annotated[Path | None, typer.Option(help="Write every table to DIR as Parquet and CSV.")] = None,
     failed: Annotated[bool, typer.Option(help="List the failed runs and their errors.")] = False,
@@ -88,7 +104,9 @@ def results(
 
     from cpsim.studies.sweeps.results import connect_read, reading
 
-    con = connect_read(store)
+    if files and sql is None:
+        raise InputError("--files: only with --sql; allowed: --sql QUERY --files")
+    con = connect_read(store, query=sql is not None, files=files)
     console = Console(width=200 if not sys.stdout.isatty() else None)
     try:
         if sql is not None:
@@ -96,7 +114,11 @@ def results(
                 rel = con.sql(sql)
                 df = rel.fetchdf() if rel is not None else None
             except duckdb.Error as err:
-                raise InputError(f"--sql: {str(err).strip().splitlines()[0]}") from None
+                first = str(err).strip().splitlines()[0]
+                if isinstance(err, duckdb.PermissionException):
+                    also = "and files in its folder (--files)" if files else "(with --files, also files in its folder)"
+                    first += f"; allowed: the store's tables {also}"
+                raise InputError(f"--sql: {first}") from None
             if df is not None:
                 if csv:
                     df.to_csv(sys.stdout, index=False)

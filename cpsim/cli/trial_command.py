@@ -84,6 +84,7 @@ def trial_figure(table: pd.DataFrame, path: Path, outcome: str = "trust") -> Pat
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["text.parse_math"] = False  # group names are plain text, never formulas
     import matplotlib.pyplot as plt
 
     days = sorted(table["day"].unique())

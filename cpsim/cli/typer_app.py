@@ -9,8 +9,10 @@ that fails anyway (a full disk) ends with one line and exit code 1.
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,10 @@ from typing import Annotated, Any
 import typer
 
 from cpsim.scenario import SECTIONS, ScenarioError, spec_of
+
+# Typer shows a flag's type as "<bool>" beside it in --help, as if it took a value; a flag takes none.
+_display_type = typer.core.TyperOption.display_type_rich
+typer.core.TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _display_type(self, ctx)
 
 app = typer.Typer(
     help="cpsim: simulate community-police interaction, compare strategies, run experiments.",
@@ -127,6 +133,23 @@ def writing(path: Path, flag: str = "--out") -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cpsim` command."""
+    from cpsim.studies.interrupts import Interrupted, raise_interrupted
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    # Ctrl-C raises Interrupted, not KeyboardInterrupt, which click would print as an empty line and an Abort
+    previous = signal.signal(signal.SIGINT, raise_interrupted) if main_thread else None
+    try:
+        return _main_command(argv)
+    except Interrupted as err:  # a driver's message says what it kept and how to resume
+        print(f"cpsim: interrupted: {_one_line(err)}" if str(err) else "cpsim: interrupted", file=sys.stderr)
+        return _exit(INTERRUPTED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main_command(argv: list[str] | None) -> int:
+    """Run one command; every failure becomes one line and an exit code."""
     try:
         result = app(args=argv, prog_name="cpsim", standalone_mode=False)
     except (ScenarioError, InputError) as err:
@@ -144,8 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx = getattr(err, "ctx", None)
         command = "" if ctx is None or ctx.info_name == "cpsim" else f" {ctx.info_name}"
         hint = f" (see 'cpsim{command} --help')"
-        message = " ".join(err.format_message().split())
-        print(f"cpsim: error: {message}{hint}", file=sys.stderr)
+        print(f"cpsim: error: {_click_message(err, argv)}{hint}", file=sys.stderr)
         return _exit(2 if err.exit_code in (1, 2) else err.exit_code)
     except KeyboardInterrupt:
         print("cpsim: interrupted", file=sys.stderr)
@@ -153,6 +175,21 @@ def main(argv: list[str] | None = None) -> int:
     if result == INTERRUPTED:  # typer turns Ctrl-C into a silent exit code 130
         print("cpsim: interrupted", file=sys.stderr)
     return _exit(result if isinstance(result, int) else 0)
+
+
+def _click_message(err: Exception, argv: list[str] | None) -> str:
+    """Click's message in one line, with "did you mean" for a misspelt option and a hint for ``--set k v``."""
+    possible = getattr(err, "possibilities", None)
+    if getattr(err, "option_name", None) and possible:  # click's "(Possible options: ...)" said as a question
+        return f"No such option: {err.option_name} (did you mean {possible[0]}?)"  # click's nearest first
+    message = " ".join(err.format_message().split())
+    args = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    for flag, key, value in zip(args, args[1:], args[2:], strict=False):
+        # "--set patrol.foot_hours 3": the value became a stray argument; say what was meant
+        if flag == "--set" and "=" not in key and not value.startswith("-") and "extra argument" in message:
+            meant = f"--set {key}={value}"
+            return f"--set {key} {value}: expected section.key=value with '=', not a space (did you mean {meant}?)"
+    return message
 
 
 def _one_line(err: BaseException) -> str:

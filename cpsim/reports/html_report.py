@@ -20,6 +20,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+# Labels are plain text: a group named "$x$" is a name, not a formula (mathtext would fail on it).
+matplotlib.rcParams["text.parse_math"] = False
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

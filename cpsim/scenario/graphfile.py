@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,8 +115,9 @@ def _count_edgelist(path: str) -> int:
         raise
     except UnicodeDecodeError as err:
         raise GraphFileError(f"line {number}: not UTF-8 text (byte 0x{err.object[err.start]:02x})") from None
-    except (OSError, EOFError, ValueError) as err:  # gzip/bz2 damage, unreadable file
-        raise GraphFileError(f"cannot read it ({type(err).__name__}: {_first_line(err)})") from None
+    except (OSError, EOFError, ValueError, zlib.error) as err:  # gzip/bz2 damage, unreadable file
+        what = "damaged compressed data" if isinstance(err, zlib.error) else type(err).__name__
+        raise GraphFileError(f"cannot read it ({what}: {_first_line(err)})") from None
     if not nodes:
         raise GraphFileError("no ties found (an edge list has one tie per line: two node labels)")
     return len(nodes)

@@ -12,10 +12,12 @@ type, out of its range or not a finite number, and every rule across keys
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import math
 import numbers
 import reprlib
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -81,6 +83,9 @@ class Flag:
 MAX_FILE_BYTES = 16 * 2**20
 # Deepest nesting of tables and lists a scenario needs is 2 (a section holding a list).
 MAX_DEPTH = 8
+# Longest chain of files extending one another (the shipped scenarios use 2: city, baseline);
+# the chain is followed in a loop, so a longer one is refused for being unreadable, not for Python's stack.
+MAX_EXTENDS = 32
 
 _short = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxtuple=6, maxdict=4, maxlevel=2)
 
@@ -88,6 +93,61 @@ _short = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxtuple=6, maxdict=
 def shorten(value: Any) -> str:
     """Repr of a value for an error message: short, whatever the value."""
     return _short.repr(value)
+
+
+def did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the choice nearest a misspelt name, or "" when none is near."""
+    if not isinstance(word, str):
+        return ""
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def read_text_file(path: Path, allowed: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, turning every way it can be unreadable into one line.
+
+    Args:
+        path: The file.
+        allowed: What it should be ("allowed: a UTF-8 TOML scenario file"), for the message.
+        max_bytes: Largest file read.
+
+    Returns:
+        The text (a UTF-8 byte-order mark removed).
+
+    Raises:
+        ScenarioError: Missing, not a regular file, unreadable, too large, compressed,
+            binary, UTF-16/32 or not UTF-8.
+
+    """
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read until someone writes to it
+            raise ScenarioError(f"{path}: not a regular file ({_kind(st.st_mode)}); {allowed}")
+        size = st.st_size
+        if size > max_bytes:
+            raise ScenarioError(f"{path}: {size:,} bytes; {allowed} under {max_bytes // 2**20} MB")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found; {allowed}") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read the file ({err.strerror or err}); {allowed}") from None
+    if raw[:2] == b"\x1f\x8b":
+        raise ScenarioError(f"{path}: gzip-compressed, not text; {allowed} (gunzip it first)")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        raise ScenarioError(f"{path}: UTF-16 or UTF-32 text; {allowed} (save it as UTF-8)")
+    even, odd = raw[:64:2].strip(b"\x00"), raw[1:64:2].strip(b"\x00")
+    if b"\x00" in raw[:64] and bool(even) != bool(odd):  # ASCII as UTF-16: every other byte is 0
+        raise ScenarioError(f"{path}: UTF-16 text (no byte-order mark); {allowed} (save it as UTF-8)")
+    if b"\x00" in raw:
+        raise ScenarioError(f"{path}: binary data (byte 0 at offset {raw.index(b'\x00')}); {allowed}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}; Latin-1 or another encoding?); "
+            f"{allowed} (save it as UTF-8)"
+        ) from None
 
 
 def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
@@ -106,30 +166,7 @@ def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
 
     """
     allowed = f"allowed: a UTF-8 TOML {what} file"
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: {size:,} bytes; {allowed} under {MAX_FILE_BYTES // 2**20} MB")
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read the file ({err.strerror or err}); {allowed}") from None
-    if raw[:2] == b"\x1f\x8b":
-        raise ScenarioError(f"{path}: gzip-compressed, not text; {allowed} (gunzip it first)")
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
-        raise ScenarioError(f"{path}: UTF-16 or UTF-32 text; {allowed} (save it as UTF-8)")
-    even, odd = raw[:64:2].strip(b"\x00"), raw[1:64:2].strip(b"\x00")
-    if b"\x00" in raw[:64] and bool(even) != bool(odd):  # ASCII as UTF-16: every other byte is 0
-        raise ScenarioError(f"{path}: UTF-16 text (no byte-order mark); {allowed} (save it as UTF-8)")
-    if b"\x00" in raw:
-        raise ScenarioError(f"{path}: binary data (byte 0 at offset {raw.index(b'\x00')}); {allowed}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}; Latin-1 or another encoding?); "
-            f"{allowed} (save it as UTF-8)"
-        ) from None
+    text = read_text_file(path, allowed)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -139,6 +176,12 @@ def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
     if _depth(data) > MAX_DEPTH:
         raise ScenarioError(f"{path}: tables or lists nested more than {MAX_DEPTH} deep; {allowed}")
     return data
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+    return next((word for test, word in kinds if test(mode)), "a device")
 
 
 def _depth(data: Any) -> int:
@@ -173,22 +216,48 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read a TOML file, resolving ``extends`` recursively."""
-    if not _is_file(path):
-        where = f"{chain[-1]}: extends" if chain else str(path)
-        what = "is a folder" if path.is_dir() else "not found"
-        raise ScenarioError(f"{where}: file {str(path)!r} {what}; allowed: a scenario file")
-    if path.resolve() in [p.resolve() for p in chain]:
-        raise ScenarioError(f"{path}: extends: circular inheritance through {path.name}")
-    data = read_toml_file(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return _tag(data, path)
-    if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError(f"{path}: extends: got {shorten(parent)}; allowed: a file name (string)")
-    base = _read_toml(path.parent / parent, (*chain, path))
-    return _merge(base, _tag(data, path))
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, resolving its chain of ``extends`` (at most MAX_EXTENDS parents)."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    while True:
+        if not _is_file(path):
+            where = f"{chain[-1][0]}: extends" if chain else str(path)
+            what = "is a folder" if _is_dir(path) else "is not a regular file" if _exists(path) else "not found"
+            raise ScenarioError(f"{where}: file {clip(str(path), 300)!r} {what}; allowed: a scenario file")
+        if path.resolve() in [p.resolve() for p, _ in chain]:
+            raise ScenarioError(f"{path}: extends: circular inheritance through {path.name}")
+        data = read_toml_file(path)
+        parent = data.pop("extends", None)
+        chain.append((path, data))
+        if parent is None:
+            break
+        if not isinstance(parent, str) or not parent.strip():
+            raise ScenarioError(f"{path}: extends: got {shorten(parent)}; allowed: a file name (string)")
+        if len(chain) > MAX_EXTENDS:
+            raise ScenarioError(
+                f"{chain[0][0]}: extends: a chain of more than {MAX_EXTENDS} files (at {path.name}); "
+                f"allowed: at most {MAX_EXTENDS} files that extend one another"
+            )
+        path = path.parent / parent
+    # a parent's sections are checked before its child's, as each file is read on its own
+    tree: dict[str, Any] = {}
+    for file, data in reversed(chain):
+        tree = _merge(tree, _tag(data, file))
+    return tree
 
 
 def _tag(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -274,7 +343,8 @@ def _build(tree: dict[str, Any], top: str | None = None) -> Any:
         for key, (value, origin) in body.items():
             where = f"{origin}: {sec}.{clip(key)}"
             if key not in fields:
-                raise ScenarioError(f"{where}: unknown key; allowed: {_allowed_keys(sec)}")
+                near = did_you_mean(key, fields)
+                raise ScenarioError(f"{where}: unknown key{near}; allowed: {_allowed_keys(sec)}")
             f = fields[key]
             values[key] = _check_value(value, f.default, spec_of(f), where)
         sections[sec] = cls(**values)
@@ -295,7 +365,8 @@ def _build(tree: dict[str, Any], top: str | None = None) -> Any:
 
 def _check_section(sec: str, body: Any, origin: str) -> None:
     if sec not in SECTIONS:
-        raise ScenarioError(f"{origin}: {clip(sec)}: unknown section; allowed: extends, " + ", ".join(SECTIONS))
+        near = did_you_mean(sec, SECTIONS)
+        raise ScenarioError(f"{origin}: {clip(sec)}: unknown section{near}; allowed: extends, " + ", ".join(SECTIONS))
     if not isinstance(body, dict):
         raise ScenarioError(f"{origin}: {sec}: expected a [{sec}] table")
 
@@ -347,8 +418,21 @@ def _override_tree(
         out.setdefault(sec, {})
         if not isinstance(out[sec], dict):
             raise ScenarioError(f"{where} {shorten(key)}: {sec} is not a section")
+        if name in out[sec]:
+            _check_replaced(sec, name, *out[sec][name])
         out[sec][name] = (value, where)
     return out
+
+
+def _check_replaced(sec: str, name: str, value: Any, origin: str) -> None:
+    """Check a file's value that an override replaces: a flag must not hide a broken file.
+
+    Only the value itself is checked (type, range, finite): rules across keys judge the
+    scenario that runs, file and overrides together.
+    """
+    f = {f.name: f for f in dataclasses.fields(SECTIONS[sec])}.get(name) if sec in SECTIONS else None
+    if f is not None:
+        _check_value(value, f.default, spec_of(f), f"{origin}: {sec}.{clip(name)}")
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Any:

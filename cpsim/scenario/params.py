@@ -39,7 +39,8 @@ class Spec:
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.lo is not None and self.hi is not None:
-            return f"a value in [{_fmt(self.lo)}, {_fmt(self.hi)}] {self.unit}".rstrip()
+            unit = "" if self.unit == "1" else f" {self.unit}"  # "1" marks a share or ratio: no unit to show
+            return f"a value in [{_fmt(self.lo)}, {_fmt(self.hi)}]{unit}".rstrip()
         return "any value"
 
 

@@ -27,8 +27,9 @@ RULE_KEYS = frozenset(
     {
         "population.group_names", "population.group_shares", "trust.initial_by_group", "enforcement.group_stop_ratio",
         "policing.group_quality_shift", "incidents.national_group_share",
-        "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise",
-        "population.beats", "population.residents", "graph.kind", "graph.path", "run.days",
+        "survey.design", "survey.group_response", "survey.item_offsets", "survey.item_noise", "survey.first_day",
+        "survey.period_days", "survey.fieldwork_days", "survey.respondents_per_area",
+        "population.beats", "population.residents", "graph.kind", "graph.path", "run.days", "policing.cut_order",
         "areas.path", "areas.adjacency", "areas.scale", "areas.composition",
         "incident.enabled", "incident.beat", "incident.day",
         "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
@@ -80,6 +81,7 @@ def check_rules(scenario: Any, origin: Callable[[str], str | None]) -> Any:
     _groups(scenario)
     scenario = _graph(scenario, origin("graph.path"))
     _beats(scenario)
+    _cut_order(scenario)
     _incident(scenario)
     _trial(scenario)
     _survey(scenario)
@@ -94,7 +96,19 @@ def _groups(s: Any) -> None:
     for name in names:
         if not name.strip():
             raise RuleError("population.group_names", f"an empty name {name!r}; allowed: names with letters")
+        if not name.isprintable():  # NUL, other control and invisible characters (a zero-width space)
+            raise RuleError(
+                "population.group_names",
+                f"{name!r} holds a control or invisible character; allowed: names of letters, digits, spaces and "
+                "punctuation that print",
+            )
         slug = group_slug(name)
+        if not slug:  # its columns would be named trust_end_ and the like
+            raise RuleError(
+                "population.group_names",
+                f"{name!r} has no letter or digit; allowed: names with letters (each group's columns are named "
+                "after its letters and digits)",
+            )
         if slug in seen:
             same = f"{name!r} is named twice" if seen[slug] == name else f"{seen[slug]!r} and {name!r} name one group"
             raise RuleError(
@@ -128,6 +142,21 @@ def _beats(s: Any) -> None:
         raise RuleError(
             "population.beats",
             f"{pop.beats} beats for {pop.residents} residents; allowed: at most population.residents beats",
+        )
+
+
+def _cut_order(s: Any) -> None:
+    order = s.policing.cut_order
+    every = next(f for f in dataclasses.fields(type(s.policing)) if f.name == "cut_order").metadata["spec"].choices
+    allowed = f"allowed: each of {', '.join(every)} once, in the order a cut takes them"
+    twice = [a for a in dict.fromkeys(order) if order.count(a) > 1]
+    if twice:
+        raise RuleError("policing.cut_order", f"{twice[0]!r} is listed twice; {allowed}")
+    missing = [a for a in every if a not in order]
+    if missing:  # a cut takes hours only from listed activities: a short list cuts less than budget_cut asks
+        raise RuleError(
+            "policing.cut_order",
+            f"{', '.join(missing)} not listed (a cut would take less than policing.budget_cut asks); {allowed}",
         )
 
 
@@ -215,3 +244,29 @@ def max_days(s: Any) -> int:
     """The longest run a scenario allows (the upper bound of ``run.days``)."""
     field = next(f for f in dataclasses.fields(type(s.run)) if f.name == "days")
     return int(field.metadata["spec"].hi)
+
+
+def price_problem(scenarios: list[tuple[str, Any]]) -> tuple[int, str] | None:
+    """Scenarios compared with one another must price costs in one currency and year.
+
+    A comparison subtracts one scenario's costs from another's and prints them under the
+    first one's currency: USD 2024 beside EUR 1990 would be read as one unit.
+
+    Args:
+        scenarios: (label, Scenario) pairs, the first one the reference (a comparison's baseline).
+
+    Returns:
+        None when they agree, else (index of the first that differs, "costs.KEY: problem; allowed: ...").
+
+    """
+    first_label, first = scenarios[0]
+    want = (first.costs.currency, first.costs.price_year)
+    for i, (_, sc) in enumerate(scenarios[1:], 1):
+        got = (sc.costs.currency, sc.costs.price_year)
+        if got != want:
+            key = "currency" if got[0] != want[0] else "price_year"
+            return i, (
+                f"costs.{key}: prices in {got[0]} {got[1]} beside {want[0]} {want[1]} in {first_label}; allowed: one "
+                "currency and price year in every scenario compared (costs are subtracted across them)"
+            )
+    return None

@@ -252,4 +252,31 @@ def survey_problem(scenario: Any) -> tuple[str, str] | None:
         got = len(getattr(s, key))
         if got != len(ITEMS):
             return key, f"has {got} values; allowed: one per item ({', '.join(ITEMS)})"
+    return None if s.design == "none" else _timing_problem(scenario)
+
+
+def _timing_problem(scenario: Any) -> tuple[str, str] | None:
+    """A survey's periods, fieldwork and sample against the run's days and the city's areas."""
+    s, days, pop = scenario.survey, scenario.run.days, scenario.population
+    if s.first_day > days:
+        return "first_day", f"day {s.first_day} is after the run ends; allowed: 1 to run.days = {days}"
+    if s.fieldwork_days > s.period_days:
+        return "fieldwork_days", f"{s.fieldwork_days} in a period of {s.period_days} days; allowed: at most period_days"
+    surveyed = days - s.first_day + 1
+    if surveyed % s.period_days:  # the last wave would hold only some of its fieldwork days, reported as whole
+        whole = surveyed // s.period_days
+        fits = [s.first_day - 1 + k * s.period_days for k in (whole, whole + 1) if k > 0]
+        return (
+            "period_days",
+            f"run.days = {days} ends inside a survey period ({surveyed} days from first_day {s.first_day} are "
+            f"{surveyed / s.period_days:.3g} periods of {s.period_days} days); allowed: whole periods, e.g. run.days = "
+            + " or ".join(map(str, fits)),
+        )
+    per_area = pop.residents / pop.beats
+    if s.respondents_per_area > per_area:  # a resident would answer more than once in a period
+        return (
+            "respondents_per_area",
+            f"{s.respondents_per_area:g} respondents in areas of {per_area:.3g} residents on average "
+            f"(population.residents / population.beats); allowed: at most {per_area:.3g}",
+        )
     return None

@@ -14,12 +14,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpsim.scenario import ScenarioError
+from cpsim.studies.interrupts import Interrupted
 from cpsim.studies.workers import end_with
 
 # Dask's comm schemes; a bare HOST:PORT means tcp://.
@@ -28,7 +31,7 @@ ADDRESS = re.compile(
     r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(?P<port>\d+)"
 )
 # What sweep and calibration workers run, imported once by the forkserver before it forks them.
-SWEEP_PRELOAD = ("cpsim.studies.sweeps.batch", "cpsim.studies.workers")
+SWEEP_PRELOAD = ("cpsim.studies.deaf_to_interrupts", "cpsim.studies.sweeps.batch", "cpsim.studies.workers")
 
 
 class SchedulerError(ScenarioError):
@@ -96,7 +99,29 @@ def local_executor(workers: int, method: str = "spawn", preload: Sequence[str] =
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(list(preload))
+        _start_forkserver()
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=end_with, initargs=(os.getpid(),))
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver now, with Ctrl-C blocked until its first import ignores it.
+
+    It would start with the first task, with Python's Ctrl-C handler: Ctrl-C during its
+    imports (seconds) printed its KeyboardInterrupt traceback and left the driver an EOFError.
+    A blocked signal mask survives exec; cpsim.studies.deaf_to_interrupts, preloaded first,
+    ignores SIGINT and lifts the block. The driver's own Ctrl-C in these milliseconds waits
+    until the block is lifted here, and is then delivered: it is never lost.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()  # first: starting it lifts any SIGINT block of this process
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if main else None
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager
@@ -106,8 +131,24 @@ def local_pool(workers: int | None = None, method: str = "spawn", preload: Seque
     executor = local_executor(n, method, preload)
     try:
         yield Pool(executor, n, f"{n} local process{'es' if n > 1 else ''}")
+    except (KeyboardInterrupt, Interrupted):
+        kill_workers(executor)  # Ctrl-C: the runs in flight are lost anyway, so do not wait for them
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    """End a process pool's workers now (Python 3.14's kill_workers, else each process)."""
+    kill = getattr(executor, "kill_workers", None)
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
 
 
 @contextmanager

@@ -31,7 +31,8 @@ import pandas as pd
 
 from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
-from cpsim.scenario import Scenario
+from cpsim.scenario import Scenario, ScenarioError
+from cpsim.scenario.rules import price_problem
 from cpsim.simulate import resolve
 from cpsim.studies.executors import Pool, open_pool, scheduler_address
 
@@ -179,6 +180,10 @@ def load_all(
         params = resolve(spec, overrides)
         file = str(spec) if isinstance(spec, (str, Path)) else ""
         loaded.append([params.run.name, file, params])
+    problem = price_problem([(item[1] or item[0], item[2]) for item in loaded])
+    if problem is not None:
+        item = loaded[problem[0]]
+        raise ScenarioError(f"{item[1] or item[0]}: {problem[1]}")
     seen: set[str] = set()
     for i, item in enumerate(loaded):
         name = item[0]
@@ -239,7 +244,12 @@ def run_study(
     if days is not None and int(days) < 1:
         raise ValueError(f"compare: days={days}; allowed: 1 or more")
     overrides = normalize_overrides(overrides)
-    loaded = load_all(scenarios, overrides)
+    # checked at the days they run: rules such as a survey's whole periods involve run.days
+    at_days = {"run.days": int(days)} if days is not None else {}
+    if isinstance(overrides, dict):
+        loaded = load_all(scenarios, {**overrides, **at_days})
+    else:
+        loaded = load_all(scenarios, [*overrides, *(f"{k}={v}" for k, v in at_days.items())])
     base = loaded[0][2]
     days = int(base.run.days if days is None else days)
     seed = int(base.run.seed if seed is None else seed)

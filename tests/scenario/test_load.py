@@ -56,8 +56,11 @@ def test_overrides_as_text_and_mapping():
 @pytest.mark.parametrize(
     ("body", "needle"),
     [
-        ("[patrol]\nfoot_hourz = 1\n", "patrol.foot_hourz: unknown key; allowed: foot_hours"),
-        ("[patroll]\nfoot_hours = 1\n", "patroll: unknown section; allowed:"),
+        (
+            "[patrol]\nfoot_hourz = 1\n",
+            "patrol.foot_hourz: unknown key (did you mean 'foot_hours'?); allowed: foot_hours",
+        ),
+        ("[patroll]\nfoot_hours = 1\n", "patroll: unknown section (did you mean 'patrol'?); allowed:"),
         (
             "[patrol]\nfoot_hours = 'lots'\n",
             "patrol.foot_hours: expected a number, got 'lots'; allowed: a value in [0, 12]",

@@ -8,9 +8,9 @@ from importlib import import_module
 from typing import Any
 
 _WHERE = {
-    "Calibration": "problem",
-    "CalibrationError": "problem",
-    "load_calibration": "problem",
+    "Calibration": "spec",
+    "CalibrationError": "spec",
+    "load_calibration": "spec",
     "run_calibration": "fit",
     "CalibrationReport": "fit",
     "read_observed": "observed",

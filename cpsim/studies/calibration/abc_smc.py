@@ -23,16 +23,18 @@ from __future__ import annotations
 import logging
 import math
 import random
+import sqlite3
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from cpsim.studies.calibration.stats import Options, statistics
+from cpsim.studies.interrupts import Interrupts
 
 
 @dataclass
@@ -135,7 +137,55 @@ def run_task(payload: bytes, factory, seed: int, max_tries: int):
     return sample, len(rows), rows
 
 
-def make_sampler(executor, seed: int, on_task: Callable[[list[Record]], None], max_tries: int):
+class Unreachable(RuntimeError):
+    """No proposal of the prior sample came within a finite distance of the data.
+
+    Attributes:
+        targets: Targets no proposal gave (NaN in every simulated survey).
+        proposals: Proposals in the prior sample.
+        error: The first failed run's error line, when every proposal failed.
+
+    """
+
+    def __init__(self, targets: list[str], proposals: int, error: str | None) -> None:
+        super().__init__(", ".join(targets) or error or "no finite distance")
+        self.targets, self.proposals, self.error = targets, proposals, error
+
+
+def check_prior_sample(records: list[Record], names: list[str]) -> None:
+    """Refuse to go on from a prior sample in which no proposal gave every target.
+
+    Such a proposal's distance is infinite (:class:`ScaledDistance`); with every distance
+    infinite the first threshold is infinite and ABC-SMC accepts every proposal: the prior
+    would come out as the posterior.
+
+    Raises:
+        Unreachable: The targets no simulated survey gave, or every run failed.
+
+    """
+    ran = [r for r in records if not r.error]
+    if any(all(math.isfinite(_number(r.stats.get(n))) for n in names) for r in ran):
+        return
+    never = [n for n in names if ran and not any(math.isfinite(_number(r.stats.get(n))) for r in ran)]
+    first = next((r.error.splitlines()[0] for r in records if r.error), None)
+    raise Unreachable(never, len(records), None if ran else first)
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def make_sampler(
+    executor,
+    seed: int,
+    on_task: Callable[[list[Record]], None],
+    max_tries: int,
+    interrupts: Interrupts | None = None,
+    names: list[str] | None = None,
+):
     """A pyabc sampler that runs its tasks on ``executor`` with seeds from (seed, generation, task).
 
     Args:
@@ -143,8 +193,11 @@ def make_sampler(executor, seed: int, on_task: Callable[[list[Record]], None], m
         seed: The calibration's seed.
         on_task: Called in the driver with each finished task's records (store, progress).
         max_tries: Most proposals one task tries before it gives up (acceptance rate too low).
+        interrupts: The driver's Ctrl-C flag (cpsim.studies.interrupts), looked at while waiting.
+        names: The target statistics, for the prior sample's check (:func:`check_prior_sample`).
 
     """
+    watch = interrupts or Interrupts()
     import cloudpickle
     from pyabc.sampler import Sampler
 
@@ -155,15 +208,29 @@ def make_sampler(executor, seed: int, on_task: Callable[[list[Record]], None], m
             payload = cloudpickle.dumps(simulate_one)
             seeds = np.random.SeedSequence([seed, t + 1]).generate_state(n, np.uint64)
             factory = self.sample_factory
-            futures = {executor.submit(run_task, payload, factory, int(s), max_tries): i for i, s in enumerate(seeds)}
+            try:
+                futures = {
+                    executor.submit(run_task, payload, factory, int(s), max_tries): i for i, s in enumerate(seeds)
+                }
+            except Exception as err:  # noqa: BLE001  (a pool broken by Ctrl-C refuses work: the interrupt)
+                raise watch.failed(err) from None
             results: list[Any] = [None] * n
             pending = set(futures)
+            records: list[Record] = []
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done = watch.wait(pending)
+                pending -= done
                 for fut in done:
                     i = futures[fut]
-                    results[i] = fut.result()
-                    on_task([Record(t, i, k, p, s, d, a) for k, (p, s, d, a) in enumerate(results[i][2])])
+                    try:
+                        results[i] = fut.result()
+                    except Exception as err:  # noqa: BLE001  (workers ended by Ctrl-C are the interrupt)
+                        raise watch.failed(err) from None
+                    task = [Record(t, i, k, p, s, d, a) for k, (p, s, d, a) in enumerate(results[i][2])]
+                    on_task(task)
+                    records += task
+            if t < 0 and names is not None:
+                check_prior_sample(records, names)
             sample = self._create_empty_sample()
             for part, _, _ in results:
                 sample += part
@@ -204,7 +271,15 @@ class Generation:
     seconds: float
 
 
-def run_generations(cal, db_url: str, executor, on_task, on_generation, max_tries: int = 1000) -> str:
+def run_generations(
+    cal,
+    db_url: str,
+    executor,
+    on_task,
+    on_generation,
+    max_tries: int = 1000,
+    interrupts: Interrupts | None = None,
+) -> str:
     """Run (or resume) the ABC-SMC generations of a calibration into pyabc's history.
 
     Args:
@@ -214,14 +289,20 @@ def run_generations(cal, db_url: str, executor, on_task, on_generation, max_trie
         on_task: Called with each finished task's records.
         on_generation: Called with each finished generation.
         max_tries: Most proposals one task tries.
+        interrupts: The driver's Ctrl-C flag.
 
     Returns:
         Why it stopped: "generations", "epsilon", "simulations" or "acceptance".
 
+    Raises:
+        Unreachable: No proposal of the prior sample came within a finite distance of the data.
+        Interrupted: Ctrl-C (the generation in flight is lost; a rerun resumes).
+
     """
     import pyabc
 
-    sampler = make_sampler(executor, cal.seed, on_task, max_tries)
+    names = [t.name for t in cal.targets]
+    sampler = make_sampler(executor, cal.seed, on_task, max_tries, interrupts, names)
     x0 = {t.name: t.value for t in cal.targets}
     while True:
         abc = make_abc(cal, sampler)
@@ -249,22 +330,50 @@ def run_generations(cal, db_url: str, executor, on_task, on_generation, max_trie
         )
 
 
+class DamagedHistory(RuntimeError):
+    """pyabc's history file is not a database (a resume cannot read it); the message is one line."""
+
+
 def _existing(db_url: str):
+    """The pyabc history of an earlier session, or None (no file, or an empty or half-created one: start afresh).
+
+    Raises:
+        DamagedHistory: The file is not a database: its generations cannot be read, and it is not thrown away.
+
+    """
     import pyabc
+    from sqlalchemy.exc import DatabaseError
 
-    path = db_url.removeprefix("sqlite:///")
-    from pathlib import Path
-
-    if not Path(path).is_file():
+    path = Path(db_url.removeprefix("sqlite:///"))
+    if not path.is_file():
+        return None
+    if _empty(path):  # killed between creating the file (or its tables) and its first row: nothing to keep
+        path.unlink()
         return None
     try:
         h = pyabc.History(db_url)
         h.id = 1
         h.max_t  # noqa: B018  (raises when the file holds no run)
         return h
-    except Exception:  # noqa: BLE001  (an empty or half-created history: start afresh)
-        Path(path).unlink()
-        return None
+    except DatabaseError as err:
+        raise DamagedHistory(f"{path}: not a readable pyabc history ({str(err.orig or err).strip()[:120]})") from None
+    except (ValueError, AssertionError) as err:  # no run 1, or another version of pyabc's tables
+        raise DamagedHistory(f"{path}: not a history of this calibration ({str(err).split('. ')[0][:120]})") from None
+
+
+def _empty(path: Path) -> bool:
+    """Whether an SQLite file holds no row in any table (a history pyabc began and never wrote to)."""
+    try:
+        con = sqlite3.connect(path)  # a journal left by a kill is rolled back here
+    except sqlite3.Error:
+        return False
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return all(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] == 0 for t in tables)
+    except sqlite3.Error:  # not a database: damaged, and not thrown away
+        return False
+    finally:
+        con.close()
 
 
 def _stop_reason(cal, h) -> str | None:

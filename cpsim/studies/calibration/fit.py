@@ -15,17 +15,27 @@ from __future__ import annotations
 import os
 import sys
 import time
+from concurrent.futures import BrokenExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from cpsim.studies.calibration.abc_smc import Generation, Record, SurveyModel, run_generations
+from cpsim.studies.calibration.abc_smc import (
+    DamagedHistory,
+    Generation,
+    Record,
+    SurveyModel,
+    Unreachable,
+    run_generations,
+)
 from cpsim.studies.calibration.posterior_store import CalibrationStore
-from cpsim.studies.calibration.problem import Calibration, load_calibration
+from cpsim.studies.calibration.spec import Calibration, CalibrationError, load_calibration
 from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool
+from cpsim.studies.interrupts import Interrupted, Interrupts, held
 
 LEVEL = 0.90
 
@@ -42,6 +52,44 @@ class CalibrationReport:
     seconds: float
     estimates: dict[str, float]
     checks: pd.DataFrame
+
+
+class CalibrationIncomplete(RuntimeError):
+    """A write failed (a full disk, a folder made read-only): what was finished is kept; one line."""
+
+
+class _Progress:
+    """Counts of this session, for the progress lines and the line an interruption prints."""
+
+    def __init__(self, cal: Calibration, say) -> None:
+        self.cal, self.say = cal, say
+        self.t: int | None = None
+        self.tasks = self.sims = self.failed = 0
+        self.start = time.perf_counter()
+
+    def task(self, records: list[Record]) -> None:
+        t = records[0].generation
+        if self.t != t:
+            self.t, self.tasks = t, 0
+        self.tasks += 1
+        self.sims += len(records)
+        failed = [r for r in records if r.error]
+        self.failed += len(failed)
+        for r in failed:
+            self.say(f"generation {t}: a run failed: {r.error.splitlines()[0]}")
+        particles = self.cal.particles
+        if self.tasks % max(1, particles // 10) == 0 or self.tasks == particles:
+            what = "prior sample" if t < 0 else f"generation {t}"
+            self.say(
+                f"{what}: {self.tasks}/{particles} particles, {self.sims} simulations, {self.failed} failed, "
+                f"{time.perf_counter() - self.start:.0f} s"
+            )
+
+    def where(self) -> str:
+        if self.t is None:
+            return "before the first proposal"
+        what = "the prior sample" if self.t < 0 else f"generation {self.t}"
+        return f"in {what} ({self.tasks} of {self.cal.particles} particles)"
 
 
 def run_calibration(
@@ -68,72 +116,95 @@ def run_calibration(
     Returns:
         The report (stop reason, counts, posterior estimates, checks table).
 
+    Raises:
+        CalibrationError: A store or history of another calibration, a damaged one, or targets no
+            proposal of the prior sample gave (one line).
+        CalibrationIncomplete: A write failed (full disk, read-only folder); what was finished is kept.
+        Interrupted: Ctrl-C; the generation in flight is lost, a rerun resumes.
+
     """
     cal = calibration if isinstance(calibration, Calibration) else load_calibration(calibration)
     out = Path(out) if out is not None else Path("out") / cal.name
-    start = time.perf_counter()
     say = (lambda text: None) if quiet else (lambda text: print(f"{cal.name}: {text}", file=sys.stderr, flush=True))
-    with (
-        nullcontext(pool)
-        if pool is not None
-        else open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD) as p
-    ):
-        store = CalibrationStore(out / "calibration.duckdb", cal)
+    progress = _Progress(cal, say)
+    kept = -1
+    # Ctrl-C is a flag from here on: pyabc's and DuckDB's writes are never cut half-way (cpsim.studies.interrupts)
+    with held() as interrupts:
         try:
-            db_url = f"sqlite:///{(out / 'pyabc.db').resolve()}"
-            last = _last_generation(db_url)
-            store.forget_after(last)
-            if last >= 0:
-                say(f"resuming after generation {last} ({p.where})")
-            else:
-                say(
-                    f"{len(cal.priors)} parameters, {len(cal.targets)} targets, {cal.particles} particles, "
-                    f"{cal.replicates} replicate(s) of {cal.days} days per proposal ({p.where})"
-                )
-            counter = {"tasks": 0, "sims": 0, "failed": 0, "t": None}
+            with (
+                nullcontext(pool)
+                if pool is not None
+                else open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD) as p
+            ):
+                interrupts.check()
+                store = CalibrationStore(out / "calibration.duckdb", cal)
+                try:
+                    db_url = f"sqlite:///{(out / 'pyabc.db').resolve()}"
+                    history = _history(db_url)
+                    kept = -1 if history is None else int(history.max_t)
+                    if store.created and kept >= 0:  # the history would resume into a store without its proposals
+                        raise CalibrationError(
+                            f"{out / 'pyabc.db'}: holds {kept + 1} generations but {store.path.name} is new; allowed: "
+                            "the store that goes with it, or move pyabc.db away to start afresh"
+                        )
+                    store.forget_after(kept)
+                    store.fill_generations(history)
+                    if kept >= 0:
+                        say(f"resuming: {kept + 1} of {cal.generations} generations done ({p.where})")
+                    else:
+                        say(
+                            f"{len(cal.priors)} parameters, {len(cal.targets)} targets, {cal.particles} particles, "
+                            f"{cal.replicates} replicate(s) of {cal.days} days per proposal ({p.where})"
+                        )
 
-            def on_task(records: list[Record]) -> None:
-                store.add(records)
-                t = records[0].generation
-                if counter["t"] != t:
-                    counter.update(t=t, tasks=0)
-                counter["tasks"] += 1
-                counter["sims"] += len(records)
-                failed = [r for r in records if r.error]
-                counter["failed"] += len(failed)
-                for r in failed:
-                    say(f"generation {t}: a run failed: {r.error.splitlines()[0]}")
-                step = max(1, cal.particles // 10)
-                if counter["tasks"] % step == 0 or counter["tasks"] == cal.particles:
-                    what = "prior sample" if t < 0 else f"generation {t}"
-                    say(
-                        f"{what}: {counter['tasks']}/{cal.particles} particles, {counter['sims']} simulations, "
-                        f"{counter['failed']} failed, {time.perf_counter() - start:.0f} s"
-                    )
+                    def on_task(records: list[Record]) -> None:
+                        store.add(records)
+                        progress.task(records)
 
-            def on_generation(g: Generation) -> None:
-                store.add_generation(g)
-                say(
-                    f"generation {g.t} done: epsilon {g.epsilon:.3g}, {g.simulations} simulations "
-                    f"(acceptance {g.accepted / max(g.simulations, 1):.2f}), {g.seconds:.0f} s"
-                )
+                    def on_generation(g: Generation) -> None:
+                        nonlocal kept
+                        store.add_generation(g)
+                        kept = g.t
+                        say(
+                            f"generation {g.t} done: epsilon {g.epsilon:.3g}, {g.simulations} simulations "
+                            f"(acceptance {g.accepted / max(g.simulations, 1):.2f}), {g.seconds:.0f} s"
+                        )
 
-            reason = run_generations(cal, db_url, p.executor, on_task, on_generation)
-            posterior = _posterior(db_url, cal)
-            store.set_posterior(posterior)
-            estimates = point_estimate(posterior, cal)
-            check = _checks(cal, store, posterior, checks, p)
-            proposals = store.table("proposals")
-            store.export(out)
-        finally:
-            store.close()
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "calibrated.toml").write_text(calibrated_toml(cal, estimates, out, len(posterior)))
-    check.to_csv(out / "checks.csv", index=False)
-    from cpsim.studies.calibration.posterior_report import write_report
+                    reason = run_generations(cal, db_url, p.executor, on_task, on_generation, interrupts=interrupts)
+                    posterior = _posterior(db_url, cal)
+                    store.set_posterior(posterior)
+                    estimates = point_estimate(posterior, cal)
+                    check = _checks(cal, store, posterior, checks, p, interrupts)
+                    proposals = store.table("proposals")
+                    store.export(out)
+                finally:
+                    store.close()
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "calibrated.toml").write_text(calibrated_toml(cal, estimates, out, len(posterior)))
+            check.to_csv(out / "checks.csv", index=False)
+            from cpsim.studies.calibration.posterior_report import write_report
 
-    write_report(cal, posterior, proposals, check, out)
-    seconds = time.perf_counter() - start
+            write_report(cal, posterior, proposals, check, out)
+        except (Interrupted, KeyboardInterrupt):
+            done = f"{kept + 1} generation{'' if kept == 0 else 's'} kept in {out}"
+            raise Interrupted(f"{cal.name}: {progress.where()}; {done}; run the same command again to resume") from None
+        except Unreachable as err:
+            raise CalibrationError(unreachable_line(cal, err, out)) from None
+        except BrokenExecutor as err:  # a worker died (killed, out of memory): the generation in flight is lost
+            raise CalibrationIncomplete(
+                f"{cal.name}: workers failed ({type(err).__name__}: {' '.join(str(err).split())[:160]}); "
+                f"{kept + 1} generations kept in {out}; run the same command again to resume"
+            ) from None
+        except DamagedHistory as err:
+            allowed = "a history written by cpsim calibrate (move a damaged one away to start afresh)"
+            raise CalibrationError(f"{err}; allowed: {allowed}") from None
+        except (duckdb.Error, OSError, *_sql_errors()) as err:  # a write failed: a full disk, a read-only folder
+            text = " ".join(str(getattr(err, "orig", None) or err).split())[:200] or type(err).__name__
+            raise CalibrationIncomplete(
+                f"{cal.name}: could not write to {out} ({text}); {kept + 1} generations kept; "
+                "free space (or make the folder writable) and run the same command again to resume"
+            ) from None
+    seconds = time.perf_counter() - progress.start
     n_failed = int(proposals["error"].notna().sum())
     n_gen = int(proposals.loc[proposals["generation"] >= 0, "generation"].max() + 1) if len(proposals) else 0
     say(
@@ -143,11 +214,36 @@ def run_calibration(
     return CalibrationReport(out, reason, n_gen, len(proposals), n_failed, seconds, estimates, check)
 
 
-def _last_generation(db_url: str) -> int:
+def unreachable_line(cal: Calibration, err: Unreachable, out: Path) -> str:
+    """One line for a prior sample with no finite distance: the targets no simulated survey gave, or the failure."""
+    again = f"delete {out} before the next try (it holds this prior sample)"
+    if err.error is not None:
+        return (
+            f"{cal.path}: parameters: all {err.proposals} proposals of the prior sample failed ({err.error}); "
+            f"allowed: priors whose runs succeed ({out}/calibration.duckdb holds each error); {again}"
+        )
+    names = ", ".join(err.targets) or ", ".join(t.name for t in cal.targets)
+    what = "this statistic" if len(err.targets) == 1 else "these statistics"
+    return (
+        f"{cal.path}: targets.{names}: none of the {err.proposals} proposals of the prior sample gave {what} "
+        f"(statistics.min_n = {cal.options.min_n}); allowed: targets a simulated survey gives (more "
+        f"respondents_per_area, a lower min_n, gap groups that answer); {again}"
+    )
+
+
+def _sql_errors() -> tuple[type[BaseException], ...]:
+    """SQLAlchemy's error (pyabc writes its history with it), when installed."""
+    try:
+        from sqlalchemy.exc import SQLAlchemyError
+    except ImportError:
+        return ()
+    return (SQLAlchemyError,)
+
+
+def _history(db_url: str):
     from cpsim.studies.calibration.abc_smc import _existing
 
-    h = _existing(db_url)
-    return -2 if h is None else int(h.max_t)
+    return _existing(db_url)
 
 
 def _posterior(db_url: str, cal: Calibration) -> pd.DataFrame:
@@ -219,7 +315,9 @@ def calibrated_toml(cal: Calibration, estimates: dict[str, float], out: Path, n:
     return "\n".join(lines) + "\n"
 
 
-def _checks(cal: Calibration, store: CalibrationStore, posterior: pd.DataFrame, draws: int, pool: Pool) -> pd.DataFrame:
+def _checks(
+    cal: Calibration, store: CalibrationStore, posterior: pd.DataFrame, draws: int, pool: Pool, interrupts: Interrupts
+) -> pd.DataFrame:
     """Posterior-predictive checks: fresh runs (new seeds) at posterior draws, one per draw."""
     rng = np.random.default_rng(np.random.SeedSequence([cal.seed, 777]))
     names = [t.name for t in cal.targets]
@@ -237,8 +335,17 @@ def _checks(cal: Calibration, store: CalibrationStore, posterior: pd.DataFrame, 
                 tuple(names),
                 cal.options,
             )
-            futures.append(pool.executor.submit(model, {k: float(posterior.loc[i, k]) for k in cal.keys}))
-        rows = [f.result() for f in futures]
+            try:
+                futures.append(pool.executor.submit(model, {k: float(posterior.loc[i, k]) for k in cal.keys}))
+            except Exception as err:  # noqa: BLE001  (a pool broken by Ctrl-C refuses work: the interrupt)
+                raise interrupts.failed(err) from None
+        pending = set(futures)
+        while pending:
+            pending -= interrupts.wait(pending)
+        try:
+            rows = [f.result() for f in futures]
+        except Exception as err:  # noqa: BLE001  (workers ended by Ctrl-C are the interrupt)
+            raise interrupts.failed(err) from None
         sims = pd.DataFrame([r for r in rows if "_error" not in r], columns=names)
         store.con.execute("CREATE OR REPLACE TABLE checks AS SELECT * FROM sims")
     out = []

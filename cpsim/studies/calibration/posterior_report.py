@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from cpsim.studies.calibration.problem import Calibration  # noqa: E402
+from cpsim.studies.calibration.spec import Calibration  # noqa: E402
 from cpsim.studies.calibration.stats import STATISTICS  # noqa: E402
 from cpsim.studies.claims import intervals_cover  # noqa: E402
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from cpsim import __version__
 from cpsim.studies.calibration.abc_smc import Generation, Record
-from cpsim.studies.calibration.problem import Calibration, CalibrationError
+from cpsim.studies.calibration.spec import Calibration, CalibrationError
 from cpsim.studies.sweeps.results import quote
 
 
@@ -40,24 +40,31 @@ class CalibrationStore:
         """
         self.path, self.cal = Path(path), cal
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        existed = self.path.exists()
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            self.path.unlink()  # a kill while DuckDB was creating the file: nothing in it to keep
         try:
             self.con = duckdb.connect(str(self.path))
         except duckdb.Error as err:
-            text = str(err).strip().splitlines()[0]
-            allowed = "a store no other process holds"
-            raise CalibrationError(f"{self.path}: cannot open ({text}); allowed: {allowed}") from None
+            raise CalibrationError(_open_problem(self.path, err)) from None
         self.keys, self.stats = cal.keys, [t.name for t in cal.targets]
-        if existed:
-            row = self.con.execute("SELECT fingerprint, file FROM calibration").fetchone()
-            if row[0] != cal.fingerprint():
-                self.con.close()
+        try:
+            tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            # no tables: a kill between creating the file and its tables (they are made in one transaction)
+            row = self.con.execute("SELECT fingerprint, file FROM calibration").fetchone() if tables else None
+            if tables and (row is None or row[0] != cal.fingerprint()):
                 raise CalibrationError(
-                    f"{self.path}: holds calibration {row[1]} with other settings; "
+                    f"{self.path}: holds calibration {row[1] if row else '(none)'} with other settings; "
                     "allowed: --out to a new directory, or delete it to start again"
                 )
-        else:
-            self._create()
+            self.created = not tables
+            if self.created:
+                self._create()
+        except duckdb.Error as err:
+            self.con.close()
+            raise CalibrationError(_damaged(self.path, err)) from None
+        except CalibrationError:
+            self.con.close()
+            raise
 
     def _create(self) -> None:
         cal, con = self.cal, self.con
@@ -124,6 +131,23 @@ class CalibrationStore:
         self.con.execute("INSERT OR REPLACE INTO proposals SELECT * FROM task_rows")
         self.con.unregister("task_rows")
 
+    def fill_generations(self, history) -> int:
+        """Add the generations pyabc's history holds and the store lacks (a kill between the two writes).
+
+        Their seconds are unknown (NULL). Returns how many rows were added.
+        """
+        if history is None:
+            return 0
+        pops = history.get_all_populations()
+        have = {r[0] for r in self.con.execute("SELECT generation FROM generations").fetchall()}
+        missing = pops[(pops["t"] >= 0) & ~pops["t"].isin(have)]
+        for _, row in missing.iterrows():
+            self.con.execute(
+                "INSERT INTO generations VALUES (?, ?, ?, ?, NULL)",
+                [int(row["t"]), float(row["epsilon"]), int(row["samples"]), self.cal.particles],
+            )
+        return len(missing)
+
     def add_generation(self, g: Generation) -> None:
         """Record a finished generation."""
         self.con.execute(
@@ -160,6 +184,22 @@ class CalibrationStore:
             self.con.execute("CHECKPOINT")
         finally:
             self.con.close()
+
+
+def _open_problem(path: Path, err: BaseException) -> str:
+    """One line for a store DuckDB cannot open: held by a running calibration, or damaged."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if "lock" in text.lower():
+        return f"{path}: another process is writing this store (a running calibration); allowed: one at a time"
+    return _damaged(path, err)
+
+
+def _damaged(path: Path, err: BaseException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return (
+        f"{path}: not a readable calibration store ({text}); allowed: a store written by cpsim calibrate "
+        "(move a damaged one away to start afresh)"
+    )
 
 
 def _num(v) -> float:

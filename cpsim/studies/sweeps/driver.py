@@ -13,7 +13,7 @@ import math
 import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +22,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool, scheduler_address
+from cpsim.studies.interrupts import Interrupted, Interrupts, held
 from cpsim.studies.progress import LogLines
 from cpsim.studies.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
 from cpsim.studies.sweeps.batch import BatchOutcome, Job, run_batch
-from cpsim.studies.sweeps.experiment import Experiment, group_column, load_experiment
+from cpsim.studies.sweeps.experiment import Experiment, group_column, group_names, load_experiment
 from cpsim.studies.sweeps.results import Store, StoreWriteError
 from cpsim.studies.sweeps.sampling import PlannedRun, check_points, count_runs, run_table
 
@@ -122,8 +123,7 @@ def job_of(exp: Experiment) -> Job:
     """Collect what every worker needs to know about the experiment."""
     groups = ()
     if "trust_end" in exp.metrics:
-        names = dict.fromkeys(g for sc in exp.scenarios.values() for g in sc.population.group_names)
-        groups = tuple((g, group_column(g)) for g in names)
+        groups = tuple((g, group_column(g)) for g in group_names(exp))
     return Job(exp.scenarios, exp.days, exp.metrics, groups, exp.timeseries)
 
 
@@ -181,34 +181,45 @@ def run_sweep(
     plan = run_table(exp)
     check_points(exp, plan)
     console = Console(stderr=True)
-    # the executor first: an unreachable scheduler fails before a store is created
-    with (
-        nullcontext(pool)
-        if pool is not None
-        else open_pool(workers, address, method="forkserver", preload=SWEEP_PRELOAD) as p
-    ):
-        store = Store.open(out, exp, plan, must_exist=resume, force=force, retry_failed=retry_failed)
-        counts = store.counts()
-        report = SweepReport(out, len(plan), counts["ok"] + counts["failed"], counts["failed"], slots=p.slots)
-        where = p.where
-        if store.retried:
-            print(f"{exp.name}: {store.retried} failed runs put back to pending (--retry-failed)", file=sys.stderr)
+    report = SweepReport(out, len(plan), 0, 0)
+    # Ctrl-C is a flag from here on: the pool's start and the store's writes are never cut half-way
+    with held() as interrupts:
         try:
-            pending = set(store.pending())
-            todo = [r for r in plan if r.run_id in pending]
-            if todo:
-                show = console.is_terminal if progress is None else progress
-                _drive(exp, store, todo, p, report, console, show, verbose)
-        except KeyboardInterrupt:
-            print(_final_line(exp, report, "interrupted") + "; run the same command again to resume", file=sys.stderr)
-            raise
-        finally:
-            store.close()
-    print(_final_line(exp, report, where), file=sys.stderr, flush=True)
+            # the executor first: an unreachable scheduler fails before a store is created
+            with (
+                nullcontext(pool)
+                if pool is not None
+                else open_pool(workers, address, method="forkserver", preload=SWEEP_PRELOAD) as p
+            ):
+                interrupts.check()
+                store = Store.open(out, exp, plan, must_exist=resume, force=force, retry_failed=retry_failed)
+                try:
+                    _session(exp, store, plan, p, report, console, progress, verbose, interrupts)
+                finally:
+                    store.close()
+        except (Interrupted, KeyboardInterrupt):
+            done = f"{report.done}/{report.total} runs done, {report.failed} failed -> {report.out}"
+            raise Interrupted(f"{exp.name}: {done}; run the same command again to resume") from None
+    print(_final_line(exp, report, p.where), file=sys.stderr, flush=True)
     return report
 
 
-def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
+def _session(exp, store, plan, pool, report, console, progress, verbose, interrupts: Interrupts) -> None:
+    """Run what the store still holds as pending: this session of the sweep."""
+    counts = store.counts()
+    report.done, report.failed, report.slots = counts["ok"] + counts["failed"], counts["failed"], pool.slots
+    if store.retried:
+        print(f"{exp.name}: {store.retried} failed runs put back to pending (--retry-failed)", file=sys.stderr)
+    pending = set(store.pending())
+    todo = [r for r in plan if r.run_id in pending]
+    if todo and report.done:
+        print(f"{exp.name}: resuming: {report.done} of {report.total} runs done", file=sys.stderr)
+    if todo:
+        show = console.is_terminal if progress is None else progress
+        _drive(exp, store, todo, pool, report, console, show, verbose, interrupts)
+
+
+def _drive(exp, store, todo, pool, report, console, show, verbose, interrupts: Interrupts) -> None:
     job = job_of(exp)
     batches = Batches(todo, exp.batch, pool.slots)
     window = 2 * pool.slots
@@ -239,18 +250,17 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
                 try:
                     inflight[pool.executor.submit(run_batch, job, args)] = len(args)
                 except Exception as err:  # noqa: BLE001  (a broken pool refuses work: stop, runs stay pending)
-                    broken = err
+                    broken = interrupts.failed(err)
 
         try:
             fill()
             while inflight:
-                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for fut in finished:
+                for fut in interrupts.wait(inflight):
                     inflight.pop(fut)
                     try:
                         batch = fut.result()
                     except Exception as err:  # noqa: BLE001  (the executor failed, not a run: runs stay pending)
-                        broken = broken or err
+                        broken = broken or interrupts.failed(err)
                         continue
                     try:
                         store.commit(batch)
@@ -277,6 +287,8 @@ def _drive(exp, store, todo, pool, report, console, show, verbose) -> None:
             for fut in inflight:
                 fut.cancel()
             report.seconds = time.perf_counter() - start
+    if isinstance(broken, Interrupted):
+        raise broken
     if broken is not None:
         left = report.total - report.done
         if isinstance(broken, StoreWriteError):

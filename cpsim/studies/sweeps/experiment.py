@@ -25,15 +25,17 @@ Scenario paths are relative to the experiment file, like ``extends`` in scenario
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cpsim.metrics import DAILY, SUMMARY
 from cpsim.scenario import SECTIONS, ScenarioError, load_scenario, spec_of
-from cpsim.scenario.load import clip, read_toml_file, shorten
-from cpsim.scenario.rules import group_slug
+from cpsim.scenario.load import clip, did_you_mean, parse_override, read_toml_file, shorten
+from cpsim.scenario.rules import group_slug, price_problem
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEYS = (
@@ -86,7 +88,8 @@ class Experiment:
         common_random_numbers: Replicate r uses the same seed at every point and in every
             scenario (paired comparisons), instead of one seed per run.
         levels: Morris: grid levels.
-        overrides: Dotted overrides applied to every run.
+        overrides: Dotted overrides applied to every run (the file's, then ``sets``).
+        sets: The overrides given beside the file (``cpsim sweep --set``), as recorded.
 
     """
 
@@ -108,6 +111,7 @@ class Experiment:
     common_random_numbers: bool
     levels: int
     overrides: dict[str, Any]
+    sets: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def varied(self) -> list[str]:
@@ -140,16 +144,26 @@ def group_column(group: str) -> str:
     return "trust_end_" + group_slug(group)
 
 
-def group_columns(scenarios: dict[str, Any]) -> list[str]:
-    """``trust_end_<group>`` columns for the groups of every scenario (first seen first)."""
-    return list(dict.fromkeys(group_column(g) for sc in scenarios.values() for g in sc.population.group_names))
+def group_names(exp: Experiment) -> list[str]:
+    """Every resident group of an experiment: each scenario's, then those of varied ``population.group_names``."""
+    names = [g for sc in exp.scenarios.values() for g in sc.population.group_names]
+    names += [g for value in exp.vary.get("population.group_names", ()) for g in value]
+    return list(dict.fromkeys(names))
 
 
-def load_experiment(path: str | Path) -> Experiment:
+def group_columns(exp: Experiment) -> list[str]:
+    """``trust_end_<group>`` columns for every group of an experiment (first seen first)."""
+    return list(dict.fromkeys(group_column(g) for g in group_names(exp)))
+
+
+def load_experiment(path: str | Path, sets: Mapping[str, Any] | Iterable[str] | None = None) -> Experiment:
     """Read and validate an experiment file.
 
     Args:
         path: The TOML file.
+        sets: Overrides given beside the file (``cpsim sweep --set key=value``): applied to
+            every run after the file's [overrides], named ``--set`` in errors, recorded in the
+            store; a varied key cannot be set.
 
     Returns:
         The validated Experiment.
@@ -159,8 +173,6 @@ def load_experiment(path: str | Path) -> Experiment:
 
     """
     path = Path(path)
-    if not path.is_file():
-        raise ExperimentError(f"{path}: file not found")
     try:
         data = read_toml_file(path, "experiment")
     except ScenarioError as err:
@@ -171,7 +183,7 @@ def load_experiment(path: str | Path) -> Experiment:
 
     for key in data:
         if key not in KEYS:
-            raise fail(clip(key), "unknown key", ", ".join(KEYS))
+            raise fail(clip(key), f"unknown key{did_you_mean(key, KEYS)}", ", ".join(KEYS))
 
     def whole(key: str, default: int | None, lo: int, hi: int) -> int | None:
         value = data.get(key, default)
@@ -208,9 +220,17 @@ def load_experiment(path: str | Path) -> Experiment:
     overrides = flatten(_table(data, "overrides", fail))
     for key in overrides:
         _check_key(key, f"overrides.{clip(key)}", fail)
-    scenarios, files = _scenarios(path, data, overrides, fail)
-
+    overrides = _beside(path, overrides)
     vary_raw = flatten(_table(data, "vary", fail))
+    flags = _flags(sets, vary_raw, fail)
+    if flags:  # the file's own overrides are checked before --set replaces any of them
+        _scenarios(path, data, overrides, fail, (), days)
+    overrides = {**overrides, **flags}
+    _run_keys(overrides, vary_raw, days, fail, flags)
+    scenarios, files = _scenarios(path, data, overrides, fail, flags, days)
+    # every check sees the runs as they will be: the experiment's days are their run.days
+    fixed = {**overrides, **({"run.days": days} if days is not None else {})}
+
     if not vary_raw:
         raise fail("vary", "nothing to vary", "a [vary] table with at least one dotted parameter key")
     vary: dict[str, Any] = {}
@@ -220,12 +240,12 @@ def load_experiment(path: str | Path) -> Experiment:
         if key in overrides:
             raise fail(where, "also set in [overrides]", "a key in [vary] or in [overrides], not both")
         if design == "grid":
-            values = _grid_values(spec, where, fail)
+            values = [_beside(path, {key: v})[key] for v in _grid_values(spec, where, fail)]
         else:
             values = _range(spec, field, where, fail)
         for value in values:
             for sc_name, sc_file in files.items():
-                _try_override(sc_file, {**overrides, key: value}, where, value, path, sc_name)
+                _try_override(sc_file, {**fixed, key: value}, where, value, path, sc_name, flags)
         vary[key] = values
 
     metrics = _names(data, "metrics", SCALAR_METRICS, fail)
@@ -251,7 +271,21 @@ def load_experiment(path: str | Path) -> Experiment:
         levels=levels,
         common_random_numbers=crn,
         overrides=overrides,
+        sets=flags,
     )
+
+
+def _run_keys(overrides: dict[str, Any], vary: dict[str, Any], days: int | None, fail, flags: dict[str, Any]) -> None:
+    """Refuse run.seed (the run table gives every run its seed) and run.days beside ``days``, which would win."""
+    for key, allowed in (
+        ("run.seed", "seed (the base seed), replicates and common_random_numbers, which give every run its seed"),
+        ("run.days", "run.days in [vary] or [overrides], or the top-level days, not both"),
+    ):
+        where = "vary." if key in vary else "--set " if key in flags else "overrides." if key in overrides else None
+        if where is None or (key == "run.days" and days is None):
+            continue
+        problem = "the run table sets every run's seed" if key == "run.seed" else f"days = {days} sets every run's days"
+        raise fail(f"{where}{key}", problem, allowed)
 
 
 def _table(data: dict[str, Any], key: str, fail) -> dict[str, Any]:
@@ -265,14 +299,57 @@ def _check_key(key: str, where: str, fail) -> dataclasses.Field:
     """Return the scenario field of a dotted key."""
     sec, _, name = key.partition(".")
     if sec not in SECTIONS or not name:
-        raise fail(where, "unknown parameter", "section.key with a section in " + ", ".join(SECTIONS))
+        near = did_you_mean(sec, SECTIONS)
+        raise fail(where, f"unknown parameter{near}", "section.key with a section in " + ", ".join(SECTIONS))
     fields = {f.name: f for f in dataclasses.fields(SECTIONS[sec])}
     if name not in fields:
-        raise fail(where, "unknown parameter", f"a key of [{sec}]: " + ", ".join(fields))
+        raise fail(where, f"unknown parameter{did_you_mean(name, fields)}", f"a key of [{sec}]: " + ", ".join(fields))
     return fields[name]
 
 
-def _scenarios(path: Path, data: dict[str, Any], overrides: dict[str, Any], fail):
+def named_file(path: Path, rel: str, key: str, allowed: str, fail) -> Path:
+    """A file named in an experiment or calibration file: relative to that file's folder, and there.
+
+    Raises:
+        ScenarioError: One line naming the key, the path as written and where it was looked for.
+
+    """
+    file = path.parent / rel
+    try:
+        found = file.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        found = False
+    if not found:
+        looked = clip(os.path.abspath(file), 300)
+        what = f"(looked for {looked!r}: paths are relative to {path.name}'s folder)"
+        raise fail(key, f"file {clip(rel, 200)!r} not found {what}", allowed)
+    return file
+
+
+def _beside(path: Path, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Overrides with a relative ``graph.path`` made relative to the file that names it, as in a scenario."""
+    value = overrides.get("graph.path")
+    if not isinstance(value, str) or not value or Path(value).is_absolute():
+        return overrides
+    return {**overrides, "graph.path": str(path.parent / value)}
+
+
+def _flags(sets: Mapping[str, Any] | Iterable[str] | None, vary: dict[str, Any], fail) -> dict[str, Any]:
+    """The ``--set`` overrides: known keys, none of them varied."""
+    if not sets:
+        return {}
+    flags = dict(sets.items() if isinstance(sets, Mapping) else map(parse_override, sets))
+    for key in flags:
+        _check_key(key, f"--set {clip(key)}", fail)
+        if key in vary:
+            raise fail(f"--set {key}", "varied by the experiment", "--set of a key not in [vary] (each point sets it)")
+    return flags
+
+
+def _scenarios(
+    path: Path, data: dict[str, Any], overrides: dict[str, Any], fail, flags: Iterable[str], days: int | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every scenario loaded with the overrides and checked at the experiment's ``days``."""
     raw = data.get("scenarios")
     if isinstance(raw, str):
         raw = [raw]
@@ -281,19 +358,50 @@ def _scenarios(path: Path, data: dict[str, Any], overrides: dict[str, Any], fail
     scenarios: dict[str, Any] = {}
     files: dict[str, str] = {}
     for rel in raw:
-        file = path.parent / rel
-        if not file.is_file():
-            raise fail("scenarios", f"file {str(file)!r} not found", "existing scenario files")
-        sc = _try_override(str(file), overrides, "overrides", None, path)
+        file = named_file(path, rel, "scenarios", "existing scenario files", fail)
+        sc = load_at_days(file, overrides, days, path, flags)
         if sc.run.name in scenarios:
             raise fail("scenarios", f"two scenarios named {sc.run.name!r}", "scenarios with distinct run.name")
         scenarios[sc.run.name] = sc
         files[sc.run.name] = str(file)
+    problem = price_problem([(files[name], sc) for name, sc in scenarios.items()])
+    if problem is not None:
+        name = list(scenarios)[problem[0]]
+        raise ExperimentError(f"{path}: scenarios: {files[name]}: {problem[1]}")
     return scenarios, files
 
 
-def _try_override(file: str, overrides: dict[str, Any], where: str, value: Any, path: Path, sc_name: str = ""):
-    """Load a scenario with overrides; re-word an override's error to name the experiment key."""
+def load_at_days(file: Path, overrides: dict[str, Any], days: int | None, path: Path, flags: Iterable[str] = ()):
+    """Load a scenario with an experiment's (or calibration's) overrides, checked at its ``days``.
+
+    Raises:
+        ScenarioError: One line: the override's key (``overrides.KEY`` or ``--set KEY``), the
+            scenario file's own error, or ``days: N in scenario 'x': ...`` when the days broke a
+            rule of the file (an incident after the run, a survey period cut off).
+
+    """
+    at_days = {**overrides, "run.days": days} if days is not None else overrides
+    try:
+        return load_scenario(file, at_days)
+    except ScenarioError as err:
+        found = re.match(r"--set:? (\S+?): ", str(err))
+        if days is None or (found and found[1] != "run.days"):  # an override's key: named as such
+            _try_override(str(file), at_days, "overrides", None, path, "", flags)
+        load_scenario(file)  # the file alone is broken: its own line
+        _try_override(str(file), at_days, "days", days, path, file.stem, flags)  # else the days broke a rule
+        raise
+
+
+def _try_override(
+    file: str,
+    overrides: dict[str, Any],
+    where: str,
+    value: Any,
+    path: Path,
+    sc_name: str = "",
+    flags: Iterable[str] = (),
+):
+    """Load a scenario with overrides; re-word an override's error to name the experiment key (or ``--set``)."""
     try:
         return load_scenario(file, overrides)
     except ScenarioError as err:
@@ -304,7 +412,7 @@ def _try_override(file: str, overrides: dict[str, Any], where: str, value: Any, 
             raise  # the scenario file itself is wrong: its own one-line error names it
         key, detail = found.groups()
         if value is None:
-            where = f"overrides.{key}"
+            where = f"--set {key}" if key in flags else f"overrides.{key}"
         else:
             other = "" if where == f"vary.{key}" else f"{key}: "  # a rule broke on another key
             detail = f"{shorten(value)} in scenario {sc_name!r}: {other}{detail}"
@@ -344,11 +452,13 @@ def _names(data: dict[str, Any], key: str, known: tuple[str, ...], fail) -> tupl
     value = data.get(key, key == "metrics")
     if value == "all" or value is True:
         return known
+    if key == "metrics" and (value is False or value == []):  # a store with no figure has nothing to analyse
+        raise fail(key, f"got {shorten(value)}", f'"all" or a list of at least one name from: {", ".join(known)}')
     if value is False:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail(key, f"got {shorten(value)}", f'"all", true, false or a list of names from: {", ".join(known)}')
     for v in value:
         if v not in known:
-            raise fail(key, f"unknown figure {shorten(v)}", ", ".join(known))
+            raise fail(key, f"unknown figure {shorten(v)}{did_you_mean(v, known)}", ", ".join(known))
     return tuple(dict.fromkeys(value))

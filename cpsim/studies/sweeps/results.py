@@ -38,9 +38,7 @@ import hashlib
 import json
 import os
 import re
-import signal
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +70,11 @@ def _sql_type(unit: str) -> str:
     return "BIGINT" if unit in WHOLE_UNITS else "DOUBLE"
 
 
+def _cell(value: Any) -> Any:
+    """A varied value as its column holds it: a list (group names, a cut order) as JSON text."""
+    return json.dumps(value) if isinstance(value, (list, tuple)) else value
+
+
 def _param_type(values: list[Any]) -> str:
     if all(isinstance(v, bool) for v in values):
         return "BOOLEAN"
@@ -86,7 +89,7 @@ def metric_columns(exp: Experiment) -> dict[str, str]:
     """Summary figure column -> SQL type, in store order."""
     cols = {m: _sql_type(SUMMARY[m][0]) for m in exp.metrics}
     if "trust_end" in exp.metrics:
-        cols.update({c: "DOUBLE" for c in group_columns(exp.scenarios)})
+        cols.update({c: "DOUBLE" for c in group_columns(exp)})
     return cols
 
 
@@ -205,8 +208,8 @@ class Store:
         row = con.execute("SELECT fingerprint, name FROM experiment").fetchone()
         if row is None or row[0] != fp:
             raise ExperimentError(
-                f"{path}: holds results of a different experiment or of an earlier version of "
-                f"{exp.path.name}; allowed: the same experiment unchanged (use another --out to start afresh)"
+                f"{path}: holds results of a different experiment, of an earlier version of {exp.path.name} or "
+                "of other --set values; allowed: the same experiment unchanged (use another --out to start afresh)"
             )
         # The whole runs table is read once: a damaged block fails here, before any run starts.
         con.execute("SELECT count(COLUMNS(*)) FROM runs").fetchall()
@@ -280,7 +283,7 @@ class Store:
                 "replicate": [r.replicate for r in plan],
                 "params": [json.dumps(r.params) for r in plan],
                 "seed": [r.seed for r in plan],
-                **{k: pd.Series([r.params[k] for r in plan], dtype=object) for k in exp.varied},
+                **{k: pd.Series([_cell(r.params[k]) for r in plan], dtype=object) for k in exp.varied},
             }
         )
         con.begin()
@@ -378,8 +381,7 @@ class Store:
             ["status = b.status", "error = b.error", "duration = b.duration"]
             + [f"{quote(m)} = CAST(b.{quote(m)} AS {t})" for m, t in self.metrics.items()]
         )
-        with _no_interrupt():
-            self._write(batch, runs, sets)
+        self._write(batch, runs, sets)  # Ctrl-C is a flag while a sweep runs (cpsim.studies.interrupts): never cut
 
     def _write(self, batch: BatchOutcome, runs: pd.DataFrame, sets: str) -> None:
         """The transaction of :meth:`commit`."""
@@ -443,27 +445,6 @@ class Store:
             pass  # committed batches are safe in the write-ahead log; the next open replays it
         finally:
             self.con.close()
-
-
-@contextmanager
-def _no_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C until a commit is done (DuckDB would abort the write half-way with an error).
-
-    A Ctrl-C during the commit is remembered and raised as KeyboardInterrupt right after it.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        if callable(previous):
-            previous(signal.SIGINT, None)
-        raise KeyboardInterrupt
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -537,8 +518,16 @@ class SweepResults:
         return list(self.experiment["metrics"])
 
 
-def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect_read(path: str | Path, *, query: bool = False, files: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a read-only connection, with one-line errors for a missing or busy file.
+
+    Args:
+        path: The store.
+        query: For a user's SQL (``cpsim results --sql``): the connection reaches the store's
+            tables and nothing else: no file, URL or other database, no extension installed
+            or loaded, and the query cannot change these settings.
+        files: With ``query``: the query may also read and write files under the store's
+            folder (paths are compared as written; a symbolic link there is followed).
 
     Raises:
         ExperimentError: No such store, not a store, or a running sweep holds it.
@@ -547,8 +536,9 @@ def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.is_file():
         raise ExperimentError(f"{path}: no such results store")
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False} if query else {}
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=config)
     except duckdb.Error as err:
         text = _first_line(err)
         if "Could not set lock" in text or "Conflicting lock" in text:
@@ -562,6 +552,11 @@ def connect_read(path: str | Path) -> duckdb.DuckDBPyConnection:
     if not {"experiment", "runs", "timeseries", "points"} <= tables:
         con.close()
         raise ExperimentError(f"{path}: not a cpsim results store (no experiment/runs tables)")
+    if query:
+        if files:  # allowed even with external access off: the store's folder, by its absolute path
+            con.execute("SET allowed_directories = ?", [[os.path.join(os.path.abspath(path.parent), "")]])
+        con.execute("SET enable_external_access = false")  # files, URLs, ATTACH, INSTALL and LOAD
+        con.execute("SET lock_configuration = true")  # the query cannot SET them back
     return con
 
 

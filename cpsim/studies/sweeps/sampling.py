@@ -152,10 +152,13 @@ def check_points(exp: Experiment, plan: list[PlannedRun]) -> None:
     seen: set[tuple] = set()
     for run in plan:
         values = tuple(run.params[k] for k in keys)
-        if (run.scenario, values) in seen:
+        hashable = tuple(tuple(v) if isinstance(v, list) else v for v in values)  # list-valued keys: group names
+        if (run.scenario, hashable) in seen:
             continue
-        seen.add((run.scenario, values))
+        seen.add((run.scenario, hashable))
         scenario = exp.scenarios[run.scenario]
+        if exp.days is not None:  # the runs last the experiment's days: rules such as the survey's read run.days
+            scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=exp.days))
         sections: dict[str, dict[str, Any]] = {}
         for key, value in zip(keys, values, strict=True):
             sec, _, name = key.partition(".")

@@ -36,7 +36,7 @@ beats = 5
 design = "random"
 period_days = 10
 fieldwork_days = 1
-respondents_per_area = 150.0
+respondents_per_area = 90.0
 """
 CALIBRATION = """name = "tiny"
 scenario = "tiny.toml"
@@ -150,7 +150,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_posterior(tiny, capsys):
     with pytest.raises(SystemExit) as code:
         main(cmd[3:])
     assert code.value.code == 0
-    assert "resuming after generation 0" in capsys.readouterr().err
+    assert "resuming: 1 of 2 generations done" in capsys.readouterr().err
     a = parquet(out / "posterior.parquet").sort_values("particle").reset_index(drop=True)
     b = parquet(d / "out" / "posterior.parquet").sort_values("particle").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
@@ -193,7 +193,7 @@ SECTIONS = {
 }
 BAD = [
     ({"particles": "1"}, {}, "particles: got 1; allowed: a whole number in [2, 1000000]"),
-    ({"partcles": "10"}, {}, "partcles: unknown key; allowed: name,"),
+    ({"partcles": "10"}, {}, "partcles: unknown key (did you mean 'particles'?); allowed: name,"),
     ({"observed": '"missing.csv"'}, {}, "observed: file"),
     ({}, {"parameters": '"trust.halflife" = { lo = 1, hi = 2 }'}, "parameters.trust.halflife: unknown parameter"),
     (

@@ -238,13 +238,13 @@ def test_a_run_that_raises_is_recorded_and_the_rest_complete(tmp_path, capsys, m
 
 
 BAD = [
-    ("replicate = 3\n", "replicate: unknown key; allowed: name,"),
+    ("replicate = 3\n", "replicate: unknown key (did you mean 'replicates'?); allowed: name,"),
     ('design = "grd"\n', "design: got 'grd'; allowed: one of grid, lhs, sobol, morris"),
     ("replicates = 0\n", "replicates: got 0; allowed: a whole number in [1, 100000]"),
-    ('metrics = ["trust_ending"]\n', "metrics: unknown figure 'trust_ending'"),
+    ('metrics = ["trust_ending"]\n', "metrics: unknown figure 'trust_ending' (did you mean 'trust_end'?)"),
     (
         "[vary]\npolicing.budget_cutt = [0.1]\n",
-        "vary.policing.budget_cutt: unknown parameter; allowed: a key of [policing]",
+        "vary.policing.budget_cutt: unknown parameter (did you mean 'budget_cut'?); allowed: a key of [policing]",
     ),
     (
         "[vary]\npolicing.budget_cut = [0.1, 1.5]\n",
@@ -384,6 +384,47 @@ def test_results_status_sql_and_export(tmp_path, capsys, grid_store):
     np.testing.assert_allclose(pd.read_parquet(export / "runs.parquet")["trust_end"], csv["trust_end"])
 
 
+def test_results_sql_reaches_the_store_and_with_files_its_folder_only(tmp_path, capsys, grid_store):
+    store = Path(shutil.copy(grid_store[1], tmp_path / "store.duckdb"))
+    (tmp_path / "notes.csv").write_text("a\n1\n")
+    outside = tmp_path.parent / f"{tmp_path.name}_outside.csv"
+    outside.write_text("secret\n1\n")
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    refused = [
+        f"SELECT * FROM read_csv('{outside}')",  # any file
+        f"SELECT * FROM read_csv('{tmp_path / 'notes.csv'}')",  # even beside the store, without --files
+        f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'",
+        f"ATTACH '{other}' AS other",
+        "INSTALL httpfs",  # would download an extension
+        "LOAD httpfs",
+        "SELECT * FROM read_csv('https://example.com/x.csv')",
+        "SET enable_external_access = true",  # the query cannot lift the confinement
+        "CREATE TABLE mine AS SELECT 1",  # the store is read-only
+    ]
+    for query in refused:
+        code, _, err = cli("results", str(store), "--sql", query, capsys=capsys)
+        assert code == 2 and err.startswith("cpsim: error: --sql: ") and err.count("\n") == 1, (query, err)
+    assert (
+        not (tmp_path / "x.csv").exists()
+        and "allowed: the store's tables (with --files"
+        in cli("results", str(store), "--sql", refused[0], capsys=capsys)[2]
+    )
+    # --files: files under the store's folder, and still nothing else
+    target = tmp_path / "runs.csv"
+    for query in (
+        f"SELECT * FROM read_csv('{tmp_path / 'notes.csv'}')",
+        f"COPY (SELECT run_id FROM runs) TO '{target}'",
+    ):
+        code, _, err = cli("results", str(store), "--sql", query, "--files", capsys=capsys)
+        assert code == 0, err
+    assert len(pd.read_csv(target)) == 24
+    for query in (refused[0], f"COPY (SELECT 1) TO '{tmp_path.parent / 'y.csv'}'", "INSTALL httpfs"):
+        code, _, err = cli("results", str(store), "--sql", query, "--files", capsys=capsys)
+        assert code == 2 and "--sql: " in err, (query, err)
+    assert not (tmp_path.parent / "y.csv").exists()
+
+
 def test_analyze_writes_effect_figures_and_report(tmp_path, capsys, grid_store):
     store = grid_store[1]
     code, out, _ = cli("analyze", str(store), "--out", str(tmp_path / "rep"), capsys=capsys)
@@ -478,3 +519,76 @@ def test_sweep_keeps_breakdowns_and_provenance_and_pairs_under_crn(tmp_path):
     html = analyze(store, tmp_path / "rep").read_text()
     for name in ("paired_policing_budget_cut", "paired_scenarios", "groups_paired_policing_budget_cut"):
         assert f"alt='{name}'" in html
+
+
+# --- what a sweep runs is what the store records ----------------------------------------------
+
+
+def test_set_applies_to_every_run_is_recorded_and_a_changed_value_does_not_resume(tmp_path, capsys):
+    exp = grid(tmp_path, replicates=1, days=2)
+    store = tmp_path / "set.duckdb"
+    code, _, err = cli("sweep", str(exp), "--out", str(store), "--set", "population.residents=200", capsys=capsys)
+    assert code == 0, err
+    res = open_results(store)
+    assert (res.runs["residents"] == 200).all()  # every point of the design, every scenario
+    assert res.experiment["spec"]["sets"] == {"population.residents": 200}
+    assert "population.residents=200" in res.provenance["overrides"]
+    # the same command resumes; other --set values are another experiment
+    code, _, err = cli("sweep", str(exp), "--out", str(store), "--set", "population.residents=200", capsys=capsys)
+    assert code == 0 and "this session" not in err
+    code, _, err = cli("sweep", str(exp), "--out", str(store), "--set", "population.residents=250", capsys=capsys)
+    assert code == 2 and "or of other --set values" in err
+    # a varied key cannot be set; a bad value is named by its flag
+    for value, message in (
+        ("policing.budget_cut=0.1", "--set policing.budget_cut: varied by the experiment"),
+        ("population.residents=5", "--set population.residents: 5 is out of range"),
+        ("run.seed=4", "--set run.seed: the run table sets every run's seed"),
+    ):
+        code, _, err = cli("sweep", str(exp), "--out", str(tmp_path / "x.duckdb"), "--set", value, capsys=capsys)
+        assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_a_list_valued_key_varies_and_each_group_gets_its_column(tmp_path):
+    exp = write(
+        tmp_path,
+        f'scenarios = ["{BASELINE}"]\ndays = 2\n[vary]\npopulation.group_names = [["a", "b"], ["x", "y"]]\n'
+        "trust.initial_by_group = [[0.6, 0.2], [0.4, 0.4]]\n",
+    )
+    store = tmp_path / "lists.duckdb"
+    run_sweep(exp, store, workers=1)
+    runs = open_results(store).runs.set_index("population.group_names")
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    for names, present, absent in (
+        ('["a", "b"]', "trust_end_a", "trust_end_x"),
+        ('["x", "y"]', "trust_end_y", "trust_end_b"),
+    ):
+        assert runs.loc[names, present].notna().all() and runs.loc[names, absent].isna().all()
+    direct = simulate(BASELINE, seed=int(runs.loc['["x", "y"]', "seed"].iloc[0]), days=2, overrides={
+        "population.residents": 300, "population.beats": 2, "population.group_names": ["x", "y"],
+        "trust.initial_by_group": [0.6, 0.2]})  # fmt: skip
+    row = runs.loc['["x", "y"]'].iloc[0]
+    assert row["trust.initial_by_group"] == "[0.6, 0.2]"
+    assert row["trust_end_x"] == direct.summary["trust_end_by_group"]["x"]
+
+
+def test_varied_run_days_are_the_days_each_run_lasts(tmp_path):
+    exp = write(tmp_path, f'scenarios = ["{BASELINE}"]\n[vary]\nrun.days = [2, 5]\n')
+    store = tmp_path / "days.duckdb"
+    run_sweep(exp, store, workers=1)
+    runs = open_results(store).runs
+    assert runs["run.days"].tolist() == runs["days"].tolist() == [2, 5]
+
+
+def test_paths_in_an_experiment_are_relative_to_it(tmp_path, monkeypatch):
+    graph = ROOT / "tests" / "corpus" / "graphs" / "ring_300.edges"
+    (tmp_path / "sub").mkdir()
+    shutil.copy(graph, tmp_path / "sub" / "ring.edges")
+    exp = write(
+        tmp_path / "sub",
+        f'scenarios = ["{BASELINE}"]\ndays = 1\n[vary]\npolicing.budget_cut = [0.0]\n[overrides]\n'
+        'population.residents = 300\ngraph.kind = "file"\ngraph.path = "ring.edges"\n',
+        tiny=False,
+    )
+    monkeypatch.chdir(tmp_path)  # not the experiment's folder
+    assert load_experiment(exp).scenarios["baseline"].graph.path == str(tmp_path / "sub" / "ring.edges")
