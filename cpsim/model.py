@@ -533,8 +533,8 @@ class CommunityModel(AgentViews, mesa.Model):
         headlines = d.streams["headlines"]
         for group in incidents_mech.draw_national(headlines, inc):
             self._publish("national", d.number, group, -1, -1, headlines)
-        for kind, stream in (("local", rng), ("national", headlines)):
-            for viewers, weight, v_leg, v_eff in self.news[kind].today(d.number, stream, inc):
+        for kind in ("local", "national"):
+            for viewers, weight, v_leg, v_eff in self.news[kind].today(d.number, inc):
                 self.contacts.add("incident_news", viewers, v_leg, v_eff, weight=weight, police=False)
 
     def _publish(self, kind: str, day: int, group: int, beat: int, harmed: int, rng) -> None:
@@ -545,7 +545,7 @@ class CommunityModel(AgentViews, mesa.Model):
         exposures = inc.local_exposures if local else inc.national_exposures
         viewers, same = incidents_mech.news_viewers(rng, self.classes, group, beat, reach, inc)
         keep = viewers != harmed
-        self.news[kind].publish(day, viewers[keep], same[keep], strength, exposures, inc)
+        self.news[kind].publish(day, viewers[keep], same[keep], strength, exposures, inc, rng)
         self.news[kind].log.append((day, beat, harmed, group, int(keep.sum())))
 
     def _programs_act(self, d: Day) -> None:
@@ -857,12 +857,14 @@ class CommunityModel(AgentViews, mesa.Model):
                     viewers, same = incidents_mech.news_viewers(local_rng, self.classes, int(res.group[who]), beat,
                                                                 inc.local_reach, inc)  # fmt: skip
                     others = viewers != who
-                    news["local"].publish(day, viewers[others], same[others], inc.strength, inc.local_exposures, inc)
+                    news["local"].publish(
+                        day, viewers[others], same[others], inc.strength, inc.local_exposures, inc, local_rng
+                    )
             for group in incidents_mech.draw_national(rng, inc):
                 viewers, same = incidents_mech.news_viewers(rng, self.classes, group, -1, inc.national_reach, inc)
-                news["national"].publish(day, viewers, same, 1.0, inc.national_exposures, inc)
+                news["national"].publish(day, viewers, same, 1.0, inc.national_exposures, inc, rng)
             transient *= keep
-            met = [*news["local"].today(day, local_rng, inc), *news["national"].today(day, rng, inc)]
+            met = [*news["local"].today(day, inc), *news["national"].today(day, inc)]
             for viewers, weight, v_leg, v_eff in met:
                 read = [
                     trust_mech.read_valence(np.full(viewers.size, v), prior[viewers], t.prior_bias)
@@ -874,7 +876,7 @@ class CommunityModel(AgentViews, mesa.Model):
                     transient[c, viewers] += (1.0 - share) * delta
                     kept[c, viewers] += share * delta
         for kind, part in news.items():
-            self.news[kind].cycles = [cycle for cycle in part.cycles if cycle[0] + inc.news_days > 0]
+            self.news[kind].stories = [st for st in part.stories if st.start + inc.news_days > 0]
         return transient, kept, days
 
     def _start_audience(self) -> None:

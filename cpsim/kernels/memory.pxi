@@ -5,6 +5,7 @@ import numpy as np
 cimport numpy as cnp
 
 from cpsim.kernels.arrays cimport array, doubles, longs, out_doubles, size
+from cpsim.kernels.elementwise cimport clip
 
 cnp.import_array()
 
@@ -130,3 +131,36 @@ def tally(kept_group, kept_beat, group, beat, idx, kept, counted=None):
             out_g[i * 2 + k] += sg[k * n_groups + i]
         for i in range(n_beats):
             out_b[i * 2 + k] += sb[k * n_beats + i]
+
+
+def fade(attitude_legitimacy, attitude_effectiveness, group, beat, group_fade, beat_fade):
+    """Members' attitudes move with their memories' fading (in place; cpsim.mechanisms.norms.settle).
+
+    numpy, per component c: ``attitude_c += group_fade[:, c][group] + beat_fade[:, c][beat]``,
+    then clipped to 0..1.
+
+    Args:
+        attitude_legitimacy, attitude_effectiveness: Residents' attitudes (float64), changed.
+        group: Each resident's group (int8); beat: each resident's beat (int32).
+        group_fade: Per group and component, the memory's change (float64, groups x 2 flattened in C order).
+        beat_fade: Per beat and component (float64, beats x 2 flattened in C order).
+    """
+    cdef Py_ssize_t i, n = size(array(attitude_legitimacy, cnp.NPY_DOUBLE, -1, "attitude_legitimacy"))
+    cdef double *al = out_doubles(attitude_legitimacy, n, "attitude_legitimacy")
+    cdef double *ae = out_doubles(attitude_effectiveness, n, "attitude_effectiveness")
+    cdef const signed char *g = <signed char *> cnp.PyArray_DATA(array(group, cnp.NPY_INT8, n, "group"))
+    cdef const int *bt = <int *> cnp.PyArray_DATA(array(beat, cnp.NPY_INT32, n, "beat"))
+    cdef cnp.ndarray gf_a = array(group_fade, cnp.NPY_DOUBLE, -1, "group_fade")
+    cdef cnp.ndarray bf_a = array(beat_fade, cnp.NPY_DOUBLE, -1, "beat_fade")
+    if size(gf_a) % 2 or size(bf_a) % 2:
+        raise ValueError("group_fade and beat_fade must hold two components per group and per beat")
+    cdef Py_ssize_t n_groups = size(gf_a) // 2, n_beats = size(bf_a) // 2
+    cdef const double *gf = <double *> cnp.PyArray_DATA(gf_a)
+    cdef const double *bf = <double *> cnp.PyArray_DATA(bf_a)
+    cdef int gi, bi
+    for i in range(n):
+        gi, bi = g[i], bt[i]
+        if gi < 0 or gi >= n_groups or bi < 0 or bi >= n_beats:
+            raise ValueError(f"resident {i}'s group {gi} or beat {bi} is outside the memories")
+        al[i] = clip(al[i] + (gf[2 * gi] + bf[2 * bi]), 0.0, 1.0)
+        ae[i] = clip(ae[i] + (gf[2 * gi + 1] + bf[2 * bi + 1]), 0.0, 1.0)

@@ -5,12 +5,14 @@ their attitudes (``relax``: three in-place ufuncs each) and writes the trust ind
 (``combine``: two more, and a temporary). ``remember`` does the same arithmetic in one pass
 over the residents, operation by operation as numpy does it, so every value is numpy's to
 the bit. ``tally`` adds the day's kept changes to the collective memories' weekly sums
-(cpsim.mechanisms.norms) in one pass, numpy's bincount sums to the bit.
+(cpsim.mechanisms.norms) in one pass, numpy's bincount sums to the bit; ``fade`` moves members'
+attitudes with their memories' fading, numpy's gathers and adds to the bit.
 """
 
 from cpsim.kernels.compiled import (
+    fade,
     remember,
     tally,
 )
 
-__all__ = ["remember", "tally"]
+__all__ = ["fade", "remember", "tally"]

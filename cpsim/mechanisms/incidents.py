@@ -19,8 +19,9 @@ ln(local_salience) [lives in the incident's beat])`` (``reach`` = ``local_reach`
 ``national_reach``), and then on each of ``news_days`` days with probability ``exposures /
 news_days`` meets it again (the video, follow-ups, protests; ``local_exposures`` for a local
 story, which its neighbourhood follows for weeks, ``national_exposures`` for one from
-elsewhere). Each meeting is a vicarious experience with valences ``strength x news_legitimacy``
-and ``strength x news_effectiveness``, read through the viewer's prior trust like any other
+elsewhere; how many times and on which days are drawn when the story breaks). Each meeting is
+a vicarious experience with valences ``strength x news_legitimacy`` and ``strength x
+news_effectiveness``, read through the viewer's prior trust like any other
 (cpsim.mechanisms.trust), with weight ``news_weight x (1 + linked_fate)`` for viewers who share
 the harmed person's group or, for a local incident, neighbourhood, and ``news_weight`` for
 others: an incident is read through shared identity (Dawson 1994, linked fate; Bor et al.
@@ -121,35 +122,77 @@ def _choose(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
 
 
 @dataclass
-class News:
-    """Stories in the news: who meets each, how much it weighs for them, its valences and first day."""
+class Story:
+    """One story in the news: when each of its meetings falls, who meets it and how much it weighs for them."""
 
-    cycles: list[tuple[int, np.ndarray, np.ndarray, float, float, float]] = field(default_factory=list)
+    start: int
+    days: np.ndarray  # each meeting's day, from the story's first (sorted)
+    viewers: np.ndarray  # who meets it then
+    weight: np.ndarray  # how much it weighs for them
+    bounds: np.ndarray  # meetings of day k are [bounds[k], bounds[k + 1])
+    v_legitimacy: float
+    v_effectiveness: float
+
+
+@dataclass
+class News:
+    """Stories in the news, each with the meetings it will have (drawn when it breaks)."""
+
+    stories: list[Story] = field(default_factory=list)
     log: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # day, beat, harmed, group, viewers
 
     def publish(
-        self, day: int, viewers: np.ndarray, same_group: np.ndarray, strength: float, exposures: float, inc
+        self,
+        day: int,
+        viewers: np.ndarray,
+        same_group: np.ndarray,
+        strength: float,
+        exposures: float,
+        inc,
+        rng: np.random.Generator,
     ) -> None:
-        """Put a story in the news from ``day``, met ``exposures`` times by each viewer.
+        """Put a story in the news from ``day``: each viewer meets it on each news day with chance exposures / days.
 
-        Each viewer's weight grows with shared identity (``same_group``: one of the harmed person's own).
+        Drawn at once, as a Bernoulli process over the news days: each viewer's first meeting and the
+        gaps between meetings are geometric. Each viewer's weight grows with shared identity
+        (``same_group``: one of the harmed person's own).
         """
+        span = inc.news_days
+        chance = min(1.0, exposures / span)
+        whos, whens = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        who = np.arange(viewers.size) if chance > 0.0 else np.zeros(0, np.int64)
+        when = rng.geometric(chance, who.size) - 1 if chance > 0.0 else who
+        while who.size:
+            inside = when < span
+            who, when = who[inside], when[inside]
+            whos.append(who)
+            whens.append(when)
+            when = when + rng.geometric(chance, who.size)
+        who, when = np.concatenate(whos), np.concatenate(whens)
+        order = np.argsort(when, kind="stable")
+        when, who = when[order], who[order]
         weight = inc.news_weight * np.where(same_group, 1.0 + inc.linked_fate, 1.0)
-        chance = min(1.0, exposures / inc.news_days)
-        self.cycles.append(
-            (day, viewers, weight, strength * inc.news_legitimacy, strength * inc.news_effectiveness, chance)
-        )
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(when, minlength=span))])
+        self.stories.append(
+            Story(
+                day, when, viewers[who], weight[who], bounds, strength * inc.news_legitimacy,
+                strength * inc.news_effectiveness,
+            )
+        )  # fmt: skip
 
-    def today(self, day: int, rng: np.random.Generator, inc) -> list[tuple[np.ndarray, np.ndarray, float, float]]:
+    def today(self, day: int, inc) -> list[tuple[np.ndarray, np.ndarray, float, float]]:
         """Today's meetings with stories still in the news: (residents, weights, v_legitimacy, v_effectiveness)."""
-        if not self.cycles:  # most days of a small city: nothing in the news
+        if not self.stories:  # most days of a small city: nothing in the news
             return []
-        self.cycles = [c for c in self.cycles if day < c[0] + inc.news_days]
+        self.stories = [st for st in self.stories if day < st.start + inc.news_days]
         out = []
-        for _, viewers, weight, v_leg, v_eff, chance in self.cycles:
-            met = rng.random(viewers.size) < chance
-            if met.any():
-                out.append((viewers[met], weight[met], v_leg, v_eff))
+        for st in self.stories:
+            k = day - st.start
+            if k < 0:
+                continue
+            a, b = st.bounds[k], st.bounds[k + 1]
+            if b > a:
+                out.append((st.viewers[a:b], st.weight[a:b], st.v_legitimacy, st.v_effectiveness))
         return out
 
 

@@ -142,9 +142,10 @@ def settle(memory: Memory, res, t, days: int) -> None:
     keep_beat = 0.5 ** (days / t.neighbourhood_memory_half_life_days)
     group_fade = (d - memory.group) * (1.0 - keep_group)
     beat_fade = -memory.beat * (1.0 - keep_beat)
-    for c, attitude in enumerate((res.attitude_legitimacy, res.attitude_effectiveness)):
-        attitude += group_fade[:, c][res.group] + beat_fade[:, c][res.beat]
-        np.clip(attitude, 0.0, 1.0, out=attitude)
+    # per component c: attitude_c += group_fade[:, c][group] + beat_fade[:, c][beat], clipped; one compiled pass
+    memory_kernel.fade(
+        res.attitude_legitimacy, res.attitude_effectiveness, res.group, res.beat, group_fade.ravel(), beat_fade.ravel()
+    )
     memory.group[:] = np.clip(memory.group + group_fade + group_part, 0.0, 1.0)
     memory.beat[:] = memory.beat + beat_fade + beat_part
     memory.kept_group[:] = 0.0

@@ -47,7 +47,7 @@ class Incident(Program):
         inc = model.params.incidents
         if model.day == self.sec.day:
             self._encounter(model, self._beat(model))
-        for viewers, weight, v_leg, v_eff in self.news.today(model.day, self.rng, inc):
+        for viewers, weight, v_leg, v_eff in self.news.today(model.day, inc):
             model.add_experiences("incident_news", viewers, v_leg, v_eff, weight=weight, police=False)
 
     def _beat(self, model: Surface) -> int:
@@ -70,7 +70,7 @@ class Incident(Program):
             )
             keep = viewers != victim[0]
             self.news.publish(
-                model.day, viewers[keep], same[keep], sec.strength, sec.news_exposures, model.params.incidents
+                model.day, viewers[keep], same[keep], sec.strength, sec.news_exposures, model.params.incidents, rng
             )
             seen = int(keep.sum())
         self.log.append((model.day, beat, int(victim[0]), seen))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cpsim.kernels.memory import remember
+from cpsim.kernels.memory import fade, remember
 from cpsim.mechanisms.trust import relax
 
 
@@ -58,3 +58,34 @@ def test_wrong_dtypes_and_read_only_arrays_are_refused_in_one_line():
         remember(np.zeros(3), np.zeros(3), frozen, np.zeros(3), 0.5, 0.5, np.zeros(3))
     with pytest.raises(TypeError, match="attitude_legitimacy must be float64, not float32"):
         remember(np.zeros(3), np.zeros(3, np.float32), np.zeros(3), np.zeros(3), 0.5, 0.5, np.zeros(3))
+
+
+def fade_numpy(att_leg, att_eff, group, beat, group_fade, beat_fade) -> None:
+    """The numpy code the fade replaced: gather each member's memories' change, add it, clip."""
+    for c, attitude in enumerate((att_leg, att_eff)):
+        attitude += group_fade[:, c][group] + beat_fade[:, c][beat]
+        np.clip(attitude, 0.0, 1.0, out=attitude)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fade_is_numpys_gather_add_and_clip(seed):
+    rng = np.random.default_rng(seed)
+    n, groups, beats = int(rng.integers(0, 4000)), int(rng.integers(1, 4)), int(rng.integers(1, 40))
+    # Attitudes near both bounds, so clipping happens at 0 and at 1.
+    got = [rng.random(n) * 1.2 - 0.1 for _ in range(2)]
+    want = [a.copy() for a in got]
+    group = rng.integers(0, groups, n).astype(np.int8)
+    beat = rng.integers(0, beats, n).astype(np.int32)
+    group_fade = rng.normal(0.0, 0.05, (groups, 2))
+    beat_fade = rng.normal(0.0, 0.05, (beats, 2))
+    fade(*got, group, beat, group_fade.ravel(), beat_fade.ravel())
+    fade_numpy(*want, group, beat, group_fade, beat_fade)
+    assert [g.tobytes() for g in got] == [w.tobytes() for w in want]
+
+
+def test_fade_refuses_residents_outside_the_memories_and_odd_rows():
+    att = [np.zeros(2), np.zeros(2)]
+    with pytest.raises(ValueError, match="resident 1's group 2"):
+        fade(*att, np.array([0, 2], np.int8), np.zeros(2, np.int32), np.zeros(4), np.zeros(2))
+    with pytest.raises(ValueError, match="two components"):
+        fade(*att, np.zeros(2, np.int8), np.zeros(2, np.int32), np.zeros(3), np.zeros(2))
