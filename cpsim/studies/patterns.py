@@ -22,6 +22,7 @@ import numpy as np
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.model import CommunityModel
 from cpsim.scenario import load_scenario
+from cpsim.studies.findings import Finding
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PACKAGE = "neighbourhood_policing.toml"
@@ -36,6 +37,7 @@ class PatternSettings:
     residents: int | None
     replicates: int
     stationary_years: int = 10
+    quick: bool = False
 
 
 def city(name: str, residents: int | None, overrides: dict | None = None):
@@ -110,12 +112,6 @@ def ci_half(values: list[float]) -> float:
     return float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
 
 
-def _finding(*args, **kw):
-    from cpsim.studies.validation import Finding
-
-    return Finding(*args, **kw)
-
-
 def _seeds(base: int, n: int) -> list[int]:
     from cpsim.studies.runner import replicate_seeds
 
@@ -183,7 +179,7 @@ def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None
         worst = int(np.argmax(np.abs(rel.mean(axis=0))))
         start, figure = ("year 1's mean", "a year's mean") if flow else ("day 1", "a year's end")
         findings.append(
-            _finding(
+            Finding(
                 "M1",
                 f"Baseline {label} stays within 2% of {start} for {cfg.stationary_years} years",
                 "DESIGN.md M1",
@@ -197,7 +193,7 @@ def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None
             )
         )
     findings.append(
-        _finding(
+        Finding(
             "M1",
             "No beat-day without an officer where the beat's team can cover it",
             "issue 9 (staffing artefact)",
@@ -230,7 +226,7 @@ def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = N
     for level, word in ((0.12, "below"), (0.9, "above")):
         values = _parallel(recovery_run, [(cfg.residents, s, level, 5) for s in seeds], workers, scheduler)
         findings.append(
-            _finding(
+            Finding(
                 "M2",
                 f"A city started far {word} its equilibrium (everyone at {level:g}) returns at least half way "
                 "in 5 years",
@@ -293,7 +289,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
         return [min(r[b]["trust"] - r[a]["trust"] for a, b in zip(labels, labels[1:], strict=False)) / sd for r in runs]
 
     return [
-        _finding(
+        Finding(
             "M4",
             "A fully delivered neighbourhood-policing package raises trust within 2 years",
             src,
@@ -304,7 +300,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             effect("package", scale=sd),
             fmt="{:+.3f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "... and residents feel safer",
             src,
@@ -316,7 +312,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "The same package delivered at fidelity ~0 changes trust by less than 0.01 SD",
             "Rix et al. 2009 (all parts must be delivered)",
@@ -328,7 +324,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "The effect grows with dose (off-radio share of the shift 0.1, 0.2, 0.33)",
             src,
@@ -340,7 +336,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "The effect grows with fidelity (0.25, 0.5, 1)",
             src,
@@ -352,7 +348,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "A program aimed at low-trust residents (liaison) narrows the trust gap between groups",
             "Peyton et al. 2019 (low-trust residents gain more)",
@@ -364,7 +360,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M5",
             "Complaints come mostly from enforcement contacts",
             "Terrill & Ingram 2016",
@@ -375,7 +371,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             [r["baseline"]["complaints_enforcement"] / max(r["baseline"]["complaints_expected"], 1e-12) for r in runs],
             fmt="{:.0%}",
         ),
-        _finding(
+        Finding(
             "M5",
             "The neighbourhood-policing package does not multiply complaints",
             "seed articles",
@@ -386,7 +382,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             relative("package", "complaints_expected"),
             fmt="{:+.1%}",
         ),
-        _finding(
+        Finding(
             "M5",
             "Procedural-justice training lowers complaints",
             "seed articles: up to 30% fewer",
@@ -490,7 +486,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
         "of the beat see it 15 times in three weeks)"
     )
     return [
-        _finding(
+        Finding(
             "M3",
             "After a severe shock, crime in the neighbourhood rises (legitimacy -> compliance)",
             src,
@@ -502,7 +498,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             strict=True,
             fmt="{:+.1%}",
         ),
-        _finding(
+        Finding(
             "M3",
             "... fewer victims report (legitimacy -> reporting)",
             src,
@@ -514,7 +510,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "... and past a threshold the beat's officers withdraw from routine foot patrol and stops",
             "Nix & Wolfe 2016",
@@ -525,7 +521,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             [r["severe"]["routine_min"] for r in runs],
             fmt="{:.2f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "A mild shock does not turn them (no more than day-to-day ups and downs do)",
             "Nix & Wolfe 2016",
@@ -536,7 +532,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             [r["mild"]["routine_min"] - r["base"]["routine_min"] for r in runs],
             fmt="{:+.2f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "The loops make a severe shock's loss larger and longer",
             src,
@@ -548,7 +544,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             strict=True,
             fmt="{:.2f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "A sustained, well-delivered program brings the neighbourhood back",
             "NRPP (Tuffin et al. 2006)",
@@ -581,7 +577,7 @@ def memory_study(cfg: PatternSettings, workers: int, scheduler: str | None = Non
     """M3: a publicized incident is remembered for months, not weeks."""
     values = _parallel(memory_run, [(cfg.residents, s) for s in _seeds(1010, cfg.replicates)], workers, scheduler)
     return [
-        _finding(
+        Finding(
             "M3",
             "A publicized incident is remembered a year on",
             "Desmond, Papachristos & Kirk 2016: 911 calls fell for over a year",
