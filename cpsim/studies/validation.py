@@ -505,6 +505,7 @@ def meetings_run(residents: int | None, seed: int, days: int) -> dict[str, float
     """A year of monthly beat meetings: who ever came, and how engaged they are."""
     result = simulate(_city(residents, {"beat_meetings.enabled": True}), seed=seed, days=days)
     table = result.extra["beat_meetings"]
+    table = table[table["attendees"] > 0]  # a meeting nobody came to has no attendees' mean (NaN x weight 0 is NaN)
     w = table["attendees"].to_numpy(float)
     return {
         "reach": table.attrs["ever_attended_share"],
