@@ -22,7 +22,7 @@ import numpy as np
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.model import CommunityModel
 from cpsim.scenario import load_scenario
-from cpsim.studies.findings import Finding
+from cpsim.studies.findings import Finding, report
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PACKAGE = "neighbourhood_policing.toml"
@@ -62,7 +62,7 @@ def expected_reporting(model: CommunityModel) -> float:
 
 
 def snapshot(model: CommunityModel, beat: int | None = None) -> dict[str, float]:
-    """City (and one beat's) figures now: trust by group, expected crime and reporting, safety, totals."""
+    """City (and one beat's) figures now: trust by group and the gap, expected crime and reporting, safety, totals."""
     res = model.residents
     lam_v, lam_p = model.expected_victimizations()
     out = {
@@ -77,6 +77,8 @@ def snapshot(model: CommunityModel, beat: int | None = None) -> dict[str, float]
     }
     for g, name in enumerate(model.params.population.group_names):
         out[f"trust_{name}"] = float(res.trust[res.group == g].mean())
+    names = model.params.population.group_names
+    out["gap"] = out[f"trust_{names[0]}"] - out[f"trust_{names[-1]}"]  # first minus last group (F7's order)
     if beat is not None:
         here = res.beat == beat
         on_beat = model.places.beat == beat
@@ -209,18 +211,81 @@ def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None
 
 
 # ---------------------------------------------------------------------------- M2 equilibrium
+DISPLACED = ("legitimacy", "effectiveness", "attitude_legitimacy", "attitude_effectiveness", "trust")
+GAP_YEARS = (5, 10, 20)
+
+
+def displace(model: CommunityModel, level: float) -> None:
+    """Put every resident's trust, its components and their attitudes at ``level``; the memories keep history.
+
+    The collective memories are slow by design (half-lives of years): a city "started far
+    above or below" its equilibrium is one whose residents think differently today, not one
+    with another past.
+    """
+    res = model.residents
+    for name in DISPLACED:
+        getattr(res, name)[:] = level
+
+
 def recovery_run(residents: int | None, seed: int, level: float, years: int) -> float:
-    """Share of the distance from the baseline path recovered after ``years`` when started at ``level``."""
-    n_groups = len(city("baseline.toml", residents).population.group_names)
-    start = {"trust.initial_by_group": [level] * n_groups}
-    shifted = trajectory(city("baseline.toml", residents, start), seed, YEAR * years, YEAR * years)
-    base = trajectory(city("baseline.toml", residents), seed, YEAR * years, YEAR * years)
-    gap0 = shifted[0]["trust"] - base[0]["trust"]
-    return 1.0 - (shifted[-1]["trust"] - base[-1]["trust"]) / gap0
+    """Share of the distance from the baseline path recovered after ``years`` when residents start at ``level``."""
+    base = CommunityModel(city("baseline.toml", residents), seed=seed)
+    shifted = CommunityModel(city("baseline.toml", residents), seed=seed)
+    displace(shifted, level)
+    gap0 = float(shifted.residents.trust.mean() - base.residents.trust.mean())
+    for _ in range(YEAR * years):
+        base.step()
+        shifted.step()
+    return 1.0 - float(shifted.residents.trust.mean() - base.residents.trust.mean()) / gap0
+
+
+def half_time(years: np.ndarray, gap: np.ndarray, target: np.ndarray) -> float:
+    """Years until ``gap`` first reaches half of ``target`` (linear between snapshots).
+
+    Not reached within the horizon: extrapolated from the last snapshot as an exponential
+    approach to the target, ``gap = target (1 - exp(-t / tau))``, half-time ``tau ln 2``;
+    infinite when the gap has not opened at all.
+
+    Args:
+        years: Time of each snapshot, from 0.
+        gap: The gap at each snapshot.
+        target: The gap it tends to at each snapshot (the baseline city's).
+    """
+    share = np.asarray(gap, float) / np.asarray(target, float)
+    above = np.flatnonzero(share >= 0.5)
+    if above.size:
+        k = int(above[0])
+        if k == 0:
+            return 0.0
+        t0, t1, s0, s1 = years[k - 1], years[k], share[k - 1], share[k]
+        return float(t0 + (0.5 - s0) / (s1 - s0) * (t1 - t0))
+    if share[-1] <= 0:
+        return math.inf
+    return float(years[-1] * math.log(2) / -math.log(1.0 - share[-1]))
+
+
+def equal_start_run(residents: int | None, seed: int, years: int) -> dict[str, list[float]]:
+    """A city whose groups' memories all start at the first group's level, and the baseline (same seed).
+
+    Returns:
+        The group gap (first minus last group's mean trust) each year from day 0, in both cities.
+    """
+    base = city("baseline.toml", residents)
+    level = base.trust.initial_by_group[0]
+    equal = city("baseline.toml", residents, {"trust.initial_by_group": [level] * len(base.trust.initial_by_group)})
+    return {
+        label: [snap["gap"] for snap in trajectory(scenario, seed, YEAR * years, YEAR)]
+        for label, scenario in (("equal", equal), ("baseline", base))
+    }
 
 
 def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
-    """M2: a city started far below or above its equilibrium returns at least half way in 5 years."""
+    """M2: residents displaced far below or above return at least half way in 5 years; a gap is recreated.
+
+    Residents' attitudes and current trust are displaced at day 0 (``displace``), the
+    collective memories keep what history left. A city whose memories start with no group
+    gap shows whether today's flows of experience recreate it, how far and how fast.
+    """
     seeds = _seeds(707, cfg.replicates)
     findings = []
     for level, word in ((0.12, "below"), (0.9, "above")):
@@ -228,11 +293,12 @@ def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = N
         findings.append(
             Finding(
                 "M2",
-                f"A city started far {word} its equilibrium (everyone at {level:g}) returns at least half way "
-                "in 5 years",
+                f"Residents started far {word} their equilibrium (everyone's trust and attitudes at {level:g}) "
+                "return at least half way in 5 years",
                 "DESIGN.md M2",
                 ">= 50% of the distance",
-                "1 - (trust gap to the baseline city, same seed, at 5 years) / (gap at the start)",
+                "residents' trust, its components and attitudes set to the level on day 0, collective memories as "
+                "history left them: 1 - (trust gap to the baseline city, same seed, at 5 years) / (gap at the start)",
                 0.5,
                 1.0,
                 values,
@@ -240,6 +306,39 @@ def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = N
                 fmt="{:.0%}",
             )
         )
+    horizon = max(GAP_YEARS)
+    runs = _parallel(equal_start_run, [(cfg.residents, s, horizon) for s in seeds], workers, scheduler)
+    equal = np.array([r["equal"] for r in runs])
+    base = np.array([r["baseline"] for r in runs])
+    years = np.arange(equal.shape[1], dtype=float)
+    halves = [half_time(years, e, b) for e, b in zip(equal, base, strict=True)]
+    level = city("baseline.toml", cfg.residents).trust.initial_by_group[0]
+    at = ", ".join(f"{y} years {equal[:, y].mean():.3f}" for y in GAP_YEARS)
+    start = f"trust.initial_by_group all {level:g} (no gap in the memories history left)"
+    findings += [
+        Finding(
+            "M2",
+            "A city whose collective memories start with no group gap recreates it from today's flows",
+            "issue 22 (levels and gaps from flows of experience)",
+            "a gap opens",
+            f"{start}: gap (first minus last group's mean trust) at {horizon} years; at {at} "
+            f"(the baseline city's gap at {horizon} years: {base[:, horizon].mean():.3f})",
+            0.0,
+            math.inf,
+            equal[:, horizon].tolist(),
+            strict=True,
+            fmt="{:+.3f}",
+        ),
+        report(
+            "M2",
+            "... and the years it takes to recreate half the baseline's gap",
+            "issue 22",
+            f"{start}: first time its gap reaches half the baseline city's (same seed), linear between yearly "
+            f"snapshots; past {horizon} years extrapolated as an exponential approach from year {horizon}",
+            halves,
+            "{:.1f}",
+        ),
+    ]
     return findings
 
 
