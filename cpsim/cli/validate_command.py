@@ -22,7 +22,15 @@ STUDIES = (
     "hotspots",
     "meetings",
 )  # == tuple(cpsim.studies.validation.STUDIES), tested
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")  # == cpsim.studies.validation.PATTERNS, tested
+PATTERNS = (
+    "stationarity",
+    "recovery",
+    "shock",
+    "memory",
+    "package",
+    "saturation",
+    "dispersion",
+)  # == cpsim.studies.validation.PATTERNS, tested
 OUT = Path("out/validation.md")
 COLOURS = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]", "INCONCLUSIVE": "[yellow]inconclusive[/]"}
 

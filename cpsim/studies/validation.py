@@ -561,7 +561,7 @@ STUDIES = {
 
 
 def _pattern_studies() -> dict:
-    from cpsim.studies import patterns
+    from cpsim.studies import adaptation, patterns
 
     return {
         "stationarity": patterns.stationarity_study,
@@ -569,10 +569,12 @@ def _pattern_studies() -> dict:
         "shock": patterns.shock_study,
         "memory": patterns.memory_study,
         "package": patterns.package_study,
+        "saturation": adaptation.saturation_study,
+        "dispersion": adaptation.dispersion_study,
     }
 
 
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")
+PATTERNS = ("stationarity", "recovery", "shock", "memory", "package", "saturation", "dispersion")
 
 
 def run_validation(
@@ -669,8 +671,8 @@ def markdown(findings: list[Finding], info: dict, figures: dict[str, str] | None
             pc = info.get("patterns")
             lines += [
                 f"Whole cities over years ({pc.replicates} replicates paired by seed with the baseline, 10,000 "
-                "residents unless a finding says otherwise; cpsim/studies/patterns.py). Trust effects in SD of "
-                "residents' trust at the start unless a finding says otherwise.",
+                "residents unless a finding says otherwise; cpsim/studies/patterns.py, adaptation.py). Trust "
+                "effects in SD of residents' trust at the start unless a finding says otherwise.",
                 "",
             ]
         lines += [
