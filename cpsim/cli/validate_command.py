@@ -2,7 +2,7 @@
 
 The report goes to out/validation.md unless ``--out`` says otherwise: run from a checkout, the
 command leaves the committed docs/validation.md alone; ``--out docs/validation.md`` regenerates
-it.
+it (its figures under docs/figures/).
 """
 
 from __future__ import annotations
@@ -30,9 +30,15 @@ PATTERNS = (
     "package",
     "saturation",
     "dispersion",
+    "gaps",
 )  # == cpsim.studies.validation.PATTERNS, tested
 OUT = Path("out/validation.md")
 COLOURS = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]", "INCONCLUSIVE": "[yellow]inconclusive[/]"}
+
+
+def figure_path(out: Path, name: str) -> Path:
+    """Where a study's figure goes: ``figures/<report stem>_<study>.png`` beside the report."""
+    return out.parent / "figures" / f"{out.stem}_{name}.png"
 
 
 @app.command()
@@ -79,7 +85,14 @@ def validate(
         table.add_row(f.fact, f.title, f.published, f.band(), f.figure(), rule, COLOURS.get(f.verdict, "reported"))
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
+    figures = {}
     with writing(out):
-        out.write_text(markdown(findings, info), encoding="utf-8")
-    console.print(f"{tally(findings)}; wrote {out}")
+        from cpsim.reports.validation_figures import FIGURES
+
+        for name, shown in info["shown"].items():
+            if name in FIGURES and shown.figure_data() is not None:
+                path = FIGURES[name](shown.figure_data(), figure_path(out, name))
+                figures[name] = path.relative_to(out.parent).as_posix()
+        out.write_text(markdown(findings, info, figures), encoding="utf-8")
+    console.print(f"{tally(findings)}; wrote {out}" + "".join(f", {out.parent / p}" for p in figures.values()))
     return 1 if any(f.verdict == FAIL for f in findings) else 0

@@ -561,7 +561,7 @@ STUDIES = {
 
 
 def _pattern_studies() -> dict:
-    from cpsim.studies import adaptation, patterns
+    from cpsim.studies import adaptation, gaps_study, patterns
 
     return {
         "stationarity": patterns.stationarity_study,
@@ -571,10 +571,11 @@ def _pattern_studies() -> dict:
         "package": patterns.package_study,
         "saturation": adaptation.saturation_study,
         "dispersion": adaptation.dispersion_study,
+        "gaps": gaps_study.gaps_study,
     }
 
 
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package", "saturation", "dispersion")
+PATTERNS = ("stationarity", "recovery", "shock", "memory", "package", "saturation", "dispersion", "gaps")
 
 
 def run_validation(
@@ -671,8 +672,9 @@ def markdown(findings: list[Finding], info: dict, figures: dict[str, str] | None
             pc = info.get("patterns")
             lines += [
                 f"Whole cities over years ({pc.replicates} replicates paired by seed with the baseline, 10,000 "
-                "residents unless a finding says otherwise; cpsim/studies/patterns.py, adaptation.py). Trust "
-                "effects in SD of residents' trust at the start unless a finding says otherwise.",
+                "residents unless a finding says otherwise; cpsim/studies/patterns.py, adaptation.py, "
+                "gaps_study.py). Trust effects in SD of residents' trust at the start unless a finding says "
+                "otherwise.",
                 "",
             ]
         lines += [

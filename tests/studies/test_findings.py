@@ -104,6 +104,46 @@ def test_validate_writes_out_validation_md_unless_told(tmp_path, monkeypatch):
     assert (tmp_path / "docs" / "validation.md").exists()
 
 
+class Drawn:
+    """A study that shows a section and a figure."""
+
+    def __init__(self) -> None:
+        self.findings = [finding(TIGHT)]
+
+    def markdown(self, figure):
+        return f"## A section\n\n![the figure]({figure})\n"
+
+    def figure_data(self):
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "label": ["baseline", "baseline", "a policy", "a policy"],
+                "kind": ["policy"] * 4,
+                "year": [0, 1, 0, 1],
+                "gap": [0.3, 0.31, 0.3, 0.25],
+                "gap_lo": [0.29, 0.3, 0.29, 0.2],
+                "gap_hi": [0.31, 0.32, 0.31, 0.3],
+            }
+        )
+
+
+def test_a_study_that_shows_a_figure_gets_it_written_beside_the_report(tmp_path, monkeypatch):
+    shown = Drawn()
+
+    def run_validation(**kw):
+        findings, info = fake_validation(shown.findings)(**kw)
+        info["shown"] = {"gaps": shown}
+        return findings, info
+
+    monkeypatch.setattr(validation, "run_validation", run_validation)
+    report = tmp_path / "docs" / "validation.md"
+    assert validate("--only", "gaps", "--out", report) == 0
+    png = tmp_path / "docs" / "figures" / "validation_gaps.png"
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert "![the figure](figures/validation_gaps.png)" in report.read_text()
+
+
 def test_the_command_lists_the_patterns_validation_runs():
     assert command.PATTERNS == validation.PATTERNS  # kept by hand so --help need not load the model
     assert set(validation._pattern_studies()) == set(validation.PATTERNS)
