@@ -31,6 +31,7 @@ PATTERNS = (
     "saturation",
     "dispersion",
     "gaps",
+    "areas",
 )  # == cpsim.studies.validation.PATTERNS, tested
 OUT = Path("out/validation.md")
 COLOURS = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]", "INCONCLUSIVE": "[yellow]inconclusive[/]"}

@@ -561,7 +561,7 @@ STUDIES = {
 
 
 def _pattern_studies() -> dict:
-    from cpsim.studies import adaptation, gaps_study, patterns
+    from cpsim.studies import adaptation, area_movement, gaps_study, patterns
 
     return {
         "stationarity": patterns.stationarity_study,
@@ -572,10 +572,11 @@ def _pattern_studies() -> dict:
         "saturation": adaptation.saturation_study,
         "dispersion": adaptation.dispersion_study,
         "gaps": gaps_study.gaps_study,
+        "areas": area_movement.areas_study,
     }
 
 
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package", "saturation", "dispersion", "gaps")
+PATTERNS = ("stationarity", "recovery", "shock", "memory", "package", "saturation", "dispersion", "gaps", "areas")
 
 
 def run_validation(
@@ -673,8 +674,8 @@ def markdown(findings: list[Finding], info: dict, figures: dict[str, str] | None
             lines += [
                 f"Whole cities over years ({pc.replicates} replicates paired by seed with the baseline, 10,000 "
                 "residents unless a finding says otherwise; cpsim/studies/patterns.py, adaptation.py, "
-                "gaps_study.py). Trust effects in SD of residents' trust at the start unless a finding says "
-                "otherwise.",
+                "gaps_study.py, area_movement.py). Trust effects in SD of residents' trust at the start unless "
+                "a finding says otherwise.",
                 "",
             ]
         lines += [

@@ -101,5 +101,5 @@ def test_cli_rejects_an_unknown_study():
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "cpsim: error: --only nope: unknown study; allowed: baseline, trial, staffing, hotspots, meetings, "
-        "stationarity, recovery, shock, memory, package, saturation, dispersion, gaps"
+        "stationarity, recovery, shock, memory, package, saturation, dispersion, gaps, areas"
     )
