@@ -63,3 +63,19 @@ def test_a_tiny_run_end_to_end(monkeypatch):
 def test_the_table_shows_the_part_where_a_figure_has_several():
     row = pd.Series({"mean": -0.031, "verdict": "FAIL", "part": "minority"})
     assert rb._cell(row, "{:+.1%}") == "-3.1% (minority) **FAIL**"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--only", "nope"], "--only nope: unknown pattern; allowed: M1, gap, M4, saturation, dispersion,"),
+        (["--size", "5"], "--size 5: allowed: 10 to 5,000,000 residents"),
+    ],
+)
+def test_bad_flags_stop_before_anything_runs(args, message, tmp_path, capsys):
+    from cpsim.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["robustness", *args, "--out", str(tmp_path / "r.md")])
+    assert done.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "r.md").exists()
