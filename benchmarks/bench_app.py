@@ -71,7 +71,7 @@ def one(residents: int) -> dict:
     tabs.v_model = 0
     out["page_reset_ms_tab0"] = _median_ms(reset.click, 5)
     picker = next(w for w in rc.find(v.Select).widgets if w.label == "Scenario")
-    stems = iter(["foot_patrol", "liaison", "incident", "neighbourhood", "baseline"])
+    stems = iter(["foot_patrol", "liaison", "incident", "steady_beat_officers", "baseline"])
     out["page_pick_ms_tab0"] = _median_ms(lambda: setattr(picker, "v_model", next(stems)), 5)
     speed = rc.find(v.BtnToggle, class_="cpsim-speed").widget
     speed.v_model = 1  # a week a step

@@ -271,6 +271,18 @@ def interval(row: Mapping[str, Any], prefix: str = "") -> str:
     )
 
 
+def plural(n: float, one: str, many: str | None = None) -> str:
+    """``n`` and the noun that agrees with it: "1 meeting", "360 meetings", "2 days of community work".
+
+    Args:
+        n: The count (shown with thousands separators, no decimals).
+        one: The singular noun phrase.
+        many: The plural noun phrase (default: ``one`` + "s").
+
+    """
+    return f"{n:,.0f} {one if round(n) == 1 else many or one + 's'}"
+
+
 def clear_sign(low: float, high: float) -> int:
     """+1 when an interval lies above zero, -1 below, 0 when it includes zero or is missing."""
     if is_nan(low) or is_nan(high) or low <= 0 <= high:

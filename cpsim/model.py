@@ -40,6 +40,7 @@ from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, Group
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
 from cpsim.scenario import Scenario
+from cpsim.scenario.levers import usual_policing
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.survey import make_survey
 from cpsim.world import build_world
@@ -241,6 +242,9 @@ class CommunityModel(AgentViews, mesa.Model):
             "expectation": trust_mech.decay_factor(p.enforcement.expectation_half_life_days),
             "wave": trust_mech.decay_factor(p.crime.wave_half_life_days) ** WEEK,
         }
+        # The start is where the city's usual policing has left it; the scenario's levers act from day 1
+        # (cpsim.scenario.levers), so scenarios that differ in policy start alike.
+        self.params = usual_policing(params)
         self.national = 0.0  # the national mood about police, added to every group's memory
         # Each beat's violence wave (log factor of violent offending), from its stationary spread.
         self.waves = crime_mech.stationary_waves(self.n_beats, p.crime, self.streams["waves"])
@@ -252,6 +256,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.local_incident_chance = incidents_mech.local_chance(p.incidents, people, self._enforcement_badness())
         self.safety_target = self._safety_target()
         res.safety[:] = self.safety_target  # residents start where their surroundings put them
+        self.params = params
         self.initial = {"trust_mean": float(res.trust.mean())}
         self.totals: dict[str, float] = {}
         self.initiated = {"crime": 0, "other": 0}
@@ -558,7 +563,8 @@ class CommunityModel(AgentViews, mesa.Model):
         prior_legit = d.prior_legitimacy = res.legitimacy[c["idx"]]  # a gather is a copy: the value before
         familiarity = res.familiarity[c["idx"]]
         d.effects = apply_experiences(res, c, p.trust, p.patrol)
-        norms.tally(self.memory, res.group[c["idx"]], res.beat[c["idx"]], d.effects["kept"])
+        told = kind_mask(norms.SHARED_KINDS)[c["kind"]]  # what everyone heard: the news
+        norms.tally(self.memory, res.group[c["idx"][told]], res.beat[c["idx"][told]], d.effects["kept"][:, told])
         formal = kind_mask(complaints_mech.FORMAL_KINDS)[c["kind"]]
         d.complaint_risk = complaints_mech.complaint_probability(
             c["quality"], prior_legit, p.complaints, formal, familiarity
@@ -702,7 +708,7 @@ class CommunityModel(AgentViews, mesa.Model):
         return {
             "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
             "seen": float(self.seen.mean()),
-            "effectiveness": float(res.effectiveness.mean()),
+            "effectiveness": float(res.attitude_effectiveness.mean()),
         }
 
     # ------------------------------------------------------------------ set-up helpers
@@ -727,10 +733,11 @@ class CommunityModel(AgentViews, mesa.Model):
             0.0,
             1.0,
         )
+        # What residents are used to: the city as it is when the run starts.
         reference = {
             "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
             "seen": float(seen.mean()),
-            "effectiveness": float(res.effectiveness.mean()),
+            "effectiveness": float(res.attitude_effectiveness.mean()),
         }
         empty = np.zeros(self.n_beats)
         return Neighbourhoods(
@@ -798,7 +805,7 @@ class CommunityModel(AgentViews, mesa.Model):
             np.clip(x, 0.0, 1.0, out=x)
         memory.group += shift[:, None]
         res.trust[:] = w * res.legitimacy + (1 - w) * res.effectiveness
-        self.hood.reference["effectiveness"] = float(res.effectiveness.mean())
+        self.hood.reference["effectiveness"] = float(res.attitude_effectiveness.mean())
         return memory
 
     def _start_news(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -830,7 +837,10 @@ class CommunityModel(AgentViews, mesa.Model):
         beat_stops = np.bincount(res.beat, weights=res.stop_weight, minlength=self.n_beats)
         news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
         for day in range(1 - days, 1):
-            for _ in range(local_rng.poisson(inc.local_per_100k * res.n * people_per_resident(p) / 100_000 / 365.0)):
+            local = (
+                inc.local_per_100k * res.n * people_per_resident(p) / 100_000 / 365.0 if beat_stops.sum() > 0 else 0.0
+            )
+            for _ in range(local_rng.poisson(local)):
                 beat = int(local_rng.choice(self.n_beats, p=beat_stops / beat_stops.sum()))
                 who = sample_weighted_within(res.by_beat, res.beat_start, self.stop_cumw, np.array([beat]), local_rng)[
                     0
@@ -918,6 +928,8 @@ class CommunityModel(AgentViews, mesa.Model):
         mean = pol.skill_mean + self.group_quality[res.group]
         mean = mean + climate_mech.demeanor_shift(res.legitimacy, p.reporting.reference_legitimacy, pol)
         spread = float(np.hypot(pol.skill_sd, pol.contact_sd))
+        if res.stop_weight.sum() <= 0:  # nobody can be stopped: no stop goes badly
+            return float(self.arrests_per_day * np.mean(incidents_mech.expected_badness(mean, spread)))
         expected = np.average(incidents_mech.expected_badness(mean, spread), weights=res.stop_weight)
         return float(per_day * expected)
 

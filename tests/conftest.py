@@ -27,6 +27,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The numpy features `make test` switches off (NPY_DISABLE_CPU_FEATURES, Makefile's PORTABLE_NUMPY):
+# with them on, exp, log and powers differ from the AVX2 code in their last bits.
+AVX512_MATH = ("X86_V4", "AVX512_SKX", "AVX512_ICL", "AVX512_SPR")
+
+
+@pytest.fixture
+def portable_numerics() -> None:
+    """Skip, saying why, a test of stored exact results when numpy runs its AVX-512 math here."""
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    on = [f for f in AVX512_MATH if __cpu_features__.get(f)]
+    if on:
+        pytest.skip(
+            f"numpy uses {', '.join(on)} math here; stored exact results are numpy's AVX2 bits: run `make test` "
+            '(or set NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR")'
+        )
+
+
 def pytest_configure(config) -> None:
     """Give solara's test server a free port unless one was asked for."""
     asked = any(arg.startswith("--solara-port") for arg in config.invocation_params.args)

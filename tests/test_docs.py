@@ -1,8 +1,10 @@
-"""The documentation cannot drift from the code: parameters in scenarios.md, submodels in ODD.md."""
+"""The documentation cannot drift from the code: parameters in scenarios.md, submodels in ODD.md, counts it states."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,23 @@ def test_program_parameters_are_named_in_odd():
         if f"`{name}`" not in text or f.name not in text
     ]
     assert not missing, f"docs/ODD.md does not name {missing}"
+
+
+NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def test_readme_states_the_validation_count_of_docs_validation():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    validation = (DOCS / "validation.md").read_text(encoding="utf-8")
+    stated = re.search(r"\(docs/validation\.md\) \((\d+) of (\d+) reproduced", readme)
+    measured = re.search(r"^(\d+) of (\d+) findings reproduced", validation, re.M)
+    assert stated and measured, "README or docs/validation.md no longer states its count"
+    assert stated.groups() == measured.groups(), "README's validation count differs from docs/validation.md's"
+
+
+def test_calibration_doc_counts_the_parameters_the_experiment_fits():
+    experiment = tomllib.loads((ROOT / "experiments" / "chicago_calibration.toml").read_text(encoding="utf-8"))
+    text = (DOCS / "calibration.md").read_text(encoding="utf-8")
+    said = re.search(r"`experiments/chicago_calibration\.toml` fits (\w+) parameters", text)
+    assert said, "docs/calibration.md no longer says how many parameters the Chicago calibration fits"
+    assert NUMBERS.get(said.group(1), said.group(1)) == len(experiment["parameters"])

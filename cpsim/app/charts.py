@@ -219,6 +219,32 @@ def line_chart(
     }
 
 
+def enlarged(option: dict, factor: float) -> dict:
+    """A chart option with every font ``factor`` times larger, and room for the larger axis labels.
+
+    The page's large-text mode (for a projector at the back of a room) scales its HTML through the
+    root font size; a chart draws its text on a canvas in pixels, so its option is scaled here.
+    """
+    if factor == 1:
+        return option
+
+    def scale(node):
+        if isinstance(node, dict):
+            return {
+                k: round(v * factor) if k == "fontSize" and isinstance(v, int | float) else scale(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [scale(v) for v in node]
+        return node
+
+    out = scale(option)
+    if "grid" in out:
+        grid = out["grid"]
+        out["grid"] = {k: round(v * factor) if isinstance(v, int | float) else v for k, v in grid.items()}
+    return out
+
+
 def legend_lines(series: Sequence[ChartLine], width: int = 440) -> int:
     """About how many lines the legend takes in a chart ``width`` pixels wide (14 px text)."""
     lines, used = 1, 0

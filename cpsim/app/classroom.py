@@ -153,24 +153,69 @@ class PageRun:
     def touched_today(self) -> dict[str, np.ndarray]:
         """Who was touched today (resident indices, each resident once, in this order of precedence).
 
-        "contact": a police contact or a crime (stops, calls, patrol, victimisation);
-        "program": a program or event (meetings, liaison, an incident and its news);
+        "contact": a police contact or a crime (stops, calls, patrol, victimisation, the incident itself);
+        "program": a program or event (meetings, liaison visits, a trial's contacts);
+        "news": saw a publicized incident in the news (not a program: its own ring, so a class
+        does not read the video as outreach);
         "heard": heard a story from a tie and nothing else.
         """
         m = self.model
         c = m.experiences_today
         n = m.residents.n
-        kind = np.zeros(n, np.int8)  # 0 none, 1 heard, 2 program, 3 contact
+        kind = np.zeros(n, np.int8)  # 0 none, 1 heard, 2 news, 3 program, 4 contact
         kind[m.heard_today] = 1
         if c:
-            names = {p.name for p in m.programs} | {"incident_news"}
+            names = {p.name for p in m.programs}
+            news = np.array([KINDS[k] == "incident_news" for k in c["kind"]], bool)
             program = np.array([KINDS[k] in names or KINDS[k].startswith("trial_") for k in c["kind"]], bool)
-            np.maximum.at(kind, c["idx"], np.where(program, 2, 3).astype(np.int8))
+            np.maximum.at(kind, c["idx"], np.select([news, program], [2, 3], 4).astype(np.int8))
         return {
-            "contact": np.flatnonzero(kind == 3),
-            "program": np.flatnonzero(kind == 2),
+            "contact": np.flatnonzero(kind == 4),
+            "program": np.flatnonzero(kind == 3),
+            "news": np.flatnonzero(kind == 2),
             "heard": np.flatnonzero(kind == 1),
         }
+
+
+def _beats(beats: list[int]) -> str:
+    """Beats as the page labels them (from 1): "beat 3", "beats 2 and 4"."""
+    named = [str(b + 1) for b in beats]
+    return f"beat {named[0]}" if len(named) == 1 else f"beats {', '.join(named[:-1])} and {named[-1]}"
+
+
+def staffing_notes(model: CommunityModel) -> list[str]:
+    """Beats a program cannot reach for want of the officer it works through, in a class's words.
+
+    Steady beat officers (neighbourhood policing) and mentors are a beat's own officers: a
+    small neighbourhood may have beats none of its officers works in, and at a fidelity
+    below 1 some named steady officers are rotated as usual. Without a word, such a beat's
+    flat line reads as the program failing there.
+    """
+    off = model.officers
+    staffed = set(off.beat[off.beat >= 0].tolist())
+    empty = [b for b in range(model.n_beats) if b not in staffed]
+    programs = {p.name: p for p in model.programs}
+    notes = []
+    if "neighbourhood" in programs:
+        sec = model.params.neighbourhood
+        steady = set(off.beat[programs["neighbourhood"].steady].tolist())
+        unkept = [b for b in sorted(staffed) if b not in steady]
+        if empty:
+            verb = "has" if len(empty) == 1 else "have"
+            notes.append(
+                f"{_beats(empty).capitalize()} {verb} no steady officer: {off.n} officers cover {len(staffed)} of "
+                f"{model.n_beats} beats, and none works there (more Officers, then Reset, would change that)."
+            )
+        if unkept:
+            notes.append(
+                f"In {_beats(unkept)} the officer named steady is rotated as usual: at fidelity {sec.fidelity:g} "
+                f"each named officer had a {sec.fidelity:.0%} chance of being kept on the beat, and these were not."
+            )
+    if "mentorship" in programs and empty:
+        notes.append(
+            f"{_beats(empty).capitalize()} get{'s' if len(empty) == 1 else ''} no mentor: no officer works there."
+        )
+    return notes
 
 
 class ClassroomModel(CommunityModel):

@@ -7,9 +7,9 @@ end of the scenario's run. The runs are stored in docs/classroom_runs.json, next
 doc; tests/app/test_lessons.py checks that the doc is what this command writes from them and
 that the stored runs still reproduce (every scenario, seed 1, up to CHECK_DAY).
 
-Usage (rerun whenever the model's dynamics change)::
+Usage (rerun whenever the model's dynamics change; numpy's AVX2 arithmetic, as the tests check it)::
 
-    python -m cpsim.app.lesson_runs --write docs/classroom.md [--jobs 2]
+    NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" python -m cpsim.app.lesson_runs --write docs/classroom.md
 """
 
 from __future__ import annotations

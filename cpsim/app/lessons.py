@@ -122,11 +122,11 @@ LESSONS: dict[str, Lesson] = {
         ("Raise **Officers** and Reset: does the program grow with the force?",),
         "How would you judge a program whose effect is too small to see in one neighbourhood?",
     ),
-    "neighbourhood": Lesson(
-        "Neighbourhood policing",
+    "steady_beat_officers": Lesson(
+        "Steady beat officers",
         (
             "One steady officer per beat, never rotated, with time to meet residents: watch the green rings build up "
-            "over weeks.",
+            "over weeks. It is one part of the neighbourhood-policing package, without its foot patrol or meetings.",
         ),
         (
             "Move **Proactive stops** to 0 h per shift and Reset: does the steady officer do more without stops?",
@@ -142,7 +142,8 @@ LESSONS: dict[str, Lesson] = {
             "Watch the difference from the baseline over months, not days: relationships accumulate.",
         ),
         (
-            "Pick neighbourhood as **Compare with** and Reset: the steady officer alone against the whole package.",
+            "Pick steady_beat_officers as **Compare with** and Reset: the steady officer alone against the whole "
+            "package.",
             "Move **Proactive stops** to 2 h per shift and Reset: does a crackdown undo the package?",
         ),
         "What would a package delivered in name only look like, and how would residents notice?",

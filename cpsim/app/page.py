@@ -15,17 +15,19 @@ ModelController: a threaded task steps the model while playing and redraws.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 import warnings
 from html import escape as esc
 from pathlib import Path
 
+import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 import solara.server.settings
 
 from cpsim.app import charts
-from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, default_scenario_file
+from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, default_scenario_file, staffing_notes
 from cpsim.app.lessons import lesson_for, to_html
 from cpsim.app.levers import LEVERS, Lever, ScenarioFile, Size, scenario_files
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, signed
@@ -44,10 +46,12 @@ MODES = {"change since the start": "change", "trust now": "trust"}
 AUTO = ""  # colour by trust on day 0 (nothing has changed yet), by change once days pass
 SPEEDS = {"a day": 1, "a week": 7}  # days per step (Step, and each frame of Play)
 PAUSE = 0.05  # seconds between frames while playing: time for the browser to paint
+FRAME_WAIT = 0.1  # seconds between the play loop's looks at whether its day is drawn (and at Pause)
+LARGE = 1.3  # the large-text mode's scale, for a projector at the back of a room
 KEY_CHART = "height: 390px; width: 100%;"
 CHART = "height: 300px; width: 100%;"
-TEXT = {"font-size": "15px", "line-height": "1.4"}
-CAPTION = {"font-size": "13px", "color": "#333", "line-height": "1.35"}
+TEXT = {"font-size": "0.9375rem", "line-height": "1.4"}
+CAPTION = {"font-size": "0.8125rem", "color": "#333", "line-height": "1.35"}
 NONE = "(none)"
 # Fit the key view on a 1366 x 768 projector: a narrower sidebar than Solara's 400 px, and
 # larger text for the back of the room.
@@ -57,11 +61,14 @@ CSS = """
 .cpsim-lever .v-messages { display: none; }
 .cpsim-lever .v-input { margin-top: 0 !important; }
 .v-tab, .v-btn { text-transform: none !important; letter-spacing: 0 !important; }
-.v-tab { font-size: 15px !important; }
+.v-tab { font-size: 0.9375rem !important; }
 .cpsim-lesson li { margin-bottom: 4px; }
 .v-card__title { word-break: normal !important; }
 .cpsim-lesson ul { padding-left: 18px; }
+.cpsim-lesson .v-expansion-panel-header { font-size: 1.125rem; font-weight: 500; padding: 10px 16px; }
 """
+# Large text: the page's sizes are in rem, so a larger root font scales all of its text at once.
+LARGE_CSS = f"html {{ font-size: {16 * LARGE:g}px !important; }}"
 
 
 def _css(style: dict) -> str:
@@ -79,9 +86,9 @@ def _caption(text: str) -> None:
 
 def _chart(option: dict, caption: str, name: str, style: str = CHART):
     title = option.get("title", {})
-    head = f"<b style='font-size:17px'>{esc(title.get('text', ''))}</b>"
+    head = f"<b style='font-size:1.0625rem'>{esc(title.get('text', ''))}</b>"
     if title.get("subtext"):
-        head += f"<br><span class='cpsim-scale-note' style='font-size:14px'>{esc(title['subtext'])}</span>"
+        head += f"<br><span class='cpsim-scale-note' style='font-size:0.875rem'>{esc(title['subtext'])}</span>"
     with solara.Column(gap="2px", classes=[f"cpsim-chart-{name}"]) as main:
         _html(head)
         solara.FigureEcharts(option=option, attributes={"style": style}, responsive=True)
@@ -116,7 +123,7 @@ def ModeToggle(mode: solara.Reactive[str], day: int, colours: Colours):
         solara.ToggleButtonsSingle(
             value=shown_mode(mode.value, day), values=list(MODES), on_value=mode.set, dense=True, classes=["cpsim-mode"]
         )
-        _html(colour_legend(colours), style={"font-size": "14px"})
+        _html(colour_legend(colours), style={"font-size": "0.875rem"})
 
 
 def network_colours(model: ClassroomModel, mode: str) -> Colours:
@@ -167,10 +174,11 @@ def today_text(run: PageRun) -> str:
         return "Day 0: nothing has happened yet. Press Step for one day or ▶ to play."
     n = {k: len(v) for k, v in run.touched_today().items()}
     contact = "1 resident" if n["contact"] == 1 else f"{n['contact']} residents"
+    news = f"{n['news']} saw an incident in the news, " if n["news"] else ""
     return (
         f"Today: {contact} had a police contact or a crime, {n['program']} "
-        f"{'was' if n['program'] == 1 else 'were'} at a program or event, {n['heard']} heard a story from a friend "
-        "or neighbour."
+        f"{'was' if n['program'] == 1 else 'were'} at a program or event, {news}{n['heard']} heard a story from a "
+        "friend or neighbour."
     )
 
 
@@ -184,8 +192,8 @@ def NetworkView(run: PageRun, day: int, colours: Colours, key_view: bool = True)
     with solara.Column(gap="2px", classes=["cpsim-network"]):
         solara.Image(jpeg, format="jpeg", width="100%")
         if key_view:
-            _html(marks_legend(), style={"font-size": "14px"})
-            _html(today_text(run), classes=["cpsim-today"], style={"font-size": "14px"})
+            _html(marks_legend(), style={"font-size": "0.875rem"})
+            _html(today_text(run), classes=["cpsim-today"], style={"font-size": "0.875rem"})
 
 
 @solara.component
@@ -195,7 +203,7 @@ def BeatMapView(run: PageRun, day: int, mode: str):
     colours = Colours("change", change_scale(place, share=1.0)) if mode == "change" else Colours("trust")
     jpeg = solara.use_memo(lambda: _picture(run, BeatMapPicture, colours), [run, day, colours])
     with solara.Column(gap="2px", classes=["cpsim-beatmap"]):
-        _html(colour_legend(colours, "every street"), style={"font-size": "14px"})
+        _html(colour_legend(colours, "every street"), style={"font-size": "0.875rem"})
         solara.Image(jpeg, format="jpeg", width="100%")
         _caption(
             "The beats (police neighbourhoods) and their streets, each street coloured by its residents' average. "
@@ -210,11 +218,12 @@ def other_name(model: ClassroomModel) -> str:
 
 
 @solara.component
-def ChartView(name: str, model: ClassroomModel, day: int, key_view: bool = False):
+def ChartView(name: str, model: ClassroomModel, day: int, key_view: bool = False, large: bool = False):
     """The chart ``cpsim.app.charts.<name>_chart`` with its caption (its first sentence in the key view)."""
     other = other_name(model)
     build = getattr(charts, f"{name}_chart")
     option = build(model, model.alongside, other.removeprefix("the ")) if name.startswith("compare") else build(model)
+    option = charts.enlarged(option, LARGE if large else 1)
     caption = charts.captions(model.params.population.group_names, other)[name]
     if key_view:
         caption = caption.split(". ")[0] + "."
@@ -222,8 +231,8 @@ def ChartView(name: str, model: ClassroomModel, day: int, key_view: bool = False
 
 
 @solara.component
-def CompareTable(model: ClassroomModel, day: int):
-    """Headline figures of both runs side by side, with the difference."""
+def CompareTable(model: ClassroomModel, day: int, compact: bool = False):
+    """Headline figures of both runs side by side, with the difference (``compact``: for a narrow column)."""
     mine, base = model.summary(), model.alongside.summary()
     other = title_of(model.settings.compare_with)
 
@@ -236,10 +245,11 @@ def CompareTable(model: ClassroomModel, day: int):
     )
     head = (
         f"<tr><th align=left>on day {model.day}</th><th align=right>yours</th><th align=right>{esc(other)}</th>"
-        "<th align=right>difference</th></tr>"
+        f"<th align=right>{'Δ' if compact else 'difference'}</th></tr>"
     )
     with solara.Column(gap="4px", classes=["cpsim-compare-table"]):
-        _html(f"<table style='border-spacing: 14px 4px; font-size: 15px'>{head}{rows}</table>")
+        spacing, size = ("5px 3px", "0.8125rem") if compact else ("14px 4px", "0.9375rem")
+        _html(f"<table style='border-spacing: {spacing}; font-size: {size}'>{head}{rows}</table>")
         _caption(
             "The same figures for both runs, counted since day 1. A neighbourhood this size has a few victimisations "
             "a week: differences of a few crimes can be chance. Change the seed and Reset to see how much runs vary."
@@ -266,7 +276,7 @@ def _no_other() -> None:
 
 
 @solara.component
-def NeighbourhoodTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]):
+def NeighbourhoodTab(model: ClassroomModel, day: int, mode: solara.Reactive[str], large: bool = False):
     """The key view: the network (change you can see) beside the difference from the baseline."""
     shown = MODES[shown_mode(mode.value, day)]
     colours = network_colours(model, shown)
@@ -275,31 +285,33 @@ def NeighbourhoodTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]
             ModeToggle(mode, day, colours)
             NetworkView(model.mine, day, colours)
         with solara.Column(gap="2px", style={"flex": "1 1 auto", "min-width": "0"}):
-            ChartView("compare_difference" if model.alongside is not None else "trust", model, day, key_view=True)
+            ChartView(
+                "compare_difference" if model.alongside is not None else "trust", model, day, key_view=True, large=large
+            )
     with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "nowrap", "margin-top": "12px"}):
         with solara.Column(style={"flex": "0 0 54%", "max-width": "54%"}):
             BeatMapView(model.mine, day, shown)
         with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
-            ChartView("trust", model, day)
+            ChartView("trust", model, day, large=large)
 
 
 @solara.component
-def TrendsTab(model: ClassroomModel, day: int):
+def TrendsTab(model: ClassroomModel, day: int, large: bool = False):
     """The live plots of this run."""
     with solara.GridFixed(columns=2, row_gap="14px", column_gap="16px"):
         for name in ("trust", "reporting", "crime", "complaints", "hours"):
-            ChartView(name, model, day)
+            ChartView(name, model, day, large=large)
 
 
 @solara.component
-def CompareTab(model: ClassroomModel, day: int):
+def CompareTab(model: ClassroomModel, day: int, large: bool = False):
     """This run against the run alongside."""
     if model.alongside is None:
         _no_other()
         return
     with solara.GridFixed(columns=2, row_gap="14px", column_gap="16px"):
         for name in ("compare_difference", "compare_trust", "compare_crime", "compare_reporting"):
-            ChartView(name, model, day)
+            ChartView(name, model, day, large=large)
     CompareTable(model, day)
 
 
@@ -311,16 +323,20 @@ def SideBySideTab(model: ClassroomModel, day: int, mode: solara.Reactive[str]):
         return
     colours = network_colours(model, MODES[shown_mode(mode.value, day)])
     ModeToggle(mode, day, colours)
-    with solara.Row(gap="16px", style={"flex-wrap": "nowrap"}, classes=["cpsim-side-by-side"]):
+    # Three columns, the table beside the pictures: below them it fell under a 768-pixel screen.
+    with solara.Row(
+        gap="14px", style={"flex-wrap": "nowrap", "align-items": "flex-start"}, classes=["cpsim-side-by-side"]
+    ):
         for label, run in (("Your choices", model.mine), (title_of(model.settings.compare_with), model.other)):
-            with solara.Column(gap="2px", style={"flex": "1 1 50%", "min-width": "0"}):
+            with solara.Column(gap="2px", style={"flex": "1 1 0", "min-width": "0"}):
                 who = f"{label}: {title_of(model.scenario_file)}" if run is model.mine else label
                 changed = changes_text(model.settings) if run is model.mine else "as in its scenario"
                 _html(f"<b>{esc(who)}</b> <span style='color:#555'>({esc(changed)})</span>")
                 NetworkView(run, day, colours, key_view=False)
-                _html(esc(today_text(run)), style={"font-size": "14px"})
-    _html(marks_legend(), style={"font-size": "14px"})
-    CompareTable(model, day)
+                _html(esc(today_text(run)), style={"font-size": "0.8125rem"})
+        with solara.Column(gap="2px", style={"flex": "0 0 270px", "min-width": "0"}):
+            CompareTable(model, day, compact=True)
+    _html(marks_legend(), style={"font-size": "0.875rem"})
 
 
 # --- the sidebar ----------------------------------------------------------------------
@@ -365,7 +381,7 @@ def LeverControl(lever: Lever, position: float, default: float, size: Size, on_v
             unsafe_innerHTML=f"<b>{esc(lever.label)}</b>: <span class='cpsim-lever-value'>"
             f"{esc(lever.text(position))}</span>{note}",
             attributes={"title": lever.doc},
-            style="font-size: 15px",
+            style="font-size: 0.9375rem",
         )
         slider = solara.SliderInt if lever.is_int else solara.SliderFloat
         slider("", value=position, min=lo, max=hi, step=lever.step, on_value=on_value, thumb_label=False)
@@ -380,8 +396,8 @@ def DayTitle(model: solara.Reactive, tick: solara.Reactive[int]):
         if m is None:
             solara.Text(TITLE)
             return
-        solara.Text(f"Day {m.day} of {m.params.run.days}", classes=["cpsim-day"], style={"font-size": "22px"})
-        solara.Text(f" — {title_of(m.scenario_file)}", classes=["cpsim-title"], style={"font-size": "20px"})
+        solara.Text(f"Day {m.day} of {m.params.run.days}", classes=["cpsim-day"], style={"font-size": "1.375rem"})
+        solara.Text(f" — {title_of(m.scenario_file)}", classes=["cpsim-title"], style={"font-size": "1.25rem"})
 
 
 @solara.component
@@ -391,7 +407,7 @@ def ScenarioCard(files: list[ScenarioFile], settings: solara.Reactive[PageSettin
     solara.Select("Scenario", values=[f.path.stem for f in files], value=stem, on_value=pick)
     picked = next((f for f in files if f.path.stem == stem), None)
     if picked is not None:
-        _html(esc(picked.description), style={"font-size": "14px"})
+        _html(esc(picked.description), style={"font-size": "0.875rem"})
 
 
 @solara.component
@@ -410,28 +426,37 @@ def Controls(model, tick, playing, speed, settings, reset, step):
         )
         solara.Button("Step", color="primary", on_click=step, disabled=playing.value or not running)
     with solara.Row(style={"align-items": "center", "margin-top": "6px"}):
-        solara.Text("Each step moves", style={"font-size": "14px"})
+        solara.Text("Each step moves", style={"font-size": "0.875rem"})
         solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), dense=True, classes=["cpsim-speed"])
     waiting = pending(settings.value, m.settings) if m is not None else []
     if waiting:
         _html(
             "<b>Press Reset</b> to run with: " + esc("; ".join(waiting)),
             classes=["cpsim-pending"],
-            style={"color": "#b35900", "font-size": "14px"},
+            style={"color": "#b35900", "font-size": "0.875rem"},
         )
 
 
 @solara.component
 def LessonCard(stem: str):
-    """The scenario's lesson: things to notice, things to try, a question (NetLogo's Info tab)."""
+    """The scenario's lesson: things to notice, things to try, a question (NetLogo's Info tab), folded.
+
+    It starts folded under the levers: open, it pushed the levers off a 768-pixel screen.
+    """
     lesson = lesson_for(stem)
-    with solara.Card(f"Lesson: {lesson.title}", margin=0, classes=["cpsim-lesson"], style={"margin-top": "10px"}):
-        _html(
-            "<b>Things to notice</b><ul>" + "".join(f"<li>{to_html(x)}</li>" for x in lesson.notice) + "</ul>"
-            "<b>Things to try</b><ul>" + "".join(f"<li>{to_html(x)}</li>" for x in lesson.try_) + "</ul>"
-            f"<b>Discuss:</b> {to_html(lesson.discuss)}",
-            style={"font-size": "14px"},
-        )
+    opened = solara.use_reactive(None)  # the open panel's index (0), or None when folded
+    with rv.ExpansionPanels(
+        v_model=opened.value, on_v_model=opened.set, class_="cpsim-lesson", style_="margin-top: 10px"
+    ):
+        with rv.ExpansionPanel():
+            rv.ExpansionPanelHeader(children=[f"Lesson: {lesson.title}"], class_="cpsim-lesson-title")
+            with rv.ExpansionPanelContent():
+                _html(
+                    "<b>Things to notice</b><ul>" + "".join(f"<li>{to_html(x)}</li>" for x in lesson.notice) + "</ul>"
+                    "<b>Things to try</b><ul>" + "".join(f"<li>{to_html(x)}</li>" for x in lesson.try_) + "</ul>"
+                    f"<b>Discuss:</b> {to_html(lesson.discuss)}",
+                    style={"font-size": "0.875rem"},
+                )
 
 
 @solara.component
@@ -452,8 +477,13 @@ def LeverCard(settings: solara.Reactive[PageSettings]):
 
 
 @solara.component
-def RunCard(settings: solara.Reactive[PageSettings], files: list[ScenarioFile], folder: Path):
-    """What runs alongside, the size of the neighbourhood, the seed."""
+def RunCard(
+    settings: solara.Reactive[PageSettings],
+    files: list[ScenarioFile],
+    folder: Path,
+    large: solara.Reactive[bool] | None = None,
+):
+    """What runs alongside, the size of the neighbourhood, the seed, and large text for a projector."""
     s = settings.value
 
     def compare_with(stem: str) -> None:
@@ -484,12 +514,15 @@ def RunCard(settings: solara.Reactive[PageSettings], files: list[ScenarioFile], 
             thumb_label="always",
             on_value=lambda v: settings.set(dataclasses.replace(settings.value, seed=int(v))),
         )
+        if large is not None:
+            solara.Switch(label="Large text (projector)", value=large, classes=["cpsim-large"])
 
 
 @solara.component
-def Main(model, tick, tab, mode):
-    """The run's header and the four tabs of views."""
-    _ = tick.value  # a day passed
+def Main(model, tick, tab, mode, drawn: threading.Event | None = None, large: bool = False):
+    """The run's header and the four tabs of views; ``drawn`` is set once a day is on screen."""
+    shown = tick.value  # a day passed
+    solara.use_effect(lambda: drawn.set() if drawn is not None else None, [shown])
     m = model.value
     if m is None:
         return
@@ -502,23 +535,25 @@ def Main(model, tick, tab, mode):
         f"{m.residents.n:,} residents, {m.n_beats} beats, {m.officers.n} officers, seed {m.seed}",
         classes=["cpsim-header"],
     )
+    for note in staffing_notes(m):
+        _html(esc(note), classes=["cpsim-staffing"], style={"color": "#b35900", "font-size": "0.875rem"})
     labels = list(TABS)
     if other and other != "baseline":
         labels[2] = f"Your choices vs {title_of(m.settings.compare_with)}"
     with solara.lab.Tabs(value=tab, lazy=True):
         with solara.lab.Tab(labels[0]):
-            NeighbourhoodTab(m, day, mode)
+            NeighbourhoodTab(m, day, mode, large)
         with solara.lab.Tab(labels[1]):
-            TrendsTab(m, day)
+            TrendsTab(m, day, large)
         with solara.lab.Tab(labels[2]):
-            CompareTab(m, day)
+            CompareTab(m, day, large)
         with solara.lab.Tab(labels[3]):
             SideBySideTab(m, day, mode)
 
 
 @solara.component
 def Page():
-    """The whole page: sidebar (scenario, controls, lesson, levers, run settings) and the views.
+    """The whole page: sidebar (scenario, controls, levers, the folded lesson, run settings) and the views.
 
     The state lives here; each part reads only the state it shows, so a simulated day
     redraws the day, the controls and the open tab, not the levers and the lesson.
@@ -537,9 +572,11 @@ def Page():
     error = solara.use_reactive("")
     playing = solara.use_reactive(False)
     tick = solara.use_reactive(0)  # bumped whenever the model changes in place (days passed)
+    drawn = solara.use_memo(threading.Event, [])  # the last day is on screen (set by Main)
     tab = solara.use_reactive(0)
     mode = solara.use_reactive(AUTO)
     speed = solara.use_reactive(next(iter(SPEEDS)))
+    large = solara.use_reactive(False)  # large text, for a projector
 
     def build(shown: PageSettings) -> None:
         playing.set(False)
@@ -581,12 +618,20 @@ def Page():
 
     def play_loop() -> None:
         # As Mesa's ModelController: step while playing, redraw, leave the browser time to paint.
+        # The next day is simulated only once this one is drawn. On a busy machine drawing a day
+        # can take longer than simulating one; a loop that ran ahead changed the day during every
+        # render pass of whichever thread was drawing (the click on Play's), and reacton gave up
+        # after 100 passes ("Too many renders triggered").
+        drawn.set()
         while playing.value:
             m = model.value
             if m is None or not m.running:
                 playing.set(False)
                 break
+            drawn.clear()
             advance(m)
+            while playing.value and not drawn.wait(FRAME_WAIT):
+                pass
             time.sleep(PAUSE)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -594,13 +639,15 @@ def Page():
     solara.Title(TITLE)
     solara.Style(CSS)
     DayTitle(model, tick)
+    if large.value:
+        solara.Style(LARGE_CSS)
     with solara.Sidebar():
         with solara.Card(margin=0, classes=["cpsim-scenario"]):
             ScenarioCard(files, settings, pick)
             Controls(model, tick, playing, speed, settings, reset, step)
+        LeverCard(settings)  # the levers first: a class changes them, the lesson is read once
         LessonCard(Path(settings.value.scenario_file).stem)
-        LeverCard(settings)
-        RunCard(settings, files, folder)
+        RunCard(settings, files, folder, large)
     if error.value:
         solara.Error(f"This scenario cannot be loaded: {error.value}")
-    Main(model, tick, tab, mode)
+    Main(model, tick, tab, mode, drawn, large.value)

@@ -39,6 +39,7 @@ CHANGE_CMAP = LinearSegmentedColormap.from_list("change", ["#b2182b", "#f4a582",
 NICE_SCALES = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 MARKS = (  # drawn in this order, so a contact's ring is on top
     ("heard", "heard a story today", (90, 90, 90), 0.9),
+    ("news", "saw an incident in the news today", (170, 0, 170), 1.6),
     ("program", "at a program or event today", (0, 150, 60), 1.6),
     ("contact", "police contact or crime today", (0, 0, 0), 1.6),
 )

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cpsim.headline import HEADLINE, SURVEYED, baseline_label, fmt, interval
-from cpsim.reports import tables
+from cpsim.reports import sentences, tables
 from cpsim.reports.brief import Brief
 from cpsim.studies.provenance import lines as provenance_lines
 
@@ -215,20 +215,42 @@ def timings(brief: Brief, console: Console) -> RenderableType:
     return fit(console, _table(title, head, rows), _long(title, head, rows, keys=2))
 
 
+def said(title: str, pairs: list[tuple[str, str]]) -> RenderableType:
+    """(scenario, sentence) pairs as bullets under a title; nothing when there are none."""
+    if not pairs:
+        return Text("")
+    out = Text(title + "\n", style="italic")
+    for name, text in pairs:
+        out.append("- ")
+        out.append(name, style="bold")
+        out.append(f": {text}\n")
+    return out
+
+
+def note(text: str) -> RenderableType:
+    """A sentence printed as it is (wrapped by the console)."""
+    return Text(text, style="italic") if text else Text("")
+
+
 def provenance(brief: Brief) -> RenderableType:
     """The provenance block."""
     return Text("\n".join(["Provenance:", *["  " + line for line in provenance_lines(brief.provenance)]]), style="dim")
 
 
 def print_brief(brief: Brief, console: Console) -> None:
-    """Print every table of a comparison."""
+    """Print every table of a comparison, each with the sentences that say what it means."""
     console.print(headline(brief, console))
     for part in (
+        note(sentences.covers(brief)),
+        said(sentences.READ_INTRO, sentences.read_bullets(brief, sentences.READ_FIGURES)),
         gaps(brief, console),
         groups(brief, console, "group"),
+        said("Who benefits, counted in residents:", sentences.confident_note(brief)),
         groups(brief, console, "beat", ("trust_end", "confident_share_end", "victimizations_per_1000_year")),
         effects(brief, console),
+        note(sentences.design_targets(brief)),
         timings(brief, console),
+        said(sentences.COST_INTRO + ":", sentences.cost_sentences(brief)),
         costs(brief, console),
         provenance(brief),
     ):

@@ -140,6 +140,7 @@ def trial(
             "[trial] enabled = true (e.g. scenarios/trial_peyton.toml)"
         )
     from cpsim.studies import provenance
+    from cpsim.studies.claims import intervals_cover
     from cpsim.studies.trials import replicate_seeds, trial_days
 
     if address is None:  # on a Dask cluster no run takes this machine's memory
@@ -172,6 +173,7 @@ def trial(
     for day in sorted(result.table["day"].unique()):
         console.print(effects_table(result.table, int(day)))
         console.print(beats_table(result.table, int(day)))
+    console.print(intervals_cover(what="The standard errors and 95% intervals"), style="italic")
     console.print(
         f"wrote {out}/trial.csv (all outcomes and subgroups, beats included), trial_replicates.csv, "
         "trial.png and provenance.json"

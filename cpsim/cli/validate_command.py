@@ -68,6 +68,7 @@ def validate(
     from rich.console import Console
     from rich.table import Table
 
+    from cpsim.studies.claims import intervals_cover
     from cpsim.studies.executors import scheduler_address
     from cpsim.studies.findings import FAIL, tally
     from cpsim.studies.validation import markdown, run_validation
@@ -86,6 +87,7 @@ def validate(
         table.add_row(f.fact, f.title, f.published, f.band(), f.figure(), rule, COLOURS.get(f.verdict, "reported"))
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
+    console.print(intervals_cover(what="The model's 95% intervals"), style="italic")
     figures = {}
     with writing(out):
         from cpsim.reports.validation_figures import FIGURES

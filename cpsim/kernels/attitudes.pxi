@@ -105,13 +105,17 @@ def anchors(
 ):
     """Where each resident's legitimacy and effectiveness attitudes settle.
 
-    numpy (cpsim.model.CommunityModel.anchors), every sum in this order::
+    The shared memories enter whole; the resident's own part and the ties' departures from
+    their own memories (the local opinion climate) are mixed by the social weight, so a change
+    every member of a group shares moves every member's anchor by as much. numpy
+    (cpsim.model.CommunityModel.anchors), every sum in this order::
 
-        own_l = (memory_l[group] + local_l[beat] + national + disposition_l
-                 + performance_weight * (attitude_e - reference_e))
+        base_x = memory_x[group] + local_x[beat]
+        own_l = disposition_l + performance_weight * (attitude_e - reference_e)
         conditions = -disorder_weight * (disorder[place] - reference_disorder) + foot_seen_weight * (seen - reference_seen)
-        own_e = memory_e[group] + local_e[beat] + national + disposition_e + conditions
-        anchor_x = clip((1.0 - social_weight) * own_x + social_weight * tie_mean(attitude_x), 0, 1)
+        own_e = disposition_e + conditions
+        climate_x = tie_mean(attitude_x - base_x)              (the resident's own departure without ties)
+        anchor_x = clip((base_x + national) + ((1.0 - social_weight) * own_x + social_weight * climate_x), 0, 1)
 
     Args:
         group: Each resident's group (int8); memory_*: one collective memory per group (float64).
@@ -158,17 +162,20 @@ def anchors(
     out_l, out_e = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)
     cdef double *a_l = <double *> cnp.PyArray_DATA(out_l)
     cdef double *a_e = <double *> cnp.PyArray_DATA(out_e)
-    # The ties' climate first, into the outputs; each anchor then reads its resident's own.
-    _two_tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, att_l, att_e, att_l, att_e, a_l, a_e)
+    # Each resident's departure from their memories; the ties' mean of it (the climate) goes into the outputs.
+    dev_l_array, dev_e_array = empty(n, cnp.NPY_DOUBLE), empty(n, cnp.NPY_DOUBLE)
+    cdef double *dev_l = <double *> cnp.PyArray_DATA(dev_l_array)
+    cdef double *dev_e = <double *> cnp.PyArray_DATA(dev_e_array)
     for i in range(n):
-        own = (
-            (((mem_l[g[i]] + loc_l[bt[i]]) + national) + disp_l[i])
-            + performance_weight * (att_e[i] - reference_effectiveness)
-        )
-        a_l[i] = clip(keep * own + social_weight * a_l[i], 0.0, 1.0)
+        dev_l[i] = att_l[i] - (mem_l[g[i]] + loc_l[bt[i]])
+        dev_e[i] = att_e[i] - (mem_e[g[i]] + loc_e[bt[i]])
+    _two_tie_means(ptr, <int *> cnp.PyArray_DATA(indices), n, n_ties, dev_l, dev_e, dev_l, dev_e, a_l, a_e)
+    for i in range(n):
+        own = disp_l[i] + performance_weight * (att_e[i] - reference_effectiveness)
+        a_l[i] = clip(((mem_l[g[i]] + loc_l[bt[i]]) + national) + (keep * own + social_weight * a_l[i]), 0.0, 1.0)
         conditions = minus_disorder * (dis[pl[i]] - reference_disorder) + foot_seen_weight * (s[i] - reference_seen)
-        own = (((mem_e[g[i]] + loc_e[bt[i]]) + national) + disp_e[i]) + conditions
-        a_e[i] = clip(keep * own + social_weight * a_e[i], 0.0, 1.0)
+        own = disp_e[i] + conditions
+        a_e[i] = clip(((mem_e[g[i]] + loc_e[bt[i]]) + national) + (keep * own + social_weight * a_e[i]), 0.0, 1.0)
     return out_l, out_e
 
 

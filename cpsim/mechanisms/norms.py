@@ -3,36 +3,43 @@
 Where each resident's attitudes settle (their anchor, cpsim.mechanisms.trust) starts from a
 shared view: the collective memory ``M_g`` of their group (history, identity, linked fate) plus
 their neighbourhood's departure from it, ``L_b`` (legal cynicism is shared by neighbours:
-Sampson & Bartusch 1998; Kirk & Papachristos 2011). Both are stocks, fed by what members live
-and hear: the part of each experience's change that a resident keeps (``kept``: direct
-contacts, victimisation, stories heard, the news; cpsim.mechanisms.trust). Each kept change
-lives in one place. Once a week, per component (legitimacy, effectiveness), the week's kept
-changes are split into what is shared and what is one's own:
+Sampson & Bartusch 1998; Kirk & Papachristos 2011). Both are stocks, made of what is told and
+heard: the part of each story heard (word of mouth) and each incident met in the news that a
+resident keeps (``kept``, cpsim.mechanisms.trust). What happened to oneself — a stop, a visit,
+a victimisation — stays one's own: it moves the resident's attitude, which relaxes toward the
+anchor within a few years, and reaches the memories as the stories the resident tells. Once a
+week, per component (legitimacy, effectiveness), the week's kept changes of what was told and
+heard give what is shared:
 
-    K_g = kept by group g's members / members            (what the group lived in common)
-    E_b = kept by beat b's residents / residents - sum_g s_bg K_g   (what the beat lived beyond its groups)
+    K_g = kept by group g's members / members            (what the group heard in common)
+    E_b = kept by beat b's residents / residents - sum_g s_bg K_g   (what the beat heard beyond its groups)
 
-and the shared parts move from the residents to the memories:
+and the memories take it in:
 
-    a_i <- a_i - K_g(i) - E_b(i)
     M_g <- D + (M_g - D) f_g + K_g
     L_b <- L_b f_b + E_b
 
 with ``s_bg`` the share of beat b's residents in group g, D = ``trust.diffuse_support`` (the
 balance of what each generation learns of police apart from experience: family, school,
 media) and ``f = 0.5 ** (7 / half-life)`` (``trust.memory_half_life_days``,
-``trust.neighbourhood_memory_half_life_days``). A resident keeps what happened to them
-beyond what their group and neighbours lived; the L's average to zero over residents, so the
-groups' memories carry the city's level and the gaps between groups, the L's the differences
-between neighbourhoods. Since a group's mean attitude then follows its memory, a group's
-experience moves its level only as fast as its memory takes it in and lets it go.
+``trust.neighbourhood_memory_half_life_days``). A resident's attitude is their memories plus
+their own departure from them: the shared part of what they kept is already in their attitude
+and moves from their departure into the memories (the attitude stays where it is), and as the
+memories fade toward D every member's attitude moves with them. Their anchor (cpsim.model)
+holds the memories whole and their own part mixed with the ties' departures, so what was
+theirs alone fades toward the anchor within a few years while what the group shares stays as
+long as the memories keep it: one change, never counted twice. The L's average to zero over
+residents, so the groups' memories carry the city's level and the gaps between groups, the L's
+the differences between neighbourhoods. A program that changes what residents live moves
+their attitudes within a few years, and the memories by what it gives them to tell; the news,
+which the whole group meets, moves the memories.
 
-A memory's equilibrium is ``D + K_g / (1 - f_g)`` (K per week): the level today's flow of
-experience sustains, and since positive experiences move trust less the higher it is and
-negative ones more (cpsim.mechanisms.trust), K falls as M rises: the equilibrium is stable.
-History sets where memories start (``trust.initial_by_group``, cpsim.model); a memory started
-elsewhere moves to its equilibrium, so a gap that today's experience does not sustain closes,
-at a rate the model reports (cpsim.studies.gaps_study), and one that it does stays.
+A memory's equilibrium is ``D + K_g / (1 - f_g)`` (K per week): the level today's flow sustains,
+and since positive experiences move trust less the higher it is and negative ones more
+(cpsim.mechanisms.trust), K falls as M rises: the equilibrium is stable. History sets where
+memories start (``trust.initial_by_group``, cpsim.model); a memory started elsewhere moves to
+its equilibrium, so a gap that today's flows do not sustain closes, at a rate the model
+reports (``cpsim validate --only gaps``), and one that they do stays.
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ import numpy as np
 from cpsim.world.state import state
 
 COMPONENTS = 2  # legitimacy, effectiveness
+# Experiences the collective memories are made of, besides stories heard (cpsim.model's word of
+# mouth): what is told and heard, not what happened to oneself (that stays one's own).
+SHARED_KINDS = ("incident_news",)
 
 
 @dataclass
@@ -112,23 +122,29 @@ def shared(memory: Memory) -> tuple[np.ndarray, np.ndarray]:
 
 
 def settle(memory: Memory, res, t, days: int) -> None:
-    """A week's step (in place): the shared part of the week's kept changes moves into the memories, which fade.
+    """A week's step (in place): the memories take in what was shared and fade; members' attitudes fade with them.
+
+    A resident's attitude is their memories plus their own departure: the shared part of the week's
+    kept changes is already in their attitude and moves into the memories (the attitude stays), and
+    as the memories fade toward the diffuse support every member's attitude moves with them.
 
     Args:
         memory: The memories; the week's tallies are emptied.
-        res: Residents arrays (group, beat; their attitudes give up the shared part).
+        res: Residents arrays (group, beat, attitudes: they move with their memories' fading).
         t: The trust section (diffuse_support, the memories' half-lives).
         days: Days since the last step (the tallies' span).
     """
     group_part, beat_part = shared(memory)
-    for c, attitude in enumerate((res.attitude_legitimacy, res.attitude_effectiveness)):
-        attitude -= group_part[:, c][res.group] + beat_part[:, c][res.beat]
-        np.clip(attitude, 0.0, 1.0, out=attitude)
     d = t.diffuse_support
     keep_group = 0.5 ** (days / t.memory_half_life_days)
     keep_beat = 0.5 ** (days / t.neighbourhood_memory_half_life_days)
-    memory.group[:] = np.clip(d + (memory.group - d) * keep_group + group_part, 0.0, 1.0)
-    memory.beat[:] = memory.beat * keep_beat + beat_part
+    group_fade = (d - memory.group) * (1.0 - keep_group)
+    beat_fade = -memory.beat * (1.0 - keep_beat)
+    for c, attitude in enumerate((res.attitude_legitimacy, res.attitude_effectiveness)):
+        attitude += group_fade[:, c][res.group] + beat_fade[:, c][res.beat]
+        np.clip(attitude, 0.0, 1.0, out=attitude)
+    memory.group[:] = np.clip(memory.group + group_fade + group_part, 0.0, 1.0)
+    memory.beat[:] = memory.beat + beat_fade + beat_part
     memory.kept_group[:] = 0.0
     memory.kept_beat[:] = 0.0
 

@@ -3,12 +3,13 @@
 Each day a resident's perceived safety s moves toward what they see, with half-life
 ``safety.half_life_days``:
 
-    target = base_safety * (1 - disorder_weight * (disorder at home - mean disorder at start))
-             + foot_seen_weight * (chance of seeing police on foot in a week - city mean at start)
-             + effectiveness_weight * (perceived effectiveness - city mean at start)
+    target = base_safety * (1 - disorder_weight * (disorder at home - the city's usual))
+             + foot_seen_weight * (chance of seeing police on foot in a week - the city's usual)
+             + effectiveness_weight * (perceived effectiveness - the city's usual)
 
 Police seen on foot reassure (Newark foot patrol), routine car patrol does not (Kansas
-City), and residents who believe police get results fear less. Their own victimisation
+City), and residents who believe police get results fear less. What the city usually shows
+follows what it shows (cpsim.mechanisms.conditions). Their own victimisation
 takes ``victim_drop`` of s at once, and hearing of victimisations (word of mouth, fear
 channel) takes ``heard_weight`` of that. The target is recomputed weekly (what residents
 see changes slowly); the daily steps move toward it.
@@ -35,7 +36,7 @@ def safety_target(
         res: Residents arrays (base_safety, effectiveness).
         disorder_home: Visible disorder at each resident's street segment.
         seen: Chance of seeing police on foot in a week.
-        reference: City means at the start ("disorder", "seen", "effectiveness").
+        reference: What the city usually shows ("disorder", "seen", "effectiveness": city means that follow it).
         safety: The safety section.
 
     Returns:

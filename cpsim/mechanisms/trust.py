@@ -24,16 +24,18 @@ seen in the news weighs less (its weight) and is less salient. Every day x
 relaxes toward a with half-life ``half_life_days``; every week a relaxes toward the
 resident's anchor with half-life ``attitude_half_life_days``:
 
-    anchor = (1 - social_weight) * (norm_g + disposition + conditions) + social_weight * mean of ties' a
+    anchor = M_g + L_b + (1 - social_weight) * (disposition + conditions) + social_weight * climate
 
-norm_g is the collective memory of the resident's group (history, national climate: F7),
-the disposition a stable personal trait, the conditions what the neighbourhood shows
-(disorder, crime, police seen on foot: effectiveness only; cpsim.mechanisms.conditions)
-and, for legitimacy, how well police are seen to perform (``performance_weight`` times the
-effectiveness attitude above the city's start: Sunshine & Tyler 2003), and the ties'
-attitudes the local opinion climate (legal cynicism is shared, Sampson & Bartusch 1998). A sustained
-change in experience therefore moves the level trust settles at, and a city pushed far
-from it returns.
+M_g and L_b are the collective memories of the resident's group and neighbourhood
+(cpsim.mechanisms.norms; history sets where they start, F7; they enter whole, so what a whole
+group hears moves every member's anchor by as much), climate the ties' mean departure from
+their own memories (the local opinion climate: legal cynicism is shared, Sampson & Bartusch
+1998), the disposition a stable personal trait, the conditions what the neighbourhood shows
+(disorder and police seen on foot against what the city usually shows: effectiveness only;
+cpsim.mechanisms.conditions) and, for legitimacy, how well police are seen to perform
+(``performance_weight`` times the effectiveness attitude above what the city is used to:
+Sunshine & Tyler 2003). A sustained change in experience therefore moves the level trust
+settles at, and residents pushed far from it return.
 
 The day applies read_valence, experience_delta and consolidation to each experience in one
 compiled pass (cpsim.kernels.moves, called by cpsim.mechanisms.contacts), which
@@ -140,6 +142,13 @@ def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return attitudes.tie_mean(graph.indptr, graph.indices, values, fallback)
 
 
-def anchor(norm: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:
-    """Where the attitude settles: own norm and conditions, pulled toward the ties' climate."""
-    return unit((1.0 - social_weight) * norm + social_weight * climate)
+def anchor(shared: np.ndarray, own: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:
+    """Where the attitude settles: the shared memories whole, plus one's own part pulled toward the ties' climate.
+
+    Args:
+        shared: The group's and neighbourhood's memories (and the national mood), per resident.
+        own: The resident's own part: disposition, and performance or what they see.
+        climate: The ties' mean departure from their own memories (the local opinion climate).
+        social_weight: trust.social_weight.
+    """
+    return unit(shared + ((1.0 - social_weight) * own + social_weight * climate))

@@ -30,10 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpsim.headline import METRICS, baseline_label, interval, verdict
-from cpsim.reports import tables
+from cpsim.headline import METRICS, baseline_label, interval
+from cpsim.reports import sentences, tables
 from cpsim.reports.brief import Brief
-from cpsim.studies.gaps import VERDICTS
 from cpsim.studies.progress import duration
 from cpsim.studies.provenance import lines as provenance_lines
 
@@ -43,8 +42,8 @@ RESULTS = DOCS / "results"
 FIGURES = DOCS / "figures"
 PROGRAMS = (
     "beat_meetings", "listening_sessions", "coffee_with_cop", "block_parties", "athletic_league", "mentorship",
-    "liaison", "watch", "neighbourhood", "hotspots", "co_responder", "training", "orientation", "focused_deterrence",
-    "transparency", "incident", "budget_cut", "budget_cut_liaison",
+    "liaison", "watch", "steady_beat_officers", "hotspots", "co_responder", "training", "orientation",
+    "focused_deterrence", "transparency", "incident", "budget_cut", "budget_cut_liaison",
 )  # fmt: skip
 
 
@@ -118,7 +117,7 @@ def headline_md(brief: Brief, metrics: Sequence[str]) -> list[str]:
             elif r["baseline"]:
                 cells.append(interval(r))
             else:
-                kind = _kind(r)
+                kind = tables.reading(r)
                 note = f" {r['reading']}" if kind in ("levelling down", "mixed") else ""
                 cells.append(_clear("Δ " + interval(r, "diff"), kind) + note)
         better = f" ({m.better} is better)" if m.better else ""
@@ -127,43 +126,14 @@ def headline_md(brief: Brief, metrics: Sequence[str]) -> list[str]:
     return _md_table(head, rows)
 
 
-def _kind(r: pd.Series) -> str:
-    if r["metric"] == "trust_gap_end" and r.get("reading"):
-        return VERDICTS.get(r["reading"], verdict(r))
-    return verdict(r)
-
-
 def read_md(brief: Brief, metrics: Sequence[str]) -> list[str]:
     """A generated reading: per scenario, the figures that changed clearly, and which way."""
-    t = brief.comparison
-    words = {
-        "better": "better",
-        "worse": "worse",
-        "clear": "changed",
-        "levelling down": "levelling down",
-        "mixed": "narrower, both groups moving",
-    }
-    out = []
-    for n in brief.scenarios:
-        if n == brief.baseline:
-            continue
-        part = t[(t["scenario"] == n) & t["metric"].isin(metrics)].set_index("metric", drop=False)
-        if part["error"].iloc[0]:
-            out.append(f"- **{n}**: failed ({part['error'].iloc[0]})")
-            continue
-        clear, unclear = [], []
-        for metric in metrics:
-            r = part.loc[metric]
-            kind = _kind(r)
-            label = METRICS[metric].brief
-            if kind:
-                clear.append(f"{label} {interval(r, 'diff').split(' [')[0]} ({words[kind]})")
-            else:
-                unclear.append(label)
-        text = "; ".join(clear) if clear else "no figure changed clearly"
-        rest = f"; no clear change in {', '.join(unclear)}" if unclear else ""
-        out.append(f"- **{n}**: {text}{rest}.")
-    return out
+    return [f"- **{n}**: {text}" for n, text in sentences.read_bullets(brief, metrics)]
+
+
+def bullets_md(pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """(scenario, sentence) pairs as Markdown bullets."""
+    return [f"- **{n}**: {text}" for n, text in pairs]
 
 
 def _cells_md(head: Sequence[str], rows: tables.Rows) -> list[str]:
@@ -204,6 +174,8 @@ def costs_md(brief: Brief) -> list[str]:
     ].iloc[0]
     cur = brief.provenance.get("currency") or "USD"
     lines = [f"Currency: {cur}; the baseline's officer hours and programs cost {interval(base)} over the run.", ""]
+    lines += [f"{sentences.COST_INTRO}:", ""]
+    lines += [*bullets_md(sentences.cost_sentences(brief)), ""]
     return lines + _cells_md(*tables.costs(brief))
 
 
@@ -292,11 +264,11 @@ def demo_block(brief: Brief) -> str:
     return "\n".join(
         [
             f"`make demo`: {_run_line(brief)} Baseline: mean [95% CI]; other scenarios: paired difference from the "
-            "baseline [95% CI], **bold** when the CI excludes zero.",
+            f"baseline [95% CI], **bold** when the CI excludes zero. {sentences.covers(brief)}",
             "",
             *headline_md(brief, DEMO_FIGURES),
             "",
-            "Read (generated from the table):",
+            f"{sentences.READ_INTRO}:",
             "",
             *read_md(brief, DEMO_FIGURES),
         ]
@@ -326,11 +298,13 @@ def brief_block(brief: Brief) -> str:
     groups = ("trust_end", "confident_share_end", "safety_end", "victimizations_per_1000_year", "stops_per_1000_year")
     return "\n".join(
         [
-            f"{_run_line(brief)}",
+            f"{_run_line(brief)} {sentences.covers(brief)}",
             "",
             "**What changes** (baseline: mean [95% CI]; others: paired Δ [95% CI], **bold** when clear):",
             "",
             *headline_md(brief, BRIEF_FIGURES),
+            "",
+            f"{sentences.READ_INTRO}:",
             "",
             *read_md(brief, BRIEF_FIGURES),
             "",
@@ -338,11 +312,13 @@ def brief_block(brief: Brief) -> str:
             "",
             *effects_md(brief),
             "",
+            *([f"**Design target.** {note}", ""] if (note := sentences.design_targets(brief)) else []),
             "**Who benefits, by group** (in brackets: the group's share of "
             "the city's change, when that change is clear):",
             "",
             *groups_md(brief, "group", groups),
             "",
+            *([*bullets_md(pairs), ""] if (pairs := sentences.confident_note(brief)) else []),
             "**The trust gap, read fairly:**",
             "",
             *gaps_md(brief),
@@ -385,7 +361,7 @@ def programs_block(brief: Brief) -> str:
         cells = []
         for m in PROGRAM_FIGURES:
             r = t[(t["scenario"] == n) & (t["metric"] == m)].iloc[0]
-            kind = _kind(r)
+            kind = tables.reading(r)
             note = f" {r['reading']}" if kind in ("levelling down", "mixed") else ""
             cells.append("failed" if r["error"] else _clear(interval(r, "diff"), kind) + note)
         rows.append([n, *cells])
@@ -404,11 +380,11 @@ def programs_block(brief: Brief) -> str:
     return "\n".join(
         [
             f"Each program's scenario file against the baseline: {_run_line(brief)} Paired difference from the "
-            "baseline [95% CI], **bold** when the CI excludes zero.",
+            f"baseline [95% CI], **bold** when the CI excludes zero. {sentences.covers(brief)}",
             "",
             *_md_table(["scenario", *[METRICS[m].brief for m in PROGRAM_FIGURES]], rows),
             "",
-            "Read (generated from the table):",
+            f"{sentences.READ_INTRO}:",
             "",
             *read_md(brief, PROGRAM_FIGURES),
             "",
@@ -417,6 +393,10 @@ def programs_block(brief: Brief) -> str:
             "trust, Fieller 95% CI):",
             "",
             *_md_table(["scenario", "Δ spending", "hours redirected", "resources used", "trust SD per USD 1M"], cost),
+            "",
+            f"{sentences.COST_INTRO}:",
+            "",
+            *bullets_md(sentences.cost_sentences(brief)),
         ]
     )
 
@@ -442,7 +422,7 @@ STUDIES: dict[str, DocStudy] = {
         ),
         DocStudy(
             "brief",
-            ("scenarios/baseline.toml", "scenarios/foot_patrol.toml", "scenarios/neighbourhood.toml"),
+            ("scenarios/baseline.toml", "scenarios/foot_patrol.toml", "scenarios/neighbourhood_policing.toml"),
             10,
             730,
             (("compare.md", "brief", brief_block),),

@@ -13,6 +13,7 @@ import base64
 import dataclasses
 import html
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,11 +34,13 @@ from cpsim.headline import (  # noqa: E402
     fmt,
     interval,
     is_nan,
+    plural,
     verdict,
 )
-from cpsim.reports import tables  # noqa: E402
+from cpsim.reports import sentences, tables  # noqa: E402
 from cpsim.reports.brief import Brief  # noqa: E402
 from cpsim.studies.breakdowns import BY_NAME as BREAKDOWN  # noqa: E402
+from cpsim.studies.costs import SESSIONS  # noqa: E402
 from cpsim.studies.provenance import html_footer  # noqa: E402
 from cpsim.studies.trajectories import BY_NAME as SERIES  # noqa: E402
 
@@ -54,6 +57,26 @@ __all__ = ["baseline_label", "fmt", "html_report", "interval", "verdict", "write
 
 
 _row_verdict = tables.reading
+# Scenario colours: the baseline grey, the others matplotlib's tab10 in the order they were given (grey,
+# tab10's eighth, left out), so a scenario has one colour in every figure of a report.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
+
+
+def scenario_colors(scenarios: Sequence[str], baseline: str | None = None) -> dict[str, str]:
+    """One colour per scenario, from their order: the baseline (default: the first) grey, the others in turn."""
+    names = list(dict.fromkeys(scenarios))
+    baseline = names[0] if baseline is None and names else baseline
+    others = [n for n in names if n != baseline]
+    colors = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(others)}
+    if baseline is not None:
+        colors[baseline] = BASE_COLOR
+    return colors
+
+
+def _colors_of(table: pd.DataFrame) -> dict[str, str]:
+    """The scenario colours of a table with ``scenario`` and ``baseline`` columns (comparison, breakdown)."""
+    base = table.loc[table["baseline"].astype(bool), "scenario"]
+    return scenario_colors(list(table["scenario"]), str(base.iloc[0]) if len(base) else None)
 
 
 def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
@@ -69,6 +92,7 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
 
     """
     rows = table[table["metric"] == metric].reset_index(drop=True)
+    colors = _colors_of(table)
     m = METRICS[metric]
     n = len(rows)
     y = list(range(n))[::-1]
@@ -94,7 +118,7 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
             if math.isnan(r[col]):
                 continue
             kind = _row_verdict(r)
-            color = BASE_COLOR if r["baseline"] else OTHER_COLOR if col == "mean" else VERDICT_COLOR[kind]
+            color = colors[r["scenario"]]
             err = [[r[col] - r[lo]], [r[hi] - r[col]]] if not math.isnan(r[lo]) else None
             clear = col == "mean" or bool(kind)
             ax.errorbar(
@@ -106,10 +130,12 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
                 capsize=4,
                 markerfacecolor=color if clear else "white",
                 markersize=7,
+                gid=f"scenario:{r['scenario']}",
             )
-            if col == "diff" and kind in ("levelling down", "mixed"):
+            if col == "diff" and kind:
+                # the reading in words and its colour: the marker keeps the scenario's colour
                 ax.annotate(
-                    r["reading"],
+                    r["reading"] if kind in ("levelling down", "mixed") else kind,
                     (r[col], yi),
                     xytext=(0, 8),
                     textcoords="offset points",
@@ -132,7 +158,7 @@ def metric_figure(table: pd.DataFrame, metric: str, path: str | Path) -> Path:
     reps = int(rows["replicates"].max()) if n else 0
     better = f"; {m.better} is better" if m.better else ""
     axes[1].set_xlabel(
-        "filled: 95% CI excludes 0 (green better, red worse, amber levelling down)\nhollow: no clear difference",
+        "filled, labelled: 95% CI excludes 0 (better, worse, changed, levelling down)\nhollow: no clear difference",
         fontsize=8,
     )
     fig.suptitle(f"{m.label}: mean and 95% CI over {reps} replicates{better}", fontsize=11)
@@ -161,13 +187,22 @@ def cost_figure(table: pd.DataFrame, path: str | Path) -> Path | None:
     shown = [m for m, *_ in COST if m.name in set(rows["metric"])]
     scenarios = list(dict.fromkeys(table.loc[~table["baseline"], "scenario"]))
     y = {s: i for i, s in enumerate(scenarios[::-1])}
+    colors = _colors_of(table)
     fig, axes = plt.subplots(
         1, len(shown), figsize=(4.2 * len(shown), 1.6 + 0.55 * len(scenarios)), constrained_layout=True, squeeze=False
     )
     for ax, m in zip(axes[0], shown, strict=True):
         for _, r in rows[rows["metric"] == m.name].iterrows():
             err = [[r["mean"] - r["ci_low"]], [r["ci_high"] - r["mean"]]]
-            ax.errorbar(r["mean"], y[r["scenario"]], xerr=err, fmt="o", color=OTHER_COLOR, capsize=4)
+            ax.errorbar(
+                r["mean"],
+                y[r["scenario"]],
+                xerr=err,
+                fmt="o",
+                color=colors[r["scenario"]],
+                capsize=4,
+                gid=f"scenario:{r['scenario']}",
+            )
         ax.axvline(0, color=BASE_COLOR, ls="--", lw=1, alpha=0.7)
         ax.set_yticks(list(y.values()), list(y.keys()) if ax is axes[0][0] else [])
         ax.set_ylim(-0.7, len(y) - 0.3)
@@ -190,6 +225,7 @@ def gains_figure(breakdown: pd.DataFrame, path: str | Path, metric: str = "trust
     if part.empty:
         return None
     scenarios = list(dict.fromkeys(part["scenario"]))
+    scenario_color = _colors_of(breakdown)
     f = BREAKDOWN[metric]
     fig, axes = plt.subplots(
         len(scenarios),
@@ -221,7 +257,7 @@ def gains_figure(breakdown: pd.DataFrame, path: str | Path, metric: str = "trust
             ax.set_ylim(-0.6, len(rows) - 0.4)
             ax.grid(axis="x", alpha=0.3)
             ax.xaxis.set_major_locator(MaxNLocator(5))
-            ax.set_title(f"{name}: Δ {f.label} by {level} [95% CI]", fontsize=9)
+            ax.set_title(f"{name}: Δ {f.label} by {level} [95% CI]", fontsize=9, color=scenario_color.get(name))
         ax = axes[row, 2]
         for i, level in enumerate(("group", "beat")):
             rows = here[here["level"] == level]
@@ -265,24 +301,30 @@ def trajectory_figure(
         return None
     scenarios = list(dict.fromkeys(bands["scenario"]))
     base = scenarios[0]
+    colors = scenario_colors(scenarios, base)
     fig, axes = plt.subplots(
         2, len(figures), figsize=(4.3 * len(figures), 7), squeeze=False, constrained_layout=True, sharex=True
     )
     for col, f in enumerate(figures):
         s = SERIES[f]
-        for i, name in enumerate(scenarios):
+        for name in scenarios:
             part = bands[(bands["scenario"] == name) & (bands["figure"] == f)]
-            color = BASE_COLOR if name == base else f"C{i - 1 if i else 0}"
+            color = colors[name]
             top, bottom = axes[0, col], axes[1, col]
             top.fill_between(part["day"], part["ci_low"], part["ci_high"], color=color, alpha=0.25, lw=0)
             top.plot(
-                part["day"], part["mean"], color=color, lw=1.2, label=baseline_label(name) if name == base else name
+                part["day"],
+                part["mean"],
+                color=color,
+                lw=1.2,
+                label=baseline_label(name) if name == base else name,
+                gid=f"scenario:{name}",
             )
             if name != base:
                 bottom.fill_between(
                     part["day"], part["diff_ci_low"], part["diff_ci_high"], color=color, alpha=0.25, lw=0
                 )
-                bottom.plot(part["day"], part["diff"], color=color, lw=1.2, label=name)
+                bottom.plot(part["day"], part["diff"], color=color, lw=1.2, label=name, gid=f"scenario:{name}")
                 t = timings[(timings["scenario"] == name) & (timings["figure"] == f)]
                 if len(t) and not is_nan(t["clear_from"].iloc[0]):
                     bottom.axvline(t["clear_from"].iloc[0], color=color, ls=":", lw=1)
@@ -305,7 +347,9 @@ def trajectory_figure(
 def group_trajectory_figure(bands: pd.DataFrame, path: str | Path) -> Path | None:
     """Trust of each group over time: paired difference from the baseline with its 95% band, one panel per scenario."""
     groups = sorted({f for f in bands["figure"] if f.startswith("trust.")})
-    scenarios = [s for s in dict.fromkeys(bands["scenario"])][1:]
+    every = list(dict.fromkeys(bands["scenario"]))
+    colors = scenario_colors(every)
+    scenarios = every[1:]
     if not groups or not scenarios:
         return None
     fig, axes = plt.subplots(
@@ -317,7 +361,8 @@ def group_trajectory_figure(bands: pd.DataFrame, path: str | Path) -> Path | Non
             ax.fill_between(part["day"], part["diff_ci_low"], part["diff_ci_high"], color=f"C{i}", alpha=0.25, lw=0)
             ax.plot(part["day"], part["diff"], color=f"C{i}", lw=1.2, label=g.removeprefix("trust."))
         ax.axhline(0, color=BASE_COLOR, lw=0.8)
-        ax.set(title=f"{name}: Δ trust by group", xlabel="day")
+        ax.set_title(f"{name}: Δ trust by group", color=colors[name])
+        ax.set_xlabel("day")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle(
@@ -341,9 +386,10 @@ def write_figures(brief: Brief, out: str | Path) -> list[Path]:
 
 
 CSS = """
-body{font-family:system-ui,sans-serif;max-width:1300px;margin:1.5em auto;color:#222;font-size:14px}
-table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}
-th{background:#f3f3f3}td{white-space:nowrap}td.l,th.l{text-align:left;white-space:normal}.d{font-size:12px;color:#555}
+body{font-family:system-ui,sans-serif;max-width:1300px;margin:1.5em auto;padding:0 1em;color:#222;font-size:14px}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;
+text-align:right}th{background:#f3f3f3;font-weight:600}td.l,th.l{text-align:left}.d{font-size:12px;color:#555}
+.ci{white-space:nowrap}ul.read li{margin:.25em 0}p.target{background:#fff6e0;padding:.4em .6em}
 .better{color:#116611;font-weight:bold}.worse{color:#aa1111;font-weight:bold}.clear{font-weight:bold}
 .levelling{color:#9a6a00;font-weight:bold}.err{color:#aa1111}
 .figs img{width:100%;margin:.5em 0}p.note{color:#555;font-size:13px}footer.prov{color:#555;font-size:12px;
@@ -361,6 +407,11 @@ CLASS = {
 
 def _esc(x) -> str:
     return html.escape(str(x))
+
+
+def _keep(text: str) -> str:
+    """Escape a cell's text, keeping each bracketed interval on one line (a cell may wrap before it)."""
+    return re.sub(r"\[[^\]]*\]", lambda m: f"<span class='ci'>{m.group(0)}</span>", _esc(text))
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
@@ -392,12 +443,12 @@ def headline_html(brief: Brief) -> str:
                 ""
                 if r["baseline"]
                 else (
-                    f"<br><span class='d {CLASS[kind]}'>Δ {_esc(interval(r, 'diff'))}"
+                    f"<br><span class='d {CLASS[kind]}'>Δ {_keep(interval(r, 'diff'))}"
                     + (f" — {_esc(r['reading'])}" if kind in ("levelling down", "mixed") else "")
                     + "</span>"
                 )
             )
-            cells.append(f"{_esc(interval(r))}{diff}")
+            cells.append(f"{_keep(interval(r))}{diff}")
         better = f" ({m.better} is better)" if m.better else ""
         rows.append([f"{_esc(m.label)}<br><span class='d'>{_esc(m.unit)}{better}</span>", *cells])
     head = ["figure", *[baseline_label(s) if first.loc[s, "baseline"] else s for s in names]]
@@ -407,7 +458,7 @@ def headline_html(brief: Brief) -> str:
 def _cells_table(head: Sequence[str], rows: tables.Rows, left: int = 2) -> str:
     """An HTML table of cells, each coloured by its reading."""
     html_rows = [
-        [f"<span class='{CLASS[c.kind]}'>{_esc(c.text)}</span>" if c.kind else _esc(c.text) for c in row]
+        [f"<span class='{CLASS[c.kind]}'>{_keep(c.text)}</span>" if c.kind else _keep(c.text) for c in row]
         for row in rows
     ]
     return _table(head, html_rows, left)
@@ -441,13 +492,21 @@ def costs_html(brief: Brief) -> str:
         what = (
             f"{r.d_hours:+,.0f} h"
             if r.unit == "hours"
-            else f"{r.sessions:,.0f} {r.unit}s"
+            else plural(r.sessions, r.unit, SESSIONS[r.item].units if r.item in SESSIONS else None)
             if not is_nan(r.sessions)
             else ""
         )
         lines.append([_esc(r.scenario), _esc(r.item), _esc(what), f"{r.d_cost:+,.0f}"])
     detail = _table(["scenario", "activity or program", "Δ hours or sessions per run", "Δ cost"], lines, left=2)
     return main + "<h3>Where the hours and money go (mean paired change per run)</h3>" + detail
+
+
+def bullets_html(pairs: Sequence[tuple[str, str]], intro: str = "") -> str:
+    """(scenario, sentence) pairs as a list, with an optional lead-in ("" when there are none)."""
+    if not pairs:
+        return ""
+    lead = f"<p class='read'>{_esc(intro)}</p>" if intro else ""
+    return lead + "<ul class='read'>" + "".join(f"<li><b>{_esc(n)}</b>: {_esc(t)}</li>" for n, t in pairs) + "</ul>"
 
 
 def prices_html(scenario) -> str:
@@ -514,9 +573,13 @@ def html_report(brief: Brief, path: str | Path, figures: Sequence[str | Path] = 
         "difference from the baseline (replicate k minus baseline replicate k, same seeds) [95% CI]. Green: a clear "
         "improvement (CI excludes 0); red: a clear deterioration; amber: a gap that narrows because the better-off "
         "group loses (levelling down); bold: a clear change in a figure with no better direction. "
-        "See docs/compare.md.</p>"
+        f"See docs/compare.md.</p><p class='note covers'>{_esc(sentences.covers(brief))}</p>"
     )
-    out += ["<h2>What changes</h2>", headline_html(brief)]
+    out += [
+        "<h2>What changes</h2>",
+        headline_html(brief),
+        bullets_html(sentences.read_bullets(brief, sentences.READ_FIGURES), sentences.READ_INTRO + ":"),
+    ]
     if not brief.effects.empty:
         out += [
             "<h2>How big</h2><p class='note'>The change in SD units of the baseline's residents (per replicate, "
@@ -525,6 +588,8 @@ def html_report(brief: Brief, path: str | Path, figures: Sequence[str | Path] = 
             "when the scenarios have a [survey] section.</p>",
             effects_html(brief),
         ]
+        if target := sentences.design_targets(brief):
+            out.append(f"<p class='target'><b>Design target.</b> {_esc(target)}</p>")
     if not brief.breakdown.empty:
         out += [
             "<h2>Who benefits</h2>",
@@ -545,6 +610,7 @@ def html_report(brief: Brief, path: str | Path, figures: Sequence[str | Path] = 
                     "complaints",
                 ),
             ),
+            bullets_html(sentences.confident_note(brief), "Who benefits, counted in residents:"),
             "<h3>By beat</h3>",
             breakdown_html(
                 brief,
@@ -566,6 +632,7 @@ def html_report(brief: Brief, path: str | Path, figures: Sequence[str | Path] = 
         "barely changes spending but uses officer time that had other uses, so <i>resources used</i> values the "
         "hours moved into activities that grew (and any extra program cash). Ratios divide paired mean changes; "
         "their 95% intervals are Fieller's, and n/a means the denominator's change is not clear.</p>",
+        bullets_html(sentences.cost_sentences(brief), sentences.COST_INTRO + ":"),
         costs_html(brief),
     ]
     if scenario is not None:

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from cpsim.mechanisms.norms import Memory
 from cpsim.metrics import BY_KEY, DAILY, SUMMARY
 from cpsim.model import Neighbourhoods
 from cpsim.scenario import SECTIONS, spec_of
+from cpsim.studies.costs import CALL_FIGURES
 from cpsim.world.population import Officers, Places, Residents
 from cpsim.world.state import declared
 
@@ -26,7 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BEGIN, END = "<!-- BEGIN GENERATED PARAMETERS -->", "<!-- END GENERATED PARAMETERS -->"
 SURVEY_PART = "<!-- SURVEY CALIBRATION -->"
 # ODD §2: one generated table per holder of state arrays, each between its own markers.
-STATE_TABLES = {"Residents": Residents, "Officers": Officers, "Places": Places, "Neighbourhoods": Neighbourhoods}
+STATE_TABLES = {
+    "Residents": Residents,
+    "Officers": Officers,
+    "Places": Places,
+    "Neighbourhoods": Neighbourhoods,
+    "Memory": Memory,
+}
 
 
 def _fmt(v) -> str:
@@ -95,6 +103,18 @@ def metrics_markdown() -> str:
     out += ["", "## Summary (`Result.summary`)", "", "| key | unit | definition |", "|---|---|---|"]
     out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in SUMMARY.items()]
     out += ["| `seconds` | s | Wall-clock seconds of the run |", ""]
+    out += [
+        "## Calls for service (`runs.csv` of `cpsim compare`; cpsim/studies/costs.py)",
+        "",
+        "Computed from each run's daily figures. The model has no travel or queueing times, hence no response "
+        "time: the share of calls answered and the officer minutes per call stand in for it (the brief's cost "
+        "sentence reports their change).",
+        "",
+        "| column | unit | definition |",
+        "|---|---|---|",
+    ]
+    out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in CALL_FIGURES.items()]
+    out += [""]
     return "\n".join(out)
 
 

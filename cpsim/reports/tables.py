@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from cpsim.headline import CHANGES, COST, METRICS, interval, is_nan, verdict
+from cpsim.headline import CHANGES, COST, METRICS, interval, is_nan, plural, verdict
 from cpsim.reports.brief import Brief
 from cpsim.studies.breakdowns import BY_NAME as BREAKDOWN
 from cpsim.studies.gaps import VERDICTS
@@ -139,7 +139,7 @@ def timings(brief: Brief, figures: Sequence[str] = tuple(SERIES)) -> tuple[list[
     tm = brief.timings
     tm = tm[tm["figure"].isin(list(figures))] if len(tm) else tm
     years = [y for y in (1, 2, 5) if len(tm) and tm[f"effect_{y}y"].notna().any()]
-    head = ["scenario", "figure", "clear from day", *[f"Δ at {y} year(s)" for y in years], "after a shock"]
+    head = ["scenario", "figure", "clear from day", *[f"Δ at {plural(y, 'year')}" for y in years], "after a shock"]
     rows = []
     for r in tm.itertuples():
         s = SERIES[r.figure]

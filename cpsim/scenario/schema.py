@@ -300,7 +300,7 @@ class Trust:
         "assumption (range 0.1-0.5): legal cynicism is shared within neighbourhoods (Sampson & Bartusch 1998)",
     )
     diffuse_support: float = param(
-        0.72,
+        0.7,
         "1",
         0,
         1,
@@ -767,7 +767,7 @@ class Policing:
         180.0, "days", 1, 36500, "Mean days an officer stays on a beat before reassignment", ASSUME
     )
     climate_half_life_days: float = param(
-        30.0,
+        60.0,
         "days",
         1,
         3650,
@@ -805,16 +805,16 @@ class Policing:
         "years (Bottoms & Tankebe 2012, dialogic legitimacy)",
     )
     withdrawal_threshold: float = param(
-        0.06,
+        0.05,
         "1",
         0,
         1,
         "Fall of sensed audience legitimacy below what officers are used to before any withdrawal starts",
         "assumption (range 0.03-0.15): withdrawal follows a marked turn, e.g. after a publicized incident, not "
-        "the week-to-week noise of who officers met (SD ~0.02-0.04 in a beat of 1,000 residents)",
+        "the noise of whom officers met (SD ~0.02 over the window in a beat of 1,250 residents)",
     )
     withdrawal_width: float = param(
-        0.08,
+        0.06,
         "1",
         0.001,  # the model divides by it
         1,
@@ -1130,7 +1130,7 @@ class Incidents:
         1.5,
         "per 100,000 residents a year",
         0,
-        100,
+        1000,
         "Publicized local incidents a year per 100,000 residents (real ones: at a city's scale) at the start's "
         "stops and their quality; they come from bad stops and arrests, so they follow how many there are, how "
         "they are done and where",
@@ -1201,7 +1201,7 @@ class Incidents:
         "assumption (range 30-300): neighbours hear of it first; with local_reach 0.02 two thirds of them do",
     )
     linked_fate: float = param(
-        3.6,
+        3.3,
         "1",
         0,
         10,

@@ -17,6 +17,12 @@ Relative to a baseline, replicate k against baseline replicate k (:func:`paired`
   equals the spending; for a reallocation it prices the officer time the strategy takes;
   for a cut it is about zero (a cut saves money and uses nothing).
 
+What a reallocation gives up at calls for service (:func:`run_calls`): the model has no travel or
+queueing times, so no response time; it has the share of calls answered (call hours come first,
+and when they exceed the hours on duty each call is answered with probability hours available /
+hours needed) and the officer minutes each call got. :data:`CALL_FIGURES` defines them
+(docs/metrics.md).
+
 Cost-effectiveness ratios divide a paired mean change in an outcome by one of these
 (cpsim.headline.COST); their intervals are Fieller's (cpsim.studies.compare.ratio_ci).
 """
@@ -24,6 +30,7 @@ Cost-effectiveness ratios divide a paired mean change in an outcome by one of th
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,12 +38,45 @@ import pandas as pd
 ACTIVITIES = ("response", "foot", "car", "enforcement", "community", "admin")
 
 
+# Figures of a run's calls for service, kept in the runs table (name -> unit, definition).
+CALL_FIGURES: dict[str, tuple[str, str]] = {
+    "calls": ("count", "Calls for service over the run"),
+    "calls_answered_share": (
+        "share",
+        "Share of calls answered over the run: the sum over days of calls x the day's answered share "
+        "(calls_answered_share), over all calls",
+    ),
+    "minutes_per_call": (
+        "minutes",
+        "Officer minutes answering calls per call for service, 60 x hours_response / calls: with calls_answered_share "
+        "the model's stand-in for response time (it has no travel or queueing times)",
+    ),
+}
+
+
+def run_calls(result) -> dict[str, float]:
+    """A run's calls for service: how many, the share answered, officer minutes per call (:data:`CALL_FIGURES`)."""
+    ts = result.timeseries
+    if "calls" not in ts:
+        return {k: float("nan") for k in CALL_FIGURES}
+    calls = float(ts["calls"].sum())
+    answered = float((ts["calls"] * ts["calls_answered_share"]).sum())
+    hours = float(result.summary.get("hours_response", float("nan")))
+    return {
+        "calls": calls,
+        "calls_answered_share": answered / calls if calls else float("nan"),
+        "minutes_per_call": 60.0 * hours / calls if calls else float("nan"),
+    }
+
+
 def _rows(table: pd.DataFrame, result) -> float:
     return float(len(table))
 
 
-def _rows_x_beats(table: pd.DataFrame, result) -> float:
-    return float(len(table) * result.scenario.population.beats)
+def _beats_held(table: pd.DataFrame, result) -> float:
+    # One log row per event day; a cycle's beats may hold theirs on different days, and a
+    # beat with no officer hours granted holds none, so the row's own count is what met.
+    return float(table["beats"].sum()) if "beats" in table else float("nan")
 
 
 def _column(name: str) -> Callable[[pd.DataFrame, object], float]:
@@ -46,23 +86,31 @@ def _column(name: str) -> Callable[[pd.DataFrame, object], float]:
     return count
 
 
-# program section -> (session unit, how to count sessions from the program's log in Result.extra)
-SESSIONS: dict[str, tuple[str, Callable[[pd.DataFrame, object], float]]] = {
-    "beat_meetings": ("meeting in a beat", _rows_x_beats),
-    "listening_sessions": ("session in a beat", _rows_x_beats),
-    "coffee_with_cop": ("event in a beat", _rows_x_beats),
-    "block_parties": ("event in a beat", _rows_x_beats),
-    "athletic_league": ("session in a beat", _rows_x_beats),
-    "mentorship": ("mentoring meeting", _column("meetings")),
-    "liaison": ("resident helped", _column("contacts")),
-    "watch": ("round of watch meetings", _rows),
-    "neighbourhood": ("day of community work", _rows),
-    "hotspots": ("day of hot-spot patrol", _rows),
-    "co_responder": ("crisis call with a clinician", _column("with_clinician")),
-    "training": ("officer trained", _column("trained")),
-    "orientation": ("orientation completed", _column("completed")),
-    "focused_deterrence": ("participant served", _column("served")),
-    "transparency": ("release", _rows),
+class Session(NamedTuple):
+    """What a program's cash cost per session counts, and how to count it from the program's log."""
+
+    unit: str  # one session, as a sentence names it
+    units: str  # several
+    count: Callable[[pd.DataFrame, object], float]
+
+
+# program section -> its session (Result.extra holds the log it is counted from)
+SESSIONS: dict[str, Session] = {
+    "beat_meetings": Session("meeting in a beat", "meetings in a beat", _beats_held),
+    "listening_sessions": Session("session in a beat", "sessions in a beat", _beats_held),
+    "coffee_with_cop": Session("event in a beat", "events in a beat", _beats_held),
+    "block_parties": Session("event in a beat", "events in a beat", _beats_held),
+    "athletic_league": Session("session in a beat", "sessions in a beat", _beats_held),
+    "mentorship": Session("mentoring meeting", "mentoring meetings", _column("meetings")),
+    "liaison": Session("resident helped", "residents helped", _column("contacts")),
+    "watch": Session("round of watch meetings", "rounds of watch meetings", _rows),
+    "neighbourhood": Session("day of community work", "days of community work", _rows),
+    "hotspots": Session("day of hot-spot patrol", "days of hot-spot patrol", _rows),
+    "co_responder": Session("crisis call with a clinician", "crisis calls with a clinician", _column("with_clinician")),
+    "training": Session("officer trained", "officers trained", _column("trained")),
+    "orientation": Session("orientation completed", "orientations completed", _column("completed")),
+    "focused_deterrence": Session("participant served", "participants served", _column("served")),
+    "transparency": Session("release", "releases", _rows),
 }
 
 
@@ -70,7 +118,7 @@ def sessions(program: str, result) -> float:
     """Sessions a program held in a run (the unit in :data:`SESSIONS`); NaN when its log does not say."""
     if program not in SESSIONS or program not in result.extra:
         return float("nan")
-    return SESSIONS[program][1](result.extra[program], result)
+    return SESSIONS[program].count(result.extra[program], result)
 
 
 def run_costs(result) -> dict[str, float]:
@@ -182,7 +230,7 @@ def cost_lines(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
                 {
                     "scenario": name,
                     "item": program,
-                    "unit": SESSIONS.get(program, ("session",))[0],
+                    "unit": SESSIONS[program].unit if program in SESSIONS else "session",
                     "d_hours": np.nan,
                     "d_cost": float((mine.fillna(0.0) - theirs.fillna(0.0)).mean()),
                     "sessions": n,

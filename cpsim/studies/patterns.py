@@ -512,7 +512,6 @@ SEVERE = {
     "incident.day": SHOCK_DAY,
     "incident.news_reach": 0.5,
     "incident.news_exposures": 15,
-    "incident.local_salience": 10,
 }
 MILD = {"incident.enabled": True, "incident.day": SHOCK_DAY, "incident.strength": 0.5, "incident.news_exposures": 2}
 RECOVERY_START = 240

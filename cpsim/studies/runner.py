@@ -122,7 +122,7 @@ def run_replicate(task: Mapping[str, Any]) -> dict[str, Any]:
     # Imported here: a spawned process or a Dask worker starts without cpsim loaded.
     from cpsim.simulate import simulate
     from cpsim.studies.breakdowns import run_breakdown
-    from cpsim.studies.costs import run_costs
+    from cpsim.studies.costs import run_calls, run_costs
     from cpsim.studies.trajectories import run_trajectory
 
     row: dict[str, Any] = {k: task[k] for k in ("replicate", "seed", "days")}
@@ -132,6 +132,7 @@ def run_replicate(task: Mapping[str, Any]) -> dict[str, Any]:
         result = simulate(task["scenario"], seed=task["seed"], days=task["days"])
         row.update(run_values(result.summary))
         row.update(run_costs(result))
+        row.update(run_calls(result))
         row["error"] = ""
         if task.get("detail", True):
             row["_groups"] = run_breakdown(result)

@@ -25,12 +25,13 @@ import ipyvuetify as v  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from cpsim.app import charts, levers  # noqa: E402
-from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings  # noqa: E402
+from cpsim.app.classroom import ClassroomModel, PageRun, PageSettings, staffing_notes  # noqa: E402
 from cpsim.app.lessons import LESSONS, lesson_for, levers_named  # noqa: E402
 from cpsim.app.levers import BY_NAME, LEVERS, Size, check_levers, scenario_files  # noqa: E402
-from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page  # noqa: E402
+from cpsim.app.page import SUMMARY_ROWS, TABS, CompareTable, Page, today_text  # noqa: E402
 from cpsim.app.pictures import MARKS, BeatMapPicture, Colours, NetworkPicture, change_scale, trust_colours  # noqa: E402
 from cpsim.headline import METRICS, figure  # noqa: E402
+from cpsim.mechanisms.contacts import KINDS  # noqa: E402
 from cpsim.scenario import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,15 +195,15 @@ def test_page_opens_on_the_baseline_with_named_tabs_and_no_mesa_internals(render
 
 def test_pick_then_reset_builds_the_pick(rendered):
     """Issue 12, bug 1: Reset rebuilt the scenario the server started with, not the one picked."""
-    select(rendered, "Scenario").v_model = "neighbourhood"
-    assert "Neighbourhood policing</b> (neighbourhood.toml)" in header(rendered)
+    select(rendered, "Scenario").v_model = "steady_beat_officers"
+    assert "Steady beat officers</b> (steady_beat_officers.toml)" in header(rendered)
     click(rendered, "Step")
     click(rendered, "Reset")
     assert day_text(rendered) == "Day 0 of 365"
-    assert "Neighbourhood policing</b> (neighbourhood.toml)" in header(rendered)
+    assert "Steady beat officers</b> (steady_beat_officers.toml)" in header(rendered)
     assert "as in the scenario" in header(rendered)
     text = page_text(rendered)
-    assert "Lesson: Neighbourhood policing" in text
+    assert "Lesson: Steady beat officers" in text
 
 
 def test_a_moved_lever_follows_the_next_scenario_picked(rendered):
@@ -318,10 +319,42 @@ def test_touched_today_marks_each_experience_once():
         everyone = np.concatenate(list(t.values()))
         assert len(everyone) == len(np.unique(everyone))  # each resident one mark
         experienced = set(m.experiences_today["idx"].tolist())
-        assert set(t["contact"]) | set(t["program"]) == experienced
+        assert set(t["contact"]) | set(t["program"]) | set(t["news"]) == experienced
         assert set(t["heard"]) <= set(m.heard_today.tolist())
         program, contact, heard = program + len(t["program"]), contact + len(t["contact"]), heard + len(t["heard"])
     assert program > 0 and contact > 0 and heard > contact  # liaison visits, patrol contacts, stories
+
+
+def test_incident_news_has_its_own_ring_not_the_programs():
+    m = ClassroomModel(str(SCENARIOS / "incident.toml"), compare_with="")
+    day = m.params.incident.day
+    while m.day < day + 2:
+        m.step()
+    t = m.mine.touched_today()
+    seen = set(t["news"])
+    watched = m.experiences_today["idx"][[KINDS[k] == "incident_news" for k in m.experiences_today["kind"]]]
+    assert seen and seen <= set(watched.tolist())  # news viewers are ringed as news...
+    assert not seen & set(t["program"])  # ...and never as a program or event
+    ring = {name: rgb for name, _, rgb, _ in MARKS}
+    assert ring["news"] not in (ring["program"], ring["contact"], ring["heard"])
+    assert "saw an incident in the news" in today_text(m.mine)
+
+
+def test_a_beat_without_the_officer_a_program_needs_is_named(rendered):
+    # 4 officers for 4 beats at 2,000 residents: one beat has none, so it never gets a steady officer
+    m = ClassroomModel(str(SCENARIOS / "neighbourhood_policing.toml"), compare_with="")
+    assert -1 in m.officers.beat and 2 not in m.officers.beat
+    assert staffing_notes(m) == [
+        "Beat 3 has no steady officer: 4 officers cover 3 of 4 beats, and none works there (more Officers, then "
+        "Reset, would change that)."
+    ]
+    assert (
+        staffing_notes(ClassroomModel(str(SCENARIOS / "neighbourhood_policing.toml"), compare_with="", officers=8))
+        == []
+    )
+    assert staffing_notes(ClassroomModel(str(BASELINE), compare_with="")) == []  # no program, nothing to say
+    select(rendered, "Scenario").v_model = "neighbourhood_policing"
+    assert "Beat 3 has no steady officer" in by_class(rendered, "cpsim-staffing").unsafe_innerHTML
 
 
 # --- layout and pictures ----------------------------------------------------------------

@@ -9,8 +9,11 @@ click on Step to the new day on screen is written to out/app/browser_step_ms.txt
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -54,6 +57,20 @@ def page(solara_app, solara_server, page_session):
         page_session.goto(solara_server.base_url)
         page_session.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
         yield page_session
+
+
+@contextlib.contextmanager
+def busy_machine(per_core: int = 3):
+    """Keep every core busy with spinning processes, as a classroom PC that also runs other things."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(per_core * (os.cpu_count() or 1))
+    ]
+    try:
+        yield
+    finally:
+        for p in spinners:
+            p.kill()
+            p.wait()
 
 
 def day(page):
@@ -189,6 +206,74 @@ def test_the_picker_means_it_reset_runs_the_pick_and_levers_follow_each_scenario
     expect(header).to_contain_text("A filmed incident (incident.toml)", timeout=TIMEOUT)
     expect(lever(page, "incident_day").get_by_role("slider")).to_have_attribute("aria-valuenow", "60")
     expect(lever(page, "foot_hours").get_by_role("slider")).to_have_attribute("aria-valuenow", "0.5")
+    page.get_by_role("button", name="Lesson: A filmed incident").click()  # folded until opened
     expect(page.locator(".cpsim-lesson")).to_contain_text("How long does a neighbourhood remember?")
     expect(page.locator(".cpsim-network img").first).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=OUT / "7_incident_picked.png")
+
+
+def test_play_holds_up_on_a_busy_machine(page):
+    # Under CPU contention a frame took longer to draw than the play loop took to simulate a day:
+    # the render started by the click on Play found a newer day at every pass, and reacton gave
+    # up ("Too many renders triggered, your render loop does not stop") with the page at day 5.
+    step = page.get_by_role("button", name="Step")
+    with busy_machine():
+        for n in range(1, 6):
+            step.click()
+            expect(day(page)).to_have_text(f"Day {n} of 365", timeout=TIMEOUT)
+        page.get_by_role("button", name="▶").click()
+        expect(day(page)).to_have_text(re.compile(r"Day ([4-9][0-9]|\d{3}) of 365"), timeout=4 * TIMEOUT)
+        page.screenshot(path=OUT / "8_played_under_load.png")
+        page.get_by_role("button", name="❚❚").click()
+        expect(step).to_be_enabled(timeout=TIMEOUT)
+    expect(page.get_by_text("Too many renders")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    for i, (tab, shown) in enumerate(
+        zip(TABS[1:], (".cpsim-chart-hours", ".cpsim-compare-table", ".cpsim-side-by-side"), strict=True)
+    ):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.locator(shown).first).to_be_visible(timeout=TIMEOUT)
+        time.sleep(1.0)  # the tab's slide-in transition
+        page.screenshot(path=OUT / f"8{'bcd'[i]}_after_play_{tab.split()[0].lower()}.png")
+
+
+def test_levers_come_first_and_the_lesson_folds(page):
+    first = lever(page, "officers")
+    expect(first).to_be_visible(timeout=TIMEOUT)
+    assert in_view(first)  # at 768 px the first lever is on screen, under the controls
+    lesson = page.locator(".cpsim-lesson")
+    assert first.bounding_box()["y"] < lesson.bounding_box()["y"]
+    expect(lesson).not_to_contain_text("Things to notice")  # folded: its title only
+    page.get_by_role("button", name="Lesson: Baseline").click()
+    expect(lesson).to_contain_text("Things to notice", timeout=TIMEOUT)
+    page.screenshot(path=OUT / "9_lesson_open.png")
+
+
+def test_a_beat_without_a_steady_officer_is_named_on_screen(page):
+    pick(page, "neighbourhood_policing")
+    note = page.locator(".cpsim-staffing")
+    expect(note).to_contain_text("Beat 3 has no steady officer", timeout=TIMEOUT)
+    assert in_view(note)
+    page.screenshot(path=OUT / "10_staffing_note.png")
+
+
+def test_side_by_side_fits_the_screen_and_large_text_grows_every_text(page):
+    page.get_by_role("tab", name=TABS[3]).click()
+    table = page.locator(".cpsim-side-by-side .cpsim-compare-table table")
+    expect(table).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".cpsim-side-by-side .cpsim-network img")).to_have_count(2, timeout=TIMEOUT)
+    time.sleep(1.0)  # the tab's slide-in transition
+    page.screenshot(path=OUT / "11_side_by_side.png")
+    assert in_view(table), table.bounding_box()  # the table beside the pictures, all within 768 px
+
+    page.get_by_role("tab", name=TABS[0]).click()
+    legend = page.locator(".cpsim-today")
+    expect(legend).to_be_visible(timeout=TIMEOUT)
+    before = legend.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    options = page.locator(".cpsim-chart-compare-difference canvas").first
+    expect(options).to_be_visible(timeout=TIMEOUT)
+    page.get_by_text("Large text (projector)").click()
+    expect(legend).to_have_css("font-size", re.compile(r"(1[89]|2[0-9])(\.\d+)?px"), timeout=TIMEOUT)
+    after = legend.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert after >= 1.25 * before  # every rem-sized text grows with the root font
+    page.screenshot(path=OUT / "12_large_text.png")

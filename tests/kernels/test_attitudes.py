@@ -73,15 +73,17 @@ def test_anchors_are_the_numpy_composition(seed):
     national = float(rng.normal(0, 0.05))
     indptr, indices = random_graph(rng, n)
 
-    own_l = memory_l[group] + local_l[beat] + national + disp_l + t.performance_weight * (
-        att_e - reference["effectiveness"]
-    )
-    own_e = memory_e[group] + local_e[beat] + national + disp_e + effectiveness_conditions(
-        disorder[place], seen, reference, t
-    )
+    base_l = memory_l[group] + local_l[beat]
+    base_e = memory_e[group] + local_e[beat]
+    own_l = disp_l + t.performance_weight * (att_e - reference["effectiveness"])
+    own_e = disp_e + effectiveness_conditions(disorder[place], seen, reference, t)
     expected = (
-        trust.anchor(own_l, tie_mean_numpy(indptr, indices, att_l, att_l), t.social_weight),
-        trust.anchor(own_e, tie_mean_numpy(indptr, indices, att_e, att_e), t.social_weight),
+        trust.anchor(
+            base_l + national, own_l, tie_mean_numpy(indptr, indices, att_l - base_l, att_l - base_l), t.social_weight
+        ),
+        trust.anchor(
+            base_e + national, own_e, tie_mean_numpy(indptr, indices, att_e - base_e, att_e - base_e), t.social_weight
+        ),
     )
     got = attitudes.anchors(
         group, memory_l, memory_e, beat, local_l, local_e, national, disp_l, disp_e, att_l, att_e,

@@ -188,11 +188,6 @@ def allocate_numpy(
     return plan, admin, share
 
 
-def routine_numpy(audience, normal, pol):
-    z = np.clip((audience - normal + pol.withdrawal_threshold) / pol.withdrawal_width, -50.0, 50.0)
-    return 1.0 - pol.withdrawal / (1.0 + np.exp(z))
-
-
 def proactive_numpy(recorded, expected, enf):
     ratio = np.divide(recorded, expected, out=np.ones_like(recorded), where=expected > 0)
     return np.maximum(ratio, 1e-3) ** enf.crime_response
@@ -261,28 +256,16 @@ def test_hours_take_scalars_ints_and_empty_beats_as_numpy_does():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_routine_share_and_proactive_multiplier_are_numpys(seed):
+def test_proactive_multiplier_is_numpys(seed):
     rng = np.random.default_rng(200 + seed)
     n = int(rng.integers(1, 30))
-    pol, _, enf = sections(rng, 0.0)
-    audience, normal = rng.random(n), rng.random(n)
-    audience[0] = normal[0] + 100.0  # past the clip
-    assert same_bits(climate.routine_share(audience, normal, pol), routine_numpy(audience, normal, pol))
+    _, _, enf = sections(rng, 0.0)
     recorded = np.where(rng.random(n) < 0.3, 0.0, spread(rng, n))
     expected = np.where(rng.random(n) < 0.3, 0.0, spread(rng, n))
     assert same_bits(climate.proactive_multiplier(recorded, expected, enf), proactive_numpy(recorded, expected, enf))
 
 
-# ------------------------------------------------------------------ phase 12: what officers sense
-
-
-def update_numpy(avg, keys, values, factor):
-    if keys.size == 0:
-        return
-    counts = np.bincount(keys, minlength=avg.size)
-    sums = np.bincount(keys, weights=values, minlength=avg.size)
-    seen = counts > 0
-    avg[seen] += (1.0 - factor) * (sums[seen] / counts[seen] - avg[seen])
+# ------------------------------------------------------------------ phase 13: what crime reviews see
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
@@ -291,14 +274,6 @@ def test_running_averages_move_as_numpy_moved_them(seed, dtype):
     rng = np.random.default_rng(300 + seed)
     n_beats = int(rng.integers(1, 20))
     factor = float(rng.random())
-    avg = rng.random(n_beats)
-    keys = rng.integers(0, n_beats, int(rng.integers(0, 300))).astype(dtype)
-    values = rng.standard_normal(keys.size) * rng.choice([1e-3, 1.0, 1e3], keys.size)
-    want, got = avg.copy(), avg.copy()
-    update_numpy(want, keys, values, factor)
-    climate.update_average(got, keys, values, factor)
-    assert same_bits(got, want)
-
     resident_beat = rng.integers(0, n_beats, 500).astype(np.int32)
     beat_residents = np.bincount(resident_beat, minlength=n_beats)
     beat_residents[0] = 0  # a beat without residents counts as one
@@ -313,9 +288,7 @@ def test_running_averages_move_as_numpy_moved_them(seed, dtype):
     assert same_bits(got_rec, want_rec) and same_bits(got_vic, want_vic)
 
 
-def test_sensing_kernels_refuse_keys_outside_their_arrays():
-    with pytest.raises(ValueError, match="key 2 is outside 0..1"):
-        climate.update_average(np.zeros(2), np.array([0, 2]), np.ones(2), 0.9)
+def test_review_refuses_keys_outside_its_arrays():
     with pytest.raises(ValueError, match="resident 5 is outside 0..4"):
         beats.review(
             np.zeros(2),
@@ -350,16 +323,24 @@ def test_kernels_refuse_wrong_dtypes_and_read_only_outputs_in_one_line():
         beats.compliance_argument(np.zeros(3), np.zeros(2, np.int32), 0.5, 1.0)
     with pytest.raises(TypeError, match="legitimacy must be a numpy array, not list"):
         beats.compliance_argument([0.0, 1.0], np.zeros(2, np.int64), 0.5, 1.0)
-    with pytest.raises(TypeError, match="keys must be int64, not float64"):
-        beats.update_average(np.zeros(2), np.zeros(2), np.ones(2), 0.9)
-    with pytest.raises(TypeError, match="keys must be int32, not uint32"):
-        beats.update_average(np.zeros(2), np.zeros(2, np.uint32), np.ones(2), 0.9)
+    with pytest.raises(TypeError, match="recorded_beats must be int64, not float64"):
+        beats.review(
+            np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(5, np.int32), np.zeros(0, np.int64), np.ones(2), 0.9
+        )
+    with pytest.raises(TypeError, match="recorded_beats must be int32, not uint32"):
+        beats.review(
+            np.zeros(2),
+            np.zeros(2),
+            np.zeros(2, np.uint32),
+            np.zeros(5, np.int32),
+            np.zeros(0, np.int64),
+            np.ones(2),
+            0.9,
+        )
     with pytest.raises(ValueError, match="on_duty must be one contiguous row of values"):
         beats.capacity(np.zeros(4)[::2], 8.0, 0.1)
     with pytest.raises(ValueError, match="disorder is read-only"):
         beats.add_disorder(read_only(np.zeros(3)), np.zeros(1, np.int64), 0.1)
-    with pytest.raises(ValueError, match="avg is read-only"):
-        beats.update_average(read_only(np.zeros(2)), np.zeros(2, np.int64), np.ones(2), 0.9)
     with pytest.raises(ValueError, match="victimisation is read-only"):
         beats.review(
             np.zeros(2),

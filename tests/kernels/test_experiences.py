@@ -40,17 +40,19 @@ def take_numpy(parts: list[tuple]) -> dict[str, np.ndarray]:
 
 
 def apply_numpy(res, c, t, patrol, vicarious: float = 1.0) -> dict[str, np.ndarray]:
-    """The numpy code around the move that familiar_steps and familiarise replaced (apply_experiences)."""
+    """The numpy code around the move that familiar_steps and familiarise replaced (apply_experiences).
+
+    Familiarity counts in the share kept only (the move's fam), not in the step (mult).
+    """
     idx = c["idx"]
     v = np.array((c["v_leg"], c["v_eff"]))
     mult = c["weight"] * vicarious
     fam = np.where(c["familiar"], res.familiarity[idx], 0.0)
-    mult = mult * (1.0 + patrol.familiarity_gain * fam)
-    read, delta = contacts._move(res, idx, v, None, mult, fam, t)
+    read, delta, kept = contacts._move(res, idx, v, None, mult, fam, t)
     known = idx[c["familiar"]]
     res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
     w = t.legitimacy_weight
-    return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1]}
+    return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * delta[0] + (1 - w) * delta[1], "kept": kept * delta}
 
 
 def complaint_numpy(quality, legitimacy, comp, formal=True, familiarity=0.0):
@@ -63,10 +65,10 @@ def complaint_numpy(quality, legitimacy, comp, formal=True, familiarity=0.0):
     return p
 
 
-def stories_numpy(c, effects, untold: str = "victim"):
+def stories_numpy(c, effects, untold: tuple[str, ...] = ("incident_news",)):
     """The numpy code story_rows replaced (CommunityModel.tell of each experience)."""
     with np.errstate(invalid="ignore"):  # inf x 0 is NaN in both
-        tell = c["weight"] * (c["kind"] != kind_code(untold))
+        tell = c["weight"] * ~np.isin(c["kind"], [kind_code(k) for k in untold])
         vals = np.empty((c["idx"].size, 3))
         vals[:, 0], vals[:, 1], vals[:, 2] = effects["v_leg"] * tell, effects["v_eff"] * tell, 0.0
     return vals
@@ -116,7 +118,7 @@ def random_parts(rng, n_residents: int) -> list[tuple]:
         weight = rng.choice([1.0, 0.5, 2.0]) if rng.random() < 0.5 else rng.exponential(1.0, n)
         familiar = bool(rng.random() < 0.5) if rng.random() < 0.7 else rng.random(n) < 0.5
         police = bool(rng.random() < 0.7)
-        code = int(rng.integers(0, 5))
+        code = kind_code(str(rng.choice(["call", "stop", "patrol_foot", "victim", "arrest"])))  # kinds the model has
         parts.append((code, idx, v_leg, v_eff, quality, familiar, weight, police))
     return parts
 
@@ -157,9 +159,7 @@ def test_take_empties_the_buffer_and_gives_empty_columns():
 
 def strong_sections(rng):
     t = Scenario().trust
-    patrol = SimpleNamespace(
-        familiarity_gain=float(rng.uniform(0.0, 3.0)), familiarity_step=float(rng.uniform(0.0, 1.0))
-    )
+    patrol = SimpleNamespace(familiarity_step=float(rng.uniform(0.0, 1.0)))
     return t, patrol
 
 
@@ -185,18 +185,18 @@ def test_familiar_steps_and_familiarise_refuse_bad_shapes_and_residents():
     idx, no = np.array([0, 5]), np.zeros(2, bool)
     familiarity = np.zeros(3)
     with pytest.raises(ValueError, match="resident 5"):
-        experiences.familiar_steps(idx, no, np.ones(2), familiarity, 1.0, 0.5)
+        experiences.familiar_steps(idx, no, np.ones(2), familiarity, 1.0)
     with pytest.raises(ValueError, match="weight must have 2"):
-        experiences.familiar_steps(idx, no, np.ones(3), familiarity, 1.0, 0.5)
+        experiences.familiar_steps(idx, no, np.ones(3), familiarity, 1.0)
     with pytest.raises(ValueError, match="resident 5"):
         experiences.familiarise(idx, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
     with pytest.raises(ValueError, match=r"delta must be 2 x 2, not of shape \(2, 3\)"):
         experiences.familiarise(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 3)), 0.5)
     # Arrays are read through their data: another dtype, a strided view or a read-only output is refused.
     with pytest.raises(TypeError, match="idx must be int64, not int32"):
-        experiences.familiar_steps(idx.astype(np.int32), no, np.ones(2), familiarity, 1.0, 0.5)
+        experiences.familiar_steps(idx.astype(np.int32), no, np.ones(2), familiarity, 1.0)
     with pytest.raises(ValueError, match="weight must be one contiguous row"):
-        experiences.familiar_steps(idx * 0, no, np.ones(4)[::2], familiarity, 1.0, 0.5)
+        experiences.familiar_steps(idx * 0, no, np.ones(4)[::2], familiarity, 1.0)
     familiarity.flags.writeable = False
     with pytest.raises(ValueError, match="familiarity is read-only"):
         experiences.familiarise(idx * 0, no, np.zeros(2), familiarity, 0.1, np.zeros((2, 2)), 0.5)
@@ -249,15 +249,17 @@ def test_complaints_draw_the_uniforms_numpy_draws(seed):
 @pytest.mark.parametrize("seed", range(6))
 def test_stories_equal_the_numpy_rows_to_the_bit(seed):
     rng = np.random.default_rng(seed)
-    own = (kind_code("victim"), np.arange(3), np.nan, -0.5, np.nan, False, 1.0, False)  # told apart, as fear
-    c = take_numpy([*random_parts(rng, 40), own])
+    news = (kind_code("incident_news"), np.arange(3), -0.8, -0.2, np.nan, False, 0.3, False)  # not retold
+    c = take_numpy([*random_parts(rng, 40), news])
     c["weight"][rng.random(c["weight"].size) < 0.1] = np.inf  # inf x 0 (an untold kind) is NaN in both
     n = c["idx"].size
     # Read valences are never NaN (a NaN x inf x 0 would leave which NaN to the compiler's operand order).
     effects = {"v_leg": np.nan_to_num(values(rng, n)), "v_eff": np.nan_to_num(values(rng, n))}
     assert same_bits(contacts.stories(c, effects), stories_numpy(c, effects))
     with pytest.raises(ValueError, match="weight must have"):
-        experiences.story_rows(effects["v_leg"], effects["v_eff"], np.ones(n + 1), c["kind"], 0)
+        experiences.story_rows(effects["v_leg"], effects["v_eff"], np.ones(n + 1), c["kind"], np.zeros(9, bool))
+    with pytest.raises(ValueError, match="kind .* is outside"):
+        experiences.story_rows(effects["v_leg"], effects["v_eff"], np.ones(n), c["kind"], np.zeros(1, bool))
 
 
 def enforcement_valences_numpy(quality, outcome, intrusion, tint):

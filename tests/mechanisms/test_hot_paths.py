@@ -95,7 +95,10 @@ def _snapshot(res):
 
 
 def _apply_as_before(res, c, t, patrol, vicarious=1.0):
-    """apply_experiences as it was written before round 4 (np.add.at, a zeroing where per step)."""
+    """apply_experiences written out in numpy (np.add.at, a zeroing where per step).
+
+    Familiarity counts in the share kept only; salience is the read valence at the experience's weight.
+    """
     from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
 
     idx = c["idx"]
@@ -107,13 +110,12 @@ def _apply_as_before(res, c, t, patrol, vicarious=1.0):
     fam = np.zeros(idx.size)
     if patrol is not None:
         fam = np.where(c["familiar"], res.familiarity[idx], 0.0)
-        mult = mult * (1.0 + patrol.familiarity_gain * fam)
     step = np.array((t.positive_step_legitimacy * mult, t.positive_step_effectiveness * mult))
     ratio = np.array([[t.negativity_ratio_legitimacy], [t.negativity_ratio_effectiveness]])
     now = np.array((res.legitimacy[idx], res.effectiveness[idx]))
     d_leg, d_eff = np.where(has, experience_delta(now, read, step, ratio), 0.0)
     strength = np.abs(read)
-    kept = consolidation(t, fam, np.maximum(strength[0], strength[1]))
+    kept = consolidation(t, fam, np.maximum(strength[0], strength[1]), mult)
     for x, a, d in (
         (res.legitimacy, res.attitude_legitimacy, d_leg),
         (res.effectiveness, res.attitude_effectiveness, d_eff),
@@ -126,7 +128,12 @@ def _apply_as_before(res, c, t, patrol, vicarious=1.0):
         known = idx[c["familiar"]]
         res.familiarity[known] += patrol.familiarity_step * (1.0 - res.familiarity[known])
     w = t.legitimacy_weight
-    return {"v_leg": read[0], "v_eff": read[1], "d_trust": w * d_leg + (1 - w) * d_eff}
+    return {
+        "v_leg": read[0],
+        "v_eff": read[1],
+        "d_trust": w * d_leg + (1 - w) * d_eff,
+        "kept": kept * np.array((d_leg, d_eff)),
+    }
 
 
 def _same_bits(a, b):

@@ -109,17 +109,28 @@ def _world(n=2000, **over):
     return s, build_world(s, make_streams(3))
 
 
-def test_familiarity_amplifies_a_patrol_contact():
+def test_familiarity_counts_once_in_what_a_contact_leaves():
+    """A familiar contact moves trust as much as an unfamiliar one today; more of it lasts, by the kept share only.
+
+    (Familiarity once multiplied the step too, so a fully familiar contact left 12x the lasting change.)
+    """
     s, w = _world()
     res = w.residents
     res.familiarity[:2] = [0.0, 1.0]
     res.legitimacy[:2] = res.effectiveness[:2] = res.trust[:2] = 0.5
+    res.attitude_legitimacy[:2] = res.attitude_effectiveness[:2] = 0.5
     c = Contacts()
     c.add("patrol_foot", np.array([0, 1]), 0.5, 0.2, 0.8, familiar=True)
     before = res.legitimacy[:2].copy()
-    apply_experiences(res, c.take(), s.trust, s.patrol)
-    gain = res.legitimacy[:2] - before
-    assert gain[1] == pytest.approx(gain[0] * (1 + s.patrol.familiarity_gain))
+    got = apply_experiences(res, c.take(), s.trust, s.patrol)
+    today = res.legitimacy[:2] - before
+    lasting = res.attitude_legitimacy[:2] - 0.5
+    assert today[1] == pytest.approx(today[0])
+    strength = max(abs(got["v_leg"][0]), abs(got["v_eff"][0]))
+    t = s.trust
+    unfamiliar = t.consolidation + t.salience_consolidation * strength**2
+    assert lasting[1] / lasting[0] == pytest.approx((unfamiliar + t.familiar_consolidation) / unfamiliar)
+    assert lasting[1] / lasting[0] < 7
     assert res.familiarity[0] == pytest.approx(s.patrol.familiarity_step)
 
 

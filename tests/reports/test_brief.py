@@ -30,14 +30,14 @@ from cpsim.studies.trajectories import clear_from, recovery
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 FOOT = ROOT / "scenarios" / "foot_patrol.toml"
-NEIGHBOURHOOD = ROOT / "scenarios" / "neighbourhood.toml"
+STEADY = ROOT / "scenarios" / "steady_beat_officers.toml"
 SMALL = {"population.residents": 1500}
 REPS, DAYS = 3, 60
 
 
 @pytest.fixture(scope="module")
 def study():
-    return run_study([BASELINE, FOOT, NEIGHBOURHOOD], replicates=REPS, days=DAYS, seed=5, workers=1, overrides=SMALL)
+    return run_study([BASELINE, FOOT, STEADY], replicates=REPS, days=DAYS, seed=5, workers=1, overrides=SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_contributions_add_up_to_the_city_change(brief):
     b = brief.breakdown
     t = brief.comparison.set_index(["scenario", "metric"])
     for level in ("group", "beat"):
-        for name in ("foot_patrol", "neighbourhood"):
+        for name in ("foot_patrol", "steady_beat_officers"):
             for metric in ("trust_end", "confident_share_end", "safety_end", "victimizations_per_1000_year"):
                 part = b[(b["scenario"] == name) & (b["level"] == level) & (b["metric"] == metric)]
                 assert part["contribution"].sum() == pytest.approx(t.loc[(name, metric), "diff"], abs=1e-10)
@@ -93,9 +93,15 @@ def test_breakdown_paired_difference_matches_its_runs(study, brief):
 def test_trajectory_bands_end_where_the_comparison_does(brief):
     band = brief.bands[(brief.bands["figure"] == "trust") & (brief.bands["day"] == DAYS)].set_index("scenario")
     t = brief.comparison.set_index(["scenario", "metric"])
-    for name in ("foot_patrol", "neighbourhood"):
+    for name in ("foot_patrol", "steady_beat_officers"):
         assert band.loc[name, "diff"] == pytest.approx(t.loc[(name, "trust_end"), "diff"], rel=1e-5)
         assert band.loc[name, "diff_ci_low"] == pytest.approx(t.loc[(name, "trust_end"), "diff_ci_low"], rel=1e-4)
+    crime = brief.bands[(brief.bands["figure"] == "victimizations_per_1000_year") & (brief.bands["day"] == DAYS)]
+    crime = crime.set_index("scenario")
+    for name in ("foot_patrol", "steady_beat_officers"):  # the rate since day 1 ends at the run's rate
+        m = t.loc[(name, "victimizations_per_1000_year")]
+        assert crime.loc[name, "diff"] == pytest.approx(m["diff"], rel=1e-5)
+        assert crime.loc[name, "diff_ci_high"] == pytest.approx(m["diff_ci_high"], rel=1e-4)
     assert set(brief.bands["figure"]) >= {"trust", "trust_gap", "safety", "trust.majority", "trust.minority"}
 
 
@@ -173,8 +179,9 @@ def fake_result(hours: dict[str, float], programs=(), extra=None, days=365, **pr
 
 def test_cost_arithmetic_by_hand():
     # 100 h of response at $67, 50 h foot at $60, 10 h community at $60; beat meetings for half a year:
-    # 3 meeting days in 4 beats = 12 meetings at $150, plus a $1,000/yr fixed cost prorated to 0.5 yr.
-    meetings = pd.DataFrame({"day": [10, 38, 66]})
+    # 4 meeting days (the second cycle's beats met on two days) held 4 + 1 + 3 + 4 = 12 meetings at
+    # $150, plus a $1,000/yr fixed cost prorated to 0.5 yr.
+    meetings = pd.DataFrame({"day": [10, 38, 39, 66], "cycle": [1, 2, 2, 3], "beats": [4, 1, 3, 4]})
     result = fake_result(
         {"response": 100, "foot": 50, "community": 10},
         ["beat_meetings"],
@@ -234,7 +241,7 @@ def test_run_cost_equals_hours_times_prices(study):
     expected = sum(runs[f"hours_{a}"] * getattr(prices, f"hour_{a}") for a in ACTIVITIES)
     base = runs["scenario"] == "baseline"
     np.testing.assert_allclose(runs.loc[base, "cost_total"], expected[base])
-    hood = runs[runs["scenario"] == "neighbourhood"]
+    hood = runs[runs["scenario"] == "steady_beat_officers"]
     assert (hood["sessions.neighbourhood"] == DAYS).all()  # one day of community work a day
 
 
@@ -359,8 +366,8 @@ def test_provenance_fields(study):
     assert digest["foot_patrol.toml"] == hashlib.sha256(FOOT.read_bytes()).hexdigest()
     assert digest["baseline.toml"] == hashlib.sha256(BASELINE.read_bytes()).hexdigest()  # the extends chain
     assert prov["differing_parameters"] == {
-        "patrol.foot_hours": {"baseline": 0.5, "foot_patrol": 2.0, "neighbourhood": 0.5},
-        "neighbourhood.enabled": {"baseline": False, "foot_patrol": False, "neighbourhood": True},
+        "patrol.foot_hours": {"baseline": 0.5, "foot_patrol": 2.0, "steady_beat_officers": 0.5},
+        "neighbourhood.enabled": {"baseline": False, "foot_patrol": False, "steady_beat_officers": True},
     }
     if (ROOT / ".git").exists():
         commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
@@ -433,7 +440,7 @@ def test_compare_tables_fit_the_terminal_without_cutting_numbers(brief, width):
 def test_wide_table_when_written_to_a_log(brief):
     lines = rendered(render.headline(brief, Console(width=220, file=io.StringIO())), 220)
     header = next(line for line in lines if "figure" in line)
-    assert "foot_patrol" in header and "neighbourhood" in header  # one column per scenario
+    assert "foot_patrol" in header and "steady_beat_officers" in header  # one column per scenario
 
 
 def test_progress_lines_in_a_log():

@@ -199,6 +199,7 @@ def test_cli_trial_writes_the_table_and_rejects_a_scenario_without_trial(tmp_pat
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "ITT" in done.stdout and "TOT" in done.stdout
+    assert "The standard errors and 95% intervals cover only run-to-run chance" in " ".join(done.stdout.split())
     table = pd.read_csv(tmp_path / "trial.csv")
     assert {"itt", "tot", "arm", "spillover", "spillover_effect"} <= set(table.part)
     # who benefits, where: effects by beat too, a figure, and the provenance of the numbers

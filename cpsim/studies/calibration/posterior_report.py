@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 
 from cpsim.studies.calibration.problem import Calibration  # noqa: E402
 from cpsim.studies.calibration.stats import STATISTICS  # noqa: E402
+from cpsim.studies.claims import intervals_cover  # noqa: E402
 
 
 def posterior_figure(cal: Calibration, posterior: pd.DataFrame, path: Path) -> Path:
@@ -134,7 +135,7 @@ ABC-SMC (pyabc), {cal.particles} particles, {n_gen} generations, {len(proposals)
 {"".join(prow)}</table><img src="posterior.png">
 <h2>Posterior-predictive checks</h2>
 <p>Each target computed from the simulated survey (never latent trust) in fresh runs at posterior draws, against
-the data.</p>
+the data. {html.escape(intervals_cover(("seed", "parameters"), what="The posterior-predictive 90% intervals"))}</p>
 <table><tr><th>target</th><th>meaning</th><th>data ± sd</th><th>model median</th><th>90% interval</th><th></th></tr>
 {"".join(crow)}</table><img src="checks.png">
 <h2>Distances by generation</h2><img src="distances.png">

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -31,6 +32,7 @@ from SALib.analyze import morris as morris_analyze  # noqa: E402
 from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 
 from cpsim.metrics import DAILY, SUMMARY  # noqa: E402
+from cpsim.studies.claims import intervals_cover  # noqa: E402
 from cpsim.studies.provenance import html_footer  # noqa: E402
 from cpsim.studies.sweeps.results import SweepResults, connect_read, open_results, quote  # noqa: E402
 
@@ -39,6 +41,13 @@ from cpsim.studies.sweeps.results import SweepResults, connect_read, open_result
 # a few hundred. Morris: r trajectories; Campolongo et al. (2007) use r = 10 and more.
 SOBOL_MIN_SAMPLES = 256
 MORRIS_MIN_TRAJECTORIES = 10
+WARN_COLOR = "#9a6a00"
+# What the report's bands and paired intervals cover (the indices' own intervals are SALib's bootstrap).
+COVERS = (
+    intervals_cover(what="The 95% bands and paired intervals")
+    + " The intervals of the sensitivity indices are SALib's bootstrap over the sample points: how precisely "
+    "this sample pins the indices down."
+)
 
 # Figures shown when the experiment keeps them and none are asked for.
 KEY_METRICS = (
@@ -53,6 +62,14 @@ KEY_METRICS = (
     "contact_prevalence",
     "complaints_per_1000_contacts",
 )
+
+
+def suptitle(fig, text: str, fontsize: float = 10):
+    """A figure title wrapped to the figure's width: a long title on a narrow figure was cut at both edges."""
+    # characters of this size that fit across the figure (a character is about 0.55 em wide)
+    width = max(20, int(fig.get_figwidth() * 72 / (0.6 * fontsize)))
+    lines = [textwrap.fill(part, width) for part in text.split("\n")]
+    return fig.suptitle("\n".join(lines), fontsize=fontsize)
 
 
 def pick_metrics(res: SweepResults, metrics: list[str] | None = None) -> list[str]:
@@ -135,10 +152,10 @@ def effect_figure(res: SweepResults, key: str, metrics: list[str], path: Path) -
         if spec.get("common_random_numbers")
         else ""
     )
-    fig.suptitle(
+    suptitle(
+        fig,
         f"{res.experiment['name']}: figures against {key} (line: mean; dark band: 95% CI of the mean; "
         f"light band: 10-90% of single runs; {spec['replicates']} replicates){paired}",
-        fontsize=10,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -230,10 +247,10 @@ def paired_figure(
         if key is not None
         else f"each scenario minus {first} at the same point"
     )
-    fig.suptitle(
+    suptitle(
+        fig,
         f"{res.experiment['name']}: paired differences under common random numbers ({what}, same city "
         f"and draws, replicate by replicate; band: 95% CI over replicates)",
-        fontsize=10,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -308,7 +325,7 @@ def timeseries_figure(path: Path, res: SweepResults, out: Path, max_panels: int 
             ax.set(title=f"{scenario}: {name}" + (" (7-day mean)" if weekly else ""), xlabel="day")
             ax.grid(alpha=0.3)
         axes[row, 0].legend(fontsize=7, title=key if grid else None, title_fontsize=7)
-    fig.suptitle(f"{res.experiment['name']}: daily figures, mean over runs", fontsize=10)
+    suptitle(fig, f"{res.experiment['name']}: daily figures, mean over runs")
     target = out / "timeseries.png"
     fig.savefig(target, dpi=100)
     plt.close(fig)
@@ -419,12 +436,29 @@ def warnings(table: pd.DataFrame, design: str, samples: int) -> list[str]:
     return out
 
 
-def sensitivity_figure(table: pd.DataFrame, design: str, metric: str, path: Path) -> Path:
-    """Draw first-order and total Sobol indices (or Morris mu* and sigma) with 95% CIs."""
+def sensitivity_figure(
+    table: pd.DataFrame, design: str, metric: str, path: Path, problems: list[str] | tuple[str, ...] = ()
+) -> Path:
+    """Draw first-order and total Sobol indices (or Morris mu* and sigma) with 95% CIs, and any warning on them.
+
+    Args:
+        table: Indices from :func:`sensitivity`.
+        design: "sobol" or "morris".
+        metric: The figure the indices are of.
+        path: PNG file to write.
+        problems: Warnings from :func:`warnings`, drawn under the title: a figure copied into a
+            slide without the report's text must still say its indices cannot be read.
+
+    """
     scenarios = list(table["scenario"].unique())
+    height = 3.8 + 0.35 * len(problems)
     fig, axes = plt.subplots(
-        1, len(scenarios), figsize=(5.5 * len(scenarios), 3.8), squeeze=False, constrained_layout=True
+        1, len(scenarios), figsize=(5.5 * len(scenarios), height), squeeze=False, layout="constrained"
     )
+    title = f"{design.title()} indices of {metric}"
+    if problems:
+        title += "\nWARNING: " + "; ".join(problems)
+    suptitle(fig, title).set_color(WARN_COLOR if problems else "black")
     for ax, scenario in zip(axes.flat, scenarios, strict=True):
         part = table[table["scenario"] == scenario]
         y = np.arange(len(part))
@@ -505,6 +539,19 @@ def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] 
     crn = bool(spec.get("common_random_numbers"))
     ok = res.runs[res.runs["status"] == "ok"]
     sections: list[str] = []
+    ranking: list[str] = []  # what a sensitivity analysis is for comes first: which parameters matter
+    if len(ok) and design in ("sobol", "morris"):
+        for metric in chosen:
+            table = sensitivity(res, metric)
+            problems = warnings(table, design, int(spec.get("samples") or 0))
+            fig = sensitivity_figure(table, design, metric, out / f"{design}_{metric}.png", problems)
+            note = "".join(f"<p class='warn'>Warning: {html.escape(w)}.</p>" for w in problems)
+            for w in problems:
+                print(f"cpsim analyze: {design} {metric}: warning: {w}", file=sys.stderr)
+            ranking.append(
+                f"<h3>{design.title()} indices: {html.escape(metric)}</h3>{note}{_img(fig)}" + _html_table(table)
+            )
+            table.assign(warning="; ".join(problems)).to_csv(out / f"{design}_{metric}.csv", index=False)
     if len(ok):
         for key in res.varied:
             fig = effect_figure(res, key, chosen, out / f"effect_{_slug(key)}.png")
@@ -525,18 +572,6 @@ def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] 
         daily = timeseries_figure(path, res, out)
         if daily is not None:
             sections.append(f"<h3>Over time</h3>{_img(daily)}")
-        if design in ("sobol", "morris"):
-            for metric in chosen:
-                table = sensitivity(res, metric)
-                problems = warnings(table, design, int(spec.get("samples") or 0))
-                fig = sensitivity_figure(table, design, metric, out / f"{design}_{metric}.png")
-                note = "".join(f"<p class='warn'>Warning: {html.escape(w)}.</p>" for w in problems)
-                for w in problems:
-                    print(f"cpsim analyze: {design} {metric}: warning: {w}", file=sys.stderr)
-                sections.append(
-                    f"<h3>{design.title()} indices: {html.escape(metric)}</h3>{note}{_img(fig)}" + _html_table(table)
-                )
-                table.assign(warning="; ".join(problems)).to_csv(out / f"{design}_{metric}.csv", index=False)
         summary = summary_table(res, chosen)
         summary.to_csv(out / "summary.csv", index=False)
         compact = summary[[c for c in summary.columns if not c.endswith((" mean", " sd"))]].copy()
@@ -545,7 +580,7 @@ def analyze(path: str | Path, out: str | Path | None = None, metrics: list[str] 
             compact[m] = ["" if math.isnan(a) else f"{a:.4g} ({b:.2g})" for a, b in pairs]
         sections.append("<h2>Summary: mean (SD) over finished runs</h2>" + _html_table(compact))
     report = out / "report.html"
-    report.write_text(_page(res, chosen, sections), encoding="utf-8")
+    report.write_text(_page(res, chosen, sections, ranking), encoding="utf-8")
     return report
 
 
@@ -587,7 +622,7 @@ def _html_table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0, classes="t")
 
 
-def _page(res: SweepResults, metrics: list[str], sections: list[str]) -> str:
+def _page(res: SweepResults, metrics: list[str], sections: list[str], ranking: list[str] = ()) -> str:
     exp, runs = res.experiment, res.runs
     counts = runs["status"].value_counts().reindex(["ok", "failed", "pending"], fill_value=0)
     spec = exp["spec"]
@@ -603,6 +638,11 @@ def _page(res: SweepResults, metrics: list[str], sections: list[str]) -> str:
     sampled = "" if exp["design"] == "grid" else f", {spec['samples']} samples"
     design = f"{exp['design']}{sampled}, {len(res.points)} points x {spec['replicates']} replicates"
     vary = "".join(f"<li><code>{html.escape(k)}</code>: {html.escape(str(v))}</li>" for k, v in spec["vary"].items())
+    ranked = (
+        f"<h2>Which parameters matter: {html.escape(exp['design'].title())} indices</h2>{''.join(ranking)}"
+        if ranking
+        else ""
+    )
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{html.escape(exp["name"])}: sweep report</title>
 <style>
@@ -623,7 +663,9 @@ scenarios: {html.escape(", ".join(spec["scenarios"]))}</li>
 <li>varied: <ul>{vary}</ul></li>
 <li>figures analysed: {html.escape(", ".join(metrics))} (docs/metrics.md)</li>
 </ul>
+<p class="note">{html.escape(COVERS)}</p>
 {failures}
+{ranked}
 <h2>Effects of the varied parameters</h2>
 {"".join(sections)}
 {html_footer(res.provenance) if res.provenance else ""}

@@ -110,6 +110,8 @@ def test_outputs_calibrated_scenario_store_and_report(tiny):
     assert (props.groupby("generation")["accepted"].sum().loc[[0, 1]] == 8).all()
     page = (out / "report.html").read_text()
     assert "Posterior-predictive checks" in page and "area_safety_mean" in page
+    # predictive runs at posterior draws, with their own seeds: both sources, said in the same words as elsewhere
+    assert "90% intervals cover run-to-run chance" in page and "and uncertainty in the model&#x27;s parameters" in page
     assert all((out / f).exists() for f in ("posterior.png", "checks.png", "distances.png", "checks.csv"))
 
 
