@@ -1,4 +1,9 @@
-"""`cpsim validate`: replay published findings in the model and report PASS/FAIL."""
+"""`cpsim validate`: replay published findings and macro patterns in the model; PASS/FAIL for each.
+
+The report goes to out/validation.md unless ``--out`` says otherwise: run from a checkout, the
+command leaves the committed docs/validation.md alone; ``--out docs/validation.md`` regenerates
+it (its figures under docs/figures/).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +22,35 @@ STUDIES = (
     "hotspots",
     "meetings",
 )  # == tuple(cpsim.studies.validation.STUDIES), tested
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")  # == cpsim.studies.validation.PATTERNS, tested
+PATTERNS = (
+    "stationarity",
+    "recovery",
+    "shock",
+    "memory",
+    "package",
+    "saturation",
+    "dispersion",
+    "gaps",
+    "areas",
+)  # == cpsim.studies.validation.PATTERNS, tested
+OUT = Path("out/validation.md")
+COLOURS = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]", "INCONCLUSIVE": "[yellow]inconclusive[/]"}
+
+
+def figure_path(out: Path, name: str) -> Path:
+    """Where a study's figure goes: ``figures/<report stem>_<study>.png`` beside the report."""
+    return out.parent / "figures" / f"{out.stem}_{name}.png"
 
 
 @app.command()
 def validate(
-    quick: Annotated[bool, typer.Option("--quick", help="Fewer replicates (what the tests run).")] = False,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="Fewer replicates: a finding whose 95% CI straddles an edge of its range is inconclusive.",
+        ),
+    ] = False,
     only: Annotated[
         list[str] | None,
         typer.Option(help="Run only this study (repeatable): " + ", ".join([*STUDIES, *PATTERNS])),
@@ -32,14 +60,17 @@ def validate(
     ] = True,
     workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Worker processes.")] = 2,
     scheduler: SchedulerOpt = None,
-    out: Annotated[Path, typer.Option(help="Markdown report to write.")] = Path("docs/validation.md"),
+    out: Annotated[
+        Path, typer.Option(help="Markdown report to write (docs/validation.md regenerates the docs).")
+    ] = OUT,
 ) -> int:
-    """Run virtual replications of published findings; print and write PASS/FAIL for each."""
+    """Run virtual replications of published findings and macro patterns; print and write a verdict for each."""
     from rich.console import Console
     from rich.table import Table
 
     from cpsim.studies.claims import intervals_cover
     from cpsim.studies.executors import scheduler_address
+    from cpsim.studies.findings import FAIL, tally
     from cpsim.studies.validation import markdown, run_validation
 
     unknown = [name for name in only or [] if name not in STUDIES and name not in PATTERNS]
@@ -52,20 +83,19 @@ def validate(
     for col in ("fact", "finding", "published", "range", "model [95% CI]", "rule", "result"):
         table.add_column(col, justify="right" if col in ("range", "model [95% CI]") else "left")
     for f in findings:
-        table.add_row(
-            f.fact,
-            f.title,
-            f.published,
-            f.band(),
-            f.figure(),
-            "CI" if f.strict else "mean",
-            "[green]PASS[/]" if f.passed else "[red]FAIL[/]",
-        )
+        rule = "-" if f.reported else ("CI" if f.strict else "mean")
+        table.add_row(f.fact, f.title, f.published, f.band(), f.figure(), rule, COLOURS.get(f.verdict, "reported"))
     console = Console(width=None if Console().is_terminal else 160)
     console.print(table)
     console.print(intervals_cover(what="The model's 95% intervals"), style="italic")
+    figures = {}
     with writing(out):
-        out.write_text(markdown(findings, info), encoding="utf-8")
-    failed = sum(not f.passed for f in findings)
-    console.print(f"{len(findings) - failed} of {len(findings)} findings reproduced; wrote {out}")
-    return 1 if failed else 0
+        from cpsim.reports.validation_figures import FIGURES
+
+        for name, shown in info["shown"].items():
+            if name in FIGURES and shown.figure_data() is not None:
+                path = FIGURES[name](shown.figure_data(), figure_path(out, name))
+                figures[name] = path.relative_to(out.parent).as_posix()
+        out.write_text(markdown(findings, info, figures), encoding="utf-8")
+    console.print(f"{tally(findings)}; wrote {out}" + "".join(f", {out.parent / p}" for p in figures.values()))
+    return 1 if any(f.verdict == FAIL for f in findings) else 0

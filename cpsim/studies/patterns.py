@@ -22,6 +22,7 @@ import numpy as np
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.model import CommunityModel
 from cpsim.scenario import load_scenario
+from cpsim.studies.findings import Finding, report
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PACKAGE = "neighbourhood_policing.toml"
@@ -36,6 +37,7 @@ class PatternSettings:
     residents: int | None
     replicates: int
     stationary_years: int = 10
+    quick: bool = False
 
 
 def city(name: str, residents: int | None, overrides: dict | None = None):
@@ -60,7 +62,7 @@ def expected_reporting(model: CommunityModel) -> float:
 
 
 def snapshot(model: CommunityModel, beat: int | None = None) -> dict[str, float]:
-    """City (and one beat's) figures now: trust by group, expected crime and reporting, safety, totals."""
+    """City (and one beat's) figures now: trust by group and the gap, expected crime and reporting, safety, totals."""
     res = model.residents
     lam_v, lam_p = model.expected_victimizations()
     out = {
@@ -75,6 +77,8 @@ def snapshot(model: CommunityModel, beat: int | None = None) -> dict[str, float]
     }
     for g, name in enumerate(model.params.population.group_names):
         out[f"trust_{name}"] = float(res.trust[res.group == g].mean())
+    names = model.params.population.group_names
+    out["gap"] = out[f"trust_{names[0]}"] - out[f"trust_{names[-1]}"]  # first minus last group (F7's order)
     if beat is not None:
         here = res.beat == beat
         on_beat = model.places.beat == beat
@@ -108,12 +112,6 @@ def ci_half(values: list[float]) -> float:
     if v.size < 2:
         return math.nan
     return float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
-
-
-def _finding(*args, **kw):
-    from cpsim.studies.validation import Finding
-
-    return Finding(*args, **kw)
 
 
 def _seeds(base: int, n: int) -> list[int]:
@@ -183,7 +181,7 @@ def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None
         worst = int(np.argmax(np.abs(rel.mean(axis=0))))
         start, figure = ("year 1's mean", "a year's mean") if flow else ("day 1", "a year's end")
         findings.append(
-            _finding(
+            Finding(
                 "M1",
                 f"Baseline {label} stays within 2% of {start} for {cfg.stationary_years} years",
                 "DESIGN.md M1",
@@ -197,7 +195,7 @@ def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None
             )
         )
     findings.append(
-        _finding(
+        Finding(
             "M1",
             "No beat-day without an officer where the beat's team can cover it",
             "issue 9 (staffing artefact)",
@@ -213,30 +211,94 @@ def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None
 
 
 # ---------------------------------------------------------------------------- M2 equilibrium
+DISPLACED = ("legitimacy", "effectiveness", "attitude_legitimacy", "attitude_effectiveness", "trust")
+GAP_YEARS = (5, 10, 20)
+
+
+def displace(model: CommunityModel, level: float) -> None:
+    """Put every resident's trust, its components and their attitudes at ``level``; the memories keep history.
+
+    The collective memories are slow by design (half-lives of years): a city "started far
+    above or below" its equilibrium is one whose residents think differently today, not one
+    with another past.
+    """
+    res = model.residents
+    for name in DISPLACED:
+        getattr(res, name)[:] = level
+
+
 def recovery_run(residents: int | None, seed: int, level: float, years: int) -> float:
-    """Share of the distance from the baseline path recovered after ``years`` when started at ``level``."""
-    n_groups = len(city("baseline.toml", residents).population.group_names)
-    start = {"trust.initial_by_group": [level] * n_groups}
-    shifted = trajectory(city("baseline.toml", residents, start), seed, YEAR * years, YEAR * years)
-    base = trajectory(city("baseline.toml", residents), seed, YEAR * years, YEAR * years)
-    gap0 = shifted[0]["trust"] - base[0]["trust"]
-    return 1.0 - (shifted[-1]["trust"] - base[-1]["trust"]) / gap0
+    """Share of the distance from the baseline path recovered after ``years`` when residents start at ``level``."""
+    base = CommunityModel(city("baseline.toml", residents), seed=seed)
+    shifted = CommunityModel(city("baseline.toml", residents), seed=seed)
+    displace(shifted, level)
+    gap0 = float(shifted.residents.trust.mean() - base.residents.trust.mean())
+    for _ in range(YEAR * years):
+        base.step()
+        shifted.step()
+    return 1.0 - float(shifted.residents.trust.mean() - base.residents.trust.mean()) / gap0
+
+
+def half_time(years: np.ndarray, gap: np.ndarray, target: np.ndarray) -> float:
+    """Years until ``gap`` first reaches half of ``target`` (linear between snapshots).
+
+    Not reached within the horizon: extrapolated from the last snapshot as an exponential
+    approach to the target, ``gap = target (1 - exp(-t / tau))``, half-time ``tau ln 2``;
+    infinite when the gap has not opened at all.
+
+    Args:
+        years: Time of each snapshot, from 0.
+        gap: The gap at each snapshot.
+        target: The gap it tends to at each snapshot (the baseline city's).
+    """
+    share = np.asarray(gap, float) / np.asarray(target, float)
+    above = np.flatnonzero(share >= 0.5)
+    if above.size:
+        k = int(above[0])
+        if k == 0:
+            return 0.0
+        t0, t1, s0, s1 = years[k - 1], years[k], share[k - 1], share[k]
+        return float(t0 + (0.5 - s0) / (s1 - s0) * (t1 - t0))
+    if share[-1] <= 0:
+        return math.inf
+    return float(years[-1] * math.log(2) / -math.log(1.0 - share[-1]))
+
+
+def equal_start_run(residents: int | None, seed: int, years: int) -> dict[str, list[float]]:
+    """A city whose groups' memories all start at the first group's level, and the baseline (same seed).
+
+    Returns:
+        The group gap (first minus last group's mean trust) each year from day 0, in both cities.
+    """
+    base = city("baseline.toml", residents)
+    level = base.trust.initial_by_group[0]
+    equal = city("baseline.toml", residents, {"trust.initial_by_group": [level] * len(base.trust.initial_by_group)})
+    return {
+        label: [snap["gap"] for snap in trajectory(scenario, seed, YEAR * years, YEAR)]
+        for label, scenario in (("equal", equal), ("baseline", base))
+    }
 
 
 def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
-    """M2: a city started far below or above its equilibrium returns at least half way in 5 years."""
+    """M2: residents displaced far below or above return at least half way in 5 years; a gap is recreated.
+
+    Residents' attitudes and current trust are displaced at day 0 (``displace``), the
+    collective memories keep what history left. A city whose memories start with no group
+    gap shows whether today's flows of experience recreate it, how far and how fast.
+    """
     seeds = _seeds(707, cfg.replicates)
     findings = []
     for level, word in ((0.12, "below"), (0.9, "above")):
         values = _parallel(recovery_run, [(cfg.residents, s, level, 5) for s in seeds], workers, scheduler)
         findings.append(
-            _finding(
+            Finding(
                 "M2",
-                f"A city started far {word} its equilibrium (everyone at {level:g}) returns at least half way "
-                "in 5 years",
+                f"Residents started far {word} their equilibrium (everyone's trust and attitudes at {level:g}) "
+                "return at least half way in 5 years",
                 "DESIGN.md M2",
                 ">= 50% of the distance",
-                "1 - (trust gap to the baseline city, same seed, at 5 years) / (gap at the start)",
+                "residents' trust, its components and attitudes set to the level on day 0, collective memories as "
+                "history left them: 1 - (trust gap to the baseline city, same seed, at 5 years) / (gap at the start)",
                 0.5,
                 1.0,
                 values,
@@ -244,6 +306,39 @@ def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = N
                 fmt="{:.0%}",
             )
         )
+    horizon = max(GAP_YEARS)
+    runs = _parallel(equal_start_run, [(cfg.residents, s, horizon) for s in seeds], workers, scheduler)
+    equal = np.array([r["equal"] for r in runs])
+    base = np.array([r["baseline"] for r in runs])
+    years = np.arange(equal.shape[1], dtype=float)
+    halves = [half_time(years, e, b) for e, b in zip(equal, base, strict=True)]
+    level = city("baseline.toml", cfg.residents).trust.initial_by_group[0]
+    at = ", ".join(f"{y} years {equal[:, y].mean():.3f}" for y in GAP_YEARS)
+    start = f"trust.initial_by_group all {level:g} (no gap in the memories history left)"
+    findings += [
+        Finding(
+            "M2",
+            "A city whose collective memories start with no group gap recreates it from today's flows",
+            "issue 22 (levels and gaps from flows of experience)",
+            "a gap opens",
+            f"{start}: gap (first minus last group's mean trust) at {horizon} years; at {at} "
+            f"(the baseline city's gap at {horizon} years: {base[:, horizon].mean():.3f})",
+            0.0,
+            math.inf,
+            equal[:, horizon].tolist(),
+            strict=True,
+            fmt="{:+.3f}",
+        ),
+        report(
+            "M2",
+            "... and the years it takes to recreate half the baseline's gap",
+            "issue 22",
+            f"{start}: first time its gap reaches half the baseline city's (same seed), linear between yearly "
+            f"snapshots; past {horizon} years extrapolated as an exponential approach from year {horizon}",
+            halves,
+            "{:.1f}",
+        ),
+    ]
     return findings
 
 
@@ -293,7 +388,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
         return [min(r[b]["trust"] - r[a]["trust"] for a, b in zip(labels, labels[1:], strict=False)) / sd for r in runs]
 
     return [
-        _finding(
+        Finding(
             "M4",
             "A fully delivered neighbourhood-policing package raises trust within 2 years",
             src,
@@ -304,7 +399,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             effect("package", scale=sd),
             fmt="{:+.3f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "... and residents feel safer",
             src,
@@ -316,7 +411,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "The same package delivered at fidelity ~0 changes trust by less than 0.01 SD",
             "Rix et al. 2009 (all parts must be delivered)",
@@ -328,7 +423,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "The effect grows with dose (off-radio share of the shift 0.1, 0.2, 0.33)",
             src,
@@ -340,7 +435,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "The effect grows with fidelity (0.25, 0.5, 1)",
             src,
@@ -352,7 +447,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M4",
             "A program aimed at low-trust residents (liaison) narrows the trust gap between groups",
             "Peyton et al. 2019 (low-trust residents gain more)",
@@ -364,7 +459,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M5",
             "Complaints come mostly from enforcement contacts",
             "Terrill & Ingram 2016",
@@ -375,7 +470,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             [r["baseline"]["complaints_enforcement"] / max(r["baseline"]["complaints_expected"], 1e-12) for r in runs],
             fmt="{:.0%}",
         ),
-        _finding(
+        Finding(
             "M5",
             "The neighbourhood-policing package does not multiply complaints",
             "seed articles",
@@ -386,7 +481,7 @@ def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = No
             relative("package", "complaints_expected"),
             fmt="{:+.1%}",
         ),
-        _finding(
+        Finding(
             "M5",
             "Procedural-justice training lowers complaints",
             "seed articles: up to 30% fewer",
@@ -489,7 +584,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
         "of the beat see it 15 times in three weeks)"
     )
     return [
-        _finding(
+        Finding(
             "M3",
             "After a severe shock, crime in the neighbourhood rises (legitimacy -> compliance)",
             src,
@@ -501,7 +596,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             strict=True,
             fmt="{:+.1%}",
         ),
-        _finding(
+        Finding(
             "M3",
             "... fewer victims report (legitimacy -> reporting)",
             src,
@@ -513,7 +608,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             strict=True,
             fmt="{:+.4f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "... and past a threshold the beat's officers withdraw from routine foot patrol and stops",
             "Nix & Wolfe 2016",
@@ -524,7 +619,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             [r["severe"]["routine_min"] for r in runs],
             fmt="{:.2f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "A mild shock does not turn them (no more than day-to-day ups and downs do)",
             "Nix & Wolfe 2016",
@@ -535,7 +630,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             [r["mild"]["routine_min"] - r["base"]["routine_min"] for r in runs],
             fmt="{:+.2f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "The loops make a severe shock's loss larger and longer",
             src,
@@ -547,7 +642,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
             strict=True,
             fmt="{:.2f}",
         ),
-        _finding(
+        Finding(
             "M3",
             "A sustained, well-delivered program brings the neighbourhood back",
             "NRPP (Tuffin et al. 2006)",
@@ -580,7 +675,7 @@ def memory_study(cfg: PatternSettings, workers: int, scheduler: str | None = Non
     """M3: a publicized incident is remembered for months, not weeks."""
     values = _parallel(memory_run, [(cfg.residents, s) for s in _seeds(1010, cfg.replicates)], workers, scheduler)
     return [
-        _finding(
+        Finding(
             "M3",
             "A publicized incident is remembered a year on",
             "Desmond, Papachristos & Kirk 2016: 911 calls fell for over a year",

@@ -4,7 +4,9 @@ Each study runs the model over independent replicates (seeds from ``SeedSequence
 measures one or more findings the way the original study did, from what happened in the
 simulation (contacts delivered, trust measured, crimes drawn). A finding passes when the
 mean over replicates lies in the published range (``rule = "mean in range"``) or, for a
-direction, when the whole 95% t-interval over replicates does (``rule = "CI in range"``).
+direction, when the whole 95% t-interval over replicates does (``rule = "CI in range"``); at
+the quick size a finding whose interval straddles an edge of its range is inconclusive
+(verdicts: cpsim.studies.findings).
 
 Studies (facts of docs/ODD.md):
     baseline  F1 Skogan 2006, F4 Rosenbaum et al. 2005, F5 NCVS, F6 PPCS
@@ -18,12 +20,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
-from scipy import stats
 
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, kind_code
 from cpsim.model import CommunityModel
@@ -31,6 +32,7 @@ from cpsim.programs.program import Program, Surface
 from cpsim.scenario import apply_overrides, load_scenario
 from cpsim.simulate import simulate
 from cpsim.studies.claims import intervals_cover
+from cpsim.studies.findings import FAIL, INCONCLUSIVE, PASS, REPORTED, Finding, Shown, tally
 from cpsim.studies.runner import replicate_seeds, run_parallel
 from cpsim.studies.trials import trial_days
 
@@ -61,76 +63,6 @@ def _city(residents: int | None, overrides: dict | None = None):
         over["population.residents"] = residents
     base = load_scenario(SCENARIOS / "baseline.toml")
     return apply_overrides(base, over) if over else base
-
-
-@dataclass
-class Finding:
-    """One published finding and the model's figure for it.
-
-    Attributes:
-        fact: Fact number of docs/ODD.md (F1-F13).
-        title: What was found.
-        source: The study.
-        published: The published figure or range, in words.
-        measure: How the model's figure is measured.
-        lo: Lower end of the range the model must hit.
-        hi: Upper end.
-        values: The model's figure in each replicate.
-        strict: Whether the whole 95% CI (not just the mean) must lie in the range.
-        fmt: Format of the figures.
-
-    """
-
-    fact: str
-    title: str
-    source: str
-    published: str
-    measure: str
-    lo: float
-    hi: float
-    values: list[float] = field(default_factory=list)
-    strict: bool = False
-    fmt: str = "{:.3f}"
-
-    @property
-    def mean(self) -> float:
-        """Mean over replicates."""
-        v = np.asarray(self.values, float)
-        return float(np.nanmean(v)) if v.size else math.nan
-
-    @property
-    def ci(self) -> tuple[float, float]:
-        """95% t-interval of the mean over replicates."""
-        v = np.asarray(self.values, float)
-        v = v[~np.isnan(v)]
-        if v.size < 2:
-            return math.nan, math.nan
-        half = stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size)
-        return float(v.mean() - half), float(v.mean() + half)
-
-    @property
-    def rule(self) -> str:
-        """The pass rule in words."""
-        return "CI in range" if self.strict else "mean in range"
-
-    @property
-    def passed(self) -> bool:
-        """Whether the model reproduces the finding."""
-        lo, hi = self.ci if self.strict else (self.mean, self.mean)
-        return bool(self.lo <= lo and hi <= self.hi)
-
-    def band(self) -> str:
-        """The range the model must hit, in words."""
-        if math.isinf(self.hi):
-            return f"> {self.fmt.format(self.lo)}"
-        if math.isinf(self.lo):
-            return f"< {self.fmt.format(self.hi)}"
-        return f"[{self.fmt.format(self.lo)}, {self.fmt.format(self.hi)}]"
-
-    def figure(self) -> str:
-        """The model's figure with its CI, in words."""
-        lo, hi = self.ci
-        return f"{self.fmt.format(self.mean)} [{self.fmt.format(lo)}, {self.fmt.format(hi)}]"
 
 
 class ContactLog(Contacts):
@@ -633,7 +565,7 @@ STUDIES = {
 
 
 def _pattern_studies() -> dict:
-    from cpsim.studies import patterns
+    from cpsim.studies import adaptation, area_movement, gaps_study, patterns
 
     return {
         "stationarity": patterns.stationarity_study,
@@ -641,10 +573,14 @@ def _pattern_studies() -> dict:
         "shock": patterns.shock_study,
         "memory": patterns.memory_study,
         "package": patterns.package_study,
+        "saturation": adaptation.saturation_study,
+        "dispersion": adaptation.dispersion_study,
+        "gaps": gaps_study.gaps_study,
+        "areas": area_movement.areas_study,
     }
 
 
-PATTERNS = ("stationarity", "recovery", "shock", "memory", "package")
+PATTERNS = ("stationarity", "recovery", "shock", "memory", "package", "saturation", "dispersion", "gaps", "areas")
 
 
 def run_validation(
@@ -657,54 +593,83 @@ def run_validation(
     """Run every study (published findings, then macro patterns) and return the findings and run information.
 
     Args:
-        quick: Fewer replicates (what the tests run); the macro patterns then use 3 replicates.
+        quick: Fewer replicates (what the tests run); the macro patterns then use 3 replicates. Findings
+            are marked quick: one whose 95% CI straddles an edge of its range is INCONCLUSIVE.
         workers: Worker processes.
         scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local processes).
         only: Names of studies to run (default: all).
         patterns: Whether to run the macro-pattern studies (cpsim.studies.patterns) too.
 
     Returns:
-        The findings, and a dict with the settings and the seconds each study took.
+        The findings, and a dict with the settings, the seconds each study took and, under
+        ``shown``, what studies show beside their findings (cpsim.studies.findings.Shown), by name.
 
     """
     from cpsim.studies.patterns import PatternSettings
 
     cfg = QUICK if quick else FULL
-    pattern_cfg = PatternSettings(residents=cfg.residents, replicates=3 if quick else 8)
+    pattern_cfg = PatternSettings(residents=cfg.residents, replicates=3 if quick else 8, quick=quick)
     findings: list[Finding] = []
     seconds = {}
+    shown: dict[str, Shown] = {}
     studies = {**STUDIES, **(_pattern_studies() if patterns or only else {})}
     for name, study in studies.items():
         if (only and name not in only) or (not only and not patterns and name in PATTERNS):
             continue
         start = time.perf_counter()
-        findings.extend(study(pattern_cfg if name in PATTERNS else cfg, workers, scheduler=scheduler))
+        out = study(pattern_cfg if name in PATTERNS else cfg, workers, scheduler=scheduler)
+        if not isinstance(out, list):  # a study that shows tables or a figure too
+            shown[name] = out
+            out = out.findings
+        for f in out:
+            f.quick = quick
+        findings.extend(out)
         seconds[name] = time.perf_counter() - start
-    return findings, {"settings": cfg, "patterns": pattern_cfg, "seconds": seconds, "quick": quick}
+    return findings, {"settings": cfg, "patterns": pattern_cfg, "seconds": seconds, "quick": quick, "shown": shown}
 
 
-def markdown(findings: list[Finding], info: dict) -> str:
-    """The findings as docs/validation.md."""
+RESULT_CELL = {PASS: "PASS", FAIL: "**FAIL**", INCONCLUSIVE: "*inconclusive*", REPORTED: "reported"}
+
+
+def markdown(findings: list[Finding], info: dict, figures: dict[str, str] | None = None) -> str:
+    """The findings as docs/validation.md.
+
+    Args:
+        findings: What run_validation found.
+        info: run_validation's run information.
+        figures: Figure paths relative to the report, by study name (studies that draw one).
+
+    Returns:
+        The report.
+
+    """
     cfg: StudySize = info["settings"]
-    n_pass = sum(f.passed for f in findings)
+    quick = info["quick"]
     lines = [
         "# Validation: published findings and macro patterns",
         "",
-        "Generated by `cpsim validate" + (" --quick" if info["quick"] else "") + "` (cpsim/studies/validation.py); "
+        "Generated by `cpsim validate" + (" --quick" if quick else "") + "` (cpsim/studies/validation.py); "
         "do not edit by hand.",
         "",
-        f"{n_pass} of {len(findings)} findings reproduced. Cities as in scenarios/baseline.toml "
+        f"{tally(findings)}. Cities as in scenarios/baseline.toml "
         f"({_city(cfg.residents).population.residents:,} residents; the trial study "
         f"{cfg.trial_residents:,}), "
         f"{cfg.replicates} replicates each, {cfg.staffing_replicates} for staffing (independent seeds); "
         "the model's figure is the mean over replicates with its 95% t-interval. A finding passes when the "
-        "mean lies in the range (rule *mean*) or, for a direction, when the whole interval does (rule *CI*). "
-        + intervals_cover(what="The model's 95% intervals"),
+        "mean lies in the range (rule *mean*) or, for a direction, when the whole interval does (rule *CI*); "
+        "a *reported* figure has no rule. " + intervals_cover(what="The model's 95% intervals"),
         "",
     ]
+    if quick:
+        lines += [
+            "A quick run: a finding passes only when its whole interval lies in the range and fails only when "
+            "it lies wholly outside; one whose interval straddles an edge of the range is *inconclusive at this "
+            "replicate count* (the full run's replicates could put it on either side).",
+            "",
+        ]
     facts = [f for f in findings if f.fact.startswith("F")]
     macro = [f for f in findings if not f.fact.startswith("F")]
-    for title, part in (("Published findings (F1-F13)", facts), ("Macro patterns (M1-M6)", macro)):
+    for title, part in (("Published findings (F1-F13)", facts), ("Macro patterns (M1-M6 and more)", macro)):
         if not part:
             continue
         lines += ["", f"## {title}", ""]
@@ -712,9 +677,11 @@ def markdown(findings: list[Finding], info: dict) -> str:
             pc = info.get("patterns")
             lines += [
                 f"Whole cities over years ({pc.replicates} replicates paired by seed with the baseline, 10,000 "
-                "residents; cpsim/studies/patterns.py). Trust effects in SD of residents' trust at the start. "
-                "These patterns are design targets (DESIGN.md): the model was built to show them, so a PASS says "
-                "it does, not that the world works so; the package's 0.1-0.3 SD (M4) among them.",
+                "residents unless a finding says otherwise; cpsim/studies/patterns.py, adaptation.py, "
+                "gaps_study.py, area_movement.py). Trust effects in SD of residents' trust at the start unless "
+                "a finding says otherwise. These patterns are design targets (DESIGN.md): the model was built to "
+                "show them, so a PASS says it does, not that the world works so; the package's 0.1-0.3 SD (M4) "
+                "among them.",
                 "",
             ]
         lines += [
@@ -722,19 +689,13 @@ def markdown(findings: list[Finding], info: dict) -> str:
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for f in part:
-            cells = (
-                f.fact,
-                f.title,
-                f.source,
-                f.published,
-                f.measure,
-                f.band(),
-                f.figure(),
-                "CI" if f.strict else "mean",
-            )
+            rule = "-" if f.reported else ("CI" if f.strict else "mean")
+            cells = (f.fact, f.title, f.source, f.published, f.measure, f.band(), f.figure(), rule)
             row = " | ".join(c.replace("|", "\\|") for c in cells)
-            lines.append(f"| {row} | {'PASS' if f.passed else '**FAIL**'} |")
-    failed = [f for f in findings if not f.passed]
+            lines.append(f"| {row} | {RESULT_CELL[f.verdict]} |")
+    for name, study in info.get("shown", {}).items():
+        lines += ["", study.markdown((figures or {}).get(name))]
+    failed = [f for f in findings if f.verdict == FAIL]
     if failed:
         lines += ["", "## Findings not reproduced", ""]
         for f in failed:

@@ -1,5 +1,7 @@
 """The validation suite (quick form): each published finding is still reproduced.
 
+A quick run's verdict is PASS, FAIL or INCONCLUSIVE (the 95% CI straddles an edge of the range:
+the full run could go either way), so a finding passes here unless it clearly fails.
 A finding the model does not reproduce today is marked xfail(strict=True) with the core or
 program default that causes it: when that default is fixed the test passes unexpectedly
 and fails, so the mark has to be removed (and docs/validation.md regenerated).
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cpsim.studies.findings import FAIL, INCONCLUSIVE, PASS
 from cpsim.studies.validation import DIAGNOSES, QUICK, Finding, markdown, run_validation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +69,7 @@ def test_every_expected_finding_is_measured(suite):
 )
 def test_finding_is_reproduced(suite, fact, title):
     f = suite[0][title]
-    assert f.passed, f"{fact} {title}: model {f.figure()} outside {f.band()} ({f.rule})"
+    assert f.quick and f.verdict in (PASS, INCONCLUSIVE), f"{fact} {title}: model {f.figure()} outside {f.band()}"
 
 
 def test_report_lists_every_finding(suite):
@@ -76,18 +79,19 @@ def test_report_lists_every_finding(suite):
     assert "cpsim validate --quick" in text
     for f in findings.values():
         assert f.title in text
-    assert text.count("| PASS |") + text.count("| **FAIL** |") == len(findings)
+    assert text.count("| PASS |") + text.count("| **FAIL** |") + text.count("| *inconclusive* |") == len(findings)
+    assert "inconclusive at this replicate count" in text
 
 
 def test_pass_rules():
     mean_rule = Finding("F0", "t", "s", "p", "m", 0.4, 0.5, [0.39, 0.46, 0.50])
-    assert mean_rule.passed and mean_rule.mean == pytest.approx(0.45)
+    assert mean_rule.passed and mean_rule.verdict == PASS and mean_rule.mean == pytest.approx(0.45)
     lo, hi = mean_rule.ci
     assert lo < 0.4 < 0.5 < hi  # a wide interval does not matter for the mean rule
     strict = Finding("F0", "t", "s", "p", "m", 0.0, math.inf, [0.2, 0.25, 0.3], strict=True)
     assert strict.passed and strict.band() == "> 0.000"
-    assert not Finding("F0", "t", "s", "p", "m", 0.0, math.inf, [-0.1, 0.2, 0.3], strict=True).passed
-    assert not Finding("F0", "t", "s", "p", "m", 0.4, 0.5, [0.3, 0.35, 0.38]).passed
+    assert Finding("F0", "t", "s", "p", "m", 0.0, math.inf, [-0.1, 0.2, 0.3], strict=True).verdict == FAIL
+    assert Finding("F0", "t", "s", "p", "m", 0.4, 0.5, [0.3, 0.35, 0.38]).verdict == FAIL
 
 
 def test_cli_rejects_an_unknown_study():
@@ -97,5 +101,5 @@ def test_cli_rejects_an_unknown_study():
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "cpsim: error: --only nope: unknown study; allowed: baseline, trial, staffing, hotspots, meetings, "
-        "stationarity, recovery, shock, memory, package"
+        "stationarity, recovery, shock, memory, package, saturation, dispersion, gaps, areas"
     )
