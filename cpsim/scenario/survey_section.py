@@ -273,7 +273,8 @@ def _timing_problem(scenario: Any) -> tuple[str, str] | None:
             + " or ".join(map(str, fits)),
         )
     per_area = pop.residents / pop.beats
-    if s.respondents_per_area > per_area:  # a resident would answer more than once in a period
+    # (answers drawn city-wide, responses_per_month, come with replacement: respondents_per_area is unused)
+    if s.responses_per_month == 0 and s.respondents_per_area > per_area:  # one would answer twice in a period
         return (
             "respondents_per_area",
             f"{s.respondents_per_area:g} respondents in areas of {per_area:.3g} residents on average "

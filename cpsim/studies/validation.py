@@ -46,14 +46,16 @@ class StudySize:
     residents: int | None
     replicates: int
     trial_residents: int
-    staffing_replicates: int
+    crime_replicates: int
     days: int = 365
 
 
 # Cities as in scenarios/baseline.toml (the calibrated size), more replicates in the full suite.
-# Staffing needs more: a city's crime wanders with which heavy offenders happen to be locked up.
-QUICK = StudySize(residents=None, replicates=4, trial_residents=10_000, staffing_replicates=8)
-FULL = StudySize(residents=None, replicates=12, trial_residents=20_000, staffing_replicates=24)
+# Staffing and hot spots need more (crime_replicates): a city's crime wanders with which heavy offenders
+# happen to be locked up, and how many of a hot beat's stops its foot hours displace depends on which
+# beats hold the spots (one city in four barely adds stops there).
+QUICK = StudySize(residents=None, replicates=4, trial_residents=10_000, crime_replicates=8)
+FULL = StudySize(residents=None, replicates=12, trial_residents=20_000, crime_replicates=24)
 
 
 def _city(residents: int | None, overrides: dict | None = None):
@@ -117,6 +119,19 @@ def _ratio_bad_good(d: np.ndarray) -> float:
     return float(-neg.mean() / pos.mean()) if neg.size and pos.size else math.nan
 
 
+def _within(change: np.ndarray, treated: np.ndarray, control: np.ndarray, strata: np.ndarray) -> float:
+    """Mean change of the treated minus that of the controls in their stratum, over strata holding both."""
+    n = int(strata.max()) + 1 if strata.size else 0
+    count_t = np.bincount(strata[treated], minlength=n)
+    count_c = np.bincount(strata[control], minlength=n)
+    both = (count_t > 0) & (count_c > 0)
+    if not both.any():
+        return math.nan
+    mean_t = np.bincount(strata[treated], change[treated], n)[both] / count_t[both]
+    mean_c = np.bincount(strata[control], change[control], n)[both] / count_c[both]
+    return float(np.average(mean_t - mean_c, weights=count_t[both]))
+
+
 def baseline_run(residents: int | None, seed: int, days: int) -> dict[str, float]:
     """One baseline city: F5/F6 figures, F1 asymmetry and F4 vicarious experience.
 
@@ -155,6 +170,9 @@ def baseline_run(residents: int | None, seed: int, days: int) -> dict[str, float
     tie_bad = social.spread(np.flatnonzero(bad), np.ones(int(bad.sum()))) > 0
     tie_good = social.spread(np.flatnonzero(good), np.ones(int(good.sum()))) > 0
     change = model.residents.trust - trust0
+    # Compared within a beat and group: whose ties had bad contacts differs by beat and group, and so does
+    # what the year's news did to everyone's trust (a national incident moves one group most).
+    strata = model.residents.beat.astype(np.int64) * len(params.population.group_names) + model.residents.group
     none = ~own & ~tie_bad & ~tie_good
     only_bad = ~own & tie_bad & ~tie_good
     only_good = ~own & tie_good & ~tie_bad
@@ -165,8 +183,8 @@ def baseline_run(residents: int | None, seed: int, days: int) -> dict[str, float
         "crime_share_initiated": s["crime_report_share_of_initiated"],
         "ratio_effectiveness": _ratio_bad_good(c["d_eff"][police]),
         "ratio_legitimacy": _ratio_bad_good(c["d_leg"][police]),
-        "vicarious_bad": float(change[only_bad].mean() - change[none].mean()),
-        "vicarious_good": float(change[only_good].mean() - change[none].mean()),
+        "vicarious_bad": _within(change, only_bad, none, strata),
+        "vicarious_good": _within(change, only_good, none, strata),
     }
 
 
@@ -210,7 +228,7 @@ def baseline_study(cfg: StudySize, workers: int, scheduler: str | None = None) -
             "Rosenbaum et al. 2005, Police Quarterly 8(3)",
             "negative vicarious effect",
             "trust change over the window: residents whose ties only had bad contacts minus residents "
-            "whose ties had none (neither with experiences of their own)",
+            "of their beat and group whose ties had none (neither with experiences of their own)",
             -math.inf,
             0.0,
             vals("vicarious_bad"),
@@ -406,7 +424,7 @@ def staffing_study(cfg: StudySize, workers: int, cut: float = 0.2, scheduler: st
     A 20% cut doubles the signal of a 10% one against the same city-to-city noise; the
     elasticity is an arc elasticity, ln(crime ratio) / ln(1 - cut).
     """
-    seeds = replicate_seeds(303, cfg.staffing_replicates)
+    seeds = replicate_seeds(303, cfg.crime_replicates)
     runs = run_parallel(staffing_run, [(cfg.residents, s, cfg.days, cut) for s in seeds], workers, scheduler)
     src = "Chalfin & McCrary 2018; Chalfin et al. 2022"
     measure = (
@@ -474,7 +492,7 @@ def hotspot_run(residents: int | None, seed: int, days: int) -> dict[str, float]
 
 def hotspot_study(cfg: StudySize, workers: int, scheduler: str | None = None) -> list[Finding]:
     """F9: hot-spot foot patrol (the hotspots program at its defaults)."""
-    seeds = replicate_seeds(404, cfg.replicates)
+    seeds = replicate_seeds(404, cfg.crime_replicates)
     runs = run_parallel(hotspot_run, [(cfg.residents, s, cfg.days) for s in seeds], workers, scheduler)
     src = "Ratcliffe et al. 2011, Criminology 49(3)"
     return [
@@ -654,7 +672,7 @@ def markdown(findings: list[Finding], info: dict, figures: dict[str, str] | None
         f"{tally(findings)}. Cities as in scenarios/baseline.toml "
         f"({_city(cfg.residents).population.residents:,} residents; the trial study "
         f"{cfg.trial_residents:,}), "
-        f"{cfg.replicates} replicates each, {cfg.staffing_replicates} for staffing (independent seeds); "
+        f"{cfg.replicates} replicates each, {cfg.crime_replicates} for staffing and hot spots (independent seeds); "
         "the model's figure is the mean over replicates with its 95% t-interval. A finding passes when the "
         "mean lies in the range (rule *mean*) or, for a direction, when the whole interval does (rule *CI*); "
         "a *reported* figure has no rule. " + intervals_cover(what="The model's 95% intervals"),

@@ -54,7 +54,7 @@ def test_every_expected_finding_is_measured(suite):
     findings, _ = suite
     assert [(f.fact, f.title) for f in findings.values()] == EXPECTED
     for f in findings.values():
-        n = QUICK.staffing_replicates if f.fact == "F8" else QUICK.replicates
+        n = QUICK.crime_replicates if f.fact in ("F8", "F9") else QUICK.replicates
         assert len(f.values) == n and all(math.isfinite(v) for v in f.values), f.title
 
 
