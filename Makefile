@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell \
     done; \
   done)
 
-.PHONY: demo test lint bench venv install install-dev chromium compiler clean
+.PHONY: demo test test-fast lint bench venv install install-dev chromium compiler clean
 
 $(VENV)/.made:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "cpsim needs Python >= 3.12 (python3.12/python3.13 or pyenv)"; exit 2; fi
@@ -71,6 +71,11 @@ PORTABLE_NUMPY := X86_V4 AVX512_ICL AVX512_SPR
 
 test: install-dev chromium
 	NPY_DISABLE_CPU_FEATURES="$(PORTABLE_NUMPY)" $(PY) -m pytest -q
+
+# The inner loop: the suite without the tests marked slow (kills and resumes, a real browser,
+# the validation suite, property tests over many documents). CI and `make test` run them all.
+test-fast: install-dev
+	NPY_DISABLE_CPU_FEATURES="$(PORTABLE_NUMPY)" $(PY) -m pytest -q -m "not slow"
 
 lint: install-dev
 	$(VENV)/bin/ruff check cpsim tests benchmarks

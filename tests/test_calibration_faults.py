@@ -26,6 +26,10 @@ pytest.importorskip("pyabc")
 
 from cpsim.studies.calibration import run_calibration  # noqa: E402
 
+pytestmark = (
+    pytest.mark.slow
+)  # kills, interrupts and resumes real runs, or draws many documents: make test-fast skips it
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "calibration"
 CALIBRATION = f"""name = "faulty"

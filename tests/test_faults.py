@@ -29,6 +29,10 @@ from cpsim.studies.executors import Pool
 from cpsim.studies.provenance import CodeVersion
 from cpsim.studies.sweeps import run_sweep
 
+pytestmark = (
+    pytest.mark.slow
+)  # kills, interrupts and resumes real runs, or draws many documents: make test-fast skips it
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 RUNS = 18

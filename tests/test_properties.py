@@ -42,6 +42,10 @@ from cpsim.studies.sweeps import load_experiment, open_results, run_sweep, run_t
 from cpsim.studies.sweeps.experiment import ExperimentError
 from cpsim.studies.sweeps.sampling import check_points, count_runs
 
+pytestmark = (
+    pytest.mark.slow
+)  # kills, interrupts and resumes real runs, or draws many documents: make test-fast skips it
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 SCALE = float(os.environ.get("CPSIM_HYPOTHESIS_SCALE", "1"))

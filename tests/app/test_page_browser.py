@@ -27,9 +27,12 @@ from playwright.sync_api import expect  # noqa: E402
 
 from cpsim.app.page import TABS  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    find_chromium() is None, reason="no chromium on PATH: install Debian's chromium (make test does)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        find_chromium() is None, reason="no chromium on PATH: install Debian's chromium (make test does)"
+    ),
+    pytest.mark.slow,  # a real browser playing the page: make test-fast skips it
+]
 
 OUT = Path(__file__).resolve().parents[2] / "out" / "app"
 TIMEOUT = 60_000  # ms: the first load also starts the model and draws its backgrounds

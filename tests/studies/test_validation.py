@@ -19,6 +19,8 @@ import pytest
 from cpsim.studies.findings import FAIL, INCONCLUSIVE, PASS
 from cpsim.studies.validation import DIAGNOSES, QUICK, Finding, markdown, run_validation
 
+pytestmark = pytest.mark.slow  # one validation suite at a small size behind every test here: make test-fast skips it
+
 ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = [

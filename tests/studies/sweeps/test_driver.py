@@ -172,6 +172,7 @@ def test_store_records_seed_params_and_the_same_summary_as_a_direct_run(grid_sto
     assert foot["foot_patrol"] > foot["baseline"]
 
 
+@pytest.mark.slow
 def test_same_results_with_one_worker_two_workers_and_a_dask_cluster(tmp_path, capsys, monkeypatch):
     distributed = pytest.importorskip("distributed")
     exp_path = grid(tmp_path, replicates=1, extra="batch = 2")
@@ -489,6 +490,7 @@ def test_a_rerun_submits_only_the_pending_runs(tmp_path, grid_store):
     assert open_results(store).runs["trust_end"].notna().all()
 
 
+@pytest.mark.slow
 def test_sweep_keeps_breakdowns_and_provenance_and_pairs_under_crn(tmp_path):
     from cpsim.studies.breakdowns import city_of
     from cpsim.studies.sweeps.sensitivity import paired_table
