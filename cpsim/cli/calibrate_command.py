@@ -25,20 +25,23 @@ def calibrate(
     checks: Annotated[int, typer.Option(min=0, help="Posterior draws run afresh for the predictive checks.")] = 20,
 ) -> None:
     """Calibrate a scenario against survey data; rerun the same command to resume after an interruption."""
-    try:
-        import pyabc  # noqa: F401
-    except ImportError:
-        raise InputError(f"{calibration}: pyabc is not installed; allowed: pip install 'cpsim[calibrate]'") from None
     from cpsim.studies.calibration import load_calibration, run_calibration
-    from cpsim.studies.calibration.fit import CalibrationIncomplete
+    from cpsim.studies.calibration.fit import CalibrationIncomplete, NoRegion
     from cpsim.studies.executors import scheduler_address
 
     cal = load_calibration(calibration, particles=particles, generations=generations, replicates=replicates)
+    if cal.method == "abc_smc":
+        try:
+            import pyabc  # noqa: F401
+        except ImportError:
+            raise InputError(
+                f"{calibration}: pyabc is not installed; allowed: pip install 'cpsim[calibrate]'"
+            ) from None
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     target = out_dir(out if out is not None else Path("out") / cal.name)  # a file or a read-only folder: one line
     try:
         report = run_calibration(cal, target, workers=workers, scheduler=scheduler, checks=checks)
-    except CalibrationIncomplete as err:
+    except (CalibrationIncomplete, NoRegion) as err:  # not bad input: a fault, or the model's own answer
         print(f"cpsim: error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
     table = Table(title=f"{cal.name}: posterior-predictive checks (90% intervals), stopped: {report.reason}")
