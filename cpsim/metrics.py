@@ -8,6 +8,7 @@ computed twice. Every figure is defined here and listed in docs/metrics.md.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from operator import attrgetter, itemgetter
 
@@ -198,25 +199,29 @@ def ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
 
-def day_figures(d, model) -> dict[str, float]:
+def day_figures(d, model, by_group: np.ndarray) -> dict[str, float]:
     """The day's figures (DAILY) from the day's record and the model's state after it.
 
-    The sums, means and counts are numpy's to the bit, computed in a few compiled passes
-    (cpsim.kernels.figures): ``np.mean`` of each state array, ``np.sum`` of each activity's
-    hours, ``np.count_nonzero`` of each flag array.
+    The residents' means and the group gap come from the day's sums by group (GroupTables.add:
+    the pass over the residents is made once for both); the other sums and counts are numpy's
+    to the bit, computed in a few compiled passes (cpsim.kernels.figures): ``np.mean`` of
+    ``seen``, ``np.sum`` of each activity's hours, ``np.count_nonzero`` of each flag array.
 
     Args:
         d: The day's record (cpsim.model.Day), every phase done.
         model: The model (residents, officers' state, ``seen``).
+        by_group: The day's sums by group, one row per MEANS field then EVENTS kind (GroupTables.add).
 
     Returns:
         Every DAILY figure by name, as Python floats and ints.
 
     """
     res, c, hours = model.residents, d.experiences, d.hours
-    trust, legitimacy, effectiveness, safety, seen = figures.means(
-        (res.trust, res.legitimacy, res.effectiveness, res.safety, model.seen)
-    )
+    (seen,) = figures.means((model.seen,))
+    # A handful of groups: Python's arithmetic on their sums costs less than numpy's calls
+    n, rows = max(res.n, 1), by_group[: len(MEANS)].tolist()
+    trust, legitimacy, effectiveness, safety = sum(rows[0]) / n, sum(rows[1]) / n, sum(rows[2]) / n, sum(rows[3]) / n
+    group_trust = [s / m for s, m in zip(rows[0], model.group_residents_list, strict=True) if m > 0]
     response, foot, car, enforcement, community, admin, on_duty, complaints_expected = figures.totals(
         (
             hours["response"],
@@ -239,7 +244,8 @@ def day_figures(d, model) -> dict[str, float]:
         "effectiveness_mean": effectiveness,
         "safety_mean": safety,
         "foot_seen_weekly": seen,
-        "trust_gap": figures.group_gap(res.group, res.trust, model.group_residents),
+        # (NaN as numpy's max and min give it: Python's max may skip one)
+        "trust_gap": math.nan if any(g != g for g in group_trust) else max(group_trust) - min(group_trust),
         "victimizations": int(d.victims.size),
         "victimizations_violent": n_violent,
         "victimizations_property": int(d.violent.size - n_violent),
@@ -336,12 +342,15 @@ class GroupTables:
         self.residents = {"group": cells.sum(axis=0), "beat": cells.sum(axis=1)}
         self._sums: dict[str, list[np.ndarray]] = {"group": [], "beat": []}
 
-    def add(self, res, events: dict[str, np.ndarray]) -> None:
+    def add(self, res, events: dict[str, np.ndarray]) -> np.ndarray:
         """Keep today's sums by group and by beat (the means' numerators and the event counts).
 
         Args:
             res: Residents arrays (trust, legitimacy, effectiveness, safety).
             events: Resident indices of today's victims, reporters, contacts, stops and complainants.
+
+        Returns:
+            Today's sums by group: one row per MEANS field, then per EVENTS kind.
 
         """
         # One compiled pass (cpsim.kernels.ledger): bincount's sums, field by field and kind by kind, to the bit.
@@ -356,6 +365,7 @@ class GroupTables:
         by_group, by_beat = figures.margins(sums, *self.shape)
         self._sums["group"].append(by_group)
         self._sums["beat"].append(by_beat)
+        return by_group
 
     @property
     def days(self) -> int:

@@ -192,6 +192,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self.crisis_claimed = np.empty(0, bool)
         self.beat_residents = np.bincount(res.beat, minlength=self.n_beats)
         self.group_residents = np.bincount(res.group, minlength=len(params.population.group_names))
+        self.group_residents_list = self.group_residents.tolist()  # (the day's figures read it as numbers)
         self.presence_per_1000 = np.zeros(self.n_beats)  # each beat's own, once officers are known (below)
         self.offender_idx = np.flatnonzero(res.offending > 0)
         self.offender_beats = res.beat[self.offender_idx]  # residents keep their beat
@@ -239,7 +240,7 @@ class CommunityModel(AgentViews, mesa.Model):
             "climate": trust_mech.decay_factor(p.policing.climate_half_life_days),
             "normal": trust_mech.decay_factor(p.policing.audience_adaptation_days),
             "review": trust_mech.decay_factor(p.enforcement.review_half_life_days),
-            "expectation": trust_mech.decay_factor(p.enforcement.expectation_half_life_days),
+            "expectation": trust_mech.decay_factor(p.enforcement.expectation_half_life_days) ** WEEK,
             "wave": trust_mech.decay_factor(p.crime.wave_half_life_days) ** WEEK,
         }
         # The start is where the city's usual policing has left it; the scenario's levers act from day 1
@@ -253,10 +254,12 @@ class CommunityModel(AgentViews, mesa.Model):
         self.hood = self._start_neighbourhoods()
         self.memory = self._start_attitudes()  # residents' attitudes and the memories history left
         self._start_audience()
+        self._beat_shift = self.beat_quality_shift()  # renewed each day before the contacts (phase 5)
         self.targeting = climate_mech.targeting(
             self.hood.expected, self.beat_residents, self.officers_per_team, self.params.enforcement
         )
         people = res.n * people_per_resident(p)
+        self.national_incidents = incidents_mech.NationalIncidents(self.streams["national_incidents"], p.incidents)
         self.local_incident_chance = incidents_mech.local_chance(p.incidents, people, self._enforcement_badness())
         self.safety_target = self._safety_target()
         res.safety[:] = self.safety_target  # residents start where their surroundings put them
@@ -397,6 +400,8 @@ class CommunityModel(AgentViews, mesa.Model):
         """5. Officer time: calls first, then foot, enforcement, community, car; the climate shapes routine work."""
         p, hood = self.params, self.hood
         d.routine = climate_mech.routine_share(hood.audience, hood.normal, p.policing)
+        # The climate officers sense moves only in phase 13: today's contacts all have this shift.
+        self._beat_shift = self.beat_quality_shift()
         proactive = climate_mech.proactive_multiplier(hood.recorded, hood.expected, p.enforcement) * d.routine
         proactive *= self.targeting
         d.hours, d.admin, d.answered_share = policing_mech.allocate_hours(
@@ -525,14 +530,14 @@ class CommunityModel(AgentViews, mesa.Model):
         inc = p.incidents
         rng = d.streams["incidents"]
         if d.enforced.size:  # (no stop, no draw)
-            chance = self.local_incident_chance * incidents_mech.badness(d.enforced_quality)
+            chance = incidents_mech.badness(d.enforced_quality)
+            chance *= self.local_incident_chance
             for who in d.enforced[chances(rng, chance, chance.size)]:
                 self.contacts.add("incident", np.array([who]), -inc.strength, -inc.strength, 1.0 - inc.strength)
                 self.tell(np.array([who]), -inc.strength * inc.story_weight, -inc.strength * inc.story_weight, 0.0)
                 self._publish("local", d.number, int(res.group[who]), int(res.beat[who]), int(who), rng)
-        headlines = d.streams["headlines"]
-        for group in incidents_mech.draw_national(headlines, inc):
-            self._publish("national", d.number, group, -1, -1, headlines)
+        for group in self.national_incidents.due(d.number):
+            self._publish("national", d.number, group, -1, -1, d.streams["headlines"])
         for kind in ("local", "national"):
             for viewers, weight, v_leg, v_eff in self.news[kind].today(d.number, inc):
                 self.contacts.add("incident_news", viewers, v_leg, v_eff, weight=weight, police=False)
@@ -618,8 +623,8 @@ class CommunityModel(AgentViews, mesa.Model):
             self.beat_residents,
             self._decay["review"],
         )
-        climate_mech.expect(hood, self._decay["expectation"])
-        if d.number % WEEK == 0:  # where proactive effort goes is planned from what the department expects, weekly
+        if d.number % WEEK == 0:  # crime reviews are weekly (CompStat): what is expected, then where effort goes
+            climate_mech.expect(hood, self._decay["expectation"])
             self.targeting = climate_mech.targeting(
                 hood.expected, self.beat_residents, self.officers_per_team, p.enforcement
             )
@@ -992,7 +997,7 @@ class CommunityModel(AgentViews, mesa.Model):
         res, pol = self.residents, self.params.policing
         beats = res.beat[idx]
         who = policing_mech.pick_officers(self.officers, beats, rng, self.roster)
-        shift = self.beat_quality_shift()[beats] + self.group_quality[res.group[idx]] + shift
+        shift = self._beat_shift[beats] + self.group_quality[res.group[idx]] + shift
         return policing_mech.contact_quality(self.officers, who, pol.contact_sd, rng, shift)
 
     def beat_quality_shift(self) -> np.ndarray:
@@ -1025,7 +1030,15 @@ class CommunityModel(AgentViews, mesa.Model):
         """15. Officer hours by activity, and the day's figures (computed in cpsim/metrics.py)."""
         self._book_hours(d.hours, d.admin, d.on_duty)
         res, c = self.residents, d.experiences
-        t = self.today = day_figures(d, self)
+        events = {
+            "victims": d.victims,
+            "reporters": d.victims[d.reported],
+            "contacts": c["idx"][c["police"]],
+            "stops": d.stopped,
+            "complainants": c["idx"][d.complained],
+        }
+        by_group = self.tables.add(res, events)  # the day's sums by group and beat; the city's means from them
+        t = self.today = day_figures(d, self, by_group)
         totals = self.totals
         for key in TOTALS:
             totals[key] = totals.get(key, 0) + t[key]
@@ -1037,14 +1050,6 @@ class CommunityModel(AgentViews, mesa.Model):
         ) + figures.selected_total(d.complaint_risk, c["kind"], enforcement)
         if self.day == PREVALENCE_DAYS:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
-        events = {
-            "victims": d.victims,
-            "reporters": d.victims[d.reported],
-            "contacts": c["idx"][c["police"]],
-            "stops": d.stopped,
-            "complainants": c["idx"][d.complained],
-        }
-        self.tables.add(res, events)
 
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         """Each working officer's share of their beat's hours, by activity."""

@@ -41,7 +41,17 @@ import numpy as np
 
 from cpsim.kernels import pcg
 
-RUN_STREAMS = ("population", "graph", "officers", "custody", "trial", "waves", "news_history", "incident_history")
+RUN_STREAMS = (
+    "population",
+    "graph",
+    "officers",
+    "custody",
+    "trial",
+    "waves",
+    "news_history",
+    "incident_history",
+    "national_incidents",
+)
 DAY_STREAMS = (
     "duty",
     "crime",

@@ -133,55 +133,6 @@ def selected_total(values, kind, lookup):
         free(picked)
 
 
-def group_gap(group, values, residents):
-    """The spread of group means: ``g = np.bincount(group, weights=values) / np.maximum(residents, 1)``,
-    then ``g[residents > 0].max() - g[residents > 0].min()`` (NaN when a mean is NaN, as numpy's).
-
-    Args:
-        group: Each resident's group (int8).
-        values: Each resident's value (float64).
-        residents: Residents per group (int64).
-
-    Returns:
-        The largest group mean less the smallest, over groups with residents.
-
-    """
-    cdef Py_ssize_t i, g, n = size(array(group, cnp.NPY_INT8, -1, "group"))
-    cdef const signed char *key = <signed char *> cnp.PyArray_DATA(group)
-    cdef const double *v = doubles(values, n, "values")
-    cdef Py_ssize_t n_groups = size(array(residents, cnp.NPY_INT64, -1, "residents"))
-    cdef const long long *people = <long long *> cnp.PyArray_DATA(residents)
-    cdef double *sums = <double *> malloc(max(n_groups, 1) * sizeof(double))
-    cdef double mean, hi = 0.0, lo = 0.0
-    cdef bint first = True, nan = False
-    if sums == NULL:
-        raise MemoryError()
-    try:
-        for g in range(n_groups):
-            sums[g] = 0.0
-        for i in range(n):
-            if key[i] < 0 or key[i] >= n_groups:
-                raise ValueError(f"group {key[i]} (resident {i}) is outside 0..{n_groups - 1}")
-            sums[key[i]] += v[i]
-        for g in range(n_groups):
-            if people[g] <= 0:
-                continue
-            mean = sums[g] / <double> people[g]
-            if mean != mean:
-                nan = True
-            elif first:
-                hi = lo = mean
-                first = False
-            else:
-                hi = mean if mean > hi else hi
-                lo = mean if mean < lo else lo
-        if first and not nan:
-            raise ValueError("no group has residents (numpy's max of an empty selection fails too)")
-        return float("nan") if nan else hi - lo
-    finally:
-        free(sums)
-
-
 def margins(sums, Py_ssize_t n_beats, Py_ssize_t n_groups):
     """The day's cell sums by group and by beat: ``cells.sum(axis=1)`` and ``cells.sum(axis=2)``
     of ``cells = sums.reshape(-1, n_beats, n_groups)``, in numpy's order of additions.

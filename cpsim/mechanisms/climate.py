@@ -61,7 +61,7 @@ def sense(hood, beats_met: np.ndarray, legitimacy: np.ndarray, keep: float, keep
 
 
 def expect(hood, keep: float) -> None:
-    """The department's expected recorded crime follows what it records (in place)."""
+    """The department's expected recorded crime follows what it records (in place; a week's step at each review)."""
     hood.expected += (1.0 - keep) * (hood.recorded - hood.expected)
 
 

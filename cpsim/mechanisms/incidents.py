@@ -16,23 +16,24 @@ spreads. Two kinds happen in every city (the core ``incidents`` section):
 Either way the news reaches residents: resident i meets it with probability
 ``logistic(logit(reach) + ln(group_salience) [same group as the person harmed] +
 ln(local_salience) [lives in the incident's beat])`` (``reach`` = ``local_reach`` or
-``national_reach``), and then on each of ``news_days`` days with probability ``exposures /
-news_days`` meets it again (the video, follow-ups, protests; ``local_exposures`` for a local
-story, which its neighbourhood follows for weeks, ``national_exposures`` for one from
-elsewhere; how many times and on which days are drawn when the story breaks). Each meeting is
-a vicarious experience with valences ``strength x news_legitimacy`` and ``strength x
-news_effectiveness``, read through the viewer's prior trust like any other
-(cpsim.mechanisms.trust), with weight ``news_weight x (1 + linked_fate)`` for viewers who share
-the harmed person's group or, for a local incident, neighbourhood, and ``news_weight`` for
-others: an incident is read through shared identity (Dawson 1994, linked fate; Bor et al.
-2018; it happened here: Weitzer 2002) and, through prior trust and the group's collective
-memory (cpsim.mechanisms.norms), through the group's history with police. Strong experiences
-are remembered (trust.salience_consolidation), so an incident moves a neighbourhood for months
-and its group's memory for years (Weitzer 2002; Desmond, Papachristos & Kirk 2016).
+``national_reach``), and then meets it ``Binomial(news_days, exposures / news_days)`` times
+on days spread uniformly over the ``news_days`` it is in the news, drawn when it breaks (the
+video, follow-ups, protests; ``local_exposures`` for a local story, which its neighbourhood
+follows for weeks, ``national_exposures`` for one from elsewhere). Each meeting is a vicarious
+experience with valences ``strength x news_legitimacy`` and ``strength x news_effectiveness``,
+read through the viewer's prior trust like any other (cpsim.mechanisms.trust), with weight
+``news_weight x (1 + linked_fate)`` for viewers who share the harmed person's group or, for a
+local incident, neighbourhood, and ``news_weight`` for others: an incident is read through
+shared identity (Dawson 1994, linked fate; Bor et al. 2018; it happened here: Weitzer 2002) and,
+through prior trust and the group's collective memory (cpsim.mechanisms.norms), through the
+group's history with police. Strong experiences are remembered (trust.salience_consolidation),
+so an incident moves a neighbourhood for months and its group's memory for years (Weitzer 2002;
+Desmond, Papachristos & Kirk 2016).
 
-Viewers are drawn class by class (a group inside or outside the beat): a binomial count, then
-that many distinct residents of the class, so a local story costs what its audience is, not a
-draw per resident of the city.
+Viewers are drawn class by class (a group inside or outside the beat): each resident of the
+class is kept with the class's chance in one compiled pass (cpsim.kernels.draws.chances), so a
+story costs one uniform per resident of the classes it reaches and nothing per day after it
+breaks.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cpsim.kernels.draws import chances
 from cpsim.world.layout import stable_order
 
 
@@ -87,7 +89,8 @@ def news_viewers(
         local incident, neighbourhood ("one of us").
     """
     base = logit(reach)
-    parts, same = [], []
+    # Marked on the residents and read off in order: sorting the viewers cost more than the draw.
+    met, ours_all = np.zeros(classes.order.size, bool), np.zeros(classes.order.size, bool)
     for g in range(classes.n_groups):
         z = base + (np.log(inc.group_salience) if g == harmed_group else 0.0)
         lo, hi = classes.start[g * classes.n_beats], classes.start[(g + 1) * classes.n_beats]
@@ -101,12 +104,10 @@ def news_viewers(
         else:
             picked = _choose(rng, hi - lo, _logistic(z)) + lo
             ours = np.full(picked.size, g == harmed_group)
-        parts.append(classes.order[picked])
-        same.append(ours)
-    viewers = np.concatenate(parts)
-    flags = np.concatenate(same)
-    order = np.argsort(viewers, kind="stable")
-    return viewers[order], flags[order]
+        met[classes.order[picked]] = True
+        ours_all[classes.order[picked[ours]]] = True
+    viewers = np.flatnonzero(met)
+    return viewers, ours_all[viewers]
 
 
 def _logistic(z: float) -> float:
@@ -114,11 +115,10 @@ def _logistic(z: float) -> float:
 
 
 def _choose(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
-    """Positions 0..n-1 each kept with probability p: a binomial count of distinct positions."""
-    k = int(rng.binomial(n, p)) if n > 0 else 0
-    if k == 0:
-        return np.empty(0, np.int64)
-    return np.sort(rng.choice(n, size=k, replace=False)).astype(np.int64)
+    """Positions 0..n-1, each kept with probability p (in order)."""
+    # one uniform per position, compiled (cpsim.kernels.draws): a binomial count and a uniform subset
+    # of that size, the same law, cost a sort and numpy's choice without replacement
+    return np.flatnonzero(chances(rng, p, n)) if n > 0 else np.empty(0, np.int64)
 
 
 @dataclass
@@ -151,24 +151,17 @@ class News:
         inc,
         rng: np.random.Generator,
     ) -> None:
-        """Put a story in the news from ``day``: each viewer meets it on each news day with chance exposures / days.
+        """Put a story in the news from ``day``: each viewer meets it about ``exposures`` times while it runs.
 
-        Drawn at once, as a Bernoulli process over the news days: each viewer's first meeting and the
-        gaps between meetings are geometric. Each viewer's weight grows with shared identity
-        (``same_group``: one of the harmed person's own).
+        Drawn at once: each viewer's number of meetings is ``Binomial(news_days, exposures / news_days)``
+        (as if met on each news day with that chance) and each meeting's day is uniform over the news
+        days (two on one day are two meetings: the video, then the talk about it). Each viewer's
+        weight grows with shared identity (``same_group``: one of the harmed person's own).
         """
         span = inc.news_days
         chance = min(1.0, exposures / span)
-        whos, whens = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        who = np.arange(viewers.size) if chance > 0.0 else np.zeros(0, np.int64)
-        when = rng.geometric(chance, who.size) - 1 if chance > 0.0 else who
-        while who.size:
-            inside = when < span
-            who, when = who[inside], when[inside]
-            whos.append(who)
-            whens.append(when)
-            when = when + rng.geometric(chance, who.size)
-        who, when = np.concatenate(whos), np.concatenate(whens)
+        who = np.repeat(np.arange(viewers.size), rng.binomial(span, chance, viewers.size))
+        when = rng.integers(0, span, who.size, dtype=np.uint16)  # (a 16-bit key: numpy's stable sort is a radix sort)
         order = np.argsort(when, kind="stable")
         when, who = when[order], who[order]
         weight = inc.news_weight * np.where(same_group, 1.0 + inc.linked_fate, 1.0)
@@ -198,7 +191,9 @@ class News:
 
 def badness(quality: np.ndarray) -> np.ndarray:
     """How badly an encounter went: 0 at quality 0.5 and above, 1 at 0 (as complaints read it)."""
-    return np.clip((0.5 - quality) / 0.5, 0.0, 1.0)
+    bad = (0.5 - quality) * 2.0  # (0.5 - q) / 0.5, exactly
+    # np.clip's Python layer costs more than the two ufuncs on a day's few stops
+    return np.minimum(np.maximum(bad, 0.0, out=bad), 1.0, out=bad)
 
 
 _ERFC = np.frompyfunc(math.erfc, 1, 1)  # the normal CDF without importing scipy.stats (a third of a second)
@@ -225,8 +220,37 @@ def local_chance(inc, people: float, badness_per_day: float) -> float:
     return inc.local_per_100k * people / 100_000 / 365.0 / badness_per_day
 
 
+class NationalIncidents:
+    """Incidents elsewhere as a Poisson process in continuous time, drawn one gap ahead.
+
+    The days between incidents are exponential with mean ``365 / national_per_year``, so a
+    day holds a Poisson number of them, as ``draw_national`` draws; drawn from a run stream
+    one incident ahead, a day without one draws nothing. Scenarios with one seed share them
+    (the news is the same whatever the city does).
+    """
+
+    def __init__(self, rng: np.random.Generator, inc) -> None:
+        """The process on ``rng`` at the incidents section's rate and groups."""
+        self.rng, self.rate = rng, inc.national_per_year / 365.0
+        self.shares = np.asarray(inc.national_group_share, float)
+        self.next = self._gap(0.0)
+
+    def _gap(self, after: float) -> float:
+        return after + self.rng.exponential(1.0 / self.rate) if self.rate > 0 else math.inf
+
+    def due(self, day: int) -> list[int]:
+        """The incidents of day ``day`` (times in (day - 1, day]): the group of the person harmed in each."""
+        groups = []
+        while self.next <= day:
+            groups.append(int(self.rng.choice(self.shares.size, p=self.shares)))
+            self.next = self._gap(self.next)
+        return groups
+
+
 def draw_national(rng: np.random.Generator, inc) -> list[int]:
     """Today's national incidents: the group of the person harmed in each."""
     count = rng.poisson(inc.national_per_year / 365.0)
+    if not count:  # most days
+        return []
     shares = np.asarray(inc.national_group_share, float)
     return [int(rng.choice(shares.size, p=shares)) for _ in range(count)]

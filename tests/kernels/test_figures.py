@@ -62,23 +62,6 @@ def test_selected_total_sums_the_gathered_copy(seed):
     assert bits(figures.selected_total(values, kind, lookup)) == bits(values[lookup[kind]].sum())
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_group_gap(seed):
-    rng = np.random.default_rng(seed)
-    n, n_groups = int(rng.integers(1, 3000)), int(rng.integers(1, 6))
-    group = rng.integers(0, n_groups, n).astype(np.int8)
-    values = rng.random(n)
-    residents = np.bincount(group, minlength=n_groups + 1)  # the last group is empty
-    g = np.bincount(group, weights=values, minlength=residents.size) / np.maximum(residents, 1)
-    present = residents > 0
-    assert bits(figures.group_gap(group, values, residents)) == bits(g[present].max() - g[present].min())
-
-
-def test_group_gap_propagates_nan():
-    group, residents = np.array([0, 1], np.int8), np.array([1, 1])
-    assert np.isnan(figures.group_gap(group, np.array([0.5, np.nan]), residents))
-
-
 def test_bad_input_is_refused():
     with pytest.raises(TypeError, match=r"rows\[1\] must be float64, not int64"):
         figures.totals((np.zeros(2), np.zeros(2, np.int64)))
@@ -86,8 +69,6 @@ def test_bad_input_is_refused():
         figures.both(np.zeros(3, bool), np.zeros(2, bool))
     with pytest.raises(ValueError, match=r"kind 9 \(row 1\) is outside 0\.\.8"):
         figures.selected_total(np.zeros(2), np.array([0, 9]), np.zeros(9, bool))
-    with pytest.raises(ValueError, match=r"group 2 \(resident 0\) is outside 0\.\.1"):
-        figures.group_gap(np.array([2], np.int8), np.zeros(1), np.array([1, 1]))
     with pytest.raises(ValueError, match="one contiguous row"):
         figures.means((np.zeros(4)[::2],))
 

@@ -39,8 +39,9 @@ def test_cleanup_removes_disorder_at_the_most_disordered_named_places():
     named = program(m, "block_parties").named
     assert named.size > 0
     after, before = m.places.disorder[named], base.places.disorder[named]
-    # every named place is cleaner, together by more than 5% (a place clipped at full disorder moves least)
-    assert np.all(after < before) and after.sum() < 0.95 * before.sum()
+    # every named place is cleaner, the typical one by more than 5% (a place clipped at full disorder
+    # moves least and would dominate a sum)
+    assert np.all(after < before) and np.median(after / before) < 0.95
 
 
 def test_athletic_league_reaches_only_youth_and_lowers_their_offending():
