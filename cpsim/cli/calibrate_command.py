@@ -1,4 +1,4 @@
-"""`cpsim calibrate`: fit scenario parameters to survey data with ABC-SMC."""
+"""`cpsim calibrate`: fit scenario parameters to survey data (history matching with GP emulators, or ABC-SMC)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ def calibrate(
     generations: Annotated[int | None, typer.Option(min=1, help="Replace the file's generations.")] = None,
     replicates: Annotated[int | None, typer.Option(min=1, help="Replace the file's replicates.")] = None,
     checks: Annotated[int, typer.Option(min=0, help="Posterior draws run afresh for the predictive checks.")] = 20,
+    docs: Annotated[
+        bool,
+        typer.Option(
+            "--docs",
+            help="Then rewrite docs/ from this fit: the Chicago tables of docs/calibration.md, docs/results/chicago_*, "
+            "the maps (cpsim/studies/calibration/docs_table.py).",
+        ),
+    ] = False,
 ) -> None:
     """Calibrate a scenario against survey data; rerun the same command to resume after an interruption."""
     from cpsim.studies.calibration import load_calibration, run_calibration
@@ -58,3 +66,11 @@ def calibrate(
     console = Console()
     console.print(table)
     console.print("calibrated: " + ", ".join(f"{k} = {v:.4g}" for k, v in report.estimates.items()))
+    if docs:
+        from cpsim.studies.calibration import docs_table
+
+        flags = f" --checks {checks}" + (f" --workers {workers}" if workers else "")
+        command = f"cpsim calibrate {docs_table._relative(calibration)}{flags} --docs"
+        where = f"{workers} worker processes" if workers else "every core"
+        docs_table.write(target, command, where)
+        print(f"{cal.name}: docs rewritten from {target} (docs/calibration.md, docs/results/)", file=sys.stderr)

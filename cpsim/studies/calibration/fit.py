@@ -239,6 +239,7 @@ def _history_matching(
             ):
                 interrupts.check()
                 store = HMStore(out / "calibration.duckdb", cal)
+                before = store.run_count()
                 try:
                     say(
                         f"history matching: {len(cal.priors)} parameters, {len(cal.targets)} targets, up to "
@@ -248,6 +249,7 @@ def _history_matching(
                     result = run_history_matching(cal, store, p.executor, interrupts, say, checks)
                     store.export(out)
                 finally:
+                    store.record_session(time.perf_counter() - start, store.run_count() - before)
                     store.close()
             if result.unreachable or result.posterior.empty:
                 path = hm_report.write_empty(cal, result, out)

@@ -9,8 +9,9 @@ simulated_hi: the 90% posterior-predictive interval), and the forecast is scored
 baselines computed from the fit's waves alone:
 
 - persistence: each area's mean over the fit's waves;
-- regression: a linear regression of that mean on the area's composition (group shares) and
-  crime (log violent and property crimes per 1,000), its fitted value.
+- regression: a linear regression (scikit-learn's least squares) of that mean on the area's
+  composition (group shares, the first group the reference) and crime (log violent and property
+  crimes per 1,000), its fitted value.
 
 Scores per forecast wave: the correlation over areas with the data, and the RMSE after each
 side's mean over areas is taken out (a city-wide swing, such as 2020's, is a national mood and
@@ -70,10 +71,11 @@ def baselines(table: pd.DataFrame, areas_file: str | Path) -> pd.DataFrame:
         ],
         axis=1,
     ).loc[mean.index]
-    design = np.column_stack([np.ones(len(x)), x.to_numpy(float)])
+    from sklearn.linear_model import LinearRegression
+
     ok = np.isfinite(mean.to_numpy())
-    coef = np.linalg.lstsq(design[ok], mean.to_numpy()[ok], rcond=None)[0]
-    return pd.DataFrame({"persistence": mean, "regression": design @ coef}, index=mean.index)
+    model = LinearRegression().fit(x.to_numpy(float)[ok], mean.to_numpy()[ok])
+    return pd.DataFrame({"persistence": mean, "regression": model.predict(x.to_numpy(float))}, index=mean.index)
 
 
 def scores(table: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:

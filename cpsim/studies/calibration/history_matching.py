@@ -29,7 +29,8 @@ Store tables (``calibration.duckdb``, written only by the driver):
 - ``runs``: wave, point, seed, the keys, one column per target statistic, error, cpu seconds;
 - ``areas``: each check run's area estimates (wave -1, point, survey wave, beat, trust, safety, n);
 - ``waves``: wave, runs, the share of the prior space left, the emulators' accuracy (JSON);
-- ``posterior``: particle, weight, the keys.
+- ``posterior``: particle, weight, the keys;
+- ``sessions``: when each session of the fit ended, its wall seconds and the runs it made.
 """
 
 from __future__ import annotations
@@ -251,6 +252,32 @@ class HMStore:
         """A whole table as a DataFrame."""
         order = {"runs": " ORDER BY wave, point", "waves": " ORDER BY wave", "design": " ORDER BY wave, point"}
         return self.con.execute(f"SELECT * FROM {name}{order.get(name, '')}").fetchdf()
+
+    def run_count(self) -> int:
+        """Runs stored so far (fit and check runs)."""
+        return int(self.con.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+    def record_session(self, seconds: float, runs: int) -> None:
+        """Record one session of the fit (a resumed fit has several): its wall time and the runs it made.
+
+        A session cut short by a fault is recorded when the store can still be written; if it
+        cannot, the fit's wall time in ``sessions`` undercounts and the report says how many
+        sessions it sums.
+        """
+        try:
+            self.con.execute("CREATE TABLE IF NOT EXISTS sessions (ended TIMESTAMP, seconds DOUBLE, runs BIGINT)")
+            self.con.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?)", [datetime.now(UTC).replace(tzinfo=None), seconds, runs]
+            )
+        except duckdb.Error:
+            pass  # a full disk: the runs are what matters, and they are kept
+
+    def sessions(self) -> pd.DataFrame:
+        """The fit's sessions (empty for a store made before sessions were recorded)."""
+        try:
+            return self.con.execute("SELECT * FROM sessions ORDER BY ended").fetchdf()
+        except duckdb.Error:
+            return pd.DataFrame(columns=["ended", "seconds", "runs"])
 
     def export(self, directory: Path) -> None:
         """The posterior, runs and waves as Parquet files (DuckDB's COPY)."""

@@ -132,6 +132,10 @@ def test_a_broken_pool_loses_nothing_and_the_rerun_gives_the_same_posterior(tiny
     assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 30  # wave 0 and the 6 of wave 1 that ran
     con.close()
     run_calibration(d / "hm.toml", tmp_path / "out", pool=inline(), checks=4, quiet=True)
+    con = duckdb.connect(str(tmp_path / "out" / "calibration.duckdb"), read_only=True)
+    sessions = con.execute("SELECT runs, seconds FROM sessions ORDER BY ended").fetchall()
+    con.close()
+    assert [r for r, _ in sessions] == [30, 22] and all(s > 0 for _, s in sessions)  # the fit's wall time sums them
     a = parquet(tmp_path / "out" / "posterior.parquet")
     b = parquet(d / "out" / "posterior.parquet")
     pd.testing.assert_frame_equal(a, b)
