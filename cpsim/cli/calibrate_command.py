@@ -38,13 +38,13 @@ def calibrate(
     from cpsim.studies.executors import scheduler_address
 
     cal = load_calibration(calibration, particles=particles, generations=generations, replicates=replicates)
-    if cal.method == "abc_smc":
-        try:
-            import pyabc  # noqa: F401
-        except ImportError:
-            raise InputError(
-                f"{calibration}: pyabc is not installed; allowed: pip install 'cpsim[calibrate]'"
-            ) from None
+    needs = "pyabc" if cal.method == "abc_smc" else "sklearn"
+    try:
+        __import__(needs)
+    except ImportError:
+        raise InputError(
+            f"{calibration}: method {cal.method} needs {needs}, not installed; allowed: pip install 'cpsim[calibrate]'"
+        ) from None
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     target = out_dir(out if out is not None else Path("out") / cal.name)  # a file or a read-only folder: one line
     try:
