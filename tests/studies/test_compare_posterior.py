@@ -71,3 +71,29 @@ def test_cli_says_its_intervals_cover_parameters_and_refuses_a_bad_posterior(pos
         main(["compare", *args, "--posterior", str(tmp_path / "nowhere")])
     err = capsys.readouterr().err
     assert ended.value.code == 2 and "nowhere" in err and "allowed:" in err and len(err.strip().splitlines()) == 1
+
+
+PEYTON = ROOT / "scenarios" / "trial_peyton.toml"
+TRIAL_SMALL = {"population.residents": 1500}
+
+
+def test_trial_replicate_k_runs_with_set_k_and_says_what_its_intervals_cover(posterior, tmp_path, capsys):
+    from cpsim.scenario import load_scenario
+    from cpsim.studies.trials import replicate_seeds, run_trial
+
+    params = load_scenario(PEYTON, TRIAL_SMALL)
+    sets = [{"safety.initial": 0.3}, {"safety.initial": 0.9}]
+    drawn = run_trial(params, replicates=2, seed=5, parameter_sets=sets).replicates
+    for k, values in enumerate(sets):
+        plain = run_trial(load_scenario(PEYTON, {**TRIAL_SMALL, **values}), replicates=2, seed=5).replicates
+        seed = replicate_seeds(5, 2)[k]
+        a = drawn[drawn["seed"] == seed].reset_index(drop=True)
+        b = plain[plain["seed"] == seed].reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
+    args = ["trial", str(PEYTON), "--replicates", "2", "--workers", "1", "--out", str(tmp_path / "t")]
+    args += [f"--set=population.residents={TRIAL_SMALL['population.residents']}", "--posterior", str(posterior)]
+    with pytest.raises(SystemExit) as ended:
+        main(args)
+    text = " ".join(capsys.readouterr().out.split())
+    assert ended.value.code in (0, None)
+    assert "and uncertainty in the model's parameters; they do not cover whether the model is right" in text
