@@ -92,3 +92,13 @@ def test_the_recovery_table_is_the_committed_repetitions_rendered():
     assert (rows["covered"] == ((rows["low"] <= rows["true"]) & (rows["true"] <= rows["high"]))).all()
     begin, end = "<!-- BEGIN RECOVERY history_matching -->", "<!-- END RECOVERY history_matching -->"
     assert block(begin, end) == recovery_markdown(rows, "history_matching", command)
+
+
+def test_the_posterior_comparison_table_is_the_committed_comparisons_rendered():
+    from cpsim.studies.calibration.docs_table import BEGIN_COMPARE, COMPARE, END_COMPARE, compare_markdown
+
+    seeds, posterior = pd.read_csv(COMPARE["seeds"]), pd.read_csv(COMPARE["posterior"])
+    assert block(BEGIN_COMPARE, END_COMPARE) == compare_markdown(seeds, posterior)
+    for df in (seeds, posterior):  # the same two scenarios, ten replicates each
+        assert set(df["scenario"]) == {"chicago_calibrated", "chicago_neighbourhood_policing"}
+        assert (df.loc[df["metric"] == "trust_end", "replicates"] == 10).all()
