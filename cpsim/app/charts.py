@@ -43,9 +43,11 @@ def captions(group_names: Sequence[str], other: str = "the baseline") -> dict[st
     return {
         "trust": f"Average trust in police of the {groups} residents; the dashed line is everyone. The groups start "
         "apart, as in national surveys (Gallup 2020-21: 56% of White and 19-27% of Black adults have confidence in "
-        "police). Good contacts raise trust a little, bad ones lower it a lot, and stories travel along social ties.",
-        "reporting": "Share of victimisations that the victim reported to the police. Victims who see the police as "
-        "legitimate report more (national surveys: 40-50% of violent and 30-40% of property crime). Thin line: "
+        "police) and each group's shared memory of the police keeps them apart. Good contacts raise trust a little, "
+        "bad ones lower it a lot, and stories and the news travel along social ties.",
+        "reporting": "Share of victimisations that the victim reported to the police. How serious the crime was "
+        "decides most calls; victims who see the police as legitimate report somewhat more (national surveys: "
+        "40-50% of violent and 30-40% of property crime). Thin line: "
         f"the last {REPORT_WINDOW} days; thick line: since day 1.",
         "crime": f"Crimes in the last {CRIME_WINDOW} days. True victimisations are everything that happened; "
         "reported are those victims told the police about; recorded are those that made it into police statistics. "

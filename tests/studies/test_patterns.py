@@ -19,9 +19,13 @@ def test_displacing_residents_moves_their_views_and_leaves_the_memories():
         assert np.all(getattr(model.residents, name) == 0.12), name
     assert np.array_equal(model.memory.group, memory)
     assert snapshot(model)["gap"] == pytest.approx(0.0)
-    model.step()
-    # The next day residents' views start back toward where the memories, unchanged, put them.
-    assert model.residents.trust.mean() > 0.12
+    for _ in range(7):
+        model.step()
+    # Within a week (one settling of attitudes) residents' views start back toward where the
+    # memories, unchanged, put them; day-to-day trust may still fall first (low trust reads
+    # contacts badly), so the attitudes the memories anchor are what the test reads.
+    assert model.residents.attitude_legitimacy.mean() > 0.12
+    assert model.residents.attitude_effectiveness.mean() > 0.12
 
 
 def test_half_time_of_a_gap_reopening():
