@@ -374,6 +374,10 @@ def write(out: Path, command: str | None = None, workers: str = "2 worker proces
             if (out / name).exists():
                 shutil.copy2(out / name, FIT / name)
         _move_extends(out / "calibrated.toml", FIT / "calibrated.toml")
+        report = FIT / "report.html"
+        if report.exists():  # its maps are kept once, in docs/figures/chicago/
+            maps = os.path.relpath(FIGURES, FIT)
+            report.write_text(report.read_text(encoding="utf-8").replace('src="maps/', f'src="{maps}/'), "utf-8")
         text = _replace(
             text, BEGIN_FIT, END_FIT, fit_markdown(cal, pd.read_parquet(FIT / "posterior.parquet"),
                                                    pd.read_parquet(FIT / "waves.parquet"))
