@@ -97,3 +97,10 @@ def test_trial_replicate_k_runs_with_set_k_and_says_what_its_intervals_cover(pos
     text = " ".join(capsys.readouterr().out.split())
     assert ended.value.code in (0, None)
     assert "and uncertainty in the model's parameters; they do not cover whether the model is right" in text
+
+
+def test_the_package_in_the_calibrated_chicago_is_flagged_as_a_design_target():
+    from cpsim.studies.claims import design_target_note
+
+    note = design_target_note([("chicago_neighbourhood_policing", "experiments/chicago_neighbourhood_policing.toml")])
+    assert "design target, not a finding" in note and "M4" in note
