@@ -2,10 +2,12 @@
 
 For each repetition r: draw true values from the priors, simulate a small surveyed city
 with them (a seed the calibration never uses), calibrate with ABC-SMC against that
-survey, and record whether each parameter's 90% posterior interval covers its true value.
-Coverage near 0.9 over repetitions says the posterior's width is honest.
+survey (ABC-SMC, or history matching with GP emulators: ``--method history_matching``), and
+record whether each parameter's 90% posterior interval covers its true value. Coverage near
+0.9 over repetitions says the posterior's width is honest.
 
     .venv/bin/python benchmarks/bench_recovery.py --repetitions 10 --workers 2
+    .venv/bin/python benchmarks/bench_recovery.py --method history_matching --repetitions 20 --workers 2
 
 Prints one line per repetition and the coverage per parameter; writes out/recovery/coverage.csv.
 """
@@ -13,6 +15,7 @@ Prints one line per repetition and the coverage per parameter; writes out/recove
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -44,8 +47,7 @@ scenario = "scenario.toml"
 observed = "observed.csv"
 replicates = 1
 seed = {seed}
-particles = {particles}
-generations = {generations}
+{method}
 [parameters]
 {parameters}
 [statistics]
@@ -65,8 +67,13 @@ def main() -> None:
     ap.add_argument("--particles", type=int, default=30)
     ap.add_argument("--generations", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--out", type=Path, default=Path("out/recovery"))
+    ap.add_argument("--method", choices=("abc_smc", "history_matching"), default="abc_smc")
+    ap.add_argument("--waves", type=int, default=3, help="History matching's waves.")
+    ap.add_argument("--runs", type=int, default=60, help="History matching's runs per wave.")
+    ap.add_argument("--docs", action="store_true", help="Write docs/results/recovery_<method>.csv and its docs table.")
+    ap.add_argument("--out", type=Path, default=None, help="Default: out/recovery (out/recovery_hm).")
     args = ap.parse_args()
+    args.out = args.out or Path("out/recovery" if args.method == "abc_smc" else "out/recovery_hm")
     rng = np.random.default_rng(2026)
     params = "\n".join(f'"{k}" = {{ prior = "uniform", lo = {lo}, hi = {hi} }}' for k, (lo, hi) in PRIORS.items())
     rows = []
@@ -76,9 +83,14 @@ def main() -> None:
         truth = {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in PRIORS.items()}
         (d / "scenario.toml").write_text(SCENARIO)
         simulate(d / "scenario.toml", seed=10_000 + r, overrides=truth).survey.to_csv(d / "observed.csv", index=False)
-        (d / "calibration.toml").write_text(
-            CALIBRATION.format(seed=r, particles=args.particles, generations=args.generations, parameters=params)
-        )
+        if args.method == "abc_smc":
+            method = f"particles = {args.particles}\ngenerations = {args.generations}"
+        else:
+            method = (
+                f'method = "history_matching"\n[history_matching]\nwaves = {args.waves}\nruns = {args.runs}\n'
+                "candidates = 8000\nposterior = 1000"
+            )
+        (d / "calibration.toml").write_text(CALIBRATION.format(seed=r, method=method, parameters=params))
         start = time.perf_counter()
         report = run_calibration(
             load_calibration(d / "calibration.toml"), d / "out", workers=args.workers, checks=0, quiet=True
@@ -115,6 +127,10 @@ def main() -> None:
     summary = out.groupby("parameter").agg(coverage=("covered", "mean"), width=("width_share", "mean"))
     print(f"90% interval coverage over {args.repetitions} repetitions (width: share of the prior range):")
     print(summary.to_string(float_format=lambda x: f"{x:.2f}"))
+    if args.docs:
+        from cpsim.studies.calibration import docs_table
+
+        docs_table.write_recovery(out, args.method, " ".join(["benchmarks/bench_recovery.py", *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -89,8 +89,8 @@ def test_readme_states_the_validation_count_of_docs_validation():
 
 
 def test_calibration_doc_counts_the_parameters_the_experiment_fits():
-    experiment = tomllib.loads((ROOT / "experiments" / "chicago_calibration.toml").read_text(encoding="utf-8"))
+    experiment = tomllib.loads((ROOT / "experiments" / "chicago_fit.toml").read_text(encoding="utf-8"))
     text = (DOCS / "calibration.md").read_text(encoding="utf-8")
-    said = re.search(r"`experiments/chicago_calibration\.toml` fits (\w+) parameters", text)
+    said = re.search(r"`experiments/chicago_fit\.toml` fits (\w+) parameters", text)
     assert said, "docs/calibration.md no longer says how many parameters the Chicago calibration fits"
     assert NUMBERS.get(said.group(1), said.group(1)) == len(experiment["parameters"])

@@ -38,6 +38,13 @@ def compare(
     ),
     set_: SetOpt = None,
     force: ForceOpt = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            help="A calibration's output folder (or its posterior.parquet): replicate k of every scenario runs with "
+            "parameter set k drawn from it, so intervals cover parameter uncertainty as well as run-to-run chance."
+        ),
+    ] = None,
 ) -> int:
     """Run scenarios with common random numbers: who benefits, how fast, how big, at what cost."""
     from rich.console import Console
@@ -54,6 +61,16 @@ def compare(
     # --days is checked as every scenario's run.days (with the rules that involve it, e.g. incident.day)
     loaded = load_all(files, with_flags(set_, days=days))  # every file and override is checked before anything runs
     address = scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
+    sets = None
+    if posterior is not None:
+        from cpsim.cli.typer_app import InputError
+        from cpsim.studies.calibration.posterior_draws import PosteriorError, draw_sets
+
+        try:
+            # drawn and applied before anything runs: a set a scenario refuses stops it with one line
+            sets = draw_sets(posterior, replicates, seed if seed is not None else loaded[0][2].run.seed)
+        except PosteriorError as err:
+            raise InputError(str(err)) from None
     runs_total = replicates * len(files)
     biggest = max(run_bytes(params) for _, _, params in loaded)
     processes = 0 if address else min(workers or os.cpu_count() or 1, runs_total)  # on Dask none run here
@@ -70,6 +87,8 @@ def compare(
             overrides=overrides,
             progress=report,
             scheduler=address,
+            parameter_sets=sets,
+            posterior=str(posterior) if posterior is not None else "",
         )
     brief = Brief.from_study(study)
     with writing(out):

@@ -126,6 +126,13 @@ def trial(
     set_: SetOpt = None,
     out: Annotated[Path, typer.Option(help="Directory for trial.csv and trial_replicates.csv.")] = Path("out/trial"),
     force: ForceOpt = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            help="A calibration's output folder (or its posterior.parquet): replicate k runs with parameter set k "
+            "drawn from it, so intervals cover parameter uncertainty as well as run-to-run chance."
+        ),
+    ] = None,
 ) -> None:
     """Run a virtual field trial: ITT and TOT effects by subgroup, and spillover, per follow-up."""
     from rich.console import Console
@@ -148,8 +155,18 @@ def trial(
         estimate = run_estimate(params, replicates, workers, trial_days(params))
         check_fits(estimate, force, "fewer --replicates or --workers")
     out_dir(out)
-    result = run_trial(params, replicates=replicates, seed=seed, workers=workers, scheduler=address)
     base_seed = params.run.seed if seed is None else seed
+    sets = None
+    if posterior is not None:
+        from cpsim.studies.calibration.posterior_draws import PosteriorError, draw_sets
+
+        try:
+            sets = draw_sets(posterior, replicates, base_seed)
+        except PosteriorError as err:
+            raise InputError(str(err)) from None
+    result = run_trial(
+        params, replicates=replicates, seed=seed, workers=workers, scheduler=address, parameter_sets=sets
+    )
     prov = provenance.record(
         {params.run.name: params},
         {params.run.name: str(scenario)},
@@ -159,6 +176,7 @@ def trial(
         replicates=replicates,
         overrides=set_ or [],
         study="trial",
+        **({"posterior": str(posterior), "parameter_sets": sets} if sets is not None else {}),
     )
     with writing(out):
         result.table.to_csv(out / "trial.csv", index=False)
@@ -174,7 +192,11 @@ def trial(
     for day in sorted(result.table["day"].unique()):
         console.print(effects_table(result.table, int(day)))
         console.print(beats_table(result.table, int(day)))
-    console.print(intervals_cover(what="The standard errors and 95% intervals"), style="italic")
+    if sets is not None:
+        what = f"The standard errors and 95% intervals (each replicate with parameters drawn from {posterior})"
+        console.print(intervals_cover(("seed", "parameters"), what=what), style="italic")
+    else:
+        console.print(intervals_cover(what="The standard errors and 95% intervals"), style="italic")
     console.print(
         f"wrote {out}/trial.csv (all outcomes and subgroups, beats included), trial_replicates.csv, "
         "trial.png and provenance.json"

@@ -221,8 +221,13 @@ def confident_note(brief: Brief) -> list[tuple[str, str]]:
 
 
 def covers(brief: Brief) -> str:
-    """What the brief's intervals cover (every interval of a comparison: run-to-run chance only)."""
+    """What the brief's intervals cover: run-to-run chance, and parameter uncertainty when drawn from a posterior."""
     reps = brief.provenance.get("replicates") or brief.comparison.attrs.get("replicates")
+    posterior = brief.provenance.get("posterior")
+    if posterior:  # each replicate ran with its own draw from a calibration's posterior
+        each = f"{reps} replicates, each" if reps else "each replicate"
+        what = f"The 95% intervals ({each} with parameters drawn from the posterior {posterior})"
+        return intervals_cover(("seed", "parameters"), what=what)
     what = f"The 95% intervals ({reps} replicates)" if reps else "The 95% intervals"
     return intervals_cover(what=what)
 

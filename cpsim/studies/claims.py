@@ -76,6 +76,8 @@ DESIGN_TARGETS: dict[str, DesignTarget] = {
         "area-level evaluations: NRPP, Tuffin, Morris & Poole 2006; Rix et al. 2009",
     ),
 }
+# The same package in the calibrated Chicago (experiments/chicago_neighbourhood_policing.toml).
+DESIGN_TARGETS["chicago_neighbourhood_policing"] = DESIGN_TARGETS["neighbourhood_policing"]
 
 
 def design_target_of(name: str, file: str | Path = "") -> DesignTarget | None:

@@ -207,6 +207,8 @@ def run_study(
     progress: Callable[[int, int, int], None] | None = None,
     detail: bool = True,
     scheduler: str | None = None,
+    parameter_sets: Sequence[Mapping[str, float]] | None = None,
+    posterior: str = "",
 ) -> Study:
     """Run every scenario ``replicates`` times with common random numbers.
 
@@ -219,6 +221,10 @@ def run_study(
         overrides: Dotted overrides applied to every scenario (e.g. population.residents=2000).
         executor: Any executor with ``submit()`` returning a Future (e.g. a Dask client's
             ``get_executor()``); when given, ``workers`` is ignored.
+        parameter_sets: Calibrated values for each replicate (drawn from a posterior:
+            cpsim.studies.calibration.posterior_draws); replicate k of every scenario runs with set
+            k, so intervals cover parameter uncertainty as well as run-to-run chance.
+        posterior: Where the sets came from (recorded in the provenance).
         progress: Called as ``progress(done, total, failed)`` after each run.
         detail: Also keep each run's breakdown by group and beat and its daily trajectory.
         scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local
@@ -254,11 +260,23 @@ def run_study(
     days = int(base.run.days if days is None else days)
     seed = int(base.run.seed if seed is None else seed)
     seeds = replicate_seeds(seed, replicates)
+    if parameter_sets is not None and len(parameter_sets) < int(replicates):
+        n = len(parameter_sets)
+        raise ValueError(f"compare: {n} parameter sets for {replicates} replicates; allowed: one a replicate")
+
+    def at(params: Scenario, k: int) -> Scenario:
+        if parameter_sets is None:
+            return params
+        from cpsim.studies.calibration.posterior_draws import set_overrides
+
+        return resolve(params, set_overrides(params, dict(parameter_sets[k])))
+
     tasks = [
-        {"scenario": params, "name": name, "file": file, "replicate": k, "seed": s, "days": days, "detail": detail}
+        {"scenario": at(params, k), "name": name, "file": file, "replicate": k, "seed": s, "days": days,
+         "detail": detail}
         for k, s in enumerate(seeds)
         for name, file, params in loaded
-    ]
+    ]  # fmt: skip
     rows = _execute(tasks, workers, executor, progress, scheduler)
     names = [name for name, _, _ in loaded]
     groups = _stack(rows, "_groups", names)
@@ -280,7 +298,9 @@ def run_study(
         replicates=int(replicates),
         overrides=override_texts,
         study="compare",
-    )
+        **({"posterior": posterior, "parameter_sets": [dict(p) for p in parameter_sets[: int(replicates)]]}
+           if parameter_sets is not None else {}),
+    )  # fmt: skip
     return Study(runs, groups, trajectories, scenario_map, prov)
 
 

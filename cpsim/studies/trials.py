@@ -8,7 +8,7 @@ the estimate moves from city to city.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,7 @@ def run_trial(
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    parameter_sets: Sequence[Mapping[str, float]] | None = None,
 ) -> TrialResult:
     """Run a trial scenario over replicates and pool the trial tables.
 
@@ -85,6 +86,8 @@ def run_trial(
         overrides: Dotted overrides.
         workers: Worker processes (default 1).
         scheduler: Dask scheduler address (default: DASK_SCHEDULER_ADDRESS, else local processes).
+        parameter_sets: Calibrated values for each replicate (drawn from a posterior:
+            cpsim.studies.calibration.posterior_draws); replicate k runs with set k.
 
     Returns:
         The pooled and per-replicate tables.
@@ -98,6 +101,13 @@ def run_trial(
         raise ValueError("trial.enabled is false; allowed: a scenario with [trial] enabled = true")
     days = trial_days(params)
     seeds = replicate_seeds(params.run.seed if seed is None else seed, replicates)
-    tables = run_parallel(_one, [(params, s, days) for s in seeds], workers, scheduler)
+    if parameter_sets is not None and len(parameter_sets) < replicates:
+        raise ValueError(f"{len(parameter_sets)} parameter sets for {replicates} replicates; allowed: one a replicate")
+    runs = [params] * replicates
+    if parameter_sets is not None:
+        from cpsim.studies.calibration.posterior_draws import set_overrides
+
+        runs = [resolve(params, set_overrides(params, dict(parameter_sets[k]))) for k in range(replicates)]
+    tables = run_parallel(_one, [(p, s, days) for p, s in zip(runs, seeds, strict=True)], workers, scheduler)
     reps = pd.concat(tables, ignore_index=True)
     return TrialResult(pool(reps), reps, days)

@@ -65,12 +65,16 @@ class SurveyModel:
     def __call__(self, parameter: dict[str, float]) -> dict[str, Any]:
         """Simulate a proposal; ``{"_error": text}`` when a run raises."""
         from cpsim.simulate import simulate
+        from cpsim.studies.calibration.observation import observe, split
+        from cpsim.studies.calibration.overrides import as_overrides
 
+        _, obs = split(parameter)  # the observation model acts on the survey table, after the run
+        overrides = as_overrides(self.scenario, parameter, self.whole)
         values = []
         for seed in self.seeds:
             try:
-                result = simulate(self.scenario, seed=seed, days=self.days, overrides=self.overrides(parameter))
-                values.append(statistics(result.survey, self.names, self.options))
+                result = simulate(self.scenario, seed=seed, days=self.days, overrides=overrides)
+                values.append(statistics(observe(result.survey, obs, seed), self.names, self.options))
             except Exception as err:  # noqa: BLE001  (a failed run is recorded and the proposal rejected)
                 text = f"{type(err).__name__}: {err}".replace("\n", " ")
                 return {"_error": f"seed {seed}: {text}\n{traceback.format_exc()}"}

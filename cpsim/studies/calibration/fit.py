@@ -12,6 +12,7 @@ Outputs in the calibration's directory (default out/<name>/):
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -52,6 +53,10 @@ class CalibrationReport:
     seconds: float
     estimates: dict[str, float]
     checks: pd.DataFrame
+
+
+class NoRegion(RuntimeError):
+    """History matching ruled out the whole prior space: the model cannot reach some targets; one line."""
 
 
 class CalibrationIncomplete(RuntimeError):
@@ -126,6 +131,8 @@ def run_calibration(
     cal = calibration if isinstance(calibration, Calibration) else load_calibration(calibration)
     out = Path(out) if out is not None else Path("out") / cal.name
     say = (lambda text: None) if quiet else (lambda text: print(f"{cal.name}: {text}", file=sys.stderr, flush=True))
+    if cal.method == "history_matching":
+        return _history_matching(cal, out, workers, scheduler, pool, checks, say)
     progress = _Progress(cal, say)
     kept = -1
     # Ctrl-C is a flag from here on: pyabc's and DuckDB's writes are never cut half-way (cpsim.studies.interrupts)
@@ -214,6 +221,136 @@ def run_calibration(
     return CalibrationReport(out, reason, n_gen, len(proposals), n_failed, seconds, estimates, check)
 
 
+def _history_matching(
+    cal: Calibration, out: Path, workers: int | None, scheduler: str | None, pool: Pool | None, checks: int, say
+) -> CalibrationReport:
+    """Run (or resume) a history-matching fit and write what it found (cpsim.studies.calibration.history_matching)."""
+    from cpsim.studies.calibration import hm_report
+    from cpsim.studies.calibration.history_matching import HMStore, run_history_matching
+
+    start = time.perf_counter()
+    where = "before the first run"
+    with held() as interrupts:
+        try:
+            with (
+                nullcontext(pool)
+                if pool is not None
+                else open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD) as p
+            ):
+                interrupts.check()
+                store = HMStore(out / "calibration.duckdb", cal)
+                before = store.run_count()
+                try:
+                    say(
+                        f"history matching: {len(cal.priors)} parameters, {len(cal.targets)} targets, up to "
+                        f"{cal.hm.waves} waves of {cal.hm.runs} runs of {cal.days} days ({p.where})"
+                    )
+                    where = "in a wave"
+                    result = run_history_matching(cal, store, p.executor, interrupts, say, checks)
+                    store.export(out)
+                finally:
+                    store.record_session(time.perf_counter() - start, store.run_count() - before)
+                    store.close()
+            if result.unreachable or result.posterior.empty:
+                path = hm_report.write_empty(cal, result, out)
+                named = result.unreachable or list(result.min_implausibility)
+                floors = ", ".join(f"{n} {result.min_implausibility.get(n, math.nan):.2g}" for n in named)
+                if result.unreachable:
+                    raise NoRegion(
+                        f"{cal.path}: targets.{', '.join(named)}: no point of the prior space comes near the data "
+                        f"(smallest implausibility over the space: {floors}; cut-off {cal.hm.cutoff:g}); the model "
+                        f"cannot reach them with these parameters -> {path}"
+                    )
+                raise NoRegion(
+                    f"{cal.path}: targets: each can be met alone (smallest implausibility over the space: {floors}; "
+                    f"cut-off {cal.hm.cutoff:g}) but no point of the prior space meets them all at once; the model "
+                    f"cannot reach them together with these parameters -> {path}"
+                )
+            estimates = point_estimate(result.posterior, cal)
+            check = hm_checks(cal, result)
+            (out / "calibrated.toml").write_text(calibrated_toml(cal, estimates, out, len(result.posterior)))
+            check.to_csv(out / "checks.csv", index=False)
+            hm_report.write_report(cal, result, check, out, _areas_section(cal, result, out))
+        except (Interrupted, KeyboardInterrupt):
+            raise Interrupted(
+                f"{cal.name}: interrupted {where}; every finished run is kept in {out / 'calibration.duckdb'}; "
+                "run the same command again to resume"
+            ) from None
+        except BrokenExecutor as err:
+            raise CalibrationIncomplete(
+                f"{cal.name}: workers failed ({type(err).__name__}: {' '.join(str(err).split())[:160]}); finished "
+                f"runs kept in {out}; run the same command again to resume"
+            ) from None
+        except (duckdb.Error, OSError) as err:
+            text = " ".join(str(err).split())[:200] or type(err).__name__
+            raise CalibrationIncomplete(
+                f"{cal.name}: could not write to {out} ({text}); finished runs kept; free space (or make the folder "
+                "writable) and run the same command again to resume"
+            ) from None
+    seconds = time.perf_counter() - start
+    runs = result.runs
+    fit_runs = runs[runs["wave"] >= 0]
+    say(
+        f"done: {len(result.waves)} waves, {len(fit_runs)} fit runs, {int((runs['wave'] < 0).sum())} check runs, "
+        f"{runs['cpu'].sum():.0f} s of run CPU, {seconds:.0f} s this session -> {out}/report.html, calibrated.toml"
+    )
+    return CalibrationReport(
+        out, "waves", len(result.waves), len(runs), int(runs["error"].notna().sum()), seconds, estimates, check
+    )
+
+
+def _areas_section(cal: Calibration, result, out: Path) -> str:
+    """Area by area (when the data and the city name their areas): forecast.csv, its scores, maps; report HTML."""
+    from cpsim.studies.calibration import forecast
+
+    if result.check_areas is None or result.check_areas.empty:
+        return ""
+    table = forecast.area_table(cal, result.check_areas)
+    if table is None:
+        return ""
+    table.to_csv(out / "forecast.csv", index=False, float_format="%.2f")
+    score = forecast.scores(table, forecast.baselines(table, cal.scenario.areas.path))
+    score.to_csv(out / "forecast_scores.csv", index=False, float_format="%.4f")
+    (out / "forecast.md").write_text(forecast.markdown(score) + "\n", encoding="utf-8")
+    maps = forecast.maps(table, out / "maps")
+    imgs = "".join(f'<img src="{m.relative_to(out)}" style="width:32%">' for m in maps)
+    return (
+        "<h2>Area by area: the fit's years and the forecast</h2><p>Each area's trust score in the data against the "
+        "check runs (mean and 90% interval: forecast.csv); the years the fit did not read are a forecast. Scored "
+        "against persistence (each area's mean over the fit's years) and a regression of that mean on the areas' "
+        "composition and crime; the RMSE with the city-wide mean removed leaves out a city-wide swing (a national "
+        "mood, the 2020 change of wording) that no model of areas predicts.</p>"
+        + score.to_html(index=False, float_format=lambda x: f"{x:.3g}")
+        + f"<h3>Maps (observed, simulated, simulated minus observed)</h3>{imgs}"
+    )
+
+
+def hm_checks(cal: Calibration, result) -> pd.DataFrame:
+    """Each target against the check runs' 90% interval (the fit's last emulators' draws when none ran)."""
+    sims = result.checks if result.checks is not None and len(result.checks) else None
+    out = []
+    for t in cal.targets:
+        x = sims[t.name].dropna().to_numpy(float) if sims is not None else np.array([])
+        lo, mid, hi = (
+            weighted_quantile(x, np.ones(x.size), np.array([(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2]))
+            if x.size
+            else (math.nan,) * 3
+        )
+        out.append(
+            {
+                "target": t.name,
+                "observed": t.value,
+                "sd": t.sd,
+                "predicted": mid,
+                "low": lo,
+                "high": hi,
+                "inside": bool(lo <= t.value <= hi),
+                "runs": int(x.size),
+            }
+        )
+    return pd.DataFrame(out)
+
+
 def unreachable_line(cal: Calibration, err: Unreachable, out: Path) -> str:
     """One line for a prior sample with no finite distance: the targets no simulated survey gave, or the failure."""
     again = f"delete {out} before the next try (it holds this prior sample)"
@@ -277,7 +414,7 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | np.nda
 
 def point_estimate(posterior: pd.DataFrame, cal: Calibration) -> dict[str, float]:
     """The calibrated values: weighted posterior medians, or the particle nearest the data."""
-    if cal.draw == "best":
+    if cal.draw == "best" and "distance" in posterior.columns:
         row = posterior.loc[posterior["distance"].idxmin()]
         values = {k: float(row[k]) for k in cal.keys}
     else:
@@ -298,9 +435,20 @@ def calibrated_toml(cal: Calibration, estimates: dict[str, float], out: Path, n:
         "",
         "[run]",
         f'name = "{cal.scenario.run.name}_calibrated"',
-        f"days = {cal.days}",
+        f"days = {(cal.hm.check_days or cal.days) if cal.method == 'history_matching' else cal.days}",
     ]
-    values = {**cal.overrides, **estimates}
+    from cpsim.studies.calibration.observation import is_observation
+
+    measured = {k: v for k, v in estimates.items() if is_observation(k)}
+    if measured:  # the observation model is the calibration's, not the scenario's
+        lines[2:2] = [
+            "# The observation model (not a scenario key; cpsim/studies/calibration/observation.py): "
+            + ", ".join(f"{k} = {v:.4g}" for k, v in measured.items())
+        ]
+    from cpsim.studies.calibration.overrides import as_overrides
+
+    whole = tuple(p.key for p in cal.priors if p.whole)
+    values = {**cal.overrides, **as_overrides(cal.scenario, estimates, whole)}
     sections: dict[str, dict[str, object]] = {}
     for key, value in values.items():
         sec, _, name = key.partition(".")

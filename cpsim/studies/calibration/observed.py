@@ -38,14 +38,20 @@ def chicago_table(df: pd.DataFrame) -> pd.DataFrame:
     areas = {name: i for i, name in enumerate(sorted(df["Community"].unique()))}
     wave = df["Year"].map({y: i for i, y in enumerate(years)}).to_numpy()
     beat = df["Community"].map(areas).to_numpy()
-    parts = [pd.DataFrame({"wave": wave, "beat": beat, "group": "all", "trust": df["trust"], "safety": df["safety"]})]
-    for suffix, name in CHICAGO_GROUPS.items():
+    name = df["Community"].to_numpy()  # areas are matched by name when they are compared one by one
+    parts = [
+        pd.DataFrame(
+            {"wave": wave, "beat": beat, "name": name, "group": "all", "trust": df["trust"], "safety": df["safety"]}
+        )
+    ]
+    for suffix, group in CHICAGO_GROUPS.items():
         parts.append(
             pd.DataFrame(
                 {
                     "wave": wave,
                     "beat": beat,
-                    "group": name,
+                    "name": name,
+                    "group": group,
                     "trust": df[f"t_race_{suffix}"],
                     "safety": df[f"s_race_{suffix}"],
                 }

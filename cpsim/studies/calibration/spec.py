@@ -63,8 +63,10 @@ import numpy as np
 
 from cpsim.scenario import ScenarioError
 from cpsim.scenario.load import did_you_mean, read_toml_file, shorten
+from cpsim.studies.calibration import observation
 from cpsim.studies.calibration.observed import ObservedError, read_observed
-from cpsim.studies.calibration.stats import PAIRED, STATISTICS, Options, per_wave, statistic
+from cpsim.studies.calibration.overrides import as_overrides, element
+from cpsim.studies.calibration.stats import LAG2, PAIRED, STATISTICS, Options, per_wave, statistic
 from cpsim.studies.sweeps.experiment import _beside, _check_key, _try_override, flatten, load_at_days, named_file
 
 # Keys every method reads, then ABC-SMC's own settings.
@@ -83,7 +85,8 @@ COMMON_KEYS = (
     "overrides",
 )
 ABC_KEYS = ("particles", "generations", "min_epsilon", "max_simulations")
-KEYS = COMMON_KEYS[:7] + ABC_KEYS + COMMON_KEYS[7:]
+KEYS = (*COMMON_KEYS[:7], "method", *ABC_KEYS, "history_matching", *COMMON_KEYS[7:])
+METHODS = ("abc_smc", "history_matching")
 PRIORS = ("uniform", "loguniform", "normal")
 DRAWS = ("median", "best")
 # A normal prior's mean this many sd outside [lo, hi] leaves almost no mass to sample from.
@@ -127,6 +130,43 @@ class Prior:
             return "loguniform", (self.lo, self.hi)
         a, b = (self.lo - self.mean) / self.sd, (self.hi - self.mean) / self.sd
         return "truncnorm", (a, b, self.mean, self.sd)
+
+
+@dataclass(frozen=True)
+class HistoryMatching:
+    """Settings of history matching (the ``[history_matching]`` table; method = "history_matching").
+
+    Attributes:
+        waves: Most waves; each runs the simulator at new points of the region not yet ruled out.
+        runs: Simulator runs per wave (each an independent run with its own seed).
+        cutoff: Implausibility above which a point is ruled out (3: Pukelsheim's three-sigma rule).
+        candidates: Points of the prior space each wave's region is estimated from.
+        posterior: Draws of the posterior sample (importance sampling on the last wave's emulators).
+        check_days: Days of the posterior-predictive runs (0: the calibration's days); longer than
+            the fit's runs, they forecast the survey waves the fit did not read.
+        hold_out: Share of a wave's runs held out to measure the emulators' accuracy.
+
+    """
+
+    waves: int = 4
+    runs: int = 120
+    cutoff: float = 3.0
+    candidates: int = 40_000
+    posterior: int = 1000
+    check_days: int = 0
+    hold_out: float = 0.2
+
+
+# key -> (kind, smallest, largest, what is allowed)
+HM_KEYS: dict[str, tuple[type, float, float, str]] = {
+    "waves": (int, 1, 20, "a whole number in [1, 20]"),
+    "runs": (int, 8, 100_000, "a whole number in [8, 100000]"),
+    "cutoff": (float, 1.0, 10.0, "a number in [1, 10]"),
+    "candidates": (int, 1000, 10_000_000, "a whole number in [1000, 10000000]"),
+    "posterior": (int, 10, 1_000_000, "a whole number in [10, 1000000]"),
+    "check_days": (int, 0, 36_500, "a whole number in [0, 36500] (0: the calibration's days)"),
+    "hold_out": (float, 0.0, 0.5, "a number in [0, 0.5]"),
+}
 
 
 @dataclass(frozen=True)
@@ -182,6 +222,8 @@ class Calibration:
     options: Options
     targets: tuple[Target, ...]
     overrides: dict[str, Any]
+    method: str = "abc_smc"
+    hm: HistoryMatching = HistoryMatching()
 
     @property
     def keys(self) -> list[str]:
@@ -205,6 +247,13 @@ class Calibration:
             "targets": [dataclasses.asdict(t) for t in self.targets],
             "options": dataclasses.asdict(self.options),
         }
+        if self.method != "abc_smc":  # an ABC-SMC calibration's fingerprint is what it was before methods
+            data.update(method=self.method, hm=dataclasses.asdict(self.hm))
+            del data["particles"]
+        if self.options.waves:
+            data["options"] = dataclasses.asdict(self.options)
+        else:
+            data["options"].pop("waves")
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -241,6 +290,21 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
     top["name"] = top["name"] or path.stem
     data.update(settings)
 
+    method = data.get("method", "abc_smc")
+    if method not in METHODS:
+        raise fail("method", f"got {shorten(method)}", "one of " + ", ".join(METHODS))
+    hm = _history_matching(_table(data, "history_matching", fail), fail)
+    if method == "history_matching":
+        for key in ABC_KEYS:
+            if key in data:
+                raise fail(
+                    key,
+                    "an ABC-SMC setting",
+                    'history matching\'s settings in [history_matching], or method = "abc_smc"',
+                )
+    elif "history_matching" in data:
+        raise fail("history_matching", "settings of another method", 'method = "history_matching", or no such table')
+
     overrides = _beside(path, flatten(_table(data, "overrides", fail)))
     for key in overrides:
         _check_key(key, f"overrides.{key}", fail)
@@ -267,7 +331,7 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
     if not priors:
         raise fail("parameters", "nothing to calibrate", "a [parameters] table with at least one dotted key")
 
-    opts = _options(_table(data, "statistics", fail), scenario, fail)
+    opts = _options(_table(data, "statistics", fail), scenario, fail, waves)
     observed_file = _file(path, data, "observed", "an observed survey CSV (relative to the calibration file)", fail)
     try:
         observed = read_observed(observed_file)
@@ -287,8 +351,25 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
         options=opts,
         targets=targets,
         overrides=overrides,
+        method=method,
+        hm=hm,
         **top,
     )
+
+
+def _history_matching(table: dict[str, Any], fail) -> HistoryMatching:
+    """The [history_matching] table, checked key by key."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"history_matching.{key}"
+        if key not in HM_KEYS:
+            raise fail(where, f"unknown key{did_you_mean(key, HM_KEYS)}", ", ".join(HM_KEYS))
+        kind, lo, hi, allowed = HM_KEYS[key]
+        ok = not isinstance(value, bool) and isinstance(value, (int, float) if kind is float else int)
+        if not ok or not math.isfinite(value) or not lo <= value <= hi:
+            raise fail(where, f"got {shorten(value)}", allowed)
+        values[key] = kind(value)
+    return HistoryMatching(**values)
 
 
 def _whole(data: dict[str, Any], key: str, default: int | None, lo: int, hi: int, fail) -> int:
@@ -357,6 +438,10 @@ def _prior(
     key: str, spec: Any, overrides: dict[str, Any], scenario: Any, scenario_file: Path, path: Path, fail
 ) -> Prior:
     where = f"parameters.{key}"
+    if observation.is_observation(key):
+        return _observation_prior(key, spec, where, fail)
+    if element(key) is not None:
+        return _element_prior(key, spec, overrides, scenario, scenario_file, path, where, fail)
     field = _check_key(key, where, fail)
     default = field.default
     if isinstance(default, bool) or not isinstance(default, (int, float)):
@@ -412,10 +497,88 @@ def _prior(
     return Prior(key, kind, lo, hi, math.nan if mean is None else mean, math.nan if sd is None else sd, whole)
 
 
-def _options(table: dict[str, Any], scenario: Any, fail) -> Options:
+def _element_prior(
+    key: str, spec: Any, overrides: dict[str, Any], scenario: Any, scenario_file: Path, path: Path, where: str, fail
+) -> Prior:
+    """A prior on one element of a number list (``trust.initial_by_group[3]``), checked like a number's."""
+    name, index = element(key)
+    field = _check_key(name, where, fail)
+    if not isinstance(field.default, tuple) or not all(isinstance(v, (int, float)) for v in field.default):
+        raise fail(
+            where, f"{name} is not a list of numbers", "an element of a number list, e.g. trust.initial_by_group[0]"
+        )
+    section, _, attr = name.partition(".")
+    current = getattr(getattr(scenario, section), attr)
+    if index >= len(current):
+        raise fail(where, f"{name} has {len(current)} values in the scenario", f"an index in [0, {len(current) - 1}]")
+    if name in overrides:
+        raise fail(where, f"{name} is also set in [overrides]", "a list in [overrides] or an element in [parameters]")
+    prior = dataclasses.replace(_number_prior(spec, where, fail), key=key)
+    for value in (prior.lo, prior.hi):
+        _try_override(str(scenario_file), {**overrides, **as_overrides(scenario, {key: value})}, where, value, path, "")
+    return prior
+
+
+def _observation_prior(key: str, spec: Any, where: str, fail) -> Prior:
+    """A prior on a key of the observation model (cpsim/studies/calibration/observation.py), checked alike."""
+    name = key.removeprefix(observation.PREFIX)
+    if name not in observation.FIELDS:
+        fields = observation.FIELDS
+        raise fail(
+            where, f"unknown parameter{did_you_mean(name, fields)}", "a key of [observation]: " + ", ".join(fields)
+        )
+    meta = observation.FIELDS[name].metadata["spec"]
+    prior = _number_prior(spec, where, fail)
+    for end in (prior.lo, prior.hi):
+        if not meta.lo <= end <= meta.hi:
+            raise fail(where, f"{end:g} is out of range", meta.allowed())
+    return dataclasses.replace(prior, key=key)
+
+
+def _number_prior(spec: Any, where: str, fail) -> Prior:
+    """A prior table's kind and numbers, checked (the key's own range is the caller's)."""
+    if not isinstance(spec, dict):
+        raise fail(where, f"got {shorten(spec)}", 'a table such as { prior = "uniform", lo = 0.1, hi = 0.5 }')
+    for k in spec:
+        if k not in ("prior", "lo", "hi", "mean", "sd"):
+            raise fail(
+                f"{where}.{k}",
+                f"unknown key{did_you_mean(k, ('prior', 'lo', 'hi', 'mean', 'sd'))}",
+                "prior, lo, hi, mean, sd",
+            )
+    kind = spec.get("prior", "uniform")
+    if kind not in PRIORS:
+        raise fail(f"{where}.prior", f"got {shorten(kind)}", "one of " + ", ".join(PRIORS))
+    nums = {}
+    for k in ("lo", "hi", "mean", "sd"):
+        v = spec.get(k)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+            raise fail(f"{where}.{k}", f"got {shorten(v)}", "a finite number")
+        nums[k] = math.nan if v is None else float(v)
+    if not nums["lo"] < nums["hi"]:
+        raise fail(where, f"lo = {spec.get('lo')}, hi = {spec.get('hi')}", "lo < hi (the prior's range)")
+    if kind == "loguniform" and nums["lo"] <= 0:
+        raise fail(f"{where}.lo", f"{nums['lo']:g} for a log-uniform prior", "a value > 0")
+    if kind == "normal" and not nums["sd"] > 0:
+        raise fail(where, "a normal prior needs mean and sd > 0", '{ prior = "normal", mean = m, sd = s, lo, hi }')
+    if kind != "normal" and not (math.isnan(nums["mean"]) and math.isnan(nums["sd"])):
+        raise fail(where, f"mean and sd for a {kind} prior", 'mean and sd only with prior = "normal"')
+    return Prior("", kind, nums["lo"], nums["hi"], nums["mean"], nums["sd"], False)
+
+
+def _options(table: dict[str, Any], scenario: Any, fail, waves: int = 0) -> Options:
+    known = ("gap", "min_n", "waves")
     for k in table:
-        if k not in ("gap", "min_n"):
-            raise fail(f"statistics.{k}", f"unknown key{did_you_mean(k, ('gap', 'min_n'))}", "gap, min_n")
+        if k not in known:
+            raise fail(f"statistics.{k}", f"unknown key{did_you_mean(k, known)}", ", ".join(known))
+    chosen = table.get("waves", [])
+    ok = isinstance(chosen, list) and all(isinstance(w, int) and not isinstance(w, bool) for w in chosen)
+    if not ok or len(set(chosen)) != len(chosen) or any(not 0 <= w < max(waves, 1) for w in chosen):
+        raise fail(
+            "statistics.waves",
+            f"got {shorten(chosen)}",
+            f"a list of different survey waves in [0, {max(waves, 1) - 1}] (0 = the first; the runs have {waves})",
+        )
     names = scenario.population.group_names
     gap = table.get("gap", Options.gap)
     ok = isinstance(gap, (list, tuple)) and len(gap) == 2 and all(isinstance(g, str) and g in names for g in gap)
@@ -436,7 +599,7 @@ def _options(table: dict[str, Any], scenario: Any, fail) -> Options:
             f"{planned_answers(scenario):,.4g} at most)",
             f"a whole number in [1, {most:,}]",
         )
-    return Options(gap=(gap[0], gap[1]), min_n=min_n)
+    return Options(gap=(gap[0], gap[1]), min_n=min_n, waves=tuple(sorted(chosen)))
 
 
 def planned_answers(scenario: Any) -> float:
@@ -467,8 +630,11 @@ def _targets(table: dict[str, Any], observed, opts: Options, waves: int, scenari
         where = f"targets.{name}"
         if name not in STATISTICS:
             raise fail(where, f"unknown statistic{did_you_mean(name, STATISTICS)}", ", ".join(STATISTICS))
-        if name in PAIRED and waves < 2:
-            raise fail(where, f"needs two survey waves, the run has {waves}", "more days or a shorter survey period")
+        read = len(opts.waves) or waves  # the waves the statistics read
+        if name in PAIRED and read < 2:
+            raise fail(where, f"needs two survey waves, the run has {read}", "more days or a shorter survey period")
+        if name in LAG2 and read < 3:
+            raise fail(where, f"needs three survey waves, the run has {read}", "more days or a shorter survey period")
         areas = scenario.population.beats
         if name in THREE_AREAS and areas < 3:  # a simulated survey could never give it
             raise fail(where, f"needs three areas or more, the city has {areas}", "population.beats >= 3")

@@ -23,14 +23,23 @@ class Options:
     Attributes:
         gap: The two groups of ``group_gap`` (first minus second).
         min_n: Fewest answers for an area or cell estimate to count (unknown n always counts).
+        waves: The survey waves the statistics read (0 = the first); empty: every wave. A fit
+            of the past reads its first waves only, so the later ones are a forecast it never saw.
 
     """
 
     gap: tuple[str, str] = ("White", "Black")
     min_n: int = 5
+    waves: tuple[int, ...] = ()
+
+
+def fit_waves(table: pd.DataFrame, opts: Options) -> pd.DataFrame:
+    """The rows of the waves the statistics read (all of them when ``opts.waves`` is empty)."""
+    return table if not opts.waves else table[table["wave"].isin(opts.waves)]
 
 
 def _areas(table: pd.DataFrame, opts: Options, group: str = "all") -> pd.DataFrame:
+    table = fit_waves(table, opts)
     rows = table[(table["beat"] >= 0) & (table["group"] == group) & table["trust"].notna()]
     return rows[rows["n"].isna() | (rows["n"] >= opts.min_n)]
 
@@ -58,14 +67,15 @@ def _corr(a: pd.DataFrame) -> float:
 def group_gap(table: pd.DataFrame, opts: Options) -> np.ndarray:
     """Per wave: mean over areas of group A's score minus the mean over areas of group B's."""
     a, b = (_areas(table, opts, g).groupby("wave")["trust"].mean() for g in opts.gap)
-    waves = sorted(set(table["wave"]))
+    waves = sorted(set(fit_waves(table, opts)["wave"]))
     return np.array([a.get(w, np.nan) - b.get(w, np.nan) for w in waves], float)
 
 
-def _changes(table: pd.DataFrame, opts: Options) -> list[pd.DataFrame]:
+def _changes(table: pd.DataFrame, opts: Options, lag: int = 1) -> list[pd.DataFrame]:
+    """Area trust in each pair of waves ``lag`` apart (areas present in both)."""
     wide = _areas(table, opts).pivot_table(index="beat", columns="wave", values="trust")
     cols = sorted(wide.columns)
-    return [wide[[w0, w1]].dropna() for w0, w1 in zip(cols, cols[1:], strict=False)]
+    return [wide[[w0, w1]].dropna() for w0, w1 in zip(cols, cols[lag:], strict=False)]
 
 
 def area_change_sd(table: pd.DataFrame, opts: Options) -> np.ndarray:
@@ -75,13 +85,32 @@ def area_change_sd(table: pd.DataFrame, opts: Options) -> np.ndarray:
     )
 
 
-def area_trust_persistence(table: pd.DataFrame, opts: Options) -> np.ndarray:
-    """Per pair of consecutive waves: correlation over areas of area trust in the two waves."""
+def area_trust_persistence(table: pd.DataFrame, opts: Options, lag: int = 1) -> np.ndarray:
+    """Per pair of consecutive waves (or waves ``lag`` apart): correlation over areas of area trust in the two."""
     out = []
-    for p in _changes(table, opts):
+    for p in _changes(table, opts, lag):
         ok = len(p) > 2 and p.iloc[:, 0].std() > 0 and p.iloc[:, 1].std() > 0
         out.append(float(np.corrcoef(p.iloc[:, 0], p.iloc[:, 1])[0, 1]) if ok else np.nan)
     return np.array(out, float)
+
+
+def area_trust_lag2(table: pd.DataFrame, opts: Options) -> np.ndarray:
+    """Per pair of waves two apart: correlation over areas of area trust.
+
+    Beside the consecutive waves' correlation it tells noise from movement: areas that stay
+    where they are behind a noisy survey correlate as much two waves apart as one; areas that
+    really move correlate less the further apart the waves are.
+    """
+    return area_trust_persistence(table, opts, lag=2)
+
+
+def city_trust_change(table: pd.DataFrame, opts: Options) -> np.ndarray:
+    """Per pair of consecutive waves: the change of the mean over areas of area trust (points)."""
+    return np.array([float((p.iloc[:, 1] - p.iloc[:, 0]).mean()) if len(p) else np.nan for p in _changes(table, opts)])
+
+
+def _sd(col: str) -> Callable[[pd.DataFrame, Options], np.ndarray]:
+    return lambda t, o: _by_wave(t, o, lambda a: float(a[col].std()) if len(a) > 2 else np.nan)
 
 
 # name -> (per-wave function, one-line meaning)
@@ -91,13 +120,18 @@ STATISTICS: dict[str, tuple[Callable[[pd.DataFrame, Options], np.ndarray], str]]
     "area_trust_q75": (_quantile(0.75), "upper quartile over areas of area trust (0-100)"),
     "area_trust_mean": (_mean("trust"), "mean over areas of area trust (0-100)"),
     "area_safety_mean": (_mean("safety"), "mean over areas of area safety (0-100)"),
+    "area_trust_sd": (_sd("trust"), "SD over areas of area trust (0-100 points)"),
+    "area_safety_sd": (_sd("safety"), "SD over areas of area safety (0-100 points)"),
     "group_gap": (group_gap, "mean area trust of the first gap group minus the second's (0-100 points)"),
     "trust_safety_corr": (lambda t, o: _by_wave(t, o, _corr), "correlation over areas of area trust and safety"),
     "area_change_sd": (area_change_sd, "SD over areas of the change in area trust between consecutive waves"),
     "area_trust_persistence": (area_trust_persistence, "correlation of area trust between consecutive waves"),
+    "area_trust_lag2": (area_trust_lag2, "correlation of area trust between waves two apart"),
+    "city_trust_change": (city_trust_change, "change of mean area trust between consecutive waves (points)"),
 }
-# Statistics that need two waves or more.
-PAIRED = ("area_change_sd", "area_trust_persistence")
+# Statistics that need two waves or more; LAG2 three or more.
+PAIRED = ("area_change_sd", "area_trust_persistence", "area_trust_lag2", "city_trust_change")
+LAG2 = ("area_trust_lag2",)
 
 
 def per_wave(table: pd.DataFrame, name: str, opts: Options = Options()) -> np.ndarray:

@@ -1,25 +1,104 @@
-"""docs/calibration.md's Chicago table is generated from the committed checks and the shipped data."""
+"""docs/calibration.md's Chicago tables are generated from the committed fit's files and the shipped data."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from cpsim.reports.reference import ROOT
-from cpsim.studies.calibration import load_calibration
-from cpsim.studies.calibration.docs_table import BEGIN, CHECKS, DOC, END, read_checks, table_markdown
+from cpsim.studies.calibration import forecast, load_calibration
+from cpsim.studies.calibration.docs_table import (
+    BEGIN,
+    BEGIN_FIT,
+    BEGIN_FORECAST,
+    CHECKS,
+    DOC,
+    END,
+    END_FIT,
+    END_FORECAST,
+    FIGURES,
+    FIT,
+    FORECAST,
+    SCORES,
+    fit_markdown,
+    forecast_markdown,
+    forecast_scores,
+    read_checks,
+    table_markdown,
+)
+
+AGAIN = "run `cpsim calibrate experiments/chicago_fit.toml --checks 60 --workers 2 --docs`"
+
+
+def block(begin: str, end: str) -> str:
+    return begin + DOC.read_text().partition(begin)[2].partition(end)[0] + end
 
 
 def test_the_chicago_table_is_the_committed_checks_rendered():
     checks, meta = read_checks(CHECKS)
-    text = DOC.read_text()
-    block = BEGIN + text.partition(BEGIN)[2].partition(END)[0] + END
-    assert block == table_markdown(checks, meta), "run `python -m cpsim.studies.calibration.docs_table out/chicago`"
+    assert block(BEGIN, END) == table_markdown(checks, meta), AGAIN
 
 
 def test_the_tables_data_figures_are_the_shipped_datas_statistics():
-    checks, _ = read_checks(CHECKS)
-    cal = load_calibration(ROOT / "experiments" / "chicago_calibration.toml")
+    checks, meta = read_checks(CHECKS)
+    cal = load_calibration(ROOT / meta.get("calibration", "experiments/chicago_calibration.toml"))
     assert list(checks["target"]) == [t.name for t in cal.targets]
     for t, (_, row) in zip(cal.targets, checks.iterrows(), strict=True):
         assert row["observed"] == pytest.approx(t.value) and row["sd"] == pytest.approx(t.sd)
         assert row["inside"] == (row["low"] <= row["observed"] <= row["high"])
+
+
+def test_the_fit_table_is_the_committed_waves_and_posterior_rendered():
+    _, meta = read_checks(CHECKS)
+    cal = load_calibration(ROOT / meta["calibration"])
+    posterior, waves = pd.read_parquet(FIT / "posterior.parquet"), pd.read_parquet(FIT / "waves.parquet")
+    assert block(BEGIN_FIT, END_FIT) == fit_markdown(cal, posterior, waves), AGAIN
+    assert list(posterior.columns) == ["particle", "weight", *cal.keys]
+    for p in cal.priors:  # every draw inside its prior
+        assert posterior[p.key].between(p.lo, p.hi).all(), p.key
+
+
+def test_the_forecast_file_has_its_format_and_the_docs_table_is_its_scores():
+    table = pd.read_csv(FORECAST)
+    assert list(table.columns) == forecast.COLUMNS
+    assert table["area_number"].nunique() == 77 and len(table) == 77 * 5
+    assert set(table.loc[table["role"] == "fit", "year"]) == {2017, 2018, 2019}
+    assert set(table.loc[table["role"] == "forecast", "year"]) == {2020, 2021}
+    assert (table["simulated_lo"] <= table["simulated_mean"] + 1e-9).all()
+    assert (table["simulated_mean"] <= table["simulated_hi"] + 1e-9).all()
+    score = forecast_scores(table)
+    committed = pd.read_csv(SCORES)
+    pd.testing.assert_frame_equal(committed[["year", "predictor"]], score[["year", "predictor"]])
+    assert committed["rmse_centred"].to_numpy() == pytest.approx(score["rmse_centred"].to_numpy(), abs=1e-4)
+    assert block(BEGIN_FORECAST, END_FORECAST) == forecast_markdown(score, table), AGAIN
+
+
+def test_the_maps_the_docs_show_exist():
+    for when in ("fit", "2020", "2021"):
+        for kind in ("observed", "simulated", "residual"):
+            assert (FIGURES / when / f"{kind}.png").stat().st_size > 10_000
+            assert f"figures/chicago/{when}/{kind}.png" in DOC.read_text()
+
+
+def test_the_recovery_table_is_the_committed_repetitions_rendered():
+    import json
+
+    from cpsim.studies.calibration.docs_table import recovery_file, recovery_markdown
+
+    file = recovery_file("history_matching")
+    command = json.loads(file.read_text().partition("\n")[0].removeprefix("# "))["command"]
+    rows = pd.read_csv(file, comment="#")
+    assert set(rows["parameter"]) == {"safety.initial", "survey.slope", "survey.offset"}
+    assert (rows["covered"] == ((rows["low"] <= rows["true"]) & (rows["true"] <= rows["high"]))).all()
+    begin, end = "<!-- BEGIN RECOVERY history_matching -->", "<!-- END RECOVERY history_matching -->"
+    assert block(begin, end) == recovery_markdown(rows, "history_matching", command)
+
+
+def test_the_posterior_comparison_table_is_the_committed_comparisons_rendered():
+    from cpsim.studies.calibration.docs_table import BEGIN_COMPARE, COMPARE, END_COMPARE, compare_markdown
+
+    seeds, posterior = pd.read_csv(COMPARE["seeds"]), pd.read_csv(COMPARE["posterior"])
+    assert block(BEGIN_COMPARE, END_COMPARE) == compare_markdown(seeds, posterior)
+    for df in (seeds, posterior):  # the same two scenarios, ten replicates each
+        assert set(df["scenario"]) == {"chicago_calibrated", "chicago_neighbourhood_policing"}
+        assert (df.loc[df["metric"] == "trust_end", "replicates"] == 10).all()

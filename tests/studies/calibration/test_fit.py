@@ -208,7 +208,7 @@ BAD = [
         "parameters.survey.slope.prior: got 'beta'; allowed: one of uniform, loguniform, normal",
     ),
     ({}, {"parameters": '"run.name" = { lo = 0, hi = 1 }'}, "parameters.run.name: not a number parameter"),
-    ({}, {"targets": "trust_spread = {}"}, "targets.trust_spread: unknown statistic; allowed: area_trust_q25,"),
+    ({}, {"targets": "wibble = {}"}, "targets.wibble: unknown statistic; allowed: area_trust_q25,"),
     ({}, {"targets": "area_change_sd = { sd = 1 }"}, "targets.area_change_sd: needs two survey waves, the run has 1"),
     ({}, {"targets": "group_gap = { sd = -1 }"}, "targets.group_gap.sd: got -1; allowed: a number > 0"),
     ({}, {"statistics": 'gap = ["White", "Black"]'}, "statistics.gap: got ['White', 'Black']; allowed: two different"),
