@@ -126,7 +126,7 @@ def markdown(score: pd.DataFrame) -> str:
 
 def maps(table: pd.DataFrame, folder: Path) -> list[Path]:
     """Observed, simulated and residual maps: the fit's years averaged, and each forecast year."""
-    from cpsim.reports.maps import trust_maps
+    from cpsim.studies.maps import trust_maps
 
     out = []
     fit = table[table["role"] == "fit"]

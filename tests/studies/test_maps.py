@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpsim.reports.maps import CHICAGO_AREAS, MapError, area_map, boundaries, trust_maps
+from cpsim.studies.maps import CHICAGO_AREAS, MapError, area_map, boundaries, trust_maps
 
 ROOT = Path(__file__).resolve().parents[2]
 
