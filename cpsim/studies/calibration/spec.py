@@ -321,6 +321,13 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
             "a scenario whose [survey] design is 'random' or 'online'",
         )
     days = _whole(data, "days", scenario.run.days, 1, 36_500, fail)
+    if method == "history_matching" and 0 < hm.check_days < days:
+        # the check runs are read with the fit's statistics (its waves), then forecast the waves after
+        raise fail(
+            "history_matching.check_days",
+            f"got {hm.check_days}, shorter than the fit's {days} days",
+            f"0 (the fit's days) or a whole number in [{days}, 36500]",
+        )
     s = scenario.survey
     waves = (days - s.first_day + 1) // s.period_days  # whole periods: the scenario's rules hold at these days
 
