@@ -64,11 +64,12 @@ def compare(
     sets = None
     if posterior is not None:
         from cpsim.cli.typer_app import InputError
-        from cpsim.studies.calibration.posterior_draws import PosteriorError, draw_sets
+        from cpsim.studies.calibration.posterior_draws import PosteriorError, check_sets, draw_sets
 
         try:
             # drawn and applied before anything runs: a set a scenario refuses stops it with one line
             sets = draw_sets(posterior, replicates, seed if seed is not None else loaded[0][2].run.seed)
+            check_sets(sets, [(str(file), params) for _, file, params in loaded])
         except PosteriorError as err:
             raise InputError(str(err)) from None
     runs_total = replicates * len(files)

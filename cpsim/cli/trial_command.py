@@ -158,10 +158,11 @@ def trial(
     base_seed = params.run.seed if seed is None else seed
     sets = None
     if posterior is not None:
-        from cpsim.studies.calibration.posterior_draws import PosteriorError, draw_sets
+        from cpsim.studies.calibration.posterior_draws import PosteriorError, check_sets, draw_sets
 
         try:
             sets = draw_sets(posterior, replicates, base_seed)
+            check_sets(sets, [(str(scenario), params)])
         except PosteriorError as err:
             raise InputError(str(err)) from None
     result = run_trial(

@@ -104,3 +104,16 @@ def test_the_package_in_the_calibrated_chicago_is_flagged_as_a_design_target():
 
     note = design_target_note([("chicago_neighbourhood_policing", "experiments/chicago_neighbourhood_policing.toml")])
     assert "design target, not a finding" in note and "M4" in note
+
+
+def test_a_posterior_of_another_city_is_refused_in_one_line_before_anything_runs(tmp_path, capsys):
+    # a posterior of a four-group city (Chicago's) names list elements a two-group scenario lacks
+    pd.DataFrame({"weight": [1.0], "trust.initial_by_group[3]": [0.4]}).to_parquet(tmp_path / "posterior.parquet")
+    out = tmp_path / "out"
+    for command, files in (("compare", [BASELINE, FOOT]), ("trial", [PEYTON])):
+        with pytest.raises(SystemExit) as ended:
+            main([command, *map(str, files), "--replicates", "2", "--posterior", str(tmp_path), "--out", str(out)])
+        err = capsys.readouterr().err
+        assert ended.value.code == 2, command
+        assert len(err.strip().splitlines()) == 1 and "trust.initial_by_group[3]" in err and "allowed:" in err
+        assert not (out / "report.html").exists()

@@ -66,12 +66,51 @@ def draw_sets(path: str | Path, n: int, seed: int) -> list[dict[str, float]]:
 
 
 def set_overrides(scenario: Any, values: dict[str, float]) -> dict[str, Any]:
-    """A drawn set as overrides of ``scenario``: list elements in its lists, whole-number keys rounded."""
+    """A drawn set as overrides of ``scenario``: list elements in its lists, whole-number keys rounded.
+
+    Raises:
+        PosteriorError: A key names an element past the end of the scenario's list (a posterior of
+            a city with more groups, say).
+
+    """
     whole = []
     for key in values:
-        if element(key) is None:
+        found = element(key)
+        if found is not None:
+            name, index = found
+            section, _, attr = name.partition(".")
+            current = getattr(getattr(scenario, section, None), attr, None)
+            if current is None or index >= len(current):
+                size = "no such list" if current is None else f"{len(current)} elements"
+                raise PosteriorError(f"{key}: the scenario's {name} has {size}")
+        if found is None:
             section, _, attr = key.partition(".")
             current = getattr(getattr(scenario, section, None), attr, None)
             if isinstance(current, int) and not isinstance(current, bool):
                 whole.append(key)
     return as_overrides(scenario, values, tuple(whole))
+
+
+def check_sets(sets: list[dict[str, float]], scenarios: list[tuple[str, Any]]) -> None:
+    """Every drawn set applies to every scenario, before anything runs.
+
+    Args:
+        sets: The drawn parameter sets.
+        scenarios: (file, scenario) pairs.
+
+    Raises:
+        PosteriorError: One line naming the scenario file, the set and why it does not apply.
+
+    """
+    from cpsim.simulate import resolve
+
+    for file, params in scenarios:
+        for k, values in enumerate(sets):
+            try:
+                resolve(params, set_overrides(params, values))
+            except (PosteriorError, IndexError, KeyError, TypeError, ValueError) as err:
+                reason = (str(err).splitlines() or [type(err).__name__])[0]
+                raise PosteriorError(
+                    f"{file}: the posterior's parameter set {k} does not apply ({reason}); "
+                    "allowed: a posterior calibrated on this scenario's city (its groups and keys)"
+                ) from None
