@@ -331,24 +331,24 @@ def hm_checks(cal: Calibration, result) -> pd.DataFrame:
     out = []
     for t in cal.targets:
         x = sims[t.name].dropna().to_numpy(float) if sims is not None else np.array([])
-        lo, mid, hi = (
-            weighted_quantile(x, np.ones(x.size), np.array([(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2]))
-            if x.size
-            else (math.nan,) * 3
-        )
-        out.append(
-            {
-                "target": t.name,
-                "observed": t.value,
-                "sd": t.sd,
-                "predicted": mid,
-                "low": lo,
-                "high": hi,
-                "inside": bool(lo <= t.value <= hi),
-                "runs": int(x.size),
-            }
-        )
+        out.append(_against_interval(t, x, np.ones(x.size)))
     return pd.DataFrame(out)
+
+
+def _against_interval(target, x: np.ndarray, w: np.ndarray) -> dict:
+    """A target's row: the data's value against the weighted median and LEVEL interval of ``x`` (NaN when empty)."""
+    q = np.array([(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])
+    lo, mid, hi = weighted_quantile(x, w, q) if x.size else (math.nan,) * 3
+    return {
+        "target": target.name,
+        "observed": target.value,
+        "sd": target.sd,
+        "predicted": mid,
+        "low": lo,
+        "high": hi,
+        "inside": bool(lo <= target.value <= hi),
+        "runs": int(x.size),
+    }
 
 
 def unreachable_line(cal: Calibration, err: Unreachable, out: Path) -> str:
@@ -503,17 +503,5 @@ def _checks(
             x, w = posterior[t.name].to_numpy(float), posterior["weight"].to_numpy(float)
         else:
             w = np.ones(x.size)
-        lo, mid, hi = weighted_quantile(x, w, np.array([(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2]))
-        out.append(
-            {
-                "target": t.name,
-                "observed": t.value,
-                "sd": t.sd,
-                "predicted": mid,
-                "low": lo,
-                "high": hi,
-                "inside": bool(lo <= t.value <= hi),
-                "runs": int(x.size),
-            }
-        )
+        out.append(_against_interval(t, x, w))
     return pd.DataFrame(out)
