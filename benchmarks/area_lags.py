@@ -4,7 +4,11 @@ If areas drifted (a random walk, or shocks that last years), the variance of an 
 would grow with the lag between the two years; if each year's figure is a stable area level
 plus something that lasts about a year (the survey's sampling and weighting noise, or short
 local shocks), it stays flat. The model's area movement (cpsim validate --only areas) is read
-against this:
+against this. A second table asks what kind of movement it is, year pair by year pair: if it
+were the survey's sampling noise with responses in proportion to residents, small areas would
+move most; if shocks spread over districts or the city's news, neighbouring areas would move
+together (Moran's I of the changes over the areas' shared borders); if it lasts about a year, an
+area's change would run against its level (regression to the mean):
 
     python benchmarks/area_lags.py
 """
@@ -16,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "chicago" / "police_sentiment_by_community_area.csv"
+CHICAGO = Path(__file__).resolve().parents[1] / "data" / "chicago"
+DATA = CHICAGO / "police_sentiment_by_community_area.csv"
 
 
 def lag_table(path: Path = DATA) -> pd.DataFrame:
@@ -42,6 +47,59 @@ def lag_table(path: Path = DATA) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _key(names: pd.Series) -> pd.Series:
+    """Area names as both files can match them (the sentiment file writes some names differently)."""
+    return names.str.upper().str.replace(r"[^A-Z]", "", regex=True)
+
+
+def movement_table(chicago: Path = CHICAGO) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What kind of movement: change SD by area population quartile, and per year pair its clustering.
+
+    Returns:
+        (by_size, by_pair): the change SD (year-pair mean removed) in each quartile of area
+        population, pooled over the year pairs; and per year pair Moran's I of the changes over
+        shared borders, the correlation of an area's change with its neighbours' mean change, and
+        with its level in the first year.
+    """
+    areas = pd.read_csv(chicago / "community_areas.csv")
+    wide = pd.read_csv(chicago / "police_sentiment_by_community_area.csv").pivot(
+        index="Community", columns="Year", values="trust"
+    )
+    wide.index = _key(pd.Series(wide.index)).to_numpy()
+    population = areas.set_index(_key(areas.name)).population_2014.reindex(wide.index)
+    by_number = dict(zip(areas.area_number, _key(areas.name), strict=True))
+    position = {k: i for i, k in enumerate(wide.index)}
+    borders = np.zeros((len(wide), len(wide)))
+    for a, b in pd.read_csv(chicago / "community_area_adjacency.csv")[["area_a", "area_b"]].itertuples(index=False):
+        i, j = position[by_number[a]], position[by_number[b]]
+        borders[i, j] = borders[j, i] = 1.0
+    years = sorted(wide.columns)
+    pooled, rows = [], []
+    for a, b in zip(years, years[1:], strict=False):
+        change = wide[b] - wide[a]
+        change = (change - change.mean()).to_numpy()
+        ok = ~np.isnan(change)
+        c, w = change[ok], borders[np.ix_(ok, ok)]
+        neighbours = (w @ c) / np.maximum(w.sum(axis=1), 1.0)
+        rows.append(
+            {
+                "years": f"{a}-{b}",
+                "morans_i": len(c) / w.sum() * (c @ w @ c) / (c @ c),
+                "corr_with_neighbours": np.corrcoef(c, neighbours)[0, 1],
+                "corr_with_level": np.corrcoef(c, wide[a].to_numpy()[ok])[0, 1],
+            }
+        )
+        pooled.append(pd.DataFrame({"change": c, "population": population.to_numpy()[ok]}))
+    both = pd.concat(pooled)
+    both["quartile"] = pd.qcut(both.population, 4, labels=["smallest", "second", "third", "largest"])
+    by_size = both.groupby("quartile", observed=True).agg(
+        areas_years=("change", "size"),
+        population_max=("population", "max"),
+        change_sd=("change", lambda x: float(np.sqrt(np.mean(x**2)))),
+    )
+    return by_size.reset_index(), pd.DataFrame(rows)
+
+
 if __name__ == "__main__":
     table = lag_table()
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -51,3 +109,8 @@ if __name__ == "__main__":
         f"(SD {np.sqrt(one / 2):.1f}); growth of change variance from lag 1 to lag {table.lag_years.iloc[-1]}: "
         f"{table.change_var.iloc[-1] - one:+.1f} points^2"
     )
+    by_size, by_pair = movement_table()
+    print("\nchange SD by area population (year pairs pooled, each pair's city change removed):")
+    print(by_size.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print("\nper year pair: clustering over shared borders, and regression to the mean:")
+    print(by_pair.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
