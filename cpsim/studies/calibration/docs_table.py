@@ -203,13 +203,17 @@ def forecast_scores(table: pd.DataFrame) -> pd.DataFrame:
     return forecast.scores(table, forecast.baselines(table, ROOT / "data" / "chicago" / "areas.csv"))
 
 
+# Up to this many repetitions, the recovery table lists each truth against its interval too.
+FEW = 3
+
+
 def recovery_file(method: str) -> Path:
     """Where the recovery benchmark's repetitions of a method are kept (docs/results/recovery_<method>.csv)."""
     return RESULTS / f"recovery_{method}.csv"
 
 
 def recovery_markdown(rows: pd.DataFrame, method: str, command: str) -> str:
-    """Coverage of the 90% intervals per parameter over the benchmark's repetitions."""
+    """Coverage of the 90% intervals per parameter over the benchmark's repetitions (and each one, if few)."""
     begin, end = f"<!-- BEGIN RECOVERY {method} -->", f"<!-- END RECOVERY {method} -->"
     reps = rows["repetition"].nunique()
     lines = [
@@ -225,6 +229,13 @@ def recovery_markdown(rows: pd.DataFrame, method: str, command: str) -> str:
             f"| `{key}` | {int(part['covered'].sum())} of {len(part)} ({part['covered'].mean():.0%}) | "
             f"{part['width_share'].mean():.0%} | {part['simulations'].mean():.0f} |"
         )
+    if reps <= FEW:  # coverage over so few says little: show each truth against its interval
+        lines += ["", "| repetition | parameter | true | 90% interval | covered |", "|---|---|---|---|---|"]
+        for row in rows.itertuples(index=False):
+            lines.append(
+                f"| {row.repetition} | `{row.parameter}` | {row.true:.3g} | [{row.low:.3g}, {row.high:.3g}] | "
+                f"{'yes' if row.covered else '**no**'} |"
+            )
     return "\n".join([*lines, "", end])
 
 
