@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +138,9 @@ def model_size_table(seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="store_true", help="Also the calibrated Chicago's change SD by area size.")
+    ap.add_argument(
+        "--docs", action="store_true", help="With --model: write the by-size table into docs/calibration.md."
+    )
     args = ap.parse_args()
     table = lag_table()
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -152,5 +156,15 @@ if __name__ == "__main__":
     print("\nper year pair: clustering over shared borders, and regression to the mean:")
     print(by_pair.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     if args.model:
+        model = model_size_table()
         print("\nthe calibrated Chicago (three seeds), published without and with its observation error:")
-        print(model_size_table().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        print(model.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        if args.docs:
+            from cpsim.studies.calibration.docs_table import write_movement
+
+            model["source"] = [
+                f"calibrated model, observation error {sd:.1f}" if sd else "calibrated model, sampling only"
+                for sd in model.pop("observation_sd")
+            ]
+            rows = pd.concat([by_size.assign(source="Chicago 2017-2021"), model], ignore_index=True)
+            write_movement(rows, " ".join(["python benchmarks/area_lags.py", *sys.argv[1:]]))

@@ -80,18 +80,34 @@ def test_the_maps_the_docs_show_exist():
             assert f"figures/chicago/{when}/{kind}.png" in DOC.read_text()
 
 
-def test_the_recovery_table_is_the_committed_repetitions_rendered():
+CHICAGO_KEYS = {
+    "survey.trust_offset",
+    "survey.trust_slope",
+    "survey.safety_offset",
+    "trust.initial_by_group[0]",
+    "trust.initial_by_group[2]",
+    "trust.initial_by_group[3]",
+    "trust.social_weight",
+    "observation.area_sd",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "parameters"),
+    [("history_matching", {"safety.initial", "survey.slope", "survey.offset"})],
+)
+def test_the_recovery_table_is_the_committed_repetitions_rendered(method, parameters):
     import json
 
     from cpsim.studies.calibration.docs_table import recovery_file, recovery_markdown
 
-    file = recovery_file("history_matching")
+    file = recovery_file(method)
     command = json.loads(file.read_text().partition("\n")[0].removeprefix("# "))["command"]
     rows = pd.read_csv(file, comment="#")
-    assert set(rows["parameter"]) == {"safety.initial", "survey.slope", "survey.offset"}
+    assert set(rows["parameter"]) == parameters
     assert (rows["covered"] == ((rows["low"] <= rows["true"]) & (rows["true"] <= rows["high"]))).all()
-    begin, end = "<!-- BEGIN RECOVERY history_matching -->", "<!-- END RECOVERY history_matching -->"
-    assert block(begin, end) == recovery_markdown(rows, "history_matching", command)
+    begin, end = f"<!-- BEGIN RECOVERY {method} -->", f"<!-- END RECOVERY {method} -->"
+    assert block(begin, end) == recovery_markdown(rows, method, command)
 
 
 def test_the_posterior_comparison_table_is_the_committed_comparisons_rendered():
@@ -102,3 +118,23 @@ def test_the_posterior_comparison_table_is_the_committed_comparisons_rendered():
     for df in (seeds, posterior):  # the same two scenarios, ten replicates each
         assert set(df["scenario"]) == {"chicago_calibrated", "chicago_neighbourhood_policing"}
         assert (df.loc[df["metric"] == "trust_end", "replicates"] == 10).all()
+
+
+def test_the_area_movement_table_is_the_committed_rows_rendered_and_the_data_rows_are_the_data():
+    import importlib.util
+    import json
+
+    from cpsim.studies.calibration.docs_table import BEGIN_MOVEMENT, END_MOVEMENT, MOVEMENT, movement_markdown
+
+    command = json.loads(MOVEMENT.read_text().partition("\n")[0].removeprefix("# "))["command"]
+    rows = pd.read_csv(MOVEMENT, comment="#")
+    assert block(BEGIN_MOVEMENT, END_MOVEMENT) == movement_markdown(rows, command)
+    spec = importlib.util.spec_from_file_location("area_lags", ROOT / "benchmarks" / "area_lags.py")
+    area_lags = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(area_lags)
+    by_size, _ = area_lags.movement_table()
+    data = rows[rows["source"] == "Chicago 2017-2021"].reset_index(drop=True)
+    assert data["quartile"].tolist() == ["smallest", "second", "third", "largest"]
+    assert data["change_sd"].to_numpy() == pytest.approx(by_size["change_sd"].to_numpy())
+    # the finding the docs' paragraph reads from it: the data's largest areas move more than its smallest
+    assert data["change_sd"].iloc[-1] > data["change_sd"].iloc[0] + 2
