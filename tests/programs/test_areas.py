@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from small_town import TOWN
 
@@ -146,6 +147,17 @@ def test_chicago_areas_by_name_are_the_areas_files_rows():
     names = area_table(s).names
     assert sorted(names[i] for i in np.flatnonzero(program.where)) == ["Austin", "Englewood"]
     assert program.steady.size and program.where[model.officers.beat[program.steady]].all()
+
+
+def test_the_chicago_example_puts_the_package_in_the_20_areas_of_lowest_surveyed_trust():
+    s = load_scenario(ROOT / "experiments" / "chicago_neighbourhood_policing_low_trust.toml")
+    data = pd.read_csv(ROOT / "data" / "chicago" / "police_sentiment_by_community_area.csv")
+    lowest = data[data["Year"].between(2017, 2019)].groupby("Community")["trust"].mean().nsmallest(20)
+    for name in ("neighbourhood", "hotspots", "beat_meetings"):
+        assert getattr(s, name).enabled and sorted(getattr(s, name).areas) == sorted(lowest.index), name
+    model = CommunityModel(s, seed=1)
+    where = [p.where for p in model.programs if p.name in ("neighbourhood", "hotspots", "beat_meetings")]
+    assert len(where) == 3 and all(np.array_equal(w, where[0]) for w in where) and where[0].sum() == 20
 
 
 def refused(tmp_path, body: str, extends: Path = SCENARIOS / "baseline.toml") -> str:
