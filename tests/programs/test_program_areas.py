@@ -108,13 +108,15 @@ def test_a_confined_program_delivers_and_spends_hours_only_in_its_areas(name):
     assert keep[beats].all(), f"{name} reached residents, officers or places outside its areas"
 
 
-def test_every_program_confined_or_not_keeps_its_city_wide_run_when_areas_is_empty():
-    # areas = [] is city-wide: the same run, to the bit, as no key at all.
-    for file in ("neighbourhood_policing.toml", "watch.toml", "co_responder.toml"):
-        with_key = {f"{p}.areas": [] for p in ("neighbourhood", "hotspots", "beat_meetings", "watch", "co_responder")}
-        a = simulate(town(file), seed=5, days=20)
-        b = simulate(town(file, **with_key), seed=5, days=20)
-        assert a.timeseries.equals(b.timeseries), file
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_a_program_confined_to_every_area_or_none_runs_as_city_wide_to_the_bit(name):
+    # areas = [] is city-wide, and so is every area of the city: inside its areas a program is what
+    # it is city-wide, the same run to the bit as no key at all.
+    over = {"trial.start_day": 5} if name == "trial" else {}
+    plain = simulate(town(FILES[name], **over), seed=5, days=40)
+    for areas in ([], {"lowest_trust": TOWN["population.beats"]}):
+        confined = simulate(town(FILES[name], **over, **{f"{name}.areas": areas}), seed=5, days=40)
+        assert plain.timeseries.equals(confined.timeseries), (name, areas)
 
 
 def test_the_package_moves_trust_inside_its_areas_far_more_than_outside():
@@ -192,3 +194,23 @@ def test_areas_are_printed_as_toml_that_loads_back(tmp_path):
     f.write_text(text)
     assert load_scenario(f).neighbourhood.areas == LOW
     assert s.with_overrides({"run.days": 3}).neighbourhood.areas == LOW
+
+
+def test_a_sweep_can_vary_where_a_program_runs(tmp_path):
+    from cpsim.studies.sweeps import load_experiment, run_table
+    from cpsim.studies.sweeps.sampling import check_points
+
+    exp = tmp_path / "exp.toml"
+    exp.write_text(
+        f'scenarios = ["{SCENARIOS / "neighbourhood_policing.toml"}"]\ndays = 2\n'
+        "[vary]\nneighbourhood.areas = [[], { lowest_trust = 2 }, { lowest_trust = 4 }]\n"
+        "[overrides]\npopulation.residents = 600\npopulation.beats = 4\n"
+    )
+    loaded = load_experiment(exp)
+    plan = run_table(loaded)
+    check_points(loaded, plan)  # table values are compared by their JSON, not hashed
+    assert [r.params["neighbourhood.areas"] for r in plan] == [[], LOW, {"lowest_trust": 4}]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(exp.read_text().replace("lowest_trust = 4", "lowest_trust = 5"))
+    with pytest.raises(ScenarioError, match="lowest_trust = 5 of 4 areas"):
+        check_points(load_experiment(bad), run_table(load_experiment(bad)))
