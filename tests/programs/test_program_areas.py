@@ -214,3 +214,15 @@ def test_a_sweep_can_vary_where_a_program_runs(tmp_path):
     bad.write_text(exp.read_text().replace("lowest_trust = 4", "lowest_trust = 5"))
     with pytest.raises(ScenarioError, match="lowest_trust = 5 of 4 areas"):
         check_points(load_experiment(bad), run_table(load_experiment(bad)))
+
+
+def test_the_command_line_stops_on_an_unknown_area_with_exit_2_and_one_line(tmp_path, capsys):
+    from test_bad_input import cli
+
+    f = tmp_path / "s.toml"
+    f.write_text(f'extends = "{CHICAGO}"\n[liaison]\nenabled = true\nareas = ["Austin", "Atlantis"]\n')
+    for args in (("check", f), ("run", f, "--out", tmp_path / "out")):
+        code, _, err = cli(*args, capsys=capsys)
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert f"{f}: liaison.areas: 'Atlantis' is not an area of" in err and "allowed: names from its name" in err
+    assert not (tmp_path / "out").exists()
