@@ -274,6 +274,8 @@ class CommunityModel(AgentViews, mesa.Model):
 
         self.surface = Surface(self)  # the only door programs have to the model
         self.programs = build_programs(params)
+        for program in self.programs:  # every program's areas from the city as built, before any sets up
+            program.confine(self.surface)
         for program in self.programs:
             program.attach(self.surface)
         self.tables = GroupTables(res.beat, res.group, self.n_beats, len(self.group_residents))

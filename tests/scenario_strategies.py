@@ -44,6 +44,8 @@ def _field_value(sec: str, f: dataclasses.Field, groups: int) -> st.SearchStrate
         return st.booleans()
     if isinstance(default, str):
         return st.sampled_from(spec.choices) if spec.choices else NAMES
+    if spec.kind == "areas":  # city-wide, or the lowest-trust beat (any city has one; names need an areas file)
+        return st.sampled_from([[], {"lowest_trust": 1}])
     if isinstance(default, tuple):
         if spec.choices:
             return st.lists(st.sampled_from(spec.choices), min_size=1, max_size=6)

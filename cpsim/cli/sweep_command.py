@@ -51,12 +51,20 @@ def sweep(
             "Recorded in the store; a rerun resumes only with the same values.",
         ),
     ] = None,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            help="A calibration's output folder (or its posterior.parquet): replicate k of every point and scenario "
+            "runs with parameter set k drawn from it, so intervals cover parameter uncertainty as well as run-to-run "
+            "chance. Recorded in the store; a rerun resumes only with the same posterior.",
+        ),
+    ] = None,
 ) -> None:
     """Run every run of an experiment into a DuckDB store; rerun to resume after an interruption."""
     from cpsim.studies.executors import scheduler_address
     from cpsim.studies.sweeps import SweepIncomplete, load_experiment, run_sweep
 
-    exp = load_experiment(experiment, set_)
+    exp = load_experiment(experiment, set_, posterior)
     scheduler_address(scheduler)  # a bad address (flag or environment) fails before anything is made
     store = out if out is not None else Path("out") / f"{exp.name}.duckdb"
     out_file(store)
@@ -189,9 +197,10 @@ def analyze(
 def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> None:
     from cpsim.studies.sweeps.results import quote
 
-    name, design, varied, metrics, n_runs, file = con.execute(
-        "SELECT name, design, varied, metrics, n_runs, file FROM experiment"
+    name, design, varied, metrics, n_runs, file, spec = con.execute(
+        "SELECT name, design, varied, metrics, n_runs, file, spec FROM experiment"
     ).fetchone()
+    posterior = json.loads(spec or "{}").get("posterior")
     counts = dict(con.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall())
     sim, work, n_tasks = con.execute("SELECT sum(sim_seconds), sum(worker_seconds), count(*) FROM tasks").fetchone()
     varied, metrics = json.loads(varied), json.loads(metrics)
@@ -202,6 +211,8 @@ def _status(con: duckdb.DuckDBPyConnection, console: Console, store: Path) -> No
         f"{counts.get('pending', 0)} pending)"
         + (f"; {work:.0f} worker-seconds in {n_tasks} tasks, {100 * sim / work:.1f}% inside simulate()" if work else "")
     )
+    if posterior:  # the replicates of a point differ in their parameters as well as their seeds
+        console.print(f"parameters: each replicate's drawn from the posterior {posterior}")
     shown = [m for m in SHOWN if m in metrics] or metrics[:5]
     n_points = con.execute("SELECT count(*) FROM points").fetchone()[0]
     keys = ["scenario"] + ([quote(k) for k in varied] if design == "grid" and n_points <= 40 else [])

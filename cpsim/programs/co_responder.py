@@ -29,7 +29,9 @@ class CoResponder(Program):
     def attach(self, model: Surface) -> None:
         """Spread the team's hours over beats by population."""
         self.rng = program_stream(model, self.name)
-        self.request = self.sec.team_hours_per_day * model.beat_residents / max(model.beat_residents.sum(), 1)
+        people = model.beat_residents if self.where is None else model.beat_residents * self.where
+        # Confined, the team covers the areas' crisis calls only: no hours elsewhere, so no capacity there.
+        self.request = self.sec.team_hours_per_day * people / max(people.sum(), 1)
 
     def plan(self, model: Surface) -> None:
         """Request the team's shift."""

@@ -52,6 +52,8 @@ class Event(Program):
         self.rng = program_stream(model, self.name)
         self.distance = np.sqrt(self.rng.random(model.places.n))[res.place]
         self.eligible = res.youth.copy() if sec.youth_only else np.ones(res.n, bool)
+        if self.where is not None:  # held only in the program's areas, for their residents
+            self.eligible &= self.where[res.beat]
         self.attended = np.zeros(res.n, np.int32)
         self.base_offending = res.offending.copy()
         self.named = np.empty(0, np.int64)
@@ -64,7 +66,7 @@ class Event(Program):
         model.schedule(self._due, sec.interval_days, sec.start_day)
 
     def _due(self) -> None:
-        self.pending[:] = True
+        self.pending[:] = True if self.where is None else self.where
         self.cycle += 1
 
     def plan(self, model: Surface) -> None:

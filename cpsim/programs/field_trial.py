@@ -70,6 +70,11 @@ class FieldTrial(Program):
         self.t = trial
         self.assigned: np.ndarray | None = None
 
+    @property
+    def areas(self):
+        """The trial's ``areas``: where its eligible residents live (empty: anywhere)."""
+        return self.t.areas
+
     @classmethod
     def from_scenario(cls, params) -> FieldTrial | None:
         """Build the trial when the scenario enables one."""
@@ -123,6 +128,8 @@ class FieldTrial(Program):
             eligible = res.youth.copy()
         else:
             eligible = (res.trust >= t.trust_low) & (res.trust <= t.trust_high)
+        if self.where is not None:
+            eligible &= self.where[res.beat]
         self.eligible = eligible
         self.assigned = eligible & (rng.random(res.n) < t.assigned_share)
         # Controls get a placebo date from the same schedule, so both arms are measured alike.

@@ -47,8 +47,9 @@ class FocusedDeterrence(Program):
         res, sec = model.residents, self.sec
         if self.pending:
             self.pending = False
-            pool = np.flatnonzero(res.offender & ~self.participant)
-            n_call = int(round(sec.offender_share * res.offender.sum()))
+            local = res.offender & self.works_in(res.beat)  # confined: offenders living in the areas
+            pool = np.flatnonzero(local & ~self.participant)
+            n_call = int(round(sec.offender_share * local.sum()))
             self.called = pool[np.argsort(-res.offending[pool], kind="stable")[:n_call]]
             self.due_day = model.day + self.rng.integers(0, max(int(sec.callin_days), 1), self.called.size)
         self.today = self.called[self.due_day == model.day]

@@ -30,8 +30,11 @@ class HotSpots(Program):
     def attach(self, model: Surface) -> None:
         """Pick the spots: the riskiest places."""
         pl = model.places
-        n_spots = max(1, int(round(self.sec.spots_share * pl.n)))
-        self.spots = np.argsort(-pl.risk, kind="stable")[:n_spots]
+        # Confined, the spots are the riskiest spots_share of the areas' own places: the city's
+        # riskiest places need not lie in them at all.
+        places = np.arange(pl.n) if self.where is None else np.flatnonzero(self.where[pl.beat])
+        n_spots = max(1, int(round(self.sec.spots_share * places.size)))
+        self.spots = places[np.argsort(-pl.risk[places], kind="stable")[:n_spots]]
         per_beat = np.bincount(pl.beat[self.spots], minlength=model.n_beats)
         self.request = per_beat * self.sec.hours_per_spot * self.sec.fidelity
         self.yesterday = np.zeros(model.n_beats)

@@ -32,6 +32,8 @@ class Liaison(Program):
         pol = model.params.policing
         self.rng = program_stream(model, self.name)
         self.hours_per_beat = self.sec.officers_per_beat * pol.duty_share * pol.shift_hours * (1.0 - pol.admin_share)
+        if self.where is not None:  # liaisons only in the program's areas
+            self.hours_per_beat = self.hours_per_beat * self.where
         self.reached = np.zeros(model.residents.n, bool)
 
     def plan(self, model: Surface) -> None:

@@ -57,6 +57,8 @@ class Mentorship(Program):
         res, off, sec, rng = model.residents, model.officers, self.sec, self.rng
         whole, frac = divmod(sec.mentors_per_beat, 1.0)
         per_beat = (int(whole) + (rng.random(model.n_beats) < frac)).astype(np.int64)
+        if self.where is not None:  # mentors only in the program's areas, so mentees only there
+            per_beat[~self.where] = 0
         beat_officer = off.beat >= 0
         mentors = weighted_pick_per_group(
             np.where(beat_officer, off.beat, 0), beat_officer.astype(float), per_beat, rng

@@ -39,6 +39,8 @@ class Neighbourhood(Program):
         on_beat = np.flatnonzero(off.beat >= 0)
         named = top_k_per_group(on_beat, off.beat[on_beat], -on_beat.astype(float), self.sec.officers_per_beat)
         self.steady = named[self.rng.random(named.size) < self.sec.fidelity]
+        if self.where is not None:  # drawn city-wide first, so the areas' officers are the city-wide run's
+            self.steady = self.steady[self.where[off.beat[self.steady]]]
         if self.sec.start_day <= 1:
             model.keep_on_beat(self.steady)
         pol = model.params.policing

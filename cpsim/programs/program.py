@@ -9,7 +9,7 @@ and the few ways it may change the model, each named after what it delivers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import numpy as np
@@ -19,6 +19,7 @@ from cpsim.mechanisms import crisis as crisis_mech
 from cpsim.mechanisms.enforcement import stop_cumweights
 from cpsim.mechanisms.policing import contact_quality, pick_officers
 from cpsim.streams import ProgramStream
+from cpsim.world.areas import area_table
 
 
 def frozen(value):
@@ -195,17 +196,41 @@ class Surface:
         skill[officers] = np.clip(skill[officers] + delta, 0.0, 1.0)
 
 
+def confined_beats(model: Surface, areas) -> np.ndarray | None:
+    """The beats a program is confined to, as a mask, or None when it runs city-wide.
+
+    Args:
+        model: The model's surface, before day 1 (the city as built).
+        areas: A section's validated ``areas`` value (cpsim.scenario.program_areas): area names
+            of the areas file, ``{"lowest_trust": N}``, or empty.
+    """
+    if not areas:
+        return None
+    keep = np.zeros(model.n_beats, bool)
+    if isinstance(areas, Mapping):
+        res, people = model.residents, model.beat_residents
+        mean = np.bincount(res.beat, weights=res.trust, minlength=model.n_beats) / np.maximum(people, 1)
+        mean[people == 0] = np.inf  # a beat nobody lives in has no trust to be low
+        keep[np.argsort(mean, kind="stable")[: areas["lowest_trust"]]] = True
+    else:
+        beat = {name: i for i, name in enumerate(area_table(model.params).names)}
+        keep[[beat[name] for name in areas]] = True
+    return keep
+
+
 class Program:
     """Base class: override the hooks a program needs.
 
     A program is built from its scenario section (``params.<name>``) and is off — returns
     None, so the run is exactly the baseline — when the section is disabled, its fidelity
     is zero or any of its ``doses`` (staff, hours, reach) is zero. Its hooks receive the
-    model's ``Surface``.
+    model's ``Surface``. A section's ``areas`` confines the program to some beats
+    (``where``, set by ``confine`` before ``attach``); each program says what it does there.
     """
 
     name = "program"
     doses: tuple[str, ...] = ()
+    where: np.ndarray | None = None  # the beats the program works in (a mask); None: city-wide
 
     def __init__(self, sec) -> None:
         """Keep the section."""
@@ -220,6 +245,22 @@ class Program:
         if not sec.enabled or getattr(sec, "fidelity", 1.0) <= 0 or any(getattr(sec, d) <= 0 for d in cls.doses):
             return None
         return cls(sec)
+
+    @property
+    def areas(self):
+        """The section's ``areas`` value (empty: city-wide)."""
+        return getattr(self.sec, "areas", ())
+
+    def confine(self, model: Surface) -> None:
+        """Resolve ``areas`` into ``where``: called once when the model is built, before any ``attach``."""
+        self.where = confined_beats(model, self.areas)
+
+    def works_in(self, beats: np.ndarray) -> np.ndarray:
+        """Whether each beat is one of the program's (every beat when city-wide; never beat -1, no beat)."""
+        beats = np.asarray(beats)
+        if self.where is None:
+            return np.ones(beats.shape, bool)
+        return (beats >= 0) & self.where[np.maximum(beats, 0)]
 
     def attach(self, model: Surface) -> None:
         """Called once when the model is built (schedule recurring events here)."""

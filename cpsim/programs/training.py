@@ -63,7 +63,8 @@ class Training(Program):
         self.request[:] = 0.0
         if self.pending:
             self.pending = False
-            candidates = np.flatnonzero(~self.trained & ~self.waiting & (off.beat >= 0))
+            # confined: the officers of the areas' beat teams when they are put forward
+            candidates = np.flatnonzero(~self.trained & ~self.waiting & (off.beat >= 0) & self.works_in(off.beat))
             self.waiting[candidates[self.rng.random(candidates.size) < self.sec.share_per_month]] = True
         self.cohort = np.flatnonzero(self.waiting & off.on_duty & (off.beat >= 0))
         if self.cohort.size:
@@ -110,7 +111,8 @@ class Orientation(Program):
         """Start orientations for arrivals; request today's hours of the officers on duty."""
         off, sec = model.officers, self.sec
         arrived = (off.beat != self.last_beat) & (off.beat >= 0)
-        self.remaining[arrived] = sec.hours_per_officer
+        # confined: a newcomer to one of the program's beats is introduced; a move elsewhere ends it
+        self.remaining[arrived] = np.where(self.works_in(off.beat[arrived]), sec.hours_per_officer, 0.0)
         self.last_beat = off.beat.copy()
         daily = np.minimum(self.remaining, sec.hours_per_officer / sec.days)
         self.today = np.where(off.on_duty & (off.beat >= 0), daily, 0.0)

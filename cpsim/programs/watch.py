@@ -32,8 +32,10 @@ class Watch(Program):
         """Form the groups: guardians and a reporting channel at active places; pick members."""
         pl, res, sec = model.places, model.residents, self.sec
         self.rng = rng = program_stream(model, self.name)
-        n_cover = int(round(sec.coverage * pl.n))
-        covered = np.argsort(-pl.guardianship, kind="stable")[:n_cover]
+        # confined: coverage of the program's areas' segments, the most engaged of them
+        places = np.arange(pl.n) if self.where is None else np.flatnonzero(self.where[pl.beat])
+        n_cover = int(round(sec.coverage * places.size))
+        covered = places[np.argsort(-pl.guardianship[places], kind="stable")[:n_cover]]
         self.active = covered[rng.random(covered.size) < sec.fidelity]
         model.add_guardianship(self.active, sec.guardianship_boost)
         model.add_reporting_channel(self.active, sec.reporting_share)

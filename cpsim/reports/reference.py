@@ -62,6 +62,8 @@ def parameters_markdown() -> str:
             spec = spec_of(f)
             if spec.choices:
                 allowed = ", ".join(spec.choices)
+            elif spec.kind == "areas":
+                allowed = "area names, { lowest_trust = N }, []"
             elif spec.lo is not None:
                 allowed = f"{spec.lo:g} – {spec.hi:g}"
             else:

@@ -27,6 +27,9 @@ from typing import Any
 from cpsim.scenario.areas_section import AREAS_SECTIONS
 from cpsim.scenario.costs_section import COST_SECTIONS
 from cpsim.scenario.params import Spec, spec_of
+from cpsim.scenario.program_areas import ALLOWED as AREAS_ALLOWED
+from cpsim.scenario.program_areas import KIND as AREAS
+from cpsim.scenario.program_areas import NOT_CONFINED, AreasValueError, check_areas
 from cpsim.scenario.program_sections import PROGRAM_SECTIONS
 from cpsim.scenario.rules import RuleError, check_rules
 from cpsim.scenario.schema import CORE_SECTIONS
@@ -288,6 +291,12 @@ def _check_value(value: Any, default: Any, spec: Spec, where: str) -> Any:
     def fail(problem: str) -> ScenarioError:
         return ScenarioError(f"{where}: {problem}; allowed: {_describe(default, spec)}")
 
+    if spec.kind == AREAS:
+        try:
+            return check_areas(value)
+        except AreasValueError as err:
+            raise fail(str(err)) from None
+
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise fail(f"expected true or false, got {shorten(value)}")
@@ -321,6 +330,8 @@ def _check_value(value: Any, default: Any, spec: Spec, where: str) -> Any:
 
 
 def _describe(default: Any, spec: Spec) -> str:
+    if spec.kind == AREAS:
+        return AREAS_ALLOWED
     if isinstance(default, bool):
         return "true or false"
     if isinstance(default, tuple):
@@ -342,6 +353,10 @@ def _build(tree: dict[str, Any], top: str | None = None) -> Any:
         values: dict[str, Any] = {}
         for key, (value, origin) in body.items():
             where = f"{origin}: {sec}.{clip(key)}"
+            if key == AREAS and sec in NOT_CONFINED:
+                raise ScenarioError(
+                    f"{where}: {sec} cannot be confined to areas: {NOT_CONFINED[sec]}; allowed: no areas key in [{sec}]"
+                )
             if key not in fields:
                 near = did_you_mean(key, fields)
                 raise ScenarioError(f"{where}: unknown key{near}; allowed: {_allowed_keys(sec)}")
@@ -485,4 +500,6 @@ def _toml_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):  # an inline table (a program's areas rule)
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
     return repr(value)

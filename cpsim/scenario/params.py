@@ -24,6 +24,8 @@ class Spec:
         doc: One-line meaning.
         source: Where the default comes from (study, statistic or stated assumption).
         choices: Allowed strings, for text parameters.
+        kind: A value of its own shape, checked by its own rule ("areas": cpsim.scenario.program_areas);
+            None for numbers, text, switches and lists.
 
     """
 
@@ -33,6 +35,7 @@ class Spec:
     doc: str
     source: str
     choices: tuple[str, ...] | None = None
+    kind: str | None = None
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages."""
@@ -57,6 +60,7 @@ def param(
     doc: str,
     source: str,
     choices: tuple[str, ...] | None = None,
+    kind: str | None = None,
 ) -> Any:
     """Declare a scenario parameter as a dataclass field.
 
@@ -68,12 +72,13 @@ def param(
         doc: One-line meaning.
         source: Source of the default, or "assumption" with the reasoning.
         choices: Allowed strings for a text parameter.
+        kind: A value of its own shape (Spec.kind).
 
     Returns:
         A dataclass field carrying a Spec in its metadata.
 
     """
-    spec = Spec(unit, lo, hi, doc, source, choices)
+    spec = Spec(unit, lo, hi, doc, source, choices, kind)
     if isinstance(default, list):
         default = tuple(default)
     return field(default=default, metadata={"spec": spec})

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cpsim.scenario.params import param
+from cpsim.scenario.program_areas import areas_param
 
 ASSUME = "assumption"
 PJ = "F3 Tyler & Fagan 2008 (voice and respect raise legitimacy); assumption on size"
@@ -33,6 +34,7 @@ class EventSection:
     """A recurring voluntary event held in every beat (the common fields of all events)."""
 
     enabled: bool = _enabled("this event")
+    areas: tuple = areas_param("the event")
     fidelity: float = _fidelity(
         0.7,
         "attendees' contacts (a two-way conversation, concerns taken up)",
@@ -309,6 +311,7 @@ class MentorshipSection:
     """Youth mentorship: officers paired with at-risk youth over months."""
 
     enabled: bool = _enabled("youth mentorship")
+    areas: tuple = areas_param("mentorship")
     fidelity: float = _fidelity(
         0.75, "planned meetings", "DuBois et al. 2011: effects depend on meeting regularity; assumption"
     )
@@ -354,6 +357,7 @@ class LiaisonSection:
     """Community liaison officers: non-urgent concerns and conflict mediation, reaching low trust."""
 
     enabled: bool = _enabled("community liaison officers")
+    areas: tuple = areas_param("the liaison officers")
     fidelity: float = _fidelity(0.8, "liaison contacts (concern followed up, mediation done properly)")
     officers_per_beat: float = param(
         0.25, "officers", 0, 10, "Liaison officers per beat (0: off); their shifts come out of patrol hours", ASSUME
@@ -383,6 +387,7 @@ class WatchSection:
     """Neighbourhood watch: residents as guardians and a reporting channel (F11)."""
 
     enabled: bool = _enabled("neighbourhood watch")
+    areas: tuple = areas_param("watch groups")
     fidelity: float = _fidelity(
         0.7, "watch groups (active, not dormant)", "Bennett et al. 2008: many schemes lapse; assumption"
     )
@@ -422,6 +427,7 @@ class NeighbourhoodSection:
     """Neighbourhood policing: steady beat officers with protected community time (NYC NCOs)."""
 
     enabled: bool = _enabled("neighbourhood (steady beat) officers")
+    areas: tuple = areas_param("steady beat officers")
     fidelity: float = _fidelity(
         0.7,
         "named steady officers kept on the beat and off-radio time protected from calls",
@@ -451,6 +457,7 @@ class HotSpotsSection:
     """Foot patrol directed at the riskiest places (F9)."""
 
     enabled: bool = _enabled("hot-spot patrol")
+    areas: tuple = areas_param("hot-spot patrol")
     fidelity: float = _fidelity(
         0.8,
         "assigned hours actually walked at the spots (the rest stay in the car)",
@@ -524,6 +531,7 @@ class CoResponderSection:
     """Co-responder teams (Seattle style): a clinician rides with an officer to crisis calls."""
 
     enabled: bool = _enabled("co-responder teams")
+    areas: tuple = areas_param("the co-responder teams")
     fidelity: float = _fidelity(0.85, "claimed calls where the clinician takes part as designed")
     team_hours_per_day: float = param(
         8.0,
@@ -551,6 +559,7 @@ class TrainingSection:
     """Procedural-justice training: monthly cohorts of beat officers (gradual)."""
 
     enabled: bool = _enabled("procedural-justice training")
+    areas: tuple = areas_param("training (the beat teams trained)")
     fidelity: float = _fidelity(
         0.7, "trained officers who apply the training", "Skogan et al. 2015: uneven uptake; assumption"
     )
@@ -583,6 +592,7 @@ class OrientationSection:
     """New-officer community orientation: officers new to a beat meet its residents."""
 
     enabled: bool = _enabled("new-officer community orientation")
+    areas: tuple = areas_param("orientation (the beats whose newcomers are introduced)")
     fidelity: float = _fidelity(0.8, "orientation hours spent meeting residents as designed")
     hours_per_officer: float = param(
         16.0, "hours", 0, 200, "Orientation hours for each officer new to a beat (0: off)", "assumption: two shifts"
@@ -603,6 +613,7 @@ class FocusedDeterrenceSection:
     """Focused deterrence (Newark style): call-ins of the highest-rate offenders, services and levers."""
 
     enabled: bool = _enabled("focused deterrence")
+    areas: tuple = areas_param("call-ins (offenders living there)")
     fidelity: float = _fidelity(
         0.7, "promised services and follow-ups", "Braga et al. 2018: implementation varies; assumption"
     )

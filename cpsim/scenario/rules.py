@@ -5,8 +5,8 @@ so ``cpsim check`` and every command see the same verdict before anything runs: 
 lists agree with the group names, shares sum to one, beats fit the population, a graph
 file exists, is a graph and has one node per resident, the incident happens on a beat that
 exists and within the run, the survey's lists fit its groups and items, an areas file is readable
-and has a column per group and a resident in every area, and a field
-trial's groups, beats and follow-up fit the city.
+and has a column per group and a resident in every area, a field
+trial's groups, beats and follow-up fit the city, and the areas a program is confined to exist.
 """
 
 from __future__ import annotations
@@ -17,10 +17,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cpsim.scenario.areas_file import AreasFileError
+from cpsim.scenario.areas_file import AreasFileError, read_areas
 from cpsim.scenario.areas_section import resolve_areas
 from cpsim.scenario.graphfile import GraphFileError, count_graph_nodes
+from cpsim.scenario.program_areas import KIND as AREAS
+from cpsim.scenario.program_areas import areas_problem
+from cpsim.scenario.program_sections import PROGRAM_SECTIONS
 from cpsim.scenario.survey_section import survey_problem
+from cpsim.scenario.trial_section import TRIAL_SECTIONS
+
+# The sections that may confine their program to some areas (cpsim/scenario/program_areas.py).
+CONFINABLE = {
+    name: cls
+    for name, cls in {**PROGRAM_SECTIONS, **TRIAL_SECTIONS}.items()
+    if any(f.name == AREAS for f in dataclasses.fields(cls))
+}
 
 # Every key a rule reads: a sweep that varies none of them cannot break a rule at any point.
 RULE_KEYS = frozenset(
@@ -34,6 +45,7 @@ RULE_KEYS = frozenset(
         "incident.enabled", "incident.beat", "incident.day",
         "trial.enabled", "trial.eligibility", "trial.group", "trial.beat", "trial.trust_low", "trial.trust_high",
         "trial.start_day", "trial.delivery_days", "trial.followup_days",
+        *(f"{name}.{AREAS}" for name in CONFINABLE),
     }
 )  # fmt: skip
 # Residents' group is stored as int8, and the results store keeps one column per group.
@@ -85,6 +97,7 @@ def check_rules(scenario: Any, origin: Callable[[str], str | None]) -> Any:
     _incident(scenario)
     _trial(scenario)
     _survey(scenario)
+    _program_areas(scenario)
     return scenario
 
 
@@ -206,6 +219,14 @@ def _incident(s: Any) -> None:
             "incident.day",
             f"day {inc.day} is after the run ends; allowed: 1 to run.days = {s.run.days}",
         )
+
+
+def _program_areas(s: Any) -> None:
+    a = s.areas
+    names = read_areas(a.path, s.population.group_names, a.composition, a.adjacency).names if a.path else None
+    problem = areas_problem(s, CONFINABLE, names)
+    if problem:
+        raise RuleError(*problem)
 
 
 def _survey(s: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cpsim.scenario.params import param
+from cpsim.scenario.program_areas import areas_param
 
 TREATMENTS = ("visit", "meeting_invitation", "mentorship", "liaison_followup")
 ELIGIBILITY = ("all", "group", "beat", "trust_band", "youth")
@@ -23,6 +24,7 @@ class Trial:
     """A virtual randomised field trial (off unless ``enabled``)."""
 
     enabled: bool = param(False, "", None, None, "Run a randomised trial in this scenario", "assumption")
+    areas: tuple = areas_param("the trial (its eligible residents live there)")
     eligibility: str = param(
         "all",
         "",

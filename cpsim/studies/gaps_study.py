@@ -21,12 +21,12 @@ gap in the groups' memories that the run's flows would sustain for ever: each we
 kept change K_g is read off the memories' own step (``M' = D + (M - D) f + K``), averaged over
 the run, and ``(K_first - K_last) / (1 - f)`` is the memory gap they hold at equilibrium.
 
-**Low-trust beats.** No scenario key confines the package's programs to some beats, so the
-study confines them after the city is built (``confine``): the steady officers outside the
-chosen beats are released (rotated as usual, no community time), the hot spots are the
-riskiest ``hotspots.spots_share`` of the chosen beats' places, and beat meetings are neither
-called nor attended outside them. The beats are the
-quarter with the lowest mean trust at the start (``LOW_TRUST_SHARE``).
+**Low-trust beats.** The package's programs are confined with their scenario key
+``areas = { lowest_trust = N }`` (cpsim/scenario/program_areas.py), N the quarter of the
+beats (``LOW_TRUST_SHARE``): the beats with the lowest mean trust at the start. There the
+steady officers are named (the others rotate as usual, no community time), the hot spots are
+the riskiest ``hotspots.spots_share`` of those beats' places, and beat meetings are called
+and attended nowhere else.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from cpsim.studies.runner import replicate_seeds, run_parallel
 
 HORIZONS = (5, 10, 20)
 LOW_TRUST_SHARE = 0.25  # of the beats, those with the lowest mean trust at the start
+PACKAGE_PROGRAMS = ("neighbourhood", "hotspots", "beat_meetings")  # the package's parts that have areas
 WEEK = 7
 
 
@@ -99,46 +100,18 @@ def variants(n_groups: int) -> tuple[dict[str, Variant], dict[str, Variant]]:
     return policies, decomposition
 
 
-def low_trust_beats(model: CommunityModel, share: float = LOW_TRUST_SHARE) -> np.ndarray:
-    """The ``share`` of beats (at least one) with the lowest mean trust now."""
-    res = model.residents
-    mean = np.bincount(res.beat, weights=res.trust, minlength=model.n_beats) / np.maximum(model.beat_residents, 1)
-    k = max(1, int(round(share * model.n_beats)))
-    return np.sort(np.argsort(mean, kind="stable")[:k])
+def in_low_trust_beats(beats: int, share: float = LOW_TRUST_SHARE) -> dict[str, dict[str, int]]:
+    """Overrides confining the package's programs to the ``share`` of ``beats`` (at least one) with the lowest trust."""
+    rule = {"lowest_trust": max(1, int(round(share * beats)))}
+    return {f"{name}.areas": rule for name in PACKAGE_PROGRAMS}
 
 
-def confine(model: CommunityModel, beats: np.ndarray) -> np.ndarray:
-    """Confine the package's programs to ``beats`` (module docstring); returns the beats as a mask.
-
-    Call once after the model is built; before each day, ``hold_meetings_in`` keeps beat
-    meetings from being called elsewhere.
-    """
-    keep = np.zeros(model.n_beats, bool)
-    keep[beats] = True
-    for program in model.programs:
-        if program.name == "neighbourhood":
-            here = keep[model.officers.beat[program.steady]]
-            model.steady_officers[program.steady[~here]] = False  # released: rotated as any officer
-            program.steady = program.steady[here]
-        elif program.name == "hotspots":
-            # The riskiest spots_share of the chosen beats' places, as the program picks them city-wide:
-            # the city's riskiest places need not lie in the low-trust beats at all.
-            sec, pl = program.sec, model.places
-            places = np.flatnonzero(keep[pl.beat])
-            n_spots = max(1, int(round(sec.spots_share * places.size)))
-            program.spots = places[np.argsort(-pl.risk[places], kind="stable")[:n_spots]]
-            per_beat = np.bincount(pl.beat[program.spots], minlength=model.n_beats)
-            program.request = per_beat * sec.hours_per_spot * sec.fidelity
-        elif program.name == "beat_meetings":
-            program.eligible &= keep[model.residents.beat]
-    return keep
-
-
-def hold_meetings_in(model: CommunityModel, keep: np.ndarray) -> None:
-    """Meetings due in beats outside ``keep`` are not called (no officer hours requested there)."""
-    for program in model.programs:
-        if program.name == "beat_meetings":
-            program.pending &= keep
+def study_city(residents: int | None, variant: Variant):
+    """The scenario of a variant, its package confined to the low-trust beats when it says so."""
+    scenario = city(variant.scenario, residents, variant.overrides)
+    if not variant.confined:
+        return scenario
+    return city(variant.scenario, residents, {**variant.overrides, **in_low_trust_beats(scenario.population.beats)})
 
 
 def gap_run(residents: int | None, seed: int, variant: Variant, years: int) -> dict[str, list]:
@@ -149,8 +122,7 @@ def gap_run(residents: int | None, seed: int, variant: Variant, years: int) -> d
         ``K``: the mean weekly shared kept change per member, per group and component;
         ``memory0``: the groups' memories at the start, per group and component.
     """
-    model = CommunityModel(city(variant.scenario, residents, variant.overrides), seed=seed)
-    keep = confine(model, low_trust_beats(model)) if variant.confined else None
+    model = CommunityModel(study_city(residents, variant), seed=seed)
     res, t = model.residents, model.params.trust
     last_group = len(model.params.population.group_names) - 1
 
@@ -163,8 +135,6 @@ def gap_run(residents: int | None, seed: int, variant: Variant, years: int) -> d
     memory0 = before.tolist()
     kept = np.zeros_like(before)
     for day in range(1, YEAR * years + 1):
-        if keep is not None:
-            hold_meetings_in(model, keep)
         model.step()
         if day % WEEK == 0:  # the memories took in the week's shared experience (norms.settle)
             now = model.memory.group

@@ -10,19 +10,19 @@ import pytest
 from cpsim.model import CommunityModel
 from cpsim.reports.validation_figures import gap_figure
 from cpsim.studies import gaps_study as gs
-from cpsim.studies.patterns import PACKAGE, PatternSettings, city
+from cpsim.studies.patterns import PatternSettings, city
 
 
 def test_the_package_confined_to_the_low_trust_beats_works_only_there():
-    model = CommunityModel(city(PACKAGE, 3000), seed=2)
-    beats = gs.low_trust_beats(model)
+    policies, _ = gs.variants(2)
+    model = CommunityModel(gs.study_city(3000, policies["neighbourhood policing in low-trust beats"]), seed=2)
     res = model.residents
     mean = np.bincount(res.beat, weights=res.trust) / model.beat_residents
-    assert beats.size == 2 and mean[beats].max() < np.delete(mean, beats).min()
-    keep = gs.confine(model, beats)
+    keep = next(p for p in model.programs if p.name == "neighbourhood").where
+    assert keep.sum() == 2 and mean[keep].max() < mean[~keep].min()
     programs = {p.name: p for p in model.programs}
+    assert all(np.array_equal(programs[name].where, keep) for name in gs.PACKAGE_PROGRAMS)
     for _ in range(90):
-        gs.hold_meetings_in(model, keep)
         model.step()
     steady = programs["neighbourhood"].steady
     assert steady.size and keep[model.officers.beat[steady]].all()

@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -88,8 +89,11 @@ class Batches:
     share of the remaining runs that keeps every worker busy until the end.
     """
 
-    def __init__(self, runs: list[PlannedRun], fixed: int, slots: int) -> None:
+    def __init__(
+        self, runs: list[PlannedRun], fixed: int, slots: int, params: Callable[[PlannedRun], dict] | None = None
+    ) -> None:
         self.runs, self.fixed, self.slots = runs, fixed, slots
+        self.params = params if params is not None else (lambda run: run.params)
         self.next_index = 0
         self.seconds = 0.0
         self.finished = 0
@@ -116,7 +120,24 @@ class Batches:
             return None
         chunk = self.runs[self.next_index : self.next_index + self.size()]
         self.next_index += len(chunk)
-        return [(r.run_id, r.scenario, r.params, r.seed) for r in chunk]
+        return [(r.run_id, r.scenario, self.params(r), r.seed) for r in chunk]
+
+
+def run_params(exp: Experiment) -> Callable[[PlannedRun], dict]:
+    """What each run sets: its replicate's drawn parameter set (with a posterior), then its point's values."""
+    if not exp.parameter_sets:
+        return lambda run: run.params
+    from cpsim.studies.calibration.posterior_draws import set_overrides
+
+    drawn: dict[tuple[str, int], dict] = {}  # per scenario and replicate: a set's list elements fit each scenario
+
+    def params(run: PlannedRun) -> dict:
+        key = (run.scenario, run.replicate)
+        if key not in drawn:
+            drawn[key] = set_overrides(exp.scenarios[run.scenario], exp.parameter_sets[run.replicate])
+        return {**drawn[key], **run.params}
+
+    return params
 
 
 def job_of(exp: Experiment) -> Job:
@@ -221,7 +242,7 @@ def _session(exp, store, plan, pool, report, console, progress, verbose, interru
 
 def _drive(exp, store, todo, pool, report, console, show, verbose, interrupts: Interrupts) -> None:
     job = job_of(exp)
-    batches = Batches(todo, exp.batch, pool.slots)
+    batches = Batches(todo, exp.batch, pool.slots, run_params(exp))
     window = 2 * pool.slots
     inflight: dict[Future, int] = {}
     broken: BaseException | None = None
@@ -301,6 +322,8 @@ def _drive(exp, store, todo, pool, report, console, show, verbose, interrupts: I
 
 def _final_line(exp: Experiment, r: SweepReport, where: str) -> str:
     line = f"{exp.name}: {r.done}/{r.total} runs done, {r.failed} failed -> {r.out}"
+    if exp.posterior:
+        line += f"; each replicate's parameters drawn from {exp.posterior}"
     if r.ran:
         line += (
             f"; this session {r.ran} runs in {r.seconds:.1f} s ({r.rate:.2f} runs/s, {where}), "

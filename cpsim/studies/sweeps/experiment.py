@@ -90,6 +90,11 @@ class Experiment:
         levels: Morris: grid levels.
         overrides: Dotted overrides applied to every run (the file's, then ``sets``).
         sets: The overrides given beside the file (``cpsim sweep --set``), as recorded.
+        posterior: The calibration posterior the runs' parameters are drawn from (``cpsim sweep
+            --posterior``); "" for none.
+        parameter_sets: With a posterior, ``replicates`` sets of calibrated values drawn from it by its
+            weights (seeded by ``seed``): replicate r runs with set r at every point and in every
+            scenario, so a point's intervals cover parameter uncertainty as well as seed noise.
 
     """
 
@@ -112,6 +117,8 @@ class Experiment:
     levels: int
     overrides: dict[str, Any]
     sets: dict[str, Any] = dataclasses.field(default_factory=dict)
+    posterior: str = ""
+    parameter_sets: tuple[dict[str, float], ...] = ()
 
     @property
     def varied(self) -> list[str]:
@@ -156,7 +163,9 @@ def group_columns(exp: Experiment) -> list[str]:
     return list(dict.fromkeys(group_column(g) for g in group_names(exp)))
 
 
-def load_experiment(path: str | Path, sets: Mapping[str, Any] | Iterable[str] | None = None) -> Experiment:
+def load_experiment(
+    path: str | Path, sets: Mapping[str, Any] | Iterable[str] | None = None, posterior: str | Path | None = None
+) -> Experiment:
     """Read and validate an experiment file.
 
     Args:
@@ -164,6 +173,8 @@ def load_experiment(path: str | Path, sets: Mapping[str, Any] | Iterable[str] | 
         sets: Overrides given beside the file (``cpsim sweep --set key=value``): applied to
             every run after the file's [overrides], named ``--set`` in errors, recorded in the
             store; a varied key cannot be set.
+        posterior: A calibration's output folder or its posterior.parquet (``cpsim sweep
+            --posterior``): each replicate draws its parameter set from it (Experiment.parameter_sets).
 
     Returns:
         The validated Experiment.
@@ -252,6 +263,14 @@ def load_experiment(path: str | Path, sets: Mapping[str, Any] | Iterable[str] | 
     timeseries = _names(data, "timeseries", tuple(DAILY), fail)
     if design in ("sobol", "morris") and len(vary) < 2:
         raise fail("vary", f"{len(vary)} parameter", f"at least 2 parameters for design = {design!r}")
+    drawn: tuple[dict[str, float], ...] = ()
+    if posterior is not None:
+        taken = {
+            **dict.fromkeys(overrides, "[overrides]"),
+            **dict.fromkeys(flags, "--set"),
+            **dict.fromkeys(vary, "[vary]"),
+        }
+        drawn = _posterior_sets(posterior, replicates, seed, scenarios, files, taken)
     return Experiment(
         path=path,
         name=name,
@@ -272,7 +291,52 @@ def load_experiment(path: str | Path, sets: Mapping[str, Any] | Iterable[str] | 
         common_random_numbers=crn,
         overrides=overrides,
         sets=flags,
+        posterior=str(posterior) if posterior is not None else "",
+        parameter_sets=drawn,
     )
+
+
+def _posterior_sets(
+    posterior: str | Path,
+    replicates: int,
+    seed: int,
+    scenarios: dict[str, Any],
+    files: dict[str, str],
+    taken: dict[str, str],
+) -> tuple[dict[str, float], ...]:
+    """One parameter set per replicate drawn from a posterior, each applied to every scenario before anything runs.
+
+    Args:
+        posterior: A calibration's output folder or its posterior.parquet.
+        replicates: Sets to draw, one per replicate.
+        seed: The experiment's base seed (the draw is reproducible from it).
+        scenarios: The experiment's scenarios, by name, overrides applied.
+        files: The file of each scenario, for messages.
+        taken: Keys the experiment gives its own values, and where (``[vary]``, ``[overrides]``,
+            ``--set``): a calibrated key among them is refused, for a point's value and a drawn
+            value of one key cannot both hold.
+
+    Raises:
+        ExperimentError: An unreadable posterior, a set a scenario cannot take (another city's
+            posterior), or a calibrated key the experiment sets itself; one line.
+    """
+    from cpsim.studies.calibration.overrides import element
+    from cpsim.studies.calibration.posterior_draws import PosteriorError, check_sets, draw_sets
+
+    try:
+        sets = draw_sets(posterior, replicates, seed)
+        check_sets(sets, [(files[name], scenario) for name, scenario in scenarios.items()])
+    except PosteriorError as err:
+        raise ExperimentError(str(err)) from None
+    for key in sets[0]:
+        found = element(key)
+        base = found[0] if found is not None else key
+        if base in taken:
+            raise ExperimentError(
+                f"--posterior {posterior}: {key} is calibrated by the posterior and set in {taken[base]}; allowed: a "
+                "posterior whose keys the experiment neither varies nor sets (or leave the key out of the experiment)"
+            )
+    return tuple(sets)
 
 
 def _run_keys(overrides: dict[str, Any], vary: dict[str, Any], days: int | None, fail, flags: dict[str, Any]) -> None:

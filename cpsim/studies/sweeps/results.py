@@ -102,6 +102,8 @@ def fingerprint(exp: Experiment, plan: list[PlannedRun]) -> str:
         "timeseries": list(exp.timeseries),
         "plan": [(r.run_id, r.scenario, r.point, r.replicate, r.params, r.seed) for r in plan],
     }
+    if exp.parameter_sets:  # only then: stores without a posterior keep the fingerprint they were made with
+        data["parameter_sets"] = [dict(s) for s in exp.parameter_sets]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -469,6 +471,11 @@ def sweep_provenance(exp: Experiment, plan: list[PlannedRun]) -> dict[str, Any]:
         replicates=exp.replicates,
         overrides=[f"{k}={v}" for k, v in exp.overrides.items()],
         study="sweep",
+        **(
+            {"posterior": exp.posterior, "parameter_sets": [dict(s) for s in exp.parameter_sets]}
+            if exp.parameter_sets
+            else {}
+        ),
         experiment={
             "file": str(exp.path),
             "sha256": provenance.sha256(exp.path),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -152,7 +153,8 @@ def check_points(exp: Experiment, plan: list[PlannedRun]) -> None:
     seen: set[tuple] = set()
     for run in plan:
         values = tuple(run.params[k] for k in keys)
-        hashable = tuple(tuple(v) if isinstance(v, list) else v for v in values)  # list-valued keys: group names
+        # list- and table-valued keys (group names, a program's areas) compared by their JSON
+        hashable = json.dumps(values, sort_keys=True, default=str)
         if (run.scenario, hashable) in seen:
             continue
         seen.add((run.scenario, hashable))

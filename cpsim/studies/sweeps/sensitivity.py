@@ -44,12 +44,32 @@ from cpsim.studies.sweeps.results import SweepResults, connect_read, open_result
 SOBOL_MIN_SAMPLES = 256
 MORRIS_MIN_TRAJECTORIES = 10
 WARN_COLOR = "#9a6a00"
-# What the report's bands and paired intervals cover (the indices' own intervals are SALib's bootstrap).
-COVERS = (
-    intervals_cover(what="The 95% bands and paired intervals")
-    + " The intervals of the sensitivity indices are SALib's bootstrap over the sample points: how precisely "
+INDICES_COVER = (
+    " The intervals of the sensitivity indices are SALib's bootstrap over the sample points: how precisely "
     "this sample pins the indices down."
 )
+
+
+def covers(spec: dict) -> str:
+    """What the report's bands and paired intervals cover (the indices' own intervals are SALib's bootstrap).
+
+    Args:
+        spec: The stored experiment (Experiment.to_dict): with a posterior, each replicate ran with
+            its own drawn parameter set, so the bands cover parameter uncertainty too.
+    """
+    if spec.get("posterior"):
+        what = (
+            f"The 95% bands and paired intervals ({spec['replicates']} replicates a point, each with parameters "
+            f"drawn from the posterior {spec['posterior']})"
+        )
+        return intervals_cover(("seed", "parameters"), what=what) + INDICES_COVER
+    return intervals_cover(what="The 95% bands and paired intervals") + INDICES_COVER
+
+
+def drawn(spec: dict) -> str:
+    """A figure title's note on what the replicates differ in ("" without a posterior)."""
+    return "; each replicate with its own parameters drawn from the posterior" if spec.get("posterior") else ""
+
 
 # Figures shown when the experiment keeps them and none are asked for.
 KEY_METRICS = (
@@ -157,7 +177,7 @@ def effect_figure(res: SweepResults, key: str, metrics: list[str], path: Path) -
     suptitle(
         fig,
         f"{res.experiment['name']}: figures against {key} (line: mean; dark band: 95% CI of the mean; "
-        f"light band: 10-90% of single runs; {spec['replicates']} replicates){paired}",
+        f"light band: 10-90% of single runs; {spec['replicates']} replicates{drawn(spec)}){paired}",
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -252,7 +272,7 @@ def paired_figure(
     suptitle(
         fig,
         f"{res.experiment['name']}: paired differences under common random numbers ({what}, same city "
-        f"and draws, replicate by replicate; band: 95% CI over replicates)",
+        f"and draws, replicate by replicate; band: 95% CI over replicates{drawn(res.experiment['spec'])})",
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -665,7 +685,7 @@ scenarios: {html.escape(", ".join(spec["scenarios"]))}</li>
 <li>varied: <ul>{vary}</ul></li>
 <li>figures analysed: {html.escape(", ".join(metrics))} (docs/metrics.md)</li>
 </ul>
-<p class="note">{html.escape(COVERS)}</p>
+<p class="note">{html.escape(covers(spec))}</p>
 {failures}
 {ranked}
 <h2>Effects of the varied parameters</h2>
