@@ -138,3 +138,34 @@ def test_the_area_movement_table_is_the_committed_rows_rendered_and_the_data_row
     assert data["change_sd"].to_numpy() == pytest.approx(by_size["change_sd"].to_numpy())
     # the finding the docs' paragraph reads from it: the data's largest areas move more than its smallest
     assert data["change_sd"].iloc[-1] > data["change_sd"].iloc[0] + 2
+
+
+def test_the_targeted_package_table_is_the_committed_rows_rendered():
+    from cpsim.studies.calibration.docs_table import (
+        BEGIN_TARGETS,
+        COMPARE,
+        END_TARGETS,
+        TARGETS,
+        read_targets,
+        targets_markdown,
+    )
+
+    rows, meta = read_targets(TARGETS)
+    again = f"run `{meta['command']}` on the outputs of the two compare commands above it"
+    assert block(BEGIN_TARGETS, END_TARGETS) == targets_markdown(rows, meta), again
+    assert "--docs" in meta["command"] and meta["command"] in DOC.read_text()
+    cell = rows.set_index(["figure", "intervals", "scenario"])
+    for run, compare in zip(meta["runs"], ("seeds", "posterior"), strict=True):
+        for scenario in ("chicago_neighbourhood_policing", "chicago_neighbourhood_policing_low_trust"):
+            city, inside, outside = (
+                cell.loc[(f, run["intervals"], scenario), "mean"] for f in ("city", "inside", "outside")
+            )
+            # the city's change is its residents' mean: inside and outside weighted by who lives where
+            # (the share is the baseline's mean over replicates, so the two agree only closely)
+            share = meta["residents_inside"]
+            assert city == pytest.approx(share * inside + (1 - share) * outside, abs=2e-3), (run, scenario)
+        # the package citywide against the baseline is the same runs as the posterior comparison's table
+        committed = pd.read_csv(COMPARE[compare]).query("metric == 'trust_end' and not baseline").iloc[0]
+        assert cell.loc[("city", run["intervals"], "chicago_neighbourhood_policing"), "mean"] == pytest.approx(
+            committed["diff"]
+        )
