@@ -45,6 +45,11 @@ ROOT = Path(__file__).resolve().parents[2]
 LIBRARIES = ("mesa", "numpy", "pandas", "networkx", "scipy", "matplotlib", "duckdb", "SALib")
 # Keys that name or describe a scenario rather than set the model: never "differing parameters".
 LABEL_KEYS = ("run.name", "run.description")
+# Keys holding a file path, joined by the loader onto the folder of the scenario file that names it:
+# reached through a chain of ``extends`` they read ``experiments/../docs/...``. The record shows them
+# normalised, so one file reached by two chains is not a "differing parameter". The scenario keeps
+# the joined path: it is part of a calibration's fingerprint, which a resumed fit must match.
+PATH_KEYS = ("areas.path", "areas.adjacency", "graph.path")
 PACKAGE = ROOT / "cpsim"
 # What a simulation executes: a change here may change results.
 MODEL_PARTS = (
@@ -134,12 +139,16 @@ def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return os.path.normpath(path)
 
 
 def flatten(scenario: Any) -> dict[str, Any]:
-    """Every parameter of a scenario as dotted key -> value."""
-    return {f"{sec}.{key}": value for sec, body in scenario.to_dict().items() for key, value in body.items()}
+    """Every parameter of a scenario as dotted key -> value (file paths normalised: no ``dir/..``)."""
+    flat = {f"{sec}.{key}": value for sec, body in scenario.to_dict().items() for key, value in body.items()}
+    for key in PATH_KEYS:
+        if flat.get(key):  # "" is no file: normpath would make it "."
+            flat[key] = os.path.normpath(flat[key])
+    return flat
 
 
 def differing_parameters(scenarios: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
