@@ -94,7 +94,7 @@ CHICAGO_KEYS = {
 
 @pytest.mark.parametrize(
     ("method", "parameters"),
-    [("history_matching", {"safety.initial", "survey.slope", "survey.offset"})],
+    [("history_matching", {"safety.initial", "survey.slope", "survey.offset"}), ("chicago", CHICAGO_KEYS)],
 )
 def test_the_recovery_table_is_the_committed_repetitions_rendered(method, parameters):
     import json
