@@ -413,3 +413,21 @@ def long_table(rows: np.ndarray, labels: list, key_name: str) -> pd.DataFrame:
     for col in ("residents", "victimizations", "crimes_reported", "contacts", "stops", "complaints"):
         out[col] = out[col].astype(np.int64)
     return out
+
+
+def add_totals(totals: dict[str, float], today: dict[str, float], d, enforcement: np.ndarray) -> None:
+    """Add a day to the whole-run totals (in place): its TOTALS, violent reports, complaints expected of enforcement.
+
+    Args:
+        totals: The run's totals so far.
+        today: The day's figures (``day_figures``).
+        d: The day record (reported, violent, complaint_risk, experiences).
+        enforcement: Per contact kind, whether it is enforcement (complaints' ENFORCEMENT_KINDS).
+    """
+    for key in TOTALS:
+        totals[key] = totals.get(key, 0) + today[key]
+    # np.count_nonzero(reported & violent) and complaint_risk[enforcement kinds].sum(), compiled
+    totals["reported_violent"] = totals.get("reported_violent", 0) + figures.both(d.reported, d.violent)
+    totals["complaints_expected_enforcement"] = totals.get(
+        "complaints_expected_enforcement", 0.0
+    ) + figures.selected_total(d.complaint_risk, d.experiences["kind"], enforcement)

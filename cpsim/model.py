@@ -16,10 +16,6 @@ import networkx as nx
 import numpy as np
 
 from cpsim.agents import AgentViews
-from cpsim.kernels import attitudes, beats, figures
-from cpsim.kernels import safety as safety_kernel
-from cpsim.kernels.draws import chances
-from cpsim.kernels.ledger import book_hours
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import complaints as complaints_mech
 from cpsim.mechanisms import conditions as conditions_mech
@@ -36,7 +32,7 @@ from cpsim.mechanisms import safety as safety_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.mechanisms import word_of_mouth as wom_mech
 from cpsim.mechanisms.contacts import Contacts, apply_experiences, apply_heard, kind_mask, stories
-from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, TOTALS, DailyCollector, GroupTables, day_figures, ratio
+from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, DailyCollector, GroupTables, add_totals, day_figures, ratio
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
 from cpsim.scenario import Scenario
@@ -353,19 +349,17 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _expected_by_type(self, day: int) -> np.ndarray:
         """Expected victimisations per type (row 0 violent, row 1 property) and place on a day."""
-        # np.bincount(offender_beats, weights=active) / initial_offending, compiled (cpsim.kernels.beats)
-        factor = beats.relative_by_beat(self.offender_beats, self._active_offending(day), self.initial_offending)
+        factor = crime_mech.relative_offending(self.offender_beats, self._active_offending(day), self.initial_offending)
         return crime_mech.expected_by_type(
             self.places, factor, self.presence_per_1000, self.params.crime, self.guard_mean, self.wave_factor
         )
 
     def _active_offending(self, day: int) -> np.ndarray:
         """Offending of each offender today: free, and lower the more legitimate they find police."""
-        res, oi, p = self.residents, self.offender_idx, self.params
-        # offending[oi] * (free_day[oi] <= day) * exp(-compliance * (legitimacy[oi] - reference)): exp in
-        # numpy (its last bit may differ from C's), the gathers and products compiled (cpsim.kernels.beats)
-        argument = beats.compliance_argument(res.legitimacy, oi, p.reporting.reference_legitimacy, -p.crime.compliance)
-        return beats.active_offending(res.offending, res.free_day, oi, np.exp(argument), day)
+        p = self.params
+        return crime_mech.active_offending(
+            self.residents, self.offender_idx, p.reporting.reference_legitimacy, p.crime.compliance, day
+        )
 
     def _crime(self, d: Day) -> None:
         """3. Crime: true victimisations at places (deterred by yesterday's presence)."""
@@ -374,8 +368,7 @@ class CommunityModel(AgentViews, mesa.Model):
         if victims.size == 0:  # nobody victimised: the day's empty defaults stand, disorder is unchanged
             return
         d.victims, d.crime_place, d.violent = victims, place, kind == 0
-        # disorder += disorder_per_crime * np.bincount(place, minlength=places), compiled
-        beats.add_disorder(self.places.disorder, place, self.params.crime.disorder_per_crime)
+        crime_mech.add_disorder(self.places, place, self.params.crime.disorder_per_crime)
 
     def _calls(self, d: Day) -> None:
         """4. Reporting: victims decide to call (by legitimacy, F3), others call for help."""
@@ -387,7 +380,7 @@ class CommunityModel(AgentViews, mesa.Model):
                 d.victims, d.violent, self.residents.legitimacy, p.reporting, rng, self.report_intercepts
             )
             if self.place_reporting.any():  # someone else (a watch member) reports it
-                d.reported |= chances(s["watch"], self.place_reporting[d.crime_place], d.victims.size)
+                d.reported |= reporting_mech.reported_by_others(s["watch"], self.place_reporting, d.crime_place)
             n_reports = int(np.count_nonzero(d.reported))
         d.other_calls = reporting_mech.draw_other_calls(n, p.response.other_calls_per_1000, rng)
         workload = rng.poisson(n * p.response.workload_per_1000 / 1000 / 365)
@@ -427,10 +420,9 @@ class CommunityModel(AgentViews, mesa.Model):
             return
         rr = s["response"]
         rep_violent, rep_place = d.violent[d.reported], d.crime_place[d.reported]
-        # chances(rng, p, n) is rng.random(n) < p, compiled (cpsim.kernels.draws): the same uniforms.
-        answered = chances(rr, d.answered_share, n_reports)
-        d.recorded = answered & chances(rr, p.reporting.recording_share, n_reports)
-        other_answered = chances(rr, d.answered_share, n_other)
+        answered, d.recorded, other_answered = response_mech.answer_calls(
+            rr, d.answered_share, p.reporting.recording_share, n_reports, n_other
+        )
         answered_reports, helped = reporters[answered], d.other_calls[other_answered]
         callers = _join(answered_reports, helped)
         if callers.size:
@@ -455,7 +447,7 @@ class CommunityModel(AgentViews, mesa.Model):
         p_clear = response_mech.clearance_probability(
             violent, neighbour_legit, p.response, p.reporting.reference_legitimacy
         )
-        d.cleared = chances(d.streams["response"], p_clear, p_clear.size)
+        d.cleared = response_mech.draw_cleared(d.streams["response"], p_clear)
         d.recorded_beats = self.places.beat[place]
         if not d.cleared.any():  # nothing cleared: nobody to tell, nobody to arrest
             return
@@ -469,18 +461,9 @@ class CommunityModel(AgentViews, mesa.Model):
     def _patrol(self, d: Day) -> None:
         """7. Patrol: foot presence at places (deters crime tomorrow), casual contacts on foot and in cars."""
         p, res, hours = self.params, self.residents, d.hours
-        # Directed foot hours (programs place them in act) get the same share of their request as
-        # routine ones; the routine rest is spread over places by risk (patrol.spread_foot_hours).
-        # Both in one compiled pass (cpsim.kernels.beats.foot_hours), numpy's to the bit.
-        self.directed_foot, self.places.hotspot_hours = beats.foot_hours(
-            d.on_duty,
-            p.patrol.foot_hours,
-            d.routine,
-            self.foot_requests,
-            hours["foot"],
-            self.places.beat,
-            self.places.risk,
-            self.place_beat_risk,
+        # Directed foot hours (programs place them in act) and the routine rest spread over places.
+        self.directed_foot, self.places.hotspot_hours = patrol_mech.foot_at_places(
+            d.on_duty, p.patrol, d.routine, self.foot_requests, hours["foot"], self.places, self.place_beat_risk
         )
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.street_cumw, p.patrol, d.streams["patrol"]
@@ -506,7 +489,7 @@ class CommunityModel(AgentViews, mesa.Model):
         )
         d.stopped = stopped
         if stopped.size:  # (no stop, no draw)
-            stop_arrest = chances(s["enforcement"], enf.stop_arrest_share, stopped.size)
+            stop_arrest = enf_mech.draw_stop_arrests(s["enforcement"], enf.stop_arrest_share, stopped.size)
             d.arrested = _join(d.arrested, stopped[stop_arrest])
             stopped = stopped[~stop_arrest]  # stopped and let go
         if stopped.size == 0 and d.arrested.size == 0:  # nobody stopped or arrested today
@@ -530,9 +513,7 @@ class CommunityModel(AgentViews, mesa.Model):
         inc = p.incidents
         rng = d.streams["incidents"]
         if d.enforced.size:  # (no stop, no draw)
-            chance = incidents_mech.badness(d.enforced_quality)
-            chance *= self.local_incident_chance
-            for who in d.enforced[chances(rng, chance, chance.size)]:
+            for who in d.enforced[incidents_mech.draw_local(rng, d.enforced_quality, self.local_incident_chance)]:
                 self.contacts.add("incident", np.array([who]), -inc.strength, -inc.strength, 1.0 - inc.strength)
                 self.tell(np.array([who]), -inc.strength * inc.story_weight, -inc.strength * inc.story_weight, 0.0)
                 self._publish("local", d.number, int(res.group[who]), int(res.beat[who]), int(who), rng)
@@ -612,17 +593,7 @@ class CommunityModel(AgentViews, mesa.Model):
             self._decay["climate"],
             self._decay["normal"],
         )
-        # recorded += (1 - decay) * (bincount(recorded_beats) - recorded), and victimisations per resident
-        # likewise: the bincounts and the steps compiled (cpsim.kernels.beats)
-        beats.review(
-            hood.recorded,
-            hood.victimisation,
-            d.recorded_beats,
-            res.beat,
-            d.victims,
-            self.beat_residents,
-            self._decay["review"],
-        )
+        climate_mech.review(hood, d.recorded_beats, res.beat, d.victims, self.beat_residents, self._decay["review"])
         if d.number % WEEK == 0:  # crime reviews are weekly (CompStat): what is expected, then where effort goes
             climate_mech.expect(hood, self._decay["expectation"])
             self.targeting = climate_mech.targeting(
@@ -633,22 +604,12 @@ class CommunityModel(AgentViews, mesa.Model):
         """14. Presence and what residents see; disorder relaxes toward its base; perceived safety moves."""
         p, res, pl, hours = self.params, self.residents, self.places, d.hours
         ema = self._decay["presence"]
-        # Street hours (response, foot, enforcement, car, and community work as it shows) per 1000
-        # residents, a running average; each of these updates is one compiled pass (cpsim.kernels.safety).
-        self.presence_per_1000 = safety_kernel.presence(
-            self.presence_per_1000,
-            ema,
-            hours["response"],
-            hours["foot"],
-            hours["enforcement"],
-            hours["car"],
-            hours["community"],
-            p.patrol.community_presence,
-            self.beat_residents,
+        self.presence_per_1000 = patrol_mech.presence(
+            self.presence_per_1000, ema, hours, p.patrol.community_presence, self.beat_residents
         )
         # Police seen on foot at each place: routine and directed foot patrol, and program work on the street.
-        safety_kernel.approach(self.hood.foot, pl.hotspot_hours, 1.0 - ema)
-        safety_kernel.approach(pl.disorder, pl.base_disorder, 1 - self._decay["disorder"], clip=True)
+        patrol_mech.follow_foot(self.hood.foot, pl.hotspot_hours, ema)
+        crime_mech.relax_disorder(pl, self._decay["disorder"])
         if d.number % WEEK == 0:
             self.safety_target = self._safety_target()
         safety_mech.update_safety(
@@ -677,7 +638,7 @@ class CommunityModel(AgentViews, mesa.Model):
             for attitude, target in zip(
                 (res.attitude_legitimacy, res.attitude_effectiveness), self.anchors(), strict=True
             ):
-                attitudes.settle(attitude, target, self._decay["attitude"])  # trust_mech.relax, compiled
+                trust_mech.settle(attitude, target, self._decay["attitude"])
 
     def anchors(self) -> tuple[np.ndarray, np.ndarray]:
         """Where each resident's legitimacy and effectiveness attitudes settle (cpsim.mechanisms.trust).
@@ -686,34 +647,12 @@ class CommunityModel(AgentViews, mesa.Model):
         (cpsim.mechanisms.norms), the national mood, the resident's disposition and, for
         legitimacy, how effective police seem, for effectiveness, what residents see
         (cpsim.mechanisms.conditions); each pulled toward the ties' climate (``trust.tie_mean``,
-        ``trust.anchor``). One compiled pass (cpsim.kernels.attitudes), numpy's to the bit.
+        ``trust.anchor``).
         """
-        res, t, hood, mem = self.residents, self.params.trust, self.hood, self.memory
-        return attitudes.anchors(
-            res.group,
-            np.ascontiguousarray(mem.group[:, 0]),
-            np.ascontiguousarray(mem.group[:, 1]),
-            res.beat,
-            np.ascontiguousarray(mem.beat[:, 0]),
-            np.ascontiguousarray(mem.beat[:, 1]),
-            self.national,
-            res.disposition_legitimacy,
-            res.disposition_effectiveness,
-            res.attitude_legitimacy,
-            res.attitude_effectiveness,
-            t.performance_weight,
-            hood.reference["effectiveness"],
-            res.place,
-            self.places.disorder,
-            hood.reference["disorder"],
-            self.seen,
-            hood.reference["seen"],
-            t.disorder_weight,
-            t.foot_seen_weight,
-            self.social.indptr,
-            self.social.indices,
-            t.social_weight,
-        )
+        return trust_mech.anchors(
+            self.residents, self.memory, self.national, self.params.trust, self.hood.reference,
+            self.places.disorder, self.seen, self.social,
+        )  # fmt: skip
 
     def _city_means(self) -> dict[str, float]:
         """What the city shows now: mean disorder at home, police seen on foot, perceived effectiveness."""
@@ -737,8 +676,12 @@ class CommunityModel(AgentViews, mesa.Model):
         victimisation = np.bincount(pl.beat, weights=lam_v + lam_p, minlength=self.n_beats) / np.maximum(
             self.beat_residents, 1
         )
-        # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk.
-        foot = patrol_mech.spread_foot_hours(pl, self.officers_per_beat() * p.policing.duty_share * p.patrol.foot_hours)
+        # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk (the day's split).
+        on_duty = self.officers_per_beat() * p.policing.duty_share
+        _, foot = patrol_mech.foot_at_places(
+            on_duty, p.patrol, np.ones(self.n_beats), np.zeros(self.n_beats), on_duty * p.patrol.foot_hours, pl,
+            self.place_beat_risk,
+        )  # fmt: skip
         seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
         # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
         pl.disorder[:] = np.clip(
@@ -1038,31 +981,14 @@ class CommunityModel(AgentViews, mesa.Model):
             "complainants": c["idx"][d.complained],
         }
         by_group = self.tables.add(res, events)  # the day's sums by group and beat; the city's means from them
-        t = self.today = day_figures(d, self, by_group)
-        totals = self.totals
-        for key in TOTALS:
-            totals[key] = totals.get(key, 0) + t[key]
-        # np.count_nonzero(reported & violent) and complaint_risk[enforcement kinds].sum(), compiled
-        totals["reported_violent"] = totals.get("reported_violent", 0) + figures.both(d.reported, d.violent)
-        enforcement = kind_mask(complaints_mech.ENFORCEMENT_KINDS)
-        totals["complaints_expected_enforcement"] = totals.get(
-            "complaints_expected_enforcement", 0.0
-        ) + figures.selected_total(d.complaint_risk, c["kind"], enforcement)
+        self.today = day_figures(d, self, by_group)
+        add_totals(self.totals, self.today, d, kind_mask(complaints_mech.ENFORCEMENT_KINDS))
         if self.day == PREVALENCE_DAYS:
             self.initial["contact_prevalence"] = float(res.contacted.mean())
 
     def _book_hours(self, hours: dict, admin: np.ndarray, on_duty: np.ndarray) -> None:
         """Each working officer's share of their beat's hours, by activity."""
-        off = self.officers
-        # One compiled pass (cpsim.kernels.ledger): each working officer's share, as the numpy
-        # booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1)), to the bit.
-        book_hours(
-            self._booked,
-            off.on_duty,
-            off.beat,
-            (*[hours[a] for a in policing_mech.ACTIVITIES], admin),
-            on_duty,
-        )
+        policing_mech.book_hours(self._booked, self.officers, hours, admin, on_duty)
 
     def summary(self) -> dict:
         """Whole-run and end-of-run figures (defined in docs/metrics.md)."""

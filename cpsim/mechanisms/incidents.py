@@ -254,3 +254,14 @@ def draw_national(rng: np.random.Generator, inc) -> list[int]:
         return []
     shares = np.asarray(inc.national_group_share, float)
     return [int(rng.choice(shares.size, p=shares)) for _ in range(count)]
+
+
+def draw_local(rng, quality: np.ndarray, chance_per_badness: float) -> np.ndarray:
+    """Which of the day's stops and arrests become a publicized incident here (boolean each).
+
+    Each with chance ``badness(quality) * chance_per_badness`` (``local_chance``): ``rng.random(n) <
+    chance``, compiled (cpsim.kernels.draws.chances), the same uniforms.
+    """
+    chance = badness(quality)
+    chance *= chance_per_badness
+    return chances(rng, chance, chance.size)

@@ -95,3 +95,11 @@ def draw_other_calls(n_residents: int, per_1000_year: float, rng) -> np.ndarray:
     the Generator's Python layers, most of a day's cost here).
     """
     return draws.poisson_members(rng, n_residents * per_1000_year / 1000.0 / 365.0, n_residents)
+
+
+def reported_by_others(rng, place_reporting: np.ndarray, crime_place: np.ndarray) -> np.ndarray:
+    """Which victimisations someone else (a watch member) reports: ``rng.random(n) < place_reporting[place]``.
+
+    Compiled (cpsim.kernels.draws.chances): the same uniforms.
+    """
+    return draws.chances(rng, place_reporting[crime_place], crime_place.size)
