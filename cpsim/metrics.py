@@ -217,11 +217,11 @@ def day_figures(d, model, by_group: np.ndarray) -> dict[str, float]:
 
     """
     res, c, hours = model.residents, d.experiences, d.hours
-    (seen,) = figures.means((model.seen,))
+    (seen,) = figures.means((model.city.seen,))
     # A handful of groups: Python's arithmetic on their sums costs less than numpy's calls
     n, rows = max(res.n, 1), by_group[: len(MEANS)].tolist()
     trust, legitimacy, effectiveness, safety = sum(rows[0]) / n, sum(rows[1]) / n, sum(rows[2]) / n, sum(rows[3]) / n
-    group_trust = [s / m for s, m in zip(rows[0], model.group_residents_list, strict=True) if m > 0]
+    group_trust = [s / m for s, m in zip(rows[0], model.frame.group_residents_list, strict=True) if m > 0]
     response, foot, car, enforcement, community, admin, on_duty, complaints_expected = figures.totals(
         (
             hours["response"],

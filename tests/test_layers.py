@@ -1,7 +1,7 @@
 """The package's layers: data flows one way, so no import goes up.
 
 scenario, the stream bank and the compiled kernels -> world and mechanisms -> programs -> the model (agents,
-model, metrics, headline, survey, simulate) -> studies (cpsim.studies: the runner, compare,
+city, start, model, metrics, summary, headline, survey, simulate) -> studies (cpsim.studies: the runner, compare,
 trials, validation, sweeps, calibration) -> reports (cpsim.reports: brief, tables, HTML,
 plots, docs generators) -> the faces (app, cli). A module may import its own layer and the
 layers below it; nothing but the CLI imports the CLI. Imports under ``if TYPE_CHECKING:`` are annotations, not
@@ -21,7 +21,7 @@ LAYERS = (
     ("scenario", "streams", "kernels"),
     ("world", "mechanisms"),
     ("programs",),
-    ("agents", "model", "metrics", "headline", "survey", "simulate"),
+    ("agents", "city", "start", "model", "metrics", "summary", "headline", "survey", "simulate"),
     ("studies",),
     ("reports",),
     ("app", "cli"),
