@@ -22,6 +22,7 @@ import pandas as pd
 
 from cpsim.headline import LEVEL, clear_sign
 from cpsim.metrics import CONFIDENT_TRUST
+from cpsim.studies.intervals import mean_ci
 
 KEYS = ["scenario", "replicate", "level", "key"]
 
@@ -193,8 +194,6 @@ def summarize_breakdown(
         when that change is clear (its CI excludes zero; otherwise shares of noise mislead).
 
     """
-    from cpsim.studies.compare import mean_ci
-
     if groups.empty:
         return pd.DataFrame(columns=COLUMNS)
     names = list(dict.fromkeys(runs["scenario"]))

@@ -33,8 +33,13 @@ from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
 from cpsim.scenario import Scenario, ScenarioError
 from cpsim.scenario.rules import price_problem
-from cpsim.simulate import resolve
+from cpsim.simulate import resolve, simulate
+from cpsim.studies import provenance
+from cpsim.studies.breakdowns import run_breakdown
+from cpsim.studies.calibration.posterior_draws import set_overrides
+from cpsim.studies.costs import run_calls, run_costs
 from cpsim.studies.executors import Pool, open_pool, scheduler_address
+from cpsim.studies.trajectories import run_trajectory
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 
@@ -120,12 +125,6 @@ def run_replicate(task: Mapping[str, Any]) -> dict[str, Any]:
         succeeded); with ``detail``, ``_groups`` and ``_trajectory`` DataFrames as well.
 
     """
-    # Imported here: a spawned process or a Dask worker starts without cpsim loaded.
-    from cpsim.simulate import simulate
-    from cpsim.studies.breakdowns import run_breakdown
-    from cpsim.studies.costs import run_calls, run_costs
-    from cpsim.studies.trajectories import run_trajectory
-
     row: dict[str, Any] = {k: task[k] for k in ("replicate", "seed", "days")}
     row.update(scenario=task["name"], file=task["file"])
     start = time.perf_counter()
@@ -239,8 +238,6 @@ def run_study(
         SchedulerError: A bad or unreachable scheduler (nothing has run).
 
     """
-    from cpsim.studies import provenance
-
     if not scenarios:
         raise ValueError("compare: give at least one scenario (the first is the baseline)")
     if int(replicates) < 2:
@@ -267,7 +264,6 @@ def run_study(
     def at(params: Scenario, k: int) -> Scenario:
         if parameter_sets is None:
             return params
-        from cpsim.studies.calibration.posterior_draws import set_overrides
 
         return resolve(params, set_overrides(params, dict(parameter_sets[k])))
 
