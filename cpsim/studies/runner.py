@@ -39,6 +39,7 @@ from cpsim.studies.breakdowns import run_breakdown
 from cpsim.studies.calibration.posterior_draws import set_overrides
 from cpsim.studies.costs import run_calls, run_costs
 from cpsim.studies.executors import Pool, open_pool, scheduler_address
+from cpsim.studies.seeds import replicate_seeds
 from cpsim.studies.trajectories import run_trajectory
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
@@ -70,21 +71,6 @@ class Study:
     def baseline(self) -> str:
         """The baseline scenario's name."""
         return self.runs.attrs.get("baseline") or str(self.runs["scenario"].iloc[0])
-
-
-def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
-    """Run seeds of the replicates: child k of SeedSequence(base_seed).spawn(replicates).
-
-    Args:
-        base_seed: The comparison's seed.
-        replicates: Number of replicates.
-
-    Returns:
-        One non-negative 63-bit integer seed per replicate (the scenario schema's range).
-
-    """
-    children = np.random.SeedSequence(int(base_seed)).spawn(int(replicates))
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
 def run_values(summary: Mapping[str, Any]) -> dict[str, float]:

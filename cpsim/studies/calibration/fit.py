@@ -44,6 +44,7 @@ from cpsim.studies.calibration.spec import Calibration, CalibrationError, load_c
 from cpsim.studies.calibration.weighted import weighted_quantile
 from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool
 from cpsim.studies.interrupts import Interrupted, Interrupts, held
+from cpsim.studies.seeds import drawn_seeds
 
 LEVEL = 0.90
 
@@ -463,7 +464,7 @@ def _checks(
     sims = pd.DataFrame(columns=names)
     if draws > 0:
         pick = rng.choice(len(posterior), size=draws, p=posterior["weight"].to_numpy())
-        seeds = np.random.SeedSequence([cal.seed, 778]).generate_state(draws, np.uint64) >> np.uint64(1)
+        seeds = drawn_seeds([cal.seed, 778], draws)
         futures = []
         for i, s in zip(pick, seeds, strict=True):
             model = SurveyModel(

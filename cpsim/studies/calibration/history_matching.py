@@ -57,6 +57,7 @@ from cpsim.studies.calibration.overrides import as_overrides
 from cpsim.studies.calibration.spec import Calibration, CalibrationError
 from cpsim.studies.calibration.stats import Options, statistics
 from cpsim.studies.interrupts import Interrupts
+from cpsim.studies.seeds import drawn_seeds
 from cpsim.studies.sweeps.results import quote
 
 CHECK_WAVE = -1  # the design and runs rows of the posterior-predictive checks
@@ -299,7 +300,7 @@ def _num(v: Any) -> float:
 
 def point_seeds(seed: int, wave: int, n: int) -> np.ndarray:
     """One seed per point of a wave (checks: wave -1), independent of everything else."""
-    return np.random.SeedSequence([seed, 0x4D, wave + 1]).generate_state(n, np.uint64) >> np.uint64(1)
+    return drawn_seeds([seed, 0x4D, wave + 1], n)
 
 
 class Matcher:
