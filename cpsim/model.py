@@ -35,6 +35,7 @@ from cpsim.metrics import BY_KEY, PREVALENCE_DAYS, DailyCollector, GroupTables, 
 from cpsim.programs import build_programs, program_names
 from cpsim.programs.program import Surface
 from cpsim.scenario import Scenario
+from cpsim.scenario.units import per_day
 from cpsim.start import equilibrium
 from cpsim.streams import DayStreams, StreamBank, make_streams
 from cpsim.summary import Tally, summary
@@ -287,7 +288,7 @@ class CommunityModel(AgentViews, mesa.Model):
                 d.reported |= reporting_mech.reported_by_others(s["watch"], self.place_reporting, d.crime_place)
             n_reports = int(np.count_nonzero(d.reported))
         d.other_calls = reporting_mech.draw_other_calls(n, p.response.other_calls_per_1000, rng)
-        workload = rng.poisson(n * p.response.workload_per_1000 / 1000 / 365)
+        workload = rng.poisson(per_day(n, p.response.workload_per_1000))
         d.calls = n_reports + d.other_calls.size + workload
         d.hours_needed = (
             n_reports * p.response.hours_per_crime_call + (d.other_calls.size + workload) * p.response.hours_per_call

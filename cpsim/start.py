@@ -23,10 +23,12 @@ from cpsim.mechanisms import enforcement as enf_mech
 from cpsim.mechanisms import incidents as incidents_mech
 from cpsim.mechanisms import norms
 from cpsim.mechanisms import patrol as patrol_mech
+from cpsim.mechanisms import policing as policing_mech
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import trust as trust_mech
 from cpsim.scenario.levers import usual_policing
+from cpsim.scenario.units import per_day
 from cpsim.world.areas import people_per_resident
 from cpsim.world.layout import sample_weighted_within
 
@@ -104,7 +106,7 @@ def equilibrium(world, params, frame: Frame, streams, decay: dict[str, float]) -
 
 def start_presence(frame: Frame, pol) -> np.ndarray:
     """Street hours a beat's team gives on an average day (everything but administration), per 1000 residents."""
-    return (frame.officers_per_team * pol.duty_share * pol.shift_hours * (1 - pol.admin_share) * 1000.0) / np.maximum(
+    return (policing_mech.street_hours(frame.officers_per_team * pol.duty_share, pol) * 1000.0) / np.maximum(
         frame.beat_residents, 1
     )
 
@@ -280,7 +282,10 @@ def _news(world, p, frame: Frame, streams) -> tuple[np.ndarray, np.ndarray, int,
     beat_stops = np.bincount(res.beat, weights=res.stop_weight, minlength=frame.n_beats)
     news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
     for day in range(1 - days, 1):
-        local = inc.local_per_100k * res.n * people_per_resident(p) / 100_000 / 365.0 if beat_stops.sum() > 0 else 0.0
+        # (the rate times the residents first: the order of the stored runs)
+        local = (
+            per_day(inc.local_per_100k * res.n, people_per_resident(p), per=100_000) if beat_stops.sum() > 0 else 0.0
+        )
         for _ in range(local_rng.poisson(local)):
             beat = int(local_rng.choice(frame.n_beats, p=beat_stops / beat_stops.sum()))
             who = sample_weighted_within(res.by_beat, res.beat_start, frame.stop_cumw, np.array([beat]), local_rng)[0]
@@ -337,13 +342,13 @@ def _expected_audience(world, p, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
     """
     res = world.residents
     on_duty = frame.officers_per_team * p.policing.duty_share
-    working = on_duty * p.policing.shift_hours * (1 - p.policing.admin_share)
+    working = policing_mech.street_hours(on_duty, p.policing)
     foot, stops = on_duty * p.patrol.foot_hours, on_duty * p.enforcement.proactive_hours
     car = np.maximum(working - foot - stops, 0.0)  # before calls: an upper bound, car contacts are rare
     rates = {
         "street_time": foot * p.patrol.contacts_per_foot_hour + car * p.patrol.contacts_per_car_hour,
         "stop_weight": stops * p.enforcement.stops_per_hour,
-        None: frame.beat_residents * p.response.other_calls_per_1000 / 1000 / 365,
+        None: per_day(frame.beat_residents, p.response.other_calls_per_1000),
     }
     total = np.zeros(frame.n_beats)
     weighted = np.zeros(frame.n_beats)

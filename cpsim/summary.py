@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cpsim.metrics import ratio
+from cpsim.scenario.units import PER_1000_A_YEAR
 from cpsim.world.state import state
 
 
@@ -40,7 +41,7 @@ def summary(world, params, tally: Tally, seen: np.ndarray, days_run: int) -> dic
     names = params.population.group_names
     group_residents = np.bincount(res.group, minlength=len(names))
     g_trust = np.bincount(res.group, weights=res.trust, minlength=len(names)) / np.maximum(group_residents, 1)
-    per_year = 1000.0 * 365.0 / (n * days)
+    per_year = PER_1000_A_YEAR / (n * days)
     vic, viol = t.get("victimizations", 0), t.get("victimizations_violent", 0)
     initiated = tally.initiated["crime"] + tally.initiated["other"]
     trust_change = float(res.trust.mean()) - tally.initial["trust_mean"]

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cpsim.kernels.draws import chances
+from cpsim.scenario.units import DAYS_PER_YEAR, per_day
 from cpsim.world.layout import stable_order
 
 
@@ -217,7 +218,7 @@ def local_chance(inc, people: float, badness_per_day: float) -> float:
     """
     if badness_per_day <= 0:
         return 0.0
-    return inc.local_per_100k * people / 100_000 / 365.0 / badness_per_day
+    return per_day(people, inc.local_per_100k, per=100_000) / badness_per_day
 
 
 class NationalIncidents:
@@ -231,7 +232,7 @@ class NationalIncidents:
 
     def __init__(self, rng: np.random.Generator, inc) -> None:
         """The process on ``rng`` at the incidents section's rate and groups."""
-        self.rng, self.rate = rng, inc.national_per_year / 365.0
+        self.rng, self.rate = rng, inc.national_per_year / DAYS_PER_YEAR
         self.shares = np.asarray(inc.national_group_share, float)
         self.next = self._gap(0.0)
 
@@ -249,7 +250,7 @@ class NationalIncidents:
 
 def draw_national(rng: np.random.Generator, inc) -> list[int]:
     """Today's national incidents: the group of the person harmed in each."""
-    count = rng.poisson(inc.national_per_year / 365.0)
+    count = rng.poisson(inc.national_per_year / DAYS_PER_YEAR)
     if not count:  # most days
         return []
     shares = np.asarray(inc.national_group_share, float)

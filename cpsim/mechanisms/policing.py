@@ -121,6 +121,15 @@ def allocate_hours(
     return plan, admin, share
 
 
+def street_hours(on_duty, pol):
+    """Hours a day that ``on_duty`` officers give to everything but administration.
+
+    ``on_duty * shift_hours * (1 - admin_share)``, in that order (the stored runs hold its
+    bits); ``on_duty`` is a number or an array (officers per beat).
+    """
+    return on_duty * pol.shift_hours * (1 - pol.admin_share)
+
+
 _FLOAT64 = np.dtype(np.float64)
 
 
