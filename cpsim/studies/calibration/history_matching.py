@@ -49,13 +49,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cpsim import __version__
 from cpsim.simulate import simulate
 from cpsim.studies.calibration import emulators as em
 from cpsim.studies.calibration.observation import observe, split
 from cpsim.studies.calibration.overrides import as_overrides
 from cpsim.studies.calibration.spec import Calibration, CalibrationError
 from cpsim.studies.calibration.stats import Options, statistics
+from cpsim.studies.calibration.stores import create_calibration_table
 from cpsim.studies.interrupts import Interrupts
 from cpsim.studies.seeds import drawn_seeds
 from cpsim.studies.sweeps.results import quote
@@ -158,10 +158,6 @@ class HMStore:
         keys = ", ".join(f"{quote(k)} DOUBLE" for k in self.keys)
         stats = ", ".join(f"{quote(s)} DOUBLE" for s in self.stats)
         con.begin()
-        con.execute(
-            "CREATE TABLE calibration (name VARCHAR, file VARCHAR, fingerprint VARCHAR, spec JSON, created TIMESTAMP, "
-            "cpsim VARCHAR)"
-        )
         spec = {
             "name": cal.name,
             "method": cal.method,
@@ -174,11 +170,7 @@ class HMStore:
             "targets": [dataclasses.asdict(t) for t in cal.targets],
             "waves": list(cal.options.waves),
         }
-        con.execute(
-            "INSERT INTO calibration VALUES (?, ?, ?, ?, ?, ?)",
-            [cal.name, str(cal.path), cal.fingerprint(), json.dumps(spec, default=str),
-             datetime.now(UTC).replace(tzinfo=None), __version__],
-        )  # fmt: skip
+        create_calibration_table(con, cal, spec)
         con.execute(f"CREATE TABLE design (wave BIGINT, point BIGINT, seed UBIGINT, {keys}, PRIMARY KEY (wave, point))")
         con.execute(
             f"CREATE TABLE runs (wave BIGINT, point BIGINT, seed UBIGINT, {keys}, {stats}, error VARCHAR, "
