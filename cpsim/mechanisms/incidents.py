@@ -232,7 +232,7 @@ class NationalIncidents:
 
     def __init__(self, rng: np.random.Generator, inc) -> None:
         """The process on ``rng`` at the incidents section's rate and groups."""
-        self.rng, self.rate = rng, inc.national_per_year / DAYS_PER_YEAR
+        self.rng, self.rate = rng, national_rate(inc)
         self.shares = np.asarray(inc.national_group_share, float)
         self.next = self._gap(0.0)
 
@@ -243,18 +243,28 @@ class NationalIncidents:
         """The incidents of day ``day`` (times in (day - 1, day]): the group of the person harmed in each."""
         groups = []
         while self.next <= day:
-            groups.append(int(self.rng.choice(self.shares.size, p=self.shares)))
+            groups.append(harmed_group(self.rng, self.shares))
             self.next = self._gap(self.next)
         return groups
 
 
 def draw_national(rng: np.random.Generator, inc) -> list[int]:
     """Today's national incidents: the group of the person harmed in each."""
-    count = rng.poisson(inc.national_per_year / DAYS_PER_YEAR)
+    count = rng.poisson(national_rate(inc))
     if not count:  # most days
         return []
     shares = np.asarray(inc.national_group_share, float)
-    return [int(rng.choice(shares.size, p=shares)) for _ in range(count)]
+    return [harmed_group(rng, shares) for _ in range(count)]
+
+
+def national_rate(inc) -> float:
+    """Incidents elsewhere a day (``incidents.national_per_year`` over the year's days)."""
+    return inc.national_per_year / DAYS_PER_YEAR
+
+
+def harmed_group(rng: np.random.Generator, shares: np.ndarray) -> int:
+    """The group of the person an incident elsewhere harmed, by the groups' shares of such incidents."""
+    return int(rng.choice(shares.size, p=shares))
 
 
 def draw_local(rng, quality: np.ndarray, chance_per_badness: float) -> np.ndarray:
