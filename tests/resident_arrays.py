@@ -1,4 +1,4 @@
-"""Residents' arrays of a small built city with spread-out trust components, and a bit-for-bit comparison.
+"""Small built cities for the mechanism and world tests: a world, residents with spread-out trust, a bit comparison.
 
 Shared by the mechanism tests that check a hot path against the numpy steps it replaced.
 """
@@ -27,3 +27,9 @@ def residents(n=300, seed=0):
 def same_bits(a, b):
     """The same dtype, shape and bytes."""
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def built_world(n=2000, **over):
+    """A scenario of ``n`` residents (with dotted overrides) and its world, built from seed 3."""
+    s = Scenario().with_overrides({"population.residents": n, **over})
+    return s, build_world(s, make_streams(3))

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from resident_arrays import built_world
 
 from cpsim.mechanisms import conditions
-from cpsim.model import make_streams
-from cpsim.scenario import Scenario
-from cpsim.world import build_world
-
-
-def _world(n=2000, **over):
-    s = Scenario().with_overrides({"population.residents": n, **over})
-    return s, build_world(s, make_streams(3))
 
 
 def test_seeing_police_on_foot_follows_foot_hours_and_time_out():
-    _, w = _world()
+    _, w = built_world()
     res = w.residents
     foot = np.zeros(w.places.n)
     assert (conditions.seen_weekly(res, foot, 2.8) == 0).all()

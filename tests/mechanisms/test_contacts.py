@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from resident_arrays import residents, same_bits
+from resident_arrays import built_world, residents, same_bits
 
 from cpsim.mechanisms import trust
 from cpsim.mechanisms.bounds import unit
 from cpsim.mechanisms.contacts import KINDS, Contacts, apply_experiences, apply_heard, kind_code, kind_mask
 from cpsim.mechanisms.trust import consolidation, experience_delta, read_valence
 from cpsim.mechanisms.word_of_mouth import MIN_STORY
-from cpsim.model import make_streams
-from cpsim.scenario import Scenario
-from cpsim.world import build_world
 
 
 def test_experiences_spread_scalars_over_their_residents_and_keep_arrays():
@@ -31,17 +28,12 @@ def test_experiences_spread_scalars_over_their_residents_and_keep_arrays():
     assert c.take()["idx"].size == 0  # taken: the buffer is empty
 
 
-def _world(n=2000, **over):
-    s = Scenario().with_overrides({"population.residents": n, **over})
-    return s, build_world(s, make_streams(3))
-
-
 def test_familiarity_counts_once_in_what_a_contact_leaves():
     """A familiar contact moves trust as much as an unfamiliar one today; more of it lasts, by the kept share only.
 
     (Familiarity once multiplied the step too, so a fully familiar contact left 12x the lasting change.)
     """
-    s, w = _world()
+    s, w = built_world()
     res = w.residents
     res.familiarity[:2] = [0.0, 1.0]
     res.legitimacy[:2] = res.effectiveness[:2] = res.trust[:2] = 0.5
@@ -161,7 +153,7 @@ def test_kind_masks_are_the_lookups_of_their_codes():
 
 
 def test_an_experience_is_partly_kept_by_the_attitude_more_with_a_familiar_team():
-    s, w = _world()
+    s, w = built_world()
     res = w.residents
     res.legitimacy[:2] = res.effectiveness[:2] = res.trust[:2] = 0.5
     res.attitude_legitimacy[:2] = res.attitude_effectiveness[:2] = 0.5

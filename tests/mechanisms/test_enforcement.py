@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from resident_arrays import built_world
 
 from cpsim.mechanisms import enforcement
-from cpsim.model import make_streams
 from cpsim.scenario import Scenario
-from cpsim.world import build_world
 
 S = Scenario()
 
@@ -26,13 +25,8 @@ def test_fair_stop_raises_legitimacy_even_with_an_unfavourable_outcome():
     assert average[0] < 2 * S.policing.skill_mean - 1
 
 
-def _world(n=2000, **over):
-    s = Scenario().with_overrides({"population.residents": n, **over})
-    return s, build_world(s, make_streams(3))
-
-
 def test_custody_starts_at_the_share_the_arrest_process_keeps():
-    _, w = _world()
+    _, w = built_world()
     res = w.residents
     offenders = np.arange(20_000) % res.n
     res.free_day[:] = 0

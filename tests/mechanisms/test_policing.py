@@ -6,12 +6,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from resident_arrays import built_world
 
 from cpsim.mechanisms import policing
 from cpsim.mechanisms.policing import Roster, pick_officers
-from cpsim.model import make_streams
 from cpsim.scenario import Scenario
-from cpsim.world import build_world
 
 S = Scenario()
 
@@ -51,13 +50,8 @@ def test_a_roster_picks_as_a_fresh_grouping_does_and_follows_duty_changes():
     assert set(pick_officers(off, beats, np.random.default_rng(9), roster)) <= set(range(off.n))
 
 
-def _world(n=2000, **over):
-    s = Scenario().with_overrides({"population.residents": n, **over})
-    return s, build_world(s, make_streams(3))
-
-
 def test_rota_keeps_every_team_that_can_cover_a_beat_covered():
-    s, w = _world(10_000, **{"population.beats": 12})
+    s, w = built_world(10_000, **{"population.beats": 12})
     off = w.officers
     phase = policing.rota_phases(off, 12)
     teams = np.bincount(off.beat[off.beat >= 0], minlength=12)
@@ -71,7 +65,7 @@ def test_rota_keeps_every_team_that_can_cover_a_beat_covered():
 
 
 def test_rotation_swaps_beats_so_teams_keep_their_size_and_steady_officers_stay():
-    s, w = _world(10_000, **{"population.beats": 8})
+    s, w = built_world(10_000, **{"population.beats": 8})
     off = w.officers
     teams = np.bincount(off.beat[off.beat >= 0], minlength=8)
     steady = np.zeros(off.n, bool)
@@ -86,7 +80,7 @@ def test_rotation_swaps_beats_so_teams_keep_their_size_and_steady_officers_stay(
 
 
 def test_rotation_moves_each_officer_about_once_per_rotation_period():
-    s, w = _world(10_000, **{"population.beats": 8})
+    s, w = built_world(10_000, **{"population.beats": 8})
     off = w.officers
     rng = np.random.default_rng(5)
     moves, days, period = 0, 3_000, 180.0

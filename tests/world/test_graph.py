@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+from resident_arrays import built_world
 
-from cpsim.model import make_streams
-from cpsim.scenario import Scenario
-from cpsim.world import build_world
 from cpsim.world.graph import from_edges, from_networkx
 
 
-def _world(n=2000, **over):
-    s = Scenario().with_overrides({"population.residents": n, **over})
-    return s, build_world(s, make_streams(3))
-
-
 def test_local_graph_is_clustered_and_homophilous():
-    s, w = _world(5000)
+    s, w = built_world(5000)
     g, res = w.graph, w.residents
     src = np.repeat(np.arange(g.n), g.degree())
     same_beat = (res.beat[src] == res.beat[g.indices]).mean()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from resident_arrays import built_world
 
 from cpsim import CommunityModel, load_scenario
 from cpsim.model import make_streams
-from cpsim.scenario import Scenario
 from cpsim.world import build_world
 from cpsim.world.layout import stable_order
 from cpsim.world.population import build_residents_and_places, dissimilarity
@@ -81,13 +81,8 @@ def test_youth_spend_the_declared_multiple_of_adults_time_on_the_street():
         assert log_ratio == pytest.approx(np.log(ratio), abs=0.06)
 
 
-def _world(n=2000, **over):
-    s = Scenario().with_overrides({"population.residents": n, **over})
-    return s, build_world(s, make_streams(3))
-
-
 def test_population_groups_start_at_their_gallup_trust():
-    s, w = _world(20000)
+    s, w = built_world(20000)
     res = w.residents
     for g, target in enumerate(s.trust.initial_by_group):
         assert res.trust[res.group == g].mean() == pytest.approx(target, abs=0.02)
@@ -98,14 +93,14 @@ def test_population_groups_start_at_their_gallup_trust():
 
 
 def test_every_group_gets_beats_of_its_own_even_with_few_beats():
-    s, w = _world(2000, **{"population.beats": 3, "population.segregation": 1.0})
+    s, w = built_world(2000, **{"population.beats": 3, "population.segregation": 1.0})
     res = w.residents
     minority_share = np.bincount(res.beat, weights=res.group == 1, minlength=3) / np.bincount(res.beat, minlength=3)
     assert minority_share.max() > 0.9 and minority_share.min() < 0.1
 
 
 def test_staffing_changes_each_beat_team_in_proportion():
-    s, w = _world(10_000)
+    s, w = built_world(10_000)
     s2 = s.with_overrides({"policing.officers_per_1000": 1.1})
     w2 = build_world(s2, make_streams(3))
     full = np.bincount(w.officers.beat[w.officers.beat >= 0], minlength=w.n_beats)
