@@ -17,10 +17,9 @@ differences have much narrower confidence intervals than the scenarios' own mean
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
@@ -31,6 +30,7 @@ from cpsim.studies.gaps import read_gaps
 from cpsim.studies.intervals import mean_ci, ratio_ci, t_quantile
 from cpsim.studies.runner import (
     ID_COLUMNS,
+    StudyOptions,
     load_all,
     normalize_overrides,
     one_line,
@@ -226,27 +226,13 @@ def _row(name: str, file: str, is_base: bool, m: Metric, error: str) -> dict[str
     return row
 
 
-def compare(
-    scenarios: Sequence[Scenario | str | Path],
-    replicates: int = 10,
-    days: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    overrides: Mapping[str, Any] | Iterable[str] | None = None,
-    executor: Executor | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-) -> pd.DataFrame:
+def compare(scenarios: Sequence[Scenario | str | Path], **options: Unpack[StudyOptions]) -> pd.DataFrame:
     """Compare scenarios with replicates, common random numbers and 95% confidence intervals.
 
     Args:
         scenarios: Scenario objects or scenario files; the first is the baseline.
-        replicates: Runs per scenario; replicate k of every scenario uses the same seed.
-        days: Days per run (default: the baseline's ``run.days``).
-        seed: Base seed of ``SeedSequence(seed).spawn(replicates)`` (default: the baseline's ``run.seed``).
-        workers: Local worker processes (default: the number of CPUs; 1 runs in this process).
-        overrides: Dotted overrides applied to every scenario.
-        executor: An executor to use instead of a local process pool (e.g. Dask's).
-        progress: Called as ``progress(done, total, failed)`` after each run.
+        **options: How the scenarios run, by name (cpsim.studies.runner.StudyOptions: replicates,
+            days, seed, workers, overrides, executor, progress; run_study's defaults).
 
     Returns:
         The tidy comparison table (see :func:`summarize`). To keep the per-replicate
@@ -256,5 +242,5 @@ def compare(
         ScenarioError: A scenario or override is invalid (raised before anything runs).
 
     """
-    study = run_study(scenarios, replicates, days, seed, workers, overrides, executor, progress)
+    study = run_study(scenarios, **options)
     return summarize(study.runs, groups=study.groups)

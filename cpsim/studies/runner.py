@@ -24,7 +24,7 @@ from concurrent.futures import Executor, Future, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -181,6 +181,26 @@ def load_all(
     return [tuple(item) for item in loaded]  # type: ignore[misc]
 
 
+class StudyOptions(TypedDict, total=False):
+    """How a study runs its scenarios, by name; a missing option takes :func:`run_study`'s default.
+
+    :func:`run_study`, :func:`run_replicates` and :func:`cpsim.studies.compare.compare` share them:
+    ``replicates`` (runs per scenario; replicate k of every scenario uses the same seed, child k of
+    ``SeedSequence(seed).spawn(replicates)``), ``days`` (per run), ``seed`` (the base seed),
+    ``workers`` (local processes; 1 runs here), ``overrides`` (dotted, for every scenario),
+    ``executor`` (used instead of a local pool, e.g. Dask's) and ``progress`` (called as
+    ``progress(done, total, failed)`` after each run): as :func:`run_study` documents them.
+    """
+
+    replicates: int
+    days: int | None
+    seed: int | None
+    workers: int | None
+    overrides: Mapping[str, Any] | Iterable[str] | None
+    executor: Executor | None
+    progress: Callable[[int, int, int], None] | None
+
+
 def run_study(
     scenarios: Sequence[Scenario | str | Path],
     replicates: int = 10,
@@ -287,21 +307,16 @@ def run_study(
 
 
 def run_replicates(
-    scenarios: Sequence[Scenario | str | Path],
-    replicates: int = 10,
-    days: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    overrides: Mapping[str, Any] | Iterable[str] | None = None,
-    executor: Executor | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-    scheduler: str | None = None,
+    scenarios: Sequence[Scenario | str | Path], *, scheduler: str | None = None, **options: Unpack[StudyOptions]
 ) -> pd.DataFrame:
-    """The runs table of :func:`run_study` (one row per scenario and replicate), without the details."""
-    study = run_study(
-        scenarios, replicates, days, seed, workers, overrides, executor, progress, detail=False, scheduler=scheduler
-    )
-    return study.runs
+    """The runs table of :func:`run_study` (one row per scenario and replicate), without the details.
+
+    Args:
+        scenarios: Scenario objects or files; the first is the baseline.
+        scheduler: Dask scheduler address (as :func:`run_study`).
+        **options: How the scenarios run (StudyOptions).
+    """
+    return run_study(scenarios, **options, detail=False, scheduler=scheduler).runs
 
 
 def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None, scheduler: str | None = None) -> list:
