@@ -152,3 +152,56 @@ def anchor(shared: np.ndarray, own: np.ndarray, climate: np.ndarray, social_weig
         social_weight: trust.social_weight.
     """
     return unit(shared + ((1.0 - social_weight) * own + social_weight * climate))
+
+
+def anchors(
+    res, memory, national: float, t, reference: dict[str, float], disorder: np.ndarray, seen: np.ndarray, graph
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each resident's legitimacy and effectiveness attitudes settle (``anchor``).
+
+    Each component: the group's collective memory and the neighbourhood's departure from it
+    (cpsim.mechanisms.norms), the national mood, the resident's disposition and, for
+    legitimacy, how effective police seem, for effectiveness, what residents see
+    (cpsim.mechanisms.conditions); each pulled toward the ties' climate (``tie_mean``,
+    ``anchor``). One compiled pass (cpsim.kernels.attitudes), numpy's to the bit.
+
+    Args:
+        res: Residents arrays.
+        memory: The collective memories (cpsim.mechanisms.norms.Memory).
+        national: The national mood about police.
+        t: The trust section.
+        reference: What residents are used to ("effectiveness", "disorder", "seen").
+        disorder: Disorder per place.
+        seen: Each resident's chance of seeing police on foot in a week.
+        graph: The social graph (CSR: indptr, indices).
+    """
+    return attitudes.anchors(
+        res.group,
+        np.ascontiguousarray(memory.group[:, 0]),
+        np.ascontiguousarray(memory.group[:, 1]),
+        res.beat,
+        np.ascontiguousarray(memory.beat[:, 0]),
+        np.ascontiguousarray(memory.beat[:, 1]),
+        national,
+        res.disposition_legitimacy,
+        res.disposition_effectiveness,
+        res.attitude_legitimacy,
+        res.attitude_effectiveness,
+        t.performance_weight,
+        reference["effectiveness"],
+        res.place,
+        disorder,
+        reference["disorder"],
+        seen,
+        reference["seen"],
+        t.disorder_weight,
+        t.foot_seen_weight,
+        graph.indptr,
+        graph.indices,
+        t.social_weight,
+    )
+
+
+def settle(attitude: np.ndarray, anchor_values: np.ndarray, factor: float) -> None:
+    """A week of attitudes settling toward their anchors (in place): ``relax``, in one compiled pass."""
+    attitudes.settle(attitude, anchor_values, factor)
