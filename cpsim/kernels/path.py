@@ -1,0 +1,76 @@
+"""Which path the day kernels take: the compiled module, or the same equations in numpy.
+
+The compiled module (cpsim/kernels/compiled.pyx) is built when cpsim is installed with a C
+compiler; without one the install still succeeds and every kernel runs as numpy
+(cpsim/kernels/numpy_path), with the same results to the bit, only slower. Each part module
+(cpsim/kernels/draws.py, ...) takes its names from the path chosen here, once, at import:
+
+- ``CPSIM_KERNELS=numpy``: numpy, even when the compiled module is built;
+- ``CPSIM_KERNELS=compiled``: the compiled module, or an ImportError saying why not;
+- unset: the compiled module when it is built and was built against this numpy's major.minor
+  version, else numpy. The kernels call numpy's C random distributions, linked from the numpy
+  they were built against; numpy promises no stream compatibility across versions, so a
+  module built against another numpy could draw other numbers than this numpy's Generator
+  does. numpy then gives this numpy's draws, which is what a run without cpsim's kernels
+  would give: slower, not wrong, and a reinstall brings the compiled path back.
+
+When numpy is used, one line on stderr says so, why, and how much slower a day runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from types import ModuleType
+
+import numpy as np
+
+# CPU time of a day on the numpy path over the compiled one (benchmarks/bench_day.py, baseline
+# city, one beat per 1,250 residents; measured 2026-12-07 on a shared 2-core machine).
+SLOWER = "a day 4.4x slower at 2,000 residents, 3.9x at 10,000, 2.1x at 100,000"
+
+
+def _numpy_version(version: str) -> str:
+    """A numpy version's major.minor."""
+    return ".".join(version.split(".")[:2])
+
+
+def _choose() -> tuple[bool, str]:
+    """(compiled?, why numpy) for this process."""
+    wanted = os.environ.get("CPSIM_KERNELS", "")
+    if wanted not in ("", "numpy", "compiled"):
+        raise ImportError(f"CPSIM_KERNELS must be 'numpy', 'compiled' or unset, not {wanted!r}")
+    if wanted == "numpy":
+        return False, "CPSIM_KERNELS=numpy"
+    try:
+        from cpsim.kernels import compiled
+    except ImportError as e:
+        why = f"the compiled kernels are not built ({e})"
+    else:
+        built = getattr(compiled, "NUMPY_BUILT", "an unrecorded version")
+        if built == _numpy_version(np.__version__):
+            return True, ""
+        why = f"the compiled kernels were built against numpy {built}, this is numpy {np.__version__}"
+    if wanted == "compiled":
+        raise ImportError(f"CPSIM_KERNELS=compiled, but {why}: reinstall cpsim (pip install -e .) with a C compiler")
+    return False, why
+
+
+COMPILED, WHY_NUMPY = _choose()
+NAME = "compiled" if COMPILED else "numpy"
+if not COMPILED:
+    print(
+        f"cpsim: the day kernels run as numpy ({WHY_NUMPY}): the same results, {SLOWER}; "
+        "install a C compiler and reinstall cpsim (pip install -e .) for the compiled kernels",
+        file=sys.stderr,
+    )
+
+
+def chosen(part: str) -> ModuleType:
+    """Where a part's kernels come from on this path: the compiled module, or the part's numpy module."""
+    if COMPILED:
+        from cpsim.kernels import compiled
+
+        return compiled
+    return importlib.import_module(f"cpsim.kernels.numpy_path.{part}")
