@@ -55,10 +55,13 @@ class BuildKernels(build_ext):
         super().build_extensions()
 
 
-setup(
-    ext_modules=cythonize(
-        [Extension("cpsim.kernels.compiled", ["cpsim/kernels/compiled.pyx"], optional=True, **NUMPY_RANDOM)],
-        compiler_directives=DIRECTIVES,
-    ),
-    cmdclass={"build_ext": BuildKernels},
+KERNELS = cythonize(
+    [Extension("cpsim.kernels.compiled", ["cpsim/kernels/compiled.pyx"], **NUMPY_RANDOM)],
+    compiler_directives=DIRECTIVES,
 )
+for ext in KERNELS:
+    # Optional: a failed compile or link warns and the install goes on (setuptools' build_ext).
+    # Set after cythonize, which makes new Extension objects without it (Cython 3.1-3.3).
+    ext.optional = True
+
+setup(ext_modules=KERNELS, cmdclass={"build_ext": BuildKernels})
