@@ -20,15 +20,18 @@ When numpy is used, one line on stderr says so, why, and how much slower a day r
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from types import ModuleType
 
 import numpy as np
 
-# CPU time of a day on the numpy path over the compiled one (benchmarks/bench_day.py, baseline
-# city, one beat per 1,250 residents; measured 2026-12-07 on a shared 2-core machine).
-SLOWER = "a day 4.4x slower at 2,000 residents, 3.9x at 10,000, 2.1x at 100,000"
+# CPU time of a day on the numpy path over the compiled one: `python benchmarks/bench_day.py
+# --kernels compiled numpy --sizes 2000 10000 100000 --days 120 --repeats 3` (baseline city, one
+# beat per 1,250 residents), 2026-12-07 on a shared 2-core machine (load 5.7): medians 1.19 against
+# 0.27 ms, 1.86 against 0.50 ms, 6.68 against 2.74 ms.
+SLOWER = "a day 4.3x slower at 2,000 residents, 3.8x at 10,000, 2.4x at 100,000"
 
 
 def _numpy_version(version: str) -> str:
@@ -45,8 +48,9 @@ def _choose() -> tuple[bool, str]:
         return False, "CPSIM_KERNELS=numpy"
     try:
         from cpsim.kernels import compiled
-    except ImportError as e:
-        why = f"the compiled kernels are not built ({e})"
+    except ImportError as e:  # not built (no compiler at install), or built but not loadable here
+        built = importlib.util.find_spec("cpsim.kernels.compiled") is not None
+        why = f"the compiled kernels do not load: {e}" if built else "the compiled kernels are not built"
     else:
         built = getattr(compiled, "NUMPY_BUILT", "an unrecorded version")
         if built == _numpy_version(np.__version__):
