@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip
+
 
 def tie_mean(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Each resident's mean over their ties' values, ``fallback`` for residents without ties.
@@ -71,7 +73,7 @@ def anchor(shared: np.ndarray, own: np.ndarray, climate: np.ndarray, social_weig
     Returns:
         The anchor per resident, 0..1.
     """
-    return np.clip(shared + ((1.0 - social_weight) * own + social_weight * climate), 0.0, 1.0)
+    return clip(shared + ((1.0 - social_weight) * own + social_weight * climate), 0.0, 1.0)
 
 
 def anchors(

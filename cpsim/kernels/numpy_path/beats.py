@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip
+
 # ------------------------------------------------------------------ phase 3: crime
 
 
@@ -61,7 +63,7 @@ def expected_victimisations(
     Returns:
         Expected victimisations, shape (2, places): violent, property.
     """
-    guard = np.clip(guardianship + extra_guardianship, 0.0, 1.0)
+    guard = clip(guardianship + extra_guardianship, 0.0, 1.0)
     common = (
         residents
         * risk
@@ -241,5 +243,5 @@ def routine_share(audience, normal, withdrawal, threshold, width):
 
     A smooth step (``x * x * (3 - 2x)``) of how far the audience fell below normal.
     """
-    x = np.clip((normal - audience - threshold) / width, 0.0, 1.0)
+    x = clip((normal - audience - threshold) / width, 0.0, 1.0)
     return 1.0 - withdrawal * x * x * (3.0 - 2.0 * x)

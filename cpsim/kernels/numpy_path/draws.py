@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip
+
 
 def sample_within(order, start, keys, rng):
     """One member drawn uniformly from each requested group, -1 where a group is empty.
@@ -44,7 +46,7 @@ def sample_weighted_within(order, start, cum_weight, keys, rng):
     lo_w, hi_w = cum_weight[first], cum_weight[end]
     u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)
     pos = cum_weight.searchsorted(u, side="right") - 1
-    pos = np.clip(pos, first, np.maximum(end - 1, first))
+    pos = clip(pos, first, np.maximum(end - 1, first))
     return np.where(hi_w > lo_w, order[np.minimum(pos, len(order) - 1)], -1)
 
 
@@ -115,7 +117,7 @@ def contact_quality(rng, who, skill, shift, contact_sd):
     """
     if not np.isscalar(shift):
         shift = np.asarray(shift, np.float64)
-    return np.clip(skill[who] + shift + contact_sd * rng.standard_normal(len(who)), 0.0, 1.0)
+    return clip(skill[who] + shift + contact_sd * rng.standard_normal(len(who)), 0.0, 1.0)
 
 
 def poisson_from_uniform(u, lam, pmf):

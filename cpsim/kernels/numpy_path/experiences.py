@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip
+
 
 def columns(parts, dtypes):
     """The parts' fields as one column each (cpsim.mechanisms.contacts.Contacts.take).
@@ -82,7 +84,7 @@ def complaint_risk(quality, legitimacy, formal, familiarity, poor_contact_rate, 
     Returns:
         The probability per contact.
     """
-    p = poor_contact_rate * np.clip((0.5 - np.fmin(quality, 1.0)) / 0.5, 0.0, 1.0)
+    p = poor_contact_rate * clip((0.5 - np.fmin(quality, 1.0)) / 0.5, 0.0, 1.0)
     p *= np.where(formal, 1.0, casual_factor) if isinstance(formal, np.ndarray) else (1.0 if formal else casual_factor)
     p *= 1.0 - trust_dependency * (1.0 - legitimacy)
     p *= 1.0 - familiarity_discount * familiarity
@@ -125,5 +127,5 @@ def procedural_valences(quality, intrusion, outcome, tint, clip_legitimacy):
     proc = 2.0 * quality - 1.0
     v_leg = proc - intrusion
     if clip_legitimacy:
-        np.clip(v_leg, -1.0, 1.0, out=v_leg)
-    return v_leg, np.clip(outcome + tint * proc, -1.0, 1.0)
+        clip(v_leg, -1.0, 1.0, out=v_leg)
+    return v_leg, clip(outcome + tint * proc, -1.0, 1.0)

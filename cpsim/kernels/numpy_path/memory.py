@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels.numpy_path.attitudes import relax
+from cpsim.kernels.numpy_path.limits import clip
 
 
 def remember(legitimacy, attitude_legitimacy, effectiveness, attitude_effectiveness, factor, weight, trust) -> None:
@@ -59,4 +60,4 @@ def fade(attitude_legitimacy, attitude_effectiveness, group, beat, group_fade, b
     by_group, by_beat = np.reshape(group_fade, (-1, 2)), np.reshape(beat_fade, (-1, 2))
     for c, attitude in enumerate((attitude_legitimacy, attitude_effectiveness)):
         attitude += by_group[group, c] + by_beat[beat, c]
-        np.clip(attitude, 0.0, 1.0, out=attitude)
+        clip(attitude, 0.0, 1.0, out=attitude)

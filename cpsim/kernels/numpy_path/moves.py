@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip
+
 
 def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndarray:
     """Weigh an experience's valence by how well it fits the resident's prior trust (F4).
@@ -23,7 +25,7 @@ def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndar
     Returns:
         The valence as the resident reads it: same sign, larger when it confirms the prior.
     """
-    return np.clip(valence * (1.0 + bias * np.sign(valence) * (2.0 * prior - 1.0)), -1.0, 1.0)
+    return clip(valence * (1.0 + bias * np.sign(valence) * (2.0 * prior - 1.0)), -1.0, 1.0)
 
 
 def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | float, ratio) -> np.ndarray:
@@ -139,6 +141,6 @@ def move(
     ):
         np.add.at(x, idx, d)
         np.add.at(attitude, idx, kept * d)
-        x[idx] = np.clip(x[idx], 0.0, 1.0)
-        attitude[idx] = np.clip(attitude[idx], 0.0, 1.0)
+        x[idx] = clip(x[idx], 0.0, 1.0)
+        attitude[idx] = clip(attitude[idx], 0.0, 1.0)
     return read, delta, kept

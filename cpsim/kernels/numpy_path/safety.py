@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip as limit  # (approach has an argument named clip)
+
 
 def presence(previous, keep, response, foot, enforcement, car, community, community_presence, beat_residents):
     """Street hours per 1000 residents of each beat, a running average.
@@ -22,7 +24,7 @@ def approach(x, base, rate, clip=False) -> None:
     """Move x toward base by ``rate`` of the gap, in place; with ``clip``, then limit it to 0..1."""
     x += rate * (base - x)
     if clip:
-        np.clip(x, 0.0, 1.0, out=x)
+        limit(x, 0.0, 1.0, out=x)
 
 
 def feel(safety, target, keep, listeners, heard, heard_drop, victims, victim_keep) -> None:
@@ -44,5 +46,5 @@ def feel(safety, target, keep, listeners, heard, heard_drop, victims, victim_kee
     safety *= keep
     safety += target
     if len(listeners):
-        safety[listeners] *= 1.0 - heard_drop * np.clip(heard[:, 2], 0.0, 1.0)
+        safety[listeners] *= 1.0 - heard_drop * limit(heard[:, 2], 0.0, 1.0)
     safety[victims] *= victim_keep

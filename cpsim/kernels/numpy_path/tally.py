@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.limits import clip
+
 
 def _tally(idx: np.ndarray, values: np.ndarray, forget: float, bounded: bool) -> tuple[np.ndarray, np.ndarray]:
     """Residents (ascending) and their summed rows; rows within ``forget`` of 0 dropped, clipped if ``bounded``."""
@@ -13,7 +15,7 @@ def _tally(idx: np.ndarray, values: np.ndarray, forget: float, bounded: bool) ->
         sums[:, c] = np.bincount(row, weights=values[:, c], minlength=residents.size)
     loud = ((sums > forget) | (sums < -forget)).any(axis=1)
     residents, sums = residents[loud], sums[loud]
-    return residents, np.clip(sums, -1.0, 1.0) if bounded else sums
+    return residents, clip(sums, -1.0, 1.0) if bounded else sums
 
 
 def merge(idx, values, forget):
