@@ -688,31 +688,9 @@ class CommunityModel(AgentViews, mesa.Model):
         (cpsim.mechanisms.conditions); each pulled toward the ties' climate (``trust.tie_mean``,
         ``trust.anchor``). One compiled pass (cpsim.kernels.attitudes), numpy's to the bit.
         """
-        res, t, hood, mem = self.residents, self.params.trust, self.hood, self.memory
+        res, t, hood = self.residents, self.params.trust, self.hood
         return attitudes.anchors(
-            res.group,
-            np.ascontiguousarray(mem.group[:, 0]),
-            np.ascontiguousarray(mem.group[:, 1]),
-            res.beat,
-            np.ascontiguousarray(mem.beat[:, 0]),
-            np.ascontiguousarray(mem.beat[:, 1]),
-            self.national,
-            res.disposition_legitimacy,
-            res.disposition_effectiveness,
-            res.attitude_legitimacy,
-            res.attitude_effectiveness,
-            t.performance_weight,
-            hood.reference["effectiveness"],
-            res.place,
-            self.places.disorder,
-            hood.reference["disorder"],
-            self.seen,
-            hood.reference["seen"],
-            t.disorder_weight,
-            t.foot_seen_weight,
-            self.social.indptr,
-            self.social.indices,
-            t.social_weight,
+            res, self.memory, self.national, hood.reference, self.places.disorder, self.seen, self.social, t
         )
 
     def _city_means(self) -> dict[str, float]:

@@ -10,6 +10,7 @@ the same arguments. Prints one JSON object: the calls compared per kernel, and e
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
 import json
 import sys
@@ -34,6 +35,8 @@ def same(a, b) -> bool:
         return type(b) is dict and list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, float):
         return type(b) is type(a) and np.float64(a).tobytes() == np.float64(b).tobytes()
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):  # the residents' state, a scenario section
+        return type(a) is type(b) and all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if type(a).__name__ == "SeedWords":
         return type(b).__name__ == "SeedWords" and a.row == b.row and same(a.block, b.block)
     return type(a) is type(b) and a == b

@@ -7,6 +7,8 @@ cpsim.mechanisms.conditions.effectiveness_conditions.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -86,17 +88,14 @@ def test_anchors_are_the_numpy_composition(seed):
             t.social_weight,
         ),
     )
-    got = attitudes.anchors(
-        group, memory_l, memory_e, beat, local_l, local_e, national, disp_l, disp_e, att_l, att_e,
-        t.performance_weight, reference["effectiveness"], place, disorder, reference["disorder"], seen,
-        reference["seen"], t.disorder_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
+    residents = SimpleNamespace(
+        group=group, beat=beat, place=place, disposition_legitimacy=disp_l, disposition_effectiveness=disp_e,
+        attitude_legitimacy=att_l, attitude_effectiveness=att_e,
     )  # fmt: skip
+    memory = SimpleNamespace(group=np.column_stack([memory_l, memory_e]), beat=np.column_stack([local_l, local_e]))
+    args = (residents, memory, national, reference, disorder, seen, SimpleNamespace(indptr=indptr, indices=indices), t)
+    got = attitudes.anchors(*args)
     assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
-    args = (
-        group, memory_l, memory_e, beat, local_l, local_e, national, disp_l, disp_e, att_l, att_e,
-        t.performance_weight, reference["effectiveness"], place, disorder, reference["disorder"], seen,
-        reference["seen"], t.disorder_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
-    )  # fmt: skip
     on_numpy = numpy_path.anchors(*args)
     assert same_bits(on_numpy[0], expected[0]) and same_bits(on_numpy[1], expected[1])
 

@@ -76,55 +76,38 @@ def anchor(shared: np.ndarray, own: np.ndarray, climate: np.ndarray, social_weig
     return clip(shared + ((1.0 - social_weight) * own + social_weight * climate), 0.0, 1.0)
 
 
-def anchors(
-    group, memory_legitimacy, memory_effectiveness, beat, local_legitimacy, local_effectiveness, national,
-    disposition_legitimacy, disposition_effectiveness, attitude_legitimacy, attitude_effectiveness,
-    performance_weight, reference_effectiveness,
-    place, disorder, reference_disorder, seen, reference_seen,
-    disorder_weight, foot_seen_weight,
-    indptr, indices, social_weight,
-):  # fmt: skip
+def anchors(residents, memory, national, reference, disorder, seen, graph, t):
     """Where each resident's legitimacy and effectiveness attitudes settle (CommunityModel.anchors).
 
     Args:
-        group: Each resident's group.
-        memory_legitimacy: Each group's collective memory of legitimacy.
-        memory_effectiveness: Each group's collective memory of effectiveness.
-        beat: Each resident's beat.
-        local_legitimacy: Each neighbourhood's departure in legitimacy.
-        local_effectiveness: Each neighbourhood's departure in effectiveness.
+        residents: The residents' state: ``group``, ``beat``, ``place``, and ``disposition_*`` and
+            ``attitude_*`` of legitimacy and effectiveness.
+        memory: The collective memories: ``group`` (groups x 2) and ``beat`` (the neighbourhoods'
+            departures, beats x 2), legitimacy then effectiveness.
         national: The national mood.
-        disposition_legitimacy: Each resident's disposition toward legitimacy.
-        disposition_effectiveness: Each resident's disposition toward effectiveness.
-        attitude_legitimacy: Each resident's legitimacy attitude.
-        attitude_effectiveness: Each resident's effectiveness attitude.
-        performance_weight: trust.performance_weight.
-        reference_effectiveness: The perceived effectiveness residents are used to.
-        place: Each resident's place.
+        reference: What residents are used to: "effectiveness", "disorder" and "seen".
         disorder: Visible disorder per place.
-        reference_disorder: The disorder at home residents are used to.
         seen: Each resident's chance of seeing police on foot in a week.
-        reference_seen: The police seen on foot residents are used to.
-        disorder_weight: trust.disorder_weight.
-        foot_seen_weight: trust.foot_seen_weight.
-        indptr: The social graph's CSR row offsets.
-        indices: The social graph's tie list.
-        social_weight: trust.social_weight.
+        graph: The social graph (``indptr``, ``indices``: CSR).
+        t: The trust section: performance_weight, disorder_weight, foot_seen_weight, social_weight.
 
     Returns:
         The legitimacy and effectiveness anchors, one value per resident each.
     """
-    base_l = memory_legitimacy[group] + local_legitimacy[beat]
-    base_e = memory_effectiveness[group] + local_effectiveness[beat]
-    own_l = disposition_legitimacy + performance_weight * (attitude_effectiveness - reference_effectiveness)
-    seeing = conditions(disorder[place], seen, reference_disorder, reference_seen, disorder_weight, foot_seen_weight)
-    own_e = disposition_effectiveness + seeing
-    departure_l, departure_e = attitude_legitimacy - base_l, attitude_effectiveness - base_e
-    climate_l = tie_mean(indptr, indices, departure_l, departure_l)
-    climate_e = tie_mean(indptr, indices, departure_e, departure_e)
+    r = residents
+    base_l = memory.group[:, 0][r.group] + memory.beat[:, 0][r.beat]
+    base_e = memory.group[:, 1][r.group] + memory.beat[:, 1][r.beat]
+    own_l = r.disposition_legitimacy + t.performance_weight * (r.attitude_effectiveness - reference["effectiveness"])
+    seeing = conditions(
+        disorder[r.place], seen, reference["disorder"], reference["seen"], t.disorder_weight, t.foot_seen_weight
+    )
+    own_e = r.disposition_effectiveness + seeing
+    departure_l, departure_e = r.attitude_legitimacy - base_l, r.attitude_effectiveness - base_e
+    climate_l = tie_mean(graph.indptr, graph.indices, departure_l, departure_l)
+    climate_e = tie_mean(graph.indptr, graph.indices, departure_e, departure_e)
     return (
-        anchor(base_l + national, own_l, climate_l, social_weight),
-        anchor(base_e + national, own_e, climate_e, social_weight),
+        anchor(base_l + national, own_l, climate_l, t.social_weight),
+        anchor(base_e + national, own_e, climate_e, t.social_weight),
     )
 
 

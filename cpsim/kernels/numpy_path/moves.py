@@ -70,26 +70,7 @@ def consolidation_share(
     return np.minimum(share + familiar_share * familiarity + salience_share * strength**2, 1.0)
 
 
-def move(
-    idx,
-    v,
-    has,
-    mult,
-    fam,
-    trust,
-    legitimacy,
-    effectiveness,
-    attitude_legitimacy,
-    attitude_effectiveness,
-    prior_bias,
-    step_legitimacy,
-    step_effectiveness,
-    ratio_legitimacy,
-    ratio_effectiveness,
-    consolidation,
-    familiar_consolidation,
-    salience_consolidation,
-):
+def move(idx, v, has, mult, fam, residents, t):
     """Move both components and their attitudes by experiences (in place).
 
     Every change is read from the state before any of them (a resident's second experience reads
@@ -103,19 +84,11 @@ def move(
             a float: where ``np.abs(v) > has`` (a faint story says nothing).
         mult: Multiplier on the steps: a float, or one per experience.
         fam: Familiarity counted towards consolidation: a float, or one per experience.
-        trust: Residents' trust index (the prior).
-        legitimacy: Residents' current legitimacy, changed in place.
-        effectiveness: Residents' current effectiveness, changed in place.
-        attitude_legitimacy: Their long-run legitimacy attitude, changed in place.
-        attitude_effectiveness: Their long-run effectiveness attitude, changed in place.
-        prior_bias: trust.prior_bias.
-        step_legitimacy: trust.positive_step_legitimacy.
-        step_effectiveness: trust.positive_step_effectiveness.
-        ratio_legitimacy: trust.negativity_ratio_legitimacy.
-        ratio_effectiveness: trust.negativity_ratio_effectiveness.
-        consolidation: trust.consolidation.
-        familiar_consolidation: trust.familiar_consolidation.
-        salience_consolidation: trust.salience_consolidation.
+        residents: The residents' state: ``trust`` (the prior) and ``legitimacy``, ``effectiveness``,
+            ``attitude_legitimacy``, ``attitude_effectiveness`` (these four changed in place).
+        t: The trust section: ``prior_bias``, ``positive_step_*``, ``negativity_ratio_*`` and the
+            consolidation shares (``consolidation``, ``familiar_consolidation``,
+            ``salience_consolidation``).
 
     Returns:
         The read valences, the changes of the components (each of shape (2, len(idx))) and the
@@ -125,19 +98,17 @@ def move(
         has = ~np.isnan(v)
     elif type(has) is float:
         has = np.abs(v) > has
-    read = read_valence(np.where(has, v, 0.0), trust[idx], prior_bias)
-    step = np.array([[step_legitimacy], [step_effectiveness]]) * mult
-    ratio = np.array([[ratio_legitimacy], [ratio_effectiveness]])
-    now = np.array((legitimacy[idx], effectiveness[idx]))
+    read = read_valence(np.where(has, v, 0.0), residents.trust[idx], t.prior_bias)
+    step = np.array([[t.positive_step_legitimacy], [t.positive_step_effectiveness]]) * mult
+    ratio = np.array([[t.negativity_ratio_legitimacy], [t.negativity_ratio_effectiveness]])
+    now = np.array((residents.legitimacy[idx], residents.effectiveness[idx]))
     delta = np.where(has, experience_delta(now, read, step, ratio), 0.0)
-    strength = np.abs(read)
-    kept = consolidation_share(
-        consolidation, familiar_consolidation, salience_consolidation, fam, np.maximum(strength[0], strength[1]),
-        mult,
-    )  # fmt: skip
+    strongest = np.maximum(np.abs(read[0]), np.abs(read[1]))
+    shares = (t.consolidation, t.familiar_consolidation, t.salience_consolidation)
+    kept = consolidation_share(*shares, fam, strongest, mult)
     for x, attitude, d in (
-        (legitimacy, attitude_legitimacy, delta[0]),
-        (effectiveness, attitude_effectiveness, delta[1]),
+        (residents.legitimacy, residents.attitude_legitimacy, delta[0]),
+        (residents.effectiveness, residents.attitude_effectiveness, delta[1]),
     ):
         np.add.at(x, idx, d)
         np.add.at(attitude, idx, kept * d)
