@@ -29,9 +29,10 @@ import numpy as np
 
 # CPU time of a day on the numpy path over the compiled one: `python benchmarks/bench_day.py
 # --kernels compiled numpy --sizes 2000 10000 100000 --days 120 --repeats 3` (baseline city, one
-# beat per 1,250 residents), 2026-12-07 on a shared 2-core machine (load 5.7): medians 1.19 against
-# 0.27 ms, 1.86 against 0.50 ms, 6.68 against 2.74 ms.
-SLOWER = "a day 4.3x slower at 2,000 residents, 3.8x at 10,000, 2.4x at 100,000"
+# beat per 1,250 residents), 2026-12-07, two sessions on a shared 2-core machine (load 5.5-5.7):
+# medians 1.19 and 1.26 against 0.27 and 0.28 ms at 2,000 residents, 1.86 and 1.82 against 0.50
+# and 0.55 ms at 10,000, 6.68 and 6.85 against 2.74 and 2.69 ms at 100,000.
+SLOWER = "a day 4.3-4.5x slower at 2,000 residents, 3.3-3.8x at 10,000, 2.4-2.5x at 100,000"
 
 
 def _numpy_version(version: str) -> str:
