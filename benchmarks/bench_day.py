@@ -11,6 +11,11 @@ commits in one session:
 
     git archive OLD | tar -x -C /tmp/old
     python benchmarks/bench_day.py --checkout /tmp/old --checkout . --sizes 2000 10000
+
+``--kernels compiled numpy`` runs each checkout on both kernel paths (CPSIM_KERNELS,
+cpsim.kernels.path), alternating them too, and prints numpy's time over the compiled one's:
+
+    python benchmarks/bench_day.py --kernels compiled numpy --sizes 2000 10000 100000
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--kernels", nargs="+", choices=["compiled", "numpy"], help="kernel paths to run (CPSIM_KERNELS)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
@@ -89,19 +95,23 @@ def main() -> None:
     for c in checkouts:
         warm = "import cpsim; cpsim.Scenario(); cpsim.CommunityModel"
         subprocess.run([sys.executable, "-c", warm], check=True, env={**env, "PYTHONPATH": str(c)}, cwd=c)
-    runs: dict[tuple[int, Path], list[dict]] = {}
+    runs: dict[tuple[int, str], list[dict]] = {}
+    paths = a.kernels or [None]
+    pairs = [(c, k) for c in checkouts for k in paths]
     for r in range(a.repeats):
         for n in a.sizes:
-            for c in checkouts if r % 2 == 0 else checkouts[::-1]:
+            for c, k in pairs if r % 2 == 0 else pairs[::-1]:
+                kernels = {"CPSIM_KERNELS": k} if k else {}
                 out = subprocess.run(
                     [sys.executable, __file__, "--one", str(n), "--days", str(a.days)],
                     capture_output=True,
                     text=True,
                     check=True,
-                    env={**env, "PYTHONPATH": str(c)},
+                    env={**env, "PYTHONPATH": str(c), **kernels},
                     cwd=c,
                 )
-                runs.setdefault((n, c), []).append(json.loads(out.stdout))
+                label = f"{str(c)[-20:]} {k}" if k else str(c)
+                runs.setdefault((n, label), []).append(json.loads(out.stdout))
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print(
         f"{'residents':>9} {'checkout':<28} {'CPU ms/day median':>17} {'min–max':>13} {'streams CPU µs/day':>18}"
@@ -113,9 +123,17 @@ def main() -> None:
         build = statistics.median(r.get("ms_build", float("nan")) for r in rows)
         peak = statistics.median(r.get("peak_mb", float("nan")) for r in rows)
         print(
-            f"{n:>9} {str(c)[-28:]:<28} {statistics.median(ms):>17.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>18.1f}"
+            f"{n:>9} {c[-28:]:<28} {statistics.median(ms):>17.3f} {min(ms):>6.2f}–{max(ms):<6.2f} {us:>18.1f}"
             f" {build:>12.1f} {peak:>8.1f}"
         )
+    if a.kernels and set(a.kernels) == {"compiled", "numpy"}:
+        for c in checkouts:
+            for n in a.sizes:
+                med = {k: statistics.median(r["ms_day"] for r in runs[(n, f"{str(c)[-20:]} {k}")]) for k in a.kernels}
+                print(
+                    f"{n:>9} residents: numpy {med['numpy']:.2f} ms/day, compiled {med['compiled']:.2f}: "
+                    f"{med['numpy'] / med['compiled']:.1f}x"
+                )
 
 
 if __name__ == "__main__":

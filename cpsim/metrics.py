@@ -217,11 +217,11 @@ def day_figures(d, model, by_group: np.ndarray) -> dict[str, float]:
 
     """
     res, c, hours = model.residents, d.experiences, d.hours
-    (seen,) = figures.means((model.seen,))
+    (seen,) = figures.means((model.city.seen,))
     # A handful of groups: Python's arithmetic on their sums costs less than numpy's calls
     n, rows = max(res.n, 1), by_group[: len(MEANS)].tolist()
     trust, legitimacy, effectiveness, safety = sum(rows[0]) / n, sum(rows[1]) / n, sum(rows[2]) / n, sum(rows[3]) / n
-    group_trust = [s / m for s, m in zip(rows[0], model.group_residents_list, strict=True) if m > 0]
+    group_trust = [s / m for s, m in zip(rows[0], model.frame.group_residents_list, strict=True) if m > 0]
     response, foot, car, enforcement, community, admin, on_duty, complaints_expected = figures.totals(
         (
             hours["response"],
@@ -413,3 +413,21 @@ def long_table(rows: np.ndarray, labels: list, key_name: str) -> pd.DataFrame:
     for col in ("residents", "victimizations", "crimes_reported", "contacts", "stops", "complaints"):
         out[col] = out[col].astype(np.int64)
     return out
+
+
+def add_totals(totals: dict[str, float], today: dict[str, float], d, enforcement: np.ndarray) -> None:
+    """Add a day to the whole-run totals (in place): its TOTALS, violent reports, complaints expected of enforcement.
+
+    Args:
+        totals: The run's totals so far.
+        today: The day's figures (``day_figures``).
+        d: The day record (reported, violent, complaint_risk, experiences).
+        enforcement: Per contact kind, whether it is enforcement (complaints' ENFORCEMENT_KINDS).
+    """
+    for key in TOTALS:
+        totals[key] = totals.get(key, 0) + today[key]
+    # np.count_nonzero(reported & violent) and complaint_risk[enforcement kinds].sum(), compiled
+    totals["reported_violent"] = totals.get("reported_violent", 0) + figures.both(d.reported, d.violent)
+    totals["complaints_expected_enforcement"] = totals.get(
+        "complaints_expected_enforcement", 0.0
+    ) + figures.selected_total(d.complaint_risk, d.experiences["kind"], enforcement)

@@ -29,9 +29,9 @@ def expected_crime(days: int = 200, seed: int = 5, **overrides) -> np.ndarray:
     for _ in range(days):
         res = m.residents
         active = res.offending * (res.free_day <= m.day + 1)
-        offenders = np.bincount(res.beat, weights=active, minlength=m.n_beats) / m.initial_offending
+        offenders = np.bincount(res.beat, weights=active, minlength=m.n_beats) / m.frame.initial_offending
         lam_v, lam_p = crime_mech.expected_by_type(
-            m.places, offenders, m.presence_per_1000, m.params.crime, m.guard_mean
+            m.places, offenders, m.city.presence_per_1000, m.params.crime, m.frame.guard_mean
         )
         total += [lam_v.sum(), lam_p.sum()]
         m.step()

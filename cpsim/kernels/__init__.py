@@ -1,6 +1,8 @@
-"""Compiled day kernels (Cython), each giving the numpy code's results to the bit.
+"""The day kernels: compiled (Cython), or the same equations in numpy, to the bit the same.
 
-They are built when cpsim is installed (``pip install -e .``, ``make install``; a C compiler is
-needed). Each replaces a stretch of a day phase whose many small numpy calls cost more than
-the work they do in a small city; tests/kernels hold the numpy code each was checked against.
+The compiled module is built when cpsim is installed with a C compiler (``pip install -e .``,
+``make install``); without one the install still succeeds and the numpy path runs
+(cpsim.kernels.path chooses, once, and says so on stderr). Each part module (draws.py, ...)
+gives its kernels' names from the chosen path; cpsim/kernels/numpy_path holds the readable numpy
+version of every kernel, the code each compiled kernel was written to reproduce.
 """

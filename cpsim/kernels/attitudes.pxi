@@ -1,5 +1,7 @@
 # A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/attitudes.py.
 
+import numpy as np
+
 cimport numpy as cnp
 
 from cpsim.kernels.arrays cimport array, doubles, empty, out_doubles, size
@@ -95,14 +97,7 @@ def tie_mean(indptr, indices, values, fallback):
     return out
 
 
-def anchors(
-    group, memory_legitimacy, memory_effectiveness, beat, local_legitimacy, local_effectiveness, double national,
-    disposition_legitimacy, disposition_effectiveness, attitude_legitimacy, attitude_effectiveness,
-    double performance_weight, double reference_effectiveness,
-    place, disorder, double reference_disorder, seen, double reference_seen,
-    double disorder_weight, double foot_seen_weight,
-    indptr, indices, double social_weight,
-):
+def anchors(residents, memory, double national, reference, disorder, seen, graph, t):
     """Where each resident's legitimacy and effectiveness attitudes settle.
 
     The shared memories enter whole; the resident's own part and the ties' departures from
@@ -118,24 +113,37 @@ def anchors(
         anchor_x = clip((base_x + national) + ((1.0 - social_weight) * own_x + social_weight * climate_x), 0, 1)
 
     Args:
-        group: Each resident's group (int8); memory_*: one collective memory per group (float64).
-        beat: Each resident's beat (int32); local_*: each neighbourhood's departure (float64).
+        residents: The residents' state: ``group`` (int8), ``beat`` and ``place`` (int32), and
+            ``disposition_*`` and ``attitude_*`` of legitimacy and effectiveness (float64).
+        memory: The collective memories: ``group`` (groups x 2) and ``beat`` (the neighbourhoods'
+            departures, beats x 2), legitimacy then effectiveness (float64).
         national: The national mood.
-        disposition_legitimacy, disposition_effectiveness, attitude_legitimacy,
-            attitude_effectiveness: Per resident (float64).
-        performance_weight: trust.performance_weight.
-        reference_effectiveness: The perceived effectiveness residents are used to.
-        place: Each resident's place (int32); disorder: per place (float64).
-        reference_disorder: The disorder at home residents are used to.
-        seen: Per resident (float64); reference_seen: the police seen on foot residents are used to.
-        disorder_weight, foot_seen_weight: trust.*_weight.
-        indptr, indices: The social graph's CSR arrays (int64, int32).
-        social_weight: trust.social_weight.
+        reference: What residents are used to: "effectiveness", "disorder" and "seen".
+        disorder: Visible disorder per place (float64).
+        seen: Each resident's chance of seeing police on foot in a week (float64).
+        graph: The social graph: ``indptr`` and ``indices`` (CSR, int64 and int32).
+        t: The trust section: ``performance_weight``, ``disorder_weight``, ``foot_seen_weight``,
+            ``social_weight``.
 
     Returns:
         The legitimacy and effectiveness anchors, one value per resident each.
 
     """
+    # The state, memories, references and section are read once, here (the names of the
+    # equations above); each memory's column as a contiguous row.
+    group, beat, place = residents.group, residents.beat, residents.place
+    disposition_legitimacy, disposition_effectiveness = residents.disposition_legitimacy, residents.disposition_effectiveness
+    attitude_legitimacy, attitude_effectiveness = residents.attitude_legitimacy, residents.attitude_effectiveness
+    memory_legitimacy, memory_effectiveness = np.ascontiguousarray(memory.group[:, 0]), np.ascontiguousarray(memory.group[:, 1])
+    local_legitimacy, local_effectiveness = np.ascontiguousarray(memory.beat[:, 0]), np.ascontiguousarray(memory.beat[:, 1])
+    indptr, indices = graph.indptr, graph.indices
+    cdef double reference_effectiveness = reference["effectiveness"]
+    cdef double reference_disorder = reference["disorder"]
+    cdef double reference_seen = reference["seen"]
+    cdef double performance_weight = t.performance_weight
+    cdef double disorder_weight = t.disorder_weight
+    cdef double foot_seen_weight = t.foot_seen_weight
+    cdef double social_weight = t.social_weight
     cdef Py_ssize_t i, n = size(array(attitude_legitimacy, cnp.NPY_DOUBLE, -1, "attitude_legitimacy"))
     cdef Py_ssize_t n_groups = size(array(memory_legitimacy, cnp.NPY_DOUBLE, -1, "memory_legitimacy"))
     cdef Py_ssize_t n_beats = size(array(local_legitimacy, cnp.NPY_DOUBLE, -1, "local_legitimacy"))

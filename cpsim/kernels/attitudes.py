@@ -9,10 +9,11 @@ the same operations in the same order on the same doubles, so every anchor is nu
 bit; the one logarithm stays numpy's (np.log per beat, gathered here).
 """
 
-from cpsim.kernels.compiled import (
-    anchors,
-    settle,
-    tie_mean,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("attitudes")  # the compiled module, or cpsim.kernels.numpy_path.attitudes
+anchors = kernels.anchors
+settle = kernels.settle
+tie_mean = kernels.tie_mean
 
 __all__ = ["anchors", "settle", "tie_mean"]

@@ -9,22 +9,23 @@ numpy's to the bit. What numpy computes differently from C stays in numpy and co
 argument: np.exp, powers with non-integer exponents, and np.sum's pairwise sums.
 """
 
-from cpsim.kernels.compiled import (
-    active_offending,
-    add_disorder,
-    capacity,
-    compliance_argument,
-    crime_ratio,
-    expected_victimisations,
-    foot_hours,
-    offender_cumweights,
-    place_means_at,
-    relative_by_beat,
-    review,
-    routine_share,
-    sense,
-    split_hours,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("beats")  # the compiled module, or cpsim.kernels.numpy_path.beats
+active_offending = kernels.active_offending
+add_disorder = kernels.add_disorder
+capacity = kernels.capacity
+compliance_argument = kernels.compliance_argument
+crime_ratio = kernels.crime_ratio
+expected_victimisations = kernels.expected_victimisations
+foot_hours = kernels.foot_hours
+offender_cumweights = kernels.offender_cumweights
+place_means_at = kernels.place_means_at
+relative_by_beat = kernels.relative_by_beat
+review = kernels.review
+routine_share = kernels.routine_share
+sense = kernels.sense
+split_hours = kernels.split_hours
 
 __all__ = [
     "active_offending",

@@ -10,18 +10,19 @@ once (cpsim.kernels.arrays): a typed memoryview costs about 0.6 µs to acquire, 
 draws of a small city's call.
 """
 
-from cpsim.kernels.compiled import (
-    chances,
-    contact_quality,
-    patrol_contacts,
-    pick_officers,
-    poisson_from_uniform,
-    poisson_members,
-    sample_weighted_within,
-    sample_within,
-    victims,
-    weighted_counts,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("draws")  # the compiled module, or cpsim.kernels.numpy_path.draws
+chances = kernels.chances
+contact_quality = kernels.contact_quality
+patrol_contacts = kernels.patrol_contacts
+pick_officers = kernels.pick_officers
+poisson_from_uniform = kernels.poisson_from_uniform
+poisson_members = kernels.poisson_members
+sample_weighted_within = kernels.sample_weighted_within
+sample_within = kernels.sample_within
+victims = kernels.victims
+weighted_counts = kernels.weighted_counts
 
 __all__ = [
     "chances",

@@ -9,13 +9,14 @@ city's few hundred experiences. These kernels do the same arithmetic per experie
 operation for operation, so every result is numpy's to the bit.
 """
 
-from cpsim.kernels.compiled import (
-    columns,
-    complaint_risk,
-    familiar_steps,
-    familiarise,
-    procedural_valences,
-    story_rows,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("experiences")  # the compiled module, or cpsim.kernels.numpy_path.experiences
+columns = kernels.columns
+complaint_risk = kernels.complaint_risk
+familiar_steps = kernels.familiar_steps
+familiarise = kernels.familiarise
+procedural_valences = kernels.procedural_valences
+story_rows = kernels.story_rows
 
 __all__ = ["columns", "complaint_risk", "familiar_steps", "familiarise", "procedural_valences", "story_rows"]

@@ -7,15 +7,16 @@ sums are its pairwise sums (cpsim/kernels/sums.pxd), counts are counts, so every
 numpy's to the bit.
 """
 
-from cpsim.kernels.compiled import (
-    NUMPY_FROM,
-    both,
-    counts,
-    margins,
-    means,
-    selected_total,
-    signs,
-    totals,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("figures")  # the compiled module, or cpsim.kernels.numpy_path.figures
+both = kernels.both
+counts = kernels.counts
+margins = kernels.margins
+means = kernels.means
+NUMPY_FROM = kernels.NUMPY_FROM
+selected_total = kernels.selected_total
+signs = kernels.signs
+totals = kernels.totals
 
 __all__ = ["both", "counts", "margins", "means", "NUMPY_FROM", "selected_total", "signs", "totals"]

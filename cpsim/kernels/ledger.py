@@ -11,9 +11,10 @@ bincount does, so every sum is bincount's to the bit; counts are exact in double
 (cpsim.model ``_book_hours``), the arithmetic of the numpy fancy-indexed update, to the bit.
 """
 
-from cpsim.kernels.compiled import (
-    book_hours,
-    cell_sums,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("ledger")  # the compiled module, or cpsim.kernels.numpy_path.ledger
+book_hours = kernels.book_hours
+cell_sums = kernels.cell_sums
 
 __all__ = ["book_hours", "cell_sums"]

@@ -9,10 +9,11 @@ the bit. ``tally`` adds the day's kept changes to the collective memories' weekl
 attitudes with their memories' fading, numpy's gathers and adds to the bit.
 """
 
-from cpsim.kernels.compiled import (
-    fade,
-    remember,
-    tally,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("memory")  # the compiled module, or cpsim.kernels.numpy_path.memory
+fade = kernels.fade
+remember = kernels.remember
+tally = kernels.tally
 
 __all__ = ["fade", "remember", "tally"]

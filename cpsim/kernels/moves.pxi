@@ -37,26 +37,7 @@ cdef inline char *_row(object x, Py_ssize_t n, str name, Py_ssize_t *step) excep
     return cnp.PyArray_BYTES(a)
 
 
-def move(
-    idx,
-    v,
-    has,
-    mult,
-    fam,
-    trust,
-    legitimacy,
-    effectiveness,
-    attitude_legitimacy,
-    attitude_effectiveness,
-    double prior_bias,
-    double step_legitimacy,
-    double step_effectiveness,
-    double ratio_legitimacy,
-    double ratio_effectiveness,
-    double consolidation,
-    double familiar_consolidation,
-    double salience_consolidation,
-):
+def move(idx, v, has, mult, fam, residents, t):
     """Move both components and their attitudes by experiences (in place); return what numpy's code returns.
 
     Args:
@@ -66,13 +47,12 @@ def move(
             a float: where ``np.abs(v) > has`` (a faint story says nothing).
         mult: Multiplier on the steps: a float, or one float64 per experience.
         fam: Familiarity counted towards consolidation: a float, or one float64 per experience.
-        trust: Residents' trust index (the prior), float64.
-        legitimacy, effectiveness: Residents' current components, float64, changed in place.
-        attitude_legitimacy, attitude_effectiveness: Their long-run attitudes, changed in place.
-        prior_bias: trust.prior_bias.
-        step_legitimacy, step_effectiveness: trust.positive_step_*.
-        ratio_legitimacy, ratio_effectiveness: trust.negativity_ratio_*.
-        consolidation, familiar_consolidation, salience_consolidation: trust's consolidation shares.
+        residents: The residents' state: ``trust`` (the prior) and ``legitimacy``, ``effectiveness``,
+            ``attitude_legitimacy``, ``attitude_effectiveness`` (float64 arrays, these four
+            changed in place).
+        t: The trust section: ``prior_bias``, ``positive_step_*``, ``negativity_ratio_*`` and the
+            consolidation shares (``consolidation``, ``familiar_consolidation``,
+            ``salience_consolidation``).
 
     Returns:
         The read valences, the changes of the components (each of shape (2, len(idx))) and the
@@ -80,6 +60,14 @@ def move(
 
     """
     cdef Py_ssize_t i, c, n
+    # The state and the section are read once, here: a dozen attribute reads, as the caller made
+    # them when it passed each array and share as its own argument.
+    trust, legitimacy, effectiveness = residents.trust, residents.legitimacy, residents.effectiveness
+    attitude_legitimacy, attitude_effectiveness = residents.attitude_legitimacy, residents.attitude_effectiveness
+    cdef double prior_bias = t.prior_bias
+    cdef double consolidation = t.consolidation
+    cdef double familiar_consolidation = t.familiar_consolidation
+    cdef double salience_consolidation = t.salience_consolidation
     cdef const long long *ix = longs(idx, -1, "idx")
     n = size(idx)
     cdef Py_ssize_t vs[2]
@@ -106,20 +94,20 @@ def move(
     else:
         fam_s = fam
     cdef const double *tr = <double *> cnp.PyArray_DATA(array(trust, cnp.NPY_DOUBLE, -1, "trust"))
-    cdef Py_ssize_t residents = size(trust)
+    cdef Py_ssize_t n_residents = size(trust)
     cdef cnp.ndarray leg_a = writable(legitimacy, cnp.NPY_DOUBLE, -1, "legitimacy")
     cdef cnp.ndarray eff_a = writable(effectiveness, cnp.NPY_DOUBLE, -1, "effectiveness")
     cdef cnp.ndarray att_leg_a = writable(attitude_legitimacy, cnp.NPY_DOUBLE, -1, "attitude_legitimacy")
     cdef cnp.ndarray att_eff_a = writable(attitude_effectiveness, cnp.NPY_DOUBLE, -1, "attitude_effectiveness")
-    if size(leg_a) != residents or size(eff_a) != residents or size(att_leg_a) != residents or size(att_eff_a) != residents:
-        raise ValueError(f"the components and attitudes must have {residents} residents, as trust has")
+    if size(leg_a) != n_residents or size(eff_a) != n_residents or size(att_leg_a) != n_residents or size(att_eff_a) != n_residents:
+        raise ValueError(f"the components and attitudes must have {n_residents} residents, as trust has")
     cdef double *leg = <double *> cnp.PyArray_DATA(leg_a)
     cdef double *eff = <double *> cnp.PyArray_DATA(eff_a)
     cdef double *att_leg = <double *> cnp.PyArray_DATA(att_leg_a)
     cdef double *att_eff = <double *> cnp.PyArray_DATA(att_eff_a)
     for i in range(n):
-        if ix[i] < 0 or ix[i] >= residents:
-            raise IndexError(f"resident {ix[i]} out of range for {residents} residents")
+        if ix[i] < 0 or ix[i] >= n_residents:
+            raise IndexError(f"resident {ix[i]} out of range for {n_residents} residents")
 
     cdef cnp.npy_intp dims[2]
     dims[0], dims[1] = 2, n
@@ -131,8 +119,8 @@ def move(
     cdef double *kept = <double *> cnp.PyArray_DATA(kept_out)
     cdef double steps[2]
     cdef double ratios[2]
-    steps[0], steps[1] = step_legitimacy, step_effectiveness
-    ratios[0], ratios[1] = ratio_legitimacy, ratio_effectiveness
+    steps[0], steps[1] = t.positive_step_legitimacy, t.positive_step_effectiveness
+    ratios[0], ratios[1] = t.negativity_ratio_legitimacy, t.negativity_ratio_effectiveness
     cdef long long r
     cdef double prior, m, f, vc, vz, rd, now, step, d, strength
     cdef bint says

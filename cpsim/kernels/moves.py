@@ -24,8 +24,9 @@ np.add.at's result when a resident has several experiences, and the plain gather
 and scatter's when each has one.
 """
 
-from cpsim.kernels.compiled import (
-    move,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("moves")  # the compiled module, or cpsim.kernels.numpy_path.moves
+move = kernels.move
 
 __all__ = ["move"]

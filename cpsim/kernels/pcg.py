@@ -9,9 +9,10 @@ one a fresh ``PCG64`` seeded with those words has, which cpsim.streams checks ag
 at import before relying on it (``RESTART``), and tests/kernels/test_pcg.py for many words.
 """
 
-from cpsim.kernels.compiled import (
-    SeedWords,
-    restart,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("pcg")  # the compiled module, or cpsim.kernels.numpy_path.pcg
+restart = kernels.restart
+SeedWords = kernels.SeedWords
 
 __all__ = ["restart", "SeedWords"]

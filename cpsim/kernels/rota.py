@@ -5,10 +5,11 @@ beats today and who works; these loops do it in one call each, with the same num
 from the same stream and the same arithmetic (tests/kernels/test_rota.py).
 """
 
-from cpsim.kernels.compiled import (
-    duty,
-    roster,
-    rotate,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("rota")  # the compiled module, or cpsim.kernels.numpy_path.rota
+duty = kernels.duty
+roster = kernels.roster
+rotate = kernels.rotate
 
 __all__ = ["duty", "roster", "rotate"]

@@ -9,10 +9,11 @@ by operation in numpy's order (a*b+c rounds twice; clip keeps NaN and -0.0 as np
 does), so every value is numpy's to the bit.
 """
 
-from cpsim.kernels.compiled import (
-    approach,
-    feel,
-    presence,
-)
+from cpsim.kernels.path import chosen
+
+kernels = chosen("safety")  # the compiled module, or cpsim.kernels.numpy_path.safety
+approach = kernels.approach
+feel = kernels.feel
+presence = kernels.presence
 
 __all__ = ["approach", "feel", "presence"]

@@ -111,3 +111,17 @@ def targeting(expected: np.ndarray, residents: np.ndarray, officers: np.ndarray,
 def demeanor_shift(legitimacy: np.ndarray, reference: float, pol) -> np.ndarray:
     """Change of an enforcement contact's quality from the resident's demeanor (their legitimacy)."""
     return pol.demeanor_quality * (legitimacy - reference)
+
+
+def review(
+    hood, recorded_beats: np.ndarray, resident_beat: np.ndarray, victims: np.ndarray, residents: np.ndarray, keep: float
+) -> None:
+    """What crime reviews see (in place): recorded crimes and victimisations per resident, running averages.
+
+    numpy (cpsim.kernels.beats.review gives it to the bit)::
+
+        hood.recorded += (1 - keep) * (np.bincount(recorded_beats, minlength=beats) - hood.recorded)
+        per_resident = np.bincount(resident_beat[victims], minlength=beats) / np.maximum(residents, 1)
+        hood.victimisation += (1 - keep) * (per_resident - hood.victimisation)
+    """
+    beats.review(hood.recorded, hood.victimisation, recorded_beats, resident_beat, victims, residents, keep)

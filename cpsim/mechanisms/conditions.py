@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cpsim.kernels.numpy_path.attitudes import conditions
+
 
 def seen_weekly(res, foot_at_place: np.ndarray, rate: float) -> np.ndarray:
     """Each resident's chance of seeing police on foot at least once in a week."""
@@ -47,8 +49,8 @@ def effectiveness_conditions(disorder_home: np.ndarray, seen: np.ndarray, refere
     Returns:
         The conditions term per resident (0 where a place shows what the city usually does).
     """
-    return -t.disorder_weight * (disorder_home - reference["disorder"]) + t.foot_seen_weight * (
-        seen - reference["seen"]
+    return conditions(
+        disorder_home, seen, reference["disorder"], reference["seen"], t.disorder_weight, t.foot_seen_weight
     )
 
 

@@ -204,23 +204,4 @@ def _move(res, idx, v, has, mult, fam, t) -> tuple[np.ndarray, np.ndarray, np.nd
     cpsim.kernels.moves does it in one compiled pass, giving those numpy functions' results to
     the bit (tests/kernels/test_moves.py): some 40 numpy calls per use cost more than the work.
     """
-    return move(
-        idx,
-        v,
-        has,
-        mult,
-        fam,
-        res.trust,
-        res.legitimacy,
-        res.effectiveness,
-        res.attitude_legitimacy,
-        res.attitude_effectiveness,
-        prior_bias=t.prior_bias,
-        step_legitimacy=t.positive_step_legitimacy,
-        step_effectiveness=t.positive_step_effectiveness,
-        ratio_legitimacy=t.negativity_ratio_legitimacy,
-        ratio_effectiveness=t.negativity_ratio_effectiveness,
-        consolidation=t.consolidation,
-        familiar_consolidation=t.familiar_consolidation,
-        salience_consolidation=t.salience_consolidation,
-    )
+    return move(idx, v, has, mult, fam, res, t)

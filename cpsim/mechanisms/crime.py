@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels import beats, draws
+from cpsim.kernels import safety as approach_kernel
 
 MIN_PRESENCE_RATIO = 0.1  # below a tenth of reference presence deterrence stops growing
 
@@ -140,3 +141,44 @@ def wander(wave: np.ndarray, crime, keep: float, rng: np.random.Generator) -> No
 def wave_factors(wave: np.ndarray, crime) -> np.ndarray:
     """Each beat's violence-wave factor, ``exp(w - sd^2 / 2)`` (mean 1 over the stationary spread)."""
     return np.exp(wave - 0.5 * crime.wave_sd**2)
+
+
+def active_offending(residents, offenders: np.ndarray, reference: float, compliance: float, day: int) -> np.ndarray:
+    """Offending of each offender on ``day``: free, and lower the more legitimate they find police.
+
+    ``offending[oi] * (free_day[oi] <= day) * exp(-compliance * (legitimacy[oi] - reference))``: exp in
+    numpy (its last bit may differ from C's), the gathers and products compiled (cpsim.kernels.beats).
+
+    Args:
+        residents: Residents arrays (offending, free_day, legitimacy).
+        offenders: Indices of the residents who offend.
+        reference: reporting.reference_legitimacy.
+        compliance: crime.compliance.
+        day: The day (offenders in custody until after it do not offend).
+    """
+    argument = beats.compliance_argument(residents.legitimacy, offenders, reference, -compliance)
+    return beats.active_offending(residents.offending, residents.free_day, offenders, np.exp(argument), day)
+
+
+def relative_offending(offender_beats: np.ndarray, active: np.ndarray, initial: np.ndarray) -> np.ndarray:
+    """Active offending per beat relative to the start (``expected_by_type``'s ``offender_factor``).
+
+    ``np.bincount(offender_beats, weights=active) / initial``, compiled (cpsim.kernels.beats).
+    """
+    return beats.relative_by_beat(offender_beats, active, initial)
+
+
+def add_disorder(places, crime_place: np.ndarray, per_crime: float) -> None:
+    """Crimes leave disorder where they happen (in place).
+
+    ``disorder += per_crime * np.bincount(crime_place, minlength=places)``, compiled (cpsim.kernels.beats).
+    """
+    beats.add_disorder(places.disorder, crime_place, per_crime)
+
+
+def relax_disorder(places, keep: float) -> None:
+    """Disorder relaxes toward its base, leaving ``keep`` of the gap, and stays within 0..1 (in place).
+
+    ``disorder += (1 - keep) * (base_disorder - disorder)`` then a clip, in one compiled pass.
+    """
+    approach_kernel.approach(places.disorder, places.base_disorder, 1 - keep, clip=True)

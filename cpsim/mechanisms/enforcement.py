@@ -113,3 +113,8 @@ def custody_at_equilibrium(
     held = rng.random(offenders.size) < hazard * mean_days / (1.0 + hazard * mean_days)
     remaining = rng.exponential(mean_days, offenders.size)
     residents.free_day[offenders[held]] = 1 + remaining[held].astype(np.int32)
+
+
+def draw_stop_arrests(rng, stop_arrest_share: float, n_stops: int) -> np.ndarray:
+    """Which stops end in arrest: ``rng.random(n) < stop_arrest_share`` (compiled, the same uniforms)."""
+    return draws.chances(rng, stop_arrest_share, n_stops)

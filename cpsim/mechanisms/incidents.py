@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cpsim.kernels.draws import chances
+from cpsim.scenario.units import DAYS_PER_YEAR, per_day
 from cpsim.world.layout import stable_order
 
 
@@ -217,7 +218,7 @@ def local_chance(inc, people: float, badness_per_day: float) -> float:
     """
     if badness_per_day <= 0:
         return 0.0
-    return inc.local_per_100k * people / 100_000 / 365.0 / badness_per_day
+    return per_day(people, inc.local_per_100k, per=100_000) / badness_per_day
 
 
 class NationalIncidents:
@@ -231,7 +232,7 @@ class NationalIncidents:
 
     def __init__(self, rng: np.random.Generator, inc) -> None:
         """The process on ``rng`` at the incidents section's rate and groups."""
-        self.rng, self.rate = rng, inc.national_per_year / 365.0
+        self.rng, self.rate = rng, national_rate(inc)
         self.shares = np.asarray(inc.national_group_share, float)
         self.next = self._gap(0.0)
 
@@ -242,15 +243,36 @@ class NationalIncidents:
         """The incidents of day ``day`` (times in (day - 1, day]): the group of the person harmed in each."""
         groups = []
         while self.next <= day:
-            groups.append(int(self.rng.choice(self.shares.size, p=self.shares)))
+            groups.append(harmed_group(self.rng, self.shares))
             self.next = self._gap(self.next)
         return groups
 
 
 def draw_national(rng: np.random.Generator, inc) -> list[int]:
     """Today's national incidents: the group of the person harmed in each."""
-    count = rng.poisson(inc.national_per_year / 365.0)
+    count = rng.poisson(national_rate(inc))
     if not count:  # most days
         return []
     shares = np.asarray(inc.national_group_share, float)
-    return [int(rng.choice(shares.size, p=shares)) for _ in range(count)]
+    return [harmed_group(rng, shares) for _ in range(count)]
+
+
+def national_rate(inc) -> float:
+    """Incidents elsewhere a day (``incidents.national_per_year`` over the year's days)."""
+    return inc.national_per_year / DAYS_PER_YEAR
+
+
+def harmed_group(rng: np.random.Generator, shares: np.ndarray) -> int:
+    """The group of the person an incident elsewhere harmed, by the groups' shares of such incidents."""
+    return int(rng.choice(shares.size, p=shares))
+
+
+def draw_local(rng, quality: np.ndarray, chance_per_badness: float) -> np.ndarray:
+    """Which of the day's stops and arrests become a publicized incident here (boolean each).
+
+    Each with chance ``badness(quality) * chance_per_badness`` (``local_chance``): ``rng.random(n) <
+    chance``, compiled (cpsim.kernels.draws.chances), the same uniforms.
+    """
+    chance = badness(quality)
+    chance *= chance_per_badness
+    return chances(rng, chance, chance.size)

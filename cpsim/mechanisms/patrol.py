@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import draws, experiences
+from cpsim.kernels import beats, draws, experiences
+from cpsim.kernels import safety as presence_kernel
 
 
 def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
@@ -73,3 +74,63 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     return experiences.procedural_valences(
         np.ascontiguousarray(quality, np.float64), -social, social, patrol.procedural_tint, True
     )
+
+
+def foot_at_places(
+    on_duty: np.ndarray, patrol, routine, foot_requests, foot: np.ndarray, places, beat_risk: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Directed foot hours per beat, and the routine rest spread over places by risk.
+
+    Directed hours (programs' requests) get the same share of their request as routine ones;
+    the routine rest goes to places in proportion to risk (``spread_foot_hours``). numpy::
+
+        requested = on_duty * patrol.foot_hours * routine + foot_requests
+        directed = foot * np.divide(foot_requests, requested, out=np.zeros(beats), where=requested > 0)
+        at_places = spread_foot_hours(places, foot - directed, beat_risk)
+
+    in one compiled pass (cpsim.kernels.beats.foot_hours), numpy's to the bit. With no request
+    and ``foot = on_duty * patrol.foot_hours`` (the start of a run) it is that spread of every
+    foot hour: the start and the day share this one split.
+
+    Args:
+        on_duty: Officers on duty per beat.
+        patrol: The patrol section (foot_hours per officer).
+        routine: Share of routine foot patrol officers still do, per beat.
+        foot_requests: Directed foot hours programs asked for, per beat.
+        foot: Foot hours the time budget gave, per beat.
+        places: Places arrays (beat, risk).
+        beat_risk: ``beat_risk_at_places(places, beats)`` (risk does not change).
+
+    Returns:
+        Directed foot hours per beat, and the routine foot hours at each place.
+    """
+    return beats.foot_hours(
+        on_duty, patrol.foot_hours, routine, foot_requests, foot, places.beat, places.risk, beat_risk
+    )
+
+
+def presence(
+    previous: np.ndarray, keep: float, hours: dict[str, np.ndarray], community_presence: float, residents: np.ndarray
+) -> np.ndarray:
+    """Street hours per 1000 residents of each beat, a running average (what deters crime).
+
+    Response, foot, enforcement and car hours, and community work as it shows
+    (``community_presence`` of it), per 1000 residents, averaged with ``keep`` of yesterday's
+    value; one compiled pass (cpsim.kernels.safety.presence).
+    """
+    return presence_kernel.presence(
+        previous,
+        keep,
+        hours["response"],
+        hours["foot"],
+        hours["enforcement"],
+        hours["car"],
+        hours["community"],
+        community_presence,
+        residents,
+    )
+
+
+def follow_foot(foot_seen: np.ndarray, hours_at_places: np.ndarray, keep: float) -> None:
+    """Police seen on foot at each place follows today's foot hours there, leaving ``keep`` of the gap (in place)."""
+    presence_kernel.approach(foot_seen, hours_at_places, 1.0 - keep)

@@ -15,7 +15,7 @@ import functools
 
 import numpy as np
 
-from cpsim.kernels import beats, draws, rota
+from cpsim.kernels import beats, draws, ledger, rota
 from cpsim.world.layout import beat_index, group_keys
 
 ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
@@ -121,6 +121,15 @@ def allocate_hours(
     return plan, admin, share
 
 
+def street_hours(on_duty, pol):
+    """Hours a day that ``on_duty`` officers give to everything but administration.
+
+    ``on_duty * shift_hours * (1 - admin_share)``, in that order (the stored runs hold its
+    bits); ``on_duty`` is a number or an array (officers per beat).
+    """
+    return on_duty * pol.shift_hours * (1 - pol.admin_share)
+
+
 _FLOAT64 = np.dtype(np.float64)
 
 
@@ -200,3 +209,14 @@ def contact_quality(officers, who: np.ndarray, contact_sd: float, rng, shift: np
     """
     # unit(skill[who] + shift + contact_sd * rng.standard_normal(n)), compiled (cpsim.kernels.draws)
     return draws.contact_quality(rng, np.ascontiguousarray(who, np.int64), officers.skill, shift, contact_sd)
+
+
+def book_hours(
+    booked: np.ndarray, officers, hours: dict[str, np.ndarray], admin: np.ndarray, on_duty: np.ndarray
+) -> None:
+    """Each working officer's share of their beat's hours, by activity (rows of ``booked``: ACTIVITIES, admin).
+
+    One compiled pass (cpsim.kernels.ledger), as the numpy
+    ``booked[:, working] += per_beat[:, beat] * (1.0 / np.maximum(on_duty[beat], 1))``, to the bit.
+    """
+    ledger.book_hours(booked, officers.on_duty, officers.beat, (*[hours[a] for a in ACTIVITIES], admin), on_duty)

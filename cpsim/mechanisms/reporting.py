@@ -20,6 +20,7 @@ import functools
 import numpy as np
 
 from cpsim.kernels import draws
+from cpsim.scenario.units import per_day
 
 # Gauss-Hermite nodes and weights for averages over a standard normal seriousness.
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(40)
@@ -94,4 +95,12 @@ def draw_other_calls(n_residents: int, per_1000_year: float, rng) -> np.ndarray:
     ``rng.integers`` (compiled: cpsim.kernels.draws.poisson_members, the same draws without
     the Generator's Python layers, most of a day's cost here).
     """
-    return draws.poisson_members(rng, n_residents * per_1000_year / 1000.0 / 365.0, n_residents)
+    return draws.poisson_members(rng, per_day(n_residents, per_1000_year), n_residents)
+
+
+def reported_by_others(rng, place_reporting: np.ndarray, crime_place: np.ndarray) -> np.ndarray:
+    """Which victimisations someone else (a watch member) reports: ``rng.random(n) < place_reporting[place]``.
+
+    Compiled (cpsim.kernels.draws.chances): the same uniforms.
+    """
+    return draws.chances(rng, place_reporting[crime_place], crime_place.size)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import beats, experiences
+from cpsim.kernels import beats, draws, experiences
 from cpsim.mechanisms.bounds import bound
 
 
@@ -71,3 +71,24 @@ def place_mean_at(
     # Each place's members added in order from 0.0 (a bincount's sums), over max(residents, 1):
     # one compiled pass (cpsim.kernels.beats), where numpy took some ten calls.
     return beats.place_means_at(values, np.ascontiguousarray(at, np.int64), by_place, place_start, residents_per_place)
+
+
+def answer_calls(
+    rng, answered_share: float, recording_share: float, n_reports: int, n_other: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which crime reports are answered and recorded, and which other calls are answered.
+
+    Each is ``rng.random(n) < share`` (compiled: cpsim.kernels.draws.chances, the same uniforms),
+    in this order: reports answered, reports recorded (only answered ones count), other calls answered.
+
+    Returns:
+        Answered reports, recorded reports, answered other calls (boolean each).
+    """
+    answered = draws.chances(rng, answered_share, n_reports)
+    recorded = answered & draws.chances(rng, recording_share, n_reports)
+    return answered, recorded, draws.chances(rng, answered_share, n_other)
+
+
+def draw_cleared(rng, p_clear: np.ndarray) -> np.ndarray:
+    """Which recorded crimes are cleared: ``rng.random(n) < p_clear`` (compiled, the same uniforms)."""
+    return draws.chances(rng, p_clear, p_clear.size)

@@ -37,9 +37,10 @@ cpsim.mechanisms.conditions) and, for legitimacy, how well police are seen to pe
 Sunshine & Tyler 2003). A sustained change in experience therefore moves the level trust
 settles at, and residents pushed far from it return.
 
-The day applies read_valence, experience_delta and consolidation to each experience in one
-compiled pass (cpsim.kernels.moves, called by cpsim.mechanisms.contacts), which
-tests/kernels/test_moves.py checks against these functions to the bit.
+The equations' one home is the numpy path of the kernels (cpsim.kernels.numpy_path: moves for
+read_valence, experience_delta and consolidation_share; attitudes for relax, tie_mean and
+anchor), named here for the mechanisms: the day applies them to each experience through
+cpsim.kernels.moves (called by cpsim.mechanisms.contacts), compiled or numpy, to the bit the same.
 """
 
 from __future__ import annotations
@@ -47,7 +48,19 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels import attitudes, memory
-from cpsim.mechanisms.bounds import signed, unit
+from cpsim.kernels.numpy_path.attitudes import anchor, relax
+from cpsim.kernels.numpy_path.moves import consolidation_share, experience_delta, read_valence
+
+__all__ = [
+    "anchor",
+    "consolidation",
+    "decay_factor",
+    "experience_delta",
+    "read_valence",
+    "relax",
+    "remember",
+    "tie_mean",
+]
 
 
 def decay_factor(half_life_days: float) -> float:
@@ -55,41 +68,8 @@ def decay_factor(half_life_days: float) -> float:
     return float(0.5 ** (1.0 / half_life_days))
 
 
-def read_valence(valence: np.ndarray, prior: np.ndarray, bias: float) -> np.ndarray:
-    """Weigh an experience's valence by how well it fits the resident's prior trust (F4).
-
-    Args:
-        valence: Valence of the experience, -1..1.
-        prior: The resident's trust before it, 0..1.
-        bias: trust.prior_bias (0 = read neutrally).
-
-    Returns:
-        The valence as the resident reads it: same sign, larger when it confirms the prior.
-
-    """
-    return signed(valence * (1.0 + bias * np.sign(valence) * (2.0 * prior - 1.0)))
-
-
-def experience_delta(x: np.ndarray, valence: np.ndarray, step: np.ndarray | float, ratio: float) -> np.ndarray:
-    """Change of one trust component caused by experiences of the given valence.
-
-    Args:
-        x: Current component values, 0..1.
-        valence: Read valence, -1..1.
-        step: Share of the gap closed by a fully positive experience (may be per experience).
-        ratio: How many times more a negative experience moves the component (F1).
-
-    Returns:
-        The change to add to x.
-
-    """
-    pos = step * valence * (1.0 - x)
-    neg = step * ratio * valence * x
-    return np.where(valence >= 0, pos, np.maximum(neg, -x))
-
-
 def consolidation(t, familiarity: np.ndarray, valence: np.ndarray, weight: np.ndarray | float = 1.0) -> np.ndarray:
-    """Share of an experience's change that the long-run attitude keeps.
+    """Share of an experience's change that the long-run attitude keeps (``consolidation_share`` at t's shares).
 
     Args:
         t: The trust section.
@@ -100,16 +80,9 @@ def consolidation(t, familiarity: np.ndarray, valence: np.ndarray, weight: np.nd
     Returns:
         kappa per experience, 0..1.
     """
-    strength = valence * np.minimum(weight, 1.0)
-    k = t.consolidation + t.familiar_consolidation * familiarity + t.salience_consolidation * strength**2
-    return np.minimum(k, 1.0)
-
-
-def relax(x: np.ndarray, base: np.ndarray | float, factor: float) -> None:
-    """Move x toward base in place, leaving ``factor`` of the deviation (memory)."""
-    x -= base
-    x *= factor
-    x += base
+    return consolidation_share(
+        t.consolidation, t.familiar_consolidation, t.salience_consolidation, familiarity, valence, weight
+    )
 
 
 def remember(res, factor: float, weight: float) -> None:
@@ -142,13 +115,30 @@ def tie_mean(graph, values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return attitudes.tie_mean(graph.indptr, graph.indices, values, fallback)
 
 
-def anchor(shared: np.ndarray, own: np.ndarray, climate: np.ndarray, social_weight: float) -> np.ndarray:
-    """Where the attitude settles: the shared memories whole, plus one's own part pulled toward the ties' climate.
+def anchors(
+    res, memory, national: float, t, reference: dict[str, float], disorder: np.ndarray, seen: np.ndarray, graph
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each resident's legitimacy and effectiveness attitudes settle (``anchor``).
+
+    Each component: the group's collective memory and the neighbourhood's departure from it
+    (cpsim.mechanisms.norms), the national mood, the resident's disposition and, for
+    legitimacy, how effective police seem, for effectiveness, what residents see
+    (cpsim.mechanisms.conditions); each pulled toward the ties' climate (``tie_mean``,
+    ``anchor``). One compiled pass (cpsim.kernels.attitudes), numpy's to the bit.
 
     Args:
-        shared: The group's and neighbourhood's memories (and the national mood), per resident.
-        own: The resident's own part: disposition, and performance or what they see.
-        climate: The ties' mean departure from their own memories (the local opinion climate).
-        social_weight: trust.social_weight.
+        res: Residents arrays.
+        memory: The collective memories (cpsim.mechanisms.norms.Memory).
+        national: The national mood about police.
+        t: The trust section.
+        reference: What residents are used to ("effectiveness", "disorder", "seen").
+        disorder: Disorder per place.
+        seen: Each resident's chance of seeing police on foot in a week.
+        graph: The social graph (CSR: indptr, indices).
     """
-    return unit(shared + ((1.0 - social_weight) * own + social_weight * climate))
+    return attitudes.anchors(res, memory, national, reference, disorder, seen, graph, t)
+
+
+def settle(attitude: np.ndarray, anchor_values: np.ndarray, factor: float) -> None:
+    """A week of attitudes settling toward their anchors (in place): ``relax``, in one compiled pass."""
+    attitudes.settle(attitude, anchor_values, factor)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpsim.mechanisms.policing import street_hours
 from cpsim.programs.delivery import deliver, granted_share, program_stream
 from cpsim.programs.program import Program, Surface
 from cpsim.world.layout import sample_weighted_within
@@ -31,7 +32,7 @@ class Liaison(Program):
         """Work out the liaison hours each beat requests a day."""
         pol = model.params.policing
         self.rng = program_stream(model, self.name)
-        self.hours_per_beat = self.sec.officers_per_beat * pol.duty_share * pol.shift_hours * (1.0 - pol.admin_share)
+        self.hours_per_beat = street_hours(self.sec.officers_per_beat * pol.duty_share, pol)
         if self.where is not None:  # liaisons only in the program's areas
             self.hours_per_beat = self.hours_per_beat * self.where
         self.reached = np.zeros(model.residents.n, bool)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpsim.mechanisms.policing import street_hours
 from cpsim.programs.delivery import deliver, granted_share, program_stream, top_k_per_group
 from cpsim.programs.program import Program, Surface
 from cpsim.world.layout import beat_index, sample_weighted_within, sample_within
@@ -44,7 +45,7 @@ class Neighbourhood(Program):
         if self.sec.start_day <= 1:
             model.keep_on_beat(self.steady)
         pol = model.params.policing
-        self.hours_per_shift = pol.shift_hours * (1.0 - pol.admin_share) * self.sec.community_share
+        self.hours_per_shift = street_hours(1.0, pol) * self.sec.community_share
         self.request = np.zeros(model.n_beats)
 
     def plan(self, model: Surface) -> None:

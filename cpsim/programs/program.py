@@ -72,13 +72,13 @@ class Surface:
     n_beats = property(lambda self: self._model.n_beats, doc="Number of beats.")
     beat_residents = property(lambda self: frozen(self._model.beat_residents), doc="Residents per beat.")
     social = property(lambda self: ReadOnly(self._model.social), doc="The social graph (CSR).")
-    street_cumw = property(lambda self: frozen(self._model.street_cumw), doc="Street-time weights in beat order.")
+    street_cumw = property(lambda self: frozen(self._model.frame.street_cumw), doc="Street-time weights in beat order.")
     stop_cumw = property(lambda self: frozen(self._model.stop_cumw), doc="Stop weights in beat order.")
     directed_foot = property(
         lambda self: frozen(self._model.directed_foot), doc="Directed foot hours granted per beat."
     )
-    crisis_calls = property(lambda self: frozen(self._model.crisis_calls), doc="Today's answered crisis calls.")
-    crisis_draws = property(lambda self: frozen(self._model.crisis_draws), doc="Outcome draw of each crisis call.")
+    crisis_calls = property(lambda self: frozen(self._model.city.crisis_calls), doc="Today's answered crisis calls.")
+    crisis_draws = property(lambda self: frozen(self._model.city.crisis_draws), doc="Outcome draw of each crisis call.")
     totals = property(lambda self: frozen(self._model.totals), doc="Run totals so far (victimisations, ...).")
     today = property(lambda self: frozen(self._model.today), doc="Yesterday's daily figures (before today's record).")
 
@@ -154,7 +154,7 @@ class Surface:
 
     def claim_crisis_calls(self, claimed: np.ndarray) -> None:
         """Take these of today's crisis calls off the police-alone path (a co-responder team handles them)."""
-        self._model.crisis_claimed |= claimed
+        self._model.city.crisis_claimed |= claimed
 
     def record_force(self, idx: np.ndarray) -> None:
         """Record crises that ended in force (cpsim.mechanisms.crisis.record_force)."""

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from cpsim.city import City, Frame, Neighbourhoods
 from cpsim.mechanisms.norms import Memory
 from cpsim.metrics import BY_KEY, DAILY, SUMMARY
-from cpsim.model import Neighbourhoods
 from cpsim.scenario import SECTIONS, spec_of
 from cpsim.studies.costs import CALL_FIGURES
 from cpsim.world.population import Officers, Places, Residents
@@ -33,6 +33,8 @@ STATE_TABLES = {
     "Officers": Officers,
     "Places": Places,
     "Neighbourhoods": Neighbourhoods,
+    "City": City,
+    "Frame": Frame,
     "Memory": Memory,
 }
 

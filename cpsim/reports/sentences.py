@@ -20,8 +20,8 @@ from cpsim.metrics import CONFIDENT_TRUST
 from cpsim.reports.brief import Brief
 from cpsim.reports.tables import reading
 from cpsim.studies.claims import design_target_note, intervals_cover
-from cpsim.studies.compare import mean_ci
 from cpsim.studies.costs import ACTIVITIES, paired
+from cpsim.studies.intervals import mean_ci
 
 # How a verdict reads in a "Read" bullet.
 WORDS = {

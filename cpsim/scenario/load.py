@@ -19,7 +19,7 @@ import numbers
 import reprlib
 import stat
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,6 +179,32 @@ def read_toml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
     if _depth(data) > MAX_DEPTH:
         raise ScenarioError(f"{path}: tables or lists nested more than {MAX_DEPTH} deep; {allowed}")
     return data
+
+
+def read_settings_file(
+    path: Path, what: str, error: type[ScenarioError]
+) -> tuple[dict[str, Any], Callable[[str, str, str], ScenarioError]]:
+    """Read a study's settings file (an experiment, a calibration), and how its errors read.
+
+    Args:
+        path: The file.
+        what: What it should be ("experiment", "calibration"), for the message.
+        error: The study's error class (a ScenarioError): an unreadable file raises it.
+
+    Returns:
+        The parsed TOML document, and ``fail(key, problem, allowed)``: the error naming the
+        file, the key and what is allowed, in one line.
+
+    """
+    try:
+        data = read_toml_file(path, what)  # every way a file can be unreadable, in one line
+    except ScenarioError as err:
+        raise error(str(err)) from None
+
+    def fail(key: str, problem: str, allowed: str) -> ScenarioError:
+        return error(f"{path}: {key}: {problem}; allowed: {allowed}")
+
+    return data, fail
 
 
 def _kind(mode: int) -> str:

@@ -22,6 +22,8 @@ import pandas as pd
 
 from cpsim.headline import LEVEL, clear_sign
 from cpsim.metrics import CONFIDENT_TRUST
+from cpsim.scenario.units import PER_1000_A_YEAR
+from cpsim.studies.intervals import mean_ci
 
 KEYS = ["scenario", "replicate", "level", "key"]
 
@@ -98,7 +100,7 @@ def breakdown_arrays(result) -> tuple[list[str], list[str], np.ndarray]:
     Plain arrays keep a sweep's workers fast; :func:`run_breakdown` makes the table.
     """
     days = max(len(result.timeseries), 1)
-    per_year = 1000.0 * 365.0 / days
+    per_year = PER_1000_A_YEAR / days
     final = result.final
     names = list(result.scenario.population.group_names)
     n_beats = int(result.scenario.population.beats)
@@ -193,8 +195,6 @@ def summarize_breakdown(
         when that change is clear (its CI excludes zero; otherwise shares of noise mislead).
 
     """
-    from cpsim.studies.compare import mean_ci
-
     if groups.empty:
         return pd.DataFrame(columns=COLUMNS)
     names = list(dict.fromkeys(runs["scenario"]))

@@ -16,20 +16,21 @@ differences have much narrower confidence intervals than the scenarios' own mean
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
-import numpy as np
 import pandas as pd
 
 from cpsim.headline import CHANGES, COST, HEADLINE, LEVEL, METRICS, SURVEYED, Metric
 from cpsim.scenario import Scenario
+from cpsim.studies.costs import paired
+from cpsim.studies.gaps import read_gaps
+from cpsim.studies.intervals import mean_ci, ratio_ci, t_quantile
 from cpsim.studies.runner import (
     ID_COLUMNS,
+    StudyOptions,
     load_all,
     normalize_overrides,
     one_line,
@@ -37,6 +38,7 @@ from cpsim.studies.runner import (
     report_failures,
     run_replicate,
     run_replicates,
+    run_study,
     run_values,
 )
 
@@ -89,84 +91,6 @@ __all__ = [
 ]
 
 
-@functools.cache  # a study asks for the same few quantiles thousands of times
-def t_quantile(level: float, dof: int) -> float:
-    """Return the two-sided Student t quantile for a confidence level and degrees of freedom."""
-    from scipy import stats  # here: scipy.stats adds ~1 s to `import cpsim`
-
-    return float(stats.t.ppf(0.5 + level / 2, dof))
-
-
-def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple[float, float, float, float, int]:
-    """Mean and t-based confidence interval of independent replicates.
-
-    Args:
-        values: One value per replicate (NaN values are left out).
-        level: Confidence level.
-
-    Returns:
-        (mean, ci_low, ci_high, sd, n); the interval is NaN with fewer than 2 values.
-
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n == 0:
-        return (math.nan,) * 4 + (0,)  # type: ignore[return-value]
-    mean = float(x.mean())
-    if n < 2:
-        return mean, math.nan, math.nan, math.nan, n
-    sd = float(x.std(ddof=1))
-    half = t_quantile(level, n - 1) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half, sd, n
-
-
-def ratio_ci(
-    num: Sequence[float] | np.ndarray, den: Sequence[float] | np.ndarray, level: float = LEVEL
-) -> tuple[float, float, float]:
-    """Ratio of two paired means with Fieller's confidence interval.
-
-    Fieller's interval accounts for the uncertainty of the denominator; it is bounded only
-    when the denominator's own t-interval excludes zero, otherwise the ratio is not
-    estimable and NaN is returned.
-
-    Args:
-        num: Numerator per replicate (e.g. paired change in trust).
-        den: Denominator per replicate (e.g. paired change in officer hours).
-        level: Confidence level.
-
-    Returns:
-        (ratio, ci_low, ci_high); all NaN when the denominator is not distinguishable from 0.
-
-    """
-    x, y = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    ok = ~(np.isnan(x) | np.isnan(y))
-    x, y = x[ok], y[ok]
-    n = x.size
-    nan = (math.nan, math.nan, math.nan)
-    if n < 2:
-        return nan
-    a, b = float(x.mean()), float(y.mean())
-    cov = np.cov(x, y, ddof=1) / n
-    v11, v12, v22 = float(cov[0, 0]), float(cov[0, 1]), float(cov[1, 1])
-    t = t_quantile(level, n - 1)
-    scale = max(abs(b), float(np.abs(y).max()), 1e-300)
-    if abs(b) <= 1e-12 * scale:
-        return nan
-    r = a / b
-    if v22 <= (1e-12 * scale) ** 2:
-        # The denominator is the same in every replicate (e.g. a fixed staffing change).
-        half = t * math.sqrt(max(v11, 0.0)) / abs(b)
-        return r, r - half, r + half
-    g = t * t * v22 / (b * b)
-    if g >= 1.0:
-        return nan
-    centre = r - g * v12 / v22
-    disc = v11 - 2 * r * v12 + r * r * v22 - g * (v11 - v12 * v12 / v22)
-    half = t / abs(b) * math.sqrt(max(disc, 0.0))
-    return r, (centre - half) / (1 - g), (centre + half) / (1 - g)
-
-
 def headline_metrics(runs: pd.DataFrame) -> tuple[Metric, ...]:
     """The headline figures of a runs table: HEADLINE, then the "as surveyed" ones when the runs carry them."""
     return (*HEADLINE, *(m for m in SURVEYED if m.name in runs and runs[m.name].notna().any()))
@@ -179,8 +103,6 @@ def paired_columns(part: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     baseline replicate's SD of trust between residents), ``d.confident_residents`` (change
     in the number of confident residents) and the paired cost figures of cpsim.studies.costs.paired.
     """
-    from cpsim.studies.costs import paired
-
     idx = part.index.intersection(base.index)
     out = pd.DataFrame(index=idx)
     for m in HEADLINE:
@@ -238,8 +160,6 @@ def summarize(
     base_ok = status[baseline] == ""
     readings = {}
     if gaps is None and groups is not None and len(groups):
-        from cpsim.studies.gaps import read_gaps
-
         gaps = read_gaps(groups[groups["scenario"].isin([n for n in names if not status[n]])], baseline)
     if gaps is not None and len(gaps):
         readings = dict(zip(gaps["scenario"], gaps["reading"], strict=True))
@@ -306,27 +226,13 @@ def _row(name: str, file: str, is_base: bool, m: Metric, error: str) -> dict[str
     return row
 
 
-def compare(
-    scenarios: Sequence[Scenario | str | Path],
-    replicates: int = 10,
-    days: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    overrides: Mapping[str, Any] | Iterable[str] | None = None,
-    executor: Executor | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-) -> pd.DataFrame:
+def compare(scenarios: Sequence[Scenario | str | Path], **options: Unpack[StudyOptions]) -> pd.DataFrame:
     """Compare scenarios with replicates, common random numbers and 95% confidence intervals.
 
     Args:
         scenarios: Scenario objects or scenario files; the first is the baseline.
-        replicates: Runs per scenario; replicate k of every scenario uses the same seed.
-        days: Days per run (default: the baseline's ``run.days``).
-        seed: Base seed of ``SeedSequence(seed).spawn(replicates)`` (default: the baseline's ``run.seed``).
-        workers: Local worker processes (default: the number of CPUs; 1 runs in this process).
-        overrides: Dotted overrides applied to every scenario.
-        executor: An executor to use instead of a local process pool (e.g. Dask's).
-        progress: Called as ``progress(done, total, failed)`` after each run.
+        **options: How the scenarios run, by name (cpsim.studies.runner.StudyOptions: replicates,
+            days, seed, workers, overrides, executor, progress; run_study's defaults).
 
     Returns:
         The tidy comparison table (see :func:`summarize`). To keep the per-replicate
@@ -336,7 +242,5 @@ def compare(
         ScenarioError: A scenario or override is invalid (raised before anything runs).
 
     """
-    from cpsim.studies.runner import run_study
-
-    study = run_study(scenarios, replicates, days, seed, workers, overrides, executor, progress)
+    study = run_study(scenarios, **options)
     return summarize(study.runs, groups=study.groups)

@@ -24,7 +24,7 @@ hours needed) and the officer minutes each call got. :data:`CALL_FIGURES` define
 (docs/metrics.md).
 
 Cost-effectiveness ratios divide a paired mean change in an outcome by one of these
-(cpsim.headline.COST); their intervals are Fieller's (cpsim.studies.compare.ratio_ci).
+(cpsim.headline.COST); their intervals are Fieller's (cpsim.studies.intervals.ratio_ci).
 """
 
 from __future__ import annotations

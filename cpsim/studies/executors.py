@@ -112,7 +112,7 @@ def _start_forkserver() -> None:
     ignores SIGINT and lifts the block. The driver's own Ctrl-C in these milliseconds waits
     until the block is lifted here, and is then delivered: it is never lost.
     """
-    from multiprocessing import forkserver, resource_tracker
+    from multiprocessing import forkserver, resource_tracker  # here: POSIX only, and only for a forkserver pool
 
     resource_tracker.ensure_running()  # first: starting it lifts any SIGINT block of this process
     main = threading.current_thread() is threading.main_thread()
@@ -160,7 +160,7 @@ def dask_pool(address: str) -> Iterator[Pool]:
 
     """
     try:
-        from distributed import Client
+        from distributed import Client  # here: the optional dask extra
     except ImportError:
         raise SchedulerError(
             f"--scheduler {address}: dask.distributed is not installed; allowed: pip install 'cpsim[dask]'"

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from cpsim.studies.compare import mean_ci
+from cpsim.studies.intervals import mean_ci
 
 PASS, FAIL, INCONCLUSIVE, REPORTED = "PASS", "FAIL", "INCONCLUSIVE", "REPORTED"
 VERDICTS = (PASS, FAIL, INCONCLUSIVE, REPORTED)

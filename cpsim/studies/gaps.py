@@ -25,6 +25,7 @@ import math
 import pandas as pd
 
 from cpsim.headline import LEVEL, clear_sign
+from cpsim.studies.intervals import mean_ci
 
 COLUMNS = [
     "scenario",
@@ -90,8 +91,6 @@ def read_gaps(groups: pd.DataFrame, baseline: str, figure: str = "trust_end", le
         group is the one with the highest mean of ``figure`` in the baseline.
 
     """
-    from cpsim.studies.compare import mean_ci
-
     g = groups[groups["level"] == "group"]
     if g.empty or g["key"].nunique() < 2:
         return pd.DataFrame(columns=COLUMNS)

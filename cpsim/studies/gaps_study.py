@@ -39,9 +39,9 @@ import pandas as pd
 
 from cpsim.headline import clear_sign
 from cpsim.model import CommunityModel
-from cpsim.studies.compare import mean_ci
 from cpsim.studies.findings import Finding, report
 from cpsim.studies.gaps import classify
+from cpsim.studies.intervals import mean_ci
 from cpsim.studies.patterns import PACKAGE, YEAR, PatternSettings, city
 from cpsim.studies.runner import replicate_seeds, run_parallel
 

@@ -19,10 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from cpsim.mechanisms import climate
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.model import CommunityModel
 from cpsim.scenario import load_scenario
+from cpsim.simulate import simulate
 from cpsim.studies.findings import Finding, report
+from cpsim.studies.runner import replicate_seeds, run_parallel
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PACKAGE = "neighbourhood_policing.toml"
@@ -106,7 +109,7 @@ def trust_sd(residents: int | None) -> float:
 
 def ci_half(values: list[float]) -> float:
     """Half-width of the 95% t-interval of the mean."""
-    from scipy import stats
+    from scipy import stats  # here: scipy.stats adds ~1 s to importing the studies
 
     v = np.asarray(values, float)
     if v.size < 2:
@@ -114,19 +117,6 @@ def ci_half(values: list[float]) -> float:
     return float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
 
 
-def _seeds(base: int, n: int) -> list[int]:
-    from cpsim.studies.runner import replicate_seeds
-
-    return replicate_seeds(base, n)
-
-
-def _parallel(fn, jobs: list[tuple], workers: int, scheduler: str | None = None) -> list:
-    from cpsim.studies.runner import run_parallel
-
-    return run_parallel(fn, jobs, workers, scheduler)
-
-
-# ---------------------------------------------------------------------------- M1 stationarity
 def stationary_run(residents: int | None, seed: int, years: int) -> dict[str, list[float]]:
     """A baseline city for ``years``: day-1 figures, then each year's end (trust) or mean (crime, reporting).
 
@@ -168,8 +158,8 @@ def trend(path: np.ndarray) -> float:
 
 def stationarity_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M1: with no program and no shock, the city keeps its day-1 figures for 10 years."""
-    seeds = _seeds(606, cfg.replicates)
-    runs = _parallel(stationary_run, [(cfg.residents, s, cfg.stationary_years) for s in seeds], workers, scheduler)
+    seeds = replicate_seeds(606, cfg.replicates)
+    runs = run_parallel(stationary_run, [(cfg.residents, s, cfg.stationary_years) for s in seeds], workers, scheduler)
     groups = [k for k in runs[0] if k.startswith("trust_")]
     findings = []
     for key, label in (
@@ -293,10 +283,10 @@ def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = N
     collective memories keep what history left. A city whose memories start with no group
     gap shows whether today's flows of experience recreate it, how far and how fast.
     """
-    seeds = _seeds(707, cfg.replicates)
+    seeds = replicate_seeds(707, cfg.replicates)
     findings = []
     for level, word in ((0.12, "below"), (0.9, "above")):
-        values = _parallel(recovery_run, [(cfg.residents, s, level, 5) for s in seeds], workers, scheduler)
+        values = run_parallel(recovery_run, [(cfg.residents, s, level, 5) for s in seeds], workers, scheduler)
         findings.append(
             Finding(
                 "M2",
@@ -314,7 +304,7 @@ def recovery_study(cfg: PatternSettings, workers: int, scheduler: str | None = N
             )
         )
     horizon = max(GAP_YEARS)
-    runs = _parallel(equal_start_run, [(cfg.residents, s, horizon) for s in seeds], workers, scheduler)
+    runs = run_parallel(equal_start_run, [(cfg.residents, s, horizon) for s in seeds], workers, scheduler)
     equal = np.array([r["equal"] for r in runs])
     base = np.array([r["baseline"] for r in runs])
     years = np.arange(equal.shape[1], dtype=float)
@@ -374,8 +364,8 @@ def package_run(residents: int | None, seed: int, days: int) -> dict[str, dict[s
 def package_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M4 and M5: the fully delivered package, its dose and fidelity, who gains, safety and complaints."""
     days = 2 * YEAR
-    seeds = _seeds(808, cfg.replicates)
-    runs = _parallel(package_run, [(cfg.residents, s, days) for s in seeds], workers, scheduler)
+    seeds = replicate_seeds(808, cfg.replicates)
+    runs = run_parallel(package_run, [(cfg.residents, s, days) for s in seeds], workers, scheduler)
     sd = trust_sd(cfg.residents)
 
     def effect(label: str, key: str = "trust", scale: float = 1.0) -> list[float]:
@@ -538,8 +528,6 @@ PACKAGE_LATE = {
 
 def shock_run(residents: int | None, overrides: dict, seed: int, days: int, beat: int) -> dict[str, float]:
     """One city after a shock: the beat's trust and crime, officers' routine share, city reporting."""
-    from cpsim.mechanisms import climate
-
     model = CommunityModel(city("baseline.toml", residents, overrides), seed=seed)
     res, here = model.residents, None
     on_beat = model.places.beat == beat
@@ -568,8 +556,8 @@ def lowest_trust_beat(residents: int | None, seed: int) -> int:
 def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M3: a severe shock starts a vicious circle the loops deepen; a sustained program brings it back."""
     days = 3 * YEAR
-    seeds = _seeds(909, cfg.replicates)
-    beats = _parallel(lowest_trust_beat, [(cfg.residents, s) for s in seeds], workers, scheduler)
+    seeds = replicate_seeds(909, cfg.replicates)
+    beats = run_parallel(lowest_trust_beat, [(cfg.residents, s) for s in seeds], workers, scheduler)
     variants = {
         "base": {},
         "mild": MILD,
@@ -579,7 +567,7 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
         "severe+package": {**SEVERE, **PACKAGE_LATE},
     }
     jobs = [(cfg.residents, over, s, days, b) for s, b in zip(seeds, beats, strict=True) for over in variants.values()]
-    flat = _parallel(shock_run, jobs, workers, scheduler)
+    flat = run_parallel(shock_run, jobs, workers, scheduler)
     runs = [dict(zip(variants, flat[i : i + len(variants)], strict=True)) for i in range(0, len(flat), len(variants))]
 
     def loss(r: dict, label: str, base: str = "base") -> float:
@@ -665,8 +653,6 @@ def shock_study(cfg: PatternSettings, workers: int, scheduler: str | None = None
 
 def memory_run(residents: int | None, seed: int) -> float:
     """Share of a publicized incident's loss to its victims' group still there a year on (vs 30 days on)."""
-    from cpsim.simulate import simulate
-
     day = city("incident.toml", residents).incident.day
     runs = [
         simulate(city(name, residents), seed=seed, days=day + YEAR).by_group
@@ -680,7 +666,9 @@ def memory_run(residents: int | None, seed: int) -> float:
 
 def memory_study(cfg: PatternSettings, workers: int, scheduler: str | None = None) -> list:
     """M3: a publicized incident is remembered for months, not weeks."""
-    values = _parallel(memory_run, [(cfg.residents, s) for s in _seeds(1010, cfg.replicates)], workers, scheduler)
+    values = run_parallel(
+        memory_run, [(cfg.residents, s) for s in replicate_seeds(1010, cfg.replicates)], workers, scheduler
+    )
     return [
         Finding(
             "M3",

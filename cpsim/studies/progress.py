@@ -63,6 +63,7 @@ def progress(what: str, total: int, unit: str = "runs") -> Iterator[Callable[[in
     if not sys.stderr.isatty():
         yield LogLines(what, unit)
         return
+    # here: rich only when a terminal shows the bar (workers and logs never load it)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -40,6 +40,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cpsim import __version__
+
 ROOT = Path(__file__).resolve().parents[2]
 # Libraries whose versions can change a number in the output.
 LIBRARIES = ("mesa", "numpy", "pandas", "networkx", "scipy", "matplotlib", "duckdb", "SALib")
@@ -63,8 +65,6 @@ def cpsim_version() -> str:
     try:
         return metadata.version("cpsim")
     except metadata.PackageNotFoundError:
-        from cpsim import __version__
-
         return __version__
 
 

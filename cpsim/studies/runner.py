@@ -24,7 +24,7 @@ from concurrent.futures import Executor, Future, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -33,8 +33,14 @@ from cpsim.headline import HEADLINE
 from cpsim.metrics import SUMMARY
 from cpsim.scenario import Scenario, ScenarioError
 from cpsim.scenario.rules import price_problem
-from cpsim.simulate import resolve
+from cpsim.simulate import resolve, simulate
+from cpsim.studies import provenance
+from cpsim.studies.breakdowns import run_breakdown
+from cpsim.studies.calibration.posterior_draws import set_overrides
+from cpsim.studies.costs import run_calls, run_costs
 from cpsim.studies.executors import Pool, open_pool, scheduler_address
+from cpsim.studies.seeds import replicate_seeds
+from cpsim.studies.trajectories import run_trajectory
 
 ID_COLUMNS = ["scenario", "file", "replicate", "seed", "days", "seconds"]
 
@@ -65,21 +71,6 @@ class Study:
     def baseline(self) -> str:
         """The baseline scenario's name."""
         return self.runs.attrs.get("baseline") or str(self.runs["scenario"].iloc[0])
-
-
-def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
-    """Run seeds of the replicates: child k of SeedSequence(base_seed).spawn(replicates).
-
-    Args:
-        base_seed: The comparison's seed.
-        replicates: Number of replicates.
-
-    Returns:
-        One non-negative 63-bit integer seed per replicate (the scenario schema's range).
-
-    """
-    children = np.random.SeedSequence(int(base_seed)).spawn(int(replicates))
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
 def run_values(summary: Mapping[str, Any]) -> dict[str, float]:
@@ -120,12 +111,6 @@ def run_replicate(task: Mapping[str, Any]) -> dict[str, Any]:
         succeeded); with ``detail``, ``_groups`` and ``_trajectory`` DataFrames as well.
 
     """
-    # Imported here: a spawned process or a Dask worker starts without cpsim loaded.
-    from cpsim.simulate import simulate
-    from cpsim.studies.breakdowns import run_breakdown
-    from cpsim.studies.costs import run_calls, run_costs
-    from cpsim.studies.trajectories import run_trajectory
-
     row: dict[str, Any] = {k: task[k] for k in ("replicate", "seed", "days")}
     row.update(scenario=task["name"], file=task["file"])
     start = time.perf_counter()
@@ -196,6 +181,26 @@ def load_all(
     return [tuple(item) for item in loaded]  # type: ignore[misc]
 
 
+class StudyOptions(TypedDict, total=False):
+    """How a study runs its scenarios, by name; a missing option takes :func:`run_study`'s default.
+
+    :func:`run_study`, :func:`run_replicates` and :func:`cpsim.studies.compare.compare` share them:
+    ``replicates`` (runs per scenario; replicate k of every scenario uses the same seed, child k of
+    ``SeedSequence(seed).spawn(replicates)``), ``days`` (per run), ``seed`` (the base seed),
+    ``workers`` (local processes; 1 runs here), ``overrides`` (dotted, for every scenario),
+    ``executor`` (used instead of a local pool, e.g. Dask's) and ``progress`` (called as
+    ``progress(done, total, failed)`` after each run): as :func:`run_study` documents them.
+    """
+
+    replicates: int
+    days: int | None
+    seed: int | None
+    workers: int | None
+    overrides: Mapping[str, Any] | Iterable[str] | None
+    executor: Executor | None
+    progress: Callable[[int, int, int], None] | None
+
+
 def run_study(
     scenarios: Sequence[Scenario | str | Path],
     replicates: int = 10,
@@ -239,8 +244,6 @@ def run_study(
         SchedulerError: A bad or unreachable scheduler (nothing has run).
 
     """
-    from cpsim.studies import provenance
-
     if not scenarios:
         raise ValueError("compare: give at least one scenario (the first is the baseline)")
     if int(replicates) < 2:
@@ -267,7 +270,6 @@ def run_study(
     def at(params: Scenario, k: int) -> Scenario:
         if parameter_sets is None:
             return params
-        from cpsim.studies.calibration.posterior_draws import set_overrides
 
         return resolve(params, set_overrides(params, dict(parameter_sets[k])))
 
@@ -305,21 +307,16 @@ def run_study(
 
 
 def run_replicates(
-    scenarios: Sequence[Scenario | str | Path],
-    replicates: int = 10,
-    days: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    overrides: Mapping[str, Any] | Iterable[str] | None = None,
-    executor: Executor | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-    scheduler: str | None = None,
+    scenarios: Sequence[Scenario | str | Path], *, scheduler: str | None = None, **options: Unpack[StudyOptions]
 ) -> pd.DataFrame:
-    """The runs table of :func:`run_study` (one row per scenario and replicate), without the details."""
-    study = run_study(
-        scenarios, replicates, days, seed, workers, overrides, executor, progress, detail=False, scheduler=scheduler
-    )
-    return study.runs
+    """The runs table of :func:`run_study` (one row per scenario and replicate), without the details.
+
+    Args:
+        scenarios: Scenario objects or files; the first is the baseline.
+        scheduler: Dask scheduler address (as :func:`run_study`).
+        **options: How the scenarios run (StudyOptions).
+    """
+    return run_study(scenarios, **options, detail=False, scheduler=scheduler).runs
 
 
 def run_parallel(fn: Callable, jobs: Sequence[tuple], workers: int | None = None, scheduler: str | None = None) -> list:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cpsim.scenario import Scenario
 from cpsim.simulate import resolve, simulate
+from cpsim.studies.calibration.posterior_draws import set_overrides
 from cpsim.studies.runner import replicate_seeds, run_parallel
 
 KEYS = ["day", "part", "subgroup", "level", "outcome"]
@@ -105,8 +106,6 @@ def run_trial(
         raise ValueError(f"{len(parameter_sets)} parameter sets for {replicates} replicates; allowed: one a replicate")
     runs = [params] * replicates
     if parameter_sets is not None:
-        from cpsim.studies.calibration.posterior_draws import set_overrides
-
         runs = [resolve(params, set_overrides(params, dict(parameter_sets[k]))) for k in range(replicates)]
     tables = run_parallel(_one, [(p, s, days) for p, s in zip(runs, seeds, strict=True)], workers, scheduler)
     reps = pd.concat(tables, ignore_index=True)

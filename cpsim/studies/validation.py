@@ -31,8 +31,10 @@ from cpsim.model import CommunityModel
 from cpsim.programs.program import Program, Surface
 from cpsim.scenario import apply_overrides, load_scenario
 from cpsim.simulate import simulate
+from cpsim.studies import adaptation, area_movement, gaps_study, patterns
 from cpsim.studies.claims import intervals_cover
 from cpsim.studies.findings import FAIL, INCONCLUSIVE, PASS, REPORTED, Finding, Shown, tally
+from cpsim.studies.patterns import PatternSettings
 from cpsim.studies.runner import replicate_seeds, run_parallel
 from cpsim.studies.trials import trial_days
 
@@ -583,7 +585,6 @@ STUDIES = {
 
 
 def _pattern_studies() -> dict:
-    from cpsim.studies import adaptation, area_movement, gaps_study, patterns
 
     return {
         "stationarity": patterns.stationarity_study,
@@ -623,8 +624,6 @@ def run_validation(
         ``shown``, what studies show beside their findings (cpsim.studies.findings.Shown), by name.
 
     """
-    from cpsim.studies.patterns import PatternSettings
-
     cfg = QUICK if quick else FULL
     pattern_cfg = PatternSettings(residents=cfg.residents, replicates=3 if quick else 8, quick=quick)
     findings: list[Finding] = []

@@ -1,26 +1,22 @@
 """The attitudes kernels give, to the bit, the numpy anchors and weekly step they replaced.
 
-Oracles: the numpy code of cpsim.mechanisms.trust (tie_mean as it was, anchor, relax) and
-cpsim.mechanisms.conditions.effectiveness_conditions, composed as CommunityModel.anchors does.
+Oracles: the numpy path (cpsim.kernels.numpy_path.attitudes), and its equations composed as
+CommunityModel.anchors does through cpsim.mechanisms.trust (anchor, relax) and
+cpsim.mechanisms.conditions.effectiveness_conditions.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from cpsim.kernels import attitudes
+from cpsim.kernels.numpy_path import attitudes as numpy_path
 from cpsim.mechanisms import trust
 from cpsim.mechanisms.conditions import effectiveness_conditions
 from cpsim.scenario import Scenario
-
-
-def tie_mean_numpy(indptr, indices, values, fallback):
-    """The numpy code the kernel replaced."""
-    deg = np.diff(indptr)
-    running = np.concatenate([[0.0], np.cumsum(values[indices])])
-    sums = running[indptr[1:]] - running[indptr[:-1]]
-    return np.where(deg > 0, sums / np.maximum(deg, 1), fallback)
 
 
 def random_graph(rng, n):
@@ -44,10 +40,11 @@ def test_tie_mean_is_numpys(seed):
     values[: min(n, 3)] = -0.0  # a first tie's -0.0 is where cumsum and 0.0 + x differ
     fallback = rng.random(n)
     assert same_bits(
-        attitudes.tie_mean(indptr, indices, values, fallback), tie_mean_numpy(indptr, indices, values, fallback)
+        attitudes.tie_mean(indptr, indices, values, fallback), numpy_path.tie_mean(indptr, indices, values, fallback)
     )
     assert same_bits(
-        trust.tie_mean(_Graph(indptr, indices), values, fallback), tie_mean_numpy(indptr, indices, values, fallback)
+        trust.tie_mean(_Graph(indptr, indices), values, fallback),
+        numpy_path.tie_mean(indptr, indices, values, fallback),
     )
 
 
@@ -79,18 +76,28 @@ def test_anchors_are_the_numpy_composition(seed):
     own_e = disp_e + effectiveness_conditions(disorder[place], seen, reference, t)
     expected = (
         trust.anchor(
-            base_l + national, own_l, tie_mean_numpy(indptr, indices, att_l - base_l, att_l - base_l), t.social_weight
+            base_l + national,
+            own_l,
+            numpy_path.tie_mean(indptr, indices, att_l - base_l, att_l - base_l),
+            t.social_weight,
         ),
         trust.anchor(
-            base_e + national, own_e, tie_mean_numpy(indptr, indices, att_e - base_e, att_e - base_e), t.social_weight
+            base_e + national,
+            own_e,
+            numpy_path.tie_mean(indptr, indices, att_e - base_e, att_e - base_e),
+            t.social_weight,
         ),
     )
-    got = attitudes.anchors(
-        group, memory_l, memory_e, beat, local_l, local_e, national, disp_l, disp_e, att_l, att_e,
-        t.performance_weight, reference["effectiveness"], place, disorder, reference["disorder"], seen,
-        reference["seen"], t.disorder_weight, t.foot_seen_weight, indptr, indices, t.social_weight,
+    residents = SimpleNamespace(
+        group=group, beat=beat, place=place, disposition_legitimacy=disp_l, disposition_effectiveness=disp_e,
+        attitude_legitimacy=att_l, attitude_effectiveness=att_e,
     )  # fmt: skip
+    memory = SimpleNamespace(group=np.column_stack([memory_l, memory_e]), beat=np.column_stack([local_l, local_e]))
+    args = (residents, memory, national, reference, disorder, seen, SimpleNamespace(indptr=indptr, indices=indices), t)
+    got = attitudes.anchors(*args)
     assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
+    on_numpy = numpy_path.anchors(*args)
+    assert same_bits(on_numpy[0], expected[0]) and same_bits(on_numpy[1], expected[1])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from cpsim.kernels import beats
+from cpsim.kernels.numpy_path import beats as numpy_path
 from cpsim.mechanisms import climate, crime, policing
 from cpsim.mechanisms.policing import ACTIVITIES
 
@@ -353,13 +354,6 @@ def test_kernels_refuse_wrong_dtypes_and_read_only_outputs_in_one_line():
         )
 
 
-def foot_hours_numpy(on_duty, foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk):
-    """The numpy code beats.foot_hours replaced (CommunityModel._patrol, patrol.spread_foot_hours)."""
-    requested = on_duty * foot_per_officer * routine + foot_requests
-    directed = foot * np.divide(foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
-    return directed, (foot - directed)[place_beat] * risk / beat_risk
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_foot_hours_are_numpys(seed):
     rng = np.random.default_rng(seed)
@@ -374,7 +368,7 @@ def test_foot_hours_are_numpys(seed):
     risk = rng.random(n_places) * 10.0 ** rng.uniform(-3, 3, n_places)
     beat_risk = np.maximum(np.bincount(place_beat, weights=risk, minlength=n_beats)[place_beat], 1e-12)
     args = (on_duty, 2.5, routine, requests, foot, place_beat, risk, beat_risk)
-    for got, want in zip(beats.foot_hours(*args), foot_hours_numpy(*args), strict=True):
+    for got, want in zip(beats.foot_hours(*args), numpy_path.foot_hours(*args), strict=True):
         assert same_bits(got, want)
 
 
@@ -382,16 +376,6 @@ def test_foot_hours_refuse_a_place_outside_the_beats():
     one = np.ones(2)
     with pytest.raises(ValueError, match=r"place beat 2 is outside 0\.\.1"):
         beats.foot_hours(one, 1.0, one, one, one, np.array([0, 2], np.int32), one, one)
-
-
-def place_mean_at_numpy(values, at, by_place, place_start, residents_per_place):
-    """The numpy code beats.place_means_at replaced (cpsim.mechanisms.response.place_mean_at)."""
-    lo = place_start[at]
-    counts = place_start[at + 1] - lo
-    first = (lo - (counts.cumsum() - counts)).repeat(counts)
-    members = by_place[first + np.arange(first.size)]
-    sums = np.bincount(np.arange(at.size).repeat(counts), weights=values[members], minlength=at.size)
-    return sums / np.maximum(residents_per_place[at], 1)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -406,7 +390,7 @@ def test_place_means_at_are_numpys(seed):
     values = rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)
     at = rng.integers(0, n_places, int(rng.integers(0, 12)))
     args = (values, at, by_place, start, per_place)
-    assert same_bits(beats.place_means_at(*args), place_mean_at_numpy(*args))
+    assert same_bits(beats.place_means_at(*args), numpy_path.place_means_at(*args))
 
 
 @pytest.mark.parametrize("seed", range(6))

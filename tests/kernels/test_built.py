@@ -1,14 +1,16 @@
-"""The kernels are compiled, not older than any source they are built from (a stale build tests old code)."""
+"""The kernels are compiled, not older than any source they are built from (a stale build tests old code);
+each part gives its names from the path cpsim.kernels.path chose, and the numpy path has every one."""
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from pathlib import Path
 
 import pytest
 
-from cpsim.kernels import compiled
+from cpsim.kernels import compiled, path
 
 KERNELS = Path(__file__).resolve().parents[2] / "cpsim" / "kernels"
 PARTS = sorted(KERNELS.glob("*.pxi"))
@@ -39,5 +41,23 @@ def test_each_part_has_a_module_giving_its_names(part):
     defined = re.findall(r"^(?:def|cdef class) ([A-Za-z]\w*)", part.read_text(), re.MULTILINE)
     assert defined, part.name
     assert set(defined) <= set(module.__all__)
+    chosen = compiled if path.COMPILED else importlib.import_module(f"cpsim.kernels.numpy_path.{part.stem}")
     for name in module.__all__:
-        assert getattr(module, name) is getattr(compiled, name)
+        assert getattr(module, name) is getattr(chosen, name)
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.stem)
+def test_the_numpy_path_has_every_kernel_with_its_arguments(part):
+    module = importlib.import_module(f"cpsim.kernels.{part.stem}")
+    numpy_part = importlib.import_module(f"cpsim.kernels.numpy_path.{part.stem}")
+    for name in module.__all__:
+        kernel, equation = getattr(compiled, name), getattr(numpy_part, name)
+        if callable(kernel) and not isinstance(kernel, type):  # (keywords reach both by the same names)
+            assert list(inspect.signature(equation).parameters) == list(inspect.signature(kernel).parameters), name
+            assert equation.__doc__, f"cpsim.kernels.numpy_path.{part.stem}.{name} has no docstring"
+
+
+def test_the_compiled_module_records_the_numpy_it_was_built_against():
+    import numpy as np
+
+    assert compiled.NUMPY_BUILT == ".".join(np.__version__.split(".")[:2])

@@ -1,4 +1,4 @@
-"""The draw kernels draw what numpy's Generator methods drew, and leave the stream where numpy did."""
+"""The draw kernels draw what the numpy path's Generator methods draw, and leave the stream where numpy does."""
 
 from __future__ import annotations
 
@@ -6,42 +6,8 @@ import numpy as np
 import pytest
 
 from cpsim.kernels import draws
+from cpsim.kernels.numpy_path import draws as numpy_path
 from cpsim.world.layout import beat_index
-
-
-def sample_within_numpy(order, start, keys, rng):
-    lo, hi = start[keys], start[keys + 1]
-    size = hi - lo
-    pick = lo + (rng.random(len(keys)) * size).astype(np.int64)
-    return np.where(size > 0, order[np.minimum(pick, len(order) - 1)], -1)
-
-
-def sample_weighted_within_numpy(order, start, cum_weight, keys, rng):
-    first, end = start[keys], start[keys + 1]
-    lo_w, hi_w = cum_weight[first], cum_weight[end]
-    u = lo_w + rng.random(len(keys)) * (hi_w - lo_w)
-    pos = cum_weight.searchsorted(u, side="right") - 1
-    pos = np.clip(pos, first, np.maximum(end - 1, first))
-    return np.where(hi_w > lo_w, order[np.minimum(pos, len(order) - 1)], -1)
-
-
-def patrol_contacts_numpy(rng, lam, order, start, cum_weight, n_beats):
-    slots = np.arange(2 * n_beats).repeat(rng.poisson(lam))
-    if slots.size == 0:
-        return slots, np.zeros(0, bool)
-    who = sample_weighted_within_numpy(order, start, cum_weight, slots % n_beats, rng)
-    ok = who >= 0
-    return who[ok], slots[ok] < n_beats
-
-
-def pick_officers_numpy(rng, beats, on, order, start):
-    local = sample_within_numpy(order, start, beats, rng)
-    anyone = rng.integers(0, on.size, beats.size)
-    return on[np.where(local >= 0, local, anyone)]
-
-
-def contact_quality_numpy(rng, who, skill, shift, sd):
-    return np.clip(skill[who] + shift + sd * rng.standard_normal(who.size), 0.0, 1.0)
 
 
 def same(a, b) -> bool:
@@ -70,7 +36,7 @@ def test_sample_within_draws_as_numpy(seed):
     order, start = groups(rng, 500, 7, empty=(3,))
     for keys in (rng.integers(0, 7, 300), rng.integers(0, 7, 300).astype(np.int32), np.array([], np.int64)):
         a, b = pair(seed)
-        assert same(draws.sample_within(order, start, keys, a), sample_within_numpy(order, start, keys, b))
+        assert same(draws.sample_within(order, start, keys, a), numpy_path.sample_within(order, start, keys, b))
         assert same_state(a, b)
 
 
@@ -84,7 +50,7 @@ def test_sample_weighted_within_draws_as_numpy(seed):
     keys = rng.integers(0, 7, 400)
     a, b = pair(seed)
     got = draws.sample_weighted_within(order, start, cum, keys, a)
-    assert same(got, sample_weighted_within_numpy(order, start, cum, keys, b)) and same_state(a, b)
+    assert same(got, numpy_path.sample_weighted_within(order, start, cum, keys, b)) and same_state(a, b)
     assert (got[(keys == 2) | (keys == 5)] == -1).all() and (got[(keys != 2) & (keys != 5)] >= 0).all()
 
 
@@ -100,7 +66,7 @@ def test_patrol_contacts_draw_as_numpy(seed):
     lam[0] = 15.0  # numpy's other Poisson algorithm (lam >= 10)
     a, b = pair(seed)
     met, foot = draws.patrol_contacts(a, lam, order, start, cum, n_beats)
-    want_met, want_foot = patrol_contacts_numpy(b, lam, order, start, cum, n_beats)
+    want_met, want_foot = numpy_path.patrol_contacts(b, lam, order, start, cum, n_beats)
     assert same(met, want_met) and same(foot, want_foot) and same_state(a, b)
 
 
@@ -123,10 +89,10 @@ def test_pick_officers_and_quality_draw_as_numpy(seed):
     beats = rng.integers(0, n_beats, 200).astype(np.int32)
     a, b = pair(seed)
     who = draws.pick_officers(a, beats, on, order, start)
-    assert same(who, pick_officers_numpy(b, beats, on, order, start)) and same_state(a, b)
+    assert same(who, numpy_path.pick_officers(b, beats, on, order, start)) and same_state(a, b)
     for shift in (0.0, rng.normal(0, 0.3, who.size)):
         q = draws.contact_quality(a, who, skill, shift, 0.4)
-        assert same(q, contact_quality_numpy(b, who, skill, shift, 0.4)) and same_state(a, b)
+        assert same(q, numpy_path.contact_quality(b, who, skill, shift, 0.4)) and same_state(a, b)
         assert 0.0 in q and 1.0 in q  # the clip at both ends is exercised
 
 
@@ -134,7 +100,7 @@ def test_one_officer_on_duty_draws_no_integers():
     a, b = pair(1)
     on, order, start = np.array([3]), np.array([0]), np.array([0, 0, 1])
     beats = np.array([0, 1, 0])
-    assert same(draws.pick_officers(a, beats, on, order, start), pick_officers_numpy(b, beats, on, order, start))
+    assert same(draws.pick_officers(a, beats, on, order, start), numpy_path.pick_officers(b, beats, on, order, start))
     assert same_state(a, b)
 
 
@@ -146,40 +112,13 @@ def test_quality_shift_of_the_wrong_length_is_refused():
 GOLDEN = 0.6180339887498949
 
 
-def poisson_from_uniform_numpy(u, lam):
-    k = np.zeros(u.shape, np.int64)
-    pmf = np.exp(-lam)
-    cdf = pmf.copy()
-    idx = np.flatnonzero(u > cdf)
-    step = 0
-    while idx.size:
-        step += 1
-        pmf[idx] *= lam[idx] / step
-        cdf[idx] += pmf[idx]
-        k[idx] = step
-        idx = idx[(u[idx] > cdf[idx]) & (pmf[idx] > 1e-300)]
-    return k
-
-
-def victims_numpy(rng, lam, place_start, by_place):
-    types, n = lam.shape
-    u = rng.random(2 * lam.size).reshape(types, 2, n)
-    counts = poisson_from_uniform_numpy(u[:, 0].ravel(), lam.ravel())
-    where = np.arange(lam.size).repeat(counts)
-    kind, place = np.divmod(where, n)
-    nth = np.arange(where.size) - (counts.cumsum() - counts).repeat(counts)
-    lo, hi = place_start[place], place_start[place + 1]
-    pick = lo + (np.mod(u[kind, 1, place] + nth * GOLDEN, 1.0) * (hi - lo)).astype(np.int64)
-    return by_place[pick], place, kind
-
-
 def test_poisson_inversion_counts_as_numpy_across_rates():
     rng = np.random.default_rng(4)
     u = rng.random(5000)
     u[:3] = [0.0, 1.0 - 2**-53, 0.5]
     lam = rng.choice([0.0, 1e-4, 0.3, 2.0, 40.0, 800.0], 5000)  # 800: pmf underflows to 0 at the start
     got = draws.poisson_from_uniform(u, lam, np.exp(-lam))
-    assert same(got, poisson_from_uniform_numpy(u, lam))
+    assert same(got, numpy_path.poisson_from_uniform(u, lam, np.exp(-lam)))
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -191,7 +130,7 @@ def test_victims_drawn_and_picked_as_numpy(seed):
     lam[:, 7] = 0.0
     a, b = pair(seed)
     got = draws.victims(a, lam, np.exp(-lam), start, order, GOLDEN)
-    want = victims_numpy(b, lam, start, order)
+    want = numpy_path.victims(b, lam, np.exp(-lam), start, order, GOLDEN)
     assert all(same(g, w) for g, w in zip(got, want, strict=True)) and same_state(a, b)
     assert got[0].size > 0
 
@@ -234,15 +173,6 @@ def test_chances_of_the_wrong_length_are_refused_before_drawing():
     assert rng.bit_generator.state == before
 
 
-def weighted_counts_numpy(rng, lam, order, start, cum_weight):
-    """The numpy code weighted_counts replaced (cpsim.mechanisms.enforcement.draw_stops)."""
-    k = rng.poisson(lam)
-    if not k.any():
-        return np.empty(0, np.int64)
-    who = sample_weighted_within_numpy(order, start, cum_weight, np.arange(k.size).repeat(k), rng)
-    return who[who >= 0]
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_weighted_counts_draw_as_numpy(seed):
     rng = np.random.default_rng(seed)
@@ -253,7 +183,9 @@ def test_weighted_counts_draw_as_numpy(seed):
     cum = np.concatenate([[0.0], np.cumsum(weight[order])])
     for lam in (rng.uniform(0, 3, n_beats), np.zeros(n_beats), np.array([0.0, 0.0, 4.0, 0.0, 0.0]), np.full(5, 12.0)):
         a, b = pair(seed)
-        assert same(draws.weighted_counts(a, lam, order, start, cum), weighted_counts_numpy(b, lam, order, start, cum))
+        assert same(
+            draws.weighted_counts(a, lam, order, start, cum), numpy_path.weighted_counts(b, lam, order, start, cum)
+        )
         assert same_state(a, b)
 
 
@@ -303,8 +235,8 @@ def test_quality_shift_may_be_any_array_like_numpy_makes_contiguous():
     who, skill = np.array([0, 1]), np.array([0.3, 0.6])
     for shift in (np.array([0.1, -0.2])[::-1].copy()[::-1], [0.1, -0.2], np.array([0.1, -0.2], np.float32)):
         a, b = pair(3)
-        want = contact_quality_numpy(b, who, skill, np.asarray(shift, np.float64), 0.2)
+        want = numpy_path.contact_quality(b, who, skill, np.asarray(shift, np.float64), 0.2)
         assert same(draws.contact_quality(a, who, skill, shift, 0.2), want) and same_state(a, b)
     a, b = pair(4)
     got = draws.contact_quality(a, who[:1], skill, np.array(0.25), 0.2)  # a 0-d array: one value
-    assert same(got, contact_quality_numpy(b, who[:1], skill, 0.25, 0.2)) and same_state(a, b)
+    assert same(got, numpy_path.contact_quality(b, who[:1], skill, 0.25, 0.2)) and same_state(a, b)

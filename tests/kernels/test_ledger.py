@@ -1,4 +1,4 @@
-"""The ledger's cell sums are, to the bit, the bincounts GroupTables made with numpy."""
+"""The ledger's cell sums and booked hours are, to the bit, the numpy path's bincounts and fancy-indexed adds."""
 
 from __future__ import annotations
 
@@ -6,18 +6,7 @@ import numpy as np
 import pytest
 
 from cpsim.kernels.ledger import book_hours, cell_sums
-
-
-def cell_sums_numpy(beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int, fields, events) -> np.ndarray:
-    """The numpy code the ledger replaced: a bincount per field, one for every event kind at once."""
-    cell, n_cells = beat.astype(np.int64) * n_groups + group, n_beats * n_groups
-    sums = np.empty((len(fields) + len(events), n_cells))
-    for k, field in enumerate(fields):
-        sums[k] = np.bincount(cell, weights=field, minlength=n_cells)
-    offsets = np.arange(len(events)) * n_cells
-    keys = cell[np.concatenate(events)] + np.repeat(offsets, [part.size for part in events])
-    sums[len(fields) :] = np.bincount(keys, minlength=len(events) * n_cells).reshape(len(events), -1)
-    return sums
+from cpsim.kernels.numpy_path import ledger as numpy_path
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -43,7 +32,7 @@ def test_cell_sums_are_bincounts(seed, n_fields):
     fields = tuple(rng.standard_normal(n) * rng.choice([1e-8, 1.0, 1e8], n) for _ in range(n_fields))
     events = tuple(rng.integers(0, n, int(rng.integers(0, 50))) for _ in range(5))
     got = cell_sums(beat, group, n_beats, n_groups, fields, events)
-    assert same_bits(got, cell_sums_numpy(beat, group, n_beats, n_groups, fields, events))
+    assert same_bits(got, numpy_path.cell_sums(beat, group, n_beats, n_groups, fields, events))
 
 
 def test_no_residents_and_no_events():
@@ -76,13 +65,6 @@ def test_bad_input_is_refused():
         cell_sums(beat, group, 3, 2, (), (np.array([-1]),))
 
 
-def book_hours_numpy(booked, working, beat, per_beat, on_duty) -> None:
-    """The numpy code the kernel replaced (CommunityModel._book_hours)."""
-    who = np.flatnonzero(working & (beat >= 0))
-    b = beat[who]
-    booked[:, who] += np.array(per_beat)[:, b] * (1.0 / np.maximum(on_duty[b], 1))
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_book_hours_is_each_officers_share(seed):
     rng = np.random.default_rng(60 + seed)
@@ -96,7 +78,7 @@ def test_book_hours_is_each_officers_share(seed):
     got, want = start.copy(), start.copy()
     for _day in range(2):  # hours accumulate day after day
         book_hours(got, working.view(np.uint8), beat, per_beat, on_duty)
-        book_hours_numpy(want, working, beat, per_beat, on_duty)
+        numpy_path.book_hours(want, working, beat, per_beat, on_duty)
     assert same_bits(got, want)
 
 
@@ -143,6 +125,6 @@ def test_book_hours_takes_bool_as_its_uint8_view_and_rows_a_step_apart():
     view[::2] = start[:2]
     book_hours(got, working, beat, per_beat, on_duty)
     book_hours(view[::2], working.view(np.uint8), beat, per_beat, on_duty)  # rows 0 and 2 of view
-    book_hours_numpy(want, working, beat, per_beat, on_duty)
+    numpy_path.book_hours(want, working, beat, per_beat, on_duty)
     assert same_bits(got, want) and same_bits(view[::2], want)
     assert same_bits(view[1::2], start[1::2])  # the rows in between untouched

@@ -6,15 +6,7 @@ import numpy as np
 import pytest
 
 from cpsim.kernels.memory import fade, remember
-from cpsim.mechanisms.trust import relax
-
-
-def remember_numpy(leg, att_leg, eff, att_eff, factor, weight, trust) -> None:
-    """The numpy code the kernel replaced: relax both components, then combine them into trust."""
-    relax(leg, att_leg, factor)
-    relax(eff, att_eff, factor)
-    np.multiply(leg, weight, out=trust)
-    trust += (1.0 - weight) * eff
+from cpsim.kernels.numpy_path import memory as numpy_path
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -27,7 +19,7 @@ def test_remember_is_relax_and_combine(seed):
     got = [a.copy() for a in arrays] + [np.full(n, np.nan)]
     want = [a.copy() for a in arrays] + [np.full(n, np.nan)]
     remember(*got[:4], factor, weight, got[4])
-    remember_numpy(*want[:4], factor, weight, want[4])
+    numpy_path.remember(*want[:4], factor, weight, want[4])
     for g, w in zip(got, want, strict=True):
         assert g.tobytes() == w.tobytes()
     assert [g.tobytes() for g in (got[1], got[3])] == [a.tobytes() for a in (arrays[1], arrays[3])]
@@ -40,7 +32,7 @@ def test_a_daily_decay_and_an_uneven_weight():
     want = [a.copy() for a in got]
     factor = float(0.5 ** (1.0 / 30.0))
     remember(*got[:4], factor, 0.6, got[4])
-    remember_numpy(*want[:4], factor, 0.6, want[4])
+    numpy_path.remember(*want[:4], factor, 0.6, want[4])
     assert all(g.tobytes() == w.tobytes() for g, w in zip(got, want, strict=True))
 
 
@@ -60,13 +52,6 @@ def test_wrong_dtypes_and_read_only_arrays_are_refused_in_one_line():
         remember(np.zeros(3), np.zeros(3, np.float32), np.zeros(3), np.zeros(3), 0.5, 0.5, np.zeros(3))
 
 
-def fade_numpy(att_leg, att_eff, group, beat, group_fade, beat_fade) -> None:
-    """The numpy code the fade replaced: gather each member's memories' change, add it, clip."""
-    for c, attitude in enumerate((att_leg, att_eff)):
-        attitude += group_fade[:, c][group] + beat_fade[:, c][beat]
-        np.clip(attitude, 0.0, 1.0, out=attitude)
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_fade_is_numpys_gather_add_and_clip(seed):
     rng = np.random.default_rng(seed)
@@ -79,7 +64,7 @@ def test_fade_is_numpys_gather_add_and_clip(seed):
     group_fade = rng.normal(0.0, 0.05, (groups, 2))
     beat_fade = rng.normal(0.0, 0.05, (beats, 2))
     fade(*got, group, beat, group_fade.ravel(), beat_fade.ravel())
-    fade_numpy(*want, group, beat, group_fade, beat_fade)
+    numpy_path.fade(*want, group, beat, group_fade, beat_fade)
     assert [g.tobytes() for g in got] == [w.tobytes() for w in want]
 
 

@@ -1,38 +1,14 @@
-"""Beat swaps and the duty rota, compiled, do what the numpy code did (same draws, same beats)."""
+"""Beat swaps and the duty rota, compiled, do what the numpy path does (same draws, same beats)."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from cpsim.kernels import rota
-from cpsim.world.layout import beat_index
+from cpsim.kernels.numpy_path import rota as numpy_path
 
 ROTA_STEP = 0.6180339887498949
-
-
-def rotate_numpy(officers, n_beats, rotation_days, rng, fixed=None):
-    on_beat = np.flatnonzero(officers.beat >= 0)
-    if n_beats < 2 or on_beat.size == 0:
-        return np.zeros(n_beats)
-    due_draw, partner_draw = rng.random(on_beat.size), rng.random(on_beat.size)
-    team = np.bincount(officers.beat[on_beat], minlength=n_beats).astype(float)
-    movable = np.ones(on_beat.size, bool) if fixed is None else ~fixed[on_beat]
-    due = np.flatnonzero((due_draw < 0.5 / rotation_days) & movable)
-    left = np.zeros(n_beats)
-    for i in due:
-        here = officers.beat[on_beat[i]]
-        candidates = np.flatnonzero(movable & (officers.beat[on_beat] != here))
-        if candidates.size == 0:
-            continue
-        j = candidates[int(partner_draw[i] * candidates.size)]
-        there = officers.beat[on_beat[j]]
-        officers.beat[on_beat[i]], officers.beat[on_beat[j]] = there, here
-        left[here] += 1
-        left[there] += 1
-    return np.where(team > 0, left / np.maximum(team, 1), 0.0)
 
 
 def same(a, b) -> bool:
@@ -51,7 +27,7 @@ def test_swaps_draw_and_move_officers_as_numpy(seed, with_fixed):
     swapped = 0
     for _day in range(30):  # rotation every 2 days on average: many swaps
         got = rota.rotate(a, mine, n_beats, 0.5 / 2.0, fixed)
-        want = rotate_numpy(SimpleNamespace(beat=theirs), n_beats, 2.0, b, fixed)
+        want = numpy_path.rotate(b, theirs, n_beats, 0.5 / 2.0, fixed)
         assert same(got, want) and same(mine, theirs)
         swapped += int(got.sum() > 0)
     assert swapped > 20 and a.bit_generator.state == b.bit_generator.state
@@ -113,24 +89,15 @@ def test_duty_writes_a_bool_array_or_its_bytes_alike():
     assert same(on, bytes_) and same(on, np.array([True, False, True]))
 
 
-def roster_numpy(on_duty, beat, n_beats):
-    """The numpy code rota.roster replaced (policing.Roster.index)."""
-    on = on_duty.nonzero()[0]
-    if on.size == 0:
-        on = np.arange(beat.size)
-    n_keys = max(n_beats, int(beat.max(initial=-1)) + 1) + 1
-    key = np.where(beat[on] >= 0, beat[on], n_keys - 1)
-    order, start = beat_index(key, n_keys)
-    return on, order, start
-
-
 @pytest.mark.parametrize("seed", range(10))
 def test_roster_is_the_numpy_grouping(seed):
     rng = np.random.default_rng(seed)
     n, n_beats = int(rng.integers(0, 300)), int(rng.integers(1, 30))
     beat = rng.integers(-1, n_beats + 3, n).astype(np.int32)  # off any beat, and beats past n_beats
     on_duty = rng.random(n) < (0.0 if seed == 3 else 0.4)  # nobody on duty once: everybody is picked from
-    for got, expected in zip(rota.roster(on_duty, beat, n_beats), roster_numpy(on_duty, beat, n_beats), strict=True):
+    for got, expected in zip(
+        rota.roster(on_duty, beat, n_beats), numpy_path.roster(on_duty, beat, n_beats), strict=True
+    ):
         assert got.dtype == np.int64 and np.array_equal(got, expected)
 
 

@@ -1,4 +1,4 @@
-"""The story tally gives, to the bit, what numpy's sort-and-bincount word of mouth gave."""
+"""The story tally gives, to the bit, what the numpy path's sort-and-bincount gives."""
 
 from __future__ import annotations
 
@@ -6,27 +6,9 @@ import numpy as np
 import pytest
 
 from cpsim.kernels import tally
+from cpsim.kernels.numpy_path import tally as numpy_path
 from cpsim.mechanisms.word_of_mouth import MIN_STORY, hear, merge
 from cpsim.world.graph import from_edges
-
-
-def merge_numpy(idx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The numpy code the tally replaced: sum by resident (np.unique + bincount), drop weak rows."""
-    if idx.size == 0:
-        return idx.astype(np.int64), values.reshape(0, 3)
-    uniq, inv = np.unique(idx, return_inverse=True)
-    summed = np.stack([np.bincount(inv, values[:, c], minlength=uniq.size) for c in range(values.shape[1])], axis=1)
-    keep = (np.abs(summed) > MIN_STORY).any(axis=1)
-    return uniq[keep].astype(np.int64), summed[keep]
-
-
-def hear_numpy(graph, speakers, stories, tell_probability):
-    """The numpy code the tally replaced: gather the ties, repeat the stories, merge, clip."""
-    listeners, counts = graph.gather(speakers)
-    if listeners.size == 0:
-        return listeners, np.empty((0, stories.shape[1]))
-    uniq, heard = merge_numpy(listeners, stories.repeat(counts, axis=0) * tell_probability)
-    return uniq, np.clip(heard, -1.0, 1.0)
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -46,7 +28,7 @@ def test_merge_sums_like_unique_and_bincount(seed):
     for _day in range(3):
         parts = [stories(rng, int(n), 300) for n in rng.integers(0, 400, 3)]
         got = merge(parts)
-        want = merge_numpy(np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts]))
+        want = numpy_path.merge(np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts]), MIN_STORY)
         assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
 
 
@@ -74,7 +56,7 @@ def test_hear_sums_ties_like_gather_and_merge(seed):
         speakers = np.unique(rng.integers(0, n, int(rng.integers(0, 200))))
         told = rng.standard_normal((speakers.size, 3)) * rng.choice([1e-2, 1.0, 10.0], (speakers.size, 3))
         got = hear(graph, speakers, told, 0.4)
-        want = hear_numpy(graph, speakers, told, 0.4)
+        want = numpy_path.hear(graph.indptr, graph.indices, speakers, told, 0.4, MIN_STORY)
         assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
         assert np.abs(got[1]).max(initial=0.0) <= 1.0
 

@@ -20,7 +20,7 @@ def force_and_complaints(**kw):
     force = complaints = 0
     for _ in range(DAYS):
         m.step()
-        force += int((~m.crisis_claimed & (m.crisis_draws < m.params.crisis.force_share)).sum())
+        force += int((~m.city.crisis_claimed & (m.city.crisis_draws < m.params.crisis.force_share)).sum())
         complaints += m.today["complaints"]
     team = next((p for p in m.programs if p.name == "co_responder"), None)
     if team is not None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from resident_arrays import built_world
 
 from cpsim import CommunityModel, load_scenario
+from cpsim.model import make_streams
+from cpsim.world import build_world
 from cpsim.world.layout import stable_order
 from cpsim.world.population import build_residents_and_places, dissimilarity
 
@@ -76,3 +79,30 @@ def test_youth_spend_the_declared_multiple_of_adults_time_on_the_street():
         res = _residents(**{"population.youth_street_ratio": ratio})
         log_ratio = np.log(res.street_time[res.youth]).mean() - np.log(res.street_time[~res.youth]).mean()
         assert log_ratio == pytest.approx(np.log(ratio), abs=0.06)
+
+
+def test_population_groups_start_at_their_gallup_trust():
+    s, w = built_world(20000)
+    res = w.residents
+    for g, target in enumerate(s.trust.initial_by_group):
+        assert res.trust[res.group == g].mean() == pytest.approx(target, abs=0.02)
+    assert res.group.mean() == pytest.approx(s.population.group_shares[1], abs=0.02)
+    # crime risk is concentrated: the riskiest 5% of places hold a large share of it
+    risk = np.sort(w.places.risk * w.places.residents)[::-1]
+    assert risk[: max(1, len(risk) // 20)].sum() / risk.sum() > 0.25
+
+
+def test_every_group_gets_beats_of_its_own_even_with_few_beats():
+    s, w = built_world(2000, **{"population.beats": 3, "population.segregation": 1.0})
+    res = w.residents
+    minority_share = np.bincount(res.beat, weights=res.group == 1, minlength=3) / np.bincount(res.beat, minlength=3)
+    assert minority_share.max() > 0.9 and minority_share.min() < 0.1
+
+
+def test_staffing_changes_each_beat_team_in_proportion():
+    s, w = built_world(10_000)
+    s2 = s.with_overrides({"policing.officers_per_1000": 1.1})
+    w2 = build_world(s2, make_streams(3))
+    full = np.bincount(w.officers.beat[w.officers.beat >= 0], minlength=w.n_beats)
+    half = np.bincount(w2.officers.beat[w2.officers.beat >= 0], minlength=w.n_beats)
+    assert (half <= full).all() and np.abs(half - full / 2).max() <= 1

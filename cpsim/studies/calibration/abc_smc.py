@@ -33,6 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from cpsim.simulate import simulate
+from cpsim.studies.calibration.observation import observe, split
+from cpsim.studies.calibration.overrides import as_overrides
 from cpsim.studies.calibration.stats import Options, statistics
 from cpsim.studies.interrupts import Interrupts
 
@@ -64,10 +67,6 @@ class SurveyModel:
 
     def __call__(self, parameter: dict[str, float]) -> dict[str, Any]:
         """Simulate a proposal; ``{"_error": text}`` when a run raises."""
-        from cpsim.simulate import simulate
-        from cpsim.studies.calibration.observation import observe, split
-        from cpsim.studies.calibration.overrides import as_overrides
-
         _, obs = split(parameter)  # the observation model acts on the survey table, after the run
         overrides = as_overrides(self.scenario, parameter, self.whole)
         values = []
@@ -125,7 +124,7 @@ def run_task(payload: bytes, factory, seed: int, max_tries: int):
         (pyabc Sample, number of simulations, [(parameter, stats, distance, accepted)]).
 
     """
-    import cloudpickle
+    import cloudpickle  # here: with pyabc, the optional calibrate extra
 
     simulate_one = cloudpickle.loads(payload)
     np.random.seed(seed % 2**32)
@@ -202,8 +201,8 @@ def make_sampler(
 
     """
     watch = interrupts or Interrupts()
-    import cloudpickle
-    from pyabc.sampler import Sampler
+    import cloudpickle  # here: with pyabc, the optional calibrate extra
+    from pyabc.sampler import Sampler  # here: the optional calibrate extra, ~2 s to import
 
     class CRNSampler(Sampler):
         """Reproducible tasks on any executor; records every simulated proposal."""
@@ -248,7 +247,7 @@ def make_sampler(
 
 def make_abc(cal, sampler):
     """The pyabc ABCSMC object of a calibration (priors, model, distance, population size)."""
-    import pyabc
+    import pyabc  # here: the optional calibrate extra, ~2 s to import
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{p.key: pyabc.RV(p.scipy()[0], *p.scipy()[1]) for p in cal.priors})
@@ -303,7 +302,7 @@ def run_generations(
         Interrupted: Ctrl-C (the generation in flight is lost; a rerun resumes).
 
     """
-    import pyabc
+    import pyabc  # here: the optional calibrate extra, ~2 s to import
 
     names = [t.name for t in cal.targets]
     sampler = make_sampler(executor, cal.seed, on_task, max_tries, interrupts, names)
@@ -345,8 +344,8 @@ def _existing(db_url: str):
         DamagedHistory: The file is not a database: its generations cannot be read, and it is not thrown away.
 
     """
-    import pyabc
-    from sqlalchemy.exc import DatabaseError
+    import pyabc  # here: the optional calibrate extra, ~2 s to import
+    from sqlalchemy.exc import DatabaseError  # here: comes with the optional pyabc
 
     path = Path(db_url.removeprefix("sqlite:///"))
     if not path.is_file():

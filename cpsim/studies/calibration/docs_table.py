@@ -31,6 +31,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from cpsim.studies.calibration import forecast
+from cpsim.studies.calibration.spec import load_calibration
 from cpsim.studies.calibration.stats import STATISTICS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -141,8 +143,6 @@ def _accuracy(value) -> list[dict]:
 
 def forecast_markdown(score: pd.DataFrame, table: pd.DataFrame) -> str:
     """The city-wide means by year, then the forecast's scores against the two baselines."""
-    from cpsim.studies.calibration.forecast import markdown
-
     means = table.groupby(["year", "role"], sort=True)[["observed", "simulated_mean"]].mean().reset_index()
     city = ["| year | role | data: mean over areas | model: mean over areas | model minus data |"]
     city.append("|---|---|---|---|---|")
@@ -157,8 +157,8 @@ def forecast_markdown(score: pd.DataFrame, table: pd.DataFrame) -> str:
         "a linear regression of that mean on the area's group shares and log crime rates."
     )
     return "\n".join(
-        [BEGIN_FORECAST, "", head, "", *city, "", drift_line(table), "", markdown(score), "", *verdicts(score), "",
-         END_FORECAST]
+        [BEGIN_FORECAST, "", head, "", *city, "", drift_line(table), "", forecast.markdown(score), "",
+         *verdicts(score), "", END_FORECAST]
     )  # fmt: skip
 
 
@@ -201,8 +201,6 @@ def verdicts(score: pd.DataFrame) -> list[str]:
 
 def forecast_scores(table: pd.DataFrame) -> pd.DataFrame:
     """The scores of a forecast table (docs/results/chicago_forecast.csv) against both baselines."""
-    from cpsim.studies.calibration import forecast
-
     return forecast.scores(table, forecast.baselines(table, ROOT / "data" / "chicago" / "areas.csv"))
 
 
@@ -467,8 +465,6 @@ def _relative(path: Path) -> str:
 
 def write(out: Path, command: str | None = None, workers: str = "2 worker processes") -> None:
     """Copy a finished calibration's checks (and a history-matching fit's forecast, maps, files) into docs/."""
-    from cpsim.studies.calibration.spec import load_calibration
-
     checks = pd.read_csv(out / "checks.csv")
     con = duckdb.connect(str(out / "calibration.duckdb"), read_only=True)
     try:

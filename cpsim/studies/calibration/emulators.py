@@ -85,6 +85,7 @@ def fit(u: np.ndarray, y: np.ndarray, seed: int = 0, trend: bool = True, restart
         restarts: Further starts of the hyperparameters' optimiser (from random points).
 
     """
+    # here: scikit-learn is the optional calibrate extra, ~1 s to import
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 

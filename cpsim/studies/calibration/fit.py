@@ -25,18 +25,26 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from cpsim.scenario.load import _toml_value
+from cpsim.studies.calibration import forecast
 from cpsim.studies.calibration.abc_smc import (
     DamagedHistory,
     Generation,
     Record,
     SurveyModel,
     Unreachable,
+    _existing,
     run_generations,
 )
+from cpsim.studies.calibration.history_matching import HMStore, run_history_matching
+from cpsim.studies.calibration.observation import is_observation
+from cpsim.studies.calibration.overrides import as_overrides
 from cpsim.studies.calibration.posterior_store import CalibrationStore
 from cpsim.studies.calibration.spec import Calibration, CalibrationError, load_calibration
+from cpsim.studies.calibration.weighted import weighted_quantile
 from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool
 from cpsim.studies.interrupts import Interrupted, Interrupts, held
+from cpsim.studies.seeds import drawn_seeds
 
 LEVEL = 0.90
 
@@ -189,7 +197,7 @@ def run_calibration(
             out.mkdir(parents=True, exist_ok=True)
             (out / "calibrated.toml").write_text(calibrated_toml(cal, estimates, out, len(posterior)))
             check.to_csv(out / "checks.csv", index=False)
-            from cpsim.studies.calibration.posterior_report import write_report
+            from cpsim.studies.calibration.posterior_report import write_report  # here: matplotlib, for the report
 
             write_report(cal, posterior, proposals, check, out)
         except (Interrupted, KeyboardInterrupt):
@@ -225,8 +233,7 @@ def _history_matching(
     cal: Calibration, out: Path, workers: int | None, scheduler: str | None, pool: Pool | None, checks: int, say
 ) -> CalibrationReport:
     """Run (or resume) a history-matching fit and write what it found (cpsim.studies.calibration.history_matching)."""
-    from cpsim.studies.calibration import hm_report
-    from cpsim.studies.calibration.history_matching import HMStore, run_history_matching
+    from cpsim.studies.calibration import hm_report  # here: matplotlib, for the report only
 
     start = time.perf_counter()
     where = "before the first run"
@@ -301,8 +308,6 @@ def _history_matching(
 
 def _areas_section(cal: Calibration, result, out: Path) -> str:
     """Area by area (when the data and the city name their areas): forecast.csv, its scores, maps; report HTML."""
-    from cpsim.studies.calibration import forecast
-
     if result.check_areas is None or result.check_areas.empty:
         return ""
     table = forecast.area_table(cal, result.check_areas)
@@ -371,20 +376,19 @@ def unreachable_line(cal: Calibration, err: Unreachable, out: Path) -> str:
 def _sql_errors() -> tuple[type[BaseException], ...]:
     """SQLAlchemy's error (pyabc writes its history with it), when installed."""
     try:
-        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.exc import SQLAlchemyError  # here: comes with the optional pyabc
     except ImportError:
         return ()
     return (SQLAlchemyError,)
 
 
 def _history(db_url: str):
-    from cpsim.studies.calibration.abc_smc import _existing
 
     return _existing(db_url)
 
 
 def _posterior(db_url: str, cal: Calibration) -> pd.DataFrame:
-    import pyabc
+    import pyabc  # here: the optional calibrate extra, ~2 s to import
 
     h = pyabc.History(db_url)
     pop = h.get_population(t=h.max_t)
@@ -404,14 +408,6 @@ def _posterior(db_url: str, cal: Calibration) -> pd.DataFrame:
     return df
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | np.ndarray) -> np.ndarray:
-    """Quantile(s) of a weighted sample (inverse of the weighted empirical CDF, midpoint rule)."""
-    order = np.argsort(values)
-    v, w = np.asarray(values, float)[order], np.asarray(weights, float)[order]
-    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
-    return np.interp(q, cdf, v)
-
-
 def point_estimate(posterior: pd.DataFrame, cal: Calibration) -> dict[str, float]:
     """The calibrated values: weighted posterior medians, or the particle nearest the data."""
     if cal.draw == "best" and "distance" in posterior.columns:
@@ -424,8 +420,6 @@ def point_estimate(posterior: pd.DataFrame, cal: Calibration) -> dict[str, float
 
 def calibrated_toml(cal: Calibration, estimates: dict[str, float], out: Path, n: int) -> str:
     """A scenario file that extends the calibrated scenario with the calibration's values."""
-    from cpsim.scenario.load import _toml_value
-
     base = os.path.relpath(Path(cal.scenario_file).resolve(), out.resolve())
     what = "posterior median" if cal.draw == "median" else "best particle"
     lines = [
@@ -437,7 +431,6 @@ def calibrated_toml(cal: Calibration, estimates: dict[str, float], out: Path, n:
         f'name = "{cal.scenario.run.name}_calibrated"',
         f"days = {(cal.hm.check_days or cal.days) if cal.method == 'history_matching' else cal.days}",
     ]
-    from cpsim.studies.calibration.observation import is_observation
 
     measured = {k: v for k, v in estimates.items() if is_observation(k)}
     if measured:  # the observation model is the calibration's, not the scenario's
@@ -445,7 +438,6 @@ def calibrated_toml(cal: Calibration, estimates: dict[str, float], out: Path, n:
             "# The observation model (not a scenario key; cpsim/studies/calibration/observation.py): "
             + ", ".join(f"{k} = {v:.4g}" for k, v in measured.items())
         ]
-    from cpsim.studies.calibration.overrides import as_overrides
 
     whole = tuple(p.key for p in cal.priors if p.whole)
     values = {**cal.overrides, **as_overrides(cal.scenario, estimates, whole)}
@@ -472,7 +464,7 @@ def _checks(
     sims = pd.DataFrame(columns=names)
     if draws > 0:
         pick = rng.choice(len(posterior), size=draws, p=posterior["weight"].to_numpy())
-        seeds = np.random.SeedSequence([cal.seed, 778]).generate_state(draws, np.uint64) >> np.uint64(1)
+        seeds = drawn_seeds([cal.seed, 778], draws)
         futures = []
         for i, s in zip(pick, seeds, strict=True):
             model = SurveyModel(

@@ -71,7 +71,7 @@ def baselines(table: pd.DataFrame, areas_file: str | Path) -> pd.DataFrame:
         ],
         axis=1,
     ).loc[mean.index]
-    from sklearn.linear_model import LinearRegression
+    from sklearn.linear_model import LinearRegression  # here: the optional calibrate extra
 
     ok = np.isfinite(mean.to_numpy())
     model = LinearRegression().fit(x.to_numpy(float)[ok], mean.to_numpy()[ok])
@@ -126,7 +126,7 @@ def markdown(score: pd.DataFrame) -> str:
 
 def maps(table: pd.DataFrame, folder: Path) -> list[Path]:
     """Observed, simulated and residual maps: the fit's years averaged, and each forecast year."""
-    from cpsim.studies.maps import trust_maps
+    from cpsim.studies.maps import trust_maps  # here: matplotlib, for the maps only
 
     out = []
     fit = table[table["role"] == "fit"]

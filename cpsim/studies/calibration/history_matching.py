@@ -49,13 +49,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cpsim import __version__
+from cpsim.simulate import simulate
 from cpsim.studies.calibration import emulators as em
 from cpsim.studies.calibration.observation import observe, split
 from cpsim.studies.calibration.overrides import as_overrides
 from cpsim.studies.calibration.spec import Calibration, CalibrationError
 from cpsim.studies.calibration.stats import Options, statistics
+from cpsim.studies.calibration.stores import create_calibration_table
 from cpsim.studies.interrupts import Interrupts
+from cpsim.studies.seeds import drawn_seeds
 from cpsim.studies.sweeps.results import quote
 
 CHECK_WAVE = -1  # the design and runs rows of the posterior-predictive checks
@@ -76,11 +78,7 @@ class Point:
 
     def __call__(self) -> dict[str, Any]:
         """Run it; ``error`` holds the traceback of a run that raised."""
-        import time as _time
-
-        from cpsim.simulate import simulate
-
-        start = _time.process_time()
+        start = time.process_time()
         _, obs = split(self.values)
         overrides = as_overrides(self.scenario, self.values, self.whole)
         try:
@@ -93,7 +91,7 @@ class Point:
         except Exception as err:  # noqa: BLE001  (a failed run is recorded; the fit goes on without it)
             text = f"{type(err).__name__}: {err}".replace("\n", " ")
             out = {"stats": {}, "error": f"seed {self.seed}: {text}\n{traceback.format_exc()}"}
-        out["cpu"] = _time.process_time() - start
+        out["cpu"] = time.process_time() - start
         return out
 
 
@@ -160,10 +158,6 @@ class HMStore:
         keys = ", ".join(f"{quote(k)} DOUBLE" for k in self.keys)
         stats = ", ".join(f"{quote(s)} DOUBLE" for s in self.stats)
         con.begin()
-        con.execute(
-            "CREATE TABLE calibration (name VARCHAR, file VARCHAR, fingerprint VARCHAR, spec JSON, created TIMESTAMP, "
-            "cpsim VARCHAR)"
-        )
         spec = {
             "name": cal.name,
             "method": cal.method,
@@ -176,11 +170,7 @@ class HMStore:
             "targets": [dataclasses.asdict(t) for t in cal.targets],
             "waves": list(cal.options.waves),
         }
-        con.execute(
-            "INSERT INTO calibration VALUES (?, ?, ?, ?, ?, ?)",
-            [cal.name, str(cal.path), cal.fingerprint(), json.dumps(spec, default=str),
-             datetime.now(UTC).replace(tzinfo=None), __version__],
-        )  # fmt: skip
+        create_calibration_table(con, cal, spec)
         con.execute(f"CREATE TABLE design (wave BIGINT, point BIGINT, seed UBIGINT, {keys}, PRIMARY KEY (wave, point))")
         con.execute(
             f"CREATE TABLE runs (wave BIGINT, point BIGINT, seed UBIGINT, {keys}, {stats}, error VARCHAR, "
@@ -302,7 +292,7 @@ def _num(v: Any) -> float:
 
 def point_seeds(seed: int, wave: int, n: int) -> np.ndarray:
     """One seed per point of a wave (checks: wave -1), independent of everything else."""
-    return np.random.SeedSequence([seed, 0x4D, wave + 1]).generate_state(n, np.uint64) >> np.uint64(1)
+    return drawn_seeds([seed, 0x4D, wave + 1], n)
 
 
 class Matcher:
@@ -339,7 +329,7 @@ class Matcher:
         ``n`` are inside, points are drawn near those that are (a Gaussian step of 0.05 of each
         range) and kept when inside too.
         """
-        from scipy.stats import qmc
+        from scipy.stats import qmc  # here: scipy.stats adds ~1 s to the CLI's start
 
         d = len(self.cal.priors)
         m = pool_size or self.cal.hm.candidates
@@ -427,7 +417,7 @@ def run_history_matching(cal: Calibration, store: HMStore, executor, interrupts:
         if design.empty:
             rng = np.random.default_rng(np.random.SeedSequence([cal.seed, 0x484D, wave]))
             if wave == 0:
-                from scipy.stats import qmc
+                from scipy.stats import qmc  # here: scipy.stats adds ~1 s to the CLI's start
 
                 u = qmc.LatinHypercube(d, seed=rng).random(hm.runs)
             else:
@@ -505,7 +495,7 @@ def _posterior(cal: Calibration, matcher: Matcher) -> tuple[pd.DataFrame, float]
 
 def _empty(cal: Calibration, matcher: Matcher, waves: pd.DataFrame, runs: pd.DataFrame) -> HMResult:
     """No point of the prior space survives: name the targets none comes near."""
-    from scipy.stats import qmc
+    from scipy.stats import qmc  # here: scipy.stats adds ~1 s to the CLI's start
 
     u = qmc.Sobol(len(cal.priors), scramble=True, seed=cal.seed).random(2**14)
     floor: dict[str, float] = {}

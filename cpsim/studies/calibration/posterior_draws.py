@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cpsim.simulate import resolve
 from cpsim.studies.calibration.observation import is_observation
 from cpsim.studies.calibration.overrides import as_overrides, element
 
@@ -102,8 +103,6 @@ def check_sets(sets: list[dict[str, float]], scenarios: list[tuple[str, Any]]) -
         PosteriorError: One line naming the scenario file, the set and why it does not apply.
 
     """
-    from cpsim.simulate import resolve
-
     for file, params in scenarios:
         for k, values in enumerate(sets):
             try:

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 
 from cpsim.studies.calibration.spec import Calibration  # noqa: E402
 from cpsim.studies.calibration.stats import STATISTICS  # noqa: E402
+from cpsim.studies.calibration.weighted import weighted_quantile  # noqa: E402
 from cpsim.studies.claims import intervals_cover  # noqa: E402
 
 
@@ -92,8 +93,6 @@ def write_report(
     cal: Calibration, posterior: pd.DataFrame, proposals: pd.DataFrame, checks: pd.DataFrame, out: Path
 ) -> Path:
     """Write report.html and its figures into ``out``."""
-    from cpsim.studies.calibration.fit import weighted_quantile
-
     figs = [
         posterior_figure(cal, posterior, out / "posterior.png"),
         checks_figure(checks, out / "checks.png"),

@@ -15,16 +15,14 @@ from; proposals of a generation that was in flight are replaced when it is run a
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from cpsim import __version__
 from cpsim.studies.calibration.abc_smc import Generation, Record
 from cpsim.studies.calibration.spec import Calibration, CalibrationError
+from cpsim.studies.calibration.stores import create_calibration_table
 from cpsim.studies.sweeps.results import quote
 
 
@@ -70,10 +68,6 @@ class CalibrationStore:
         cal, con = self.cal, self.con
         cols = [f"{quote(k)} DOUBLE" for k in [*self.keys, *self.stats]]
         con.begin()
-        con.execute(
-            "CREATE TABLE calibration (name VARCHAR, file VARCHAR, fingerprint VARCHAR, spec JSON, created TIMESTAMP, "
-            "cpsim VARCHAR)"
-        )
         spec = {
             "name": cal.name,
             "scenario": cal.scenario_file,
@@ -85,17 +79,7 @@ class CalibrationStore:
             "priors": [p.__dict__ for p in cal.priors],
             "targets": [t.__dict__ for t in cal.targets],
         }
-        con.execute(
-            "INSERT INTO calibration VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                cal.name,
-                str(cal.path),
-                cal.fingerprint(),
-                json.dumps(spec, default=str),
-                datetime.now(UTC).replace(tzinfo=None),
-                __version__,
-            ],
-        )
+        create_calibration_table(con, cal, spec)
         con.execute(
             "CREATE TABLE proposals (generation BIGINT, task BIGINT, k BIGINT, "
             + ", ".join(cols)

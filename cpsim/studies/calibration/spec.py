@@ -62,7 +62,7 @@ from typing import Any
 import numpy as np
 
 from cpsim.scenario import ScenarioError
-from cpsim.scenario.load import did_you_mean, read_toml_file, shorten
+from cpsim.scenario.load import did_you_mean, read_settings_file, shorten
 from cpsim.studies.calibration import observation
 from cpsim.studies.calibration.observed import ObservedError, read_observed
 from cpsim.studies.calibration.overrides import as_overrides, element
@@ -273,14 +273,7 @@ def load_calibration(path: str | Path, **settings: Any) -> Calibration:
 
     """
     path = Path(path)
-    try:
-        data = read_toml_file(path, "calibration")  # every way a file can be unreadable, in one line
-    except ScenarioError as err:
-        raise CalibrationError(str(err)) from None
-
-    def fail(key: str, problem: str, allowed: str) -> CalibrationError:
-        return CalibrationError(f"{path}: {key}: {problem}; allowed: {allowed}")
-
+    data, fail = read_settings_file(path, "calibration", CalibrationError)
     for key in [*data, *settings]:
         if key not in KEYS:
             raise fail(shorten(key).strip("'"), f"unknown key{did_you_mean(key, KEYS)}", ", ".join(KEYS))

@@ -34,7 +34,7 @@ from typing import Any
 
 from cpsim.metrics import DAILY, SUMMARY
 from cpsim.scenario import SECTIONS, ScenarioError, load_scenario, spec_of
-from cpsim.scenario.load import clip, did_you_mean, parse_override, read_toml_file, shorten
+from cpsim.scenario.load import clip, did_you_mean, parse_override, read_settings_file, shorten
 from cpsim.scenario.rules import group_slug, price_problem
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
@@ -184,14 +184,7 @@ def load_experiment(
 
     """
     path = Path(path)
-    try:
-        data = read_toml_file(path, "experiment")
-    except ScenarioError as err:
-        raise ExperimentError(str(err)) from None
-
-    def fail(key: str, problem: str, allowed: str) -> ExperimentError:
-        return ExperimentError(f"{path}: {key}: {problem}; allowed: {allowed}")
-
+    data, fail = read_settings_file(path, "experiment", ExperimentError)
     for key in data:
         if key not in KEYS:
             raise fail(clip(key), f"unknown key{did_you_mean(key, KEYS)}", ", ".join(KEYS))

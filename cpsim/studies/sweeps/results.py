@@ -51,6 +51,7 @@ import pandas as pd
 
 from cpsim import __version__
 from cpsim.metrics import DAILY, SUMMARY
+from cpsim.studies import provenance
 from cpsim.studies.breakdowns import VALUES as BREAKDOWN_VALUES
 from cpsim.studies.provenance import code_version
 from cpsim.studies.sweeps.batch import BatchOutcome
@@ -458,8 +459,6 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 def sweep_provenance(exp: Experiment, plan: list[PlannedRun]) -> dict[str, Any]:
     """The provenance record of a sweep (cpsim.studies.provenance): the experiment file's hash, scenarios, seeds."""
-    from cpsim.studies import provenance
-
     files = {name: str(f) for name, f in exp.scenario_files.items()}
     seeds = sorted({r.seed for r in plan})
     prov = provenance.record(

@@ -24,6 +24,7 @@ from scipy.stats import qmc
 
 from cpsim.scenario import SECTIONS
 from cpsim.scenario.rules import RULE_KEYS, RuleError, check_rules
+from cpsim.studies.seeds import replicate_seeds
 from cpsim.studies.sweeps.experiment import Experiment, ExperimentError
 
 
@@ -108,12 +109,6 @@ def _is_whole(key: str) -> bool:
     return isinstance(default, int) and not isinstance(default, bool)
 
 
-def seeds(base: int, n: int) -> list[int]:
-    """``n`` distinct run seeds from ``SeedSequence(base).spawn(n)`` (63-bit, fit a BIGINT)."""
-    children = np.random.SeedSequence(base).spawn(n)
-    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
-
-
 def run_table(exp: Experiment) -> list[PlannedRun]:
     """List every run of the experiment: scenarios x points x replicates, with seeds.
 
@@ -125,10 +120,10 @@ def run_table(exp: Experiment) -> list[PlannedRun]:
     pts = points(exp)
     combos = [(sc, p, r) for sc in exp.scenarios for p in range(len(pts)) for r in range(exp.replicates)]
     if exp.common_random_numbers:
-        per_replicate = seeds(exp.seed, exp.replicates)
+        per_replicate = replicate_seeds(exp.seed, exp.replicates)
         run_seeds = [per_replicate[r] for _, _, r in combos]
     else:
-        run_seeds = seeds(exp.seed, len(combos))
+        run_seeds = replicate_seeds(exp.seed, len(combos))
     return [
         PlannedRun(run_id=i, scenario=sc, point=p, replicate=r, params=pts[p], seed=s)
         for i, ((sc, p, r), s) in enumerate(zip(combos, run_seeds, strict=True))

@@ -1,0 +1,247 @@
+"""Beat arithmetic: the day's small per-beat and per-place products (numpy).
+
+Crime (phase 3), officers' time (phase 5), clearing (phase 6), patrol (phase 7) and what
+officers sense (phase 13).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cpsim.kernels.numpy_path.limits import clip
+
+# ------------------------------------------------------------------ phase 3: crime
+
+
+def compliance_argument(legitimacy, idx, reference, scale):
+    """``scale * (legitimacy[idx] - reference)``: the exponent of offenders' compliance (np.exp it)."""
+    return scale * (legitimacy[idx] - reference)
+
+
+def active_offending(offending, free_day, idx, comply, day):
+    """Each offender's offending today: nothing while in custody, less the more they comply."""
+    return offending[idx] * (free_day[idx] <= day) * comply
+
+
+def relative_by_beat(beats, weights, initial):
+    """Offending per beat relative to the start."""
+    return np.bincount(beats, weights, minlength=initial.size) / initial
+
+
+def expected_victimisations(
+    residents,
+    risk,
+    beat,
+    guardianship,
+    extra_guardianship,
+    local,
+    offender_factor,
+    deterrence_violent,
+    deterrence_property,
+    guardianship_effect,
+    guardianship_norm,
+    rate_violent,
+    rate_property,
+):
+    """Expected victimisations per type and place (cpsim.mechanisms.crime.expected_by_type).
+
+    Args:
+        residents: Residents per place.
+        risk: Each place's crime risk.
+        beat: Each place's beat.
+        guardianship: Each place's guardianship.
+        extra_guardianship: What programs add to it.
+        local: ``np.exp(-hotspot_deterrence * hotspot_hours)`` per place.
+        offender_factor: Offending per beat relative to the start.
+        deterrence_violent: Police presence's deterrence of violent crime, per beat.
+        deterrence_property: Its deterrence of property crime, per beat.
+        guardianship_effect: crime.guardianship_effect.
+        guardianship_norm: ``1.0 - guardianship_effect * guard_mean``.
+        rate_violent: crime.violent_per_1000.
+        rate_property: crime.property_per_1000.
+
+    Returns:
+        Expected victimisations, shape (2, places): violent, property.
+    """
+    guard = clip(guardianship + extra_guardianship, 0.0, 1.0)
+    common = (
+        residents
+        * risk
+        * offender_factor[beat]
+        * local
+        * (1.0 - guardianship_effect * guard)
+        / guardianship_norm
+        / 365.0
+    )
+    rates = np.array([[rate_violent], [rate_property]])
+    return common * rates / 1000.0 * np.array((deterrence_violent, deterrence_property))[:, beat]
+
+
+def add_disorder(disorder, places, per_crime) -> None:
+    """Each crime leaves ``per_crime`` of disorder at its place (in place)."""
+    disorder += per_crime * np.bincount(places, minlength=disorder.size)
+
+
+# ------------------------------------------------------------------ phase 5: officers' time
+
+
+def capacity(on_duty, shift_hours, admin_share):
+    """Administration hours and the hours left for work, per beat: ``(admin_full, capacity)``."""
+    hours = on_duty * shift_hours
+    admin_full = hours * admin_share
+    return admin_full, hours - admin_full
+
+
+def split_hours(
+    on_duty,
+    admin_full,
+    capacity,
+    response_total,
+    total_capacity,
+    foot_hours,
+    routine_scale,
+    foot_requests,
+    proactive_hours,
+    proactive_scale,
+    community_requests,
+    budget_cut,
+    cut_rows,
+    names,
+):
+    """Hours per activity per beat and administration (cpsim.mechanisms.policing.allocate_hours).
+
+    Response first (the city's calls, shared by capacity), then foot patrol, proactive
+    enforcement and community work as asked, the rest in cars; a budget cut then takes its
+    share of capacity from the rows in ``cut_rows`` order.
+
+    Args:
+        on_duty: Officers on duty per beat.
+        admin_full: Administration hours per beat before any cut.
+        capacity: Hours left for work per beat.
+        response_total: Response hours the city's calls take (at most total_capacity).
+        total_capacity: capacity's sum.
+        foot_hours: patrol.foot_hours per officer.
+        routine_scale: Share of routine foot patrol still done, per beat or one for all.
+        foot_requests: Directed foot hours programs asked for, per beat or one for all.
+        proactive_hours: enforcement.proactive_hours per officer.
+        proactive_scale: Multiplier of proactive work, per beat or one for all.
+        community_requests: Community hours programs asked for, per beat or one for all.
+        budget_cut: Share of capacity cut.
+        cut_rows: Rows of the plan (0 response, 1 foot, 2 enforcement, 3 community, 4 car)
+            in the order a budget cut takes them.
+        names: The names of the plan's five rows, in that order.
+
+    Returns:
+        The plan (each name's hours per beat) and the administration hours per beat.
+    """
+    response = capacity * (response_total / total_capacity) if total_capacity > 0 else 0.0 * capacity
+    left = capacity - response
+    foot = np.minimum(on_duty * foot_hours * routine_scale + foot_requests, left)
+    left = left - foot
+    enforcement = np.minimum(on_duty * proactive_hours * proactive_scale, left)
+    left = left - enforcement
+    community = np.minimum(community_requests, left)
+    plan = [response, foot, enforcement, community, left - community]
+    if budget_cut > 0:
+        cut = capacity * budget_cut
+        for r in cut_rows:
+            take = np.minimum(plan[r], cut)
+            plan[r] = plan[r] - take
+            cut = cut - take
+    return dict(zip(names, plan, strict=True)), admin_full * (1.0 - budget_cut)
+
+
+def crime_ratio(recorded, expected):
+    """What crime reviews see: recorded over expected crime (1 where none was expected), at least 1e-3."""
+    ratio = np.divide(recorded, expected, out=np.ones(recorded.size), where=expected > 0)
+    return np.maximum(ratio, 1e-3)
+
+
+# ------------------------------------------------------------------ phase 6: clearing
+
+
+def place_means_at(values, at, by_place, place_start, residents_per_place):
+    """The mean value of the residents of each place in ``at`` (cpsim.mechanisms.response.place_mean_at).
+
+    Args:
+        values: Per-resident values.
+        at: Places wanted, repeats allowed.
+        by_place: Residents sorted by place.
+        place_start: Start of each place's run in ``by_place``, places + 1.
+        residents_per_place: Residents per place.
+
+    Returns:
+        One mean per place in ``at``.
+    """
+    first, count = place_start[at], place_start[at + 1] - place_start[at]
+    members = by_place[np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)]
+    # each wanted place's members added in order from 0.0: a bincount over one row per member
+    sums = np.bincount(np.repeat(np.arange(at.size), count), weights=values[members], minlength=at.size)
+    return sums / np.maximum(residents_per_place[at], 1)
+
+
+def offender_cumweights(offending, free_day, offenders, order, day):
+    """Cumulative weights of offenders on the street, in beat order (enforcement.pick_offenders), from 0.0."""
+    weight = offending[offenders] * (free_day[offenders] <= day)
+    return np.concatenate([[0.0], weight[order].cumsum()])
+
+
+# ------------------------------------------------------------------ phase 7: patrol
+
+
+def foot_hours(on_duty, foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk):
+    """Directed foot hours per beat, and the routine foot hours spread over places by risk.
+
+    Args:
+        on_duty: Officers on duty per beat.
+        foot_per_officer: patrol.foot_hours, each officer's routine foot hours.
+        routine: Share of routine work officers still do, per beat.
+        foot_requests: Directed foot hours programs asked for, per beat.
+        foot: Foot hours the time budget gave, per beat.
+        place_beat: Each place's beat.
+        risk: Each place's crime risk.
+        beat_risk: Each place's beat's total risk (patrol.beat_risk_at_places).
+
+    Returns:
+        directed (per beat) and the routine foot hours at each place.
+    """
+    requested = on_duty * foot_per_officer * routine + foot_requests
+    directed = foot * np.divide(foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
+    return directed, (foot - directed)[place_beat] * risk / beat_risk
+
+
+# ------------------------------------------------------------------ phase 13: what officers sense
+
+
+def review(recorded, victimisation, recorded_beats, resident_beat, victims, beat_residents, factor) -> None:
+    """Crime reviews' running averages of recorded crime and victimisation per beat (in place)."""
+    keep = 1.0 - factor
+    n = recorded.size
+    recorded += keep * (np.bincount(recorded_beats, minlength=n) - recorded)
+    per_resident = np.bincount(resident_beat[victims], minlength=n) / np.maximum(beat_residents, 1)
+    victimisation += keep * (per_resident - victimisation)
+
+
+def sense(audience_sum, audience_count, audience, normal, keys, values, keep, keep_normal) -> None:
+    """A day of what each beat's officers sense (in place): cpsim.mechanisms.climate.sense.
+
+    The contacts' audience (their mean value) per beat, a running average, and the normal it is
+    judged against, a slower one.
+    """
+    audience_sum *= keep
+    audience_count *= keep
+    if keys.size:
+        audience_sum += np.bincount(keys, weights=values, minlength=audience_sum.size)
+        audience_count += np.bincount(keys, minlength=audience_sum.size)
+    seen = audience_count > 0
+    audience[seen] = audience_sum[seen] / audience_count[seen]
+    normal += (1.0 - keep_normal) * (audience - normal)
+
+
+def routine_share(audience, normal, withdrawal, threshold, width):
+    """Share of routine work each beat's officers still do (cpsim.mechanisms.climate.routine_share).
+
+    A smooth step (``x * x * (3 - 2x)``) of how far the audience fell below normal.
+    """
+    x = clip((normal - audience - threshold) / width, 0.0, 1.0)
+    return 1.0 - withdrawal * x * x * (3.0 - 2.0 * x)
