@@ -6,11 +6,11 @@ with weight ``risk_targeting`` for youth who offend (referrals of at-risk youth)
 meet every ``interval_days`` (a Mesa recurring event) for ``duration_days``; then a new
 cohort is drawn. Each meeting costs ``hours_per_meeting`` officer hours; a beat's pairs
 meet on its first day from the due day with hours granted (delivery.BeatSessions), and
-when fewer are granted, that share of meetings happens. A meeting is a police contact with the mentor,
-as designed with probability ``fidelity``. Mentees who offend offend less with the
-designed meetings they have had (Tolan et al. 2013), and a share ``peer_share`` of that
-reduction passes to their offending friends (social graph). Their stories reach their
-friends through word of mouth like any contact.
+when fewer are granted, that share of meetings happens. A meeting is a police contact
+with the mentor, as designed with probability ``fidelity``. Mentees who offend offend
+less with the designed meetings they have had (Tolan et al. 2013), and a share
+``peer_share`` of that reduction passes to their offending friends (social graph). Their
+stories reach their friends through word of mouth like any contact.
 """
 
 from __future__ import annotations
@@ -56,8 +56,9 @@ class Mentorship(Program):
         self.mentees = np.empty(0, np.int64)
         self.mentor = np.empty(0, np.int64)
         self.request = np.zeros(model.n_beats)
-        # A beat's meetings wait for a day its mentors have hours rather than being lost: a
-        # beat whose due day had none would otherwise skip a meeting of every pair.
+        # A beat's meetings wait for a day its mentors have hours rather than being lost (a beat
+        # whose due day had none would skip a meeting of every pair), until the next meetings
+        # fall due at the latest, as events wait (delivery.BeatSessions).
         self.sessions = BeatSessions(model.n_beats)
         model.schedule(self._due, self.sec.interval_days, self.sec.start_day)
 

@@ -46,8 +46,9 @@ class Watch(Program):
         self.members = np.flatnonzero(at_active[res.place] & (rng.random(res.n) < p_member))
         self.request = np.zeros(model.n_beats)
         self.request[np.unique(pl.beat[self.active])] = sec.hours_per_meeting
-        # A beat's meeting waits for a day its team has hours rather than being lost: a beat
-        # whose due day had none would otherwise not meet for a whole interval.
+        # A beat's meeting waits for a day its team has hours rather than being lost (a beat
+        # whose due day had none would not meet for a whole interval), until the next meeting
+        # falls due at the latest, as events wait (delivery.BeatSessions).
         self.sessions = BeatSessions(model.n_beats)
         self.cycle = 0
         every = sec.meeting_interval_days
