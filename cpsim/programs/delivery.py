@@ -29,6 +29,44 @@ def granted_share(surface: Surface, hours: dict) -> np.ndarray:
     return np.clip(share, 0.0, 1.0)
 
 
+class BeatSessions:
+    """A recurring session due in some beats, each held on its beat's first day from the due day with hours granted.
+
+    A department rosters a planned session onto a day its beat team works, and a small beat's
+    team is not on duty every day (nor are its hours always left over after calls), so a
+    session whose day grants its beat no officer hours waits for the beat's next day that
+    does, rather than being lost. It waits until the next session falls due at the latest:
+    then the waiting session is that one (a beat never holds two at once, so a beat that no
+    hours ever reach holds none). A session granted part of its hours is held, smaller.
+
+    Attributes:
+        pending: Whether each beat's session is waiting to be held.
+
+    """
+
+    def __init__(self, n_beats: int) -> None:
+        """No session due yet."""
+        self.pending = np.zeros(n_beats, bool)
+
+    def fall_due(self, beats: np.ndarray | None = None) -> None:
+        """Sessions fall due in these beats (a mask; None: every beat) and in no others."""
+        self.pending[:] = True if beats is None else beats
+
+    def hold(self, share: np.ndarray) -> np.ndarray:
+        """The beats holding their session today (waiting, with hours granted), no longer waiting.
+
+        Args:
+            share: Share of each beat's requested community hours granted today (granted_share).
+
+        Returns:
+            A mask of the beats.
+
+        """
+        held = self.pending & (share > 0)
+        self.pending &= ~held
+        return held
+
+
 def thin(idx: np.ndarray, keep: np.ndarray | float, rng: np.random.Generator) -> np.ndarray:
     """Keep each element with probability ``keep`` (a scalar or one probability per element)."""
     return idx[rng.random(idx.size) < keep]

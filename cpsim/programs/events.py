@@ -28,6 +28,7 @@ import pandas as pd
 
 from cpsim.mechanisms.reporting import logit
 from cpsim.programs.delivery import (
+    BeatSessions,
     attendance_probability,
     deliver,
     granted_share,
@@ -59,21 +60,19 @@ class Event(Program):
         self.named = np.empty(0, np.int64)
         self.follow_until = -1
         self.request = np.zeros(model.n_beats)
-        # Each beat's event is held on its first day from the due day with officer hours granted:
-        # a department rosters a planned event onto a day its beat team works.
-        self.pending = np.zeros(model.n_beats, bool)
+        self.sessions = BeatSessions(model.n_beats)  # each beat's event on its first day with hours
         self.cycle = 0
         model.schedule(self._due, sec.interval_days, sec.start_day)
 
     def _due(self) -> None:
-        self.pending[:] = True if self.where is None else self.where
+        self.sessions.fall_due(self.where)
         self.cycle += 1
 
     def plan(self, model: Surface) -> None:
         """Request event hours on event days and problem-solving hours during follow-up."""
         sec = self.sec
         self.request[:] = 0.0
-        self.request[self.pending] += sec.officers_per_event * sec.hours_per_event
+        self.request[self.sessions.pending] += sec.officers_per_event * sec.hours_per_event
         if self.named.size and model.day <= self.follow_until:
             beats = np.unique(model.places.beat[self.named])
             self.request[beats] += sec.problem_solving_hours
@@ -85,9 +84,8 @@ class Event(Program):
         sec = self.sec
         if self.named.size and model.day <= self.follow_until and sec.problem_solving_hours > 0:
             self._problem_solving(model, share)
-        held = self.pending & (share > 0)
+        held = self.sessions.hold(share)
         if held.any():
-            self.pending &= ~held
             self._hold(model, share, held)
 
     def _hold(self, model: Surface, share: np.ndarray, held: np.ndarray) -> None:

@@ -4,12 +4,13 @@ Each beat has ``mentors_per_beat`` officer mentors (fractional: a beat gets the 
 with that probability), each paired with ``mentees_per_mentor`` youth of the beat, drawn
 with weight ``risk_targeting`` for youth who offend (referrals of at-risk youth). Pairs
 meet every ``interval_days`` (a Mesa recurring event) for ``duration_days``; then a new
-cohort is drawn. Each meeting costs ``hours_per_meeting`` officer hours; when fewer are
-granted, that share of meetings happens. A meeting is a police contact with the mentor,
-as designed with probability ``fidelity``. Mentees who offend offend less with the
-designed meetings they have had (Tolan et al. 2013), and a share ``peer_share`` of that
-reduction passes to their offending friends (social graph). Their stories reach their
-friends through word of mouth like any contact.
+cohort is drawn. Each meeting costs ``hours_per_meeting`` officer hours; a beat's pairs
+meet on its first day from the due day with hours granted (delivery.BeatSessions), and
+when fewer are granted, that share of meetings happens. A meeting is a police contact
+with the mentor, as designed with probability ``fidelity``. Mentees who offend offend
+less with the designed meetings they have had (Tolan et al. 2013), and a share
+``peer_share`` of that reduction passes to their offending friends (social graph). Their
+stories reach their friends through word of mouth like any contact.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.delivery import deliver, granted_share, program_stream, reduce_offending, top_k_per_group
+from cpsim.programs.delivery import (
+    BeatSessions,
+    deliver,
+    granted_share,
+    program_stream,
+    reduce_offending,
+    top_k_per_group,
+)
 from cpsim.programs.program import Program, Surface
 
 
@@ -48,6 +56,10 @@ class Mentorship(Program):
         self.mentees = np.empty(0, np.int64)
         self.mentor = np.empty(0, np.int64)
         self.request = np.zeros(model.n_beats)
+        # A beat's meetings wait for a day its mentors have hours rather than being lost (a beat
+        # whose due day had none would skip a meeting of every pair), until the next meetings
+        # fall due at the latest, as events wait (delivery.BeatSessions).
+        self.sessions = BeatSessions(model.n_beats)
         model.schedule(self._due, self.sec.interval_days, self.sec.start_day)
 
     def _due(self) -> None:
@@ -76,24 +88,32 @@ class Mentorship(Program):
         self.cohort_end = model.day + int(sec.duration_days)
 
     def plan(self, model: Surface) -> None:
-        """Form a cohort when none is running; request meeting hours on meeting days."""
+        """On meeting days form a cohort when none is running; request the hours of the beats' due meetings."""
         self.request[:] = 0.0
-        if not self.pending:
-            return
-        if model.day >= self.cohort_end:
-            self._new_cohort(model)
-        pairs = np.bincount(model.residents.beat[self.mentees], minlength=model.n_beats)
-        self.request += pairs * self.sec.hours_per_meeting
-        model.request_community_hours(self.request)
+        if self.pending:  # the meetings fall due today, in every beat with pairs
+            self.pending = False
+            if model.day >= self.cohort_end:
+                self._new_cohort(model)
+            self.sessions.fall_due(self._pairs(model) > 0)
+        due = self.sessions.pending
+        if due.any():
+            self.request[due] = self._pairs(model)[due] * self.sec.hours_per_meeting
+            model.request_community_hours(self.request)
+
+    def _pairs(self, model: Surface) -> np.ndarray:
+        return np.bincount(model.residents.beat[self.mentees], minlength=model.n_beats)
 
     def act(self, model: Surface, hours: dict) -> None:
         """Hold the meetings the granted hours allow; lower mentees' and friends' offending."""
-        if not self.pending:
+        if not self.sessions.pending.any():
             return
-        self.pending = False
         res, sec, rng = model.residents, self.sec, self.rng
         share = granted_share(model, hours)
-        met = rng.random(self.mentees.size) < share[res.beat[self.mentees]]
+        held = self.sessions.hold(share)
+        if not held.any():
+            return
+        beat = res.beat[self.mentees]
+        met = held[beat] & (rng.random(self.mentees.size) < share[beat])
         who = self.mentees[met]
         designed = deliver(
             model, self.name, who, sec.v_legitimacy, sec.v_effectiveness, sec.fidelity, rng, officers=self.mentor[met]
@@ -125,7 +145,8 @@ class Mentorship(Program):
         self.log.append(
             (
                 model.day,
-                self.mentees.size,
+                int(held.sum()),
+                int(held[beat].sum()),
                 int(met.sum()),
                 int(designed.sum()),
                 float(res.offending[self.mentees].sum()),
@@ -134,6 +155,6 @@ class Mentorship(Program):
         )
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
-        """Per meeting day: pairs, meetings held, as designed, mentees' offending now and at start."""
-        cols = ["day", "pairs", "meetings", "as_designed", "mentee_offending", "mentee_offending_start"]
+        """Per meeting day: beats, their pairs, meetings held, as designed, mentees' offending now and at start."""
+        cols = ["day", "beats", "pairs", "meetings", "as_designed", "mentee_offending", "mentee_offending_start"]
         return {self.name: pd.DataFrame(self.log, columns=cols)}

@@ -9,7 +9,8 @@ the place that the victim does not report is reported by a member with probabili
 ``reporting_share``. Members (``member_share`` of the residents of active places,
 weighted by engagement) meet police every ``meeting_interval_days`` (a Mesa recurring
 event); the meeting costs ``hours_per_meeting`` officer hours per beat with active
-groups, and members attend in proportion to the hours granted.
+groups, each beat meets on its first day from the due day with hours granted
+(delivery.BeatSessions), and members attend in proportion to the hours granted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpsim.programs.delivery import deliver, granted_share, program_stream
+from cpsim.programs.delivery import BeatSessions, deliver, granted_share, program_stream
 from cpsim.programs.program import Program, Surface
 
 
@@ -45,28 +46,39 @@ class Watch(Program):
         self.members = np.flatnonzero(at_active[res.place] & (rng.random(res.n) < p_member))
         self.request = np.zeros(model.n_beats)
         self.request[np.unique(pl.beat[self.active])] = sec.hours_per_meeting
+        # A beat's meeting waits for a day its team has hours rather than being lost (a beat
+        # whose due day had none would not meet for a whole interval), until the next meeting
+        # falls due at the latest, as events wait (delivery.BeatSessions).
+        self.sessions = BeatSessions(model.n_beats)
+        self.cycle = 0
         every = sec.meeting_interval_days
         model.schedule(self._due, every, every)
 
     def _due(self) -> None:
-        self.pending = True
+        self.sessions.fall_due(self.request > 0)
+        self.cycle += 1
 
     def plan(self, model: Surface) -> None:
-        """Request meeting hours on meeting days."""
-        if self.pending:
-            model.request_community_hours(self.request)
+        """Request meeting hours in the beats whose meeting is due or still waiting."""
+        if self.sessions.pending.any():
+            model.request_community_hours(np.where(self.sessions.pending, self.request, 0.0))
 
     def act(self, model: Surface, hours: dict) -> None:
-        """Hold the meetings: members attend in proportion to the hours granted."""
-        if not self.pending:
+        """Hold the beats' meetings: members attend in proportion to the hours granted."""
+        if not self.sessions.pending.any():
             return
-        self.pending = False
         sec, res = self.sec, model.residents
         share = granted_share(model, hours)
-        came = self.members[self.rng.random(self.members.size) < share[res.beat[self.members]]]
+        held = self.sessions.hold(share)
+        if not held.any():
+            return
+        beat = res.beat[self.members]
+        came = self.members[held[beat] & (self.rng.random(self.members.size) < share[beat])]
         deliver(model, self.name, came, sec.v_legitimacy, sec.v_effectiveness, 1.0, self.rng, familiar=True)
-        self.log.append((model.day, self.active.size, self.members.size, came.size))
+        groups = int(held[model.places.beat[self.active]].sum())
+        self.log.append((model.day, self.cycle, int(held.sum()), groups, int(held[beat].sum()), came.size))
 
     def results(self, model: Surface) -> dict[str, pd.DataFrame]:
-        """Per meeting day: active groups, members, attendees."""
-        return {self.name: pd.DataFrame(self.log, columns=["day", "active_places", "members", "attendees"])}
+        """Per meeting day (a round's beats may meet on different days): beats, their groups, members, attendees."""
+        cols = ["day", "cycle", "beats", "active_places", "members", "attendees"]
+        return {self.name: pd.DataFrame(self.log, columns=cols)}

@@ -79,6 +79,12 @@ def _beats_held(table: pd.DataFrame, result) -> float:
     return float(table["beats"].sum()) if "beats" in table else float("nan")
 
 
+def _rounds(table: pd.DataFrame, result) -> float:
+    # One log row per meeting day; a round's beats may meet on different days (each on its first
+    # day with officer hours), so the rounds are counted, not the rows.
+    return float(table["cycle"].nunique()) if "cycle" in table else float("nan")
+
+
 def _column(name: str) -> Callable[[pd.DataFrame, object], float]:
     def count(table: pd.DataFrame, result) -> float:
         return float(table[name].sum()) if name in table else float("nan")
@@ -103,7 +109,7 @@ SESSIONS: dict[str, Session] = {
     "athletic_league": Session("session in a beat", "sessions in a beat", _beats_held),
     "mentorship": Session("mentoring meeting", "mentoring meetings", _column("meetings")),
     "liaison": Session("resident helped", "residents helped", _column("contacts")),
-    "watch": Session("round of watch meetings", "rounds of watch meetings", _rows),
+    "watch": Session("round of watch meetings", "rounds of watch meetings", _rounds),
     "neighbourhood": Session("day of community work", "days of community work", _rows),
     "hotspots": Session("day of hot-spot patrol", "days of hot-spot patrol", _rows),
     "co_responder": Session("crisis call with a clinician", "crisis calls with a clinician", _column("with_clinician")),

@@ -110,3 +110,16 @@ def test_programs_reach_the_model_only_through_the_surface():
             if node.attr.startswith("_model") or (node.attr in INTERNALS and id(node) not in called):
                 bad.append(f"{path.name}:{node.lineno}: .{node.attr}")
     assert not bad, "programs must go through cpsim.programs.program.Surface:\n" + "\n".join(bad)
+
+
+def test_a_beats_session_waits_for_its_first_day_with_hours_until_the_next_falls_due():
+    from cpsim.programs.delivery import BeatSessions
+
+    s = BeatSessions(3)
+    s.fall_due(np.array([True, True, False]))  # beat 2 has nothing to hold
+    assert s.hold(np.array([0.0, 0.5, 1.0])).tolist() == [False, True, False]  # held smaller in beat 1
+    assert s.pending.tolist() == [True, False, False]
+    assert not s.hold(np.zeros(3)).any() and s.pending[0]  # no hours again: beat 0 still waits
+    s.fall_due()  # the next falls due: beat 0's waiting session is that one, not a second
+    assert s.hold(np.ones(3)).tolist() == [True, True, True] and not s.pending.any()
+    assert not s.hold(np.ones(3)).any()  # once a round

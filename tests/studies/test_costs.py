@@ -39,3 +39,16 @@ def test_a_cycle_spread_over_days_is_costed_once():
     log = result.extra["beat_meetings"]
     assert len(log) > log["cycle"].nunique()
     assert run_costs(result)["sessions.beat_meetings"] == log["cycle"].nunique() * result.scenario.population.beats
+
+
+def test_a_round_of_watch_meetings_spread_over_days_is_costed_once():
+    # 3,000 residents in 4 beats, seed 4: the second round's beats meet on days 121 and 122 (each
+    # on its first day with officer hours), two log rows of one round.
+    town = {"population.residents": 3000, "population.beats": 4}
+    result = simulate(ROOT / "scenarios" / "watch.toml", seed=4, days=150, overrides=town)
+    log = result.extra["watch"]
+    assert log["day"].tolist() == [62, 121, 122]
+    out = run_costs(result)
+    assert out["sessions.watch"] == 2
+    prices = result.scenario.costs
+    assert out["cost.watch"] == pytest.approx(prices.watch_session * 2 + prices.watch_fixed * 150 / 365)

@@ -31,7 +31,7 @@ def test_the_package_confined_to_the_low_trust_beats_works_only_there():
     assert not programs["hotspots"].request[~keep].any()
     came = programs["beat_meetings"].attended > 0
     assert came.any() and keep[res.beat[came]].all()
-    assert not programs["beat_meetings"].pending[~keep].any()
+    assert not programs["beat_meetings"].sessions.pending[~keep].any()
 
 
 def test_the_memories_flows_are_read_off_their_weekly_step():
