@@ -14,7 +14,8 @@ prior's range says how much the ten targets pin it down.
     .venv/bin/python benchmarks/bench_recovery_chicago.py --repetitions 1 --workers 2 --docs
 
 Each repetition is a whole fit (about 640 Chicago runs; 30-60 minutes on two cores), resumable
-as any fit is: a killed repetition goes on from its store when the command is run again.
+as any fit is: a killed repetition goes on from its store when the command is run again, and a
+finished one (its coverage.csv) is kept and not fitted again.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ def main() -> None:
         d.mkdir(parents=True, exist_ok=True)
         pick = rng.choice(len(posterior), p=posterior["weight"] / posterior["weight"].sum())
         truth = {k: float(posterior[k].iloc[pick]) for k in priors}
+        if (d / "coverage.csv").exists():  # a finished repetition is kept, not fitted again
+            rows += pd.read_csv(d / "coverage.csv").to_dict("records")
+            continue
         scenario_values, obs = split(truth)
         seed = 20_000 + r
         if not (d / "observed.csv").exists():  # a resumed repetition keeps the data it was fitting
@@ -103,6 +107,7 @@ def main() -> None:
                 }
             )
             print(f"repetition {r}: {key} {value:.3g} in [{lo:.3g}, {hi:.3g}] (median {mid:.3g})", flush=True)
+        pd.DataFrame([row for row in rows if row["repetition"] == r]).to_csv(d / "coverage.csv", index=False)
     out = pd.DataFrame(rows)
     out.to_csv(args.out / "coverage.csv", index=False)
     if args.docs:
