@@ -8,7 +8,10 @@ correlation implies (``sqrt(change variance / (2 (1 - r)))``), to read against t
 (python benchmarks/area_lags.py: change SD 6.2-7.55, correlation 0.55-0.76, a year-specific
 part of SD ~4.9 around stable levels).
 
-    python benchmarks/area_shocks.py [--seeds 11 12] [--workers 2]
+    python benchmarks/area_shocks.py [--seeds 11 12] [--workers 2] [--city docs/results/chicago_fit/calibrated.toml]
+
+``--city`` runs the same cases on another city, e.g. the Chicago fit's calibrated scenario (the
+posterior median, whose areas are spread as the data's are).
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from cpsim.scenario import load_scenario
 from cpsim.studies.area_movement import CITY, areas_run
 
 
-def cases() -> dict[str, dict[str, float]]:
+def cases(city: str = str(CITY)) -> dict[str, dict[str, float]]:
     """The scaled shocks, from the city's calibrated values."""
-    sc = load_scenario(CITY)
+    sc = load_scenario(city)
     lp, le, ws = sc.incidents.local_per_100k, sc.incidents.local_exposures, sc.crime.wave_sd
     return {
         "as calibrated": {},
@@ -38,9 +41,9 @@ def cases() -> dict[str, dict[str, float]]:
     }
 
 
-def _one(job: tuple[str, dict[str, float], int]) -> tuple[str, int, dict[str, float]]:
-    name, overrides, seed = job
-    return name, seed, areas_run(seed, overrides)
+def _one(job: tuple[str, dict[str, float], int, str]) -> tuple[str, int, dict[str, float]]:
+    name, overrides, seed, city = job
+    return name, seed, areas_run(seed, overrides, city)
 
 
 def main() -> None:
@@ -48,8 +51,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[11, 12])
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--city", default=str(CITY), help="scenario file (e.g. docs/results/chicago_fit/calibrated.toml)")
     args = ap.parse_args()
-    jobs = [(name, ov, seed) for name, ov in cases().items() for seed in args.seeds]
+    jobs = [(name, ov, seed, args.city) for name, ov in cases(args.city).items() for seed in args.seeds]
     with ProcessPoolExecutor(args.workers) as ex:
         for name, seed, r in ex.map(_one, jobs):
             parts = []

@@ -54,17 +54,18 @@ def expected_scores(model: CommunityModel, wave: int) -> np.ndarray:
     return np.bincount(res.beat, weights=score, minlength=model.n_beats) / np.maximum(model.beat_residents, 1)
 
 
-def areas_run(seed: int, overrides: dict | None = None) -> dict[str, float]:
+def areas_run(seed: int, overrides: dict | None = None, city: str | Path = CITY) -> dict[str, float]:
     """One Chicago run: the surveyed and latent statistics, each averaged over its pairs of waves.
 
     Args:
         seed: Run seed.
         overrides: Scenario overrides (robustness, a smaller city in tests).
+        city: The scenario file (default: the area-movement city; e.g. the calibrated Chicago).
 
     Returns:
         ``surveyed_<statistic>`` and ``latent_<statistic>`` for each of STATISTICS.
     """
-    model = CommunityModel(load_scenario(CITY, overrides or {}), seed=seed)
+    model = CommunityModel(load_scenario(city, overrides or {}), seed=seed)
     sums: dict[int, np.ndarray] = {}
     days: dict[int, int] = {}
     for _ in range(model.params.run.days):
