@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels import beats, draws
-from cpsim.kernels import safety as approach_kernel
+from cpsim.kernels import surroundings as approach_kernel
 
 MIN_PRESENCE_RATIO = 0.1  # below a tenth of reference presence deterrence stops growing
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels import beats, draws, experiences
-from cpsim.kernels import safety as presence_kernel
+from cpsim.kernels import surroundings as presence_kernel
 
 
 def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
@@ -116,7 +116,7 @@ def presence(
 
     Response, foot, enforcement and car hours, and community work as it shows
     (``community_presence`` of it), per 1000 residents, averaged with ``keep`` of yesterday's
-    value; one compiled pass (cpsim.kernels.safety.presence).
+    value; one compiled pass (cpsim.kernels.surroundings.presence).
     """
     return presence_kernel.presence(
         previous,

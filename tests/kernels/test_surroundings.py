@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cpsim.kernels.numpy_path import safety as numpy_path
-from cpsim.kernels.safety import approach, feel, presence
+from cpsim.kernels.numpy_path import surroundings as numpy_path
+from cpsim.kernels.surroundings import approach, feel, presence
 from cpsim.mechanisms.bounds import unit
 
 

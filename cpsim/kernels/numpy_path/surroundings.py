@@ -1,4 +1,4 @@
-"""Perceived safety's daily step, and the running averages of what residents see (numpy)."""
+"""Residents' surroundings (police presence, police on foot, disorder) and how safe they feel (numpy)."""
 
 from __future__ import annotations
 

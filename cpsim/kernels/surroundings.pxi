@@ -1,4 +1,4 @@
-# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/safety.py.
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/surroundings.py.
 
 cimport numpy as cnp
 
