@@ -6,7 +6,7 @@ crime and contacts hold them, residents' attitudes at their anchors with the spr
 keeps, each group's memory where it puts the group at its start level (F7), what officers
 sense and the department expects, and the base of local incidents. The start is where the
 city's usual policing has left it: the scenario's levers act from day 1
-(cpsim.scenario.levers), so scenarios that differ in policy start alike.
+(cpsim.scenario.policy), so scenarios that differ in policy start alike.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from cpsim.mechanisms import policing as policing_mech
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import trust as trust_mech
-from cpsim.scenario.levers import usual_policing
+from cpsim.scenario.policy import usual_policing
 from cpsim.scenario.units import per_day
 from cpsim.world.areas import people_per_resident
 from cpsim.world.layout import sample_weighted_within
