@@ -79,43 +79,41 @@ def relative_by_beat(beats, weights, initial):
 
 
 def expected_victimisations(
-    residents,
-    risk,
-    beat,
-    guardianship,
-    extra_guardianship,
-    local,
-    offender_factor,
-    deterrence_violent,
-    deterrence_property,
-    double guardianship_effect,
-    double guardianship_norm,
-    double rate_violent,
-    double rate_property,
+    places, local, offender_factor, deterrence_violent, deterrence_property, crime, double guard_mean
 ):
     """Expected victimisations per type and place (cpsim.mechanisms.crime.expected_by_type).
 
     numpy::
 
         guard = clip(guardianship + extra_guardianship, 0, 1)
+        guardianship_norm = 1.0 - guardianship_effect * guard_mean
         common = (residents * risk * offender_factor[beat] * local
                   * (1.0 - guardianship_effect * guard) / guardianship_norm / 365.0)
         common * [[rate_violent], [rate_property]] / 1000.0
                * np.array((deterrence_violent, deterrence_property))[:, beat]
 
     Args:
-        residents, risk, beat, guardianship, extra_guardianship: The places' arrays.
+        places: The places' state: ``residents`` (int64), ``risk``, ``beat`` (int32),
+            ``guardianship`` and ``extra_guardianship``.
         local: ``np.exp(-hotspot_deterrence * hotspot_hours)`` per place.
-        offender_factor, deterrence_violent, deterrence_property: Per beat.
-        guardianship_effect: crime.guardianship_effect.
-        guardianship_norm: ``1.0 - guardianship_effect * guard_mean``.
-        rate_violent, rate_property: crime.violent_per_1000 and crime.property_per_1000.
+        offender_factor: Active offending per beat relative to the start.
+        deterrence_violent, deterrence_property: Police presence's deterrence of each type, per beat.
+        crime: The crime section: ``guardianship_effect`` and the rates ``violent_per_1000``
+            (rate_violent) and ``property_per_1000`` (rate_property).
+        guard_mean: Mean place guardianship at the start.
 
     Returns:
         Expected victimisations, shape (2, places): violent, property.
 
     """
     cdef Py_ssize_t j, b
+    # The state and the section are read once, here, under the equation's names.
+    residents, risk, beat = places.residents, places.risk, places.beat
+    guardianship, extra_guardianship = places.guardianship, places.extra_guardianship
+    cdef double guardianship_effect = crime.guardianship_effect
+    cdef double guardianship_norm = 1.0 - guardianship_effect * guard_mean
+    cdef double rate_violent = crime.violent_per_1000
+    cdef double rate_property = crime.property_per_1000
     cdef const int *bt = ints(beat, -1, "beat")
     cdef Py_ssize_t n = size(beat)
     cdef const double *of = doubles(offender_factor, -1, "offender_factor")

@@ -28,52 +28,36 @@ def relative_by_beat(beats, weights, initial):
     return np.bincount(beats, weights, minlength=initial.size) / initial
 
 
-def expected_victimisations(
-    residents,
-    risk,
-    beat,
-    guardianship,
-    extra_guardianship,
-    local,
-    offender_factor,
-    deterrence_violent,
-    deterrence_property,
-    guardianship_effect,
-    guardianship_norm,
-    rate_violent,
-    rate_property,
-):
+def expected_victimisations(places, local, offender_factor, deterrence_violent, deterrence_property, crime, guard_mean):
     """Expected victimisations per type and place (cpsim.mechanisms.crime.expected_by_type).
 
     Args:
-        residents: Residents per place.
-        risk: Each place's crime risk.
-        beat: Each place's beat.
-        guardianship: Each place's guardianship.
-        extra_guardianship: What programs add to it.
+        places: The places' state: ``residents``, ``risk``, ``beat``, ``guardianship`` and
+            ``extra_guardianship`` (what programs add to it).
         local: ``np.exp(-hotspot_deterrence * hotspot_hours)`` per place.
         offender_factor: Offending per beat relative to the start.
         deterrence_violent: Police presence's deterrence of violent crime, per beat.
         deterrence_property: Its deterrence of property crime, per beat.
-        guardianship_effect: crime.guardianship_effect.
-        guardianship_norm: ``1.0 - guardianship_effect * guard_mean``.
-        rate_violent: crime.violent_per_1000.
-        rate_property: crime.property_per_1000.
+        crime: The crime section: ``guardianship_effect``, ``violent_per_1000`` and ``property_per_1000``.
+        guard_mean: Mean place guardianship at the start (normalises guardianship).
 
     Returns:
         Expected victimisations, shape (2, places): violent, property.
     """
-    guard = clip(guardianship + extra_guardianship, 0.0, 1.0)
+    # The state and the section are read once, here, under the equation's names.
+    residents, risk, beat = places.residents, places.risk, places.beat
+    guardianship_effect = crime.guardianship_effect
+    guard = clip(places.guardianship + places.extra_guardianship, 0.0, 1.0)
     common = (
         residents
         * risk
         * offender_factor[beat]
         * local
         * (1.0 - guardianship_effect * guard)
-        / guardianship_norm
+        / (1.0 - guardianship_effect * guard_mean)
         / 365.0
     )
-    rates = np.array([[rate_violent], [rate_property]])
+    rates = np.array([[crime.violent_per_1000], [crime.property_per_1000]])
     return common * rates / 1000.0 * np.array((deterrence_violent, deterrence_property))[:, beat]
 
 
