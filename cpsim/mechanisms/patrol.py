@@ -118,17 +118,7 @@ def presence(
     (``community_presence`` of it), per 1000 residents, averaged with ``keep`` of yesterday's
     value; one compiled pass (cpsim.kernels.surroundings.presence).
     """
-    return presence_kernel.presence(
-        previous,
-        keep,
-        hours["response"],
-        hours["foot"],
-        hours["enforcement"],
-        hours["car"],
-        hours["community"],
-        community_presence,
-        residents,
-    )
+    return presence_kernel.presence(previous, keep, hours, community_presence, residents)
 
 
 def follow_foot(foot_seen: np.ndarray, hours_at_places: np.ndarray, keep: float) -> None:
