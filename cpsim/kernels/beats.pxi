@@ -193,83 +193,82 @@ def capacity(on_duty, double shift_hours, double admin_share):
     return admin_full, capacity
 
 
-def split_hours(
-    on_duty,
-    admin_full,
-    capacity,
-    double response_total,
-    double total_capacity,
-    double foot_hours,
-    routine_scale,
-    foot_requests,
-    double proactive_hours,
-    proactive_scale,
-    community_requests,
-    double budget_cut,
-    tuple cut_rows,
-    tuple names,
-):
+# The plan's rows, in the order split_hours fills them (its arithmetic fixes the order).
+ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
+
+
+def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol, patrol, enf):
     """Hours per activity per beat and administration (cpsim.mechanisms.policing.allocate_hours).
 
     numpy::
 
-        response = capacity * (response_total / total_capacity) if total_capacity > 0 else 0 * capacity
+        response = capacity * response_share
         left = capacity - response
-        foot = minimum(on_duty * foot_hours * routine_scale + foot_requests, left); left = left - foot
-        enforcement = minimum(on_duty * proactive_hours * proactive_scale, left); left = left - enforcement
+        foot = minimum(on_duty * foot_hours * routine + foot_requests, left); left = left - foot
+        enforcement = minimum(on_duty * proactive_hours * proactive, left); left = left - enforcement
         community = minimum(community_requests, left); car = left - community
         cut = capacity * budget_cut
-        for each row r in cut_rows (if budget_cut > 0):
+        for each row r of cut_order (if budget_cut > 0):
             take = minimum(plan[r], cut); plan[r] = plan[r] - take; cut = cut - take
         admin = admin_full * (1.0 - budget_cut)
 
     Args:
-        routine_scale, foot_requests, proactive_scale, community_requests: One value per
-            beat, or one for every beat.
-        cut_rows: Rows of the plan (0 response, 1 foot, 2 enforcement, 3 community, 4 car)
-            in the order a budget cut takes them.
-        names: The names of the plan's five rows, in that order.
+        on_duty, admin_full, capacity: Officers on duty, administration hours before any cut,
+            and hours left for work, per beat.
+        response_share: Share of every beat's capacity that the city's calls take.
+        asked: What each beat is asked for beyond calls: ``routine`` (share of routine foot
+            patrol still done), ``foot_requests``, ``proactive`` (multiplier of proactive
+            work) and ``community_requests``, one value per beat or one for every beat.
+        pol: The policing section: ``budget_cut`` and ``cut_order`` (names of ACTIVITIES, in
+            the order a budget cut takes them; read only under a cut).
+        patrol: The patrol section: ``foot_hours`` per officer.
+        enf: The enforcement section: ``proactive_hours`` per officer.
 
     Returns:
-        The plan (each name's hours per beat) and the administration hours per beat.
+        The plan (each of ACTIVITIES' hours per beat) and the administration hours per beat.
+
+    Raises:
+        ValueError: The arrays' lengths differ, or under a cut cut_order names a row the plan
+            does not have, or more than five.
 
     """
     cdef Py_ssize_t i, r
+    # The sections and the asks are read once, here, under the equations' names.
+    routine, foot_requests = asked.routine, asked.foot_requests
+    proactive, community_requests = asked.proactive, asked.community_requests
+    cdef double budget_cut = pol.budget_cut
+    cdef double foot_hours = patrol.foot_hours
+    cdef double proactive_hours = enf.proactive_hours
     cdef const double *od = doubles(on_duty, -1, "on_duty")
     cdef Py_ssize_t n = size(on_duty)
     cdef const double *af = doubles(admin_full, -1, "admin_full")
     cdef const double *cap = doubles(capacity, -1, "capacity")
-    cdef const double *rs = doubles(routine_scale, -1, "routine_scale")
+    cdef const double *rs = doubles(routine, -1, "routine")
     cdef const double *fr = doubles(foot_requests, -1, "foot_requests")
-    cdef const double *ps = doubles(proactive_scale, -1, "proactive_scale")
+    cdef const double *ps = doubles(proactive, -1, "proactive")
     cdef const double *cr = doubles(community_requests, -1, "community_requests")
-    cdef Py_ssize_t s_rs = _step(routine_scale, n, "routine_scale"), s_fr = _step(foot_requests, n, "foot_requests")
-    cdef Py_ssize_t s_ps = _step(proactive_scale, n, "proactive_scale")
+    cdef Py_ssize_t s_rs = _step(routine, n, "routine"), s_fr = _step(foot_requests, n, "foot_requests")
+    cdef Py_ssize_t s_ps = _step(proactive, n, "proactive")
     cdef Py_ssize_t s_cr = _step(community_requests, n, "community_requests")
-    cdef double left, cut, take, share = 0.0
-    cdef bint scaled = total_capacity > 0
+    cdef double left, cut, take
     if size(admin_full) != n or size(capacity) != n:
         raise ValueError(f"admin_full and capacity must have {n} values")
     cdef Py_ssize_t k, n_rows = 0
-    cdef const Py_ssize_t *rows = NULL
-    if budget_cut > 0:  # no cut takes no rows: spare the array
-        rows_array = array(np.array(cut_rows, dtype=np.intp), cnp.NPY_INTP, -1, "cut_rows")
-        rows = <const Py_ssize_t *> cnp.PyArray_DATA(rows_array)
-        n_rows = size(rows_array)
-    for k in range(n_rows):
-        if rows[k] < 0 or rows[k] > 4:
-            raise ValueError(f"plan row {rows[k]} is outside 0..4")
-    if len(names) != 5:
-        raise ValueError(f"the plan has 5 rows, not {len(names)} names")
-    if scaled:
-        share = response_total / total_capacity
+    cdef Py_ssize_t rows[5]
+    if budget_cut > 0:  # no cut takes no rows: the order is not read
+        order = tuple(pol.cut_order)
+        if len(order) > 5 or not all(name in ACTIVITIES for name in order):
+            raise ValueError(f"cut_order must name rows of the plan {ACTIVITIES}, five at most, not {order}")
+        for name in order:
+            rows[n_rows] = ACTIVITIES.index(name)
+            n_rows += 1
     # fresh arrays, not rows of one: a row view costs more to make than an array
     arrays = [empty(n, cnp.NPY_DOUBLE) for r in range(6)]
     cdef double *o[6]
     for r in range(6):
         o[r] = <double *> cnp.PyArray_DATA(<cnp.ndarray> arrays[r])
     for i in range(n):
-        o[0][i] = cap[i] * share if scaled else 0.0 * cap[i]
+        o[0][i] = cap[i] * response_share
         left = cap[i] - o[0][i]
         o[1][i] = minimum(od[i] * foot_hours * rs[i * s_rs] + fr[i * s_fr], left)
         left = left - o[1][i]
@@ -285,7 +284,7 @@ def split_hours(
                 o[r][i] = o[r][i] - take
                 cut = cut - take
         o[5][i] = af[i] * (1.0 - budget_cut)
-    return dict(zip(names, arrays[:5])), arrays[5]
+    return dict(zip(ACTIVITIES, arrays[:5])), arrays[5]
 
 
 def crime_ratio(recorded, expected):

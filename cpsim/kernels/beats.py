@@ -12,6 +12,7 @@ argument: np.exp, powers with non-integer exponents, and np.sum's pairwise sums.
 from cpsim.kernels.path import chosen
 
 kernels = chosen("beats")  # the compiled module, or cpsim.kernels.numpy_path.beats
+ACTIVITIES = kernels.ACTIVITIES  # the plan's rows, in the order split_hours fills them
 active_offending = kernels.active_offending
 add_disorder = kernels.add_disorder
 capacity = kernels.capacity
@@ -28,6 +29,7 @@ sense = kernels.sense
 split_hours = kernels.split_hours
 
 __all__ = [
+    "ACTIVITIES",
     "active_offending",
     "add_disorder",
     "capacity",

@@ -250,10 +250,11 @@ def test_hours_take_scalars_ints_and_empty_beats_as_numpy_does():
         assert same_allocation(policing.allocate_hours(*args), allocate_numpy(*args))
     with pytest.raises(ValueError, match="community_requests must have 1 or 3 values, not 2"):
         policing.allocate_hours(on, 5.0, np.ones(2), pol, patrol, enf)
-    with pytest.raises(ValueError, match="plan row 7 is outside 0..4"):
-        beats.split_hours(
-            *[np.ones(1)] * 3, 1.0, 1.0, 1.0, np.ones(1), np.ones(1), 1.0, np.ones(1), np.ones(1), 0.1, (7,), ACTIVITIES
-        )
+    one = np.ones(1)
+    asked = policing.Asked(one, one, one, one)
+    for order in (("foot", "walk"), (*ACTIVITIES, "car")):  # a row the plan does not have; more than five
+        with pytest.raises(ValueError, match="cut_order must name rows of the plan"):
+            beats.split_hours(one, one, one, 1.0, asked, SimpleNamespace(budget_cut=0.1, cut_order=order), patrol, enf)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -76,63 +76,57 @@ def capacity(on_duty, shift_hours, admin_share):
     return admin_full, hours - admin_full
 
 
-def split_hours(
-    on_duty,
-    admin_full,
-    capacity,
-    response_total,
-    total_capacity,
-    foot_hours,
-    routine_scale,
-    foot_requests,
-    proactive_hours,
-    proactive_scale,
-    community_requests,
-    budget_cut,
-    cut_rows,
-    names,
-):
+# The plan's rows, in the order split_hours fills them (its arithmetic fixes the order).
+ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
+
+
+def split_hours(on_duty, admin_full, capacity, response_share, asked, pol, patrol, enf):
     """Hours per activity per beat and administration (cpsim.mechanisms.policing.allocate_hours).
 
     Response first (the city's calls, shared by capacity), then foot patrol, proactive
     enforcement and community work as asked, the rest in cars; a budget cut then takes its
-    share of capacity from the rows in ``cut_rows`` order.
+    share of capacity from the rows in ``cut_order``.
 
     Args:
         on_duty: Officers on duty per beat.
         admin_full: Administration hours per beat before any cut.
         capacity: Hours left for work per beat.
-        response_total: Response hours the city's calls take (at most total_capacity).
-        total_capacity: capacity's sum.
-        foot_hours: patrol.foot_hours per officer.
-        routine_scale: Share of routine foot patrol still done, per beat or one for all.
-        foot_requests: Directed foot hours programs asked for, per beat or one for all.
-        proactive_hours: enforcement.proactive_hours per officer.
-        proactive_scale: Multiplier of proactive work, per beat or one for all.
-        community_requests: Community hours programs asked for, per beat or one for all.
-        budget_cut: Share of capacity cut.
-        cut_rows: Rows of the plan (0 response, 1 foot, 2 enforcement, 3 community, 4 car)
-            in the order a budget cut takes them.
-        names: The names of the plan's five rows, in that order.
+        response_share: Share of every beat's capacity that the city's calls take.
+        asked: What each beat is asked for beyond calls: ``routine`` (share of routine foot
+            patrol still done), ``foot_requests``, ``proactive`` (multiplier of proactive
+            work) and ``community_requests``, one value per beat or one for every beat.
+        pol: The policing section: ``budget_cut`` and ``cut_order`` (names of ACTIVITIES, in
+            the order a budget cut takes them; read only under a cut).
+        patrol: The patrol section: ``foot_hours`` per officer.
+        enf: The enforcement section: ``proactive_hours`` per officer.
 
     Returns:
-        The plan (each name's hours per beat) and the administration hours per beat.
+        The plan (each of ACTIVITIES' hours per beat) and the administration hours per beat.
+
+    Raises:
+        ValueError: Under a cut, cut_order names a row the plan does not have, or more than five.
     """
-    response = capacity * (response_total / total_capacity) if total_capacity > 0 else 0.0 * capacity
+    # The sections and the asks are read once, here, under the equations' names.
+    budget_cut, foot_hours, proactive_hours = pol.budget_cut, patrol.foot_hours, enf.proactive_hours
+    response = capacity * response_share
     left = capacity - response
-    foot = np.minimum(on_duty * foot_hours * routine_scale + foot_requests, left)
+    foot = np.minimum(on_duty * foot_hours * asked.routine + asked.foot_requests, left)
     left = left - foot
-    enforcement = np.minimum(on_duty * proactive_hours * proactive_scale, left)
+    enforcement = np.minimum(on_duty * proactive_hours * asked.proactive, left)
     left = left - enforcement
-    community = np.minimum(community_requests, left)
+    community = np.minimum(asked.community_requests, left)
     plan = [response, foot, enforcement, community, left - community]
     if budget_cut > 0:
+        order = tuple(pol.cut_order)
+        if len(order) > 5 or not all(name in ACTIVITIES for name in order):
+            raise ValueError(f"cut_order must name rows of the plan {ACTIVITIES}, five at most, not {order}")
         cut = capacity * budget_cut
-        for r in cut_rows:
+        for name in order:
+            r = ACTIVITIES.index(name)
             take = np.minimum(plan[r], cut)
             plan[r] = plan[r] - take
             cut = cut - take
-    return dict(zip(names, plan, strict=True)), admin_full * (1.0 - budget_cut)
+    return dict(zip(ACTIVITIES, plan, strict=True)), admin_full * (1.0 - budget_cut)
 
 
 def crime_ratio(recorded, expected):
