@@ -156,12 +156,10 @@ def _neighbourhoods(world, p, frame: Frame, city: City, decay: dict[str, float])
     victimisation = np.bincount(pl.beat, weights=lam_v + lam_p, minlength=frame.n_beats) / np.maximum(
         frame.beat_residents, 1
     )
-    # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk (the day's split).
+    # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk as the day
+    # spreads them (no program asks for directed hours before the run).
     on_duty = frame.officers_per_team * p.policing.duty_share
-    _, foot = patrol_mech.foot_at_places(
-        on_duty, p.patrol, np.ones(frame.n_beats), np.zeros(frame.n_beats), on_duty * p.patrol.foot_hours, pl,
-        frame.place_beat_risk,
-    )  # fmt: skip
+    foot = patrol_mech.spread_foot_hours(pl, on_duty * p.patrol.foot_hours, frame.place_beat_risk)
     seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
     # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
     pl.disorder[:] = np.clip(

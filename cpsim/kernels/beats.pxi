@@ -204,13 +204,15 @@ def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol
 
         response = capacity * response_share
         left = capacity - response
-        foot = minimum(on_duty * foot_hours * routine + foot_requests, left); left = left - foot
+        requested = on_duty * foot_hours * routine + foot_requests
+        foot = minimum(requested, left); left = left - foot
         enforcement = minimum(on_duty * proactive_hours * proactive, left); left = left - enforcement
         community = minimum(community_requests, left); car = left - community
         cut = capacity * budget_cut
         for each row r of cut_order (if budget_cut > 0):
             take = minimum(plan[r], cut); plan[r] = plan[r] - take; cut = cut - take
         admin = admin_full * (1.0 - budget_cut)
+        directed = foot * np.divide(foot_requests, requested, out=np.zeros(n_beats), where=requested > 0)
 
     Args:
         on_duty, admin_full, capacity: Officers on duty, administration hours before any cut,
@@ -225,7 +227,9 @@ def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol
         enf: The enforcement section: ``proactive_hours`` per officer.
 
     Returns:
-        The plan (each of ACTIVITIES' hours per beat) and the administration hours per beat.
+        The plan (each of ACTIVITIES' hours per beat), the administration hours per beat, and
+        the directed foot hours per beat: programs' requests get the share of the foot hours
+        given that they are of the foot hours asked for, as routine hours do.
 
     Raises:
         ValueError: The arrays' lengths differ, or under a cut cut_order names a row the plan
@@ -250,7 +254,7 @@ def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol
     cdef Py_ssize_t s_rs = _step(routine, n, "routine"), s_fr = _step(foot_requests, n, "foot_requests")
     cdef Py_ssize_t s_ps = _step(proactive, n, "proactive")
     cdef Py_ssize_t s_cr = _step(community_requests, n, "community_requests")
-    cdef double left, cut, take
+    cdef double left, cut, take, requested
     if size(admin_full) != n or size(capacity) != n:
         raise ValueError(f"admin_full and capacity must have {n} values")
     cdef Py_ssize_t k, n_rows = 0
@@ -263,14 +267,15 @@ def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol
             rows[n_rows] = ACTIVITIES.index(name)
             n_rows += 1
     # fresh arrays, not rows of one: a row view costs more to make than an array
-    arrays = [empty(n, cnp.NPY_DOUBLE) for r in range(6)]
-    cdef double *o[6]
-    for r in range(6):
+    arrays = [empty(n, cnp.NPY_DOUBLE) for r in range(7)]
+    cdef double *o[7]
+    for r in range(7):
         o[r] = <double *> cnp.PyArray_DATA(<cnp.ndarray> arrays[r])
     for i in range(n):
         o[0][i] = cap[i] * response_share
         left = cap[i] - o[0][i]
-        o[1][i] = minimum(od[i] * foot_hours * rs[i * s_rs] + fr[i * s_fr], left)
+        requested = od[i] * foot_hours * rs[i * s_rs] + fr[i * s_fr]
+        o[1][i] = minimum(requested, left)
         left = left - o[1][i]
         o[2][i] = minimum(od[i] * proactive_hours * ps[i * s_ps], left)
         left = left - o[2][i]
@@ -284,7 +289,8 @@ def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol
                 o[r][i] = o[r][i] - take
                 cut = cut - take
         o[5][i] = af[i] * (1.0 - budget_cut)
-    return dict(zip(ACTIVITIES, arrays[:5])), arrays[5]
+        o[6][i] = o[1][i] * (fr[i * s_fr] / requested if requested > 0 else 0.0)
+    return dict(zip(ACTIVITIES, arrays[:5])), arrays[5], arrays[6]
 
 
 def crime_ratio(recorded, expected):
@@ -383,54 +389,37 @@ def offender_cumweights(offending, free_day, offenders, order, long long day):
 # ------------------------------------------------------------------ phase 7: patrol
 
 
-def foot_hours(
-    on_duty, double foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk
-):
-    """Directed foot hours per beat, and every foot hour spread over places by risk.
+def spread_foot(foot, places, beat_risk):
+    """A beat's foot hours spread over its places in proportion to their risk (officers walk where trouble is).
 
-    numpy (CommunityModel._patrol, cpsim.mechanisms.patrol.spread_foot_hours)::
+    numpy (cpsim.mechanisms.patrol.spread_foot_hours)::
 
-        requested = on_duty * foot_per_officer * routine + foot_requests
-        directed = foot * np.divide(foot_requests, requested, out=np.zeros(n_beats), where=requested > 0)
-        at_places = (foot - directed)[place_beat] * risk / beat_risk
+        foot[beat] * risk / beat_risk
 
     Args:
-        on_duty: Officers on duty per beat.
-        foot_per_officer: patrol.foot_hours, each officer's routine foot hours.
-        routine: Share of routine work officers still do, per beat.
-        foot_requests: Directed foot hours programs asked for, per beat.
-        foot: Foot hours the time budget gave, per beat.
-        place_beat: Each place's beat (int32).
-        risk: Each place's crime risk.
+        foot: Foot hours per beat.
+        places: The places' state: ``beat`` (int32) and ``risk``.
         beat_risk: Each place's beat's total risk (patrol.beat_risk_at_places).
 
     Returns:
-        directed (per beat) and the routine foot hours at each place.
+        Foot hours at each place.
+
+    Raises:
+        ValueError: The place arrays differ in length, or a place's beat is not one of foot's.
 
     """
-    cdef Py_ssize_t i, b, n_beats = size(array(on_duty, cnp.NPY_DOUBLE, -1, "on_duty"))
-    cdef const double *duty = doubles(on_duty, n_beats, "on_duty")
-    cdef const double *share = doubles(routine, n_beats, "routine")
-    cdef const double *asked = doubles(foot_requests, n_beats, "foot_requests")
-    cdef const double *given = doubles(foot, n_beats, "foot")
-    cdef Py_ssize_t n_places = size(array(place_beat, cnp.NPY_INT32, -1, "place_beat"))
-    cdef const int *pb = <int *> cnp.PyArray_DATA(place_beat)
-    cdef const double *r = doubles(risk, n_places, "risk")
+    cdef Py_ssize_t i
+    cdef const double *ft = doubles(foot, -1, "foot")
+    cdef Py_ssize_t n_beats = size(foot)
+    cdef const int *pb = ints(places.beat, -1, "beat")
+    cdef Py_ssize_t n_places = size(places.beat)
+    cdef const double *r = doubles(places.risk, n_places, "risk")
     cdef const double *total = doubles(beat_risk, n_places, "beat_risk")
-    cdef double requested
-    directed_out, routine_out = empty(n_beats, cnp.NPY_DOUBLE), empty(n_beats, cnp.NPY_DOUBLE)
-    places_out = empty(n_places, cnp.NPY_DOUBLE)
-    cdef double *d = <double *> cnp.PyArray_DATA(directed_out)
-    cdef double *left = <double *> cnp.PyArray_DATA(routine_out)
-    cdef double *o = <double *> cnp.PyArray_DATA(places_out)
-    for b in range(n_beats):
-        requested = duty[b] * foot_per_officer * share[b] + asked[b]
-        d[b] = given[b] * (asked[b] / requested if requested > 0 else 0.0)
-        left[b] = given[b] - d[b]
+    out = empty(n_places, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n_places):
-        b = _checked(pb[i], n_beats, "place beat")
-        o[i] = left[b] * r[i] / total[i]
-    return directed_out, places_out
+        o[i] = ft[_checked(pb[i], n_beats, "place beat")] * r[i] / total[i]
+    return out
 
 
 # ------------------------------------------------------------------ phase 13: what officers sense

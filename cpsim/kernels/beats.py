@@ -19,7 +19,6 @@ capacity = kernels.capacity
 compliance_argument = kernels.compliance_argument
 crime_ratio = kernels.crime_ratio
 expected_victimisations = kernels.expected_victimisations
-foot_hours = kernels.foot_hours
 offender_cumweights = kernels.offender_cumweights
 place_means_at = kernels.place_means_at
 relative_by_beat = kernels.relative_by_beat
@@ -27,6 +26,7 @@ review = kernels.review
 routine_share = kernels.routine_share
 sense = kernels.sense
 split_hours = kernels.split_hours
+spread_foot = kernels.spread_foot
 
 __all__ = [
     "ACTIVITIES",
@@ -36,7 +36,6 @@ __all__ = [
     "compliance_argument",
     "crime_ratio",
     "expected_victimisations",
-    "foot_hours",
     "offender_cumweights",
     "place_means_at",
     "relative_by_beat",
@@ -44,4 +43,5 @@ __all__ = [
     "routine_share",
     "sense",
     "split_hours",
+    "spread_foot",
 ]

@@ -25,6 +25,10 @@ def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
 def spread_foot_hours(places, foot_per_beat: np.ndarray, beat_risk: np.ndarray | None = None) -> np.ndarray:
     """Foot-patrol hours per place: a beat's hours split in proportion to place risk.
 
+    ``foot_per_beat[places.beat] * places.risk / beat_risk``, in one compiled pass
+    (cpsim.kernels.beats.spread_foot; its numpy path is this line). The day spreads its routine
+    foot hours (directed ones go where programs place them), the start every foot hour.
+
     Args:
         places: Places arrays.
         foot_per_beat: Foot-patrol hours per beat.
@@ -36,7 +40,7 @@ def spread_foot_hours(places, foot_per_beat: np.ndarray, beat_risk: np.ndarray |
     """
     if beat_risk is None:
         beat_risk = beat_risk_at_places(places, len(foot_per_beat))
-    return foot_per_beat[places.beat] * places.risk / beat_risk
+    return beats.spread_foot(foot_per_beat, places, beat_risk)
 
 
 def street_cumweights(residents) -> np.ndarray:
@@ -73,39 +77,6 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     social = patrol.valence_weight * patrol.contact_valence
     return experiences.procedural_valences(
         np.ascontiguousarray(quality, np.float64), -social, social, patrol.procedural_tint, True
-    )
-
-
-def foot_at_places(
-    on_duty: np.ndarray, patrol, routine, foot_requests, foot: np.ndarray, places, beat_risk: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Directed foot hours per beat, and the routine rest spread over places by risk.
-
-    Directed hours (programs' requests) get the same share of their request as routine ones;
-    the routine rest goes to places in proportion to risk (``spread_foot_hours``). numpy::
-
-        requested = on_duty * patrol.foot_hours * routine + foot_requests
-        directed = foot * np.divide(foot_requests, requested, out=np.zeros(beats), where=requested > 0)
-        at_places = spread_foot_hours(places, foot - directed, beat_risk)
-
-    in one compiled pass (cpsim.kernels.beats.foot_hours), numpy's to the bit. With no request
-    and ``foot = on_duty * patrol.foot_hours`` (the start of a run) it is that spread of every
-    foot hour: the start and the day share this one split.
-
-    Args:
-        on_duty: Officers on duty per beat.
-        patrol: The patrol section (foot_hours per officer).
-        routine: Share of routine foot patrol officers still do, per beat.
-        foot_requests: Directed foot hours programs asked for, per beat.
-        foot: Foot hours the time budget gave, per beat.
-        places: Places arrays (beat, risk).
-        beat_risk: ``beat_risk_at_places(places, beats)`` (risk does not change).
-
-    Returns:
-        Directed foot hours per beat, and the routine foot hours at each place.
-    """
-    return beats.foot_hours(
-        on_duty, patrol.foot_hours, routine, foot_requests, foot, places.beat, places.risk, beat_risk
     )
 
 

@@ -84,7 +84,7 @@ def allocate_hours(
     foot_requests: np.ndarray | float = 0.0,
     routine_scale: np.ndarray | float = 1.0,
     proactive_scale: np.ndarray | float = 1.0,
-) -> tuple[dict[str, np.ndarray], np.ndarray, float]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, float, np.ndarray]:
     """Split each beat's officer hours among activities.
 
     Args:
@@ -99,8 +99,10 @@ def allocate_hours(
         proactive_scale: Per beat, the multiplier of proactive hours (crime response, withdrawal).
 
     Returns:
-        Hours per activity per beat, administration hours per beat, and the share of
-        call hours that could be given.
+        Hours per activity per beat, administration hours per beat, the share of call hours
+        that could be given, and the directed foot hours per beat: of the foot hours given, the
+        share that programs' requests are of the foot hours asked for (routine and directed
+        alike get that share of what they asked).
 
     """
     # The elementwise steps compiled, in numpy's order (cpsim.kernels.beats); the two sums stay
@@ -112,10 +114,12 @@ def allocate_hours(
     asked = Asked(
         _doubles(routine_scale), _doubles(foot_requests), _doubles(proactive_scale), _doubles(community_requests)
     )
-    plan, admin = beats.split_hours(on_duty, admin_full, capacity, response_share, asked, pol, patrol, enforcement)
+    plan, admin, directed = beats.split_hours(
+        on_duty, admin_full, capacity, response_share, asked, pol, patrol, enforcement
+    )
     served = np.add.reduce(plan["response"])
     share = 1.0 if response_needed <= 0 else float(min(1.0, served / response_needed))
-    return plan, admin, share
+    return plan, admin, share, directed
 
 
 def street_hours(on_duty, pol):

@@ -101,7 +101,9 @@ def split_hours(on_duty, admin_full, capacity, response_share, asked, pol, patro
         enf: The enforcement section: ``proactive_hours`` per officer.
 
     Returns:
-        The plan (each of ACTIVITIES' hours per beat) and the administration hours per beat.
+        The plan (each of ACTIVITIES' hours per beat), the administration hours per beat, and
+        the directed foot hours per beat: programs' requests get the share of the foot hours
+        given that they are of the foot hours asked for, as routine hours do.
 
     Raises:
         ValueError: Under a cut, cut_order names a row the plan does not have, or more than five.
@@ -110,7 +112,8 @@ def split_hours(on_duty, admin_full, capacity, response_share, asked, pol, patro
     budget_cut, foot_hours, proactive_hours = pol.budget_cut, patrol.foot_hours, enf.proactive_hours
     response = capacity * response_share
     left = capacity - response
-    foot = np.minimum(on_duty * foot_hours * asked.routine + asked.foot_requests, left)
+    requested = on_duty * foot_hours * asked.routine + asked.foot_requests
+    foot = np.minimum(requested, left)
     left = left - foot
     enforcement = np.minimum(on_duty * proactive_hours * asked.proactive, left)
     left = left - enforcement
@@ -126,7 +129,8 @@ def split_hours(on_duty, admin_full, capacity, response_share, asked, pol, patro
             take = np.minimum(plan[r], cut)
             plan[r] = plan[r] - take
             cut = cut - take
-    return dict(zip(ACTIVITIES, plan, strict=True)), admin_full * (1.0 - budget_cut)
+    directed = plan[1] * np.divide(asked.foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
+    return dict(zip(ACTIVITIES, plan, strict=True)), admin_full * (1.0 - budget_cut), directed
 
 
 def crime_ratio(recorded, expected):
@@ -167,25 +171,18 @@ def offender_cumweights(offending, free_day, offenders, order, day):
 # ------------------------------------------------------------------ phase 7: patrol
 
 
-def foot_hours(on_duty, foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk):
-    """Directed foot hours per beat, and the routine foot hours spread over places by risk.
+def spread_foot(foot, places, beat_risk):
+    """A beat's foot hours spread over its places in proportion to their risk (officers walk where trouble is).
 
     Args:
-        on_duty: Officers on duty per beat.
-        foot_per_officer: patrol.foot_hours, each officer's routine foot hours.
-        routine: Share of routine work officers still do, per beat.
-        foot_requests: Directed foot hours programs asked for, per beat.
-        foot: Foot hours the time budget gave, per beat.
-        place_beat: Each place's beat.
-        risk: Each place's crime risk.
+        foot: Foot hours per beat.
+        places: The places' state: ``beat`` and ``risk``.
         beat_risk: Each place's beat's total risk (patrol.beat_risk_at_places).
 
     Returns:
-        directed (per beat) and the routine foot hours at each place.
+        Foot hours at each place.
     """
-    requested = on_duty * foot_per_officer * routine + foot_requests
-    directed = foot * np.divide(foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
-    return directed, (foot - directed)[place_beat] * risk / beat_risk
+    return foot[places.beat] * places.risk / beat_risk
 
 
 # ------------------------------------------------------------------ phase 13: what officers sense
