@@ -304,7 +304,7 @@ class CommunityModel(AgentViews, mesa.Model):
         self._beat_shift = self.beat_quality_shift()
         proactive = climate_mech.proactive_multiplier(hood.recorded, hood.expected, p.enforcement) * d.routine
         proactive *= self.city.targeting
-        d.hours, d.admin, d.answered_share = policing_mech.allocate_hours(
+        d.hours, d.admin, d.answered_share, self.directed_foot = policing_mech.allocate_hours(
             d.on_duty,
             d.hours_needed,
             self.community_requests,
@@ -378,9 +378,10 @@ class CommunityModel(AgentViews, mesa.Model):
     def _patrol(self, d: Day) -> None:
         """7. Patrol: foot presence at places (deters crime tomorrow), casual contacts on foot and in cars."""
         p, res, hours = self.params, self.residents, d.hours
-        # Directed foot hours (programs place them in act) and the routine rest spread over places.
-        self.directed_foot, self.places.hotspot_hours = patrol_mech.foot_at_places(
-            d.on_duty, p.patrol, d.routine, self.foot_requests, hours["foot"], self.places, self.frame.place_beat_risk
+        # The routine foot hours spread over places by risk; the directed ones (phase 5's split)
+        # programs place in act.
+        self.places.hotspot_hours = patrol_mech.spread_foot_hours(
+            self.places, hours["foot"] - self.directed_foot, self.frame.place_beat_risk
         )
         met, on_foot = patrol_mech.draw_patrol_contacts(
             hours["foot"], hours["car"], res, self.frame.street_cumw, p.patrol, d.streams["patrol"]

@@ -6,7 +6,7 @@ crime and contacts hold them, residents' attitudes at their anchors with the spr
 keeps, each group's memory where it puts the group at its start level (F7), what officers
 sense and the department expects, and the base of local incidents. The start is where the
 city's usual policing has left it: the scenario's levers act from day 1
-(cpsim.scenario.levers), so scenarios that differ in policy start alike.
+(cpsim.scenario.policy), so scenarios that differ in policy start alike.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from cpsim.mechanisms import policing as policing_mech
 from cpsim.mechanisms import reporting as reporting_mech
 from cpsim.mechanisms import response as response_mech
 from cpsim.mechanisms import trust as trust_mech
-from cpsim.scenario.levers import usual_policing
+from cpsim.scenario.policy import usual_policing
 from cpsim.scenario.units import per_day
 from cpsim.world.areas import people_per_resident
 from cpsim.world.layout import sample_weighted_within
@@ -156,12 +156,10 @@ def _neighbourhoods(world, p, frame: Frame, city: City, decay: dict[str, float])
     victimisation = np.bincount(pl.beat, weights=lam_v + lam_p, minlength=frame.n_beats) / np.maximum(
         frame.beat_residents, 1
     )
-    # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk (the day's split).
+    # Foot presence at the start: each on-duty officer's routine foot hours, spread by risk as the day
+    # spreads them (no program asks for directed hours before the run).
     on_duty = frame.officers_per_team * p.policing.duty_share
-    _, foot = patrol_mech.foot_at_places(
-        on_duty, p.patrol, np.ones(frame.n_beats), np.zeros(frame.n_beats), on_duty * p.patrol.foot_hours, pl,
-        frame.place_beat_risk,
-    )  # fmt: skip
+    foot = patrol_mech.spread_foot_hours(pl, on_duty * p.patrol.foot_hours, frame.place_beat_risk)
     seen = conditions_mech.seen_weekly(res, foot, p.patrol.sighting_rate)
     # Disorder starts where the crime of the start keeps it (its base plus what crime adds).
     pl.disorder[:] = np.clip(

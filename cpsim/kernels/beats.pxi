@@ -79,43 +79,41 @@ def relative_by_beat(beats, weights, initial):
 
 
 def expected_victimisations(
-    residents,
-    risk,
-    beat,
-    guardianship,
-    extra_guardianship,
-    local,
-    offender_factor,
-    deterrence_violent,
-    deterrence_property,
-    double guardianship_effect,
-    double guardianship_norm,
-    double rate_violent,
-    double rate_property,
+    places, local, offender_factor, deterrence_violent, deterrence_property, crime, double guard_mean
 ):
     """Expected victimisations per type and place (cpsim.mechanisms.crime.expected_by_type).
 
     numpy::
 
         guard = clip(guardianship + extra_guardianship, 0, 1)
+        guardianship_norm = 1.0 - guardianship_effect * guard_mean
         common = (residents * risk * offender_factor[beat] * local
                   * (1.0 - guardianship_effect * guard) / guardianship_norm / 365.0)
         common * [[rate_violent], [rate_property]] / 1000.0
                * np.array((deterrence_violent, deterrence_property))[:, beat]
 
     Args:
-        residents, risk, beat, guardianship, extra_guardianship: The places' arrays.
+        places: The places' state: ``residents`` (int64), ``risk``, ``beat`` (int32),
+            ``guardianship`` and ``extra_guardianship``.
         local: ``np.exp(-hotspot_deterrence * hotspot_hours)`` per place.
-        offender_factor, deterrence_violent, deterrence_property: Per beat.
-        guardianship_effect: crime.guardianship_effect.
-        guardianship_norm: ``1.0 - guardianship_effect * guard_mean``.
-        rate_violent, rate_property: crime.violent_per_1000 and crime.property_per_1000.
+        offender_factor: Active offending per beat relative to the start.
+        deterrence_violent, deterrence_property: Police presence's deterrence of each type, per beat.
+        crime: The crime section: ``guardianship_effect`` and the rates ``violent_per_1000``
+            (rate_violent) and ``property_per_1000`` (rate_property).
+        guard_mean: Mean place guardianship at the start.
 
     Returns:
         Expected victimisations, shape (2, places): violent, property.
 
     """
     cdef Py_ssize_t j, b
+    # The state and the section are read once, here, under the equation's names.
+    residents, risk, beat = places.residents, places.risk, places.beat
+    guardianship, extra_guardianship = places.guardianship, places.extra_guardianship
+    cdef double guardianship_effect = crime.guardianship_effect
+    cdef double guardianship_norm = 1.0 - guardianship_effect * guard_mean
+    cdef double rate_violent = crime.violent_per_1000
+    cdef double rate_property = crime.property_per_1000
     cdef const int *bt = ints(beat, -1, "beat")
     cdef Py_ssize_t n = size(beat)
     cdef const double *of = doubles(offender_factor, -1, "offender_factor")
@@ -195,85 +193,89 @@ def capacity(on_duty, double shift_hours, double admin_share):
     return admin_full, capacity
 
 
-def split_hours(
-    on_duty,
-    admin_full,
-    capacity,
-    double response_total,
-    double total_capacity,
-    double foot_hours,
-    routine_scale,
-    foot_requests,
-    double proactive_hours,
-    proactive_scale,
-    community_requests,
-    double budget_cut,
-    tuple cut_rows,
-    tuple names,
-):
+# The plan's rows, in the order split_hours fills them (its arithmetic fixes the order).
+ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
+
+
+def split_hours(on_duty, admin_full, capacity, double response_share, asked, pol, patrol, enf):
     """Hours per activity per beat and administration (cpsim.mechanisms.policing.allocate_hours).
 
     numpy::
 
-        response = capacity * (response_total / total_capacity) if total_capacity > 0 else 0 * capacity
+        response = capacity * response_share
         left = capacity - response
-        foot = minimum(on_duty * foot_hours * routine_scale + foot_requests, left); left = left - foot
-        enforcement = minimum(on_duty * proactive_hours * proactive_scale, left); left = left - enforcement
+        requested = on_duty * foot_hours * routine + foot_requests
+        foot = minimum(requested, left); left = left - foot
+        enforcement = minimum(on_duty * proactive_hours * proactive, left); left = left - enforcement
         community = minimum(community_requests, left); car = left - community
         cut = capacity * budget_cut
-        for each row r in cut_rows (if budget_cut > 0):
+        for each row r of cut_order (if budget_cut > 0):
             take = minimum(plan[r], cut); plan[r] = plan[r] - take; cut = cut - take
         admin = admin_full * (1.0 - budget_cut)
+        directed = foot * np.divide(foot_requests, requested, out=np.zeros(n_beats), where=requested > 0)
 
     Args:
-        routine_scale, foot_requests, proactive_scale, community_requests: One value per
-            beat, or one for every beat.
-        cut_rows: Rows of the plan (0 response, 1 foot, 2 enforcement, 3 community, 4 car)
-            in the order a budget cut takes them.
-        names: The names of the plan's five rows, in that order.
+        on_duty, admin_full, capacity: Officers on duty, administration hours before any cut,
+            and hours left for work, per beat.
+        response_share: Share of every beat's capacity that the city's calls take.
+        asked: What each beat is asked for beyond calls: ``routine`` (share of routine foot
+            patrol still done), ``foot_requests``, ``proactive`` (multiplier of proactive
+            work) and ``community_requests``, one value per beat or one for every beat.
+        pol: The policing section: ``budget_cut`` and ``cut_order`` (names of ACTIVITIES, in
+            the order a budget cut takes them; read only under a cut).
+        patrol: The patrol section: ``foot_hours`` per officer.
+        enf: The enforcement section: ``proactive_hours`` per officer.
 
     Returns:
-        The plan (each name's hours per beat) and the administration hours per beat.
+        The plan (each of ACTIVITIES' hours per beat), the administration hours per beat, and
+        the directed foot hours per beat: programs' requests get the share of the foot hours
+        given that they are of the foot hours asked for, as routine hours do.
+
+    Raises:
+        ValueError: The arrays' lengths differ, or under a cut cut_order names a row the plan
+            does not have, or more than five.
 
     """
     cdef Py_ssize_t i, r
+    # The sections and the asks are read once, here, under the equations' names.
+    routine, foot_requests = asked.routine, asked.foot_requests
+    proactive, community_requests = asked.proactive, asked.community_requests
+    cdef double budget_cut = pol.budget_cut
+    cdef double foot_hours = patrol.foot_hours
+    cdef double proactive_hours = enf.proactive_hours
     cdef const double *od = doubles(on_duty, -1, "on_duty")
     cdef Py_ssize_t n = size(on_duty)
     cdef const double *af = doubles(admin_full, -1, "admin_full")
     cdef const double *cap = doubles(capacity, -1, "capacity")
-    cdef const double *rs = doubles(routine_scale, -1, "routine_scale")
+    cdef const double *rs = doubles(routine, -1, "routine")
     cdef const double *fr = doubles(foot_requests, -1, "foot_requests")
-    cdef const double *ps = doubles(proactive_scale, -1, "proactive_scale")
+    cdef const double *ps = doubles(proactive, -1, "proactive")
     cdef const double *cr = doubles(community_requests, -1, "community_requests")
-    cdef Py_ssize_t s_rs = _step(routine_scale, n, "routine_scale"), s_fr = _step(foot_requests, n, "foot_requests")
-    cdef Py_ssize_t s_ps = _step(proactive_scale, n, "proactive_scale")
+    cdef Py_ssize_t s_rs = _step(routine, n, "routine"), s_fr = _step(foot_requests, n, "foot_requests")
+    cdef Py_ssize_t s_ps = _step(proactive, n, "proactive")
     cdef Py_ssize_t s_cr = _step(community_requests, n, "community_requests")
-    cdef double left, cut, take, share = 0.0
-    cdef bint scaled = total_capacity > 0
+    cdef double left, cut, take, requested
     if size(admin_full) != n or size(capacity) != n:
         raise ValueError(f"admin_full and capacity must have {n} values")
     cdef Py_ssize_t k, n_rows = 0
-    cdef const Py_ssize_t *rows = NULL
-    if budget_cut > 0:  # no cut takes no rows: spare the array
-        rows_array = array(np.array(cut_rows, dtype=np.intp), cnp.NPY_INTP, -1, "cut_rows")
-        rows = <const Py_ssize_t *> cnp.PyArray_DATA(rows_array)
-        n_rows = size(rows_array)
-    for k in range(n_rows):
-        if rows[k] < 0 or rows[k] > 4:
-            raise ValueError(f"plan row {rows[k]} is outside 0..4")
-    if len(names) != 5:
-        raise ValueError(f"the plan has 5 rows, not {len(names)} names")
-    if scaled:
-        share = response_total / total_capacity
+    cdef Py_ssize_t rows[5]
+    if budget_cut > 0:  # no cut takes no rows: the order is not read
+        order = tuple(pol.cut_order)
+        if len(order) > 5 or not all(name in ACTIVITIES for name in order):
+            raise ValueError(f"cut_order must name rows of the plan {ACTIVITIES}, five at most, not {order}")
+        for name in order:
+            rows[n_rows] = ACTIVITIES.index(name)
+            n_rows += 1
     # fresh arrays, not rows of one: a row view costs more to make than an array
-    arrays = [empty(n, cnp.NPY_DOUBLE) for r in range(6)]
-    cdef double *o[6]
-    for r in range(6):
+    arrays = [empty(n, cnp.NPY_DOUBLE) for r in range(7)]
+    cdef double *o[7]
+    for r in range(7):
         o[r] = <double *> cnp.PyArray_DATA(<cnp.ndarray> arrays[r])
     for i in range(n):
-        o[0][i] = cap[i] * share if scaled else 0.0 * cap[i]
+        o[0][i] = cap[i] * response_share
         left = cap[i] - o[0][i]
-        o[1][i] = minimum(od[i] * foot_hours * rs[i * s_rs] + fr[i * s_fr], left)
+        requested = od[i] * foot_hours * rs[i * s_rs] + fr[i * s_fr]
+        o[1][i] = minimum(requested, left)
         left = left - o[1][i]
         o[2][i] = minimum(od[i] * proactive_hours * ps[i * s_ps], left)
         left = left - o[2][i]
@@ -287,7 +289,8 @@ def split_hours(
                 o[r][i] = o[r][i] - take
                 cut = cut - take
         o[5][i] = af[i] * (1.0 - budget_cut)
-    return dict(zip(names, arrays[:5])), arrays[5]
+        o[6][i] = o[1][i] * (fr[i * s_fr] / requested if requested > 0 else 0.0)
+    return dict(zip(ACTIVITIES, arrays[:5])), arrays[5], arrays[6]
 
 
 def crime_ratio(recorded, expected):
@@ -386,54 +389,37 @@ def offender_cumweights(offending, free_day, offenders, order, long long day):
 # ------------------------------------------------------------------ phase 7: patrol
 
 
-def foot_hours(
-    on_duty, double foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk
-):
-    """Directed foot hours per beat, and every foot hour spread over places by risk.
+def spread_foot(foot, places, beat_risk):
+    """A beat's foot hours spread over its places in proportion to their risk (officers walk where trouble is).
 
-    numpy (CommunityModel._patrol, cpsim.mechanisms.patrol.spread_foot_hours)::
+    numpy (cpsim.mechanisms.patrol.spread_foot_hours)::
 
-        requested = on_duty * foot_per_officer * routine + foot_requests
-        directed = foot * np.divide(foot_requests, requested, out=np.zeros(n_beats), where=requested > 0)
-        at_places = (foot - directed)[place_beat] * risk / beat_risk
+        foot[beat] * risk / beat_risk
 
     Args:
-        on_duty: Officers on duty per beat.
-        foot_per_officer: patrol.foot_hours, each officer's routine foot hours.
-        routine: Share of routine work officers still do, per beat.
-        foot_requests: Directed foot hours programs asked for, per beat.
-        foot: Foot hours the time budget gave, per beat.
-        place_beat: Each place's beat (int32).
-        risk: Each place's crime risk.
+        foot: Foot hours per beat.
+        places: The places' state: ``beat`` (int32) and ``risk``.
         beat_risk: Each place's beat's total risk (patrol.beat_risk_at_places).
 
     Returns:
-        directed (per beat) and the routine foot hours at each place.
+        Foot hours at each place.
+
+    Raises:
+        ValueError: The place arrays differ in length, or a place's beat is not one of foot's.
 
     """
-    cdef Py_ssize_t i, b, n_beats = size(array(on_duty, cnp.NPY_DOUBLE, -1, "on_duty"))
-    cdef const double *duty = doubles(on_duty, n_beats, "on_duty")
-    cdef const double *share = doubles(routine, n_beats, "routine")
-    cdef const double *asked = doubles(foot_requests, n_beats, "foot_requests")
-    cdef const double *given = doubles(foot, n_beats, "foot")
-    cdef Py_ssize_t n_places = size(array(place_beat, cnp.NPY_INT32, -1, "place_beat"))
-    cdef const int *pb = <int *> cnp.PyArray_DATA(place_beat)
-    cdef const double *r = doubles(risk, n_places, "risk")
+    cdef Py_ssize_t i
+    cdef const double *ft = doubles(foot, -1, "foot")
+    cdef Py_ssize_t n_beats = size(foot)
+    cdef const int *pb = ints(places.beat, -1, "beat")
+    cdef Py_ssize_t n_places = size(places.beat)
+    cdef const double *r = doubles(places.risk, n_places, "risk")
     cdef const double *total = doubles(beat_risk, n_places, "beat_risk")
-    cdef double requested
-    directed_out, routine_out = empty(n_beats, cnp.NPY_DOUBLE), empty(n_beats, cnp.NPY_DOUBLE)
-    places_out = empty(n_places, cnp.NPY_DOUBLE)
-    cdef double *d = <double *> cnp.PyArray_DATA(directed_out)
-    cdef double *left = <double *> cnp.PyArray_DATA(routine_out)
-    cdef double *o = <double *> cnp.PyArray_DATA(places_out)
-    for b in range(n_beats):
-        requested = duty[b] * foot_per_officer * share[b] + asked[b]
-        d[b] = given[b] * (asked[b] / requested if requested > 0 else 0.0)
-        left[b] = given[b] - d[b]
+    out = empty(n_places, cnp.NPY_DOUBLE)
+    cdef double *o = <double *> cnp.PyArray_DATA(out)
     for i in range(n_places):
-        b = _checked(pb[i], n_beats, "place beat")
-        o[i] = left[b] * r[i] / total[i]
-    return directed_out, places_out
+        o[i] = ft[_checked(pb[i], n_beats, "place beat")] * r[i] / total[i]
+    return out
 
 
 # ------------------------------------------------------------------ phase 13: what officers sense

@@ -12,13 +12,13 @@ argument: np.exp, powers with non-integer exponents, and np.sum's pairwise sums.
 from cpsim.kernels.path import chosen
 
 kernels = chosen("beats")  # the compiled module, or cpsim.kernels.numpy_path.beats
+ACTIVITIES = kernels.ACTIVITIES  # the plan's rows, in the order split_hours fills them
 active_offending = kernels.active_offending
 add_disorder = kernels.add_disorder
 capacity = kernels.capacity
 compliance_argument = kernels.compliance_argument
 crime_ratio = kernels.crime_ratio
 expected_victimisations = kernels.expected_victimisations
-foot_hours = kernels.foot_hours
 offender_cumweights = kernels.offender_cumweights
 place_means_at = kernels.place_means_at
 relative_by_beat = kernels.relative_by_beat
@@ -26,15 +26,16 @@ review = kernels.review
 routine_share = kernels.routine_share
 sense = kernels.sense
 split_hours = kernels.split_hours
+spread_foot = kernels.spread_foot
 
 __all__ = [
+    "ACTIVITIES",
     "active_offending",
     "add_disorder",
     "capacity",
     "compliance_argument",
     "crime_ratio",
     "expected_victimisations",
-    "foot_hours",
     "offender_cumweights",
     "place_means_at",
     "relative_by_beat",
@@ -42,4 +43,5 @@ __all__ = [
     "routine_share",
     "sense",
     "split_hours",
+    "spread_foot",
 ]

@@ -17,7 +17,7 @@ include "memory.pxi"
 include "moves.pxi"
 include "pcg.pxi"
 include "rota.pxi"
-include "safety.pxi"
+include "surroundings.pxi"
 include "tally.pxi"
 
 

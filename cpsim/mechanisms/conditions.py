@@ -19,7 +19,7 @@ effectiveness, which the legitimacy anchor and perceived safety are judged again
 what the city shows, one step a week with half-life ``trust.reference_half_life_days``: a
 neighbourhood better or worse than the city stays so in residents' eyes, while a change of the
 whole city is noticed and then becomes the usual, so effects saturate. They start at what the
-city showed under its usual policing (cpsim.scenario.levers): a scenario's own levers are a
+city showed under its usual policing (cpsim.scenario.policy): a scenario's own levers are a
 change from day 1. Crime reaches effectiveness through what it leaves (disorder at home), the
 victimisations residents suffer and hear of, and the memories they build
 (cpsim.mechanisms.norms), not through a rate residents cannot see (one path, not two).

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels import beats, draws
-from cpsim.kernels import safety as approach_kernel
+from cpsim.kernels import surroundings as approach_kernel
 
 MIN_PRESENCE_RATIO = 0.1  # below a tenth of reference presence deterrence stops growing
 
@@ -61,26 +61,19 @@ def expected_by_type(
         Expected victimisations, shape (2, places).
 
     """
-    g = crime.guardianship_effect
     violent = deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_violent)
     if wave_factor is not None:
         violent = violent * wave_factor
     # exp and the powers in numpy (their last bit may differ from C's); the products, place by
     # place in numpy's order, compiled (cpsim.kernels.beats).
     return beats.expected_victimisations(
-        places.residents,
-        places.risk,
-        places.beat,
-        places.guardianship,
-        places.extra_guardianship,
+        places,
         np.exp(-crime.hotspot_deterrence * places.hotspot_hours),
         offender_factor,
         violent,
         deterrence(presence_per_1000, crime.reference_presence, crime.elasticity_property),
-        g,
-        1.0 - g * guard_mean,
-        crime.violent_per_1000,
-        crime.property_per_1000,
+        crime,
+        guard_mean,
     )
 
 

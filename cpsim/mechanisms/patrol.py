@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cpsim.kernels import beats, draws, experiences
-from cpsim.kernels import safety as presence_kernel
+from cpsim.kernels import surroundings as presence_kernel
 
 
 def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
@@ -24,6 +24,10 @@ def beat_risk_at_places(places, n_beats: int) -> np.ndarray:
 
 def spread_foot_hours(places, foot_per_beat: np.ndarray, beat_risk: np.ndarray | None = None) -> np.ndarray:
     """Foot-patrol hours per place: a beat's hours split in proportion to place risk.
+
+    ``foot_per_beat[places.beat] * places.risk / beat_risk``, in one compiled pass
+    (cpsim.kernels.beats.spread_foot; its numpy path is this line). The day spreads its routine
+    foot hours (directed ones go where programs place them), the start every foot hour.
 
     Args:
         places: Places arrays.
@@ -36,7 +40,7 @@ def spread_foot_hours(places, foot_per_beat: np.ndarray, beat_risk: np.ndarray |
     """
     if beat_risk is None:
         beat_risk = beat_risk_at_places(places, len(foot_per_beat))
-    return foot_per_beat[places.beat] * places.risk / beat_risk
+    return beats.spread_foot(foot_per_beat, places, beat_risk)
 
 
 def street_cumweights(residents) -> np.ndarray:
@@ -76,39 +80,6 @@ def casual_valences(quality: np.ndarray, patrol) -> tuple[np.ndarray, np.ndarray
     )
 
 
-def foot_at_places(
-    on_duty: np.ndarray, patrol, routine, foot_requests, foot: np.ndarray, places, beat_risk: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Directed foot hours per beat, and the routine rest spread over places by risk.
-
-    Directed hours (programs' requests) get the same share of their request as routine ones;
-    the routine rest goes to places in proportion to risk (``spread_foot_hours``). numpy::
-
-        requested = on_duty * patrol.foot_hours * routine + foot_requests
-        directed = foot * np.divide(foot_requests, requested, out=np.zeros(beats), where=requested > 0)
-        at_places = spread_foot_hours(places, foot - directed, beat_risk)
-
-    in one compiled pass (cpsim.kernels.beats.foot_hours), numpy's to the bit. With no request
-    and ``foot = on_duty * patrol.foot_hours`` (the start of a run) it is that spread of every
-    foot hour: the start and the day share this one split.
-
-    Args:
-        on_duty: Officers on duty per beat.
-        patrol: The patrol section (foot_hours per officer).
-        routine: Share of routine foot patrol officers still do, per beat.
-        foot_requests: Directed foot hours programs asked for, per beat.
-        foot: Foot hours the time budget gave, per beat.
-        places: Places arrays (beat, risk).
-        beat_risk: ``beat_risk_at_places(places, beats)`` (risk does not change).
-
-    Returns:
-        Directed foot hours per beat, and the routine foot hours at each place.
-    """
-    return beats.foot_hours(
-        on_duty, patrol.foot_hours, routine, foot_requests, foot, places.beat, places.risk, beat_risk
-    )
-
-
 def presence(
     previous: np.ndarray, keep: float, hours: dict[str, np.ndarray], community_presence: float, residents: np.ndarray
 ) -> np.ndarray:
@@ -116,19 +87,9 @@ def presence(
 
     Response, foot, enforcement and car hours, and community work as it shows
     (``community_presence`` of it), per 1000 residents, averaged with ``keep`` of yesterday's
-    value; one compiled pass (cpsim.kernels.safety.presence).
+    value; one compiled pass (cpsim.kernels.surroundings.presence).
     """
-    return presence_kernel.presence(
-        previous,
-        keep,
-        hours["response"],
-        hours["foot"],
-        hours["enforcement"],
-        hours["car"],
-        hours["community"],
-        community_presence,
-        residents,
-    )
+    return presence_kernel.presence(previous, keep, hours, community_presence, residents)
 
 
 def follow_foot(foot_seen: np.ndarray, hours_at_places: np.ndarray, keep: float) -> None:

@@ -11,14 +11,23 @@ by default, call response last).
 
 from __future__ import annotations
 
-import functools
+from typing import NamedTuple
 
 import numpy as np
 
 from cpsim.kernels import beats, draws, ledger, rota
 from cpsim.world.layout import beat_index, group_keys
 
-ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
+ACTIVITIES = beats.ACTIVITIES  # the plan's rows: response, foot, enforcement, community, car
+
+
+class Asked(NamedTuple):
+    """What each beat is asked for today beyond calls: one float64 value per beat, or one for every beat."""
+
+    routine: np.ndarray  # share of routine foot patrol officers still do (withdrawal)
+    foot_requests: np.ndarray  # directed foot hours programs asked for
+    proactive: np.ndarray  # multiplier of proactive enforcement hours
+    community_requests: np.ndarray  # community hours programs asked for
 
 
 ROTA_STEP = 0.6180339887498949  # golden-ratio step: each officer works duty_share of days, spread evenly
@@ -75,7 +84,7 @@ def allocate_hours(
     foot_requests: np.ndarray | float = 0.0,
     routine_scale: np.ndarray | float = 1.0,
     proactive_scale: np.ndarray | float = 1.0,
-) -> tuple[dict[str, np.ndarray], np.ndarray, float]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, float, np.ndarray]:
     """Split each beat's officer hours among activities.
 
     Args:
@@ -90,8 +99,10 @@ def allocate_hours(
         proactive_scale: Per beat, the multiplier of proactive hours (crime response, withdrawal).
 
     Returns:
-        Hours per activity per beat, administration hours per beat, and the share of
-        call hours that could be given.
+        Hours per activity per beat, administration hours per beat, the share of call hours
+        that could be given, and the directed foot hours per beat: of the foot hours given, the
+        share that programs' requests are of the foot hours asked for (routine and directed
+        alike get that share of what they asked).
 
     """
     # The elementwise steps compiled, in numpy's order (cpsim.kernels.beats); the two sums stay
@@ -99,26 +110,16 @@ def allocate_hours(
     on_duty = _doubles(on_duty_per_beat)
     admin_full, capacity = beats.capacity(on_duty, pol.shift_hours, pol.admin_share)
     total_cap = np.add.reduce(capacity)
-    response_total = min(response_needed, total_cap)
-    plan, admin = beats.split_hours(
-        on_duty,
-        admin_full,
-        capacity,
-        response_total,
-        total_cap,
-        patrol.foot_hours,
-        _doubles(routine_scale),
-        _doubles(foot_requests),
-        enforcement.proactive_hours,
-        _doubles(proactive_scale),
-        _doubles(community_requests),
-        pol.budget_cut,
-        _cut_rows(tuple(pol.cut_order)),
-        ACTIVITIES,
+    response_share = min(response_needed, total_cap) / total_cap if total_cap > 0 else 0.0
+    asked = Asked(
+        _doubles(routine_scale), _doubles(foot_requests), _doubles(proactive_scale), _doubles(community_requests)
+    )
+    plan, admin, directed = beats.split_hours(
+        on_duty, admin_full, capacity, response_share, asked, pol, patrol, enforcement
     )
     served = np.add.reduce(plan["response"])
     share = 1.0 if response_needed <= 0 else float(min(1.0, served / response_needed))
-    return plan, admin, share
+    return plan, admin, share, directed
 
 
 def street_hours(on_duty, pol):
@@ -139,12 +140,6 @@ def _doubles(x: np.ndarray | float) -> np.ndarray:
     if type(x) is np.ndarray and x.dtype is _FLOAT64 and x.ndim == 1 and (x.strides[0] == 8 or x.size < 2):
         return x
     return np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
-
-
-@functools.cache
-def _cut_rows(cut_order: tuple[str, ...]) -> tuple[int, ...]:
-    """Rows of the plan (ACTIVITIES) in the order a budget cut takes them."""
-    return tuple(ACTIVITIES.index(name) for name in cut_order)
 
 
 class Roster:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cpsim.kernels import safety as kernel
+from cpsim.kernels import surroundings as kernel
 from cpsim.mechanisms.bounds import unit
 
 
@@ -63,7 +63,7 @@ def update_safety(
         factor: Share of the gap to the target left after the day.
 
     """
-    # One compiled pass (cpsim.kernels.safety), the numpy steps' values to the bit:
+    # One compiled pass (cpsim.kernels.surroundings.feel), the numpy steps' values to the bit:
     #   s -= target; s *= factor; s += target
     #   s[listeners] *= 1 - heard_weight * victim_drop * clip(fear, 0, 1);  s[victims] *= 1 - victim_drop
     kernel.feel(

@@ -47,6 +47,8 @@ def snapshot(x):
     if type(x).__name__ == "ProgramStream":
         x.bit_generator  # noqa: B018  (switches the stream to today's Generator)
         return copy.deepcopy(x._rng)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):  # a NamedTuple (cpsim.mechanisms.policing.Asked)
+        return type(x)(*(snapshot(v) for v in x))
     if isinstance(x, (list, tuple)):
         return type(x)(snapshot(v) for v in x)
     if isinstance(x, dict):

@@ -10,6 +10,7 @@ import pytest
 from cpsim.kernels import beats
 from cpsim.kernels.numpy_path import beats as numpy_path
 from cpsim.mechanisms import climate, crime, policing
+from cpsim.mechanisms import patrol as patrol_mech
 from cpsim.mechanisms.policing import ACTIVITIES
 
 
@@ -170,8 +171,9 @@ def allocate_numpy(
     plan = {}
     plan["response"] = capacity * (response_total / total_cap) if total_cap > 0 else 0 * capacity
     left = capacity - plan["response"]
+    requested = on_duty_per_beat * patrol.foot_hours * routine_scale + foot_requests
     for name, request in (
-        ("foot", on_duty_per_beat * patrol.foot_hours * routine_scale + foot_requests),
+        ("foot", requested),
         ("enforcement", on_duty_per_beat * enforcement.proactive_hours * proactive_scale),
         ("community", community_requests),
     ):
@@ -186,7 +188,9 @@ def allocate_numpy(
     admin = admin_full * (1.0 - pol.budget_cut)
     served = plan["response"].sum()
     share = 1.0 if response_needed <= 0 else float(min(1.0, served / response_needed))
-    return plan, admin, share
+    asked = np.broadcast_to(foot_requests, requested.shape)
+    directed = plan["foot"] * np.divide(asked, requested, out=np.zeros(requested.size), where=requested > 0)
+    return plan, admin, share, directed
 
 
 def proactive_numpy(recorded, expected, enf):
@@ -195,13 +199,14 @@ def proactive_numpy(recorded, expected, enf):
 
 
 def same_allocation(got, want) -> bool:
-    (plan, admin, share), (plan0, admin0, share0) = got, want
+    (plan, admin, share, directed), (plan0, admin0, share0, directed0) = got, want
     return (
         list(plan) == list(plan0)
         and all(same_bits(plan[k], plan0[k]) for k in plan0)
         and same_bits(admin, admin0)
         and type(share) is type(share0)
         and same_bits(share, share0)
+        and same_bits(directed, directed0)
     )
 
 
@@ -250,10 +255,11 @@ def test_hours_take_scalars_ints_and_empty_beats_as_numpy_does():
         assert same_allocation(policing.allocate_hours(*args), allocate_numpy(*args))
     with pytest.raises(ValueError, match="community_requests must have 1 or 3 values, not 2"):
         policing.allocate_hours(on, 5.0, np.ones(2), pol, patrol, enf)
-    with pytest.raises(ValueError, match="plan row 7 is outside 0..4"):
-        beats.split_hours(
-            *[np.ones(1)] * 3, 1.0, 1.0, 1.0, np.ones(1), np.ones(1), 1.0, np.ones(1), np.ones(1), 0.1, (7,), ACTIVITIES
-        )
+    one = np.ones(1)
+    asked = policing.Asked(one, one, one, one)
+    for order in (("foot", "walk"), (*ACTIVITIES, "car")):  # a row the plan does not have; more than five
+        with pytest.raises(ValueError, match="cut_order must name rows of the plan"):
+            beats.split_hours(one, one, one, 1.0, asked, SimpleNamespace(budget_cut=0.1, cut_order=order), patrol, enf)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -355,27 +361,25 @@ def test_kernels_refuse_wrong_dtypes_and_read_only_outputs_in_one_line():
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_foot_hours_are_numpys(seed):
+def test_foot_hours_are_spread_as_numpy_spreads_them(seed):
     rng = np.random.default_rng(seed)
     n_beats, n_places = int(rng.integers(1, 12)), int(rng.integers(1, 200))
-    on_duty = rng.integers(0, 6, n_beats).astype(float)
-    routine = rng.random(n_beats)
-    requests = rng.random(n_beats) * 8 * (rng.random(n_beats) < 0.5)  # most beats ask for nothing
-    if seed == 0:
-        on_duty[:], requests[:] = 0.0, 0.0  # nothing requested anywhere: nothing directed
-    foot = rng.random(n_beats) * 20
-    place_beat = rng.integers(0, n_beats, n_places).astype(np.int32)
-    risk = rng.random(n_places) * 10.0 ** rng.uniform(-3, 3, n_places)
-    beat_risk = np.maximum(np.bincount(place_beat, weights=risk, minlength=n_beats)[place_beat], 1e-12)
-    args = (on_duty, 2.5, routine, requests, foot, place_beat, risk, beat_risk)
-    for got, want in zip(beats.foot_hours(*args), numpy_path.foot_hours(*args), strict=True):
-        assert same_bits(got, want)
+    foot = rng.random(n_beats) * 20 * (rng.random(n_beats) < 0.8)  # some beats walk nowhere
+    places = SimpleNamespace(
+        beat=rng.integers(0, n_beats, n_places).astype(np.int32),
+        risk=rng.random(n_places) * 10.0 ** rng.uniform(-3, 3, n_places),
+    )
+    beat_risk = patrol_mech.beat_risk_at_places(places, n_beats)
+    want = foot[places.beat] * places.risk / beat_risk
+    assert same_bits(patrol_mech.spread_foot_hours(places, foot, beat_risk), want)
+    assert same_bits(patrol_mech.spread_foot_hours(places, foot), want)
+    assert same_bits(numpy_path.spread_foot(foot, places, beat_risk), want)
 
 
-def test_foot_hours_refuse_a_place_outside_the_beats():
+def test_spread_foot_refuses_a_place_outside_the_beats():
     one = np.ones(2)
     with pytest.raises(ValueError, match=r"place beat 2 is outside 0\.\.1"):
-        beats.foot_hours(one, 1.0, one, one, one, np.array([0, 2], np.int32), one, one)
+        beats.spread_foot(one, SimpleNamespace(beat=np.array([0, 2], np.int32), risk=one), one)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -18,14 +18,14 @@ S = Scenario()
 def test_calls_take_hours_first_and_a_cut_goes_in_priority_order():
     pol = S.policing
     on = np.array([2.0, 2.0])
-    hours, admin, share = policing.allocate_hours(on, 10.0, np.array([1.0, 1.0]), pol, S.patrol, S.enforcement)
+    hours, admin, share, _ = policing.allocate_hours(on, 10.0, np.array([1.0, 1.0]), pol, S.patrol, S.enforcement)
     assert share == 1.0 and hours["response"].sum() == pytest.approx(10.0)
     assert hours["community"].tolist() == [1.0, 1.0]
     # calls beyond capacity: everything goes to response, nothing left for the rest
-    hours, _, share = policing.allocate_hours(on, 1000.0, np.array([1.0, 1.0]), pol, S.patrol, S.enforcement)
+    hours, _, share, _ = policing.allocate_hours(on, 1000.0, np.array([1.0, 1.0]), pol, S.patrol, S.enforcement)
     assert share < 0.05 and hours["foot"].sum() == 0 and hours["car"].sum() == 0
     cut = S.with_overrides({"policing.budget_cut": 0.1}).policing
-    hours, admin_cut, _ = policing.allocate_hours(on, 10.0, np.array([1.0, 1.0]), cut, S.patrol, S.enforcement)
+    hours, admin_cut, _, _ = policing.allocate_hours(on, 10.0, np.array([1.0, 1.0]), cut, S.patrol, S.enforcement)
     assert hours["community"].sum() == 0  # community work goes first
     assert hours["response"].sum() == pytest.approx(10.0)  # response last
     assert admin_cut.sum() == pytest.approx(0.9 * admin.sum())

@@ -28,52 +28,36 @@ def relative_by_beat(beats, weights, initial):
     return np.bincount(beats, weights, minlength=initial.size) / initial
 
 
-def expected_victimisations(
-    residents,
-    risk,
-    beat,
-    guardianship,
-    extra_guardianship,
-    local,
-    offender_factor,
-    deterrence_violent,
-    deterrence_property,
-    guardianship_effect,
-    guardianship_norm,
-    rate_violent,
-    rate_property,
-):
+def expected_victimisations(places, local, offender_factor, deterrence_violent, deterrence_property, crime, guard_mean):
     """Expected victimisations per type and place (cpsim.mechanisms.crime.expected_by_type).
 
     Args:
-        residents: Residents per place.
-        risk: Each place's crime risk.
-        beat: Each place's beat.
-        guardianship: Each place's guardianship.
-        extra_guardianship: What programs add to it.
+        places: The places' state: ``residents``, ``risk``, ``beat``, ``guardianship`` and
+            ``extra_guardianship`` (what programs add to it).
         local: ``np.exp(-hotspot_deterrence * hotspot_hours)`` per place.
         offender_factor: Offending per beat relative to the start.
         deterrence_violent: Police presence's deterrence of violent crime, per beat.
         deterrence_property: Its deterrence of property crime, per beat.
-        guardianship_effect: crime.guardianship_effect.
-        guardianship_norm: ``1.0 - guardianship_effect * guard_mean``.
-        rate_violent: crime.violent_per_1000.
-        rate_property: crime.property_per_1000.
+        crime: The crime section: ``guardianship_effect``, ``violent_per_1000`` and ``property_per_1000``.
+        guard_mean: Mean place guardianship at the start (normalises guardianship).
 
     Returns:
         Expected victimisations, shape (2, places): violent, property.
     """
-    guard = clip(guardianship + extra_guardianship, 0.0, 1.0)
+    # The state and the section are read once, here, under the equation's names.
+    residents, risk, beat = places.residents, places.risk, places.beat
+    guardianship_effect = crime.guardianship_effect
+    guard = clip(places.guardianship + places.extra_guardianship, 0.0, 1.0)
     common = (
         residents
         * risk
         * offender_factor[beat]
         * local
         * (1.0 - guardianship_effect * guard)
-        / guardianship_norm
+        / (1.0 - guardianship_effect * guard_mean)
         / 365.0
     )
-    rates = np.array([[rate_violent], [rate_property]])
+    rates = np.array([[crime.violent_per_1000], [crime.property_per_1000]])
     return common * rates / 1000.0 * np.array((deterrence_violent, deterrence_property))[:, beat]
 
 
@@ -92,63 +76,61 @@ def capacity(on_duty, shift_hours, admin_share):
     return admin_full, hours - admin_full
 
 
-def split_hours(
-    on_duty,
-    admin_full,
-    capacity,
-    response_total,
-    total_capacity,
-    foot_hours,
-    routine_scale,
-    foot_requests,
-    proactive_hours,
-    proactive_scale,
-    community_requests,
-    budget_cut,
-    cut_rows,
-    names,
-):
+# The plan's rows, in the order split_hours fills them (its arithmetic fixes the order).
+ACTIVITIES = ("response", "foot", "enforcement", "community", "car")
+
+
+def split_hours(on_duty, admin_full, capacity, response_share, asked, pol, patrol, enf):
     """Hours per activity per beat and administration (cpsim.mechanisms.policing.allocate_hours).
 
     Response first (the city's calls, shared by capacity), then foot patrol, proactive
     enforcement and community work as asked, the rest in cars; a budget cut then takes its
-    share of capacity from the rows in ``cut_rows`` order.
+    share of capacity from the rows in ``cut_order``.
 
     Args:
         on_duty: Officers on duty per beat.
         admin_full: Administration hours per beat before any cut.
         capacity: Hours left for work per beat.
-        response_total: Response hours the city's calls take (at most total_capacity).
-        total_capacity: capacity's sum.
-        foot_hours: patrol.foot_hours per officer.
-        routine_scale: Share of routine foot patrol still done, per beat or one for all.
-        foot_requests: Directed foot hours programs asked for, per beat or one for all.
-        proactive_hours: enforcement.proactive_hours per officer.
-        proactive_scale: Multiplier of proactive work, per beat or one for all.
-        community_requests: Community hours programs asked for, per beat or one for all.
-        budget_cut: Share of capacity cut.
-        cut_rows: Rows of the plan (0 response, 1 foot, 2 enforcement, 3 community, 4 car)
-            in the order a budget cut takes them.
-        names: The names of the plan's five rows, in that order.
+        response_share: Share of every beat's capacity that the city's calls take.
+        asked: What each beat is asked for beyond calls: ``routine`` (share of routine foot
+            patrol still done), ``foot_requests``, ``proactive`` (multiplier of proactive
+            work) and ``community_requests``, one value per beat or one for every beat.
+        pol: The policing section: ``budget_cut`` and ``cut_order`` (names of ACTIVITIES, in
+            the order a budget cut takes them; read only under a cut).
+        patrol: The patrol section: ``foot_hours`` per officer.
+        enf: The enforcement section: ``proactive_hours`` per officer.
 
     Returns:
-        The plan (each name's hours per beat) and the administration hours per beat.
+        The plan (each of ACTIVITIES' hours per beat), the administration hours per beat, and
+        the directed foot hours per beat: programs' requests get the share of the foot hours
+        given that they are of the foot hours asked for, as routine hours do.
+
+    Raises:
+        ValueError: Under a cut, cut_order names a row the plan does not have, or more than five.
     """
-    response = capacity * (response_total / total_capacity) if total_capacity > 0 else 0.0 * capacity
+    # The sections and the asks are read once, here, under the equations' names.
+    budget_cut, foot_hours, proactive_hours = pol.budget_cut, patrol.foot_hours, enf.proactive_hours
+    response = capacity * response_share
     left = capacity - response
-    foot = np.minimum(on_duty * foot_hours * routine_scale + foot_requests, left)
+    requested = on_duty * foot_hours * asked.routine + asked.foot_requests
+    foot = np.minimum(requested, left)
     left = left - foot
-    enforcement = np.minimum(on_duty * proactive_hours * proactive_scale, left)
+    enforcement = np.minimum(on_duty * proactive_hours * asked.proactive, left)
     left = left - enforcement
-    community = np.minimum(community_requests, left)
+    community = np.minimum(asked.community_requests, left)
     plan = [response, foot, enforcement, community, left - community]
     if budget_cut > 0:
+        order = tuple(pol.cut_order)
+        if len(order) > 5 or not all(name in ACTIVITIES for name in order):
+            raise ValueError(f"cut_order must name rows of the plan {ACTIVITIES}, five at most, not {order}")
         cut = capacity * budget_cut
-        for r in cut_rows:
+        for name in order:
+            r = ACTIVITIES.index(name)
             take = np.minimum(plan[r], cut)
             plan[r] = plan[r] - take
             cut = cut - take
-    return dict(zip(names, plan, strict=True)), admin_full * (1.0 - budget_cut)
+    directed = plan[1] * np.divide(asked.foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
+    return dict(zip(ACTIVITIES, plan, strict=True)), admin_full * (1.0 - budget_cut), directed
 
 
 def crime_ratio(recorded, expected):
@@ -189,25 +171,18 @@ def offender_cumweights(offending, free_day, offenders, order, day):
 # ------------------------------------------------------------------ phase 7: patrol
 
 
-def foot_hours(on_duty, foot_per_officer, routine, foot_requests, foot, place_beat, risk, beat_risk):
-    """Directed foot hours per beat, and the routine foot hours spread over places by risk.
+def spread_foot(foot, places, beat_risk):
+    """A beat's foot hours spread over its places in proportion to their risk (officers walk where trouble is).
 
     Args:
-        on_duty: Officers on duty per beat.
-        foot_per_officer: patrol.foot_hours, each officer's routine foot hours.
-        routine: Share of routine work officers still do, per beat.
-        foot_requests: Directed foot hours programs asked for, per beat.
-        foot: Foot hours the time budget gave, per beat.
-        place_beat: Each place's beat.
-        risk: Each place's crime risk.
+        foot: Foot hours per beat.
+        places: The places' state: ``beat`` and ``risk``.
         beat_risk: Each place's beat's total risk (patrol.beat_risk_at_places).
 
     Returns:
-        directed (per beat) and the routine foot hours at each place.
+        Foot hours at each place.
     """
-    requested = on_duty * foot_per_officer * routine + foot_requests
-    directed = foot * np.divide(foot_requests, requested, out=np.zeros(on_duty.size), where=requested > 0)
-    return directed, (foot - directed)[place_beat] * risk / beat_risk
+    return foot[places.beat] * places.risk / beat_risk
 
 
 # ------------------------------------------------------------------ phase 13: what officers sense

@@ -1,4 +1,4 @@
-"""Perceived safety's daily step, and the running averages of what residents see, in single passes.
+"""Residents' surroundings (police presence, police on foot, disorder) and how safe they feel, in single passes.
 
 Phase 13 (cpsim.model ``_safety``, cpsim.mechanisms.safety) is a dozen-odd small in-place
 updates: police presence per beat, police seen on foot per place, disorder relaxing toward
@@ -11,7 +11,7 @@ does), so every value is numpy's to the bit.
 
 from cpsim.kernels.path import chosen
 
-kernels = chosen("safety")  # the compiled module, or cpsim.kernels.numpy_path.safety
+kernels = chosen("surroundings")  # the compiled module, or cpsim.kernels.numpy_path.surroundings
 approach = kernels.approach
 feel = kernels.feel
 presence = kernels.presence

@@ -1,4 +1,4 @@
-# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/safety.py.
+# A part of cpsim/kernels/compiled.pyx; what it compiles, and its names: cpsim/kernels/surroundings.py.
 
 cimport numpy as cnp
 
@@ -11,23 +11,21 @@ cnp.import_array()
 # for type, length and, where written, writeability: a typed memoryview costs ~0.6 µs per array.
 
 
-def presence(
-    previous,
-    double keep,
-    response,
-    foot,
-    enforcement,
-    car,
-    community,
-    double community_presence,
-    beat_residents,
-):
+def presence(previous, double keep, hours, double community_presence, beat_residents):
     """Street hours per 1000 residents of each beat, a running average.
 
     Computes, to the bit::
 
         street = response + foot + enforcement + car + community_presence * community
         keep * previous + (1 - keep) * street * 1000.0 / np.maximum(beat_residents, 1)
+
+    Args:
+        previous: Yesterday's averages, one per beat.
+        keep: Share of yesterday's average kept.
+        hours: Today's hours by activity (cpsim.mechanisms.policing.allocate_hours): ``response``,
+            ``foot``, ``enforcement``, ``car`` and ``community``, one value per beat each.
+        community_presence: patrol.community_presence, the share of community work that shows.
+        beat_residents: Residents per beat (int64).
 
     Returns:
         The new averages (a new array, one per beat).
@@ -37,6 +35,9 @@ def presence(
 
     """
     cdef Py_ssize_t b
+    # The day's hours are read once, here, under the equation's names.
+    response, foot, enforcement = hours["response"], hours["foot"], hours["enforcement"]
+    car, community = hours["car"], hours["community"]
     cdef const double *pv = doubles(previous, -1, "previous")
     cdef Py_ssize_t n = size(previous)
     cdef const double *rs = doubles(response, -1, "response")

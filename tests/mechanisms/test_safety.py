@@ -1,8 +1,4 @@
-"""cpsim/mechanisms/safety.py: perceived safety follows what residents see and falls with victimisation.
-
-Named for what it tests, not test_safety.py: tests/kernels/test_safety.py tests the kernel of the same
-name, and pytest refuses two test modules of one name (cpsim has two modules named ``safety``).
-"""
+"""cpsim/mechanisms/safety.py: perceived safety follows what residents see and falls with victimisation."""
 
 from __future__ import annotations
 

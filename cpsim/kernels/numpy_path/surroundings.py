@@ -1,4 +1,4 @@
-"""Perceived safety's daily step, and the running averages of what residents see (numpy)."""
+"""Residents' surroundings (police presence, police on foot, disorder) and how safe they feel (numpy)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,25 @@ import numpy as np
 from cpsim.kernels.numpy_path.limits import clip as limit  # (approach has an argument named clip)
 
 
-def presence(previous, keep, response, foot, enforcement, car, community, community_presence, beat_residents):
+def presence(previous, keep, hours, community_presence, beat_residents):
     """Street hours per 1000 residents of each beat, a running average.
 
     ``keep * previous + (1 - keep) * street * 1000 / max(beat_residents, 1)``, where street is
     every street hour of the day (community work counted at ``community_presence``).
 
+    Args:
+        previous: Yesterday's averages, one per beat.
+        keep: Share of yesterday's average kept.
+        hours: Today's hours by activity (``response``, ``foot``, ``enforcement``, ``car``,
+            ``community``), one value per beat each.
+        community_presence: patrol.community_presence, the share of community work that shows.
+        beat_residents: Residents per beat.
+
     Returns:
         The new averages (a new array, one per beat).
     """
-    street = response + foot + enforcement + car + community_presence * community
+    street = hours["response"] + hours["foot"] + hours["enforcement"] + hours["car"]
+    street = street + community_presence * hours["community"]
     return keep * previous + (1.0 - keep) * street * 1000.0 / np.maximum(beat_residents, 1)
 
 

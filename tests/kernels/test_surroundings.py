@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cpsim.kernels.numpy_path import safety as numpy_path
-from cpsim.kernels.safety import approach, feel, presence
+from cpsim.kernels.numpy_path import surroundings as numpy_path
+from cpsim.kernels.surroundings import approach, feel, presence
 from cpsim.mechanisms.bounds import unit
+from cpsim.mechanisms.policing import ACTIVITIES
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -64,7 +65,8 @@ def test_presence_is_the_running_average(seed):
     r, f, e, c, m = hours  # response, foot, enforcement, car, community
     street = r + f + e + c + cp * m
     want = keep * previous + (1 - keep) * street * 1000.0 / np.maximum(beat_residents, 1)
-    assert same_bits(presence(previous, keep, r, f, e, c, m, cp, beat_residents), want)
+    by_activity = {"response": r, "foot": f, "enforcement": e, "community": m, "car": c}
+    assert same_bits(presence(previous, keep, by_activity, cp, beat_residents), want)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -89,7 +91,7 @@ def test_refusals_of_presence_and_approach():
         approach(np.zeros(3), np.zeros(2), 0.5)
     one, two = np.zeros(1), np.zeros(2)
     with pytest.raises(ValueError, match="one value per beat"):
-        presence(one, 0.5, one, one, one, one, two, 0.1, np.zeros(1, np.int64))
+        presence(one, 0.5, dict.fromkeys(ACTIVITIES, one) | {"community": two}, 0.1, np.zeros(1, np.int64))
 
 
 def test_wrong_dtypes_and_read_only_outputs_are_refused_in_one_line():
@@ -110,7 +112,7 @@ def test_wrong_dtypes_and_read_only_outputs_are_refused_in_one_line():
         feel(np.zeros(3), np.zeros(3), 0.5, np.array([0]), np.zeros((1, 6))[:, ::2], 0.1, none, 0.5)
     with pytest.raises(TypeError, match="beat_residents must be int64, not float64"):
         one = np.zeros(1)
-        presence(one, 0.5, one, one, one, one, one, 0.1, one)
+        presence(one, 0.5, dict.fromkeys(ACTIVITIES, one), 0.1, one)
 
 
 def test_feel_reads_heard_rows_a_step_apart():
