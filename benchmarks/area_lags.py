@@ -94,7 +94,10 @@ def movement_table(chicago: Path = CHICAGO) -> tuple[pd.DataFrame, pd.DataFrame]
             }
         )
         pooled.append(pd.DataFrame({"change": c, "population": population.to_numpy()[ok]}))
-    return size_table(pooled), pd.DataFrame(rows)
+    consecutive = [
+        float(np.corrcoef(*wide[[a, b]].dropna().to_numpy().T)[0, 1]) for a, b in zip(years, years[1:], strict=False)
+    ]
+    return with_persistence(size_table(pooled), consecutive), pd.DataFrame(rows)
 
 
 def size_table(pooled: list[pd.DataFrame]) -> pd.DataFrame:
@@ -109,30 +112,56 @@ def size_table(pooled: list[pd.DataFrame]) -> pd.DataFrame:
     return by_size.reset_index()
 
 
+# The row of the by-size table that holds the year-to-year correlation instead of a change SD.
+PERSISTENCE = "correlation between consecutive years"
+# An illustration of the other reading (not fitted): a larger error of each area's estimate, with
+# small areas' estimates pulled toward the city's (observation.shrink_responses).
+ILLUSTRATION = (6.0, 50.0)
+
+
 def model_size_table(seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
-    """The calibrated Chicago's published area change SD by area size, without and with its observation error.
+    """The calibrated Chicago's published area change SD by area size, under three observation models.
 
     The calibrated scenario (docs/results/chicago_fit/calibrated.toml: the posterior median) is
-    run for its six years on each seed; its survey is published as the fit reads it (the
-    posterior median's observation error, and none), and each area's population is its residents.
+    run for its six years on each seed, and each area's population is its residents. Its survey
+    is published with sampling only, with the fit's observation error (the posterior median), and
+    with ILLUSTRATION's error and shrinkage of small areas toward the city.
     """
     from cpsim import simulate
     from cpsim.studies.calibration.observation import Observation, observe
 
     calibrated = CHICAGO.parents[1] / "docs" / "results" / "chicago_fit" / "calibrated.toml"
     area_sd = float(re.search(r"observation.area_sd = ([0-9.]+)", calibrated.read_text())[1])
-    pooled: dict[float, list[pd.DataFrame]] = {0.0: [], area_sd: []}
+    cases = {
+        "calibrated model, sampling only": Observation(),
+        f"calibrated model, observation error {area_sd:.1f} (the fit's)": Observation(area_sd=area_sd),
+        f"error {ILLUSTRATION[0]:.0f} and small areas shrunk (k = {ILLUSTRATION[1]:.0f} answers; not fitted)": (
+            Observation(area_sd=ILLUSTRATION[0], shrink_responses=ILLUSTRATION[1])
+        ),
+    }
+    pooled: dict[str, list[pd.DataFrame]] = {name: [] for name in cases}
+    correlations: dict[str, list[float]] = {name: [] for name in cases}
     for seed in seeds:
         survey = simulate(calibrated, seed=seed).survey
-        for sd, part in pooled.items():
-            areas = observe(survey, Observation(area_sd=sd), seed)
+        for name, obs in cases.items():
+            areas = observe(survey, obs, seed)
             areas = areas[(areas["group"] == "all") & (areas["beat"] >= 0)]
             wide = areas.pivot(index="beat", columns="wave", values="trust")
             population = areas.groupby("beat")["residents"].first()
             for a, b in zip(wide.columns, wide.columns[1:], strict=False):
                 change = wide[b] - wide[a]
-                part.append(pd.DataFrame({"change": change - change.mean(), "population": population}))
-    return pd.concat([size_table(part).assign(observation_sd=sd) for sd, part in pooled.items()], ignore_index=True)
+                pooled[name].append(pd.DataFrame({"change": change - change.mean(), "population": population}))
+                correlations[name].append(float(np.corrcoef(wide[a], wide[b])[0, 1]))
+    return pd.concat(
+        [with_persistence(size_table(part), correlations[name]).assign(source=name) for name, part in pooled.items()],
+        ignore_index=True,
+    )
+
+
+def with_persistence(by_size: pd.DataFrame, correlations: list[float]) -> pd.DataFrame:
+    """The by-size rows and one more: the mean correlation of area trust between consecutive years."""
+    row = {"quartile": PERSISTENCE, "areas_years": np.nan, "population_max": np.nan, "change_sd": np.mean(correlations)}
+    return pd.concat([by_size.astype({"quartile": str}), pd.DataFrame([row])], ignore_index=True)
 
 
 if __name__ == "__main__":
@@ -157,14 +186,10 @@ if __name__ == "__main__":
     print(by_pair.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     if args.model:
         model = model_size_table()
-        print("\nthe calibrated Chicago (three seeds), published without and with its observation error:")
+        print("\nthe calibrated Chicago (three seeds), published under three observation models:")
         print(model.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         if args.docs:
             from cpsim.studies.calibration.docs_table import write_movement
 
-            model["source"] = [
-                f"calibrated model, observation error {sd:.1f}" if sd else "calibrated model, sampling only"
-                for sd in model.pop("observation_sd")
-            ]
             rows = pd.concat([by_size.assign(source="Chicago 2017-2021"), model], ignore_index=True)
             write_movement(rows, " ".join(["python benchmarks/area_lags.py", *sys.argv[1:]]))

@@ -12,7 +12,12 @@ answered and how they were weighted moves both), independent between areas and w
 applied to a simulated survey table after the run, so it changes no run and no scenario: a
 calibration file names it as ``observation.area_sd`` among its parameters, and a fit that
 finds it large says the data's area movement is measurement, one that finds it small says it
-is the areas' own (the model's local shocks are fitted beside it).
+is the areas' own (the model's local shocks are fitted beside it). ``observation.shrink_responses``
+adds the other thing an undocumented aggregation may do: pull each area's estimate toward the
+city's, the more the fewer answers it has (modelled or smoothed cells). Chicago's smallest areas
+move least from year to year and its largest most (python benchmarks/area_lags.py), which the
+survey's sampling (small areas move most) and a size-blind error (all alike) cannot produce and
+an error with shrinkage can.
 """
 
 from __future__ import annotations
@@ -43,6 +48,18 @@ class Observation:
         "assumption; a calibration parameter: Chicago's area trust changes by an SD of 6.2-7.6 points a year "
         "and correlates 0.55-0.76 between consecutive years, with ~270 answers an area a year (data/README.md)",
     )
+    shrink_responses: float = param(
+        0.0,
+        "responses",
+        0,
+        10_000,
+        "Responses at which an area's published estimate is half its own and half the city's: each area's "
+        "estimate (its error included) is pulled toward the wave's response-weighted city mean with weight "
+        "k / (n + k) for an area of n responses, as modelled or smoothed cells pull small areas (0: none)",
+        "assumption; a calibration parameter: the vendor's aggregation is undocumented and small cells may be "
+        "modelled (data/README.md); Chicago's smallest areas move least from year to year "
+        "(python benchmarks/area_lags.py), which sampling and a size-blind error cannot produce",
+    )
 
 
 FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Observation)}
@@ -72,7 +89,7 @@ def observe(table: pd.DataFrame, obs: Observation, seed: int) -> pd.DataFrame:
         The table (a copy when errors are added), scores kept within 0-100.
 
     """
-    if obs.area_sd <= 0:
+    if obs.area_sd <= 0 and obs.shrink_responses <= 0:
         return table
     out = table.copy()
     rows = (out["beat"] >= 0) & (out["group"] == "all")
@@ -80,9 +97,24 @@ def observe(table: pd.DataFrame, obs: Observation, seed: int) -> pd.DataFrame:
     keys = out.loc[rows, ["wave", "beat"]].to_numpy()
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x0B5E]))
     waves, beats = int(keys[:, 0].max()) + 1 if len(keys) else 0, int(out["beat"].max()) + 1
-    error = rng.normal(0.0, obs.area_sd, size=(max(waves, 1), max(beats, 1)))
-    e = error[keys[:, 0].astype(int), keys[:, 1].astype(int)]
+    error = rng.normal(0.0, obs.area_sd, size=(max(waves, 1), max(beats, 1))) if obs.area_sd > 0 else None
+    e = error[keys[:, 0].astype(int), keys[:, 1].astype(int)] if error is not None else 0.0
     for col in ("trust", "safety"):
         if col in out.columns:
-            out.loc[rows, col] = np.clip(out.loc[rows, col].to_numpy(float) + e, 0.0, 100.0)
+            value = out.loc[rows, col].to_numpy(float) + e
+            if obs.shrink_responses > 0:
+                value = _shrunk(value, keys[:, 0], out.loc[rows, "n"].to_numpy(float), obs.shrink_responses)
+            out.loc[rows, col] = np.clip(value, 0.0, 100.0)
+    return out
+
+
+def _shrunk(value: np.ndarray, wave: np.ndarray, n: np.ndarray, k: float) -> np.ndarray:
+    """Each area's estimate pulled toward its wave's response-weighted city mean by k / (n + k)."""
+    n = np.nan_to_num(n, nan=0.0)
+    out = value.copy()
+    for w in np.unique(wave):
+        here = wave == w
+        city = np.average(value[here], weights=n[here]) if n[here].sum() > 0 else value[here].mean()
+        own = n[here] / (n[here] + k)
+        out[here] = own * value[here] + (1.0 - own) * city
     return out
