@@ -6,72 +6,32 @@ import os
 import signal
 import subprocess
 import sys
-from concurrent.futures import Executor, Future
-from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 pytest.importorskip("pyabc")
 
+from tiny_calibration import PARAMETERS_AND_TARGETS, ROOT, SCENARIO, TRUE, inline, parquet  # noqa: E402
+
 from cpsim import load_scenario, simulate  # noqa: E402
 from cpsim.cli import main  # noqa: E402
 from cpsim.studies.calibration import load_calibration, read_observed, run_calibration  # noqa: E402
 from cpsim.studies.calibration.fit import weighted_quantile  # noqa: E402
 from cpsim.studies.calibration.stats import statistic  # noqa: E402
-from cpsim.studies.executors import Pool  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[3]
-TRUE = {"safety.initial": 0.8, "survey.offset": 0.12}  # away from the priors' midpoints
-SCENARIO = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
-[run]
-name = "tiny"
-days = 10
-[population]
-residents = 500
-beats = 5
-[survey]
-design = "random"
-period_days = 10
-fieldwork_days = 1
-respondents_per_area = 90.0
-"""
-CALIBRATION = """name = "tiny"
+CALIBRATION = (
+    """name = "tiny"
 scenario = "tiny.toml"
 observed = "observed.csv"
 replicates = 1
 seed = 5
 particles = 8
 generations = 2
-[parameters]
-"safety.initial" = { prior = "uniform", lo = 0.4, hi = 0.9 }
-survey.offset = { prior = "uniform", lo = -0.2, hi = 0.2 }
-[statistics]
-gap = ["majority", "minority"]
-[targets]
-area_safety_mean = { sd = 2.0 }
-group_gap = { sd = 3.0 }
-area_trust_median = { sd = 3.0 }
 """
-
-
-def parquet(path: Path) -> pd.DataFrame:
-    return duckdb.sql(f"SELECT * FROM '{path}'").df()
-
-
-class Inline(Executor):
-    """Runs each task at once in this process (no worker start-up in tests)."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        fut: Future = Future()
-        fut.set_result(fn(*args, **kwargs))
-        return fut
-
-
-def inline() -> Pool:
-    return Pool(Inline(), 1, "this process")
+    + PARAMETERS_AND_TARGETS
+)
 
 
 @pytest.fixture(scope="module")

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import BrokenExecutor, Executor, Future
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from tiny_calibration import PARAMETERS_AND_TARGETS, SCENARIO, TRUE, inline, parquet
 
 from cpsim import load_scenario, simulate
 from cpsim.cli import main
 from cpsim.studies.calibration import load_calibration, run_calibration
 from cpsim.studies.calibration.fit import CalibrationIncomplete, NoRegion
-from cpsim.studies.executors import Pool
 
-ROOT = Path(__file__).resolve().parents[3]
-TRUE = {"safety.initial": 0.8, "survey.offset": 0.12}  # away from the priors' midpoints
-SCENARIO = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
-[run]
-name = "tiny"
-days = 10
-[population]
-residents = 500
-beats = 5
-[survey]
-design = "random"
-period_days = 10
-fieldwork_days = 1
-respondents_per_area = 90.0
-"""
-CALIBRATION = """name = "tiny"
+CALIBRATION = (
+    """name = "tiny"
 scenario = "tiny.toml"
 observed = "observed.csv"
 replicates = 1
@@ -43,41 +27,9 @@ waves = 2
 runs = 24
 candidates = 4000
 posterior = 200
-[parameters]
-"safety.initial" = { prior = "uniform", lo = 0.4, hi = 0.9 }
-survey.offset = { prior = "uniform", lo = -0.2, hi = 0.2 }
-[statistics]
-gap = ["majority", "minority"]
-[targets]
-area_safety_mean = { sd = 2.0 }
-group_gap = { sd = 3.0 }
-area_trust_median = { sd = 3.0 }
 """
-
-
-def parquet(path: Path) -> pd.DataFrame:
-    return duckdb.sql(f"SELECT * FROM '{path}'").df()
-
-
-class Inline(Executor):
-    """Runs each task at once in this process; with ``fail_after``, the pool breaks after that many tasks."""
-
-    def __init__(self, fail_after: int | None = None) -> None:
-        self.left = fail_after
-
-    def submit(self, fn, /, *args, **kwargs):
-        fut: Future = Future()
-        if self.left is not None:
-            if self.left == 0:
-                fut.set_exception(BrokenExecutor("a worker died"))
-                return fut
-            self.left -= 1
-        fut.set_result(fn(*args, **kwargs))
-        return fut
-
-
-def inline(fail_after: int | None = None) -> Pool:
-    return Pool(Inline(fail_after), 1, "this process")
+    + PARAMETERS_AND_TARGETS
+)
 
 
 @pytest.fixture(scope="module")
