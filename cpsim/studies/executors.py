@@ -18,7 +18,7 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from cpsim.scenario import ScenarioError
@@ -200,3 +200,15 @@ def open_pool(
     address = scheduler_address(scheduler)
     with dask_pool(address) if address else local_pool(workers, method, preload) as pool:
         yield pool
+
+
+def sweep_pool(pool: Pool | None, workers: int | None, scheduler: str | None) -> AbstractContextManager[Pool]:
+    """The pool a long study runs on: the one given (its owner closes it), else one opened here.
+
+    Sweeps and calibrations open theirs with forkserver workers that preload SWEEP_PRELOAD: each
+    worker forks from a process that has imported what a run needs and leaves Ctrl-C to the
+    driver, which holds it while it writes (cpsim.studies.deaf_to_interrupts, cpsim.studies.interrupts).
+    """
+    if pool is not None:
+        return nullcontext(pool)
+    return open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD)

@@ -17,7 +17,6 @@ import os
 import sys
 import time
 from concurrent.futures import BrokenExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +41,7 @@ from cpsim.studies.calibration.overrides import as_overrides
 from cpsim.studies.calibration.posterior_store import CalibrationStore
 from cpsim.studies.calibration.spec import Calibration, CalibrationError, load_calibration
 from cpsim.studies.calibration.weighted import weighted_quantile
-from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool
+from cpsim.studies.executors import Pool, sweep_pool
 from cpsim.studies.interrupts import Interrupted, Interrupts, held
 from cpsim.studies.seeds import drawn_seeds
 
@@ -146,11 +145,7 @@ def run_calibration(
     # Ctrl-C is a flag from here on: pyabc's and DuckDB's writes are never cut half-way (cpsim.studies.interrupts)
     with held() as interrupts:
         try:
-            with (
-                nullcontext(pool)
-                if pool is not None
-                else open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD) as p
-            ):
+            with sweep_pool(pool, workers, scheduler) as p:
                 interrupts.check()
                 store = CalibrationStore(out / "calibration.duckdb", cal)
                 try:
@@ -239,11 +234,7 @@ def _history_matching(
     where = "before the first run"
     with held() as interrupts:
         try:
-            with (
-                nullcontext(pool)
-                if pool is not None
-                else open_pool(workers, scheduler, method="forkserver", preload=SWEEP_PRELOAD) as p
-            ):
+            with sweep_pool(pool, workers, scheduler) as p:
                 interrupts.check()
                 store = HMStore(out / "calibration.duckdb", cal)
                 before = store.run_count()

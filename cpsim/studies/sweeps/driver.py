@@ -15,14 +15,13 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from cpsim.studies.executors import SWEEP_PRELOAD, Pool, open_pool, scheduler_address
+from cpsim.studies.executors import Pool, scheduler_address, sweep_pool
 from cpsim.studies.interrupts import Interrupted, Interrupts, held
 from cpsim.studies.progress import LogLines
 from cpsim.studies.resources import PLAN_BYTES_PER_RUN, PLAN_BYTES_PER_RUN_AND_KEY, Estimate, check_fits, run_bytes
@@ -207,11 +206,7 @@ def run_sweep(
     with held() as interrupts:
         try:
             # the executor first: an unreachable scheduler fails before a store is created
-            with (
-                nullcontext(pool)
-                if pool is not None
-                else open_pool(workers, address, method="forkserver", preload=SWEEP_PRELOAD) as p
-            ):
+            with sweep_pool(pool, workers, address) as p:
                 interrupts.check()
                 store = Store.open(out, exp, plan, must_exist=resume, force=force, retry_failed=retry_failed)
                 try:
