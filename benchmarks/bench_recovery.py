@@ -25,7 +25,7 @@ import pandas as pd
 
 from cpsim import simulate
 from cpsim.studies.calibration import load_calibration, run_calibration
-from cpsim.studies.calibration.fit import weighted_quantile
+from cpsim.studies.calibration.weighted import weighted_quantile
 
 ROOT = Path(__file__).resolve().parents[1]
 PRIORS = {"safety.initial": (0.4, 0.9), "survey.slope": (0.5, 2.0), "survey.offset": (-0.2, 0.2)}

@@ -33,9 +33,9 @@ import pandas as pd
 from cpsim import simulate
 from cpsim.studies.calibration import load_calibration, run_calibration
 from cpsim.studies.calibration.docs_table import write_recovery
-from cpsim.studies.calibration.fit import weighted_quantile
 from cpsim.studies.calibration.observation import observe, split
 from cpsim.studies.calibration.overrides import as_overrides
+from cpsim.studies.calibration.weighted import weighted_quantile
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENT = ROOT / "experiments" / "chicago_fit.toml"

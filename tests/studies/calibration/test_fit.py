@@ -18,8 +18,8 @@ from tiny_calibration import PARAMETERS_AND_TARGETS, ROOT, SCENARIO, TRUE, inlin
 from cpsim import load_scenario, simulate  # noqa: E402
 from cpsim.cli import main  # noqa: E402
 from cpsim.studies.calibration import load_calibration, read_observed, run_calibration  # noqa: E402
-from cpsim.studies.calibration.fit import weighted_quantile  # noqa: E402
 from cpsim.studies.calibration.stats import statistic  # noqa: E402
+from cpsim.studies.calibration.weighted import weighted_quantile  # noqa: E402
 
 CALIBRATION = (
     """name = "tiny"
