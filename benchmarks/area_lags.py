@@ -94,10 +94,8 @@ def movement_table(chicago: Path = CHICAGO) -> tuple[pd.DataFrame, pd.DataFrame]
             }
         )
         pooled.append(pd.DataFrame({"change": c, "population": population.to_numpy()[ok]}))
-    consecutive = [
-        float(np.corrcoef(*wide[[a, b]].dropna().to_numpy().T)[0, 1]) for a, b in zip(years, years[1:], strict=False)
-    ]
-    return with_persistence(size_table(pooled), consecutive), pd.DataFrame(rows)
+    consecutive = lag_table(chicago / "police_sentiment_by_community_area.csv").correlation.iloc[0]  # lag 1
+    return with_persistence(size_table(pooled), [consecutive]), pd.DataFrame(rows)
 
 
 def size_table(pooled: list[pd.DataFrame]) -> pd.DataFrame:
