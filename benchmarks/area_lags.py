@@ -156,6 +156,52 @@ def model_size_table(seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
     )
 
 
+def parts_table(model: bool = False, seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
+    """Year-specific and carried parts of area movement (cpsim.studies.area_movement.movement_parts), 90% intervals.
+
+    The data over 2017-2021 and without 2017 (the survey began late that year); with ``model``,
+    the validation's Chicago city and the calibrated one, each latent (every resident's expected
+    answer: the areas' own movement) and surveyed (for the calibrated one, published with the
+    fit's observation error), pooled over ``seeds``.
+    """
+    from cpsim.studies.area_movement import CITY, area_series, movement_parts, parts_interval
+    from cpsim.studies.calibration.observation import Observation, observe
+    from cpsim.studies.calibration.observed import read_observed
+
+    def areas_wide(table: pd.DataFrame) -> pd.DataFrame:
+        rows = table[(table["beat"] >= 0) & (table["group"] == "all")]
+        return rows.pivot(index="beat", columns="wave", values="trust")
+
+    data = areas_wide(read_observed(DATA))
+    cases = {"Chicago 2017-2021": [data], "Chicago 2018-2021": [data[data.columns[1:]]]}
+    if model:
+        calibrated = CHICAGO.parents[1] / "docs" / "results" / "chicago_fit" / "calibrated.toml"
+        area_sd = float(re.search(r"observation.area_sd = ([0-9.]+)", calibrated.read_text())[1])
+        for label, city, obs in (
+            ("validation's Chicago", CITY, Observation()),
+            ("calibrated Chicago", calibrated, Observation(area_sd=area_sd)),
+        ):
+            runs = [(seed, *area_series(seed, city=city)) for seed in seeds]
+            cases[f"{label}, latent"] = [latent for _, latent, _ in runs]
+            surveyed = "surveyed" if obs.area_sd == 0 else f"surveyed, observation error {obs.area_sd:.1f}"
+            cases[f"{label}, {surveyed}"] = [areas_wide(observe(survey, obs, seed)) for seed, _, survey in runs]
+    rows = []
+    for source, wides in cases.items():
+        (year_specific, carried), (lo, hi) = movement_parts(wides).sds(), parts_interval(wides)
+        rows.append(
+            {
+                "source": source,
+                "year_specific_sd": year_specific,
+                "year_specific_lo": lo.sds()[0],
+                "year_specific_hi": hi.sds()[0],
+                "carried_sd": carried,
+                "carried_lo": lo.sds()[1],
+                "carried_hi": hi.sds()[1],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def with_persistence(by_size: pd.DataFrame, correlations: list[float]) -> pd.DataFrame:
     """The by-size rows and one more: the mean correlation of area trust between consecutive years."""
     row = {"quartile": PERSISTENCE, "areas_years": np.nan, "population_max": np.nan, "change_sd": np.mean(correlations)}
@@ -166,7 +212,9 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="store_true", help="Also the calibrated Chicago's change SD by area size.")
     ap.add_argument(
-        "--docs", action="store_true", help="With --model: write the by-size table into docs/calibration.md."
+        "--docs",
+        action="store_true",
+        help="With --model: write the by-size and the parts tables into docs/calibration.md.",
     )
     args = ap.parse_args()
     table = lag_table()
@@ -191,3 +239,10 @@ if __name__ == "__main__":
 
             rows = pd.concat([by_size.assign(source="Chicago 2017-2021"), model], ignore_index=True)
             write_movement(rows, " ".join(["python benchmarks/area_lags.py", *sys.argv[1:]]))
+    parts = parts_table(model=args.model)
+    print("\nyear-specific and carried parts of area movement (SD, points; 90% intervals over areas):")
+    print(parts.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    if args.model and args.docs:
+        from cpsim.studies.calibration.docs_table import write_parts
+
+        write_parts(parts, " ".join(["python benchmarks/area_lags.py", *sys.argv[1:]]))

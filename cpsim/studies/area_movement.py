@@ -21,6 +21,8 @@ the latent ones are reported.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +44,87 @@ TRUST_ITEMS = ("listen", "respect")  # the survey's trust score is the mean of t
 
 
 def data_bands(path: Path = DATA) -> dict[str, tuple[float, float]]:
-    """Each statistic's lowest and highest value over the data's pairs of consecutive years."""
+    """Each statistic's lowest and highest value over the data's pairs of consecutive years.
+
+    And ``carried_sd``: the 90% interval over areas of the data's carried part of area movement
+    (:func:`movement_parts`), the movement that is still there a year on.
+    """
     table = read_observed(path)
-    return {name: (float(np.nanmin(v)), float(np.nanmax(v))) for name in STATISTICS for v in [per_wave(table, name)]}
+    bands = {name: (float(np.nanmin(v)), float(np.nanmax(v))) for name in STATISTICS for v in [per_wave(table, name)]}
+    lo, hi = parts_interval([areas_wide(table)])
+    bands["carried_sd"] = (lo.sds()[1], hi.sds()[1])
+    return bands
+
+
+def areas_wide(table: pd.DataFrame) -> pd.DataFrame:
+    """A survey table's area trust (group "all") as areas by waves."""
+    rows = table[(table["beat"] >= 0) & (table["group"] == "all")]
+    return rows.pivot(index="beat", columns="wave", values="trust")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Area movement in two parts (variances, points squared): what lasts a year and what carries on.
+
+    Attributes:
+        year_specific: Variance of each area-year's own departure, gone the next year (sampling,
+            the publisher's error, and any shock that lasts about a year).
+        carried: Variance added each year by movement that stays (drift: shocks that last years).
+    """
+
+    year_specific: float
+    carried: float
+
+    def sds(self) -> tuple[float, float]:
+        """The two parts as SDs (points; 0 where an estimate came out negative)."""
+        return math.sqrt(max(self.year_specific, 0.0)), math.sqrt(max(self.carried, 0.0))
+
+
+def movement_parts(wides: list[pd.DataFrame]) -> Parts:
+    """Split area movement into a year-specific part and a carried one, from how change grows with the lag.
+
+    Each area's trust in year t is read as a stable level, plus a drift that carries on (a random
+    walk: variance ``carried`` added each year), plus its own departure that year (variance
+    ``year_specific``). The variance over areas of the change between years L apart is then
+    ``2 year_specific + L carried``: least squares over every pair of years of every table gives
+    both. Five yearly waves cannot tell a random walk from shocks that fade over several years;
+    the carried part is the movement that is still there a year on.
+
+    Args:
+        wides: Area trust tables, rows areas, columns waves in order (a data set, or one per seed).
+
+    Returns:
+        The two parts.
+    """
+    lags, variances = [], []
+    for wide in wides:
+        cols = list(wide.columns)
+        for lag in range(1, len(cols)):
+            for a, b in zip(cols, cols[lag:], strict=False):
+                both = wide[[a, b]].dropna()
+                if len(both) > 2:
+                    lags.append(lag)
+                    variances.append(float((both[b] - both[a]).var()))
+    design = np.column_stack([np.full(len(lags), 2.0), np.asarray(lags, float)])
+    (year_specific, carried), *_ = np.linalg.lstsq(design, np.asarray(variances), rcond=None)
+    return Parts(float(year_specific), float(carried))
+
+
+def parts_interval(wides: list[pd.DataFrame], draws: int = 1000, seed: int = 2026) -> tuple[Parts, Parts]:
+    """A 90% interval of each part over the areas: every table's areas resampled with replacement.
+
+    Covers which areas happen to be in the data (or the run), not the survey's sampling within
+    an area, which is already part of each area's year-specific departure.
+    """
+    rng = np.random.default_rng(seed)
+    samples = np.array(
+        [
+            (p.year_specific, p.carried)
+            for p in (movement_parts([w.iloc[rng.integers(0, len(w), len(w))] for w in wides]) for _ in range(draws))
+        ]
+    )
+    lo, hi = np.quantile(samples, [0.05, 0.95], axis=0)
+    return Parts(*map(float, lo)), Parts(*map(float, hi))
 
 
 def expected_scores(model: CommunityModel, wave: int) -> np.ndarray:
@@ -54,8 +134,8 @@ def expected_scores(model: CommunityModel, wave: int) -> np.ndarray:
     return np.bincount(res.beat, weights=score, minlength=model.n_beats) / np.maximum(model.beat_residents, 1)
 
 
-def areas_run(seed: int, overrides: dict | None = None, city: str | Path = CITY) -> dict[str, float]:
-    """One Chicago run: the surveyed and latent statistics, each averaged over its pairs of waves.
+def area_series(seed: int, overrides: dict | None = None, city: str | Path = CITY) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One Chicago run's area trust by wave: latent (areas by waves, 0-100) and the survey's table.
 
     Args:
         seed: Run seed.
@@ -63,7 +143,8 @@ def areas_run(seed: int, overrides: dict | None = None, city: str | Path = CITY)
         city: The scenario file (default: the area-movement city; e.g. the calibrated Chicago).
 
     Returns:
-        ``surveyed_<statistic>`` and ``latent_<statistic>`` for each of STATISTICS.
+        (latent, survey): each area's expected trust score averaged over each wave's fieldwork
+        days (rows areas, columns waves), and the simulated survey's table (``Result.survey``'s).
     """
     model = CommunityModel(load_scenario(city, overrides or {}), seed=seed)
     sums: dict[int, np.ndarray] = {}
@@ -75,15 +156,34 @@ def areas_run(seed: int, overrides: dict | None = None, city: str | Path = CITY)
             wave = when[0]
             sums[wave] = sums.get(wave, 0.0) + expected_scores(model, wave)
             days[wave] = days.get(wave, 0) + 1
-    latent = pd.DataFrame(
-        [
-            {"wave": w, "beat": b, "group": "all", "n": np.nan, "trust": v}
-            for w, total in sums.items()
-            for b, v in enumerate(total / days[w])
-        ]
-    )
-    surveyed = model.survey.table()
+    latent = pd.DataFrame({w: total / days[w] for w, total in sorted(sums.items())})
+    return latent, model.survey.table()
+
+
+def long_table(wide: pd.DataFrame) -> pd.DataFrame:
+    """Areas by waves as a survey table's rows (group "all", n unknown), for the calibration's statistics."""
+    rows = wide.stack().rename("trust").reset_index()
+    rows.columns = ["beat", "wave", "trust"]
+    return rows.assign(group="all", n=np.nan)[["wave", "beat", "group", "n", "trust"]]
+
+
+def areas_run(seed: int, overrides: dict | None = None, city: str | Path = CITY) -> dict[str, float]:
+    """One Chicago run: the surveyed and latent statistics, each averaged over its pairs of waves.
+
+    Args:
+        seed: Run seed.
+        overrides: Scenario overrides (robustness, a smaller city in tests).
+        city: The scenario file (default: the area-movement city; e.g. the calibrated Chicago).
+
+    Returns:
+        ``surveyed_<statistic>`` and ``latent_<statistic>`` for each of STATISTICS, and each kind's
+        ``year_specific_sd`` and ``carried_sd`` (:func:`movement_parts`).
+    """
+    latent, surveyed = area_series(seed, overrides, city)
     out = {}
+    for kind, wide in (("surveyed", areas_wide(surveyed)), ("latent", latent)):
+        out[f"{kind}_year_specific_sd"], out[f"{kind}_carried_sd"] = movement_parts([wide]).sds()
+    latent = long_table(latent)
     for name in STATISTICS:
         out[f"surveyed_{name}"] = float(np.nanmean(per_wave(surveyed, name)))
         out[f"latent_{name}"] = float(np.nanmean(per_wave(latent, name)))
@@ -91,11 +191,17 @@ def areas_run(seed: int, overrides: dict | None = None, city: str | Path = CITY)
 
 
 def areas_findings(runs: list[dict[str, float]], bands: dict[str, tuple[float, float]]) -> list[Finding]:
-    """The surveyed statistics against the data's bands, and the latent ones reported."""
+    """The surveyed statistics against the data's bands, and the latent ones reported.
+
+    The data's year-to-year movement is nearly all year-specific (gone the next year) and the
+    part that carries on is small (docs/calibration.md, "Movement that stays"): the carried part
+    is held to the data's interval over areas beside the two whole-movement figures.
+    """
     src = "Chicago police sentiment scores 2017-2021 (data/chicago/)"
     city = f"{CITY.relative_to(SCENARIOS.parent)}, surveyed as the data were"
     lo_sd, hi_sd = bands["area_change_sd"]
     lo_r, hi_r = bands["area_trust_persistence"]
+    lo_c, hi_c = bands["carried_sd"]
 
     def values(key: str) -> list[float]:
         return [r[key] for r in runs]
@@ -123,6 +229,26 @@ def areas_findings(runs: list[dict[str, float]], bands: dict[str, tuple[float, f
             hi_r,
             values("surveyed_area_trust_persistence"),
             fmt="{:.2f}",
+        ),
+        Finding(
+            "areas",
+            "Areas' movement that carries on from one year to the next is as large as Chicago's",
+            src + "; its 90% interval over areas",
+            f"carried SD {lo_c:.2f}-{hi_c:.2f} points a year",
+            f"{city}: the carried part of area movement (variance of area change over every pair of waves, "
+            "2 x year-specific + lag x carried, least squares; cpsim.studies.area_movement.movement_parts)",
+            lo_c,
+            hi_c,
+            values("surveyed_carried_sd"),
+            fmt="{:.2f}",
+        ),
+        report(
+            "areas",
+            "Latent areas' year-specific movement (gone the next year)",
+            "issue 22 (the survey's own noise)",
+            "the year-specific part of each area's expected trust score's movement (no sampling)",
+            values("latent_year_specific_sd"),
+            "{:.2f}",
         ),
         *(
             report("areas", title, "issue 22 (the survey's own noise)", measure, values(f"latent_{name}"), "{:.2f}")

@@ -120,8 +120,17 @@ def test_the_posterior_comparison_table_is_the_committed_comparisons_rendered():
         assert (df.loc[df["metric"] == "trust_end", "replicates"] == 10).all()
 
 
-def test_the_area_movement_table_is_the_committed_rows_rendered_and_the_data_rows_are_the_data():
+def _area_lags():
+    """benchmarks/area_lags.py as a module (it computes the data's rows of the area-movement tables)."""
     import importlib.util
+
+    spec = importlib.util.spec_from_file_location("area_lags", ROOT / "benchmarks" / "area_lags.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_area_movement_table_is_the_committed_rows_rendered_and_the_data_rows_are_the_data():
     import json
 
     from cpsim.studies.calibration.docs_table import BEGIN_MOVEMENT, END_MOVEMENT, MOVEMENT, movement_markdown
@@ -129,9 +138,7 @@ def test_the_area_movement_table_is_the_committed_rows_rendered_and_the_data_row
     command = json.loads(MOVEMENT.read_text().partition("\n")[0].removeprefix("# "))["command"]
     rows = pd.read_csv(MOVEMENT, comment="#")
     assert block(BEGIN_MOVEMENT, END_MOVEMENT) == movement_markdown(rows, command)
-    spec = importlib.util.spec_from_file_location("area_lags", ROOT / "benchmarks" / "area_lags.py")
-    area_lags = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(area_lags)
+    area_lags = _area_lags()
     by_size, _ = area_lags.movement_table()
     data = rows[rows["source"] == "Chicago 2017-2021"].reset_index(drop=True)
     assert data["quartile"].tolist() == ["smallest", "second", "third", "largest", area_lags.PERSISTENCE]
@@ -172,3 +179,27 @@ def test_the_targeted_package_table_is_the_committed_rows_rendered():
         assert cell.loc[("city", run["intervals"], "chicago_neighbourhood_policing"), "mean"] == pytest.approx(
             committed["diff"]
         )
+
+
+def test_the_area_movement_parts_table_is_the_committed_rows_rendered_and_reads_as_the_docs_say():
+    import json
+
+    from cpsim.studies.calibration.docs_table import BEGIN_PARTS, END_PARTS, PARTS, parts_markdown
+
+    command = json.loads(PARTS.read_text().partition("\n")[0].removeprefix("# "))["command"]
+    rows = pd.read_csv(PARTS, comment="#")
+    assert block(BEGIN_PARTS, END_PARTS) == parts_markdown(rows, command)
+    area_lags = _area_lags()
+    data = area_lags.parts_table(model=False)
+    committed = rows.set_index("source")
+    for r in data.itertuples(index=False):  # the data's rows are the data's
+        assert committed.loc[r.source, "year_specific_sd"] == pytest.approx(r.year_specific_sd)
+        assert committed.loc[r.source, "carried_hi"] == pytest.approx(r.carried_hi)
+    # what the docs' paragraph reads from it: the data's movement is year-specific, its carried part
+    # small with an interval reaching zero; the model's own (latent) movement all carried, the
+    # validation city's inside the data's interval
+    chicago = committed.loc["Chicago 2017-2021"]
+    assert chicago.year_specific_lo > 2 * chicago.carried_sd and chicago.carried_lo == 0
+    for source in committed.index[committed.index.str.endswith("latent")]:
+        assert committed.loc[source, "year_specific_sd"] < 0.5 < committed.loc[source, "carried_sd"]
+    assert chicago.carried_lo <= committed.loc["validation's Chicago, latent", "carried_sd"] <= chicago.carried_hi
