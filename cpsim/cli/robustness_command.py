@@ -11,7 +11,16 @@ import typer
 from cpsim.cli.typer_app import MAX_REPLICATES, MAX_WORKERS, InputError, SchedulerOpt, app, key_range, out_file, writing
 
 # The pattern names, for --help and errors: cpsim.studies.robustness loads only when it runs.
-NAMES = ("M1", "gap", "M4", "saturation", "dispersion", "areas_change", "areas_persistence")  # == robustness.NAMES
+NAMES = (
+    "M1",
+    "gap",
+    "M4",
+    "saturation",
+    "dispersion",
+    "areas_change",
+    "areas_persistence",
+    "areas_carried",
+)  # == robustness.NAMES
 SIZES = (10_000, 30_000)  # == robustness.SIZES
 
 

@@ -21,7 +21,8 @@ saturation package effect at 20 years / at 10 years                          < 1
 dispersion baseline residents' trust SD (city or a group, whichever departs  within +-5%
            most) at 10 or 20 years / day 1 - 1
 areas_*    Chicago's areas, surveyed: SD of the year-to-year change          the data's bands
-           (areas_change); year-to-year correlation (areas_persistence)      (area_movement)
+           (areas_change); year-to-year correlation (areas_persistence);     (area_movement)
+           the carried part of the movement, SD a year (areas_carried)
 ========== ================================================================= =================
 
 The baseline city's sizes set ``population.residents``; Chicago's set it too with
@@ -63,6 +64,8 @@ ADAPTATION = (
     "neighbourhood.contacts_per_hour",
 )
 AREAS = ("incidents.local_per_100k", "incidents.local_exposures", "crime.wave_sd")
+# How long what moves an area stays: what makes its movement carry on from one year to the next.
+LASTING = ("trust.neighbourhood_memory_half_life_days", "trust.attitude_half_life_days")
 PACKAGE_YEARS = (2, 10, 20)
 M1_BAND, GAP_BAND = 0.02, 0.05
 
@@ -134,7 +137,7 @@ def key_values(pattern: Pattern, runs: list[dict]) -> tuple[str, list[float]]:
     return (worst if len(means) > 1 else ""), [p[worst] for p in parts]
 
 
-NAMES = ("M1", "gap", "M4", "saturation", "dispersion", "areas_change", "areas_persistence")
+NAMES = ("M1", "gap", "M4", "saturation", "dispersion", "areas_change", "areas_persistence", "areas_carried")
 
 
 def patterns() -> dict[str, Pattern]:
@@ -181,6 +184,16 @@ def patterns() -> dict[str, Pattern]:
             False,
             _areas("area_trust_persistence"),
             *bands["area_trust_persistence"],
+            "{:.2f}",
+        ),
+        "areas_carried": Pattern(
+            "surveyed areas' movement that carries on, SD a year",
+            (*AREAS, *LASTING),
+            True,
+            0,
+            False,
+            _areas("carried_sd"),
+            *bands["carried_sd"],
             "{:.2f}",
         ),
     }
