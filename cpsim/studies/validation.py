@@ -575,7 +575,7 @@ def meetings_study(cfg: StudySize, workers: int, scheduler: str | None = None) -
 _YEAR_SPECIFIC = (
     "the data's year-to-year movement is nearly all year-specific (gone the next year; larger in larger "
     "areas, not shared with neighbouring areas) and the part that carries on is small, while the model's "
-    "areas move only in the part that carries on (the carried finding below; `python benchmarks/area_lags.py "
+    "areas move only in the part that carries on (the carried finding in the table; `python benchmarks/area_lags.py "
     '--model`, docs/calibration.md "Movement that stays and movement that does not"). This city is '
     "surveyed with sampling only; the publisher's error that the Chicago fit estimates (observation.area_sd) "
     "is left out, so its areas move less and keep their rank more than the published ones."
