@@ -1,7 +1,9 @@
 """Transparency reporting: public dashboards of police activity and outcomes.
 
 Every ``interval_days`` (a Mesa recurring event) the department publishes what it
-achieved since the last release, at a cost of ``staff_hours`` officer hours city-wide.
+achieved since the last release, at a cost of ``staff_hours`` officer hours city-wide; a
+release falls due on a day that grants none of those hours is published on the next day that
+does (the staff put it together then), not lost.
 What was achieved is summarised as a performance ratio against the scenario's own
 benchmarks, the geometric mean of: the share of call hours that could be given, the
 clearance rate relative to the benchmark clearance (``response.clearance_*``), and the
@@ -76,9 +78,11 @@ class Transparency(Program):
             self.answered.append(model.today["calls_answered_share"])
         if not self.pending:
             return
+        share = float(np.average(granted_share(model, hours), weights=self.request))
+        if share <= 0.0:  # nobody to put it together today (a thin day): published on the next day with hours
+            return
         self.pending = False
         res, sec, rng = model.residents, self.sec, self.rng
-        share = float(np.average(granted_share(model, hours), weights=self.request))
         ratio, warranted = self.warranted(model)
         p = 1.0 / (1.0 + np.exp(-(logit(sec.reach) + sec.engagement_log_odds * zscore(res.engagement))))
         seen = np.flatnonzero(rng.random(res.n) < p * share)
