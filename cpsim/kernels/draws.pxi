@@ -470,7 +470,6 @@ def chances(rng, p, Py_ssize_t n):
     return happened
 
 
-
 def badness_chances(rng, quality, double per_badness):
     """Whether each of the day's stops and arrests becomes a publicized incident (one uniform each).
 
@@ -508,6 +507,7 @@ def badness_chances(rng, quality, double per_badness):
         chance = minimum(maximum(chance, 0.0), 1.0)
         out[i] = un[i] < chance * per_badness
     return happened
+
 
 def weighted_counts(rng, lam, order, start, cum_weight):
     """A Poisson number of members of each group, drawn by weight (cpsim.mechanisms.enforcement.draw_stops).

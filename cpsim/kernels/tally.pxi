@@ -80,8 +80,8 @@ def merge(idx, values, double forget):
     # only such rows are forgotten: left out before the sort. They are the news residents met,
     # which nobody retells as their own story (cpsim.mechanisms.contacts.UNTOLD): 46% of the rows
     # of a month at 1,000,000 residents, where the day's merge took 3.1 ms with them, 1.9 without.
-    cdef cnp.ndarray loud = empty(n, cnp.NPY_BOOL)
-    cdef unsigned char *says = <unsigned char *> cnp.PyArray_DATA(loud)
+    cdef cnp.ndarray saying = empty(n, cnp.NPY_BOOL)
+    cdef unsigned char *says = <unsigned char *> cnp.PyArray_DATA(saying)
     for i in range(n):
         says[i] = False
         for c in range(channels):

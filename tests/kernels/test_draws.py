@@ -7,6 +7,7 @@ import pytest
 
 from cpsim.kernels import draws
 from cpsim.kernels.numpy_path import draws as numpy_path
+from cpsim.mechanisms.incidents import badness
 from cpsim.world.layout import beat_index
 
 
@@ -171,8 +172,7 @@ def test_badness_chances_draw_as_the_numpy_steps(seed):
     quality = rng.choice([0.0, -0.0, 0.25, 0.5, 0.75, 1.0, -0.3, 1.2, np.nan], 300) + rng.normal(0, 1e-3, 300)
     for q, per_badness in ((quality, 0.7), (quality[:5], 1e-3), (quality[:0], 0.5), (np.array([np.nan]), 2.0)):
         a, b = pair(seed)
-        chance = (0.5 - q) * 2.0
-        np.minimum(np.maximum(chance, 0.0, out=chance), 1.0, out=chance)
+        chance = badness(q)  # the mechanism's own definition (cpsim.mechanisms.incidents)
         chance *= per_badness
         want = b.random(q.size) < chance
         assert same(draws.badness_chances(a, q, per_badness), want) and same_state(a, b)
