@@ -576,7 +576,7 @@ class CommunityModel(AgentViews, mesa.Model):
         """What the city shows now: mean disorder at home, police seen on foot, perceived effectiveness."""
         res, pl = self.residents, self.places
         return {
-            "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
+            "disorder": conditions_mech.home_disorder(pl.disorder, pl.residents, res.n),
             "seen": float(self.city.seen.mean()),
             "effectiveness": float(res.attitude_effectiveness.mean()),
         }

@@ -169,7 +169,7 @@ def _neighbourhoods(world, p, frame: Frame, city: City, decay: dict[str, float])
     )
     # What residents are used to: the city as it is when the run starts.
     reference = {
-        "disorder": float(np.dot(pl.disorder, pl.residents) / max(res.n, 1)),
+        "disorder": conditions_mech.home_disorder(pl.disorder, pl.residents, res.n),
         "seen": float(seen.mean()),
         "effectiveness": float(res.attitude_effectiveness.mean()),
     }

@@ -10,7 +10,7 @@ from numpy.random cimport bitgen_t
 from numpy.random.c_distributions cimport random_poisson, random_standard_normal_fill, random_standard_uniform_fill
 
 from cpsim.kernels.arrays cimport array, doubles, empty, longs, size
-from cpsim.kernels.elementwise cimport clip
+from cpsim.kernels.elementwise cimport clip, maximum, minimum
 
 cnp.import_array()
 
@@ -467,6 +467,45 @@ def chances(rng, p, Py_ssize_t n):
             random_standard_uniform_fill(_bitgen(rng), n, un)
     for i in range(n):
         out[i] = un[i] < (pa[i] if pa != NULL else ps)
+    return happened
+
+
+def badness_chances(rng, quality, double per_badness):
+    """Whether each of the day's stops and arrests becomes a publicized incident (one uniform each).
+
+    numpy (cpsim.mechanisms.incidents.draw_local)::
+
+        chance = (0.5 - quality) * 2.0                    # badness: 0 at quality 0.5 and above,
+        np.minimum(np.maximum(chance, 0.0), 1.0)          # 1 at quality 0
+        chance *= per_badness
+        rng.random(n) < chance
+
+    One pass: the four numpy calls and the draw took 3.5 µs a call (a few stops, warm), this
+    0.5 µs; a city of 10,000 residents has stops on most days.
+
+    Args:
+        rng: A numpy Generator.
+        quality: Procedural quality of each stop or arrest (float64).
+        per_badness: Chance of an incident per unit of badness.
+
+    Returns:
+        One bool per stop or arrest.
+
+    """
+    cdef Py_ssize_t i, n = size(array(quality, cnp.NPY_DOUBLE, -1, "quality"))
+    cdef const double *q = doubles(quality, n, "quality")
+    cdef cnp.ndarray u = empty(n, cnp.NPY_DOUBLE)
+    cdef double *un = <double *> cnp.PyArray_DATA(u)
+    happened = empty(n, cnp.NPY_BOOL)
+    cdef unsigned char *out = <unsigned char *> cnp.PyArray_DATA(happened)
+    cdef double chance
+    if n:
+        with rng.bit_generator.lock:
+            random_standard_uniform_fill(_bitgen(rng), n, un)
+    for i in range(n):
+        chance = (0.5 - q[i]) * 2.0
+        chance = minimum(maximum(chance, 0.0), 1.0)
+        out[i] = un[i] < chance * per_badness
     return happened
 
 

@@ -13,6 +13,7 @@ draws of a small city's call.
 from cpsim.kernels.path import chosen
 
 kernels = chosen("draws")  # the compiled module, or cpsim.kernels.numpy_path.draws
+badness_chances = kernels.badness_chances
 chances = kernels.chances
 contact_quality = kernels.contact_quality
 patrol_contacts = kernels.patrol_contacts
@@ -25,6 +26,7 @@ victims = kernels.victims
 weighted_counts = kernels.weighted_counts
 
 __all__ = [
+    "badness_chances",
     "chances",
     "contact_quality",
     "patrol_contacts",

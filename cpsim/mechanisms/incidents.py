@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cpsim.kernels.draws import chances
+from cpsim.kernels.draws import badness_chances, chances
 from cpsim.scenario.units import DAYS_PER_YEAR, per_day
 from cpsim.world.layout import stable_order
 
@@ -271,8 +271,7 @@ def draw_local(rng, quality: np.ndarray, chance_per_badness: float) -> np.ndarra
     """Which of the day's stops and arrests become a publicized incident here (boolean each).
 
     Each with chance ``badness(quality) * chance_per_badness`` (``local_chance``): ``rng.random(n) <
-    chance``, compiled (cpsim.kernels.draws.chances), the same uniforms.
+    chance``, the badness, the product and the draw in one compiled pass
+    (cpsim.kernels.draws.badness_chances), the same uniforms.
     """
-    chance = badness(quality)
-    chance *= chance_per_badness
-    return chances(rng, chance, chance.size)
+    return badness_chances(rng, quality, chance_per_badness)

@@ -7,6 +7,7 @@ import pytest
 
 from cpsim.kernels import draws
 from cpsim.kernels.numpy_path import draws as numpy_path
+from cpsim.mechanisms.incidents import badness
 from cpsim.world.layout import beat_index
 
 
@@ -163,6 +164,20 @@ def test_chances_draw_as_numpy(seed):
     for chance, n in ((p, p.size), (0.3, 250), (1.0, 7), (np.nan, 3), (0.5, 0)):
         a, b = pair(seed)
         assert same(draws.chances(a, chance, n), b.random(n) < chance) and same_state(a, b)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_badness_chances_draw_as_the_numpy_steps(seed):
+    rng = np.random.default_rng(seed)
+    quality = rng.choice([0.0, -0.0, 0.25, 0.5, 0.75, 1.0, -0.3, 1.2, np.nan], 300) + rng.normal(0, 1e-3, 300)
+    for q, per_badness in ((quality, 0.7), (quality[:5], 1e-3), (quality[:0], 0.5), (np.array([np.nan]), 2.0)):
+        a, b = pair(seed)
+        chance = badness(q)  # the mechanism's own definition (cpsim.mechanisms.incidents)
+        chance *= per_badness
+        want = b.random(q.size) < chance
+        assert same(draws.badness_chances(a, q, per_badness), want) and same_state(a, b)
+        c = pair(seed)[0]
+        assert same(numpy_path.badness_chances(c, q, per_badness), want) and same_state(c, b)
 
 
 def test_chances_of_the_wrong_length_are_refused_before_drawing():

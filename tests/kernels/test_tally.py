@@ -32,6 +32,21 @@ def test_merge_sums_like_unique_and_bincount(seed):
         assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_merge_with_rows_of_zeros_sums_like_unique_and_bincount(seed):
+    # The news residents met is told as rows of zeros (signed, as v * 0.0 gives them), left out before the sort.
+    rng = np.random.default_rng(seed)
+    idx, values = stories(rng, 500, 200)
+    untold = rng.random(500) < 0.5
+    values[untold] *= 0.0
+    values[~untold & (rng.random(500) < 0.05)] = np.nan  # (a NaN row says something)
+    got = tally.merge(idx, values, MIN_STORY)
+    want = numpy_path.merge(idx, values, MIN_STORY)
+    assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
+    told = tally.merge(idx[~untold], values[~untold], MIN_STORY)
+    assert same_bits(got[0], told[0]) and same_bits(got[1], told[1])
+
+
 def test_merge_forgets_weak_stories_and_sums_repeats():
     idx = np.array([5, 2, 5, 9])
     values = np.array([[0.1, 0.0, 0.0], [MIN_STORY / 2, 0.0, 0.0], [0.2, -0.3, 0.0], [0.0, 0.0, 1.0]])

@@ -182,6 +182,23 @@ def chances(rng, p, n):
     return rng.random(n) < p
 
 
+def badness_chances(rng, quality, per_badness):
+    """Whether each stop or arrest becomes a publicized incident: its badness times ``per_badness``, drawn.
+
+    Args:
+        rng: A numpy Generator.
+        quality: Procedural quality of each stop or arrest.
+        per_badness: Chance of an incident per unit of badness.
+
+    Returns:
+        One bool per stop or arrest.
+    """
+    chance = (0.5 - quality) * 2.0  # badness: 0 at quality 0.5 and above, 1 at 0
+    np.minimum(np.maximum(chance, 0.0, out=chance), 1.0, out=chance)
+    chance *= per_badness
+    return rng.random(chance.size) < chance
+
+
 def weighted_counts(rng, lam, order, start, cum_weight):
     """A Poisson number of members of each group, drawn by weight (cpsim.mechanisms.enforcement.draw_stops).
 
