@@ -16,7 +16,12 @@ a burn-in year and five survey years) and measures, over replicates,
   the difference between the two.
 
 The surveyed figures are held against the data's band (its lowest and highest pair of years);
-the latent ones are reported.
+the latent ones are reported. Each movement is also split in two (:func:`movement_parts`): a
+part that carries on from one year to the next and a part each area-year has on its own, gone
+the next year. Every cause of attitudes in the model leaves something the next year, so the
+surveyed carried part is held to the data's (its 90% interval over areas) and the latent
+year-specific part is reported; the data's movement is nearly all year-specific
+(docs/calibration.md, "Movement that stays and movement that does not").
 """
 
 from __future__ import annotations
