@@ -119,6 +119,15 @@ PERSISTENCE = "correlation between consecutive years"
 ILLUSTRATION = (6.0, 50.0)
 
 
+# The Chicago fit's calibrated scenario (the posterior median); its header gives the observation error.
+CALIBRATED = CHICAGO.parents[1] / "docs" / "results" / "chicago_fit" / "calibrated.toml"
+
+
+def fitted_area_sd() -> float:
+    """The fit's observation error of an area's estimate (observation.area_sd, the posterior median)."""
+    return float(re.search(r"observation.area_sd = ([0-9.]+)", CALIBRATED.read_text())[1])
+
+
 def model_size_table(seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
     """The calibrated Chicago's published area change SD by area size, under three observation models.
 
@@ -130,8 +139,7 @@ def model_size_table(seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
     from cpsim import simulate
     from cpsim.studies.calibration.observation import Observation, observe
 
-    calibrated = CHICAGO.parents[1] / "docs" / "results" / "chicago_fit" / "calibrated.toml"
-    area_sd = float(re.search(r"observation.area_sd = ([0-9.]+)", calibrated.read_text())[1])
+    area_sd = fitted_area_sd()
     cases = {
         "calibrated model, sampling only": Observation(),
         f"calibrated model, observation error {area_sd:.1f} (the fit's)": Observation(area_sd=area_sd),
@@ -142,7 +150,7 @@ def model_size_table(seeds: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
     pooled: dict[str, list[pd.DataFrame]] = {name: [] for name in cases}
     correlations: dict[str, list[float]] = {name: [] for name in cases}
     for seed in seeds:
-        survey = simulate(calibrated, seed=seed).survey
+        survey = simulate(CALIBRATED, seed=seed).survey
         for name, obs in cases.items():
             areas = observe(survey, obs, seed)
             areas = areas[(areas["group"] == "all") & (areas["beat"] >= 0)]
@@ -168,13 +176,9 @@ def parts_table(model: bool = False, seeds: tuple[int, ...] = (1, 2, 3)) -> pd.D
     answer: the areas' own movement) and surveyed (for the calibrated one, published with the
     fit's observation error), pooled over ``seeds``.
     """
-    from cpsim.studies.area_movement import CITY, area_series, movement_parts, parts_interval
+    from cpsim.studies.area_movement import CITY, area_series, areas_wide, movement_parts, parts_interval
     from cpsim.studies.calibration.observation import Observation, observe
     from cpsim.studies.calibration.observed import read_observed
-
-    def areas_wide(table: pd.DataFrame) -> pd.DataFrame:
-        rows = table[(table["beat"] >= 0) & (table["group"] == "all")]
-        return rows.pivot(index="beat", columns="wave", values="trust")
 
     data = areas_wide(read_observed(DATA))
     # the spread over areas changes between years (2019's is nearly twice 2017's; 2020 reworded the
@@ -188,11 +192,10 @@ def parts_table(model: bool = False, seeds: tuple[int, ...] = (1, 2, 3)) -> pd.D
         "Chicago 2017-2019 (the fit's years), each year's spread set to the mean": [even[even.columns[:3]]],
     }
     if model:
-        calibrated = CHICAGO.parents[1] / "docs" / "results" / "chicago_fit" / "calibrated.toml"
-        area_sd = float(re.search(r"observation.area_sd = ([0-9.]+)", calibrated.read_text())[1])
+        area_sd = fitted_area_sd()
         for label, city, obs in (
             ("validation's Chicago", CITY, Observation()),
-            ("calibrated Chicago", calibrated, Observation(area_sd=area_sd)),
+            ("calibrated Chicago", CALIBRATED, Observation(area_sd=area_sd)),
         ):
             runs = [(seed, *area_series(seed, city=city)) for seed in seeds]
             cases[f"{label}, latent"] = [latent for _, latent, _ in runs]
