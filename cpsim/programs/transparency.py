@@ -2,8 +2,8 @@
 
 Every ``interval_days`` (a Mesa recurring event) the department publishes what it
 achieved since the last release, at a cost of ``staff_hours`` officer hours city-wide; a
-release falls due on a day that grants none of those hours is published on the next day that
-does (the staff put it together then), not lost.
+release that falls due on a day that grants none of those hours is published on the next day
+that does (the staff put it together then), not lost.
 What was achieved is summarised as a performance ratio against the scenario's own
 benchmarks, the geometric mean of: the share of call hours that could be given, the
 clearance rate relative to the benchmark clearance (``response.clearance_*``), and the
