@@ -427,18 +427,17 @@ class CommunityModel(AgentViews, mesa.Model):
 
     def _incidents(self, d: Day) -> None:
         """9. Publicized incidents: a bad stop or arrest on camera here, one far away; the news reaches residents."""
-        p, res = self.params, self.residents
-        inc = p.incidents
-        rng = d.streams["incidents"]
+        inc, res = self.params.incidents, self.residents
         if d.enforced.size:  # (no stop, no draw)
+            rng = d.streams["incidents"]
             for who in d.enforced[incidents_mech.draw_local(rng, d.enforced_quality, self.local_incident_chance)]:
                 self.contacts.add("incident", np.array([who]), -inc.strength, -inc.strength, 1.0 - inc.strength)
                 self.tell(np.array([who]), -inc.strength * inc.story_weight, -inc.strength * inc.story_weight, 0.0)
                 self._publish("local", d.number, int(res.group[who]), int(res.beat[who]), int(who), rng)
         for group in self.national_incidents.due(d.number):
             self._publish("national", d.number, group, -1, -1, d.streams["headlines"])
-        for kind in ("local", "national"):
-            for viewers, weight, v_leg, v_eff in self.news[kind].today(d.number, inc):
+        for news in self.news.values():  # local, then national
+            for viewers, weight, v_leg, v_eff in news.today(d.number, inc):
                 self.contacts.add("incident_news", viewers, v_leg, v_eff, weight=weight, police=False)
 
     def _publish(self, kind: str, day: int, group: int, beat: int, harmed: int, rng) -> None:
