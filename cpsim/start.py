@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cpsim.city import City, Frame, Neighbourhoods, expected_by_type, look
+from cpsim.kernels import history
 from cpsim.mechanisms import climate as climate_mech
 from cpsim.mechanisms import conditions as conditions_mech
 from cpsim.mechanisms import crime as crime_mech
@@ -257,9 +258,10 @@ def _news(world, p, frame: Frame, streams) -> tuple[np.ndarray, np.ndarray, int,
     The incidents of the days before the run (national ones, and local ones at the start's
     rate where stops are) are drawn from their own stream and met as the day meets them, on
     the residents' start values (cpsim.mechanisms.trust's numpy reading, step and
-    consolidation). Each meeting's unconsolidated part fades with ``trust.half_life_days``;
-    what is left on day 1 is the transient. The kept part sets the attitudes' stationary
-    spread (``_attitudes``). Stories still in the news on day 1 continue into the run.
+    consolidation; cpsim.kernels.history). Each meeting's unconsolidated part fades with
+    ``trust.half_life_days``; what is left on day 1 is the transient. The kept part sets the
+    attitudes' stationary spread (``_attitudes``). Stories still in the news on day 1 continue
+    into the run.
 
     Returns:
         The transient and the kept changes per component and resident (2 x residents each),
@@ -267,23 +269,35 @@ def _news(world, p, frame: Frame, streams) -> tuple[np.ndarray, np.ndarray, int,
     """
     res = world.residents
     t, inc = p.trust, p.incidents
+    days = inc.news_days + int(np.ceil(4 * t.half_life_days))
+    now = (res.attitude_legitimacy, res.attitude_effectiveness)
+    prior = t.legitimacy_weight * now[0] + (1 - t.legitimacy_weight) * now[1]
+    news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
+    # The kernel reads the meetings as the days draw them, so stories out of the news are let go
+    # as before (a list of all 210 days' meetings held 50 MB more at a million residents).
+    meetings = _meetings(world, p, frame, streams, news, range(1 - days, 1))
+    transient, kept = history.news_history(meetings, 0, trust_mech.decay_factor(t.half_life_days), prior, *now, t)
+    continuing = {kind: incidents_mech.News() for kind in news}
+    for kind, part in news.items():
+        continuing[kind].stories = [st for st in part.stories if st.start + inc.news_days > 0]
+    return transient, kept, days, continuing
+
+
+def _meetings(world, p, frame: Frame, streams, news: dict[str, incidents_mech.News], days: range):
+    """Draw the incidents of ``days`` into ``news``, day by day, and yield each day's meetings with the news.
+
+    Yields:
+        (day, viewers, weights, v_legitimacy, v_effectiveness) per story met that day, local
+        stories first (cpsim.mechanisms.incidents.News.today).
+    """
+    res, inc = world.residents, p.incidents
     rng = streams["news_history"]
     local_rng = streams["incident_history"]
-    days = inc.news_days + int(np.ceil(4 * t.half_life_days))
-    keep = trust_mech.decay_factor(t.half_life_days)
-    transient = np.zeros((2, res.n))
-    kept = np.zeros((2, res.n))
-    now = (res.attitude_legitimacy, res.attitude_effectiveness)
-    steps = (t.positive_step_legitimacy, t.positive_step_effectiveness)
-    ratios = (t.negativity_ratio_legitimacy, t.negativity_ratio_effectiveness)
-    prior = t.legitimacy_weight * now[0] + (1 - t.legitimacy_weight) * now[1]
     beat_stops = np.bincount(res.beat, weights=res.stop_weight, minlength=frame.n_beats)
-    news = {"local": incidents_mech.News(), "national": incidents_mech.News()}
-    for day in range(1 - days, 1):
-        # (the rate times the residents first: the order of the stored runs)
-        local = (
-            per_day(inc.local_per_100k * res.n, people_per_resident(p), per=100_000) if beat_stops.sum() > 0 else 0.0
-        )
+    # Local incidents a day (the rate times the residents first: the order of the stored runs), the
+    # same every day: worked out once, not on each of the 210 days (a millisecond at 2,000 residents).
+    local = per_day(inc.local_per_100k * res.n, people_per_resident(p), per=100_000) if beat_stops.sum() > 0 else 0.0
+    for day in days:
         for _ in range(local_rng.poisson(local)):
             beat = int(local_rng.choice(frame.n_beats, p=beat_stops / beat_stops.sum()))
             who = sample_weighted_within(res.by_beat, res.beat_start, frame.stop_cumw, np.array([beat]), local_rng)[0]
@@ -297,21 +311,8 @@ def _news(world, p, frame: Frame, streams) -> tuple[np.ndarray, np.ndarray, int,
         for group in incidents_mech.draw_national(rng, inc):
             viewers, same = incidents_mech.news_viewers(rng, frame.classes, group, -1, inc.national_reach, inc)
             news["national"].publish(day, viewers, same, 1.0, inc.national_exposures, inc, rng)
-        transient *= keep
-        met = [*news["local"].today(day, inc), *news["national"].today(day, inc)]
-        for viewers, weight, v_leg, v_eff in met:
-            read = [
-                trust_mech.read_valence(np.full(viewers.size, v), prior[viewers], t.prior_bias) for v in (v_leg, v_eff)
-            ]
-            share = trust_mech.consolidation(t, 0.0, np.maximum(np.abs(read[0]), np.abs(read[1])), weight)
-            for c in range(2):
-                delta = trust_mech.experience_delta(now[c][viewers], read[c], steps[c] * weight, ratios[c])
-                transient[c, viewers] += (1.0 - share) * delta
-                kept[c, viewers] += share * delta
-    continuing = {kind: incidents_mech.News() for kind in news}
-    for kind, part in news.items():
-        continuing[kind].stories = [st for st in part.stories if st.start + inc.news_days > 0]
-    return transient, kept, days, continuing
+        for met in (*news["local"].today(day, inc), *news["national"].today(day, inc)):
+            yield (day, *met)
 
 
 def _audience(world, p, frame: Frame, city: City, hood: Neighbourhoods, decay: dict[str, float]) -> None:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cpsim.kernels.draws import badness_chances, chances
+from cpsim.kernels.normal import erfc
 from cpsim.scenario.units import DAYS_PER_YEAR, per_day
 from cpsim.world.layout import stable_order
 
@@ -197,13 +198,10 @@ def badness(quality: np.ndarray) -> np.ndarray:
     return np.minimum(np.maximum(bad, 0.0, out=bad), 1.0, out=bad)
 
 
-_ERFC = np.frompyfunc(math.erfc, 1, 1)  # the normal CDF without importing scipy.stats (a third of a second)
-
-
 def expected_badness(mean: np.ndarray, sd: float) -> np.ndarray:
     """``E[badness(q)]`` for ``q ~ N(mean, sd^2)`` (the clip at 0 ignored: its tail is negligible)."""
     z = (0.5 - np.asarray(mean, float)) / max(sd, 1e-12)
-    cdf = 0.5 * _ERFC(-z / math.sqrt(2.0)).astype(float)
+    cdf = 0.5 * erfc(-z / math.sqrt(2.0))  # the normal CDF without scipy (cpsim.kernels.normal)
     pdf = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
     # E[max(0, 0.5 - q)] = sd * (z Phi(z) + phi(z))
     return np.minimum(sd * (z * cdf + pdf) / 0.5, 1.0)

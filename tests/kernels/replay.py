@@ -14,6 +14,7 @@ import dataclasses
 import importlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,9 @@ def main(scenarios: list[str], residents: int, days: int) -> dict:
                 kept = calls.setdefault(_key, [])
                 if len(kept) >= KEEP * running["scenario"]:  # enough of this kernel in this scenario
                     return _kernel(*args, **kwargs)
+                # An iterator is read once (cpsim.start's meetings with the news, drawn as the kernel reads
+                # them): recorded, and given to the kernel, as the list of what it yields.
+                args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
                 before = snapshot((args, kwargs))
                 result = _kernel(*args, **kwargs)
                 kept.append((before, snapshot((args, kwargs)), snapshot(result)))
