@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cpsim.kernels import figures
-from cpsim.kernels.ledger import cell_sums
+from cpsim.kernels.ledger import WALK_BELOW, cell_sums
 
 # A resident is "confident" in police when trust >= CONFIDENT_TRUST: the midpoint of the 0-1 index,
 # more confidence than not. It is the latent counterpart of a survey's "a great deal / quite a lot
@@ -315,6 +315,22 @@ EVENTS = {
 _fields, _events = attrgetter(*MEANS.values()), itemgetter(*EVENTS.values())
 
 
+def residents_by_cell(cell: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The residents sorted by cell, each cell's in ascending order (int32), and each cell's offset (int64).
+
+    Args:
+        cell: Each resident's cell (0 <= cell < n_cells).
+        n_cells: Number of cells.
+
+    Returns:
+        ``(order, start)``: cpsim.kernels.ledger.cell_sums' walk by cell.
+
+    """
+    start = np.zeros(n_cells + 1, np.int64)
+    np.cumsum(np.bincount(cell, minlength=n_cells), out=start[1:])
+    return np.argsort(cell, kind="stable").astype(np.int32), start
+
+
 class GroupTables:
     """Per-group and per-beat tables of the daily figures (BY_KEY), built from (beat, group) cells.
 
@@ -335,9 +351,12 @@ class GroupTables:
 
         """
         self.shape = (n_beats, n_groups)
-        # The residents' own arrays: a run keeps no cell array (cells are worked out in add's kernel).
+        # The residents' own arrays: a run keeps no cell array (cells are worked out in add's kernel),
+        # only, in a city of fewer than WALK_BELOW, the residents sorted by cell (4 bytes each) and
+        # each cell's offset, with which add's kernel sums cell by cell, 2.5-3 times faster.
         self.beat, self.group = beat, group
         cell = beat.astype(np.int64) * n_groups + group
+        self._by_cell = residents_by_cell(cell, n_beats * n_groups) if beat.size < WALK_BELOW else None
         cells = np.bincount(cell, minlength=n_beats * n_groups).reshape(self.shape).astype(float)
         self.residents = {"group": cells.sum(axis=0), "beat": cells.sum(axis=1)}
         self._sums: dict[str, list[np.ndarray]] = {"group": [], "beat": []}
@@ -360,6 +379,7 @@ class GroupTables:
             *self.shape,
             _fields(res),
             _events(events),
+            self._by_cell,
         )
         # cells.sum(axis=1) and cells.sum(axis=2) of the (figure, beat, group) cells, compiled
         by_group, by_beat = figures.margins(sums, *self.shape)
