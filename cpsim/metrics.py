@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cpsim.kernels import figures
-from cpsim.kernels.ledger import cell_sums
+from cpsim.kernels.ledger import WALK_BELOW, cell_sums
 
 # A resident is "confident" in police when trust >= CONFIDENT_TRUST: the midpoint of the 0-1 index,
 # more confidence than not. It is the latent counterpart of a survey's "a great deal / quite a lot
@@ -238,14 +238,17 @@ def day_figures(d, model, by_group: np.ndarray) -> dict[str, float]:
         (d.reported, d.cleared, d.recorded, d.violent, c["police"], d.complained)
     )
     positive, negative = figures.signs(c["police"], d.effects["d_trust"])
-    t = {
+    # (NaN as numpy's max and min give it: Python's max may skip one; map() over a C function
+    # costs a third of a generator's frames)
+    gap = math.nan if any(map(math.isnan, group_trust)) else max(group_trust) - min(group_trust)
+    patrol = foot + car
+    return {
         "trust_mean": trust,
         "legitimacy_mean": legitimacy,
         "effectiveness_mean": effectiveness,
         "safety_mean": safety,
         "foot_seen_weekly": seen,
-        # (NaN as numpy's max and min give it: Python's max may skip one)
-        "trust_gap": math.nan if any(g != g for g in group_trust) else max(group_trust) - min(group_trust),
+        "trust_gap": gap,
         "victimizations": int(d.victims.size),
         "victimizations_violent": n_violent,
         "victimizations_property": int(d.violent.size - n_violent),
@@ -266,17 +269,15 @@ def day_figures(d, model, by_group: np.ndarray) -> dict[str, float]:
         "heard_stories": int(d.listeners.size),
         "officers_on_duty": int(on_duty),
         "hours_response": response,
-        "hours_patrol": foot + car,
+        "hours_patrol": patrol,
         "hours_foot": foot,
         "hours_car": car,
         "hours_enforcement": enforcement,
         "hours_community": community,
         "hours_admin": admin,
+        # (Python's sum, compensated since 3.12: of the same figures in the same order as ever)
+        "hours_total": sum((response, patrol, enforcement, community, admin)),
     }
-    t["hours_total"] = sum(
-        t[k] for k in ("hours_response", "hours_patrol", "hours_enforcement", "hours_community", "hours_admin")
-    )
-    return t
 
 
 # The daily figures summed into the run's totals (model.totals; the summary reads them).
@@ -315,6 +316,22 @@ EVENTS = {
 _fields, _events = attrgetter(*MEANS.values()), itemgetter(*EVENTS.values())
 
 
+def residents_by_cell(cell: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The residents sorted by cell, each cell's in ascending order (int32), and each cell's offset (int64).
+
+    Args:
+        cell: Each resident's cell (0 <= cell < n_cells).
+        n_cells: Number of cells.
+
+    Returns:
+        ``(order, start)``: cpsim.kernels.ledger.cell_sums' walk by cell.
+
+    """
+    start = np.zeros(n_cells + 1, np.int64)
+    np.cumsum(np.bincount(cell, minlength=n_cells), out=start[1:])
+    return np.argsort(cell, kind="stable").astype(np.int32), start
+
+
 class GroupTables:
     """Per-group and per-beat tables of the daily figures (BY_KEY), built from (beat, group) cells.
 
@@ -335,9 +352,12 @@ class GroupTables:
 
         """
         self.shape = (n_beats, n_groups)
-        # The residents' own arrays: a run keeps no cell array (cells are worked out in add's kernel).
+        # The residents' own arrays: a run keeps no cell array (cells are worked out in add's kernel),
+        # only, in a city of fewer than WALK_BELOW, the residents sorted by cell (4 bytes each) and
+        # each cell's offset, with which add's kernel sums cell by cell, 2.5-3 times faster.
         self.beat, self.group = beat, group
         cell = beat.astype(np.int64) * n_groups + group
+        self._by_cell = residents_by_cell(cell, n_beats * n_groups) if beat.size < WALK_BELOW else None
         cells = np.bincount(cell, minlength=n_beats * n_groups).reshape(self.shape).astype(float)
         self.residents = {"group": cells.sum(axis=0), "beat": cells.sum(axis=1)}
         self._sums: dict[str, list[np.ndarray]] = {"group": [], "beat": []}
@@ -360,6 +380,7 @@ class GroupTables:
             *self.shape,
             _fields(res),
             _events(events),
+            self._by_cell,
         )
         # cells.sum(axis=1) and cells.sum(axis=2) of the (figure, beat, group) cells, compiled
         by_group, by_beat = figures.margins(sums, *self.shape)

@@ -199,11 +199,13 @@ class DayStreams(Mapping):
         self._made: dict[str, np.random.Generator] = {}
         self.closed = False
         if kept is not None:
-            if kept:
-                pcg.restart([kept[name] for name in self._rows], self._words, list(self._rows.values()))
+            if kept:  # (made in the rows' order on the first day: its values are the rows' generators)
+                pcg.restart(list(kept.values()), self._words, bank._day_row_list)
             else:  # the first day: one fresh Generator per declared stream, kept for the run
                 kept.update((name, _generator(self._words, row)) for name, row in self._rows.items())
-            self._made = dict(kept)
+            # Shared, not copied: it holds every declared stream, so nothing is ever added to it,
+            # and close() lets go of it.
+            self._made = kept
 
     def __getitem__(self, name: str) -> np.random.Generator:
         rng = self._made.get(name)
@@ -268,6 +270,7 @@ class StreamBank(Mapping):
         self.seed = int(seed)
         self._run: dict[str, np.random.Generator] = {}
         self._day_rows = {name: k for k, name in enumerate(DAY_STREAMS)}
+        self._day_row_list = list(self._day_rows.values())  # (restarting the kept generators, daily)
         self._program_rows = {name: len(DAY_STREAMS) + k for k, name in enumerate(dict.fromkeys(programs))}
         prefixes = [(name_key(n),) for n in DAY_STREAMS]
         prefixes += [(name_key(PROGRAMS), name_key(n)) for n in self._program_rows]

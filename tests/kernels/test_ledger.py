@@ -7,10 +7,15 @@ import pytest
 
 from cpsim.kernels.ledger import book_hours, cell_sums
 from cpsim.kernels.numpy_path import ledger as numpy_path
+from cpsim.metrics import residents_by_cell
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def cell_order(beat: np.ndarray, group: np.ndarray, n_beats: int, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    return residents_by_cell(beat.astype(np.int64) * n_groups + group, n_beats * n_groups)
 
 
 def residents(*beats_and_groups: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -18,9 +23,10 @@ def residents(*beats_and_groups: tuple[int, int]) -> tuple[np.ndarray, np.ndarra
     return np.array(beat, np.int32), np.array(group, np.int8)
 
 
+@pytest.mark.parametrize("walk", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("n_fields", [4, 1, 6])
-def test_cell_sums_are_bincounts(seed, n_fields):
+@pytest.mark.parametrize("n_fields", [4, 1, 6, 8])
+def test_cell_sums_are_bincounts(seed, n_fields, walk):
     rng = np.random.default_rng(seed)
     n, n_beats, n_groups = int(rng.integers(1, 3000)), int(rng.integers(1, 12)), int(rng.integers(1, 5))
     # Residents sorted by beat and shuffled (they are often stored by place), values across
@@ -31,8 +37,9 @@ def test_cell_sums_are_bincounts(seed, n_fields):
         beat.sort()
     fields = tuple(rng.standard_normal(n) * rng.choice([1e-8, 1.0, 1e8], n) for _ in range(n_fields))
     events = tuple(rng.integers(0, n, int(rng.integers(0, 50))) for _ in range(5))
-    got = cell_sums(beat, group, n_beats, n_groups, fields, events)
-    assert same_bits(got, numpy_path.cell_sums(beat, group, n_beats, n_groups, fields, events))
+    by_cell = cell_order(beat, group, n_beats, n_groups) if walk else None  # (cell by cell, in blocks)
+    got = cell_sums(beat, group, n_beats, n_groups, fields, events, by_cell)
+    assert same_bits(got, numpy_path.cell_sums(beat, group, n_beats, n_groups, fields, events, by_cell))
 
 
 def test_no_residents_and_no_events():
@@ -63,6 +70,39 @@ def test_bad_input_is_refused():
         cell_sums(beat, group, 3, 2, (), (np.array([0]), np.array([3])))
     with pytest.raises(ValueError, match=r"event kind 0 names resident -1"):
         cell_sums(beat, group, 3, 2, (), (np.array([-1]),))
+
+
+def test_the_walk_by_cell_refuses_what_is_not_residents_by_cell():
+    beat, group = residents((0, 0), (1, 0), (2, 1))
+    order, start = cell_order(beat, group, 3, 2)
+    field = (np.zeros(3),) * 4
+    with pytest.raises(ValueError, match=r"resident 2's cell \(beat 2, group 1\) is outside 2 x 2"):
+        cell_sums(beat, group, 2, 2, (), (np.array([0, 2]),), (order, np.array([0, 1, 1, 2, 3])))
+    # A field beyond the walk's fours goes the one pass, which reads every resident's cell.
+    with pytest.raises(ValueError, match=r"beat 2 of resident 2 is outside 0\.\.1"):
+        cell_sums(beat, group, 2, 2, (np.zeros(3),) * 5, (), (order, np.array([0, 1, 1, 2, 3])))
+    for bad in (3, -1, 600):  # past the last block too
+        with pytest.raises(ValueError, match=rf"order names resident {bad}, not one of 0\.\.2"):
+            cell_sums(beat, group, 3, 2, field, (), (np.array([0, 1, bad], np.int32), start))
+    with pytest.raises(ValueError, match=r"start must run from 0 to the 3 residents, not from 0 to 2"):
+        cell_sums(beat, group, 3, 2, field, (), (order, np.array([0, 1, 1, 1, 2, 2, 2])))
+    with pytest.raises(ValueError, match=r"start falls at cell 1"):
+        cell_sums(beat, group, 3, 2, field, (), (order, np.array([0, 2, 1, 1, 2, 3, 3])))
+    with pytest.raises(ValueError, match=r"order must have 3 values, not 2"):
+        cell_sums(beat, group, 3, 2, field, (), (order[:2], start))
+    with pytest.raises(TypeError, match="order must be int32, not float64"):
+        cell_sums(beat, group, 3, 2, field, (), (order.astype(float), start))
+    with pytest.raises(TypeError, match="start must be int64, not int32"):
+        cell_sums(beat, group, 3, 2, field, (), (order, start.astype(np.int32)))
+    with pytest.raises(ValueError, match=r"by_cell must be \(order, start\)"):
+        cell_sums(beat, group, 3, 2, field, (), (order,))
+
+
+def test_the_walk_is_the_residents_by_cell_each_cells_in_order():
+    beat, group = residents((1, 0), (0, 1), (1, 0), (0, 0), (1, 1))
+    order, start = cell_order(beat, group, 2, 2)
+    assert order.tolist() == [3, 1, 0, 2, 4] and start.tolist() == [0, 1, 2, 4, 5]
+    assert order.dtype == np.int32 and start.dtype == np.int64
 
 
 @pytest.mark.parametrize("seed", range(8))

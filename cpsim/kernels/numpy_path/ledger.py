@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+WALK_BELOW = 0  # (the compiled cell_sums walks by cell in a smaller city; bincount has no such walk)
 
-def cell_sums(beat, group, n_beats, n_groups, fields, events):
+
+def cell_sums(beat, group, n_beats, n_groups, fields, events, by_cell=None):
     """Sums of each field and counts of each event kind by (beat, group) cell.
 
     Args:
@@ -15,6 +17,8 @@ def cell_sums(beat, group, n_beats, n_groups, fields, events):
         n_groups: Number of groups.
         fields: Arrays of one value per resident.
         events: Arrays of resident indices (may repeat), one array per event kind.
+        by_cell: The residents sorted by cell, and each cell's offset (the compiled kernel
+            walks them cell by cell; bincount adds them in the same order without).
 
     Returns:
         Array of shape (len(fields) + len(events), n_beats * n_groups).
