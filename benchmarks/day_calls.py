@@ -25,24 +25,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from day_phases import PHASES  # the step's phases, every checkout's (a script's folder is on its path)
+
 ROOT = Path(__file__).resolve().parent.parent
-PHASES = (
-    "_officers",
-    "_programs_plan",
-    "_crime",
-    "_calls",
-    "_time_budget",
-    "_response",
-    "_patrol",
-    "_enforcement",
-    "_programs_act",
-    "_experiences",
-    "_word_of_mouth",
-    "_climate",
-    "_safety",
-    "_memory",
-    "_record",
-)
 OTHER = "step, streams, collector"
 
 
