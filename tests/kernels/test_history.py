@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from resident_arrays import same_bits, trust_section, unit_values
 
 from cpsim.kernels import compiled
 from cpsim.kernels.numpy_path import history as numpy_path
@@ -30,36 +31,6 @@ def news_as_the_start_did(meetings, first_day, last_day, keep, prior, now, t):
                 transient[c, viewers] += (1.0 - share) * delta
                 kept[c, viewers] += share * delta
     return transient, kept
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
-
-
-def unit_values(rng, n: int) -> np.ndarray:
-    """Values in 0..1, many at the ends (and a -0.0), where the steps and clips bite."""
-    x = rng.random(n)
-    x[rng.random(n) < 0.15] = 0.0
-    x[rng.random(n) < 0.15] = 1.0
-    x[rng.random(n) < 0.03] = -0.0
-    return x
-
-
-def trust_section(rng, strong: bool):
-    """The scenario's trust section, or one whose steps overshoot (so every clip and the -x floor bite)."""
-    t = Scenario().trust
-    if not strong:
-        return t
-    return SimpleNamespace(
-        prior_bias=float(rng.uniform(0.0, 1.5)),  # > 1: a read valence beyond -1..1, clipped
-        positive_step_legitimacy=float(rng.uniform(0.5, 3.0)),
-        positive_step_effectiveness=float(rng.uniform(0.5, 3.0)),
-        negativity_ratio_legitimacy=float(rng.uniform(1.0, 4.0)),
-        negativity_ratio_effectiveness=float(rng.uniform(1.0, 4.0)),
-        consolidation=float(rng.uniform(0.0, 0.6)),
-        familiar_consolidation=float(rng.uniform(0.0, 0.8)),
-        salience_consolidation=float(rng.uniform(0.0, 0.9)),
-    )
 
 
 def random_meetings(rng, n: int, first_day: int, last_day: int, sort: bool):

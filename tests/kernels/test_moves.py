@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from resident_arrays import trust_section, unit_values
 
 from cpsim.mechanisms.bounds import unit
 from cpsim.mechanisms.contacts import _move  # the kernel as the mechanism calls it
@@ -53,29 +54,8 @@ def residents(rng, n: int) -> SimpleNamespace:
     """Random states, with many values at the ends 0 and 1 (and a -0.0), where steps clip."""
     res = SimpleNamespace()
     for name in COMPONENTS:
-        x = rng.random(n)
-        x[rng.random(n) < 0.15] = 0.0
-        x[rng.random(n) < 0.15] = 1.0
-        x[rng.random(n) < 0.03] = -0.0
-        setattr(res, name, x)
+        setattr(res, name, unit_values(rng, n))
     return res
-
-
-def trust_section(rng, strong: bool):
-    """The scenario's trust section, or one whose steps overshoot 0..1 (so every clip and the -x floor bite)."""
-    t = Scenario().trust
-    if not strong:
-        return t
-    return SimpleNamespace(
-        prior_bias=float(rng.uniform(0.0, 1.5)),  # > 1: a read valence beyond -1..1, clipped
-        positive_step_legitimacy=float(rng.uniform(0.5, 3.0)),
-        positive_step_effectiveness=float(rng.uniform(0.5, 3.0)),
-        negativity_ratio_legitimacy=float(rng.uniform(1.0, 4.0)),
-        negativity_ratio_effectiveness=float(rng.uniform(1.0, 4.0)),
-        consolidation=float(rng.uniform(0.0, 0.6)),
-        familiar_consolidation=float(rng.uniform(0.0, 0.8)),
-        salience_consolidation=float(rng.uniform(0.0, 0.9)),
-    )
 
 
 def experiences(rng, n_rows: int, n_residents: int, repeats: bool):
